@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Loa: an IP loudspeaker broadcast system.
+///
+/// The data path reads top to bottom:
+///   LoaSource (file → decoder → resampler → encoder) → LoaController (programme, pacer, sender)
+///   → LoaWire (RTP/Opus) → network → LoaReceiverCore (receive → jitter buffer → decode → ALSA).
+/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaReceiverCore and the C shim)
+/// is Embedded-Swift compatible: the firmware build in `Firmware/` compiles exactly these sources.
+let package = Package(
+    name: "Loa",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "loa", targets: ["loa"]),
+        .executable(name: "loa-controller", targets: ["loa-controller"]),
+        .executable(name: "loa-receiver", targets: ["loa-receiver"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian, found with pkg-config.
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+
+        // The one C shim: sockets, clocks, signals, ALSA, libopus ctl macros.
+        .target(name: "CLoaSystem", dependencies: ["COpus", "CALSA"]),
+
+        // Embedded-compatible core (the firmware is built from these).
+        .target(name: "LoaWire"),
+        .target(name: "LoaSystem", dependencies: ["CLoaSystem"]),
+        .target(name: "LoaCodec", dependencies: ["COpus", "CLoaSystem"]),
+        .target(name: "LoaReceiverCore", dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "CALSA", "CLoaSystem"]),
+
+        // Server side.
+        .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
+        .target(
+            name: "LoaController",
+            dependencies: [
+                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "LoaCLI",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Thin executables.
+        .executableTarget(
+            name: "loa", dependencies: ["LoaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "loa-controller",
+            dependencies: ["LoaController", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "loa-receiver", dependencies: ["LoaReceiverCore", "LoaSystem"]),
+
+        // Tests.
+        .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
+        .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
+        .testTarget(name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec"]
+        ),
+    ]
+)

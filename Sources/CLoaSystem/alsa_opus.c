@@ -1,0 +1,80 @@
+#include "loa_system.h"
+
+#include <alsa/asoundlib.h>
+#include <opus.h>
+
+struct loa_pcm {
+    snd_pcm_t *handle;
+    unsigned channels;
+};
+
+int loa_pcm_open(loa_pcm **pcm, const char *device, unsigned rate, unsigned latency_us, unsigned *channels) {
+    snd_pcm_t *handle = NULL;
+    int error = snd_pcm_open(&handle, device, SND_PCM_STREAM_PLAYBACK, 0);
+    if (error < 0) return error;
+    const unsigned choices[2] = {1, 2};
+    for (int i = 0; i < 2; i++) {
+        error = snd_pcm_set_params(handle, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, choices[i], rate,
+                                   1, latency_us);
+        if (error == 0) {
+            *channels = choices[i];
+            loa_pcm *result = malloc(sizeof *result);
+            if (result == NULL) {
+                snd_pcm_close(handle);
+                return -ENOMEM;
+            }
+            result->handle = handle;
+            result->channels = choices[i];
+            *pcm = result;
+            return 0;
+        }
+    }
+    snd_pcm_close(handle);
+    return error;
+}
+
+long loa_pcm_write(loa_pcm *pcm, const int16_t *samples, unsigned long frames, unsigned *underruns) {
+    unsigned channels = pcm->channels;
+    unsigned long done = 0;
+    while (done < frames) {
+        snd_pcm_sframes_t written = snd_pcm_writei(pcm->handle, samples + done * channels, frames - done);
+        if (written >= 0) {
+            done += (unsigned long)written;
+            continue;
+        }
+        if (written == -EPIPE) (*underruns)++;
+        if (snd_pcm_recover(pcm->handle, (int)written, 1) < 0) return (long)written;
+    }
+    return (long)done;
+}
+
+void loa_pcm_drain(loa_pcm *pcm) {
+    snd_pcm_drain(pcm->handle);
+    snd_pcm_prepare(pcm->handle);
+}
+
+void loa_pcm_close(loa_pcm *pcm) {
+    if (pcm == NULL) return;
+    snd_pcm_drain(pcm->handle);
+    snd_pcm_close(pcm->handle);
+    free(pcm);
+}
+
+const char *loa_pcm_strerror(int error) { return snd_strerror(error); }
+
+int loa_opus_encoder_configure(struct OpusEncoder *encoder, int bitrate, int complexity, int inband_fec,
+                               int expected_loss_percent) {
+    int error = opus_encoder_ctl(encoder, OPUS_SET_BITRATE(bitrate));
+    if (error == OPUS_OK) error = opus_encoder_ctl(encoder, OPUS_SET_COMPLEXITY(complexity));
+    if (error == OPUS_OK) error = opus_encoder_ctl(encoder, OPUS_SET_INBAND_FEC(inband_fec));
+    if (error == OPUS_OK) error = opus_encoder_ctl(encoder, OPUS_SET_PACKET_LOSS_PERC(expected_loss_percent));
+    return error;
+}
+
+int loa_opus_encoder_lookahead(struct OpusEncoder *encoder) {
+    opus_int32 lookahead = 0;
+    opus_encoder_ctl(encoder, OPUS_GET_LOOKAHEAD(&lookahead));
+    return (int)lookahead;
+}
+
+void loa_opus_decoder_reset(struct OpusDecoder *decoder) { opus_decoder_ctl(decoder, OPUS_RESET_STATE); }

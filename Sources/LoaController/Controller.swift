@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import LoaSystem
+import Logging
+import ServiceLifecycle
+
+/// The commune server's service: state directory, database, programme, pacer and control API, run until
+/// SIGTERM or SIGINT.
+public struct Controller: Sendable {
+    public var stateDirectory: URL
+    public var configuration: ControllerConfiguration
+    public var host: String
+    public var port: Int
+    public var logger: Logger
+
+    public init(stateDirectory: URL, configuration: ControllerConfiguration, host: String, port: Int, logger: Logger) {
+        self.stateDirectory = stateDirectory
+        self.configuration = configuration
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
+    /// the operator if the controller cannot start.
+    public func run() async throws {
+        let files = FileManager.default
+        let sdpDirectory = stateDirectory.appendingPathComponent("sdp")
+        let uploads = stateDirectory.appendingPathComponent("uploads")
+        do {
+            for directory in [stateDirectory, sdpDirectory, uploads] {
+                try files.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw ControllerError("cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
+        }
+        let store: Store
+        do { store = try Store(path: stateDirectory.appendingPathComponent("loa.sqlite").path) } catch {
+            throw ControllerError("cannot open the database in \(stateDirectory.path): \(error)")
+        }
+        let clips = try ClipLibrary(directory: stateDirectory.appendingPathComponent("clips"))
+        let pacer: Pacer
+        do { pacer = try Pacer(zones: configuration.zones) } catch { throw ControllerError(error.message) }
+        var descriptions: [String: String] = [:]
+        for zone in configuration.zones {
+            let origin = NetworkInterface(zone.interface)?.address.text ?? "127.0.0.1"
+            let text = SessionDescription(zone: zone, origin: origin).text
+            descriptions[zone.name] = text
+            try AtomicFile.write(Data(text.utf8), to: sdpDirectory.appendingPathComponent("\(zone.name).sdp"))
+        }
+        let programme = Programme(zones: configuration.zones, store: store, clips: clips, pacer: pacer, logger: logger)
+        let router = Router()
+        ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
+            .addRoutes(to: router)
+        let logger = self.logger
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
+            services: [PacerService(pacer: pacer, programme: programme, logger: logger)],
+            onServerRunning: { channel in
+                logger.info("control API on http://\(channel.localAddress?.description ?? "?")")
+            },
+            logger: logger
+        )
+        for zone in configuration.zones {
+            logger.info(
+                "zone \(zone.name): \(zone.group.text) via \(zone.interface), TTL \(zone.ttl)\(zone.ttl == 0 ? " (this host only)" : ""), \(zone.encoder.bitrate / 1000) kbit/s"
+            )
+        }
+        try await app.runService()
+    }
+}
+
+/// Why the controller could not start: one line for the operator.
+public struct ControllerError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs the pacer thread for the life of the application and applies its events to the programme.
+struct PacerService: Service {
+    let pacer: Pacer
+    let programme: Programme
+    let logger: Logger
+
+    func run() async throws {
+        try await programme.resume()
+        pacer.start()
+        await withGracefulShutdownHandler {
+            for await event in pacer.events {
+                do { try await programme.handle(event) } catch { logger.error("cannot record \(event): \(error)") }
+            }
+        } onGracefulShutdown: {
+            pacer.shutdown()
+        }
+    }
+}

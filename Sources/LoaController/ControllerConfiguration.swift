@@ -1,0 +1,127 @@
+import Foundation
+import LoaCodec
+import LoaSystem
+import Yams
+
+/// The controller's configuration file (YAML). Every key is optional; see README "Configuration".
+///
+/// ```yaml
+/// zones:
+///   - name: thon-dong          # letters, digits, - and _
+///     group: 239.255.77.2:5004 # multicast ADDR:PORT, one per zone
+///     interface: eth0          # name or address of the interface to send on
+///     ttl: 1                   # 0 = this host only
+///     bitrate: 32000           # Opus bits per second
+///     expected-loss: 10        # percent, sizes the in-band FEC
+/// ```
+/// Without a `zones` list the controller has the single built-in zone `all`.
+public struct ControllerConfiguration: Sendable {
+    public var zones: [Zone]
+
+    public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
+
+    /// Reads and checks a configuration file. Throws a `ConfigurationError` naming the file and the problem.
+    public static func load(path: String) throws(ConfigurationError) -> ControllerConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(path: path, problem: "cannot read the file (missing or not readable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(path: path, problem: "the file is not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses configuration text; `path` only names the source in errors.
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> ControllerConfiguration {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigurationError(path: path, problem: "not valid YAML: \(error)")
+        }
+        guard let root, let mapping = root.mapping else {
+            if root == nil { return ControllerConfiguration() }
+            throw ConfigurationError(path: path, problem: "the top level must be a mapping such as 'zones:'")
+        }
+        for key in mapping.keys where key.string != "zones" {
+            throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
+        }
+        guard let zonesNode = mapping["zones"] else { return ControllerConfiguration() }
+        guard let list = zonesNode.sequence, !list.isEmpty else {
+            throw ConfigurationError(path: path, line: zonesNode.mark?.line, problem: "'zones' must be a list of zones")
+        }
+        var zones: [Zone] = []
+        for node in list {
+            let zone = try ZoneParser(path: path, node: node).parse()
+            if zones.contains(where: { $0.name == zone.name }) {
+                throw ConfigurationError(path: path, line: node.mark?.line, problem: "zone '\(zone.name)' is defined twice")
+            }
+            if let other = zones.first(where: { $0.group == zone.group }) {
+                throw ConfigurationError(
+                    path: path, line: node.mark?.line,
+                    problem: "zones '\(other.name)' and '\(zone.name)' share the group \(zone.group.text); give each zone its own")
+            }
+            zones.append(zone)
+        }
+        return ControllerConfiguration(zones: zones)
+    }
+}
+
+/// A problem in the configuration file, with the file and line where it is.
+public struct ConfigurationError: Error, Sendable {
+    public var path: String
+    public var line: Int?
+    public var problem: String
+
+    public init(path: String, line: Int? = nil, problem: String) {
+        self.path = path
+        self.line = line
+        self.problem = problem
+    }
+
+    /// "zones.yaml:4: group '1.2.3.4:5004' is not a multicast address".
+    public var message: String { path + (line.map { ":\($0)" } ?? "") + ": " + problem }
+}
+
+/// Reads one zone mapping.
+private struct ZoneParser {
+    let path: String
+    let node: Node
+
+    func parse() throws(ConfigurationError) -> Zone {
+        guard let mapping = node.mapping else { throw fail(node, "each zone must be a mapping with 'name:' and 'group:'") }
+        let known: Set<String> = ["name", "group", "interface", "ttl", "bitrate", "expected-loss", "payload-type"]
+        for key in mapping.keys where !known.contains(key.string ?? "") {
+            throw fail(key, "unknown zone key '\(key.string ?? "?")'; known keys: \(known.sorted().joined(separator: ", "))")
+        }
+        guard let nameNode = mapping["name"], let name = nameNode.string else { throw fail(node, "a zone needs a 'name'") }
+        guard Zone.isValidName(name) else { throw fail(nameNode, "zone name '\(name)' may only use letters, digits, '-' and '_'") }
+        guard let groupNode = mapping["group"], let groupText = groupNode.string else {
+            throw fail(node, "zone '\(name)' needs a 'group' such as 239.255.77.2:5004")
+        }
+        guard let group = SocketAddress(groupText), group.address.isMulticast else {
+            throw fail(groupNode, "group '\(groupText)' is not a multicast ADDR:PORT (224.0.0.0–239.255.255.255)")
+        }
+        var zone = Zone(name: name, group: group, interface: "127.0.0.1", ttl: 1)
+        if let node = mapping["interface"] {
+            guard let text = node.string, !text.isEmpty else { throw fail(node, "'interface' must be a name or address") }
+            zone.interface = text
+        }
+        zone.ttl = try integer(mapping["ttl"], "ttl", in: 0...255) ?? zone.ttl
+        zone.encoder.bitrate = try integer(mapping["bitrate"], "bitrate", in: 6000...510_000) ?? zone.encoder.bitrate
+        zone.encoder.expectedLossPercent =
+            try integer(mapping["expected-loss"], "expected-loss", in: 0...100) ?? zone.encoder.expectedLossPercent
+        zone.payloadType = UInt8(try integer(mapping["payload-type"], "payload-type", in: 96...127) ?? 111)
+        return zone
+    }
+
+    private func integer(_ node: Node?, _ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int, range.contains(value) else {
+            throw fail(node, "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    private func fail(_ node: Node, _ problem: String) -> ConfigurationError {
+        ConfigurationError(path: path, line: node.mark?.line, problem: problem)
+    }
+}

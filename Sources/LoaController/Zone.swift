@@ -1,0 +1,41 @@
+import LoaCodec
+import LoaSystem
+
+/// A zone: a group of hamlet receivers that hear one stream. Each zone has its own multicast group.
+public struct Zone: Sendable, Equatable {
+    /// A short name used on the command line: letters, digits, '-' and '_'.
+    public var name: String
+    /// The multicast group and port the zone's stream goes to.
+    public var group: SocketAddress
+    /// The interface the stream leaves by, by name or address.
+    public var interface: String
+    /// Hops the multicast may cross: 0 keeps it on this host, 1 on the local network segment.
+    public var ttl: Int
+    /// Opus settings for clips queued to this zone.
+    public var encoder: EncoderSettings
+    /// The RTP payload type (dynamic, 96–127).
+    public var payloadType: UInt8
+
+    public init(
+        name: String, group: SocketAddress, interface: String, ttl: Int, encoder: EncoderSettings = EncoderSettings(),
+        payloadType: UInt8 = 111
+    ) {
+        self.name = name
+        self.group = group
+        self.interface = interface
+        self.ttl = ttl
+        self.encoder = encoder
+        self.payloadType = payloadType
+    }
+
+    /// The zone a controller has with no configuration: every receiver, on this host only until configured.
+    public static let builtIn = Zone(
+        name: "all", group: SocketAddress(address: IPv4Address(0xEFFF_4D01), port: 5004), interface: "127.0.0.1",
+        ttl: 0)
+
+    /// True if `name` is usable as a zone name.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+}

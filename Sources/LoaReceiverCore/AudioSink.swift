@@ -1,0 +1,11 @@
+/// Where decoded audio goes: the amplifier through ALSA on a box, a recorder in tests.
+///
+/// A sink receives 48 kHz mono frames in playout order, paced by the caller's clock.
+public protocol AudioSink: AnyObject {
+    /// Plays one decoded frame.
+    func play(_ samples: UnsafeBufferPointer<Int16>)
+    /// The stream has ended for now: play out what is buffered and stop until the next `play`.
+    func pause()
+    /// Underruns the device has reported so far.
+    var underruns: Int { get }
+}

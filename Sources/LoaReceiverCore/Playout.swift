@@ -1,0 +1,188 @@
+import LoaCodec
+import LoaWire
+
+/// Turns the datagrams of one zone stream into audio at the right moments: RTP → jitter buffer → Opus
+/// decoder → sink.
+///
+/// Contract:
+/// - A datagram that is not a well-formed RTP/Opus packet of the locked stream (payload type, SSRC) is
+///   counted in `statistics.rejected` and never reaches the decoder.
+/// - Every frame from a talkspurt's first to its last sequence number is played exactly once, in order:
+///   from its own packet, else rebuilt from the next packet's FEC, else concealed. A stall longer than the
+///   jitter margin delays the rest of the talkspurt rather than cutting it.
+/// - After `idleAfterMilliseconds` with nothing to play, the stream ends: the sink is paused and the next
+///   packet of any SSRC starts a new stream.
+///
+/// Time is passed in (monotonic nanoseconds), so tests drive it without a clock. Allocates nothing per packet.
+public final class Playout<Sink: AudioSink> {
+    private enum State {
+        case idle
+        case buffering(startAt: UInt64)
+        case playing(base: UInt64, samples: Int)
+        case holding(since: UInt64)
+    }
+
+    public let settings: PlayoutSettings
+    public let sink: Sink
+    /// Counters since creation.
+    public private(set) var statistics = ReceiverStatistics()
+
+    private var state = State.idle
+    private var ssrc: UInt32 = 0
+    private var sequences = SequenceExtender()
+    private let buffer: JitterBuffer
+    private let decoder: OpusDecoder
+    private let pcm: UnsafeMutableBufferPointer<Int16>
+    private var frameSamples = 960
+
+    public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
+        self.settings = settings
+        self.sink = sink
+        buffer = JitterBuffer(capacity: settings.bufferFrames)
+        decoder = try OpusDecoder()
+        pcm = .allocate(capacity: OpusFormat.maximumPacketSamples)
+        pcm.initialize(repeating: 0)
+    }
+
+    deinit { pcm.deallocate() }
+
+    /// True while a stream is buffering or playing.
+    public var isActive: Bool {
+        if case .idle = state { return false }
+        return true
+    }
+
+    /// The monotonic time at which `advance(to:)` next has something to do; nil while idle.
+    public var nextEventTime: UInt64? {
+        switch state {
+        case .idle: return nil
+        case .buffering(let start): return start
+        case .playing(let base, let samples): return base + Self.nanoseconds(samples: samples)
+        case .holding(let since): return since + Self.nanoseconds(milliseconds: settings.idleAfterMilliseconds)
+        }
+    }
+
+    /// Handles one datagram that arrived at `now`.
+    public func receive(_ datagram: UnsafeRawBufferPointer, at now: UInt64) {
+        guard let packet = try? RTPPacket(parsing: datagram),
+            packet.header.payloadType == settings.payloadType
+        else {
+            statistics.rejected += 1
+            return
+        }
+        let payload = UnsafeRawBufferPointer(rebasing: datagram[packet.payload])
+        guard OpusPacketInfo(payload: payload) != nil else {
+            statistics.rejected += 1
+            return
+        }
+        if case .idle = state {
+            ssrc = packet.header.ssrc
+            sequences.reset()
+            buffer.reset()
+            decoder.reset()
+            state = .buffering(startAt: now + jitter)
+            statistics.streamsStarted += 1
+        } else if packet.header.ssrc != ssrc {
+            statistics.rejected += 1
+            return
+        }
+        let sequence = sequences.extend(packet.header.sequenceNumber)
+        if case .holding = state, packet.header.marker, let next = buffer.nextSequence, sequence > next {
+            // A new item after a pause: what was missing before it will not come.
+            statistics.lost += Int(sequence - next) - buffer.skip(to: sequence)
+            statistics.streamsStarted += 1
+        }
+        var insertion = buffer.insert(sequence: sequence, payload: payload)
+        if insertion == .tooFarAhead, let next = buffer.nextSequence {
+            // Further behind than the buffer holds: drop the oldest half and catch up.
+            let target = sequence - Int64(buffer.capacity / 2)
+            statistics.late += buffer.skip(to: target)
+            statistics.lost += Int(target - next)
+            insertion = buffer.insert(sequence: sequence, payload: payload)
+        }
+        switch insertion {
+        case .stored:
+            statistics.received += 1
+            if case .holding = state { state = .buffering(startAt: now + jitter) }
+        case .duplicate: statistics.duplicates += 1
+        case .late: statistics.late += 1
+        case .tooFarAhead, .oversized: statistics.rejected += 1
+        }
+    }
+
+    /// Counts a datagram rejected before it could be read (larger than any packet of the stream).
+    public func countRejected() { statistics.rejected += 1 }
+
+    /// Plays every frame whose time has come by `now`, and ends the stream after a long enough silence.
+    public func advance(to now: UInt64) {
+        while true {
+            switch state {
+            case .idle:
+                return
+            case .buffering(let start):
+                guard now >= start else { return }
+                state = .playing(base: start, samples: 0)
+            case .playing(let base, let samples):
+                let deadline = base + Self.nanoseconds(samples: samples)
+                guard now >= deadline else { return }
+                let produced = produceFrame()
+                if produced == 0 {
+                    state = .holding(since: deadline)
+                } else {
+                    sink.play(UnsafeBufferPointer(rebasing: pcm[0..<produced]))
+                    statistics.framesPlayed += 1
+                    state = .playing(base: base, samples: samples + produced)
+                }
+            case .holding(let since):
+                guard now >= since + Self.nanoseconds(milliseconds: settings.idleAfterMilliseconds) else { return }
+                state = .idle
+                sink.pause()
+                return
+            }
+        }
+    }
+
+    /// Decodes the next frame into `pcm`; returns its sample count, or 0 if nothing can be played yet.
+    private func produceFrame() -> Int {
+        guard let next = buffer.nextSequence else { return 0 }
+        var produced = 0
+        if let frame = buffer.frame(next) {
+            if let samples = try? decoder.decode(frame, into: pcm), samples > 0 {
+                produced = samples
+                frameSamples = samples
+            } else {
+                statistics.rejected += 1
+                produced = conceal()
+            }
+        } else if buffer.hasLaterFrame {
+            statistics.lost += 1
+            if let following = buffer.frame(next + 1),
+                let samples = try? decoder.decodeFEC(from: following, frameSize: frameSamples, into: pcm), samples > 0
+            {
+                statistics.recoveredByFEC += 1
+                produced = samples
+            } else {
+                produced = conceal()
+            }
+        } else {
+            return 0
+        }
+        buffer.advance()
+        return produced
+    }
+
+    private func conceal() -> Int {
+        statistics.concealed += 1
+        if let samples = try? decoder.conceal(frameSize: frameSamples, into: pcm), samples > 0 { return samples }
+        pcm.update(repeating: 0)
+        return frameSamples
+    }
+
+    private var jitter: UInt64 { Self.nanoseconds(milliseconds: settings.jitterMilliseconds) }
+
+    private static func nanoseconds(milliseconds: Int) -> UInt64 { UInt64(milliseconds) * 1_000_000 }
+
+    private static func nanoseconds(samples: Int) -> UInt64 {
+        UInt64(samples) * 1_000_000_000 / UInt64(OpusFormat.sampleRate)
+    }
+}

@@ -1,0 +1,61 @@
+import LoaSystem
+
+/// Reads `loa-receiver`'s flags. Embedded-compatible, so parsed by hand.
+public enum ReceiverCommandLine {
+    /// The usage text shown by `--help` and after a bad flag.
+    public static let usage = """
+        usage: loa-receiver [--config FILE] [--group ADDR:PORT] [--interface NAME_OR_ADDR] [--device ALSA_PCM]
+                            [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
+                            [--controller ADDR]
+          --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
+                                   given here override the file. Read again at each retry while it is broken.
+          --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
+          --interface NAME|ADDR    interface to join on (default 127.0.0.1: this host only)
+          --device ALSA_PCM        ALSA playback device (default 'default')
+          --jitter-ms N            jitter buffer depth in milliseconds, 0-2000 (default 60)
+          --payload-type N         RTP payload type of the stream, 96-127 (default 111)
+          --stats-interval S       seconds between statistics log lines, 0 for none (default 60)
+          --zone NAME              the zone's name, for the log (default 'all')
+          --controller ADDR        the controller's HOST:PORT or URL
+        Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
+        """
+
+    /// What the command line asks for.
+    public enum Request {
+        case run(ReceiverLaunch)
+        case help
+    }
+
+    /// Parses `arguments` (without the program name). Throws a one-line message on a bad flag or value;
+    /// the config file is only read later, by `ReceiverLaunch.settings()`.
+    public static func parse(_ arguments: [String]) throws(CommandLineError) -> Request {
+        var launch = ReceiverLaunch()
+        var check = ReceiverSettings.defaults
+        var index = 0
+        while index < arguments.count {
+            let flag = arguments[index]
+            if flag == "-h" || flag == "--help" { return .help }
+            let key = flag.utf8.starts(with: "--".utf8) ? String(decoding: flag.utf8.dropFirst(2), as: UTF8.self) : ""
+            guard key == "config" || ReceiverSettings.keys.contains(key) else {
+                throw CommandLineError("unknown flag '" + flag + "'; run 'loa-receiver --help' for the flags")
+            }
+            index += 1
+            guard index < arguments.count else { throw CommandLineError(flag + " needs a value") }
+            let value = arguments[index]
+            if key == "config" {
+                launch.configFile = value
+            } else {
+                do { try check.set(key, to: value) } catch { throw CommandLineError("--" + error.problem) }
+                launch.flags.append(ReceiverLaunch.Flag(key: key, value: value))
+            }
+            index += 1
+        }
+        return .run(launch)
+    }
+}
+
+/// A bad command line: the one line to print.
+public struct CommandLineError: Error, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

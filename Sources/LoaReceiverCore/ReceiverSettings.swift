@@ -1,0 +1,85 @@
+import LoaSystem
+
+/// Everything a receiver needs to know: which stream, through which interface, to which device.
+public struct ReceiverSettings: Sendable {
+    /// The zone's name, for log lines and (later) heartbeats.
+    public var zone: String
+    /// The zone's multicast group and port.
+    public var group: SocketAddress
+    /// The interface to join on, by name ("eth0") or address; "127.0.0.1" or "lo" for this host only.
+    public var interface: String
+    /// The ALSA PCM device to play to.
+    public var device: String
+    /// Jitter buffer and stream settings.
+    public var playout: PlayoutSettings
+    /// Seconds between statistics lines in the log (0: only at exit).
+    public var statisticsIntervalSeconds: Int
+    /// The controller's address ("HOST:PORT" or a URL), where heartbeats will go; nil if not configured.
+    public var controller: String?
+
+    public init(
+        zone: String = "all", group: SocketAddress, interface: String, device: String,
+        playout: PlayoutSettings = PlayoutSettings(), statisticsIntervalSeconds: Int = 60, controller: String? = nil
+    ) {
+        self.zone = zone
+        self.group = group
+        self.interface = interface
+        self.device = device
+        self.playout = playout
+        self.statisticsIntervalSeconds = statisticsIntervalSeconds
+        self.controller = controller
+    }
+
+    /// Zone 'all' on 239.255.77.1:5004 through 127.0.0.1 (this host only), to ALSA's "default".
+    public static var defaults: ReceiverSettings {
+        ReceiverSettings(
+            group: SocketAddress(address: IPv4Address(0xEFFF_4D01), port: 5004), interface: "127.0.0.1",
+            device: "default")
+    }
+
+    /// The setting names: the keys of a config file, and (with "--" before them) the flags.
+    public static let keys = [
+        "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
+    ]
+
+    /// Sets the setting named `key` (one of `keys`) from its text.
+    ///
+    /// Throws, leaving the settings unchanged, if the key is unknown or the value is not valid for it; the
+    /// error's problem reads after the key, as in "group 'x' is not a multicast ADDR:PORT …".
+    public mutating func set(_ key: String, to value: String) throws(SettingError) {
+        guard !value.isEmpty else { throw SettingError(key + " has no value") }
+        switch key {
+        case "zone": zone = value
+        case "group":
+            guard let group = SocketAddress(value), group.address.isMulticast else {
+                throw SettingError("group '" + value + "' is not a multicast ADDR:PORT such as 239.255.77.1:5004")
+            }
+            self.group = group
+        case "interface": interface = value
+        case "device": device = value
+        case "jitter-ms": playout.jitterMilliseconds = try Self.number(key, value, in: 0...2000)
+        case "payload-type": playout.payloadType = UInt8(try Self.number(key, value, in: 96...127))
+        case "stats-interval": statisticsIntervalSeconds = try Self.number(key, value, in: 0...86400)
+        case "controller": controller = value
+        default:
+            var known = ""
+            for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }
+            throw SettingError("unknown setting '" + key + "' (known: " + known + ")")
+        }
+    }
+
+    private static func number(_ key: String, _ text: String, in range: ClosedRange<Int>) throws(SettingError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw SettingError(
+                key + " '" + text + "' must be a whole number from " + String(range.lowerBound) + " to "
+                    + String(range.upperBound))
+        }
+        return value
+    }
+}
+
+/// A setting that could not be set: the problem, in words that start with the setting's name.
+public struct SettingError: Error, Sendable {
+    public var problem: String
+    public init(_ problem: String) { self.problem = problem }
+}
