@@ -75,6 +75,12 @@ void loa_install_stop_signals(void) {
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
     signal(SIGPIPE, SIG_IGN);
+    // A parent may have started us with these blocked (the mask is inherited); a stop must always reach us.
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &stops, NULL);
 }
 
 int loa_stop_requested(void) { return loa_stop_flag != 0; }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LoaSystem
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The commune server's service: state directory, database, programme, pacer and control API, run until
@@ -67,7 +68,13 @@ public struct Controller: Sendable {
                 "zone \(zone.name): \(zone.group.text) via \(zone.interface), TTL \(zone.ttl)\(zone.ttl == 0 ? " (this host only)" : ""), \(zone.encoder.bitrate / 1000) kbit/s"
             )
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ControllerError(
+                "cannot listen on \(host):\(port): the address is in use (is another loa-controller running?); "
+                    + "stop it or choose another with --listen")
+        }
     }
 }
 

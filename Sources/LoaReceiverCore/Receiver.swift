@@ -48,7 +48,8 @@ public final class Receiver {
     private func setUp() throws(ReceiverSetupError) -> (UDPSocket, Playout<ALSAPlayback>) {
         let listening = "cannot listen to " + settings.group.text + ": "
         guard let interface = NetworkInterface(settings.interface) else {
-            throw ReceiverSetupError(listening + "no network interface '" + settings.interface + "' with an IPv4 address")
+            throw ReceiverSetupError(
+                listening + "no network interface '" + settings.interface + "' with an IPv4 address")
         }
         let socket: UDPSocket
         do {

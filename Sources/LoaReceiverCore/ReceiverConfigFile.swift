@@ -46,7 +46,7 @@ public enum ReceiverConfigFile {
                 ConfigFileError(file: path, line: lineNumber, problem: problem)
             }
             guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else {
-                throw fail("expected 'key = value', found '" + String(decoding: line, as: UTF8.self) + "'")
+                throw fail("expected 'key = value', found '" + printable(line) + "'")
             }
             let key = String(decoding: trimmed(line[line.startIndex..<equals]), as: UTF8.self)
             var value = trimmed(line[(equals + 1)...])
@@ -75,6 +75,13 @@ public enum ReceiverConfigFile {
             index += 1
         }
         return line
+    }
+
+    /// The first 40 bytes of a line for a log message, control characters and non-ASCII bytes as '?'.
+    private static func printable(_ line: ArraySlice<UInt8>) -> String {
+        var text = ""
+        for byte in line.prefix(40) { text += byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "?" }
+        return line.count > 40 ? text + "…" : text
     }
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

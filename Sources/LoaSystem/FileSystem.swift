@@ -10,7 +10,9 @@ public enum FileSystem {
         defer { buffer.deallocate() }
         let size = path.withCString { loa_read_file($0, buffer.baseAddress, limit) }
         guard size >= 0 else { throw SystemError("read " + path) }
-        guard size <= limit else { throw SystemError("read " + path + " (over " + String(limit) + " bytes)", code: 27 /* EFBIG */) }
+        guard size <= limit else {
+            throw SystemError("read " + path + " (over " + String(limit) + " bytes)", code: 27 /* EFBIG */)
+        }
         return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[0..<Int(size)]), as: UTF8.self)
     }
 

@@ -43,7 +43,7 @@ const char *loa_environment(const char *name);
 
 // MARK: Signals
 
-/// Installs SIGINT/SIGTERM handlers that set the stop flag, and ignores SIGPIPE.
+/// Installs SIGINT/SIGTERM handlers that set the stop flag (unblocking both), and ignores SIGPIPE.
 void loa_install_stop_signals(void);
 /// Non-zero once SIGINT or SIGTERM has arrived.
 int loa_stop_requested(void);

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Compares what a receiver played with the clip that was queued.
+enum AudioComparison {
+    /// 48 kHz mono samples of any sound file, decoded by ffmpeg (independently of Loa's own decoder).
+    static func reference(_ file: String) throws -> [Float] {
+        let raw = file + ".ref.raw"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-loglevel", "error", "-y", "-i", file, "-ac", "1", "-ar", "48000", "-f", "s16le", raw]
+        try process.run()
+        process.waitUntilExit()
+        return try raw16(raw)
+    }
+
+    /// Raw signed 16-bit little-endian mono samples.
+    static func raw16(_ file: String) throws -> [Float] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        return data.withUnsafeBytes { raw in
+            (0..<raw.count / 2).map { Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self))) }
+        }
+    }
+
+    /// The best alignment of `played` against `source` (lag of `played`, up to ±`maximumLag` samples) and the
+    /// normalised cross-correlation there, over the overlapping part.
+    static func compare(source: [Float], played: [Float], maximumLag: Int = 4800) -> (lag: Int, correlation: Double) {
+        // Coarse search on 8× decimated signals, then a fine search around it at full rate.
+        let step = 8
+        let a = decimate(source, step)
+        let b = decimate(played, step)
+        var best = (lag: 0, value: -Double.infinity)
+        for lag in -maximumLag / step...maximumLag / step {
+            let value = correlation(a, b, lag: lag)
+            if value > best.value { best = (lag, value) }
+        }
+        var fine = (lag: best.lag * step, value: -Double.infinity)
+        for lag in (best.lag * step - 2 * step)...(best.lag * step + 2 * step) {
+            let value = correlation(source, played, lag: lag)
+            if value > fine.value { fine = (lag, value) }
+        }
+        return (fine.lag, fine.value)
+    }
+
+    /// Normalised correlation of `a[i]` with `b[i + lag]` over their overlap.
+    static func correlation(_ a: [Float], _ b: [Float], lag: Int) -> Double {
+        let start = max(0, -lag)
+        let end = min(a.count, b.count - lag)
+        guard end > start else { return 0 }
+        var ab = 0.0, aa = 0.0, bb = 0.0
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for i in start..<end {
+                    let x = Double(a[i])
+                    let y = Double(b[i + lag])
+                    ab += x * y
+                    aa += x * x
+                    bb += y * y
+                }
+            }
+        }
+        return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : 0
+    }
+
+    static func decimate(_ samples: [Float], _ step: Int) -> [Float] {
+        stride(from: 0, to: samples.count - step + 1, by: step).map { start in
+            var sum: Float = 0
+            for i in start..<start + step { sum += samples[i] }
+            return sum / Float(step)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+
+/// Real processes for end-to-end tests: a controller, receivers, the CLI, ffmpeg; a temporary directory each.
+///
+/// Multicast stays on this machine: every zone in a test sends on 127.0.0.1 with TTL 0.
+final class Harness: @unchecked Sendable {
+    let directory: URL
+    let group: String
+    let port: Int
+    private(set) var controllerURL = ""
+    private var processes: [Process] = []
+
+    /// The folder holding the built executables (next to the test bundle).
+    static let binaries: URL = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("loa-controller").path), url.path != "/" {
+            url.deleteLastPathComponent()
+            let debug = url.appendingPathComponent(".build/debug")
+            if FileManager.default.fileExists(atPath: debug.appendingPathComponent("loa-controller").path) { return debug }
+        }
+        return url
+    }()
+
+    /// A harness with its own multicast group 239.255.78.`groupOctet` so that tests never hear each other.
+    init(groupOctet: Int, name: String = #function) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "loa-e2e-\(groupOctet)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        group = "239.255.78.\(groupOctet)"
+        port = 6000 + 2 * groupOctet
+    }
+
+    deinit {
+        for process in processes where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
+    func startController(extraZones: String = "") throws {
+        let config = """
+            zones:
+              - name: all
+                group: \(group):\(port)
+                interface: 127.0.0.1
+                ttl: 0
+            \(extraZones)
+            """
+        try config.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8)
+        let log = path("controller.log")
+        let process = try launch(
+            "loa-controller", ["--state-dir", path("state"), "--config", path("controller.yaml"), "--listen", "127.0.0.1:0"],
+            stderr: log)
+        let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
+            guard process.isRunning else { return "" }
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard let range = text.range(of: "listening on 127.0.0.1:") else { return nil }
+            return String(text[range.upperBound...].prefix { $0.isNumber })
+        }
+        guard !listening.isEmpty else { throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))") }
+        controllerURL = "http://127.0.0.1:\(listening)"
+    }
+
+    /// Starts `loa-receiver` playing to an ALSA `file` PCM (slave `null`) that writes raw samples to `output`.
+    @discardableResult
+    func startReceiver(output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil) throws
+        -> Process
+    {
+        let home = path(name)
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let asoundrc = """
+            pcm.loatest {
+                type file
+                slave.pcm "null"
+                file "\(output)"
+                format "raw"
+            }
+            """
+        try asoundrc.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
+        let process = try launch(
+            "loa-receiver",
+            [
+                "--group", group ?? "\(self.group):\(port)", "--interface", "127.0.0.1", "--device", "loatest",
+                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0",
+            ], stderr: path("\(name).log"), environment: ["HOME": home])
+        _ = try waitFor("the receiver to join", timeout: 30) { () -> Bool? in
+            let text = (try? String(contentsOfFile: self.path("\(name).log"), encoding: .utf8)) ?? ""
+            return text.contains("info: playing") ? true : nil
+        }
+        return process
+    }
+
+    /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr.
+    func loa(_ arguments: [String], controller: Bool = true, asUser: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        var all = arguments
+        if controller { all += ["--controller", controllerURL] }
+        return try run(Harness.binaries.appendingPathComponent("loa").path, all, asUser: asUser)
+    }
+
+    /// Runs a program to its end.
+    func run(_ program: String, _ arguments: [String], asUser: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        if let asUser {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(asUser)", "--regid=\(asUser)", "--clear-groups", program] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = arguments
+        }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts a long-running program whose stderr goes to `stderr`.
+    func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        let program = name.hasPrefix("/") ? name : Harness.binaries.appendingPathComponent(name).path
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        FileManager.default.createFile(atPath: stderr, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+        return process
+    }
+
+    /// Stops a process with SIGTERM (or `signal`) and waits for it.
+    func stop(_ process: Process, signal: Int32 = SIGTERM) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    /// Queues `file` in `zone` and waits until the controller has played everything queued.
+    @discardableResult
+    func queueAndWait(_ files: [String], zone: String = "all") throws -> [Int] {
+        var ids: [Int] = []
+        for file in files {
+            let result = try loa(["queue", file, "--zone", zone])
+            guard result.status == 0, let id = Int(result.out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw HarnessError("loa queue failed: \(result.err)")
+            }
+            ids.append(id)
+        }
+        try waitUntilIdle()
+        return ids
+    }
+
+    /// Polls `loa status --json` until no zone plays or has anything queued.
+    func waitUntilIdle(timeout: Double = 300) throws {
+        _ = try waitFor("the programme to finish", timeout: timeout) { () -> Bool? in
+            guard let result = try? self.loa(["status", "--json"]), result.status == 0,
+                let object = try? JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any],
+                let zones = object["zones"] as? [[String: Any]]
+            else { return nil }
+            let busy = zones.contains { $0["playing"] != nil || !(($0["queued"] as? [Any]) ?? []).isEmpty }
+            return busy ? nil : true
+        }
+        Thread.sleep(forTimeInterval: 1.0)  // let receivers play out their jitter buffers and go idle
+    }
+
+    /// Polls `check` every 100 ms until it returns a value.
+    func waitFor<T>(_ what: String, timeout: Double, _ check: () throws -> T?) throws -> T {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let value = try check() { return value }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw HarnessError("timed out waiting for \(what)")
+    }
+
+    /// Makes a Vietnamese speech clip with espeak-ng.
+    func speech(_ name: String, _ text: String) throws -> String {
+        let file = path(name)
+        let result = try run("/usr/bin/espeak-ng", ["-v", "vi", "-w", file, text])
+        guard result.status == 0 else { throw HarnessError("espeak-ng failed: \(result.err)") }
+        return file
+    }
+
+    /// Makes a stereo 44.1 kHz logarithmic tone sweep with sox.
+    func sweep(_ name: String, seconds: Double = 3) throws -> String {
+        let file = path(name)
+        let result = try run(
+            "/usr/bin/sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", file, "synth", String(seconds), "sine", "100/6000", "vol", "0.5"])
+        guard result.status == 0 else { throw HarnessError("sox failed: \(result.err)") }
+        return file
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
