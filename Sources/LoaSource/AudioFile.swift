@@ -25,6 +25,10 @@ public final class AudioFile {
             sf_close(handle)
             throw .empty
         }
+        if let detail = Self.truncation(handle) {
+            sf_close(handle)
+            throw .truncated(detail: detail)
+        }
         self.handle = handle
         sampleRate = Int(info.samplerate)
         channels = Int(info.channels)
@@ -34,6 +38,26 @@ public final class AudioFile {
 
     deinit { sf_close(handle) }
 
+    /// libsndfile shortens a WAV or AIFF whose data chunk runs past the end of the file and only notes it in
+    /// its log ("data : 372858 (should be 199956)"); such a file is cut short, not playable in full.
+    private static func truncation(_ handle: OpaquePointer) -> String? {
+        var log = [CChar](repeating: 0, count: 4096)
+        let length = log.withUnsafeMutableBufferPointer { buffer in
+            sf_command(handle, Int32(SFC_GET_LOG_INFO), buffer.baseAddress, Int32(buffer.count))
+        }
+        guard length > 0 else { return nil }
+        let text = String(decoding: log.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.contains("(should be") {
+            let words = line.split(separator: " ")
+            if words.count >= 6, let announced = Int(words[2]), let there = Int(words[5].dropLast()) {
+                return "its header announces " + String(announced) + " bytes of audio but only " + String(there)
+                    + " are there"
+            }
+            return "its header announces more audio than the file holds"
+        }
+        return nil
+    }
+
     /// Reads up to `mono.count` frames, each the mean of its channels, into `mono`. Returns the number read;
     /// 0 at the end. Throws `.truncated` at the end if fewer frames came than the header announced.
     public func read(into mono: UnsafeMutableBufferPointer<Float>) throws(ClipError) -> Int {
@@ -42,7 +66,10 @@ public final class AudioFile {
             Int(sf_readf_float(handle, buffer.baseAddress, sf_count_t(wanted)))
         }
         if got == 0 {
-            if framesRead < frames { throw .truncated(expectedFrames: frames, readFrames: framesRead) }
+            if framesRead < frames {
+                throw .truncated(
+                    detail: "its header announces " + String(frames) + " samples but only " + String(framesRead) + " are there")
+            }
             return 0
         }
         let scale = 1 / Float(channels)

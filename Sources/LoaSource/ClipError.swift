@@ -5,7 +5,7 @@ public enum ClipError: Error, Equatable, Sendable {
     /// The file holds no samples.
     case empty
     /// The file ends before the length its header announces.
-    case truncated(expectedFrames: Int, readFrames: Int)
+    case truncated(detail: String)
     /// The audio could not be converted to 48 kHz.
     case resampling(detail: String)
     /// The Opus encoder failed.
@@ -20,9 +20,8 @@ public enum ClipError: Error, Equatable, Sendable {
             return "not an audio file Loa can read (" + detail + "); use WAV, FLAC, Ogg Vorbis/Opus or MP3"
         case .empty:
             return "the audio file is empty (no samples); record or export the clip again"
-        case .truncated(let expected, let read):
-            return "the audio file is truncated: its header announces " + String(expected) + " samples but only "
-                + String(read) + " are there; copy or export the clip again"
+        case .truncated(let detail):
+            return "the audio file is truncated (" + detail + "); copy or export the clip again"
         case .resampling(let detail): return "cannot resample the clip to 48 kHz: " + detail
         case .encoding(let detail): return "cannot encode the clip with Opus: " + detail
         case .storage(let detail): return "cannot store the encoded clip: " + detail

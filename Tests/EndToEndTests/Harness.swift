@@ -107,7 +107,7 @@ final class Harness: @unchecked Sendable {
         let process = Process()
         if let asUser {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(asUser)", "--regid=\(asUser)", "--clear-groups", program] + arguments
+            process.arguments = ["--reuid=\(asUser)", "--regid=nogroup", "--clear-groups", program] + arguments
         } else {
             process.executableURL = URL(fileURLWithPath: program)
             process.arguments = arguments
@@ -205,3 +205,7 @@ struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Every test that starts processes runs one at a time: they share two cores and real-time pacing.
+@Suite("Real processes", .serialized)
+struct RealProcesses {}
