@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries from Debian, found with pkg-config.
@@ -31,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // The one C shim: sockets, clocks, signals, ALSA, libopus ctl macros.
         .target(name: "CLoaSystem", dependencies: ["COpus", "CALSA"]),
@@ -39,14 +41,20 @@ let package = Package(
         .target(name: "LoaWire"),
         .target(name: "LoaSystem", dependencies: ["CLoaSystem"]),
         .target(name: "LoaCodec", dependencies: ["COpus", "CLoaSystem"]),
-        .target(name: "LoaReceiverCore", dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "CALSA", "CLoaSystem"]),
+        // Identity keys, signatures and message tags (libsodium), for the fleet's heartbeats and commands.
+        .target(name: "LoaCrypto", dependencies: ["CSodium"]),
+        .target(
+            name: "LoaReceiverCore",
+            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "CALSA", "CLoaSystem"]),
 
         // Server side.
         .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
+        .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "LoaController",
             dependencies: [
-                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource",
+                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "LoaCLI",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LoaSchedule", "LoaSource", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Thin executables.
@@ -70,13 +78,22 @@ let package = Package(
         ),
         .executableTarget(name: "loa-receiver", dependencies: ["LoaReceiverCore", "LoaSystem"]),
 
+        // Benchmarks (`scripts/bench`, README "Performance"): no product, never run by `swift test`.
+        .target(name: "CLoaBench", dependencies: ["COpus"], path: "Benchmarks/CLoaBench"),
+        .executableTarget(
+            name: "loa-bench",
+            dependencies: ["CLoaBench", "LoaController", "LoaSource", "LoaReceiverCore", "LoaCodec", "LoaWire", "LoaSystem"],
+            path: "Benchmarks/loa-bench"
+        ),
+
         // Tests.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
+        .testTarget(name: "LoaControllerTests", dependencies: ["LoaController", "LoaSource", "LoaSchedule"]),
         .testTarget(name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec"]
+            dependencies: ["loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec", "LoaWire", "LoaCrypto", "LoaSystem"]
         ),
     ]
 )

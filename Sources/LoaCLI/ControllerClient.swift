@@ -21,9 +21,10 @@ public struct ControllerClient: Sendable {
     }
 
     /// Sends a request and returns the body of a 2xx answer; throws the API's error line otherwise.
-    public func request(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil) async throws(CLIError)
-        -> Data
-    {
+    public func request(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil,
+        contentType: String = "application/octet-stream"
+    ) async throws(CLIError) -> Data {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         components.path = path
         if !query.isEmpty { components.queryItems = query }
@@ -32,7 +33,7 @@ public struct ControllerClient: Sendable {
         request.timeoutInterval = 600
         if let body {
             request.httpBody = body
-            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         let data: Data
         let response: URLResponse
@@ -66,4 +67,6 @@ public struct ControllerClient: Sendable {
 public struct CLIError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    func appending(_ text: String) -> CLIError { CLIError(description + text) }
 }

@@ -1,22 +1,62 @@
-/// The control API's JSON shapes, as the CLI reads them (see `ControlAPI` in LoaController).
-public struct ItemInfo: Codable, Sendable {
-    public var id: Int64
-    public var zone: String
-    public var title: String
-    public var state: String
-    public var durationMs: Int
-    public var positionMs: Int?
+import Foundation
+
+/// The control API's JSON shapes, as the CLI reads them (see `APIViews` in LoaController).
+struct ItemInfo: Codable, Sendable {
+    var id: Int64
+    var title: String
+    var priority: String
+    var zones: [String]
+    var durationMs: Int
+    var states: [String: String]
 }
 
-public struct ZoneStatus: Codable, Sendable {
-    public var name: String
-    public var playing: ItemInfo?
-    public var queued: [ItemInfo]
-    public var packetsSent: Int
+struct ZoneItemInfo: Codable, Sendable {
+    var id: Int64
+    var title: String
+    var priority: String
+    var durationMs: Int
+    var positionMs: Int?
+    var plannedAt: Int64
+    var source: String
 }
 
-public struct Status: Codable, Sendable {
-    public var zones: [ZoneStatus]
+struct ZoneStatus: Codable, Sendable {
+    var name: String
+    var playing: ZoneItemInfo?
+    var queued: [ZoneItemInfo]
+    var packetsSent: Int
+}
+
+struct Status: Codable, Sendable {
+    var zones: [ZoneStatus]
+}
+
+struct LogEntryInfo: Codable, Sendable {
+    var itemId: Int64
+    var zone: String
+    var title: String
+    var priority: String
+    var plannedAt: Int64
+    var startedAt: Int64?
+    var endedAt: Int64?
+    var outcome: String
+    var reason: String?
+}
+
+struct ReportRowInfo: Codable, Sendable {
+    var zone: String
+    var priority: String
+    var items: Int
+    var seconds: Int
+}
+
+struct TimetableEntryInfo: Codable, Sendable {
+    var zone: String
+    var date: String
+    var time: String
+    var slot: String
+    var titles: [String]
+    var durationMs: Int
 }
 
 /// "1:05" for 65 000 ms.
@@ -25,3 +65,17 @@ func minutesSeconds(_ milliseconds: Int) -> String {
     let remainder = seconds % 60
     return "\(seconds / 60):\(remainder < 10 ? "0" : "")\(remainder)"
 }
+
+/// Local date and time of a Unix ms stamp, "2026-11-22 17:00:05", in the commune's time zone.
+func localText(_ milliseconds: Int64?, timeZone: TimeZone = communeTimeZone) -> String {
+    guard let milliseconds else { return "-" }
+    let formatter = DateFormatter()
+    formatter.timeZone = timeZone
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}
+
+/// Asia/Ho_Chi_Minh, or `LOA_TIMEZONE`.
+let communeTimeZone: TimeZone =
+    ProcessInfo.processInfo.environment["LOA_TIMEZONE"].flatMap(TimeZone.init(identifier:))
+    ?? TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!

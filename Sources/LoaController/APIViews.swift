@@ -1,30 +1,34 @@
 import Hummingbird
+import LoaSchedule
 
 /// The JSON shapes of the control API. Field names are part of the API: `loa` and scripts read them.
 struct ItemView: ResponseCodable {
     var id: Int64
-    var zone: String
     var title: String
-    var state: String
+    var priority: String
+    var zones: [String]
     var durationMs: Int
-    var positionMs: Int?
-    var queuedAt: Int64
-    var startedAt: Int64?
-    var endedAt: Int64?
-    var failureReason: String?
+    var plannedAt: Int64
+    var source: String
+    /// Per zone: pending, playing, completed, cancelled or failed.
+    var states: [String: String]
 
-    init(_ item: Item, positionMilliseconds: Int?) {
+    init(_ item: Item, airings: [Airing]) {
         id = item.id ?? 0
-        zone = item.zone
         title = item.title
-        state = item.state.rawValue
+        priority = item.priority.rawValue
+        zones = item.zoneList
         durationMs = item.durationMilliseconds
-        positionMs = positionMilliseconds
-        queuedAt = item.queuedAt
-        startedAt = item.startedAt
-        endedAt = item.endedAt
-        failureReason = item.failureReason
+        plannedAt = item.plannedAt
+        source = item.source
+        states = Dictionary(uniqueKeysWithValues: airings.map { ($0.zone, $0.state.rawValue) })
     }
+}
+
+struct ClipView: ResponseCodable {
+    var id: Int64
+    var title: String
+    var durationMs: Int
 }
 
 struct ZoneView: ResponseCodable {
@@ -45,13 +49,12 @@ struct ZoneView: ResponseCodable {
     }
 }
 
-struct ZoneStatusView: ResponseCodable {
-    var name: String
-    var playing: ItemView?
-    var queued: [ItemView]
-    var packetsSent: Int
+struct StatusView: ResponseCodable {
+    var zones: [ZoneState]
 }
 
-struct StatusView: ResponseCodable {
-    var zones: [ZoneStatusView]
-}
+extension ZoneState: ResponseCodable {}
+extension PlayLogEntry: ResponseCodable {}
+extension ReportRow: ResponseCodable {}
+extension TimetableEntry: ResponseCodable {}
+extension SlotInput: ResponseCodable {}

@@ -1,7 +1,7 @@
 import Foundation
 import LoaSource
 
-/// Encoded clips on disk: `STATE_DIR/clips/ITEM.loaclip`, written atomically (temp file, fsync, rename).
+/// Encoded clips on disk: `STATE_DIR/clips/CLIP.loaclip`, written atomically (temp file, fsync, rename).
 public struct ClipLibrary: Sendable {
     public let directory: URL
 
@@ -10,23 +10,18 @@ public struct ClipLibrary: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    /// Where item `id`'s clip lives.
-    public func url(item id: Int64) -> URL { directory.appendingPathComponent("\(id).loaclip") }
+    /// Where clip `id` lives.
+    public func url(clip id: Int64) -> URL { directory.appendingPathComponent("\(id).loaclip") }
 
-    /// Stores an encoded clip for item `id`; after a crash the file is either whole or absent.
-    public func store(_ clip: EncodedClip, item id: Int64) throws {
-        try AtomicFile.write(Data(clip.serialized()), to: url(item: id))
+    /// Stores an encoded clip; after a crash the file is either whole or absent.
+    public func store(_ clip: EncodedClip, clip id: Int64) throws {
+        try AtomicFile.write(Data(clip.serialized()), to: url(clip: id))
     }
 
-    /// Reads item `id`'s clip back.
-    public func load(item id: Int64) throws -> EncodedClip {
-        let data = try Data(contentsOf: url(item: id))
+    /// Reads clip `id` back.
+    public func load(clip id: Int64) throws -> EncodedClip {
+        let data = try Data(contentsOf: url(clip: id))
         return try EncodedClip(serialized: [UInt8](data))
-    }
-
-    /// Removes item `id`'s clip, if there is one.
-    public func remove(item id: Int64) {
-        try? FileManager.default.removeItem(at: url(item: id))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import LoaSystem
 import Logging
@@ -49,17 +50,31 @@ public struct Controller: Sendable {
             descriptions[zone.name] = text
             try AtomicFile.write(Data(text.utf8), to: sdpDirectory.appendingPathComponent("\(zone.name).sdp"))
         }
-        let programme = Programme(zones: configuration.zones, store: store, clips: clips, pacer: pacer, logger: logger)
+        let programme = Programme(
+            zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store, clips: clips,
+            air: pacer, logger: logger)
         let router = Router()
         ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
             .addRoutes(to: router)
         let logger = self.logger
+        let fleet = try Fleet(
+            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
+            logger: logger)
+        FleetAPI(fleet: fleet).addRoutes(to: router)
+        fleet.setProgrammeMetrics(
+            zonePackets: { [pacer, zones = configuration.zones] in
+                Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
+            },
+            itemsPlayed: { [store] in
+                (try? store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM playlog WHERE outcome = 'completed'") ?? 0 }) ?? 0
+            })
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
-            services: [PacerService(pacer: pacer, programme: programme, logger: logger)],
+            services: [PacerService(pacer: pacer, programme: programme, logger: logger), fleet.service(host: host)],
             onServerRunning: { channel in
                 logger.info("control API on http://\(channel.localAddress?.description ?? "?")")
+                fleet.serverStarted(port: channel.localAddress?.port)
             },
             logger: logger
         )
@@ -91,11 +106,24 @@ struct PacerService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await programme.resume()
         pacer.start()
+        try await programme.start()
         await withGracefulShutdownHandler {
-            for await event in pacer.events {
-                do { try await programme.handle(event) } catch { logger.error("cannot record \(event): \(error)") }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in pacer.events {
+                        do { try await programme.handle(event) } catch { logger.error("cannot record \(event): \(error)") }
+                    }
+                }
+                group.addTask {
+                    // The programme's clock: slots, saved positions, and what should play, once a second.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        do { try await programme.tick() } catch { logger.error("programme tick failed: \(error)") }
+                    }
+                }
+                await group.next()
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             pacer.shutdown()

@@ -17,6 +17,10 @@ import Yams
 /// Without a `zones` list the controller has the single built-in zone `all`.
 public struct ControllerConfiguration: Sendable {
     public var zones: [Zone]
+    /// Heartbeats, alerts and commands to receivers (the `fleet:` section).
+    public var fleet = FleetConfiguration()
+    /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
+    public var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
 
     public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
 
@@ -41,10 +45,27 @@ public struct ControllerConfiguration: Sendable {
             if root == nil { return ControllerConfiguration() }
             throw ConfigurationError(path: path, problem: "the top level must be a mapping such as 'zones:'")
         }
-        for key in mapping.keys where key.string != "zones" {
+        var timeZone = ControllerConfiguration().timeZone
+        if let node = mapping["timezone"] {
+            guard let name = node.string, let zone = TimeZone(identifier: name) else {
+                throw ConfigurationError(
+                    path: path, line: node.mark?.line,
+                    problem: "unknown time zone '\(node.string ?? "")'; use a name such as Asia/Ho_Chi_Minh")
+            }
+            timeZone = zone
+        }
+        for key in mapping.keys where key.string != "zones" && key.string != "fleet" && key.string != "timezone" {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
-        guard let zonesNode = mapping["zones"] else { return ControllerConfiguration() }
+        let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
+            try FleetConfiguration.parse(node, path: path)
+        }
+        guard let zonesNode = mapping["zones"] else {
+            var configuration = ControllerConfiguration()
+            configuration.fleet = fleet ?? FleetConfiguration()
+            configuration.timeZone = timeZone
+            return configuration
+        }
         guard let list = zonesNode.sequence, !list.isEmpty else {
             throw ConfigurationError(path: path, line: zonesNode.mark?.line, problem: "'zones' must be a list of zones")
         }
@@ -61,7 +82,14 @@ public struct ControllerConfiguration: Sendable {
             }
             zones.append(zone)
         }
-        return ControllerConfiguration(zones: zones)
+        if zones.count > 1, let reserved = zones.first(where: { $0.name == "all" }) {
+            throw ConfigurationError(
+                path: path, problem: "zone name '\(reserved.name)' is reserved for every zone together; rename that zone")
+        }
+        var configuration = ControllerConfiguration(zones: zones)
+        configuration.fleet = fleet ?? FleetConfiguration()
+        configuration.timeZone = timeZone
+        return configuration
     }
 }
 

@@ -1,40 +1,142 @@
 import GRDB
 
-/// Where an item is in its life.
-public enum ItemState: String, Codable, Sendable, DatabaseValueConvertible {
-    /// Waiting for its turn in its zone.
-    case queued
-    /// On the air now.
-    case playing
-    /// Aired to its end.
-    case completed
-    /// Cut off before its end (the controller stopped, or a later issue's pre-emption).
-    case interrupted
-    /// Could not be aired; `failureReason` says why.
-    case failed
+/// The three bulletin priorities of Thông tư 39/2020/TT-BTTTT.
+public enum Priority: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    /// Aired in the commune's schedule, in order.
+    case normal
+    /// Aired ahead of every pending normal item, at the next item boundary (or at once with `--now`).
+    case priority
+    /// Aired immediately (natural disasters, fire, epidemics); only a newer emergency pre-empts it.
+    case emergency
+
+    /// Higher plays first.
+    public var rank: Int {
+        switch self {
+        case .normal: return 0
+        case .priority: return 1
+        case .emergency: return 2
+        }
+    }
 }
 
-/// One broadcast item: an encoded clip for one zone.
+/// What happens to an item cut off by a higher-priority one (or by a controller crash).
+public enum InterruptPolicy: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Continue from where it was cut.
+    case resume
+    /// Play it again from its start.
+    case restart
+}
+
+/// A clip encoded once and stored as `clips/ID.loaclip`.
+public struct ClipRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "clip"
+    public var id: Int64?
+    public var title: String
+    public var frameCount: Int
+    public var frameMilliseconds: Int
+    public var createdAt: Int64
+
+    public var durationMilliseconds: Int { frameCount * frameMilliseconds }
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One broadcast item: a clip, its priority and the zones it targets. Each zone airs it separately.
 public struct Item: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "item"
 
     public var id: Int64?
-    /// The zone it plays in.
-    public var zone: String
-    /// A name for people: the clip's file name unless given.
+    public var clipId: Int64
     public var title: String
-    public var state: ItemState
-    /// Frames in the encoded clip, and their length.
+    public var priority: Priority
+    /// Higher plays first (a copy of `priority.rank`, for ordering in SQL).
+    public var rank: Int
+    /// A priority item that interrupts normal items at once instead of waiting for their end.
+    public var immediate: Bool
+    public var onInterrupt: InterruptPolicy
+    /// The zones, comma-separated.
+    public var zones: String
+    /// When it was queued, and when it may start at the earliest (Unix ms).
+    public var queuedAt: Int64
+    public var plannedAt: Int64
+    /// "queue" for `loa queue`, or the schedule slot it came from.
+    public var source: String
+    /// For scheduled items: slot, date, time and clip index, so that no occurrence is materialised twice.
+    public var slotKey: String?
     public var frameCount: Int
     public var frameMilliseconds: Int
-    /// When it was queued, started and ended: Unix time in milliseconds.
-    public var queuedAt: Int64
+
+    public var durationMilliseconds: Int { frameCount * frameMilliseconds }
+    public var zoneList: [String] { zones.split(separator: ",").map(String.init) }
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Where an item is in one zone.
+public enum AiringState: String, Codable, Sendable, DatabaseValueConvertible {
+    case pending, playing, completed, cancelled, failed
+}
+
+/// One item in one zone: its state there and where to resume it.
+public struct Airing: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "airing"
+    public var id: Int64?
+    public var itemId: Int64
+    public var zone: String
+    public var state: AiringState
+    /// The frame to start from next time (0, or where it was cut with the resume policy).
+    public var resumeFrame: Int
+    /// The last frame known to have been sent (saved every second while on the air).
+    public var positionFrame: Int
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// How a stretch of airtime ended.
+public enum Outcome: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Still on the air (or the controller stopped before it could say).
+    case airing
+    case completed
+    case interrupted
+    case cancelled
+    case failed
+    /// A scheduled slot whose time passed while the controller was not running.
+    case missed
+}
+
+/// The as-played log: what actually aired, one row per stretch of airtime in one zone.
+public struct PlayLogEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "playlog"
+    public var id: Int64?
+    public var itemId: Int64
+    public var zone: String
+    public var title: String
+    public var priority: Priority
+    public var plannedAt: Int64
     public var startedAt: Int64?
     public var endedAt: Int64?
-    public var failureReason: String?
+    public var outcome: Outcome
+    public var reason: String?
+    public var fromFrame: Int
+    public var toFrame: Int
+    public var frameMilliseconds: Int
 
-    /// Playing time in milliseconds.
-    public var durationMilliseconds: Int { frameCount * frameMilliseconds }
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A fixed-time slot of the applied schedule.
+public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "slot"
+    public var id: Int64?
+    public var name: String
+    /// Zone names, comma-separated (already expanded from "all").
+    public var zones: String
+    /// Local start times in minutes after midnight, comma-separated.
+    public var times: String
+    /// Weekdays 1 (Monday) … 7, comma-separated.
+    public var weekdays: String
+    public var fromDate: String?
+    public var untilDate: String?
+    /// Stored clips to play in order, comma-separated.
+    public var clipIds: String
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

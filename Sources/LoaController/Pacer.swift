@@ -3,45 +3,52 @@ import LoaSource
 import LoaSystem
 import Synchronization
 
+/// Where the programme puts items on the air: the pacer in the controller, a simulation in tests.
+public protocol Air: AnyObject, Sendable {
+    /// Puts `item` on the air in `zone` at once, cutting off whatever plays there.
+    func play(_ item: ReadyItem, zone: String)
+    /// Takes whatever plays in `zone` off the air.
+    func stop(zone: String)
+    /// The airing on the air in `zone` and the frame it has reached.
+    func onAir(zone: String) -> (airing: Int64, frame: Int)?
+}
+
+/// What the air reports to the programme. Times are Unix milliseconds.
+public enum AirEvent: Sendable, Equatable {
+    case started(airing: Int64, zone: String, at: Int64)
+    /// The airing sent its last frame.
+    case finished(airing: Int64, zone: String, at: Int64, frame: Int)
+    /// The airing was cut off (by `play` of another, or `stop`) having reached `frame`.
+    case stopped(airing: Int64, zone: String, at: Int64, frame: Int)
+}
+
 /// The real-time heart of the controller: one thread that sends every zone's packets at their deadlines.
 ///
 /// Contract:
 /// - Deadlines are absolute on the monotonic clock (`clock_nanosleep(TIMER_ABSTIME)`), so pacing does not
 ///   drift however long an item is.
 /// - Sending a stored clip costs only packetising and one `sendto`: clips arrive encoded.
-/// - Other threads talk to it only through `submit`/`stop` (a mailbox) and `snapshot` (a copy of what
-///   plays); it reports items that end through `events`.
-public final class Pacer: Sendable {
-    /// What one zone is doing, as last seen by the pacer thread.
-    public struct ZoneSnapshot: Sendable, Equatable {
-        public var playing: Int64?
-        public var positionFrames: Int
-        public var prefetched: Int64?
-        public var packetsSent: Int
-    }
-
-    /// What the pacer tells the programme.
-    public enum Event: Sendable, Equatable {
-        /// `item` started in `zone` at `wallTime` (Unix ms).
-        case started(item: Int64, zone: String, wallTime: Int64)
-        /// `item` sent its last packet in `zone` at `wallTime`.
-        case finished(item: Int64, zone: String, wallTime: Int64)
-        /// `item` was stopped in `zone` before its end.
-        case stopped(item: Int64, zone: String, wallTime: Int64)
-    }
-
+/// - A `play` or `stop` takes effect at the thread's next wake-up: within 5 ms when idle, one frame when busy.
+/// - Other threads talk to it only through a mailbox and a snapshot; it reports through `events`.
+public final class Pacer: Air {
     private enum Command: Sendable {
-        case submit(zone: String, item: ReadyItem)
-        case stop(zone: String, item: Int64)
+        case play(zone: String, item: ReadyItem)
+        case stop(zone: String)
         case shutdown
     }
 
+    private struct Snapshot: Sendable {
+        var airing: Int64?
+        var frame: Int
+        var packetsSent: Int
+    }
+
     private let mailbox = Mutex<[Command]>([])
-    private let snapshots = Mutex<[String: ZoneSnapshot]>([:])
+    private let snapshots = Mutex<[String: Snapshot]>([:])
     private let streamsBox: Mutex<[ZoneStream]?>
-    public let events: AsyncStream<Event>
-    private let eventSink: AsyncStream<Event>.Continuation
     private let finishedThread = Mutex<Bool>(false)
+    public let events: AsyncStream<AirEvent>
+    private let eventSink: AsyncStream<AirEvent>.Continuation
 
     /// Opens one stream per zone. Throws if a zone's interface cannot be used.
     public init(zones: [Zone]) throws(SystemError) {
@@ -49,21 +56,19 @@ public final class Pacer: Sendable {
         var streams: [ZoneStream] = []
         for zone in zones { streams.append(try ZoneStream(zone: zone, random: &random)) }
         streamsBox = Mutex(streams)
-        (events, eventSink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
-        snapshots.withLock { map in
-            for zone in zones { map[zone.name] = ZoneSnapshot(playing: nil, positionFrames: 0, prefetched: nil, packetsSent: 0) }
-        }
+        (events, eventSink) = AsyncStream.makeStream(of: AirEvent.self, bufferingPolicy: .unbounded)
     }
 
-    /// Hands an encoded item to `zone`: it plays now if the zone is idle, else right after the current item.
-    /// The programme submits at most one item ahead (see `snapshot`).
-    public func submit(_ item: ReadyItem, zone: String) { mailbox.withLock { $0.append(.submit(zone: zone, item: item)) } }
+    public func play(_ item: ReadyItem, zone: String) { mailbox.withLock { $0.append(.play(zone: zone, item: item)) } }
 
-    /// Stops `item` in `zone` if it is on the air.
-    public func stop(item: Int64, zone: String) { mailbox.withLock { $0.append(.stop(zone: zone, item: item)) } }
+    public func stop(zone: String) { mailbox.withLock { $0.append(.stop(zone: zone)) } }
 
-    /// What each zone is doing now.
-    public func snapshot() -> [String: ZoneSnapshot] { snapshots.withLock { $0 } }
+    public func onAir(zone: String) -> (airing: Int64, frame: Int)? {
+        snapshots.withLock { map in map[zone].flatMap { snapshot in snapshot.airing.map { ($0, snapshot.frame) } } }
+    }
+
+    /// Packets sent so far in `zone`.
+    public func packetsSent(zone: String) -> Int { snapshots.withLock { $0[zone]?.packetsSent ?? 0 } }
 
     /// Starts the pacer thread; it runs until `shutdown()`.
     public func start() {
@@ -73,7 +78,7 @@ public final class Pacer: Sendable {
         thread.start()
     }
 
-    /// Stops the thread after the packets now due; items on the air are reported as stopped.
+    /// Stops the thread; items on the air are reported as stopped.
     public func shutdown() {
         mailbox.withLock { $0.append(.shutdown) }
         while !finishedThread.withLock({ $0 }) { usleep(1000) }
@@ -90,7 +95,6 @@ public final class Pacer: Sendable {
             finishedThread.withLock { $0 = true }
         }
         let byName = Dictionary(uniqueKeysWithValues: streams.map { ($0.zone.name, $0) })
-        let idleWait: UInt64 = 5_000_000
         while true {
             let commands = mailbox.withLock { box -> [Command] in
                 defer { box.removeAll(keepingCapacity: true) }
@@ -98,44 +102,37 @@ public final class Pacer: Sendable {
             }
             for command in commands {
                 switch command {
-                case .submit(let zone, let item):
+                case .play(let zone, let item):
                     guard let stream = byName[zone] else { continue }
-                    if stream.enqueue(item, now: MonotonicClock.now()) {
-                        eventSink.yield(.started(item: item.id, zone: zone, wallTime: wallMilliseconds()))
+                    if let cut = stream.replace(with: item, now: MonotonicClock.now()) {
+                        eventSink.yield(.stopped(airing: cut.id, zone: zone, at: Self.wallMilliseconds(), frame: cut.frame))
                     }
-                case .stop(let zone, let item):
-                    guard let stream = byName[zone], stream.current?.id == item else { continue }
-                    let following = stream.next?.id
-                    if let stopped = stream.stopCurrent(now: MonotonicClock.now()) {
-                        eventSink.yield(.stopped(item: stopped, zone: zone, wallTime: wallMilliseconds()))
-                        if let following {
-                            eventSink.yield(.started(item: following, zone: zone, wallTime: wallMilliseconds()))
-                        }
+                    eventSink.yield(.started(airing: item.id, zone: zone, at: Self.wallMilliseconds()))
+                case .stop(let zone):
+                    if let cut = byName[zone]?.stop() {
+                        eventSink.yield(.stopped(airing: cut.id, zone: zone, at: Self.wallMilliseconds(), frame: cut.frame))
                     }
                 case .shutdown:
                     for stream in streams {
-                        if let id = stream.current?.id {
-                            eventSink.yield(.stopped(item: id, zone: stream.zone.name, wallTime: wallMilliseconds()))
+                        if let cut = stream.stop() {
+                            eventSink.yield(
+                                .stopped(airing: cut.id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: cut.frame))
                         }
                     }
                     eventSink.finish()
                     return
                 }
             }
-            var now = MonotonicClock.now()
+            let now = MonotonicClock.now()
             for stream in streams {
                 while let event = stream.sendDue(now: now, buffer: buffer) {
-                    if case .finished(let id, let started) = event {
-                        eventSink.yield(.finished(item: id, zone: stream.zone.name, wallTime: wallMilliseconds()))
-                        if let started {
-                            eventSink.yield(.started(item: started, zone: stream.zone.name, wallTime: wallMilliseconds()))
-                        }
+                    if case .finished(let id, let frame, _) = event {
+                        eventSink.yield(.finished(airing: id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: frame))
                     }
                 }
             }
             publish(streams)
-            now = MonotonicClock.now()
-            var wake = now + idleWait
+            var wake = MonotonicClock.now() + 5_000_000
             for stream in streams { if let deadline = stream.nextDeadline, deadline < wake { wake = deadline } }
             MonotonicClock.sleep(until: wake)
         }
@@ -144,12 +141,11 @@ public final class Pacer: Sendable {
     private func publish(_ streams: [ZoneStream]) {
         snapshots.withLock { map in
             for stream in streams {
-                map[stream.zone.name] = ZoneSnapshot(
-                    playing: stream.current?.id, positionFrames: stream.position, prefetched: stream.next?.id,
-                    packetsSent: stream.packetsSent)
+                map[stream.zone.name] = Snapshot(
+                    airing: stream.current?.id, frame: stream.position, packetsSent: stream.packetsSent)
             }
         }
     }
 
-    private func wallMilliseconds() -> Int64 { WallClock.now() / 1_000_000 }
+    static func wallMilliseconds() -> Int64 { WallClock.now() / 1_000_000 }
 }

@@ -1,14 +1,14 @@
 import Foundation
 import GRDB
 
-/// The controller's SQLite database (WAL mode) under its state directory: items now, the programme,
-/// log and fleet in later schema versions.
+/// The controller's SQLite database (WAL mode) under its state directory: clips, items and their airings per
+/// zone, the schedule, and the as-played log.
 ///
-/// Every write is one transaction; a crash leaves the database as it was after the last one.
+/// Every change is one transaction: a crash (even SIGKILL) leaves the state of the last committed change.
 public final class Store: Sendable {
-    private let database: DatabasePool
+    let database: DatabasePool
 
-    /// Opens (creating if needed) `STATE_DIR/loa.sqlite` and migrates it to the current schema.
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
@@ -18,55 +18,89 @@ public final class Store: Sendable {
 
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: items") { db in
-            try db.create(table: "item") { table in
-                table.autoIncrementedPrimaryKey("id")
-                table.column("zone", .text).notNull().indexed()
-                table.column("title", .text).notNull()
-                table.column("state", .text).notNull().indexed()
-                table.column("frameCount", .integer).notNull()
-                table.column("frameMilliseconds", .integer).notNull()
-                table.column("queuedAt", .integer).notNull()
-                table.column("startedAt", .integer)
-                table.column("endedAt", .integer)
-                table.column("failureReason", .text)
+        migrator.registerMigration("v1: programme") { db in
+            try db.create(table: "clip") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("title", .text).notNull()
+                t.column("frameCount", .integer).notNull()
+                t.column("frameMilliseconds", .integer).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(table: "item") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("clipId", .integer).notNull().references("clip")
+                t.column("title", .text).notNull()
+                t.column("priority", .text).notNull()
+                t.column("rank", .integer).notNull()
+                t.column("immediate", .boolean).notNull()
+                t.column("onInterrupt", .text).notNull()
+                t.column("zones", .text).notNull()
+                t.column("queuedAt", .integer).notNull()
+                t.column("plannedAt", .integer).notNull()
+                t.column("source", .text).notNull()
+                t.column("slotKey", .text).unique()
+                t.column("frameCount", .integer).notNull()
+                t.column("frameMilliseconds", .integer).notNull()
+            }
+            try db.create(table: "airing") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("itemId", .integer).notNull().references("item")
+                t.column("zone", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("resumeFrame", .integer).notNull()
+                t.column("positionFrame", .integer).notNull()
+                t.uniqueKey(["itemId", "zone"])
+            }
+            try db.create(index: "airing_pending", on: "airing", columns: ["zone", "state"])
+            try db.create(table: "playlog") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("itemId", .integer).notNull()
+                t.column("zone", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("priority", .text).notNull()
+                t.column("plannedAt", .integer).notNull()
+                t.column("startedAt", .integer)
+                t.column("endedAt", .integer)
+                t.column("outcome", .text).notNull()
+                t.column("reason", .text)
+                t.column("fromFrame", .integer).notNull()
+                t.column("toFrame", .integer).notNull()
+                t.column("frameMilliseconds", .integer).notNull()
+            }
+            try db.create(index: "playlog_time", on: "playlog", columns: ["startedAt"])
+            try db.create(table: "slot") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("zones", .text).notNull()
+                t.column("times", .text).notNull()
+                t.column("weekdays", .text).notNull()
+                t.column("fromDate", .text)
+                t.column("untilDate", .text)
+                t.column("clipIds", .text).notNull()
+            }
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
             }
         }
         return migrator
     }
 
-    /// Inserts a new item and returns it with its id.
-    public func insert(_ item: Item) throws -> Item {
-        try database.write { db in
-            var item = item
-            try item.insert(db)
-            return item
-        }
+    /// Runs `body` in one write transaction.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T { try database.write(body) }
+
+    /// Runs `body` on a read snapshot.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
+}
+
+extension Database {
+    /// A value from the `meta` table.
+    func meta(_ key: String) throws -> String? {
+        try String.fetchOne(self, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 
-    /// Sets an item's state and times.
-    public func update(id: Int64, state: ItemState, startedAt: Int64? = nil, endedAt: Int64? = nil, reason: String? = nil)
-        throws
-    {
-        try database.write { db in
-            guard var item = try Item.fetchOne(db, key: id) else { return }
-            item.state = state
-            if let startedAt { item.startedAt = startedAt }
-            if let endedAt { item.endedAt = endedAt }
-            if let reason { item.failureReason = reason }
-            try item.update(db)
-        }
-    }
-
-    /// Items in `states`, oldest first.
-    public func items(in states: [ItemState]) throws -> [Item] {
-        try database.read { db in
-            try Item.filter(states.map(\.rawValue).contains(Column("state"))).order(Column("id")).fetchAll(db)
-        }
-    }
-
-    /// One item, or nil.
-    public func item(id: Int64) throws -> Item? {
-        try database.read { db in try Item.fetchOne(db, key: id) }
+    /// Sets a value in the `meta` table.
+    func setMeta(_ key: String, _ value: String) throws {
+        try execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
     }
 }

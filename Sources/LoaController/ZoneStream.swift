@@ -3,14 +3,17 @@ import LoaSource
 import LoaSystem
 import LoaWire
 
-/// An item ready to air: its id and encoded frames.
+/// An item ready to air in one zone: its airing's id, its encoded frames and the frame to start from.
 public struct ReadyItem: Sendable {
     public var id: Int64
     public var clip: EncodedClip
+    /// 0, or where an interrupted item resumes.
+    public var startFrame: Int
 
-    public init(id: Int64, clip: EncodedClip) {
+    public init(id: Int64, clip: EncodedClip, startFrame: Int = 0) {
         self.id = id
         self.clip = clip
+        self.startFrame = min(max(startFrame, 0), max(clip.frameCount - 1, 0))
     }
 }
 
@@ -32,6 +35,7 @@ final class ZoneStream {
     private(set) var current: ReadyItem?
     private(set) var next: ReadyItem?
     private var frameIndex = 0
+    private var firstFrame = 0
     private var itemStart: UInt64 = 0
     private var frameNanoseconds: UInt64 = 20_000_000
     private(set) var packetsSent = 0
@@ -72,25 +76,31 @@ final class ZoneStream {
         return false
     }
 
-    /// Removes the current item at once (returns its id) and starts the next one, if any, now.
-    func stopCurrent(now: UInt64) -> Int64? {
+    /// Puts `item` on the air at once, cutting off what plays. Returns the cut item's id and the frame it
+    /// had reached.
+    func replace(with item: ReadyItem, now: UInt64) -> (id: Int64, frame: Int)? {
+        let cut = stop()
+        start(item, at: now)
+        return cut
+    }
+
+    /// Takes the current item off the air; returns its id and the frame it had reached.
+    func stop() -> (id: Int64, frame: Int)? {
         guard let stopped = current else { return nil }
         current = nil
-        if let following = next {
-            next = nil
-            start(following, at: now)
-        }
-        return stopped.id
+        next = nil
+        return (stopped.id, frameIndex)
     }
 
     /// Sends the packet due at or before `now`, if any; returns what happened to the items.
     func sendDue(now: UInt64, buffer: UnsafeMutableRawBufferPointer) -> StreamEvent? {
         guard let item = current, let deadline = nextDeadline, deadline <= now else { return nil }
-        let sinceBase = (itemStart - clockBase) / 1000 * 48 / 1000  // 48 kHz samples, exact for whole microseconds
+        // The sampling instant on the 48 kHz RTP clock: whole microseconds map exactly to samples, so frames of
+        // one item and back-to-back items are contiguous.
+        let sinceBase = (deadline &- clockBase) / 1000 * 48 / 1000
         let timestamp = timestampBase &+ UInt32(truncatingIfNeeded: sinceBase)
-            &+ UInt32(truncatingIfNeeded: frameIndex * item.clip.frameMilliseconds * 48)
         let header = RTPHeader(
-            marker: frameIndex == 0, payloadType: zone.payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
+            marker: frameIndex == firstFrame, payloadType: zone.payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
             ssrc: ssrc)
         let length = item.clip.withPacket(frameIndex) { payload in header.write(payload: payload, into: buffer) }
         if socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: zone.group) {
@@ -102,25 +112,27 @@ final class ZoneStream {
         frameIndex += 1
         guard frameIndex >= item.clip.frameCount else { return nil }
         let end = itemStart + UInt64(frameIndex) * frameNanoseconds
+        let endedAt = frameIndex
         current = nil
         if let following = next {
             next = nil
             start(following, at: end)
-            return .finished(item.id, started: following.id)
+            return .finished(item.id, frame: endedAt, started: following.id)
         }
-        return .finished(item.id, started: nil)
+        return .finished(item.id, frame: endedAt, started: nil)
     }
 
     private func start(_ item: ReadyItem, at time: UInt64) {
         current = item
-        frameIndex = 0
-        itemStart = time
         frameNanoseconds = UInt64(item.clip.frameMilliseconds) * 1_000_000
+        frameIndex = item.startFrame
+        firstFrame = item.startFrame
+        itemStart = time &- UInt64(item.startFrame) * frameNanoseconds
     }
 }
 
 /// What a stream reports to the programme.
 enum StreamEvent: Equatable {
-    /// An item sent its last packet; the next one, if any, started right after it.
-    case finished(Int64, started: Int64?)
+    /// An item sent its last packet (`frame` is its frame count); the next one, if any, started right after it.
+    case finished(Int64, frame: Int, started: Int64?)
 }

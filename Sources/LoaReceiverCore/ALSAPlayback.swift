@@ -21,6 +21,19 @@ public final class ALSAPlayback: AudioSink {
     private let stereo: UnsafeMutableBufferPointer<Int16>
     private var underrunCount: UInt32 = 0
     private var failedWrites = 0
+    /// The amplitude applied to every sample, in 1/32768ths (32768: unchanged, 0: silence).
+    private var gain: Int32 = 32768
+    /// The volume in percent, 0–100: samples are scaled by percent/100 (so 50 is −6 dB).
+    public private(set) var volume = 100
+    /// Muted: silence is played (the device keeps its timing), the volume is kept for unmuting.
+    public private(set) var muted = false
+
+    /// Sets the volume (clamped to 0–100) and mute.
+    public func set(volume: Int, muted: Bool) {
+        self.volume = max(0, min(100, volume))
+        self.muted = muted
+        gain = muted ? 0 : Int32(self.volume) * 32768 / 100
+    }
 
     /// Opens `device` (an ALSA PCM name: "default", "hw:0,0", a name from asound.conf) with a device
     /// buffer of about `latencyMilliseconds`.
@@ -49,12 +62,18 @@ public final class ALSAPlayback: AudioSink {
     public func play(_ samples: UnsafeBufferPointer<Int16>) {
         guard let base = samples.baseAddress else { return }
         var written: Int
-        if channels == 1 {
+        if channels == 1 && gain == 32768 {
             written = loa_pcm_write(pcm, base, UInt(samples.count), &underrunCount)
         } else {
+            let gain = self.gain
             for index in 0..<samples.count {
-                stereo[2 * index] = samples[index]
-                stereo[2 * index + 1] = samples[index]
+                let sample = gain == 32768 ? samples[index] : Int16(truncatingIfNeeded: Int32(samples[index]) * gain >> 15)
+                if channels == 1 {
+                    stereo[index] = sample
+                } else {
+                    stereo[2 * index] = sample
+                    stereo[2 * index + 1] = sample
+                }
             }
             written = loa_pcm_write(pcm, stereo.baseAddress!, UInt(samples.count), &underrunCount)
         }

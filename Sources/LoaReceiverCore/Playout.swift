@@ -52,6 +52,12 @@ public final class Playout<Sink: AudioSink> {
         return true
     }
 
+    /// The stream being played (its RTP SSRC); nil while idle. For heartbeats.
+    public var streamID: UInt32? { isActive ? ssrc : nil }
+
+    /// Frames waiting in the jitter buffer. For heartbeats.
+    public var bufferedFrames: Int { buffer.count }
+
     /// The monotonic time at which `advance(to:)` next has something to do; nil while idle.
     public var nextEventTime: UInt64? {
         switch state {

@@ -1,5 +1,6 @@
 import LoaCodec
 import LoaSystem
+import LoaWire
 
 /// The speaker box's main loop: join the zone's group, feed every datagram to the playout, play frames on
 /// time, until SIGTERM.
@@ -42,7 +43,28 @@ public final class Receiver {
             + " ms"
         Log.info(line)
         ServiceManager.status(line)
-        return loop(socket: socket, playout: playout)
+        let link = makeLink()
+        if let link, let saved = link.identity.read("volume") {
+            let parts = saved.split(separator: " ")
+            playout.sink.set(volume: parts.first.flatMap { Int($0) } ?? 100, muted: parts.count > 1 && parts[1] == "muted")
+        }
+        return loop(socket: socket, playout: playout, link: link)
+    }
+
+    /// The link to the controller, if one is configured and the box's identity can be loaded; a failure is
+    /// one log line, and the box plays without heartbeats until the next start or refresh.
+    private func makeLink() -> ControllerLink? {
+        guard settings.heartbeatTarget != nil else { return nil }
+        do {
+            let link = try ControllerLink(settings: settings)
+            Log.info(
+                "receiver " + link.identity.id.text + ": heartbeats every " + String(settings.heartbeatIntervalSeconds)
+                    + " s to " + link.controller.text + (link.isEnrolled ? "" : " (waiting to be approved)"))
+            return link
+        } catch {
+            Log.error(error.message + "; playing without heartbeats")
+            return nil
+        }
     }
 
     private func setUp() throws(ReceiverSetupError) -> (UDPSocket, Playout<ALSAPlayback>) {
@@ -74,16 +96,28 @@ public final class Receiver {
         }
     }
 
-    private func loop(socket: UDPSocket, playout: Playout<ALSAPlayback>) -> ReceiverStatistics {
+    private func loop(socket: UDPSocket, playout: Playout<ALSAPlayback>, link: ControllerLink?) -> ReceiverStatistics {
         let interval = UInt64(settings.statisticsIntervalSeconds) * 1_000_000_000
         var nextReport = interval > 0 ? MonotonicClock.now() + interval : UInt64.max
-        while !StopSignal.requested {
-            let wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
-            if socket.waitReadable(until: wake) {
+        var tone = TestTone()
+        var refresh = false
+        while !StopSignal.requested && !refresh {
+            var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
+            if let link { wake = min(wake, link.nextHeartbeat) }
+            if let due = tone.nextDeadline { wake = min(wake, due) }
+            let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
+            if ready.first {
                 drain(socket, into: playout)
+            }
+            if ready.second, let link {
+                link.receive { action in
+                    refresh = perform(action, on: playout.sink, tone: &tone, link: link) || refresh
+                }
             }
             let now = MonotonicClock.now()
             playout.advance(to: now)
+            if !playout.isActive { tone.advance(to: now, into: playout.sink) }
+            if let link, now >= link.nextHeartbeat { link.send(heartbeat(playout), now: now) }
             ServiceManager.keepAlive(now: now)
             if now >= nextReport {
                 Log.info("statistics: " + playout.statistics.summary + " underruns=" + String(playout.sink.underruns))
@@ -93,6 +127,50 @@ public final class Receiver {
         let statistics = playout.statistics
         Log.info("stopping; statistics: " + statistics.summary + " underruns=" + String(playout.sink.underruns))
         return statistics
+    }
+
+    /// Carries out one command from the controller; true if the receiver should set up afresh.
+    private func perform(_ action: ReceiverAction, on sink: ALSAPlayback, tone: inout TestTone, link: ControllerLink) -> Bool {
+        switch action {
+        case .volume(let percent): sink.set(volume: Int(percent), muted: sink.muted)
+        case .mute: sink.set(volume: sink.volume, muted: true)
+        case .unmute: sink.set(volume: sink.volume, muted: false)
+        case .testTone:
+            Log.info("controller: test tone")
+            tone.start(at: MonotonicClock.now())
+            return false
+        case .refresh:
+            Log.info("controller: refresh; setting up again")
+            return true
+        }
+        Log.info("controller: volume " + String(sink.volume) + "%" + (sink.muted ? ", muted" : ""))
+        link.identity.write("volume", String(sink.volume) + (sink.muted ? " muted" : ""))
+        return false
+    }
+
+    /// This moment's heartbeat (the link numbers and authenticates it).
+    private func heartbeat(_ playout: Playout<ALSAPlayback>) -> Heartbeat {
+        let statistics = playout.statistics
+        func counter(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
+        return Heartbeat(
+            receiver: ReceiverID(0), playing: playout.isActive, muted: playout.sink.muted,
+            volume: UInt8(playout.sink.volume), temperatureMilliCelsius: Self.temperature(),
+            streamID: playout.streamID ?? 0, jitterDepthFrames: UInt16(min(playout.bufferedFrames, 65535)),
+            received: counter(statistics.received), lost: counter(statistics.lost), late: counter(statistics.late),
+            recoveredByFEC: counter(statistics.recoveredByFEC), concealed: counter(statistics.concealed),
+            rejected: counter(statistics.rejected), underruns: counter(playout.sink.underruns),
+            version: Self.version, zones: [settings.zone])
+    }
+
+    /// The receiver's version, as heartbeats report it.
+    public static let version = "0.5.0"
+
+    /// The board's temperature from the first thermal zone, if it has one.
+    private static func temperature() -> Int32? {
+        guard let text = try? FileSystem.readText("/sys/class/thermal/thermal_zone0/temp", limit: 32) else { return nil }
+        var digits = ""
+        for character in text where character != "\n" && character != " " { digits.append(character) }
+        return Int32(digits)
     }
 
     private func drain(_ socket: UDPSocket, into playout: Playout<ALSAPlayback>) {

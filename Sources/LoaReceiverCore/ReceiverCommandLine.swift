@@ -6,7 +6,8 @@ public enum ReceiverCommandLine {
     public static let usage = """
         usage: loa-receiver [--config FILE] [--group ADDR:PORT] [--interface NAME_OR_ADDR] [--device ALSA_PCM]
                             [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
-                            [--controller ADDR]
+                            [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
+                            [--state-dir DIR] [--controller-key KEY]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -16,7 +17,12 @@ public enum ReceiverCommandLine {
           --payload-type N         RTP payload type of the stream, 96-127 (default 111)
           --stats-interval S       seconds between statistics log lines, 0 for none (default 60)
           --zone NAME              the zone's name, for the log (default 'all')
-          --controller ADDR        the controller's HOST:PORT or URL
+          --controller ADDR        the controller's HOST:PORT or URL: heartbeats go there (UDP, same port)
+          --heartbeat-to HOST:PORT send heartbeats here instead
+          --heartbeat-interval S   seconds between heartbeats, 1-3600 (default 5)
+          --state-dir DIR          identity key, volume, enrolment (default /var/lib/loa)
+          --controller-key KEY     the controller's public key, base64 or a .pub file (default: the first
+                                   controller to welcome this box)
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

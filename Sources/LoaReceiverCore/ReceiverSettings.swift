@@ -14,8 +14,21 @@ public struct ReceiverSettings: Sendable {
     public var playout: PlayoutSettings
     /// Seconds between statistics lines in the log (0: only at exit).
     public var statisticsIntervalSeconds: Int
-    /// The controller's address ("HOST:PORT" or a URL), where heartbeats will go; nil if not configured.
+    /// The controller's address ("HOST:PORT" or a URL): heartbeats go to the same host and port as its
+    /// HTTP API unless `heartbeatTo` says otherwise. Nil: no heartbeats.
     public var controller: String?
+    /// Where heartbeats go when not to `controller`'s own address ("HOST:PORT").
+    public var heartbeatTo: String?
+    /// Seconds between heartbeats.
+    public var heartbeatIntervalSeconds = 5
+    /// The box's own state: identity key, epoch, volume (see `ReceiverIdentity`).
+    public var stateDirectory = "/var/lib/loa"
+    /// The controller's public key (base64, or the path of a `.pub` file holding it); without it the first
+    /// controller to welcome the box is trusted from then on.
+    public var controllerKey: String?
+
+    /// Where heartbeats go, if anywhere.
+    public var heartbeatTarget: String? { heartbeatTo ?? controller }
 
     public init(
         zone: String = "all", group: SocketAddress, interface: String, device: String,
@@ -40,6 +53,7 @@ public struct ReceiverSettings: Sendable {
     /// The setting names: the keys of a config file, and (with "--" before them) the flags.
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
+        "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -61,6 +75,14 @@ public struct ReceiverSettings: Sendable {
         case "payload-type": playout.payloadType = UInt8(try Self.number(key, value, in: 96...127))
         case "stats-interval": statisticsIntervalSeconds = try Self.number(key, value, in: 0...86400)
         case "controller": controller = value
+        case "heartbeat-to":
+            guard value.utf8.contains(UInt8(ascii: ":")) else {
+                throw SettingError("heartbeat-to '" + value + "' must be HOST:PORT")
+            }
+            heartbeatTo = value
+        case "heartbeat-interval": heartbeatIntervalSeconds = try Self.number(key, value, in: 1...3600)
+        case "state-dir": stateDirectory = value
+        case "controller-key": controllerKey = value
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

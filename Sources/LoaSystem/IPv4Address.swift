@@ -51,6 +51,30 @@ public struct SocketAddress: Equatable, Hashable, Sendable {
 
     /// "ADDR:PORT".
     public var text: String { address.text + ":" + String(port) }
+
+    /// Resolves "HOST:PORT" (HOST a name or an address) or a URL such as "http://10.8.0.1:8750/" to an
+    /// IPv4 address and port; nil if it has no port or the name does not resolve.
+    public static func resolve(_ text: String) -> SocketAddress? {
+        var bytes = Array(text.utf8)[...]
+        var index = bytes.startIndex
+        while index + 2 < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/")
+                && bytes[index + 2] == UInt8(ascii: "/")
+            {
+                bytes = bytes[(index + 3)...]
+                break
+            }
+            index += 1
+        }
+        if let slash = bytes.firstIndex(of: UInt8(ascii: "/")) { bytes = bytes[..<slash] }
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let host = String(decoding: bytes[..<colon], as: UTF8.self)
+        let portText = String(decoding: bytes[(colon + 1)...], as: UTF8.self)
+        guard let port = UInt16(portText), port > 0, !host.isEmpty else { return nil }
+        var address: UInt32 = 0
+        guard host.withCString({ loa_resolve_ipv4($0, &address) }) == 0 else { return nil }
+        return SocketAddress(address: IPv4Address(address), port: port)
+    }
 }
 
 /// A network interface found by name ("eth0") or by one of its IPv4 addresses.

@@ -16,8 +16,9 @@ public final class UDPSocket {
     deinit { loa_close(descriptor) }
 
     /// Binds to `address:port`, sharing the port with other listeners of the same group.
-    public func bind(_ address: SocketAddress) throws(SystemError) {
-        guard loa_udp_bind(descriptor, address.address.value, address.port, 1) == 0 else {
+    /// With `shared` false the port is this socket's alone (a second bind fails with "in use").
+    public func bind(_ address: SocketAddress, shared: Bool = true) throws(SystemError) {
+        guard loa_udp_bind(descriptor, address.address.value, address.port, shared ? 1 : 0) == 0 else {
             throw SystemError("bind to " + address.text)
         }
     }
@@ -64,6 +65,28 @@ public final class UDPSocket {
         if length < 0 { throw SystemError("receive a datagram") }
         if length == 0 { return .nothing }
         return length > buffer.count ? .oversized : .datagram(length)
+    }
+
+    /// Takes one waiting datagram into `buffer` without blocking, with the address it came from.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, from sender: inout SocketAddress) throws(SystemError)
+        -> Received
+    {
+        var address: UInt32 = 0
+        var port: UInt16 = 0
+        let length = loa_udp_receive(descriptor, buffer.baseAddress, buffer.count, &address, &port)
+        if length < 0 { throw SystemError("receive a datagram") }
+        if length == 0 { return .nothing }
+        sender = SocketAddress(address: IPv4Address(address), port: port)
+        return length > buffer.count ? .oversized : .datagram(length)
+    }
+
+    /// Waits until `first` or `second` has a datagram waiting, or the monotonic `deadline` passes.
+    public static func waitReadable(_ first: UDPSocket, _ second: UDPSocket?, until deadline: UInt64) -> (
+        first: Bool, second: Bool
+    ) {
+        let mask = loa_wait_readable2(first.descriptor, second?.descriptor ?? -1, deadline)
+        guard mask > 0 else { return (false, false) }
+        return (mask & 1 != 0, mask & 2 != 0)
     }
 
     /// Waits until a datagram is waiting or the monotonic `deadline` passes. True if one is waiting.

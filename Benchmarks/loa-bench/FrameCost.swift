@@ -1,0 +1,170 @@
+import LoaCodec
+import LoaController
+import LoaReceiverCore
+import LoaSource
+import LoaSystem
+import LoaWire
+
+/// Figure 2: what one frame costs, in steady state, on each path: time (p50/p99 over every frame after
+/// a warm-up) and heap allocations (counted by the allocator interposer on this thread).
+enum FrameCost {
+    static let warmUpFrames = 500
+
+    static func run(clipPath: String, pcm: [Int16], report: Report) -> EncodedClip? {
+        let settings = EncoderSettings()
+        // The whole file → clip step, once: allocations amortised over the clip's frames.
+        let before = allocations()
+        let started = threadCPUSeconds()
+        let clip: EncodedClip
+        do { clip = try ClipEncoder.encode(path: clipPath, settings: settings) } catch {
+            report.note("figure 2: cannot encode the clip: " + error.message)
+            return nil
+        }
+        let cpu = threadCPUSeconds() - started
+        let clipAllocations = Double(allocations() - before) / Double(clip.frameCount)
+
+        let send = packetiseAndSend(clip)
+        let encode = encodeFrames(pcm, settings)
+        let receive = receiveAndPlay(clip)
+        report.add("2", "send: packetise + send one stored frame (ZoneStream.sendDue)", describe(send), goal: "0 alloc")
+        report.add("2", "send: Opus-encode one 20 ms frame (OpusEncoder.encode)", describe(encode), goal: "0 alloc")
+        report.add(
+            "2", "send: file → stored clip (ClipEncoder.encode), mean per frame",
+            formatDuration(UInt64(cpu / Double(clip.frameCount) * 1e9)) + " CPU, " + fixed(clipAllocations, 4)
+                + " alloc/frame", goal: "0 alloc")
+        report.add("2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink)", describe(receive),
+            goal: "0 alloc")
+        return clip
+    }
+
+    struct Measured {
+        var time: Summary
+        var allocations: AllocationCount
+    }
+
+    static func describe(_ measured: Measured) -> String {
+        "p50 " + formatDuration(measured.time.p50) + ", p99 " + formatDuration(measured.time.p99) + ", "
+            + fixed(measured.allocations.perFrame, 3) + " alloc/frame (" + String(measured.allocations.framesThatAllocated)
+            + " of " + String(measured.allocations.frames) + " frames allocated)"
+    }
+
+    /// Every frame of the stored clip through `ZoneStream.sendDue` to a TTL-0 group, called at each deadline.
+    static func packetiseAndSend(_ clip: EncodedClip) -> Measured {
+        let zone = Zone(name: "bench", group: BenchNetwork.group(3, port: 5403), interface: BenchNetwork.interface, ttl: 0)
+        let stream = try! BenchmarkZoneStream(zone: zone)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        let times = Samples(capacity: clip.frameCount)
+        var counted = AllocationCount()
+        stream.play(clip, id: 1, now: MonotonicClock.now())
+        var frame = 0
+        var finished = false
+        while !finished, let deadline = stream.nextDeadline {
+            let start = MonotonicClock.now()
+            let before = allocations()
+            finished = stream.sendDue(now: deadline, buffer: buffer)
+            let allocated = allocations() - before
+            let end = MonotonicClock.now()
+            if frame >= warmUpFrames {
+                times.record(end - start)
+                counted.add(allocated)
+            }
+            frame += 1
+        }
+        return Measured(time: times.summary(), allocations: counted)
+    }
+
+    /// Every frame of the decoded clip through one `OpusEncoder`.
+    static func encodeFrames(_ pcm: [Int16], _ settings: EncoderSettings) -> Measured {
+        let encoder = try! OpusEncoder(settings: settings)
+        let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: OpusFormat.maximumPacketBytes, alignment: 8)
+        defer { packet.deallocate() }
+        let frameSamples = settings.frameSamples
+        let frames = pcm.count / frameSamples
+        let times = Samples(capacity: frames)
+        var counted = AllocationCount()
+        pcm.withUnsafeBufferPointer { samples in
+            for frame in 0..<frames {
+                let input = UnsafeBufferPointer(rebasing: samples[frame * frameSamples..<(frame + 1) * frameSamples])
+                let start = MonotonicClock.now()
+                let before = allocations()
+                _ = try? encoder.encode(input, into: packet)
+                let allocated = allocations() - before
+                let end = MonotonicClock.now()
+                if frame >= warmUpFrames {
+                    times.record(end - start)
+                    counted.add(allocated)
+                }
+            }
+        }
+        return Measured(time: times.summary(), allocations: counted)
+    }
+
+    /// The clip's packets, as datagrams arriving every 20 ms of simulated time, through a `Playout` whose
+    /// sink discards the audio; `advance` decodes each frame when its time comes.
+    static func receiveAndPlay(_ clip: EncodedClip) -> Measured {
+        let datagrams = Datagrams(clip: clip, ssrc: 0x4C4F_4131)
+        let sink = NullSink()
+        let playout = try! Playout(settings: PlayoutSettings(), sink: sink)
+        let times = Samples(capacity: clip.frameCount)
+        var counted = AllocationCount()
+        let frameNanoseconds = UInt64(clip.frameMilliseconds) * 1_000_000
+        let base: UInt64 = 1_000_000_000
+        for frame in 0..<clip.frameCount {
+            let now = base + UInt64(frame) * frameNanoseconds
+            let start = MonotonicClock.now()
+            let before = allocations()
+            datagrams.with(frame) { playout.receive($0, at: now) }
+            playout.advance(to: now)
+            let allocated = allocations() - before
+            let end = MonotonicClock.now()
+            if frame >= warmUpFrames {
+                times.record(end - start)
+                counted.add(allocated)
+            }
+        }
+        precondition(sink.frames > clip.frameCount - 10, "the playout did not play the clip")
+        return Measured(time: times.summary(), allocations: counted)
+    }
+}
+
+/// A clip's RTP packets built once, back to back.
+final class Datagrams {
+    private let bytes: UnsafeMutableRawBufferPointer
+    private var offsets: [Int] = [0]
+
+    init(clip: EncodedClip, ssrc: UInt32) {
+        bytes = .allocate(byteCount: clip.bytes.count + RTPHeader.fixedSize * clip.frameCount, alignment: 8)
+        offsets.reserveCapacity(clip.frameCount + 1)
+        let samplesPerFrame = UInt32(OpusFormat.samples(milliseconds: clip.frameMilliseconds))
+        for frame in 0..<clip.frameCount {
+            let header = RTPHeader(
+                marker: frame == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: frame),
+                timestamp: UInt32(truncatingIfNeeded: frame) &* samplesPerFrame, ssrc: ssrc)
+            let start = offsets.last!
+            let length = clip.withPacket(frame) { payload in
+                header.write(payload: payload, into: UnsafeMutableRawBufferPointer(rebasing: bytes[start...]))
+            }
+            offsets.append(start + length)
+        }
+    }
+
+    deinit { bytes.deallocate() }
+
+    @inline(__always)
+    func with(_ index: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+        body(UnsafeRawBufferPointer(rebasing: bytes[offsets[index]..<offsets[index + 1]]))
+    }
+}
+
+/// A sink that discards the audio (it only counts frames).
+final class NullSink: AudioSink {
+    private(set) var frames = 0
+    private(set) var checksum: Int16 = 0
+    func play(_ samples: UnsafeBufferPointer<Int16>) {
+        frames += 1
+        checksum &+= samples[0]
+    }
+    func pause() {}
+    var underruns: Int { 0 }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "The as-played log: what actually aired, when, and how it ended.")
+
+    @Option(name: .long, help: "From this local date or time: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today).")
+    var since: String?
+
+    @Option(name: .long, help: "Only this zone.")
+    var zone: String?
+
+    @Flag(name: .long, help: "Comma-separated values, for a spreadsheet.")
+    var csv = false
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let start = try parseSince(since)
+            var query = [URLQueryItem(name: "since", value: String(start))]
+            if let zone { query.append(URLQueryItem(name: "zone", value: zone)) }
+            let entries = try decode([LogEntryInfo].self, try await options.client().request("GET", "/log", query: query))
+            if csv {
+                print("item,zone,title,priority,planned,started,ended,outcome,reason")
+                for e in entries {
+                    let fields = [
+                        String(e.itemId), e.zone, e.title, e.priority, localText(e.plannedAt), localText(e.startedAt),
+                        localText(e.endedAt), e.outcome, e.reason ?? "",
+                    ]
+                    print(fields.map(csvField).joined(separator: ","))
+                }
+                return
+            }
+            if entries.isEmpty { print("nothing aired since \(localText(start))") }
+            for e in entries {
+                print("\(localText(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority)] \(e.title)  → \(e.outcome)\(e.reason.map { " (\($0))" } ?? "")  until \(localText(e.endedAt))")
+            }
+        }
+    }
+
+    private func parseSince(_ text: String?) throws(CLIError) -> Int64 {
+        let formatter = DateFormatter()
+        formatter.timeZone = communeTimeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        guard let text else {
+            formatter.dateFormat = "yyyy-MM-dd"
+            let today = formatter.string(from: Date())
+            return Int64(formatter.date(from: today)!.timeIntervalSince1970 * 1000)
+        }
+        for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        }
+        throw CLIError("--since '\(text)' must be YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")
+    }
+}
+
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Broadcast hours and item counts per zone and priority for a month.")
+
+    @Option(name: .long, help: "The month, YYYY-MM.")
+    var month: String
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let rows = try decode(
+                [ReportRowInfo].self,
+                try await options.client().request("GET", "/report", query: [URLQueryItem(name: "month", value: month)]))
+            print("Báo cáo phát thanh \(month)")
+            print("zone".padding(toLength: 16, withPad: " ", startingAt: 0) + "priority   items    hours")
+            var totalSeconds = 0
+            var totalItems = 0
+            for row in rows {
+                totalSeconds += row.seconds
+                totalItems += row.items
+                print(
+                    row.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + row.priority.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + String(format: "%6d %8.2f", row.items, Double(row.seconds) / 3600))
+            }
+            print("total".padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%6d %8.2f", totalItems, Double(totalSeconds) / 3600))
+        }
+    }
+}
+
+func csvField(_ text: String) -> String {
+    text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}

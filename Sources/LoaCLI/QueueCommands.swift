@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+
+struct Queue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Queue a sound file (WAV, FLAC, Ogg, MP3) to play; prints the item's id. --list shows the queue.")
+
+    @Argument(help: "The sound file.")
+    var file: String?
+
+    @Option(name: [.long, .customLong("zones")], help: "Zone, or zones separated by commas, or all.")
+    var zone: String = "all"
+
+    @Option(name: .long, help: "normal (in its turn), priority (before normal items) or emergency (at once).")
+    var priority: String = "normal"
+
+    @Flag(name: .long, help: "A priority item interrupts a normal one at once instead of waiting for its end.")
+    var now = false
+
+    @Option(name: .long, help: "When cut off by a more urgent item: resume where it was cut, or restart.")
+    var onInterrupt: String = "resume"
+
+    @Option(name: .long, help: "A title for the programme (default: the file's name).")
+    var title: String?
+
+    @Flag(name: .long, help: "Show the pending queue of every zone in play order instead.")
+    var list = false
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let client = try options.client()
+            if list {
+                let status = try decode(Status.self, try await client.request("GET", "/status"))
+                for zone in status.zones {
+                    print("\(zone.name):")
+                    if let item = zone.playing {
+                        print("  now   #\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs)))")
+                    }
+                    for (index, item) in zone.queued.enumerated() {
+                        print("  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.durationMs)))")
+                    }
+                    if zone.playing == nil && zone.queued.isEmpty { print("  (nothing queued)") }
+                }
+                return
+            }
+            guard let file else { throw CLIError("name a sound file to queue, or use --list to see the queue") }
+            guard ["normal", "priority", "emergency"].contains(priority) else {
+                throw CLIError("--priority '\(priority)' must be normal, priority or emergency")
+            }
+            guard ["resume", "restart"].contains(onInterrupt) else {
+                throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
+            }
+            let data = try readClip(file)
+            let body = try await client.request(
+                "POST", "/items",
+                query: [
+                    URLQueryItem(name: "zones", value: zone), URLQueryItem(name: "priority", value: priority),
+                    URLQueryItem(name: "now", value: now ? "1" : "0"), URLQueryItem(name: "onInterrupt", value: onInterrupt),
+                    URLQueryItem(name: "title", value: title ?? URL(fileURLWithPath: file).lastPathComponent),
+                ], body: data)
+            print(try decode(ItemInfo.self, body).id)
+        }
+    }
+}
+
+struct Cancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove a queued item, or stop it where it plays.")
+
+    @Argument(help: "The item's id (from 'loa queue' or 'loa queue --list').")
+    var id: Int64
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let item = try decode(ItemInfo.self, try await options.client().request("DELETE", "/items/\(id)"))
+            print("cancelled #\(item.id) \(item.title)")
+        }
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show what each zone is playing and what is queued.")
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let data = try await options.client().request("GET", "/status")
+            if json {
+                FileHandle.standardOutput.write(data)
+                print()
+                return
+            }
+            for zone in try decode(Status.self, data).zones {
+                if let item = zone.playing {
+                    print("\(zone.name): playing #\(item.id) [\(item.priority)] \(item.title) at \(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs))")
+                } else {
+                    print("\(zone.name): idle")
+                }
+                for item in zone.queued {
+                    print("  queued #\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.durationMs)))")
+                }
+            }
+        }
+    }
+}
+
+/// Reads a clip to upload, refusing what is plainly not one before bothering the controller.
+func readClip(_ path: String) throws(CLIError) -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw CLIError("no file '\(path)'; check the path")
+    }
+    guard !isDirectory.boolValue else { throw CLIError("'\(path)' is a folder, not a sound file") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw CLIError("cannot read '\(path)' (permission denied?)")
+    }
+    guard !data.isEmpty else { throw CLIError("'\(path)' is empty; record or export the clip again") }
+    return data
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import LoaSchedule
+import LoaSource
+
+struct ScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule", abstract: "Check, apply and show the broadcast schedule (see Schedules/README.md).",
+        subcommands: [Check.self, Apply.self, Show.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Report every error in a schedule file; applies nothing.")
+        @Argument(help: "The schedule file (YAML).") var file: String
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let schedule = try await checked(file, client: try options.client())
+                print("\(file): \(schedule.slots.count) slots, no errors")
+            }
+        }
+    }
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a schedule file and make it the schedule: all of it, or nothing if anything is wrong.")
+        @Argument(help: "The schedule file (YAML).") var file: String
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let client = try options.client()
+                let zones = try await zoneNames(client)
+                let schedule = try await checked(file, client: client)
+                var clipIds: [String: Int64] = [:]
+                for clip in Set(schedule.slots.flatMap(\.clips)).sorted() {
+                    let path = schedule.resolve(clip)
+                    let answer = try await client.request(
+                        "POST", "/clips", query: [URLQueryItem(name: "title", value: URL(fileURLWithPath: path).lastPathComponent)],
+                        body: try readClip(path))
+                    clipIds[clip] = try decode(StoredClip.self, answer).id
+                }
+                let slots = schedule.slots.map { slot in
+                    SlotPayload(
+                        name: slot.name, zones: slot.zones.contains("all") ? zones : slot.zones, times: slot.times,
+                        weekdays: slot.weekdays.sorted(), from: slot.from?.description, until: slot.until?.description,
+                        clipIds: slot.clips.compactMap { clipIds[$0] })
+                }
+                let body = try JSONEncoder().encode(slots)
+                _ = try await client.request("POST", "/schedule", body: body, contentType: "application/json")
+                print("applied \(file): \(slots.count) slots")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the timetable per zone, for a day or a week.")
+        @Option(name: .long, help: "The day to show, YYYY-MM-DD (default: today).") var day: String?
+        @Flag(name: .long, help: "Show seven days from that day.") var week = false
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                var query = [URLQueryItem(name: "days", value: week ? "7" : "1")]
+                if let day {
+                    guard LocalDate(day) != nil else { throw CLIError("--day '\(day)' must be a date such as 2026-12-01") }
+                    query.append(URLQueryItem(name: "from", value: day))
+                }
+                let entries = try decode(
+                    [TimetableEntryInfo].self, try await options.client().request("GET", "/schedule/timetable", query: query))
+                if entries.isEmpty { print("nothing scheduled") }
+                var zone = ""
+                for entry in entries {
+                    if entry.zone != zone {
+                        zone = entry.zone
+                        print(zone)
+                    }
+                    let weekday = LocalDate(entry.date).map { ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][$0.weekday] } ?? ""
+                    print("  \(entry.date) \(weekday) \(entry.time)  \(entry.slot): \(entry.titles.joined(separator: ", ")) (\(minutesSeconds(entry.durationMs)))")
+                }
+            }
+        }
+    }
+}
+
+struct StoredClip: Codable { var id: Int64 }
+
+/// The JSON the controller takes for one slot (`SlotInput`).
+struct SlotPayload: Codable {
+    var name: String
+    var zones: [String]
+    var times: [Int]
+    var weekdays: [Int]
+    var from: String?
+    var until: String?
+    var clipIds: [Int64]
+}
+
+struct ZoneInfo: Codable { var name: String }
+
+func zoneNames(_ client: ControllerClient) async throws(CLIError) -> [String] {
+    try decode([ZoneInfo].self, try await client.request("GET", "/zones")).map(\.name)
+}
+
+/// Parses and checks a schedule file against the controller's zones and the clips on disk. Prints every issue
+/// (file:line:column: message) and throws if there is any.
+func checked(_ file: String, client: ControllerClient) async throws -> Schedule {
+    let schedule: Schedule
+    do { schedule = try ScheduleParser.load(path: file) } catch { throw report(error.issues) }
+    let zones = try await zoneNames(client)
+    let today = LocalDate(dayNumber: Int((Date().timeIntervalSince1970 + Double(communeTimeZone.secondsFromGMT())) / 86_400))
+    let checker = ScheduleChecker(zones: zones, today: today) { path in
+        guard FileManager.default.fileExists(atPath: path) else { return .failure(.init("is missing (no file at \(path))")) }
+        guard FileManager.default.isReadableFile(atPath: path) else { return .failure(.init("cannot be read (permission denied)")) }
+        let opened = Result { () throws(ClipError) in try AudioFile(path: path) }
+        switch opened {
+        case .success(let audio): return .success(audio.frames * 1000 / audio.sampleRate)
+        case .failure(let error): return .failure(.init("cannot be played: \(error.message)"))
+        }
+    }
+    let issues = checker.check(schedule, file: file)
+    if !issues.isEmpty { throw report(issues) }
+    return schedule
+}
+
+/// Prints every issue but the last on stderr and returns the last as the error (so it is printed the same way).
+private func report(_ issues: [ScheduleIssue]) -> CLIError {
+    for issue in issues.dropLast() { FileHandle.standardError.write(Data("loa: \(issue.description)\n".utf8)) }
+    return CLIError(issues.last.map { "\($0.description)" } ?? "the schedule has errors")
+        .appending(issues.count > 1 ? " (\(issues.count) errors; nothing applied)" : " (nothing applied)")
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Hummingbird
+import LoaCrypto
+import LoaWire
+
+/// The fleet's routes in the control API:
+///
+/// - `GET /receivers` — every receiver (`ReceiverView`), ordered by zone and name
+/// - `GET /receivers/ID` — one receiver (id, unique id prefix, or name) with its last heartbeat and history
+/// - `POST /receivers/ID/approve?name=N&zone=Z` — admits a pending receiver (or renames / moves one)
+/// - `POST /receivers/approve-pending?zone=Z` — admits every pending receiver (provisioning in bulk)
+/// - `POST /commands?action=A[&value=V](&receiver=ID|&zone=Z)` — `volume` (value 0–100), `mute`, `unmute`,
+///   `test-tone`, `refresh`; answers once every receiver has acknowledged or the retries ran out
+/// - `GET /alerts?after=N` — alerts raised, oldest first
+/// - `GET /fleet` — where heartbeats go and the controller's public key
+/// - `GET /metrics` — Prometheus text format
+struct FleetAPI {
+    let fleet: Fleet
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/receivers") { _, _ in fleet.registry.all().map(ReceiverView.init) }
+        router.post("/receivers/approve-pending") { request, _ -> [String: Int] in
+            let zone = try zoneParameter(request)
+            var count = 0
+            for record in fleet.registry.all() where !record.approved {
+                if fleet.registry.approve(record.id, name: nil, zone: zone) != nil {
+                    count += 1
+                    fleet.listener?.welcome(record.id)
+                }
+            }
+            return ["approved": count]
+        }
+        router.get("/receivers/:id") { _, context -> ReceiverDetailView in
+            let record = try find(try context.parameters.require("id"))
+            let history = try fleet.store.history(of: record.id.text, limit: 50).map {
+                HistoryView(at: isoTime($0.at), state: $0.state, detail: $0.detail)
+            }
+            return ReceiverDetailView(receiver: ReceiverView(record), heartbeat: record.heartbeat.map(HeartbeatView.init), history: history)
+        }
+        router.post("/receivers/:id/approve") { request, context -> ReceiverView in
+            let record = try find(try context.parameters.require("id"))
+            let name = request.uri.queryParameters["name"].map { String($0).removingPercentEncoding ?? String($0) }
+            if let name, name.isEmpty || name.count > 64 { throw APIError(.badRequest, "a name must be 1 to 64 characters") }
+            guard let approved = fleet.registry.approve(record.id, name: name, zone: try zoneParameter(request)) else {
+                throw APIError(.notFound, "no receiver \(record.id.text)")
+            }
+            fleet.listener?.welcome(record.id)
+            return ReceiverView(approved)
+        }
+        router.post("/commands") { request, _ -> [CommandView] in try await command(request) }
+        router.get("/alerts") { request, _ -> [AlertView] in
+            let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) } ?? 0
+            return try fleet.store.alerts(after: after, limit: 10_000).map {
+                AlertView(id: $0.id, kind: $0.alert.state, receiver: $0.alert.receiver, at: isoTime($0.alert.at), detail: $0.alert.detail)
+            }
+        }
+        router.get("/fleet") { _, _ -> [String: String] in
+            [
+                "heartbeats": fleet.listener.map { "udp://" + $0.address.text } ?? "",
+                "controllerKey": KeyText.base64(fleet.registry.controllerKeys.publicKey),
+            ]
+        }
+        router.get("/metrics") { _, _ -> Response in
+            let text = fleet.metrics.exposition(states: fleet.registry.counts())
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    private func find(_ text: String) throws -> ReceiverRecord {
+        guard let record = fleet.registry.find(text) else {
+            throw APIError(.notFound, "no receiver '\(text)'; 'loa receivers' lists them")
+        }
+        return record
+    }
+
+    private func zoneParameter(_ request: Request) throws -> String? {
+        guard let zone = request.uri.queryParameters["zone"].map(String.init) else { return nil }
+        guard fleet.zones.contains(zone) else {
+            throw APIError(.badRequest, "unknown zone '\(zone)' (known: \(fleet.zones.joined(separator: ", ")))")
+        }
+        return zone
+    }
+
+    private func command(_ request: Request) async throws -> [CommandView] {
+        let parameters = request.uri.queryParameters
+        let actionName = parameters["action"].map(String.init) ?? ""
+        let action: ReceiverAction
+        switch actionName {
+        case "volume":
+            guard let value = parameters["value"].flatMap({ Int(String($0)) }), (0...100).contains(value) else {
+                throw APIError(.badRequest, "the volume must be a whole percent from 0 to 100")
+            }
+            action = .volume(UInt8(value))
+        case "mute": action = .mute
+        case "unmute": action = .unmute
+        case "test-tone": action = .testTone
+        case "refresh": action = .refresh
+        default: throw APIError(.badRequest, "unknown action '\(actionName)' (volume, mute, unmute, test-tone, refresh)")
+        }
+        var targets: [ReceiverRecord]
+        if let receiver = parameters["receiver"].map(String.init) {
+            targets = [try find(receiver)]
+        } else if let zone = try zoneParameter(request) {
+            targets = fleet.registry.all().filter { $0.approved && $0.zone == zone }
+            guard !targets.isEmpty else { throw APIError(.notFound, "no approved receiver in zone '\(zone)'") }
+        } else {
+            throw APIError(.badRequest, "say which receiver (receiver=ID) or zone (zone=NAME)")
+        }
+        guard let listener = fleet.listener else { throw APIError(.serviceUnavailable, "the heartbeat listener is not running yet") }
+        var submitted: [(UInt32, ReceiverRecord)] = []
+        for target in targets {
+            guard target.approved else {
+                throw APIError(.conflict, "receiver \(target.id.text) is pending; approve it first with 'loa receivers approve'")
+            }
+            let id = try fleet.store.insertCommand(receiver: target.id.text, action: actionName, at: wallMilliseconds())
+            listener.submit(.init(id: id, receiver: target.id, action: action))
+            submitted.append((id, target))
+        }
+        var views: [CommandView] = []
+        for (id, target) in submitted {
+            var result = listener.result(of: id)
+            while result == nil {
+                try await Task.sleep(for: .milliseconds(50))
+                result = listener.result(of: id)
+            }
+            views.append(CommandView(id: Int64(id), receiver: target.id.text, name: target.name, action: actionName, result: result!))
+        }
+        return views
+    }
+}
+
+/// One receiver in `GET /receivers`.
+struct ReceiverView: ResponseEncodable, Sendable {
+    var id: String
+    var name: String
+    var zone: String?
+    var state: String
+    var lastSeen: String?
+    var address: String?
+    var version: String?
+    var lossPercent: Double
+    var underruns: Int
+    var volume: Int?
+    var muted: Bool
+    var playing: Bool
+    var temperatureC: Double?
+    var uptimeSeconds: Int?
+
+    init(_ record: ReceiverRecord) {
+        id = record.id.text
+        name = record.name
+        zone = record.zone
+        state = record.state.rawValue
+        lastSeen = record.lastSeen.map(isoTime)
+        address = record.address?.text
+        version = record.heartbeat?.version
+        lossPercent = (record.lossPercent * 100).rounded() / 100
+        underruns = Int(record.heartbeat?.underruns ?? 0)
+        volume = record.heartbeat.map { Int($0.volume) }
+        muted = record.heartbeat?.muted ?? false
+        playing = record.heartbeat?.playing ?? false
+        temperatureC = record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 }
+        uptimeSeconds = record.heartbeat.map { Int($0.uptimeSeconds) }
+    }
+}
+
+extension HeartbeatView: ResponseEncodable {}
+
+struct HistoryView: Codable, Sendable {
+    var at: String
+    var state: String
+    var detail: String
+}
+
+struct ReceiverDetailView: ResponseEncodable, Sendable {
+    var receiver: ReceiverView
+    var heartbeat: HeartbeatView?
+    var history: [HistoryView]
+}
+
+struct CommandView: ResponseEncodable, Sendable {
+    var id: Int64
+    var receiver: String
+    var name: String
+    var action: String
+    /// "acknowledged" or "failed: why".
+    var result: String
+}
+
+struct AlertView: ResponseEncodable, Sendable {
+    var id: Int64
+    var kind: String
+    var receiver: String
+    var at: String
+    var detail: String
+}

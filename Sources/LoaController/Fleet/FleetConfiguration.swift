@@ -1,0 +1,79 @@
+import Foundation
+import LoaSystem
+import Yams
+
+/// The `fleet:` section of the controller's configuration file. Every key is optional:
+///
+/// ```yaml
+/// fleet:
+///   heartbeats: 0.0.0.0:8750        # UDP HOST:PORT for heartbeats (default: the --listen address and port)
+///   alert-command: /usr/local/bin/notify-commune   # run with the alert's JSON on stdin and in $LOA_ALERT
+///   alert-webhook: http://127.0.0.1:9000/alerts    # POSTed the alert's JSON
+///   loss-percent: 5                 # loss above this …
+///   underruns: 1                    # … or this many underruns per heartbeat …
+///   sustained: 3                    # … in this many heartbeats in a row is an alert
+///   command-attempts: 5             # sends of a command before it is reported failed
+///   command-retry-ms: 1000          # between sends
+/// ```
+public struct FleetConfiguration: Sendable {
+    public var heartbeatAddress: String?
+    public var alertCommand: String?
+    public var alertWebhook: URL?
+    public var lossPercent = 5.0
+    public var underrunsPerHeartbeat = 1
+    public var sustainedHeartbeats = 3
+    public var commandAttempts = 5
+    public var commandRetryMilliseconds = 1000
+
+    public init() {}
+
+    static let keys = [
+        "heartbeats", "alert-command", "alert-webhook", "loss-percent", "underruns", "sustained", "command-attempts",
+        "command-retry-ms",
+    ]
+
+    /// Reads the `fleet:` mapping; `path` names the file in errors.
+    static func parse(_ node: Node, path: String) throws(ConfigurationError) -> FleetConfiguration {
+        func fail(_ node: Node, _ problem: String) -> ConfigurationError {
+            ConfigurationError(path: path, line: node.mark?.line, problem: problem)
+        }
+        guard let mapping = node.mapping else { throw fail(node, "'fleet' must be a mapping such as 'alert-command: …'") }
+        var result = FleetConfiguration()
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? "?"
+            func integer(_ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+                guard let number = value.int, range.contains(number) else {
+                    throw fail(value, "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return number
+            }
+            switch key {
+            case "heartbeats":
+                guard let text = value.string, SocketAddress(text) != nil else {
+                    throw fail(value, "'heartbeats' must be an IPv4 ADDR:PORT such as 127.0.0.1:8750")
+                }
+                result.heartbeatAddress = text
+            case "alert-command":
+                guard let text = value.string, !text.isEmpty else { throw fail(value, "'alert-command' must be a command") }
+                result.alertCommand = text
+            case "alert-webhook":
+                guard let text = value.string, let url = URL(string: text), url.scheme == "http" || url.scheme == "https",
+                    url.host != nil
+                else { throw fail(value, "'alert-webhook' must be an http(s) URL") }
+                result.alertWebhook = url
+            case "loss-percent":
+                guard let number = value.float, (0...100).contains(number) else {
+                    throw fail(value, "'loss-percent' must be a number from 0 to 100")
+                }
+                result.lossPercent = number
+            case "underruns": result.underrunsPerHeartbeat = try integer(1...100_000)
+            case "sustained": result.sustainedHeartbeats = try integer(1...1000)
+            case "command-attempts": result.commandAttempts = try integer(1...100)
+            case "command-retry-ms": result.commandRetryMilliseconds = try integer(50...60_000)
+            default:
+                throw fail(keyNode, "unknown fleet key '\(key)'; known keys: \(keys.joined(separator: ", "))")
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Prometheus
+
+/// The controller's Prometheus metrics, served at `GET /metrics`:
+///
+/// - `loa_receivers{state}`: receivers by state (pending, online, offline, muted)
+/// - `loa_heartbeats_accepted_total`, `loa_heartbeats_rejected_total{reason}` (malformed, unauthenticated,
+///   unknown, replayed, rate_limited)
+/// - `loa_commands_total{result}` (acknowledged, failed), `loa_alerts_total{kind}`
+/// - `loa_zone_packets_sent_total{zone}`: RTP packets each zone's stream has sent
+/// - `loa_items_played_total`: items played to their end
+final class FleetMetrics: @unchecked Sendable {
+    enum Rejection: String, CaseIterable {
+        case malformed, unauthenticated, unknown, replayed
+        case rateLimited = "rate_limited"
+    }
+
+    let registry = PrometheusCollectorRegistry()
+    private let acceptedCounter: Counter
+    private let rejectedCounters: [Rejection: Counter]
+    private let stateGauges: [ReceiverState: Gauge]
+    private let lock = NSLock()
+    private var zoneCounters: [String: (counter: Counter, last: Int)] = [:]
+    private let itemsCounter: Counter
+    private var itemsLast = 0
+    /// Where per-zone packet counts and played items come from (the programme's side).
+    var zonePackets: @Sendable () -> [String: Int] = { [:] }
+    var itemsPlayed: @Sendable () -> Int = { 0 }
+
+    init() {
+        acceptedCounter = registry.makeCounter(name: "loa_heartbeats_accepted_total", help: "Heartbeats accepted")
+        var rejected: [Rejection: Counter] = [:]
+        for reason in Rejection.allCases {
+            rejected[reason] = registry.makeCounter(
+                name: "loa_heartbeats_rejected_total", labels: [("reason", reason.rawValue)],
+                help: "Datagrams at the heartbeat port that were dropped")
+        }
+        rejectedCounters = rejected
+        var gauges: [ReceiverState: Gauge] = [:]
+        for state in ReceiverState.allCases {
+            gauges[state] = registry.makeGauge(name: "loa_receivers", labels: [("state", state.rawValue)], help: "Receivers by state")
+        }
+        stateGauges = gauges
+        itemsCounter = registry.makeCounter(name: "loa_items_played_total", help: "Items played to their end")
+    }
+
+    func accepted() { acceptedCounter.increment() }
+    func rejected(_ reason: Rejection) { rejectedCounters[reason]!.increment() }
+
+    func command(_ result: String) {
+        registry.makeCounter(name: "loa_commands_total", labels: [("result", result)], help: "Commands to receivers").increment()
+    }
+
+    func alert(_ kind: Alert.Kind) {
+        registry.makeCounter(name: "loa_alerts_total", labels: [("kind", kind.rawValue)], help: "Alerts raised").increment()
+    }
+
+    /// The text exposition, with the gauges brought up to date first.
+    func exposition(states: [ReceiverState: Int]) -> String {
+        for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
+        let packets = zonePackets()
+        let played = itemsPlayed()
+        lock.lock()
+        for (zone, count) in packets {
+            let entry =
+                zoneCounters[zone]
+                ?? (registry.makeCounter(
+                    name: "loa_zone_packets_sent_total", labels: [("zone", zone)], help: "RTP packets sent per zone stream"), 0)
+            if count > entry.last { entry.counter.increment(by: Int64(count - entry.last)) }
+            zoneCounters[zone] = (entry.counter, max(count, entry.last))
+        }
+        if played > itemsLast { itemsCounter.increment(by: Int64(played - itemsLast)) }
+        itemsLast = max(itemsLast, played)
+        lock.unlock()
+        return registry.emitToString()
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+
+/// The fleet registry on disk: `STATE_DIR/fleet.sqlite` (SQLite, WAL), apart from the programme's database.
+///
+/// - `receiver`: every receiver ever heard, its enrolment (name, zone, public key), state, last heartbeat
+///   (JSON) and the (epoch, sequence) of that heartbeat, so that a replay is refused after a restart too.
+/// - `history`: every change of state, with its time.
+/// - `command`: every command to a receiver and how it ended; its id is what the receiver checks for replays
+///   (AUTOINCREMENT: ids are never reused, even after deletions).
+/// - `alert`: every alert raised.
+final class FleetStore: Sendable {
+    let database: DatabasePool
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: fleet") { db in
+            try db.create(table: "receiver") { t in
+                t.column("id", .text).primaryKey()
+                t.column("publicKey", .blob).notNull()
+                t.column("name", .text).notNull()
+                t.column("zone", .text)
+                t.column("approved", .boolean).notNull()
+                t.column("state", .text).notNull()
+                t.column("firstSeen", .integer).notNull()
+                t.column("lastSeen", .integer)
+                t.column("address", .text)
+                t.column("epoch", .integer).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("heartbeat", .text)
+            }
+            try db.create(table: "history") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("receiver", .text).notNull()
+                t.column("at", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(index: "history_receiver", on: "history", columns: ["receiver", "at"])
+            try db.create(table: "command") { t in
+                t.autoIncrementedPrimaryKey("id")  // AUTOINCREMENT: never reused
+                t.column("receiver", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("createdAt", .integer).notNull()
+                t.column("finishedAt", .integer)
+            }
+            try db.create(table: "alert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("receiver", .text).notNull()
+                t.column("at", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// One receiver row as stored.
+    struct ReceiverRow: Sendable {
+        var id: String
+        var publicKey: [UInt8]
+        var name: String
+        var zone: String?
+        var approved: Bool
+        var state: String
+        var firstSeen: Int64
+        var lastSeen: Int64?
+        var address: String?
+        var epoch: UInt32
+        var sequence: UInt32
+        var heartbeat: String?
+    }
+
+    func receivers() throws -> [ReceiverRow] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM receiver").map { row in
+                ReceiverRow(
+                    id: row["id"], publicKey: [UInt8]((row["publicKey"] as Data?) ?? Data()), name: row["name"],
+                    zone: row["zone"], approved: row["approved"], state: row["state"], firstSeen: row["firstSeen"],
+                    lastSeen: row["lastSeen"], address: row["address"], epoch: UInt32(truncatingIfNeeded: row["epoch"] as Int64),
+                    sequence: UInt32(truncatingIfNeeded: row["sequence"] as Int64), heartbeat: row["heartbeat"])
+            }
+        }
+    }
+
+    /// A change of state to record.
+    struct Transition: Sendable {
+        var receiver: String
+        var at: Int64
+        var state: String
+        var detail: String
+    }
+
+    /// Writes changed receivers and new history in one transaction.
+    func save(_ rows: [ReceiverRow], history: [Transition], alerts: [Transition]) throws {
+        guard !rows.isEmpty || !history.isEmpty || !alerts.isEmpty else { return }
+        try database.write { db in
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO receiver (id, publicKey, name, zone, approved, state, firstSeen, lastSeen, address, epoch,
+                      sequence, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, zone = excluded.zone, approved = excluded.approved,
+                      state = excluded.state, lastSeen = excluded.lastSeen, address = excluded.address,
+                      epoch = excluded.epoch, sequence = excluded.sequence, heartbeat = excluded.heartbeat
+                    """)
+            for row in rows {
+                try upsert.execute(arguments: [
+                    row.id, Data(row.publicKey), row.name, row.zone, row.approved, row.state, row.firstSeen, row.lastSeen,
+                    row.address, Int64(row.epoch), Int64(row.sequence), row.heartbeat,
+                ])
+            }
+            let insertHistory = try db.cachedStatement(
+                sql: "INSERT INTO history (receiver, at, state, detail) VALUES (?, ?, ?, ?)")
+            for entry in history {
+                try insertHistory.execute(arguments: [entry.receiver, entry.at, entry.state, entry.detail])
+            }
+            let insertAlert = try db.cachedStatement(sql: "INSERT INTO alert (receiver, at, kind, detail) VALUES (?, ?, ?, ?)")
+            for entry in alerts {
+                try insertAlert.execute(arguments: [entry.receiver, entry.at, entry.state, entry.detail])
+            }
+        }
+    }
+
+    func history(of receiver: String, limit: Int) throws -> [Transition] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM history WHERE receiver = ? ORDER BY id DESC LIMIT ?", arguments: [receiver, limit]
+            ).map { Transition(receiver: $0["receiver"], at: $0["at"], state: $0["state"], detail: $0["detail"]) }
+        }
+    }
+
+    func alerts(after id: Int64, limit: Int) throws -> [(id: Int64, alert: Transition)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alert WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map {
+                (id: $0["id"], alert: Transition(receiver: $0["receiver"], at: $0["at"], state: $0["kind"], detail: $0["detail"]))
+            }
+        }
+    }
+
+    /// Records a new command and returns its id (larger than every earlier one).
+    func insertCommand(receiver: String, action: String, at: Int64) throws -> UInt32 {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO command (receiver, action, state, attempts, createdAt) VALUES (?, ?, 'pending', 0, ?)",
+                arguments: [receiver, action, at])
+            return UInt32(truncatingIfNeeded: db.lastInsertedRowID)
+        }
+    }
+
+    func finishCommand(id: UInt32, state: String, attempts: Int, at: Int64) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE command SET state = ?, attempts = ?, finishedAt = ? WHERE id = ?",
+                arguments: [state, attempts, at, Int64(id)])
+        }
+    }
+
+    /// Commands that were still pending when the controller stopped: reported failed at start.
+    func failUnfinishedCommands(at: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE command SET state = 'failed', finishedAt = ? WHERE state = 'pending'", arguments: [at])
+        }
+    }
+}

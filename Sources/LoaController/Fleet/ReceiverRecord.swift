@@ -1,0 +1,153 @@
+import Foundation
+import LoaCrypto
+import LoaSystem
+import LoaWire
+
+/// Where a receiver stands, as `loa receivers` shows it.
+public enum ReceiverState: String, Codable, Sendable, CaseIterable {
+    /// Heard from, not approved yet: nothing it says is acted on.
+    case pending
+    /// Approved, heartbeats arriving.
+    case online
+    /// Approved, three heartbeats missed.
+    case offline
+    /// Approved, heartbeats arriving, muted by the controller.
+    case muted
+}
+
+/// Everything the controller knows about one speaker box.
+struct ReceiverRecord: Sendable {
+    var id: ReceiverID
+    var publicKey: [UInt8]
+    /// The key its heartbeats are tagged with; nil until approved.
+    var key: MessageKey?
+    var name: String
+    var zone: String?
+    var approved: Bool
+    var state: ReceiverState
+    /// Wall-clock milliseconds since 1970.
+    var firstSeen: Int64
+    var lastSeen: Int64?
+    /// Monotonic nanoseconds of the last valid heartbeat: what offline detection counts from.
+    var lastSeenMonotonic: UInt64 = 0
+    /// Where its heartbeats come from: where commands go.
+    var address: SocketAddress?
+    var epoch: UInt32 = 0
+    var sequence: UInt32 = 0
+    var heartbeat: Heartbeat?
+    var lossStreak = 0
+    var underrunStreak = 0
+    var lossAlerting = false
+    var underrunAlerting = false
+
+    /// Heartbeats it has stopped sending for this long count as missed three times.
+    var offlineAfterNanoseconds: UInt64 {
+        3 * UInt64(max(heartbeat?.intervalMilliseconds ?? 5000, 100)) * 1_000_000 + 250_000_000
+    }
+
+    /// The cumulative loss its last heartbeat reports, in percent.
+    var lossPercent: Double {
+        guard let heartbeat else { return 0 }
+        let total = Double(heartbeat.received) + Double(heartbeat.lost)
+        return total > 0 ? Double(heartbeat.lost) * 100 / total : 0
+    }
+
+    var row: FleetStore.ReceiverRow {
+        FleetStore.ReceiverRow(
+            id: id.text, publicKey: publicKey, name: name, zone: zone, approved: approved, state: state.rawValue,
+            firstSeen: firstSeen, lastSeen: lastSeen, address: address?.text, epoch: epoch, sequence: sequence,
+            heartbeat: heartbeat.flatMap { try? String(decoding: JSONEncoder().encode(HeartbeatView($0)), as: UTF8.self) })
+    }
+
+    init(id: ReceiverID, publicKey: [UInt8], name: String, firstSeen: Int64) {
+        self.id = id
+        self.publicKey = publicKey
+        self.name = name
+        approved = false
+        state = .pending
+        self.firstSeen = firstSeen
+    }
+
+    init?(row: FleetStore.ReceiverRow, controller: SigningKeyPair, now: UInt64) {
+        guard let id = ReceiverID(row.id), row.publicKey.count == 32, let state = ReceiverState(rawValue: row.state) else {
+            return nil
+        }
+        self.init(id: id, publicKey: row.publicKey, name: row.name, firstSeen: row.firstSeen)
+        zone = row.zone
+        approved = row.approved
+        self.state = state
+        lastSeen = row.lastSeen
+        lastSeenMonotonic = now  // a restarted controller gives every box its full grace again
+        address = row.address.flatMap { SocketAddress($0) }
+        epoch = row.epoch
+        sequence = row.sequence
+        heartbeat = row.heartbeat.flatMap { try? JSONDecoder().decode(HeartbeatView.self, from: Data($0.utf8)) }?
+            .heartbeat(receiver: id)
+        if approved { key = controller.sharedKey(receiver: publicKey, controller: controller.publicKey) }
+    }
+}
+
+/// A heartbeat as JSON (API and the registry's `heartbeat` column).
+struct HeartbeatView: Codable, Sendable {
+    var epoch: UInt32
+    var sequence: UInt32
+    var intervalMs: UInt32
+    var uptimeSeconds: UInt32
+    var playing: Bool
+    var muted: Bool
+    var volume: Int
+    var temperatureC: Double?
+    var streamId: UInt32?
+    var jitterFrames: Int
+    var received: UInt32
+    var lost: UInt32
+    var late: UInt32
+    var recoveredByFEC: UInt32
+    var concealed: UInt32
+    var rejected: UInt32
+    var underruns: UInt32
+    var version: String
+    var zones: [String]
+
+    init(_ heartbeat: Heartbeat) {
+        epoch = heartbeat.epoch
+        sequence = heartbeat.sequence
+        intervalMs = heartbeat.intervalMilliseconds
+        uptimeSeconds = heartbeat.uptimeSeconds
+        playing = heartbeat.playing
+        muted = heartbeat.muted
+        volume = Int(heartbeat.volume)
+        temperatureC = heartbeat.temperatureMilliCelsius.map { Double($0) / 1000 }
+        streamId = heartbeat.streamID == 0 ? nil : heartbeat.streamID
+        jitterFrames = Int(heartbeat.jitterDepthFrames)
+        received = heartbeat.received
+        lost = heartbeat.lost
+        late = heartbeat.late
+        recoveredByFEC = heartbeat.recoveredByFEC
+        concealed = heartbeat.concealed
+        rejected = heartbeat.rejected
+        underruns = heartbeat.underruns
+        version = heartbeat.version
+        zones = heartbeat.zones
+    }
+
+    func heartbeat(receiver: ReceiverID) -> Heartbeat {
+        Heartbeat(
+            receiver: receiver, epoch: epoch, sequence: sequence, intervalMilliseconds: intervalMs,
+            uptimeSeconds: uptimeSeconds, playing: playing, muted: muted, volume: UInt8(clamping: volume),
+            temperatureMilliCelsius: temperatureC.map { Int32($0 * 1000) }, streamID: streamId ?? 0,
+            jitterDepthFrames: UInt16(clamping: jitterFrames), received: received, lost: lost, late: late,
+            recoveredByFEC: recoveredByFEC, concealed: concealed, rejected: rejected, underruns: underruns,
+            version: version, zones: zones)
+    }
+}
+
+/// Wall-clock milliseconds since 1970.
+func wallMilliseconds() -> Int64 { WallClock.now() / 1_000_000 }
+
+/// ISO 8601 with milliseconds, UTC.
+func isoTime(_ milliseconds: Int64) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}

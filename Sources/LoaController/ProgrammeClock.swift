@@ -1,0 +1,45 @@
+import Foundation
+import LoaSchedule
+
+/// Where the programme reads the wall clock: the system clock in service, a hand-moved one in tests.
+public protocol ProgrammeClock: Sendable {
+    /// Unix time in milliseconds. May step (NTP); the programme copes with steps both ways.
+    func now() -> Int64
+}
+
+/// The system's wall clock.
+public struct SystemProgrammeClock: ProgrammeClock {
+    public init() {}
+    public func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// Local dates and times of the commune (Asia/Ho_Chi_Minh unless configured).
+public struct LocalTime: Sendable {
+    public let timeZone: TimeZone
+    private let calendar: Calendar
+
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    /// Unix ms of `minutes` after local midnight on `date`.
+    public func wall(_ date: LocalDate, minutes: Int) -> Int64 {
+        let components = DateComponents(year: date.year, month: date.month, day: date.day, hour: minutes / 60, minute: minutes % 60)
+        return Int64((calendar.date(from: components)!.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// The local date of a Unix ms time.
+    public func date(_ wall: Int64) -> LocalDate {
+        let components = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(wall) / 1000))
+        return LocalDate(year: components.year!, month: components.month!, day: components.day!)
+    }
+
+    /// "2026-12-01 05:30" in local time.
+    public func text(_ wall: Int64) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(wall) / 1000))
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+}

@@ -1,0 +1,30 @@
+import LoaSource
+import LoaSystem
+
+/// `loa-bench`'s handle on one `ZoneStream` (package access only): the benchmark drives streams exactly
+/// as the pacer thread does (`sendDue` at each deadline, sleeping on the monotonic clock in between), so
+/// that what it measures is the code that airs, including any step later added to `sendDue` (signing).
+package final class BenchmarkZoneStream {
+    private let stream: ZoneStream
+
+    /// Opens the zone's socket, as `Pacer` does for each zone.
+    package init(zone: Zone) throws(SystemError) {
+        var random = SystemRandomNumberGenerator()
+        stream = try ZoneStream(zone: zone, random: &random)
+    }
+
+    /// Puts `clip` on the air from `now` (or after the current item).
+    package func play(_ clip: EncodedClip, id: Int64, now: UInt64) { _ = stream.enqueue(ReadyItem(id: id, clip: clip), now: now) }
+
+    /// When the next packet is due; nil when nothing is on the air.
+    package var nextDeadline: UInt64? { stream.nextDeadline }
+
+    /// Sends the packet due at or before `now`, if any. Returns true if the item ended with it.
+    package func sendDue(now: UInt64, buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        stream.sendDue(now: now, buffer: buffer) != nil
+    }
+
+    /// Datagrams handed to the kernel, and those it refused.
+    package var packetsSent: Int { stream.packetsSent }
+    package var sendFailures: Int { stream.sendFailures }
+}

@@ -1,0 +1,177 @@
+import LoaCrypto
+import LoaSystem
+import LoaWire
+
+/// A speaker box's line to its controller: heartbeats out, the controller's commands in, acknowledgements
+/// back, all through one UDP socket (so the NAT mapping a heartbeat opens on 4G lets commands through).
+///
+/// Enrolment: until the controller has welcomed it, the box signs its heartbeats with its Ed25519 key
+/// (kind "enrolment"); the controller lists it as pending. Once a person approves it, the controller answers
+/// with a signed welcome carrying its public key; both sides then compute the same shared key (X25519), and
+/// every later heartbeat, command and acknowledgement carries a 16-byte tag made with it. A welcome is
+/// believed only if it is signed by the pinned controller key (`controller-key`), or, without one, by the
+/// first controller that welcomes this box (kept in `controller.pub`).
+///
+/// Commands: each has an id that only grows. A box carries out an id once, acknowledges it every time it
+/// arrives (the controller retries until it hears the acknowledgement), and drops older ids as replays.
+public final class ControllerLink {
+    public let identity: ReceiverIdentity
+    public let controller: SocketAddress
+    public let intervalNanoseconds: UInt64
+    /// When the next heartbeat is due (monotonic).
+    public private(set) var nextHeartbeat: UInt64
+    let socket: UDPSocket
+    private let pinnedControllerKey: [UInt8]?
+    private var controllerKey: [UInt8]?
+    private var key: MessageKey?
+    private let epoch: UInt32
+    private var sequence: UInt32 = 0
+    private var lastCommand: UInt32
+    private let started = MonotonicClock.now()
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// Authenticated messages dropped because they were not for this box, replays, or forged.
+    public private(set) var refused = 0
+
+    /// Opens the socket and loads (or makes) the box's identity. Throws if the controller's address does
+    /// not resolve, the state folder cannot be used, or `controller-key` is not a public key.
+    public init(settings: ReceiverSettings) throws(ReceiverSetupError) {
+        guard let target = settings.heartbeatTarget else { throw ReceiverSetupError("no controller is configured") }
+        guard let controller = SocketAddress.resolve(target) else {
+            throw ReceiverSetupError("cannot find the controller '" + target + "' (HOST:PORT or a URL with a port)")
+        }
+        self.controller = controller
+        identity = try ReceiverIdentity.loadOrCreate(stateDirectory: settings.stateDirectory)
+        if let pinned = settings.controllerKey {
+            var text = pinned
+            if pinned.utf8.first == UInt8(ascii: "/") {
+                do { text = try FileSystem.readText(pinned, limit: 1024) } catch {
+                    throw ReceiverSetupError("cannot read the controller key " + pinned + ": " + error.reason)
+                }
+            }
+            guard let bytes = KeyText.bytes(base64: text), bytes.count == SigningKeyPair.publicKeyBytes else {
+                throw ReceiverSetupError("controller-key '" + pinned + "' is not a base64 Ed25519 public key")
+            }
+            pinnedControllerKey = bytes
+        } else {
+            pinnedControllerKey = nil
+        }
+        do {
+            socket = try UDPSocket()
+            try socket.bind(SocketAddress(address: .any, port: 0))
+        } catch {
+            throw ReceiverSetupError("cannot open the heartbeat socket: " + error.message)
+        }
+        intervalNanoseconds = UInt64(settings.heartbeatIntervalSeconds) * 1_000_000_000
+        buffer = .allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        epoch = identity.nextEpoch()
+        lastCommand = identity.read("last-command").flatMap { UInt32($0) } ?? 0
+        nextHeartbeat = started
+        if let learned = identity.read("controller.pub").flatMap({ KeyText.bytes(base64: $0) }),
+            pinnedControllerKey == nil || pinnedControllerKey == learned
+        {
+            adopt(controllerKey: learned)
+        }
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// True once the controller has welcomed this box (heartbeats are tagged, commands accepted).
+    public var isEnrolled: Bool { key != nil }
+
+    /// Seconds since this link started.
+    public var uptimeSeconds: UInt32 { UInt32((MonotonicClock.now() - started) / 1_000_000_000) }
+
+    /// Sends one heartbeat (numbered and authenticated here) and schedules the next.
+    public func send(_ heartbeat: Heartbeat, now: UInt64) {
+        var heartbeat = heartbeat
+        heartbeat.receiver = identity.id
+        heartbeat.epoch = epoch
+        sequence &+= 1
+        heartbeat.sequence = sequence
+        heartbeat.intervalMilliseconds = UInt32(intervalNanoseconds / 1_000_000)
+        heartbeat.uptimeSeconds = uptimeSeconds
+        if key != nil {
+            transmit(.heartbeat(heartbeat))
+        } else {
+            transmit(.enrolment(heartbeat, publicKey: identity.keys.publicKey))
+        }
+        nextHeartbeat = max(nextHeartbeat + intervalNanoseconds, now)
+        if nextHeartbeat <= now { nextHeartbeat = now + intervalNanoseconds }
+    }
+
+    /// Reads every waiting datagram; calls `perform` with each new, authentic command (after acknowledging
+    /// it). Everything else is dropped (and counted in `refused` when it was a fleet message).
+    public func receive(_ perform: (ReceiverAction) -> Void) {
+        while true {
+            let received: UDPSocket.Received
+            do { received = try socket.receive(into: buffer) } catch { return }
+            guard case .datagram(let length) = received else {
+                if received == .nothing { return }
+                refused += 1
+                continue
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            guard let parsed = try? FleetMessage.parse(bytes), parsed.message.receiver == identity.id else {
+                refused += 1
+                continue
+            }
+            let signed = UnsafeRawBufferPointer(rebasing: bytes[parsed.signed])
+            let trailer = UnsafeRawBufferPointer(rebasing: bytes[parsed.trailer])
+            switch parsed.message {
+            case .welcome(_, let offered):
+                welcome(offered, signed: signed, signature: trailer)
+            case .command(_, let id, let action):
+                guard let key, key.verify(trailer, of: signed) else {
+                    refused += 1
+                    continue
+                }
+                if id < lastCommand {
+                    refused += 1
+                    continue
+                }
+                transmit(.acknowledgement(receiver: identity.id, id: id, result: 0))
+                if id > lastCommand {
+                    lastCommand = id
+                    identity.write("last-command", String(id))
+                    perform(action)
+                }
+            default:
+                refused += 1
+            }
+        }
+    }
+
+    private func welcome(_ offered: [UInt8], signed: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) {
+        let trusted = pinnedControllerKey ?? controllerKey ?? offered
+        guard offered == trusted,
+            offered.withUnsafeBytes({ SigningKeyPair.verify(signature, of: signed, by: $0) })
+        else {
+            refused += 1
+            return
+        }
+        if controllerKey == nil {
+            identity.write("controller.pub", KeyText.base64(offered))
+            Log.info("enrolled: controller " + controller.text + " welcomed receiver " + identity.id.text)
+        }
+        adopt(controllerKey: offered)
+    }
+
+    private func adopt(controllerKey: [UInt8]) {
+        self.controllerKey = controllerKey
+        key = identity.keys.sharedKey(receiver: identity.keys.publicKey, controller: controllerKey)
+    }
+
+    private func transmit(_ message: FleetMessage) {
+        let length = message.encode(into: buffer)
+        let signed = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
+        switch message {
+        case .enrolment:
+            identity.keys.sign(signed, into: trailer)
+        default:
+            guard let key else { return }
+            key.tag(signed, into: trailer)
+        }
+        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), to: controller)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Decides whether a parsed schedule can be applied: every zone known, every clip there and playable, and no
+/// two fixed-time slots of one zone overlapping on any day.
+public struct ScheduleChecker {
+    /// Zones the controller has.
+    public var zones: [String]
+    /// The playing time in milliseconds of a clip file, or a reason it cannot be played.
+    public var clipDuration: (String) -> Result<Int, ClipProblem>
+    /// The first day of the generic week checked for weekly slots.
+    public var today: LocalDate
+
+    public struct ClipProblem: Error {
+        public var reason: String
+        public init(_ reason: String) { self.reason = reason }
+    }
+
+    public init(zones: [String], today: LocalDate, clipDuration: @escaping (String) -> Result<Int, ClipProblem>) {
+        self.zones = zones
+        self.today = today
+        self.clipDuration = clipDuration
+    }
+
+    /// Every issue in `schedule`, in file order; empty if it can be applied.
+    public func check(_ schedule: Schedule, file: String) -> [ScheduleIssue] {
+        var issues: [ScheduleIssue] = []
+        var durations: [String: Int] = [:]
+        for slot in schedule.slots {
+            for zone in slot.zones where zone != "all" && !zones.contains(zone) {
+                issues.append(
+                    ScheduleIssue(
+                        file: file, line: slot.line, column: slot.column,
+                        message: "slot '\(slot.name)': unknown zone '\(zone)'; zones are: \(zones.joined(separator: ", "))"))
+            }
+            for clip in slot.clips where durations[clip] == nil {
+                switch clipDuration(schedule.resolve(clip)) {
+                case .success(let milliseconds): durations[clip] = milliseconds
+                case .failure(let problem):
+                    durations[clip] = 0
+                    issues.append(
+                        ScheduleIssue(
+                            file: file, line: slot.line, column: slot.column,
+                            message: "slot '\(slot.name)': clip '\(clip)' \(problem.reason)"))
+                }
+            }
+        }
+        issues += overlaps(schedule, durations: durations, file: file)
+        return issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+    }
+
+    /// The zones a slot targets, with "all" expanded.
+    public func targets(_ slot: Schedule.Slot) -> [String] {
+        slot.zones.contains("all") ? zones : slot.zones.filter { zones.contains($0) }
+    }
+
+    private func overlaps(_ schedule: Schedule, durations: [String: Int], file: String) -> [ScheduleIssue] {
+        var days = Set((0..<7).map { today.adding(days: $0) })
+        for slot in schedule.slots {
+            guard let from = slot.from else { continue }
+            let until = slot.until ?? from.adding(days: 6)
+            var day = from
+            while day <= until && days.count < 800 {
+                days.insert(day)
+                day = day.adding(days: 1)
+            }
+        }
+        var reported = Set<String>()
+        var issues: [ScheduleIssue] = []
+        for day in days.sorted() {
+            for zone in zones {
+                var runs: [(start: Int, end: Int, slot: Schedule.Slot)] = []
+                for slot in schedule.slots where slot.plays(on: day) && targets(slot).contains(zone) {
+                    let length = slot.clips.reduce(0) { $0 + (durations[$1] ?? 0) }
+                    for time in slot.times { runs.append((time * 60_000, time * 60_000 + max(length, 1), slot)) }
+                }
+                runs.sort { $0.start < $1.start }
+                for (earlier, later) in zip(runs, runs.dropFirst()) where later.start < earlier.end {
+                    let key = "\(earlier.slot.line):\(later.slot.line):\(zone)"
+                    guard reported.insert(key).inserted else { continue }
+                    issues.append(
+                        ScheduleIssue(
+                            file: file, line: later.slot.line, column: later.slot.column,
+                            message:
+                                "slot '\(later.slot.name)' at \(Self.clock(later.start)) overlaps slot '\(earlier.slot.name)' "
+                                + "(\(Self.clock(earlier.start))–\(Self.clock(earlier.end))) in zone \(zone) on \(day)"))
+                }
+            }
+        }
+        return issues
+    }
+
+    /// "05:30" for 19 800 000 ms; seconds are shown only when not zero.
+    static func clock(_ milliseconds: Int) -> String {
+        let seconds = milliseconds / 1000
+        let text = String(format: "%02d:%02d", seconds / 3600, seconds / 60 % 60)
+        return seconds % 60 == 0 ? text : text + String(format: ":%02d", seconds % 60)
+    }
+}

@@ -1,0 +1,232 @@
+/// Why a datagram at the heartbeat port is not a fleet message. Each is dropped and counted.
+public enum FleetWireError: Error, Equatable, Sendable {
+    /// Not Loa's magic and version.
+    case notFleet
+    /// Shorter than its kind needs, or longer.
+    case badLength
+    /// A field out of range (volume over 100, unknown action, text that is not UTF-8 …).
+    case badField
+}
+
+/// The messages between speaker boxes and the controller, on UDP, both ways through the same pair of
+/// ports (so that a 4G NAT mapping opened by heartbeats carries commands back).
+///
+/// Every message starts with "LF", version 1 and its kind, and ends with what authenticates it:
+///
+/// | kind | from | body | trailer |
+/// |---|---|---|---|
+/// | enrolment | unknown receiver | heartbeat, public key (32) | Ed25519 signature (64) |
+/// | heartbeat | enrolled receiver | heartbeat | tag (16) with the shared key |
+/// | welcome | controller | receiver id (8), controller public key (32) | Ed25519 signature (64) |
+/// | command | controller | receiver id (8), command id (4), action (1), argument (1) | tag (16) |
+/// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
+///
+/// The signature or tag covers every byte before it, header included, so a message of one kind can never
+/// pass for another. Encoding writes the body and leaves the trailer to the caller (LoaWire has no
+/// cryptography); parsing returns where the signed part and the trailer lie.
+public enum FleetMessage: Equatable, Sendable {
+    case enrolment(Heartbeat, publicKey: [UInt8])
+    case heartbeat(Heartbeat)
+    case welcome(receiver: ReceiverID, controllerKey: [UInt8])
+    case command(receiver: ReceiverID, id: UInt32, action: ReceiverAction)
+    case acknowledgement(receiver: ReceiverID, id: UInt32, result: UInt8)
+
+    public static let magic: (UInt8, UInt8) = (0x4C, 0x46)
+    public static let version: UInt8 = 1
+    /// No fleet message is longer.
+    public static let maximumBytes = 1024
+    public static let signatureBytes = 64
+    public static let tagBytes = 16
+    public static let publicKeyBytes = 32
+
+    /// The receiver the message is from or for.
+    public var receiver: ReceiverID {
+        switch self {
+        case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
+        case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _):
+            return receiver
+        }
+    }
+
+    var kind: UInt8 {
+        switch self {
+        case .enrolment: return 1
+        case .heartbeat: return 2
+        case .welcome: return 3
+        case .command: return 4
+        case .acknowledgement: return 5
+        }
+    }
+
+    /// Bytes of the trailer (signature or tag) this kind of message ends with.
+    public var trailerBytes: Int {
+        switch self {
+        case .enrolment, .welcome: return Self.signatureBytes
+        case .heartbeat, .command, .acknowledgement: return Self.tagBytes
+        }
+    }
+
+    /// Writes header and body into `buffer` and returns their length; the caller appends `trailerBytes` of
+    /// signature or tag over `buffer[0..<length]`. `buffer` must hold `maximumBytes`.
+    public func encode(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var writer = WireWriter(buffer)
+        writer.put(Self.magic.0)
+        writer.put(Self.magic.1)
+        writer.put(Self.version)
+        writer.put(kind)
+        switch self {
+        case .enrolment(let heartbeat, let publicKey):
+            heartbeat.write(to: &writer)
+            writer.put(bytes: publicKey)
+        case .heartbeat(let heartbeat):
+            heartbeat.write(to: &writer)
+        case .welcome(let receiver, let controllerKey):
+            writer.put(receiver.value)
+            writer.put(bytes: controllerKey)
+        case .command(let receiver, let id, let action):
+            writer.put(receiver.value)
+            writer.put(id)
+            writer.put(action.code.0)
+            writer.put(action.code.1)
+        case .acknowledgement(let receiver, let id, let result):
+            writer.put(receiver.value)
+            writer.put(id)
+            writer.put(result)
+        }
+        return writer.offset
+    }
+
+    /// A parsed datagram: the message, the bytes its trailer covers, and the trailer.
+    public struct Parsed: Sendable {
+        public var message: FleetMessage
+        /// `0..<n`: what the signature or tag covers.
+        public var signed: Range<Int>
+        /// Where the signature or tag lies.
+        public var trailer: Range<Int>
+    }
+
+    /// Reads a datagram. Throws if it is not exactly one well-formed fleet message; says nothing about
+    /// whether it is authentic (the caller checks `trailer` over `signed`).
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(FleetWireError) -> Parsed {
+        guard bytes.count >= 4, bytes.count <= maximumBytes else { throw .badLength }
+        guard bytes[0] == magic.0, bytes[1] == magic.1, bytes[2] == version else { throw .notFleet }
+        let kind = bytes[3]
+        let trailer: Int
+        switch kind {
+        case 1, 3: trailer = signatureBytes
+        case 2, 4, 5: trailer = tagBytes
+        default: throw .notFleet
+        }
+        guard bytes.count >= 4 + trailer else { throw .badLength }
+        let end = bytes.count - trailer
+        var reader = WireReader(UnsafeRawBufferPointer(rebasing: bytes[0..<end]), at: 4)
+        let message: FleetMessage
+        switch kind {
+        case 1:
+            let heartbeat = try Heartbeat(reading: &reader)
+            let key = try reader.bytes(publicKeyBytes)
+            guard ReceiverID(publicKey: key) == heartbeat.receiver else { throw .badField }
+            message = .enrolment(heartbeat, publicKey: key)
+        case 2: message = .heartbeat(try Heartbeat(reading: &reader))
+        case 3: message = .welcome(receiver: ReceiverID(try reader.uint64()), controllerKey: try reader.bytes(publicKeyBytes))
+        case 4:
+            let receiver = ReceiverID(try reader.uint64())
+            let id = try reader.uint32()
+            let code = try reader.uint8()
+            message = .command(receiver: receiver, id: id, action: try ReceiverAction(code: code, argument: try reader.uint8()))
+        default:
+            let receiver = ReceiverID(try reader.uint64())
+            let id = try reader.uint32()
+            message = .acknowledgement(receiver: receiver, id: id, result: try reader.uint8())
+        }
+        guard reader.offset == end else { throw .badLength }
+        return Parsed(message: message, signed: 0..<end, trailer: end..<bytes.count)
+    }
+
+    /// The 8-byte receiver id right after the header, without parsing the rest: lets a listener find the
+    /// key to check a tag with before spending anything on the body. Nil if the datagram is too short.
+    public static func peekReceiver(_ bytes: UnsafeRawBufferPointer) -> ReceiverID? {
+        guard bytes.count >= 12 else { return nil }
+        var value: UInt64 = 0
+        for index in 4..<12 { value = value << 8 | UInt64(bytes[index]) }
+        return ReceiverID(value)
+    }
+}
+
+/// Appends network-byte-order fields to a buffer. Writing past the end is a programming error.
+struct WireWriter {
+    let buffer: UnsafeMutableRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
+
+    mutating func put(_ value: UInt8) {
+        buffer[offset] = value
+        offset += 1
+    }
+
+    mutating func put(_ value: UInt16) {
+        buffer.storeBigEndian(value, at: offset)
+        offset += 2
+    }
+
+    mutating func put(_ value: UInt32) {
+        buffer.storeBigEndian(value, at: offset)
+        offset += 4
+    }
+
+    mutating func put(_ value: UInt64) {
+        put(UInt32(truncatingIfNeeded: value >> 32))
+        put(UInt32(truncatingIfNeeded: value))
+    }
+
+    mutating func put(bytes: [UInt8]) {
+        for byte in bytes { put(byte) }
+    }
+
+    /// One length byte, then at most `Heartbeat.maximumTextBytes` bytes of UTF-8.
+    mutating func put(text: String) {
+        let bytes = text.utf8.prefix(Heartbeat.maximumTextBytes)
+        put(UInt8(bytes.count))
+        for byte in bytes { put(byte) }
+    }
+}
+
+/// Reads network-byte-order fields, throwing `.badLength` at the end of the bytes.
+struct WireReader {
+    let bytes: UnsafeRawBufferPointer
+    private(set) var offset: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    private mutating func take(_ count: Int) throws(FleetWireError) -> Int {
+        guard bytes.count - offset >= count else { throw .badLength }
+        defer { offset += count }
+        return offset
+    }
+
+    mutating func uint8() throws(FleetWireError) -> UInt8 { bytes[try take(1)] }
+    mutating func uint16() throws(FleetWireError) -> UInt16 { bytes.loadBigEndianUInt16(at: try take(2)) }
+    mutating func uint32() throws(FleetWireError) -> UInt32 { bytes.loadBigEndianUInt32(at: try take(4)) }
+    mutating func uint64() throws(FleetWireError) -> UInt64 {
+        let high = UInt64(try uint32())
+        return high << 32 | UInt64(try uint32())
+    }
+
+    mutating func bytes(_ count: Int) throws(FleetWireError) -> [UInt8] {
+        let start = try take(count)
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]))
+    }
+
+    mutating func text() throws(FleetWireError) -> String {
+        let count = Int(try uint8())
+        guard count <= Heartbeat.maximumTextBytes else { throw .badField }
+        let start = try take(count)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)])
+        for byte in slice where byte < 0x20 || byte == 0x7F { throw .badField }
+        return String(decoding: slice, as: UTF8.self)
+    }
+}

@@ -1,0 +1,187 @@
+/// A receiver's id on the wire and in the registry: the first 8 bytes of its Ed25519 public key, written as
+/// 16 lowercase hex digits ("3f9a0c…").
+public struct ReceiverID: Hashable, Sendable, Comparable {
+    public var value: UInt64
+
+    public init(_ value: UInt64) { self.value = value }
+
+    /// The id of the receiver whose public key is `publicKey` (at least 8 bytes).
+    public init(publicKey: [UInt8]) {
+        var value: UInt64 = 0
+        for index in 0..<8 { value = value << 8 | UInt64(publicKey[index]) }
+        self.value = value
+    }
+
+    /// Parses 16 hex digits; nil otherwise.
+    public init?(_ text: String) {
+        guard text.utf8.count == 16, let value = UInt64(text, radix: 16) else { return nil }
+        self.value = value
+    }
+
+    /// 16 lowercase hex digits.
+    public var text: String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.utf8.count) + hex
+    }
+
+    public static func < (lhs: ReceiverID, rhs: ReceiverID) -> Bool { lhs.value < rhs.value }
+}
+
+/// What a speaker box tells its controller every few seconds: who it is, that it is alive, what it plays
+/// and how well.
+///
+/// On the wire (network byte order), after the fleet header: id (8), epoch (4), sequence (4), interval ms (4),
+/// uptime s (4), flags (1: playing, muted), volume % (1), temperature m°C (4, `Int32.min` if unknown),
+/// stream id (4), jitter-buffer depth in frames (2), received, lost, late, FEC-recovered, concealed,
+/// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first).
+public struct Heartbeat: Equatable, Sendable {
+    public var receiver: ReceiverID
+    /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
+    /// grows and a recorded heartbeat cannot be replayed after a restart.
+    public var epoch: UInt32
+    /// Goes up by one with every heartbeat within an epoch.
+    public var sequence: UInt32
+    /// How often the receiver sends heartbeats: the controller counts missed ones from this.
+    public var intervalMilliseconds: UInt32
+    /// Seconds since the receiver started.
+    public var uptimeSeconds: UInt32
+    /// A stream is buffering or playing.
+    public var playing: Bool
+    /// Muted by the controller (the stream still plays, silently).
+    public var muted: Bool
+    /// Volume in percent, 0–100.
+    public var volume: UInt8
+    /// The board's temperature in thousandths of a degree Celsius, where it has a sensor.
+    public var temperatureMilliCelsius: Int32?
+    /// The stream being played (its RTP SSRC), 0 when idle.
+    public var streamID: UInt32
+    /// Frames waiting in the jitter buffer.
+    public var jitterDepthFrames: UInt16
+    public var received: UInt32
+    public var lost: UInt32
+    public var late: UInt32
+    public var recoveredByFEC: UInt32
+    public var concealed: UInt32
+    public var rejected: UInt32
+    public var underruns: UInt32
+    /// The receiver's version ("0.5.0").
+    public var version: String
+    /// The zones it plays.
+    public var zones: [String]
+
+    public init(
+        receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
+        uptimeSeconds: UInt32 = 0, playing: Bool = false, muted: Bool = false, volume: UInt8 = 100,
+        temperatureMilliCelsius: Int32? = nil, streamID: UInt32 = 0, jitterDepthFrames: UInt16 = 0,
+        received: UInt32 = 0, lost: UInt32 = 0, late: UInt32 = 0, recoveredByFEC: UInt32 = 0, concealed: UInt32 = 0,
+        rejected: UInt32 = 0, underruns: UInt32 = 0, version: String = "", zones: [String] = []
+    ) {
+        self.receiver = receiver
+        self.epoch = epoch
+        self.sequence = sequence
+        self.intervalMilliseconds = intervalMilliseconds
+        self.uptimeSeconds = uptimeSeconds
+        self.playing = playing
+        self.muted = muted
+        self.volume = volume
+        self.temperatureMilliCelsius = temperatureMilliCelsius
+        self.streamID = streamID
+        self.jitterDepthFrames = jitterDepthFrames
+        self.received = received
+        self.lost = lost
+        self.late = late
+        self.recoveredByFEC = recoveredByFEC
+        self.concealed = concealed
+        self.rejected = rejected
+        self.underruns = underruns
+        self.version = version
+        self.zones = zones
+    }
+
+    /// The longest version text and zone name carried; longer ones are cut.
+    public static let maximumTextBytes = 64
+    /// At most this many zones are carried.
+    public static let maximumZones = 8
+
+    func write(to writer: inout WireWriter) {
+        writer.put(receiver.value)
+        writer.put(epoch)
+        writer.put(sequence)
+        writer.put(intervalMilliseconds)
+        writer.put(uptimeSeconds)
+        writer.put(UInt8((playing ? 1 : 0) | (muted ? 2 : 0)))
+        writer.put(volume)
+        writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
+        writer.put(streamID)
+        writer.put(jitterDepthFrames)
+        for counter in [received, lost, late, recoveredByFEC, concealed, rejected, underruns] { writer.put(counter) }
+        writer.put(text: version)
+        let carried = zones.prefix(Self.maximumZones)
+        writer.put(UInt8(carried.count))
+        for zone in carried { writer.put(text: zone) }
+    }
+
+    init(reading reader: inout WireReader) throws(FleetWireError) {
+        receiver = ReceiverID(try reader.uint64())
+        epoch = try reader.uint32()
+        sequence = try reader.uint32()
+        intervalMilliseconds = try reader.uint32()
+        uptimeSeconds = try reader.uint32()
+        let flags = try reader.uint8()
+        playing = flags & 1 != 0
+        muted = flags & 2 != 0
+        volume = try reader.uint8()
+        guard volume <= 100 else { throw .badField }
+        let temperature = Int32(bitPattern: try reader.uint32())
+        temperatureMilliCelsius = temperature == Int32.min ? nil : temperature
+        streamID = try reader.uint32()
+        jitterDepthFrames = try reader.uint16()
+        received = try reader.uint32()
+        lost = try reader.uint32()
+        late = try reader.uint32()
+        recoveredByFEC = try reader.uint32()
+        concealed = try reader.uint32()
+        rejected = try reader.uint32()
+        underruns = try reader.uint32()
+        version = try reader.text()
+        let count = Int(try reader.uint8())
+        guard count <= Self.maximumZones else { throw .badField }
+        zones = []
+        for _ in 0..<count { zones.append(try reader.text()) }
+    }
+}
+
+/// An order from the controller to one receiver.
+public enum ReceiverAction: Equatable, Sendable {
+    /// Set the volume to this percent (0–100).
+    case volume(UInt8)
+    case mute
+    case unmute
+    /// Play a short tone to check the horn by ear.
+    case testTone
+    /// Read the settings again and set up afresh (rejoin the group, reopen the sound card).
+    case refresh
+
+    var code: (UInt8, UInt8) {
+        switch self {
+        case .volume(let percent): return (1, percent)
+        case .mute: return (2, 0)
+        case .unmute: return (3, 0)
+        case .testTone: return (4, 0)
+        case .refresh: return (5, 0)
+        }
+    }
+
+    init(code: UInt8, argument: UInt8) throws(FleetWireError) {
+        switch code {
+        case 1:
+            guard argument <= 100 else { throw .badField }
+            self = .volume(argument)
+        case 2: self = .mute
+        case 3: self = .unmute
+        case 4: self = .testTone
+        case 5: self = .refresh
+        default: throw .badField
+        }
+    }
+}
