@@ -41,3 +41,15 @@ long loa_bench_raise_file_limit(void) {
     getrlimit(RLIMIT_NOFILE, &limit);
     return (long)limit.rlim_cur;
 }
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+
+int loa_bench_make_realtime(int priority) {
+    struct sched_param parameter = {.sched_priority = priority};
+    int error = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameter);
+    if (error != 0) return error;
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    return 0;
+}

@@ -9,6 +9,7 @@ final class Harness: @unchecked Sendable {
     let group: String
     let port: Int
     private(set) var controllerURL = ""
+    private(set) var controller: Process?
     private var processes: [Process] = []
 
     /// The folder holding the built executables (next to the test bundle).
@@ -42,19 +43,19 @@ final class Harness: @unchecked Sendable {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
-    func startController(extraZones: String = "") throws {
+    func startController(config configPath: String? = nil) throws {
         let config = """
             zones:
               - name: all
                 group: \(group):\(port)
                 interface: 127.0.0.1
                 ttl: 0
-            \(extraZones)
             """
-        try config.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8)
+        if configPath == nil { try config.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8) }
         let log = path("controller.log")
         let process = try launch(
-            "loa-controller", ["--state-dir", path("state"), "--config", path("controller.yaml"), "--listen", "127.0.0.1:0"],
+            "loa-controller",
+            ["--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen", "127.0.0.1:0"],
             stderr: log)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
             guard process.isRunning else { return "" }
@@ -64,6 +65,14 @@ final class Harness: @unchecked Sendable {
         }
         guard !listening.isEmpty else { throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))") }
         controllerURL = "http://127.0.0.1:\(listening)"
+        controller = process
+    }
+
+    /// GETs a JSON answer from the controller's API.
+    func api(_ path: String) throws -> Any {
+        let result = try run("/usr/bin/curl", ["-sf", controllerURL + path])
+        guard result.status == 0 else { throw HarnessError("GET \(path) failed: \(result.err)") }
+        return try JSONSerialization.jsonObject(with: Data(result.out.utf8))
     }
 
     /// Starts `loa-receiver` playing to an ALSA `file` PCM (slave `null`) that writes raw samples to `output`.
@@ -205,6 +214,10 @@ struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The repository's root folder.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 /// Every test that starts processes runs one at a time: they share two cores and real-time pacing.
 @Suite("Real processes", .serialized)

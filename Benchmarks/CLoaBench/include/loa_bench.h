@@ -18,6 +18,10 @@ int loa_bench_run_child(char *const argv[], double *cpu_seconds);
 /// Raises the soft limit of open files to the hard limit; returns the new soft limit.
 long loa_bench_raise_file_limit(void);
 
+/// Makes the calling thread real-time: SCHED_FIFO at `priority` and a timer slack of 1 ns (the default
+/// slack lets the kernel wake a normal thread up to 50 µs late). Returns 0, or an errno.
+int loa_bench_make_realtime(int priority);
+
 /// libopus's own encode loop, nothing else: creates a mono 48 kHz VOIP encoder with the given settings and
 /// encodes `samples` samples of `pcm` in frames of `frame_samples`. Returns the total bytes produced, or a
 /// negative libopus error.

@@ -1,0 +1,268 @@
+import Foundation
+import LoaWire
+import Testing
+
+/// The fleet with real processes: enrolment, heartbeats, offline and back, alerts, restarts, remote control,
+/// and hostile datagrams at the heartbeat port.
+extension RealProcesses {
+    @Suite("Fleet")
+    struct FleetTests {
+        /// Starts the controller with zone `all` on the harness's group and the fleet settings for tests:
+        /// alerts appended to a file, quick command retries.
+        static func startController(_ harness: Harness) throws {
+            try """
+            zones:
+              - name: all
+                group: \(harness.group):\(harness.port)
+                interface: 127.0.0.1
+                ttl: 0
+            fleet:
+              alert-command: cat >> \(harness.path("alerts.jsonl")); echo >> \(harness.path("alerts.jsonl"))
+              command-attempts: 3
+              command-retry-ms: 300
+            """.write(toFile: harness.path("fleet.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("fleet.yaml"))
+        }
+
+        /// Starts a real receiver that heartbeats to the harness's controller every second.
+        @discardableResult
+        static func startReceiver(_ harness: Harness, name: String, zone: String = "all") throws -> Process {
+            let home = harness.path(name)
+            try FileManager.default.createDirectory(atPath: home + "/state", withIntermediateDirectories: true)
+            try """
+            pcm.loatest { type file slave.pcm "null" file "\(harness.path(name + ".raw"))" format "raw" }
+            """.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
+            let port = harness.controllerURL.split(separator: ":").last!
+            let log = harness.path(name + ".log")
+            let process = try harness.launch(
+                "loa-receiver",
+                [
+                    "--group", "\(harness.group):\(harness.port)", "--interface", "127.0.0.1", "--device", "loatest",
+                    "--stats-interval", "0", "--zone", zone, "--controller", "127.0.0.1:\(port)", "--state-dir",
+                    home + "/state", "--heartbeat-interval", "1",
+                ], stderr: log, environment: ["HOME": home])
+            _ = try harness.waitFor("\(name) to start heartbeats", timeout: 30) { () -> Bool? in
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                return text.contains("heartbeats every") ? true : nil
+            }
+            return process
+        }
+
+        static func receivers(_ harness: Harness) throws -> [[String: Any]] {
+            let result = try harness.loa(["receivers", "--json"])
+            guard result.status == 0, let list = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]]
+            else { throw HarnessError("loa receivers --json failed: \(result.err)") }
+            return list
+        }
+
+        /// Waits until the receiver `id` is in `state`.
+        static func waitForState(_ harness: Harness, _ id: String, _ state: String, timeout: Double = 30) throws {
+            _ = try harness.waitFor("receiver \(id) to be \(state)", timeout: timeout) { () -> Bool? in
+                try receivers(harness).contains { $0["id"] as? String == id && $0["state"] as? String == state } ? true : nil
+            }
+        }
+
+        static func alerts(_ harness: Harness) -> String {
+            (try? String(contentsOfFile: harness.path("alerts.jsonl"), encoding: .utf8)) ?? ""
+        }
+
+        @Test func enrolmentOfflineAlertsAndRestartsKeepTheRegistry() throws {
+            let harness = try Harness(groupOctet: 40)
+            try Self.startController(harness)
+            let receiver = try Self.startReceiver(harness, name: "box")
+
+            // An unknown box appears as pending, and nothing it says is acted on yet.
+            let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
+                try Self.receivers(harness).first { $0["state"] as? String == "pending" }?["id"] as? String
+            }
+            let listed = try Self.receivers(harness)[0]
+            for key in ["id", "name", "state", "lastSeen"] { #expect(listed[key] != nil, "\(key) in \(listed)") }
+            let keyFile = harness.path("box/state/identity.key")
+            let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let refused = try harness.loa(["volume", "50", id])
+            #expect(refused.status != 0)
+            #expect(refused.err.contains("pending"))
+
+            let approved = try harness.loa(["receivers", "approve", id, "--name", "truong-hoc", "--zone", "all"])
+            #expect(approved.status == 0, "\(approved.err)")
+            #expect(approved.out.contains("approved truong-hoc"))
+            try Self.waitForState(harness, id, "online")
+            let table = try harness.loa(["receivers"])
+            #expect(table.out.contains("truong-hoc") && table.out.contains("online") && table.out.contains("0.5.0"))
+
+            // Silent: offline after three missed heartbeats, with an alert; back with the same identity.
+            harness.stop(receiver)
+            try Self.waitForState(harness, id, "offline")
+            _ = try harness.waitFor("the offline alert", timeout: 10) { Self.alerts(harness).contains("\"offline\"") ? true : nil }
+            let again = try Self.startReceiver(harness, name: "box")
+            try Self.waitForState(harness, id, "online")
+            _ = try harness.waitFor("the online alert", timeout: 10) { Self.alerts(harness).contains("\"online\"") ? true : nil }
+            let alertLines = Self.alerts(harness).split(separator: "\n")
+            #expect(alertLines.contains { $0.contains("\"kind\":\"offline\"") && $0.contains(id) })
+            #expect(alertLines.contains { $0.contains("\"kind\":\"online\"") && $0.contains("truong-hoc") })
+            harness.stop(again)
+
+            // A restarted controller still knows the box, its name, zone and history.
+            harness.controller.map { harness.stop($0) }
+            try Self.startController(harness)
+            let after = try Self.receivers(harness)
+            #expect(after.count == 1)
+            #expect(after.first?["name"] as? String == "truong-hoc")
+            #expect(after.first?["zone"] as? String == "all")
+            let show = try harness.loa(["receivers", "show", "truong-hoc"])
+            #expect(show.status == 0)
+            for state in ["pending", "online", "offline"] { #expect(show.out.contains("  \(state)  "), "\(state) in \(show.out)") }
+        }
+
+        @Test func volumeMuteTestToneAndRefreshAreAcknowledged() throws {
+            let harness = try Harness(groupOctet: 41)
+            try Self.startController(harness)
+            let receiver = try Self.startReceiver(harness, name: "box")
+            let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
+                try Self.receivers(harness).first?["id"] as? String
+            }
+            #expect(try harness.loa(["receivers", "approve", String(id.prefix(6))]).status == 0)
+            try Self.waitForState(harness, id, "online")
+
+            let volume = try harness.loa(["volume", "30", id])
+            #expect(volume.status == 0, "\(volume.err)")
+            #expect(volume.out.contains("volume acknowledged"))
+            _ = try harness.waitFor("volume 30 in a heartbeat", timeout: 10) { () -> Bool? in
+                try Self.receivers(harness).first?["volume"] as? Int == 30 ? true : nil
+            }
+            #expect(try harness.loa(["mute", "--zone", "all"]).status == 0)
+            try Self.waitForState(harness, id, "muted")
+            #expect(try harness.loa(["unmute", id]).status == 0)
+            try Self.waitForState(harness, id, "online")
+
+            // The tone reaches the sound card: 1 s of a 1 kHz tone at 30 % of half scale.
+            let raw = harness.path("box.raw")
+            #expect(try harness.loa(["test-tone", id]).status == 0)
+            let samples = try harness.waitFor("the tone", timeout: 15) { () -> [Int16]? in
+                let data = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
+                guard data.count >= 96_000 else { return nil }
+                return data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+            }
+            let peak = samples.map { abs(Int($0)) }.max() ?? 0
+            #expect(peak > 4000 && peak < 6000, "peak \(peak): the tone at 30 % volume")
+
+            #expect(try harness.loa(["refresh", id]).status == 0)
+            _ = try harness.waitFor("the refresh", timeout: 15) { () -> Bool? in
+                let log = (try? String(contentsOfFile: harness.path("box.log"), encoding: .utf8)) ?? ""
+                return log.components(separatedBy: "info: playing zone").count >= 3 ? true : nil
+            }
+            try Self.waitForState(harness, id, "online")
+
+            // The volume survives the receiver's restart (kept in its state folder).
+            harness.stop(receiver)
+            let restarted = try Self.startReceiver(harness, name: "box")
+            _ = try harness.waitFor("volume 30 after restart", timeout: 15) { () -> Bool? in
+                let list = try Self.receivers(harness)
+                return list.first?["state"] as? String == "online" && list.first?["uptimeSeconds"] as? Int ?? 99 < 5
+                    && list.first?["volume"] as? Int == 30 ? true : nil
+            }
+
+            // A box that does not answer: retried, then reported as failed.
+            harness.stop(restarted)
+            let failed = try harness.loa(["volume", "80", id])
+            #expect(failed.status != 0)
+            #expect(failed.out.contains("failed: no acknowledgement after 3 attempts"))
+            #expect(failed.err.contains("1 of 1 receivers did not acknowledge"))
+        }
+
+        @Test func hostileDatagramsAreDroppedCountedAndDoNotDelayRealHeartbeats() throws {
+            let harness = try Harness(groupOctet: 42)
+            try Self.startController(harness)
+            let port = Int(harness.controllerURL.split(separator: ":").last!)!
+            try Self.startReceiver(harness, name: "box")
+            let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
+                try Self.receivers(harness).first?["id"] as? String
+            }
+            #expect(try harness.loa(["receivers", "approve", id]).status == 0)
+            try Self.waitForState(harness, id, "online")
+
+            // A simulated box, enrolled, whose heartbeats we can replay and forge.
+            let simulated = try SimulatedReceiver(controllerPort: port)
+            simulated.send(simulated.bytes(.enrolment(simulated.heartbeat(), publicKey: simulated.keys.publicKey)))
+            _ = try harness.waitFor("the simulated box", timeout: 10) { () -> Bool? in
+                try Self.receivers(harness).count == 2 ? true : nil
+            }
+            #expect(try harness.loa(["receivers", "approve", simulated.id.text, "--name", "sim"]).status == 0)
+            _ = try harness.waitFor("the welcome", timeout: 10) { () -> Bool? in
+                simulated.poll()
+                return simulated.key != nil ? true : nil
+            }
+            let recorded = simulated.bytes(.heartbeat(simulated.heartbeat()))
+            simulated.send(recorded)
+            let stranger = SimulatedReceiver.self
+            let outsider = try stranger.init(controllerPort: port)
+            var forged = recorded
+            forged[forged.count - 1] ^= 0x01
+
+            let before = try metrics(harness)
+            simulated.send(recorded)  // replayed
+            simulated.send(forged)  // wrongly authenticated
+            outsider.send(outsider.bytes(.heartbeat(outsider.heartbeat()), key: simulated.key))  // unknown receiver
+            simulated.send([0x4C, 0x46, 0x01, 0x02, 0xFF])  // malformed
+            var junk = outsider.bytes(.enrolment(outsider.heartbeat(), publicKey: outsider.keys.publicKey))
+            junk[junk.count - 1] ^= 0x01
+            simulated.send(junk)  // enrolment with a bad signature
+            _ = try harness.waitFor("each kind to be counted", timeout: 10) { () -> Bool? in
+                let now = try metrics(harness)
+                let kinds = ["replayed", "unauthenticated", "unknown", "malformed"]
+                return kinds.allSatisfy { now["rejected_\($0)", default: 0] > before["rejected_\($0)", default: 0] } ? true : nil
+            }
+            #expect(try Self.receivers(harness).contains { $0["name"] as? String == "sim" })
+
+            // A flood of junk while the real box heartbeats: its heartbeats are still taken, and it stays online.
+            let flooding = LockedFlag()
+            let kinds = JunkSender.junk(count: 60) + [recorded, forged, junk]
+            let flood = Thread {
+                let sender = try! SimulatedReceiver(controllerPort: port)
+                var index = 0
+                while !flooding.isSet {
+                    sender.send(kinds[index % kinds.count])
+                    index += 1
+                }
+            }
+            let start = try metrics(harness)
+            flood.start()
+            defer { flooding.set() }
+            _ = try harness.waitFor("heartbeats accepted during the flood", timeout: 60) { () -> Bool? in
+                let now = try metrics(harness)
+                let rejected = now.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
+                let rejectedBefore = start.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
+                return now["accepted", default: 0] >= start["accepted", default: 0] + 5 && rejected > rejectedBefore + 10_000
+                    ? true : nil
+            }
+            flooding.set()
+            let list = try Self.receivers(harness)
+            #expect(list.first { $0["id"] as? String == id }?["state"] as? String == "online")
+            #expect(!Self.alerts(harness).contains("\"offline\""))
+        }
+
+        /// `loa_heartbeats_accepted_total` as "accepted" and each `…rejected_total{reason}` as "rejected_REASON".
+        func metrics(_ harness: Harness) throws -> [String: Double] {
+            let data = try Data(contentsOf: URL(string: harness.controllerURL + "/metrics")!)
+            var result: [String: Double] = [:]
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 2, let value = Double(parts[1]) else { continue }
+                if parts[0] == "loa_heartbeats_accepted_total" { result["accepted"] = value }
+                if parts[0].hasPrefix("loa_heartbeats_rejected_total{reason=\"") {
+                    let reason = parts[0].split(separator: "\"")[1]
+                    result["rejected_" + reason] = value
+                }
+            }
+            return result
+        }
+    }
+}
+
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}

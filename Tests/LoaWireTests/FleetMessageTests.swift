@@ -1,0 +1,68 @@
+import Testing
+
+@testable import LoaWire
+
+@Suite("Fleet messages")
+struct FleetMessageTests {
+    let heartbeat = Heartbeat(
+        receiver: ReceiverID(0x0123_4567_89AB_CDEF), epoch: 7, sequence: 42, intervalMilliseconds: 5000, uptimeSeconds: 3600,
+        playing: true, muted: false, volume: 80, temperatureMilliCelsius: 48_250, streamID: 0xDEAD_BEEF, jitterDepthFrames: 3,
+        received: 1000, lost: 4, late: 1, recoveredByFEC: 3, concealed: 1, rejected: 9, underruns: 2, version: "0.5.0",
+        zones: ["thôn-đông"])
+
+    /// Encodes `message` with a zero trailer and parses it back.
+    func roundTrip(_ message: FleetMessage) throws -> FleetMessage.Parsed {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        defer { buffer.deallocate() }
+        let length = message.encode(into: buffer)
+        for index in length..<(length + message.trailerBytes) { buffer[index] = 0 }
+        return try FleetMessage.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]))
+    }
+
+    @Test func everyKindRoundTrips() throws {
+        let key = [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 7, count: 24)
+        var owned = heartbeat
+        owned.receiver = ReceiverID(publicKey: key)
+        let messages: [FleetMessage] = [
+            .heartbeat(heartbeat), .enrolment(owned, publicKey: key), .welcome(receiver: heartbeat.receiver, controllerKey: key),
+            .command(receiver: heartbeat.receiver, id: 9, action: .volume(30)),
+            .command(receiver: heartbeat.receiver, id: 10, action: .testTone),
+            .acknowledgement(receiver: heartbeat.receiver, id: 9, result: 0),
+        ]
+        for message in messages {
+            let parsed = try roundTrip(message)
+            #expect(parsed.message == message)
+            #expect(parsed.trailer.count == message.trailerBytes)
+            #expect(parsed.signed.upperBound == parsed.trailer.lowerBound)
+        }
+        var unknown = heartbeat
+        unknown.temperatureMilliCelsius = nil
+        #expect(try roundTrip(.heartbeat(unknown)).message == .heartbeat(unknown))
+    }
+
+    @Test func malformedDatagramsAreRefused() throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        defer { buffer.deallocate() }
+        let length = FleetMessage.heartbeat(heartbeat).encode(into: buffer) + FleetMessage.tagBytes
+        let whole = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+        for cut in [0, 3, 4, 20, length - 17, length - 1] {
+            #expect(throws: FleetWireError.self) { try FleetMessage.parse(UnsafeRawBufferPointer(rebasing: whole[0..<cut])) }
+        }
+        buffer[0] = 0x80  // RTP, not Loa
+        #expect(throws: FleetWireError.notFleet) { try FleetMessage.parse(whole) }
+        buffer[0] = 0x4C
+        buffer[3] = 9  // no such kind
+        #expect(throws: FleetWireError.notFleet) { try FleetMessage.parse(whole) }
+        buffer[3] = 2
+        buffer[29] = 101  // volume over 100
+        #expect(throws: FleetWireError.badField) { try FleetMessage.parse(whole) }
+    }
+
+    @Test func receiverIDsAreSixteenHexDigits() {
+        let id = ReceiverID(0xAB)
+        #expect(id.text == "00000000000000ab")
+        #expect(ReceiverID(id.text) == id)
+        #expect(ReceiverID("xyz") == nil)
+        #expect(FleetMessage.peekReceiver(UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+    }
+}
