@@ -65,7 +65,10 @@ let package = Package(
         ),
         .target(
             name: "LoaCLI",
-            dependencies: ["LoaSchedule", "LoaSource", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // Thin executables.
@@ -85,12 +88,15 @@ let package = Package(
             dependencies: ["CLoaBench", "LoaController", "LoaSource", "LoaReceiverCore", "LoaCodec", "LoaWire", "LoaSystem"],
             path: "Benchmarks/loa-bench"
         ),
+        // The fleet at province scale (README "Fleet"): simulated receivers against a real controller.
+        .executableTarget(
+            name: "loa-fleet-bench", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"], path: "Benchmarks/loa-fleet-bench"),
 
         // Tests.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
         .testTarget(name: "LoaControllerTests", dependencies: ["LoaController", "LoaSource", "LoaSchedule"]),
-        .testTarget(name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec"]),
+        .testTarget(name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec", "LoaWire", "LoaCrypto", "LoaSystem"]

@@ -32,6 +32,8 @@ enum FrameCost {
             "2", "send: file → stored clip (ClipEncoder.encode), mean per frame",
             formatDuration(UInt64(cpu / Double(clip.frameCount) * 1e9)) + " CPU, " + fixed(clipAllocations, 4)
                 + " alloc/frame", goal: "0 alloc")
+        let spread = sendAcrossZones(clip, zones: 500, rounds: 100)
+        report.add("2", "send: the same, round-robin over 500 zones (500 sockets and groups)", describe(spread), goal: "0 alloc")
         report.add("2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink)", describe(receive),
             goal: "0 alloc")
         return clip
@@ -70,6 +72,37 @@ enum FrameCost {
                 counted.add(allocated)
             }
             frame += 1
+        }
+        return Measured(time: times.summary(), allocations: counted)
+    }
+
+    /// Frames of the stored clip sent in turn on `zones` streams (as many sockets and groups), as fast as
+    /// the CPU allows: what one packet costs when a pacer serves many zones.
+    static func sendAcrossZones(_ clip: EncodedClip, zones: Int, rounds: Int) -> Measured {
+        let streams = (0..<zones).map { index in
+            try! BenchmarkZoneStream(
+                zone: Zone(
+                    name: "z" + String(index), group: BenchNetwork.group(16 + index, port: 5411),
+                    interface: BenchNetwork.interface, ttl: 0))
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        let now = MonotonicClock.now()
+        for stream in streams { stream.play(clip, id: 1, now: now) }
+        let times = Samples(capacity: zones * rounds)
+        var counted = AllocationCount()
+        for round in 0..<rounds {
+            for stream in streams {
+                let start = MonotonicClock.now()
+                let before = allocations()
+                _ = stream.sendDue(now: .max, buffer: buffer)
+                let allocated = allocations() - before
+                let end = MonotonicClock.now()
+                if round >= 2 {
+                    times.record(end - start)
+                    counted.add(allocated)
+                }
+            }
         }
         return Measured(time: times.summary(), allocations: counted)
     }

@@ -12,7 +12,7 @@ struct Options {
     var pacingSeconds = 600.0
     var latencySeconds = 60.0
     var scaleSeconds = 20.0
-    var scaleCounts = [50, 100, 250, 500, 1000, 2000, 3000, 4000]
+    var scaleCounts = [10, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
     var only: Set<String> = ["1", "2", "3", "4", "5", "6"]
 }
 

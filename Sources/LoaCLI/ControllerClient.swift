@@ -23,7 +23,7 @@ public struct ControllerClient: Sendable {
     /// Sends a request and returns the body of a 2xx answer; throws the API's error line otherwise.
     public func request(
         _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil,
-        contentType: String = "application/octet-stream"
+        contentType: String = "application/octet-stream", headers: [String: String] = [:]
     ) async throws(CLIError) -> Data {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         components.path = path
@@ -31,6 +31,7 @@ public struct ControllerClient: Sendable {
         var request = URLRequest(url: components.url!)
         request.httpMethod = method
         request.timeoutInterval = 600
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")

@@ -7,35 +7,36 @@ struct ReceiversCommand: AsyncParsableCommand {
         commandName: "receivers", abstract: "List the speaker boxes: state, last heard, loss, underruns, version.",
         subcommands: [Show.self, Approve.self])
 
-        @Flag(name: .long, help: "Print JSON (an array of receivers) instead of a table.")
-        var json = false
+    @Flag(name: .long, help: "Print JSON (an array of receivers) instead of a table.")
+    var json = false
 
-        @OptionGroup var options: ControllerOptions
+    @OptionGroup var options: ControllerOptions
 
-        func run() async throws {
-            try await runReportingErrors {
-                let client = try options.client()
-                if json {
-                    FileHandle.standardOutput.write(try await client.request("GET", "/receivers"))
-                    print()
-                    return
-                }
-                let receivers = try await client.get("/receivers", as: [ReceiverInfo].self)
-                guard !receivers.isEmpty else {
-                    print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
-                    return
-                }
-                let rows =
-                    [["NAME", "ID", "ZONE", "STATE", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
-                    + receivers.map {
-                        [
-                            $0.name, $0.id, $0.zone ?? "-", $0.state, ago($0.lastSeen), String(format: "%.1f%%", $0.lossPercent),
-                            String($0.underruns), $0.version ?? "-",
-                        ]
-                    }
-                printTable(rows)
+    func run() async throws {
+        try await runReportingErrors {
+            let client = try options.client()
+            if json {
+                FileHandle.standardOutput.write(try await client.request("GET", "/receivers"))
+                print()
+                return
             }
+            let receivers = try await client.get("/receivers", as: [ReceiverInfo].self)
+            guard !receivers.isEmpty else {
+                print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
+                return
+            }
+            let rows =
+                [["NAME", "ID", "ZONE", "STATE", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
+                + receivers.map {
+                    [
+                        $0.name, $0.id, $0.zone ?? "-", $0.state, ago($0.lastSeen),
+                        String(format: "%.1f%%", $0.lossPercent),
+                        String($0.underruns), $0.version ?? "-",
+                    ]
+                }
+            printTable(rows)
         }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -52,7 +53,8 @@ struct ReceiversCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let client = try options.client()
-                let path = "/receivers/" + (receiver.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? receiver)
+                let path =
+                    "/receivers/" + (receiver.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? receiver)
                 if json {
                     FileHandle.standardOutput.write(try await client.request("GET", path))
                     print()
@@ -60,12 +62,19 @@ struct ReceiversCommand: AsyncParsableCommand {
                 }
                 let detail = try await client.get(path, as: ReceiverDetail.self)
                 let info = detail.receiver
-                print("\(info.name) (\(info.id)): \(info.state), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))")
+                print(
+                    "\(info.name) (\(info.id)): \(info.state), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))"
+                )
                 if let beat = detail.heartbeat {
-                    print("  version \(beat.version), up \(beat.uptimeSeconds) s, volume \(beat.volume)%\(beat.muted ? " (muted)" : "")")
-                    print("  \(beat.playing ? "playing stream \(beat.streamId.map { String($0, radix: 16) } ?? "?")" : "idle"), jitter buffer \(beat.jitterFrames) frames"
-                        + (beat.temperatureC.map { String(format: ", %.1f °C", $0) } ?? ""))
-                    print("  received \(beat.received), lost \(beat.lost), late \(beat.late), FEC \(beat.recoveredByFEC), concealed \(beat.concealed), rejected \(beat.rejected), underruns \(beat.underruns)")
+                    print(
+                        "  version \(beat.version), up \(beat.uptimeSeconds) s, volume \(beat.volume)%\(beat.muted ? " (muted)" : "")"
+                    )
+                    print(
+                        "  \(beat.playing ? "playing stream \(beat.streamId.map { String($0, radix: 16) } ?? "?")" : "idle"), jitter buffer \(beat.jitterFrames) frames"
+                            + (beat.temperatureC.map { String(format: ", %.1f °C", $0) } ?? ""))
+                    print(
+                        "  received \(beat.received), lost \(beat.lost), late \(beat.late), FEC \(beat.recoveredByFEC), concealed \(beat.concealed), rejected \(beat.rejected), underruns \(beat.underruns)"
+                    )
                 }
                 print("history:")
                 for entry in detail.history { print("  \(entry.at)  \(entry.state)  \(entry.detail)") }
@@ -251,6 +260,8 @@ func ago(_ iso: String?) -> String {
 func printTable(_ rows: [[String]]) {
     let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
     for row in rows {
-        print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        print(
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                separator: "  "))
     }
 }

@@ -41,8 +41,12 @@ public struct Controller: Sendable {
             throw ControllerError("cannot open the database in \(stateDirectory.path): \(error)")
         }
         let clips = try ClipLibrary(directory: stateDirectory.appendingPathComponent("clips"))
+        let keys: KeyStore
+        do { keys = try KeyStore(directory: stateDirectory.appendingPathComponent("keys"), logger: logger) } catch {
+            throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
+        }
         let pacer: Pacer
-        do { pacer = try Pacer(zones: configuration.zones) } catch { throw ControllerError(error.message) }
+        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey) } catch { throw ControllerError(error.message) }
         var descriptions: [String: String] = [:]
         for zone in configuration.zones {
             let origin = NetworkInterface(zone.interface)?.address.text ?? "127.0.0.1"
@@ -56,6 +60,9 @@ public struct Controller: Sendable {
         let router = Router()
         ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
             .addRoutes(to: router)
+        let desk = EmergencyDesk(
+            programme: programme, keys: keys, store: store, requiredSignatures: configuration.emergencySignatures, logger: logger)
+        SecurityAPI(keys: keys, desk: desk).addRoutes(to: router)
         let logger = self.logger
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),

@@ -19,6 +19,8 @@ public struct ControllerConfiguration: Sendable {
     public var zones: [Zone]
     /// Heartbeats, alerts and commands to receivers (the `fleet:` section).
     public var fleet = FleetConfiguration()
+    /// Distinct operators who must sign an emergency start (`emergency-signatures:`, 1 or 2; default 1).
+    public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
     public var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
 
@@ -54,7 +56,14 @@ public struct ControllerConfiguration: Sendable {
             }
             timeZone = zone
         }
-        for key in mapping.keys where key.string != "zones" && key.string != "fleet" && key.string != "timezone" {
+        var emergencySignatures = 1
+        if let node = mapping["emergency-signatures"] {
+            guard let value = node.int, (1...2).contains(value) else {
+                throw ConfigurationError(path: path, line: node.mark?.line, problem: "'emergency-signatures' must be 1 or 2")
+            }
+            emergencySignatures = value
+        }
+        for key in mapping.keys where !["zones", "fleet", "timezone", "emergency-signatures"].contains(key.string ?? "") {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
         let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
@@ -64,6 +73,7 @@ public struct ControllerConfiguration: Sendable {
             var configuration = ControllerConfiguration()
             configuration.fleet = fleet ?? FleetConfiguration()
             configuration.timeZone = timeZone
+            configuration.emergencySignatures = emergencySignatures
             return configuration
         }
         guard let list = zonesNode.sequence, !list.isEmpty else {
@@ -89,6 +99,7 @@ public struct ControllerConfiguration: Sendable {
         var configuration = ControllerConfiguration(zones: zones)
         configuration.fleet = fleet ?? FleetConfiguration()
         configuration.timeZone = timeZone
+        configuration.emergencySignatures = emergencySignatures
         return configuration
     }
 }

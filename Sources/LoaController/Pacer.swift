@@ -1,4 +1,5 @@
 import Foundation
+import LoaCrypto
 import LoaSource
 import LoaSystem
 import Synchronization
@@ -50,11 +51,12 @@ public final class Pacer: Air {
     public let events: AsyncStream<AirEvent>
     private let eventSink: AsyncStream<AirEvent>.Continuation
 
-    /// Opens one stream per zone. Throws if a zone's interface cannot be used.
-    public init(zones: [Zone]) throws(SystemError) {
+    /// Opens one stream per zone, sealing every packet with `signingKey` if given. Throws if a zone's interface
+    /// cannot be used.
+    public init(zones: [Zone], signingKey: SigningKeyPair? = nil) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
-        for zone in zones { streams.append(try ZoneStream(zone: zone, random: &random)) }
+        for zone in zones { streams.append(try ZoneStream(zone: zone, random: &random, signingKey: signingKey)) }
         streamsBox = Mutex(streams)
         (events, eventSink) = AsyncStream.makeStream(of: AirEvent.self, bufferingPolicy: .unbounded)
     }

@@ -83,6 +83,27 @@ public final class Store: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: security") { db in
+            try db.create(table: "nonce") { t in
+                t.primaryKey("nonce", .text)
+                t.column("seenAt", .integer).notNull()
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .integer).notNull()
+                t.column("action", .text).notNull()
+                t.column("operators", .text).notNull()
+                t.column("zones", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("command", .text).notNull()
+            }
+            // Append-only, also against a bug in this program: SQLite itself refuses to change or delete entries.
+            try db.execute(
+                sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+            try db.execute(
+                sql: "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+        }
         return migrator
     }
 

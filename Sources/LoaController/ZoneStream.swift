@@ -1,4 +1,5 @@
 import LoaCodec
+import LoaCrypto
 import LoaSource
 import LoaSystem
 import LoaWire
@@ -41,7 +42,11 @@ final class ZoneStream {
     private(set) var packetsSent = 0
     private(set) var sendFailures = 0
 
-    init(zone: Zone, random: inout some RandomNumberGenerator) throws(SystemError) {
+    private let signer: PacketSigner?
+
+    /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it.
+    init(zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil) throws(SystemError) {
+        signer = signingKey.map(PacketSigner.init)
         guard let interface = NetworkInterface(zone.interface) else {
             throw SystemError("find the interface '" + zone.interface + "' of zone " + zone.name, code: 19)
         }
@@ -102,7 +107,9 @@ final class ZoneStream {
         let header = RTPHeader(
             marker: frameIndex == firstFrame, payloadType: zone.payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
             ssrc: ssrc)
-        let length = item.clip.withPacket(frameIndex) { payload in header.write(payload: payload, into: buffer) }
+        let length = item.clip.withPacket(frameIndex) { payload in
+            signer?.seal(header: header, payload: payload, into: buffer) ?? header.write(payload: payload, into: buffer)
+        }
         if socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: zone.group) {
             packetsSent += 1
         } else {

@@ -139,7 +139,8 @@ public enum KeyText {
         var length = 0
         let result = text.withCString { pointer in
             sodium_base642bin(
-                &output, output.count, pointer, text.utf8.count, " \n\r\t", &length, nil, sodium_base64_VARIANT_ORIGINAL)
+                &output, output.count, pointer, text.utf8.count, " \n\r\t", &length, nil, sodium_base64_VARIANT_ORIGINAL
+            )
         }
         guard result == 0 else { return nil }
         return Array(output[0..<length])

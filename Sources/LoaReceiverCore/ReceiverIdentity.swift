@@ -23,7 +23,9 @@ public struct ReceiverIdentity {
         let path = stateDirectory + "/identity.key"
         let text: String?
         do { text = try FileSystem.readText(path, limit: 1024) } catch {
-            guard error.code == 2 /* ENOENT */ else { throw ReceiverSetupError("cannot read " + path + ": " + error.reason) }
+            guard error.code == 2 /* ENOENT */ else {
+                throw ReceiverSetupError("cannot read " + path + ": " + error.reason)
+            }
             text = nil
         }
         let keys: SigningKeyPair

@@ -128,12 +128,15 @@ public enum FleetMessage: Equatable, Sendable {
             guard ReceiverID(publicKey: key) == heartbeat.receiver else { throw .badField }
             message = .enrolment(heartbeat, publicKey: key)
         case 2: message = .heartbeat(try Heartbeat(reading: &reader))
-        case 3: message = .welcome(receiver: ReceiverID(try reader.uint64()), controllerKey: try reader.bytes(publicKeyBytes))
+        case 3:
+            message = .welcome(
+                receiver: ReceiverID(try reader.uint64()), controllerKey: try reader.bytes(publicKeyBytes))
         case 4:
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()
             let code = try reader.uint8()
-            message = .command(receiver: receiver, id: id, action: try ReceiverAction(code: code, argument: try reader.uint8()))
+            message = .command(
+                receiver: receiver, id: id, action: try ReceiverAction(code: code, argument: try reader.uint8()))
         default:
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()

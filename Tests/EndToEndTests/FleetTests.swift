@@ -50,7 +50,8 @@ extension RealProcesses {
 
         static func receivers(_ harness: Harness) throws -> [[String: Any]] {
             let result = try harness.loa(["receivers", "--json"])
-            guard result.status == 0, let list = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]]
+            guard result.status == 0,
+                let list = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]]
             else { throw HarnessError("loa receivers --json failed: \(result.err)") }
             return list
         }
@@ -58,7 +59,8 @@ extension RealProcesses {
         /// Waits until the receiver `id` is in `state`.
         static func waitForState(_ harness: Harness, _ id: String, _ state: String, timeout: Double = 30) throws {
             _ = try harness.waitFor("receiver \(id) to be \(state)", timeout: timeout) { () -> Bool? in
-                try receivers(harness).contains { $0["id"] as? String == id && $0["state"] as? String == state } ? true : nil
+                try receivers(harness).contains { $0["id"] as? String == id && $0["state"] as? String == state }
+                    ? true : nil
             }
         }
 
@@ -94,10 +96,14 @@ extension RealProcesses {
             // Silent: offline after three missed heartbeats, with an alert; back with the same identity.
             harness.stop(receiver)
             try Self.waitForState(harness, id, "offline")
-            _ = try harness.waitFor("the offline alert", timeout: 10) { Self.alerts(harness).contains("\"offline\"") ? true : nil }
+            _ = try harness.waitFor("the offline alert", timeout: 10) {
+                Self.alerts(harness).contains("\"offline\"") ? true : nil
+            }
             let again = try Self.startReceiver(harness, name: "box")
             try Self.waitForState(harness, id, "online")
-            _ = try harness.waitFor("the online alert", timeout: 10) { Self.alerts(harness).contains("\"online\"") ? true : nil }
+            _ = try harness.waitFor("the online alert", timeout: 10) {
+                Self.alerts(harness).contains("\"online\"") ? true : nil
+            }
             let alertLines = Self.alerts(harness).split(separator: "\n")
             #expect(alertLines.contains { $0.contains("\"kind\":\"offline\"") && $0.contains(id) })
             #expect(alertLines.contains { $0.contains("\"kind\":\"online\"") && $0.contains("truong-hoc") })
@@ -112,7 +118,9 @@ extension RealProcesses {
             #expect(after.first?["zone"] as? String == "all")
             let show = try harness.loa(["receivers", "show", "truong-hoc"])
             #expect(show.status == 0)
-            for state in ["pending", "online", "offline"] { #expect(show.out.contains("  \(state)  "), "\(state) in \(show.out)") }
+            for state in ["pending", "online", "offline"] {
+                #expect(show.out.contains("  \(state)  "), "\(state) in \(show.out)")
+            }
         }
 
         @Test func volumeMuteTestToneAndRefreshAreAcknowledged() throws {
@@ -141,11 +149,11 @@ extension RealProcesses {
             #expect(try harness.loa(["test-tone", id]).status == 0)
             let samples = try harness.waitFor("the tone", timeout: 15) { () -> [Int16]? in
                 let data = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
-                guard data.count >= 96_000 else { return nil }
-                return data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+                let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+                return samples.count >= 48_000 && samples.contains { $0 > 4000 } ? samples : nil
             }
             let peak = samples.map { abs(Int($0)) }.max() ?? 0
-            #expect(peak > 4000 && peak < 6000, "peak \(peak): the tone at 30 % volume")
+            #expect(peak < 6000, "peak \(peak): the tone (half scale) at 30 % volume is about 4915")
 
             #expect(try harness.loa(["refresh", id]).status == 0)
             _ = try harness.waitFor("the refresh", timeout: 15) { () -> Bool? in
@@ -211,7 +219,8 @@ extension RealProcesses {
             _ = try harness.waitFor("each kind to be counted", timeout: 10) { () -> Bool? in
                 let now = try metrics(harness)
                 let kinds = ["replayed", "unauthenticated", "unknown", "malformed"]
-                return kinds.allSatisfy { now["rejected_\($0)", default: 0] > before["rejected_\($0)", default: 0] } ? true : nil
+                return kinds.allSatisfy { now["rejected_\($0)", default: 0] > before["rejected_\($0)", default: 0] }
+                    ? true : nil
             }
             #expect(try Self.receivers(harness).contains { $0["name"] as? String == "sim" })
 
@@ -233,13 +242,15 @@ extension RealProcesses {
                 let now = try metrics(harness)
                 let rejected = now.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
                 let rejectedBefore = start.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
-                return now["accepted", default: 0] >= start["accepted", default: 0] + 5 && rejected > rejectedBefore + 10_000
+                return now["accepted", default: 0] >= start["accepted", default: 0] + 5
+                    && rejected > rejectedBefore + 10_000
                     ? true : nil
             }
             flooding.set()
             let list = try Self.receivers(harness)
             #expect(list.first { $0["id"] as? String == id }?["state"] as? String == "online")
-            #expect(!Self.alerts(harness).contains("\"offline\""))
+            #expect(
+                !Self.alerts(harness).split(separator: "\n").contains { $0.contains("\"offline\"") && $0.contains(id) })
         }
 
         /// `loa_heartbeats_accepted_total` as "accepted" and each `…rejected_total{reason}` as "rejected_REASON".

@@ -25,7 +25,8 @@ final class SimulatedReceiver {
 
     func heartbeat() -> Heartbeat {
         sequence += 1
-        return Heartbeat(receiver: id, epoch: 1, sequence: sequence, intervalMilliseconds: 1000, version: "sim", zones: ["all"])
+        return Heartbeat(
+            receiver: id, epoch: 1, sequence: sequence, intervalMilliseconds: 1000, version: "sim", zones: ["all"])
     }
 
     /// The bytes of `message`, signed (enrolment, welcome) or tagged with `key`.
@@ -50,7 +51,9 @@ final class SimulatedReceiver {
     func poll() -> [FleetMessage] {
         var messages: [FleetMessage] = []
         while case .datagram(let length) = (try? socket.receive(into: buffer)) ?? .nothing {
-            guard let parsed = try? FleetMessage.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<length])) else { continue }
+            guard let parsed = try? FleetMessage.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<length])) else {
+                continue
+            }
             if case .welcome(_, let controllerKey) = parsed.message {
                 key = keys.sharedKey(receiver: keys.publicKey, controller: controllerKey)
             }

@@ -5,8 +5,10 @@ import Testing
 @Suite("Fleet messages")
 struct FleetMessageTests {
     let heartbeat = Heartbeat(
-        receiver: ReceiverID(0x0123_4567_89AB_CDEF), epoch: 7, sequence: 42, intervalMilliseconds: 5000, uptimeSeconds: 3600,
-        playing: true, muted: false, volume: 80, temperatureMilliCelsius: 48_250, streamID: 0xDEAD_BEEF, jitterDepthFrames: 3,
+        receiver: ReceiverID(0x0123_4567_89AB_CDEF), epoch: 7, sequence: 42, intervalMilliseconds: 5000,
+        uptimeSeconds: 3600,
+        playing: true, muted: false, volume: 80, temperatureMilliCelsius: 48_250, streamID: 0xDEAD_BEEF,
+        jitterDepthFrames: 3,
         received: 1000, lost: 4, late: 1, recoveredByFEC: 3, concealed: 1, rejected: 9, underruns: 2, version: "0.5.0",
         zones: ["thôn-đông"])
 
@@ -24,7 +26,8 @@ struct FleetMessageTests {
         var owned = heartbeat
         owned.receiver = ReceiverID(publicKey: key)
         let messages: [FleetMessage] = [
-            .heartbeat(heartbeat), .enrolment(owned, publicKey: key), .welcome(receiver: heartbeat.receiver, controllerKey: key),
+            .heartbeat(heartbeat), .enrolment(owned, publicKey: key),
+            .welcome(receiver: heartbeat.receiver, controllerKey: key),
             .command(receiver: heartbeat.receiver, id: 9, action: .volume(30)),
             .command(receiver: heartbeat.receiver, id: 10, action: .testTone),
             .acknowledgement(receiver: heartbeat.receiver, id: 9, result: 0),
@@ -46,7 +49,9 @@ struct FleetMessageTests {
         let length = FleetMessage.heartbeat(heartbeat).encode(into: buffer) + FleetMessage.tagBytes
         let whole = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
         for cut in [0, 3, 4, 20, length - 17, length - 1] {
-            #expect(throws: FleetWireError.self) { try FleetMessage.parse(UnsafeRawBufferPointer(rebasing: whole[0..<cut])) }
+            #expect(throws: FleetWireError.self) {
+                try FleetMessage.parse(UnsafeRawBufferPointer(rebasing: whole[0..<cut]))
+            }
         }
         buffer[0] = 0x80  // RTP, not Loa
         #expect(throws: FleetWireError.notFleet) { try FleetMessage.parse(whole) }

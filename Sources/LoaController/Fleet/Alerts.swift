@@ -37,7 +37,8 @@ struct AlertDispatcher: Sendable {
 
     func deliver(_ alert: Alert) async {
         logger.warning(
-            "alert: \(alert.kind.rawValue) receiver \(alert.receiver) '\(alert.name)' zone \(alert.zone ?? "-"): \(alert.detail)")
+            "alert: \(alert.kind.rawValue) receiver \(alert.receiver) '\(alert.name)' zone \(alert.zone ?? "-"): \(alert.detail)"
+        )
         let body = alert.json
         if let command = configuration.alertCommand { await run(command, body) }
         if let url = configuration.alertWebhook { await post(url, body) }
@@ -47,7 +48,9 @@ struct AlertDispatcher: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        process.environment = ProcessInfo.processInfo.environment.merging(["LOA_ALERT": String(decoding: body, as: UTF8.self)]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "LOA_ALERT": String(decoding: body, as: UTF8.self)
+        ]) { $1 }
         let input = Pipe()
         process.standardInput = input
         do {

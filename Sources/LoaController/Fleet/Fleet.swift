@@ -30,7 +30,8 @@ public final class Fleet: Sendable {
         }
         try store.failUnfinishedCommands(at: wallMilliseconds())
         metrics = FleetMetrics()
-        registry = FleetRegistry(controllerKeys: keys, configuration: configuration, metrics: metrics, rows: try store.receivers())
+        registry = FleetRegistry(
+            controllerKeys: keys, configuration: configuration, metrics: metrics, rows: try store.receivers())
         port = AsyncStream.makeStream(of: Int.self)
     }
 
@@ -38,7 +39,9 @@ public final class Fleet: Sendable {
         let path = directory + "/controller.key"
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             guard let bytes = KeyText.bytes(base64: text), let keys = SigningKeyPair(secretKey: bytes) else {
-                throw ControllerError("the controller key \(path) is damaged; restore it from a backup (boxes pinned to it refuse any other)")
+                throw ControllerError(
+                    "the controller key \(path) is damaged; restore it from a backup (boxes pinned to it refuse any other)"
+                )
             }
             return keys
         }
@@ -59,7 +62,9 @@ public final class Fleet: Sendable {
     }
 
     /// Per-zone packet counts and played items for `/metrics`.
-    public func setProgrammeMetrics(zonePackets: @escaping @Sendable () -> [String: Int], itemsPlayed: @escaping @Sendable () -> Int) {
+    public func setProgrammeMetrics(
+        zonePackets: @escaping @Sendable () -> [String: Int], itemsPlayed: @escaping @Sendable () -> Int
+    ) {
         metrics.zonePackets = zonePackets
         metrics.itemsPlayed = itemsPlayed
     }
@@ -96,13 +101,16 @@ public final class Fleet: Sendable {
     fileprivate func flush(heartbeats: Bool) -> [Alert] {
         let changes = registry.takeChanges(heartbeats: heartbeats)
         let now = wallMilliseconds()
-        let alertRows = changes.alerts.map { FleetStore.Transition(receiver: $0.receiver, at: now, state: $0.kind.rawValue, detail: $0.detail) }
+        let alertRows = changes.alerts.map {
+            FleetStore.Transition(receiver: $0.receiver, at: now, state: $0.kind.rawValue, detail: $0.detail)
+        }
         do { try store.save(changes.rows, history: changes.history, alerts: alertRows) } catch {
             logger.error("cannot write the fleet registry: \(error)")
         }
         for command in listener?.takeFinished() ?? [] {
             try? store.finishCommand(
-                id: command.id, state: command.result == "acknowledged" ? "acknowledged" : "failed", attempts: command.attempts, at: now)
+                id: command.id, state: command.result == "acknowledged" ? "acknowledged" : "failed",
+                attempts: command.attempts, at: now)
         }
         return changes.alerts
     }

@@ -35,13 +35,20 @@ struct FleetAPI {
             let history = try fleet.store.history(of: record.id.text, limit: 50).map {
                 HistoryView(at: isoTime($0.at), state: $0.state, detail: $0.detail)
             }
-            return ReceiverDetailView(receiver: ReceiverView(record), heartbeat: record.heartbeat.map(HeartbeatView.init), history: history)
+            return ReceiverDetailView(
+                receiver: ReceiverView(record), heartbeat: record.heartbeat.map(HeartbeatView.init), history: history)
         }
         router.post("/receivers/:id/approve") { request, context -> ReceiverView in
             let record = try find(try context.parameters.require("id"))
             let name = request.uri.queryParameters["name"].map { String($0).removingPercentEncoding ?? String($0) }
-            if let name, name.isEmpty || name.count > 64 { throw APIError(.badRequest, "a name must be 1 to 64 characters") }
-            guard let approved = fleet.registry.approve(record.id, name: name, zone: try zoneParameter(request)) else {
+            if let name, name.isEmpty || name.count > 64 {
+                throw APIError(.badRequest, "a name must be 1 to 64 characters")
+            }
+            // Without --zone, a new receiver goes to the zone it says it plays, if the controller has that zone.
+            let zone =
+                try zoneParameter(request)
+                ?? (record.zone == nil ? record.heartbeat?.zones.first(where: fleet.zones.contains) : nil)
+            guard let approved = fleet.registry.approve(record.id, name: name, zone: zone) else {
                 throw APIError(.notFound, "no receiver \(record.id.text)")
             }
             fleet.listener?.welcome(record.id)
@@ -51,7 +58,9 @@ struct FleetAPI {
         router.get("/alerts") { request, _ -> [AlertView] in
             let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) } ?? 0
             return try fleet.store.alerts(after: after, limit: 10_000).map {
-                AlertView(id: $0.id, kind: $0.alert.state, receiver: $0.alert.receiver, at: isoTime($0.alert.at), detail: $0.alert.detail)
+                AlertView(
+                    id: $0.id, kind: $0.alert.state, receiver: $0.alert.receiver, at: isoTime($0.alert.at),
+                    detail: $0.alert.detail)
             }
         }
         router.get("/fleet") { _, _ -> [String: String] in
@@ -63,7 +72,8 @@ struct FleetAPI {
         router.get("/metrics") { _, _ -> Response in
             let text = fleet.metrics.exposition(states: fleet.registry.counts())
             return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
 
@@ -96,7 +106,8 @@ struct FleetAPI {
         case "unmute": action = .unmute
         case "test-tone": action = .testTone
         case "refresh": action = .refresh
-        default: throw APIError(.badRequest, "unknown action '\(actionName)' (volume, mute, unmute, test-tone, refresh)")
+        default:
+            throw APIError(.badRequest, "unknown action '\(actionName)' (volume, mute, unmute, test-tone, refresh)")
         }
         var targets: [ReceiverRecord]
         if let receiver = parameters["receiver"].map(String.init) {
@@ -107,11 +118,14 @@ struct FleetAPI {
         } else {
             throw APIError(.badRequest, "say which receiver (receiver=ID) or zone (zone=NAME)")
         }
-        guard let listener = fleet.listener else { throw APIError(.serviceUnavailable, "the heartbeat listener is not running yet") }
+        guard let listener = fleet.listener else {
+            throw APIError(.serviceUnavailable, "the heartbeat listener is not running yet")
+        }
         var submitted: [(UInt32, ReceiverRecord)] = []
         for target in targets {
             guard target.approved else {
-                throw APIError(.conflict, "receiver \(target.id.text) is pending; approve it first with 'loa receivers approve'")
+                throw APIError(
+                    .conflict, "receiver \(target.id.text) is pending; approve it first with 'loa receivers approve'")
             }
             let id = try fleet.store.insertCommand(receiver: target.id.text, action: actionName, at: wallMilliseconds())
             listener.submit(.init(id: id, receiver: target.id, action: action))
@@ -124,7 +138,9 @@ struct FleetAPI {
                 try await Task.sleep(for: .milliseconds(50))
                 result = listener.result(of: id)
             }
-            views.append(CommandView(id: Int64(id), receiver: target.id.text, name: target.name, action: actionName, result: result!))
+            views.append(
+                CommandView(
+                    id: Int64(id), receiver: target.id.text, name: target.name, action: actionName, result: result!))
         }
         return views
     }

@@ -37,7 +37,9 @@ public struct FleetConfiguration: Sendable {
         func fail(_ node: Node, _ problem: String) -> ConfigurationError {
             ConfigurationError(path: path, line: node.mark?.line, problem: problem)
         }
-        guard let mapping = node.mapping else { throw fail(node, "'fleet' must be a mapping such as 'alert-command: …'") }
+        guard let mapping = node.mapping else {
+            throw fail(node, "'fleet' must be a mapping such as 'alert-command: …'")
+        }
         var result = FleetConfiguration()
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? "?"
@@ -54,10 +56,13 @@ public struct FleetConfiguration: Sendable {
                 }
                 result.heartbeatAddress = text
             case "alert-command":
-                guard let text = value.string, !text.isEmpty else { throw fail(value, "'alert-command' must be a command") }
+                guard let text = value.string, !text.isEmpty else {
+                    throw fail(value, "'alert-command' must be a command")
+                }
                 result.alertCommand = text
             case "alert-webhook":
-                guard let text = value.string, let url = URL(string: text), url.scheme == "http" || url.scheme == "https",
+                guard let text = value.string, let url = URL(string: text),
+                    url.scheme == "http" || url.scheme == "https",
                     url.host != nil
                 else { throw fail(value, "'alert-webhook' must be an http(s) URL") }
                 result.alertWebhook = url

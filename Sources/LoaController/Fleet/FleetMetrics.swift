@@ -38,7 +38,8 @@ final class FleetMetrics: @unchecked Sendable {
         rejectedCounters = rejected
         var gauges: [ReceiverState: Gauge] = [:]
         for state in ReceiverState.allCases {
-            gauges[state] = registry.makeGauge(name: "loa_receivers", labels: [("state", state.rawValue)], help: "Receivers by state")
+            gauges[state] = registry.makeGauge(
+                name: "loa_receivers", labels: [("state", state.rawValue)], help: "Receivers by state")
         }
         stateGauges = gauges
         itemsCounter = registry.makeCounter(name: "loa_items_played_total", help: "Items played to their end")
@@ -48,11 +49,13 @@ final class FleetMetrics: @unchecked Sendable {
     func rejected(_ reason: Rejection) { rejectedCounters[reason]!.increment() }
 
     func command(_ result: String) {
-        registry.makeCounter(name: "loa_commands_total", labels: [("result", result)], help: "Commands to receivers").increment()
+        registry.makeCounter(name: "loa_commands_total", labels: [("result", result)], help: "Commands to receivers")
+            .increment()
     }
 
     func alert(_ kind: Alert.Kind) {
-        registry.makeCounter(name: "loa_alerts_total", labels: [("kind", kind.rawValue)], help: "Alerts raised").increment()
+        registry.makeCounter(name: "loa_alerts_total", labels: [("kind", kind.rawValue)], help: "Alerts raised")
+            .increment()
     }
 
     /// The text exposition, with the gauges brought up to date first.
@@ -64,8 +67,11 @@ final class FleetMetrics: @unchecked Sendable {
         for (zone, count) in packets {
             let entry =
                 zoneCounters[zone]
-                ?? (registry.makeCounter(
-                    name: "loa_zone_packets_sent_total", labels: [("zone", zone)], help: "RTP packets sent per zone stream"), 0)
+                ?? (
+                    registry.makeCounter(
+                        name: "loa_zone_packets_sent_total", labels: [("zone", zone)],
+                        help: "RTP packets sent per zone stream"), 0
+                )
             if count > entry.last { entry.counter.increment(by: Int64(count - entry.last)) }
             zoneCounters[zone] = (entry.counter, max(count, entry.last))
         }

@@ -28,17 +28,22 @@ final class FleetRegistry: @unchecked Sendable {
     private var raised: [Alert] = []
     /// Signature checks allowed for enrolments (token bucket): a flood of forged enrolments costs at most
     /// this much CPU, and never delays tagged heartbeats.
-    private var signatureTokens = 200.0
+    private var signatureTokens = 1000.0
     private var tokensRefilledAt = MonotonicClock.now()
-    static let signaturesPerSecond = 200.0
+    static let signaturesPerSecond = 1000.0
 
-    init(controllerKeys: SigningKeyPair, configuration: FleetConfiguration, metrics: FleetMetrics, rows: [FleetStore.ReceiverRow]) {
+    init(
+        controllerKeys: SigningKeyPair, configuration: FleetConfiguration, metrics: FleetMetrics,
+        rows: [FleetStore.ReceiverRow]
+    ) {
         self.controllerKeys = controllerKeys
         self.configuration = configuration
         self.metrics = metrics
         let now = MonotonicClock.now()
         for row in rows {
-            if let record = ReceiverRecord(row: row, controller: controllerKeys, now: now) { records[record.id] = record }
+            if let record = ReceiverRecord(row: row, controller: controllerKeys, now: now) {
+                records[record.id] = record
+            }
         }
     }
 
@@ -74,7 +79,9 @@ final class FleetRegistry: @unchecked Sendable {
             return nil
         }
         let end = bytes.count - FleetMessage.tagBytes
-        guard key.verify(UnsafeRawBufferPointer(rebasing: bytes[end...]), of: UnsafeRawBufferPointer(rebasing: bytes[..<end]))
+        guard
+            key.verify(
+                UnsafeRawBufferPointer(rebasing: bytes[end...]), of: UnsafeRawBufferPointer(rebasing: bytes[..<end]))
         else {
             metrics.rejected(.unauthenticated)
             return nil
@@ -96,7 +103,8 @@ final class FleetRegistry: @unchecked Sendable {
     }
 
     private func enrolment(_ bytes: UnsafeRawBufferPointer, from sender: SocketAddress, now: UInt64) -> FleetMessage? {
-        guard let parsed = try? FleetMessage.parse(bytes), case .enrolment(let heartbeat, let publicKey) = parsed.message
+        guard let parsed = try? FleetMessage.parse(bytes),
+            case .enrolment(let heartbeat, let publicKey) = parsed.message
         else {
             metrics.rejected(.malformed)
             return nil
@@ -120,7 +128,8 @@ final class FleetRegistry: @unchecked Sendable {
         let id = heartbeat.receiver
         var record =
             records[id]
-            ?? ReceiverRecord(id: id, publicKey: publicKey, name: "box-" + String(id.text.prefix(6)), firstSeen: wallMilliseconds())
+            ?? ReceiverRecord(
+                id: id, publicKey: publicKey, name: "box-" + String(id.text.prefix(6)), firstSeen: wallMilliseconds())
         guard record.publicKey == publicKey else {
             metrics.rejected(.unauthenticated)  // another key claiming a known id: 64-bit prefix collision or forgery
             return nil
@@ -135,10 +144,13 @@ final class FleetRegistry: @unchecked Sendable {
     }
 
     /// Takes a verified heartbeat if it is newer than the last; updates state, streaks and alerts.
-    private func accept(_ heartbeat: Heartbeat, into record: inout ReceiverRecord, from sender: SocketAddress, now: UInt64)
+    private func accept(
+        _ heartbeat: Heartbeat, into record: inout ReceiverRecord, from sender: SocketAddress, now: UInt64
+    )
         -> Bool
     {
-        let newer = heartbeat.epoch > record.epoch || (heartbeat.epoch == record.epoch && heartbeat.sequence > record.sequence)
+        let newer =
+            heartbeat.epoch > record.epoch || (heartbeat.epoch == record.epoch && heartbeat.sequence > record.sequence)
         guard newer else {
             metrics.rejected(.replayed)
             return false
@@ -160,7 +172,8 @@ final class FleetRegistry: @unchecked Sendable {
         let state: ReceiverState = heartbeat.muted ? .muted : .online
         if record.state != state {
             let detail =
-                record.state == .offline ? "back after " + silence + " of silence" : (heartbeat.muted ? "muted" : "unmuted")
+                record.state == .offline
+                ? "back after " + silence + " of silence" : (heartbeat.muted ? "muted" : "unmuted")
             let wasOffline = record.state == .offline
             note(&record, state, detail)
             if wasOffline { raise(.online, record, detail) }
@@ -190,7 +203,9 @@ final class FleetRegistry: @unchecked Sendable {
         record.underrunStreak = underruns >= configuration.underrunsPerHeartbeat ? record.underrunStreak + 1 : 0
         if record.underrunStreak >= configuration.sustainedHeartbeats && !record.underrunAlerting {
             record.underrunAlerting = true
-            raise(.underruns, record, "\(underruns) ALSA underruns in the last heartbeat, \(record.underrunStreak) in a row")
+            raise(
+                .underruns, record,
+                "\(underruns) ALSA underruns in the last heartbeat, \(record.underrunStreak) in a row")
         } else if record.underrunStreak == 0 && record.underrunAlerting {
             record.underrunAlerting = false
             raise(.underrunsCleared, record, "no more underruns")
@@ -220,7 +235,8 @@ final class FleetRegistry: @unchecked Sendable {
     private func raise(_ kind: Alert.Kind, _ record: ReceiverRecord, _ detail: String) {
         raised.append(
             Alert(
-                kind: kind, receiver: record.id.text, name: record.name, zone: record.zone, at: isoTime(wallMilliseconds()),
+                kind: kind, receiver: record.id.text, name: record.name, zone: record.zone,
+                at: isoTime(wallMilliseconds()),
                 lastSeen: record.lastSeen.map(isoTime), detail: detail))
     }
 
@@ -304,7 +320,9 @@ final class FleetRegistry: @unchecked Sendable {
 
     /// Takes what must be written: receivers whose state changed (and, with `heartbeats`, those with newer
     /// heartbeats), history entries and alerts raised since the last call.
-    func takeChanges(heartbeats: Bool) -> (rows: [FleetStore.ReceiverRow], history: [FleetStore.Transition], alerts: [Alert]) {
+    func takeChanges(heartbeats: Bool) -> (
+        rows: [FleetStore.ReceiverRow], history: [FleetStore.Transition], alerts: [Alert]
+    ) {
         lock.lock()
         var ids = stateDirty
         if heartbeats {

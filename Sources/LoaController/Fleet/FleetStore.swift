@@ -86,7 +86,8 @@ final class FleetStore: Sendable {
                 ReceiverRow(
                     id: row["id"], publicKey: [UInt8]((row["publicKey"] as Data?) ?? Data()), name: row["name"],
                     zone: row["zone"], approved: row["approved"], state: row["state"], firstSeen: row["firstSeen"],
-                    lastSeen: row["lastSeen"], address: row["address"], epoch: UInt32(truncatingIfNeeded: row["epoch"] as Int64),
+                    lastSeen: row["lastSeen"], address: row["address"],
+                    epoch: UInt32(truncatingIfNeeded: row["epoch"] as Int64),
                     sequence: UInt32(truncatingIfNeeded: row["sequence"] as Int64), heartbeat: row["heartbeat"])
             }
         }
@@ -114,7 +115,8 @@ final class FleetStore: Sendable {
                     """)
             for row in rows {
                 try upsert.execute(arguments: [
-                    row.id, Data(row.publicKey), row.name, row.zone, row.approved, row.state, row.firstSeen, row.lastSeen,
+                    row.id, Data(row.publicKey), row.name, row.zone, row.approved, row.state, row.firstSeen,
+                    row.lastSeen,
                     row.address, Int64(row.epoch), Int64(row.sequence), row.heartbeat,
                 ])
             }
@@ -123,7 +125,8 @@ final class FleetStore: Sendable {
             for entry in history {
                 try insertHistory.execute(arguments: [entry.receiver, entry.at, entry.state, entry.detail])
             }
-            let insertAlert = try db.cachedStatement(sql: "INSERT INTO alert (receiver, at, kind, detail) VALUES (?, ?, ?, ?)")
+            let insertAlert = try db.cachedStatement(
+                sql: "INSERT INTO alert (receiver, at, kind, detail) VALUES (?, ?, ?, ?)")
             for entry in alerts {
                 try insertAlert.execute(arguments: [entry.receiver, entry.at, entry.state, entry.detail])
             }
@@ -133,16 +136,22 @@ final class FleetStore: Sendable {
     func history(of receiver: String, limit: Int) throws -> [Transition] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM history WHERE receiver = ? ORDER BY id DESC LIMIT ?", arguments: [receiver, limit]
+                db, sql: "SELECT * FROM history WHERE receiver = ? ORDER BY id DESC LIMIT ?",
+                arguments: [receiver, limit]
             ).map { Transition(receiver: $0["receiver"], at: $0["at"], state: $0["state"], detail: $0["detail"]) }
         }
     }
 
     func alerts(after id: Int64, limit: Int) throws -> [(id: Int64, alert: Transition)] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map {
-                (id: $0["id"], alert: Transition(receiver: $0["receiver"], at: $0["at"], state: $0["kind"], detail: $0["detail"]))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM alert WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit])
+                .map {
+                    (
+                        id: $0["id"],
+                        alert: Transition(
+                            receiver: $0["receiver"], at: $0["at"], state: $0["kind"], detail: $0["detail"])
+                    )
+                }
         }
     }
 
@@ -150,7 +159,8 @@ final class FleetStore: Sendable {
     func insertCommand(receiver: String, action: String, at: Int64) throws -> UInt32 {
         try database.write { db in
             try db.execute(
-                sql: "INSERT INTO command (receiver, action, state, attempts, createdAt) VALUES (?, ?, 'pending', 0, ?)",
+                sql:
+                    "INSERT INTO command (receiver, action, state, attempts, createdAt) VALUES (?, ?, 'pending', 0, ?)",
                 arguments: [receiver, action, at])
             return UInt32(truncatingIfNeeded: db.lastInsertedRowID)
         }
@@ -167,7 +177,8 @@ final class FleetStore: Sendable {
     /// Commands that were still pending when the controller stopped: reported failed at start.
     func failUnfinishedCommands(at: Int64) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE command SET state = 'failed', finishedAt = ? WHERE state = 'pending'", arguments: [at])
+            try db.execute(
+                sql: "UPDATE command SET state = 'failed', finishedAt = ? WHERE state = 'pending'", arguments: [at])
         }
     }
 }

@@ -41,7 +41,8 @@ final class HeartbeatListener: @unchecked Sendable {
             try socket.bind(address, shared: false)
         } catch {
             throw ControllerError(
-                "cannot receive heartbeats on UDP \(address.text): \(error.message); stop what uses it or set fleet: heartbeats:")
+                "cannot receive heartbeats on UDP \(address.text): \(error.message); stop what uses it or set fleet: heartbeats:"
+            )
         }
         socket.setReceiveBuffer(bytes: 8 << 20)
     }
@@ -137,11 +138,14 @@ final class HeartbeatListener: @unchecked Sendable {
                 done[command.id] = "failed: no acknowledgement after \(command.attempts) attempts"
                 continue
             }
-            guard let record = registry.find(command.receiver.text), let address = record.address, record.key != nil else {
+            guard let record = registry.find(command.receiver.text), let address = record.address, record.key != nil
+            else {
                 done[command.id] = "failed: the receiver has never been heard from since it was approved"
                 continue
             }
-            send(.command(receiver: command.receiver, id: command.id, action: command.action), to: address, buffer: buffer, key: record.key)
+            send(
+                .command(receiver: command.receiver, id: command.id, action: command.action), to: address,
+                buffer: buffer, key: record.key)
             due[index].attempts += 1
             due[index].nextAt = now + UInt64(configuration.commandRetryMilliseconds) * 1_000_000
         }
@@ -157,7 +161,10 @@ final class HeartbeatListener: @unchecked Sendable {
         for result in done.values { registry.metrics.command(result == "acknowledged" ? "acknowledged" : "failed") }
     }
 
-    private func send(_ message: FleetMessage, to address: SocketAddress, buffer: UnsafeMutableRawBufferPointer, key: MessageKey? = nil) {
+    private func send(
+        _ message: FleetMessage, to address: SocketAddress, buffer: UnsafeMutableRawBufferPointer,
+        key: MessageKey? = nil
+    ) {
         let length = message.encode(into: buffer)
         let signed = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
         let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])

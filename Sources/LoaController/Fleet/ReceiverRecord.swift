@@ -56,7 +56,9 @@ struct ReceiverRecord: Sendable {
         FleetStore.ReceiverRow(
             id: id.text, publicKey: publicKey, name: name, zone: zone, approved: approved, state: state.rawValue,
             firstSeen: firstSeen, lastSeen: lastSeen, address: address?.text, epoch: epoch, sequence: sequence,
-            heartbeat: heartbeat.flatMap { try? String(decoding: JSONEncoder().encode(HeartbeatView($0)), as: UTF8.self) })
+            heartbeat: heartbeat.flatMap {
+                try? String(decoding: JSONEncoder().encode(HeartbeatView($0)), as: UTF8.self)
+            })
     }
 
     init(id: ReceiverID, publicKey: [UInt8], name: String, firstSeen: Int64) {
@@ -69,7 +71,8 @@ struct ReceiverRecord: Sendable {
     }
 
     init?(row: FleetStore.ReceiverRow, controller: SigningKeyPair, now: UInt64) {
-        guard let id = ReceiverID(row.id), row.publicKey.count == 32, let state = ReceiverState(rawValue: row.state) else {
+        guard let id = ReceiverID(row.id), row.publicKey.count == 32, let state = ReceiverState(rawValue: row.state)
+        else {
             return nil
         }
         self.init(id: id, publicKey: row.publicKey, name: row.name, firstSeen: row.firstSeen)

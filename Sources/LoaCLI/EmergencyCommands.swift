@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import LoaCrypto
+import LoaWire
+
+struct EmergencyCommandLine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emergency", abstract: "Start or stop an emergency broadcast with a signed command.",
+        subcommands: [Start.self, Stop.self])
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Interrupt every targeted zone at once with a clip (or a stored item), signed with your key.")
+        @Option(name: .long, help: "all, or zones separated by commas.") var zones: String
+        @Option(name: .long, help: "The sound file to broadcast.") var clip: String?
+        @Option(name: .long, help: "A stored item to broadcast instead of a file.") var item: Int64?
+        @Option(name: .long, help: "Your private key file (twice, for two operators, if the commune requires it).")
+        var key: [String]
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                guard (clip == nil) != (item == nil) else { throw CLIError("give either --clip FILE or --item ID") }
+                let data = try clip.map { try readClip($0) }
+                let hash = data.map { SHA256.hash([UInt8]($0)) } ?? [UInt8](repeating: 0, count: 32)
+                let command = try signed(.start, zones: zones, hash: hash, item: UInt64(item ?? 0), keys: key)
+                let title = clip.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "item \(item ?? 0)"
+                let decision = try await send(command, clip: data, title: title, options: options)
+                print("emergency started in \(zones): item \(decision.items.map(String.init).joined(separator: ", "))")
+            }
+        }
+    }
+
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End the emergency broadcast; zones go back to the programme.")
+        @Option(name: .long, help: "all, or zones separated by commas.") var zones: String = "all"
+        @Option(name: .long, help: "Your private key file.") var key: [String]
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let command = try signed(.stop, zones: zones, hash: [UInt8](repeating: 0, count: 32), item: 0, keys: key)
+                let decision = try await send(command, clip: nil, title: "stop", options: options)
+                print("emergency stopped in \(zones) (\(decision.items.count) item\(decision.items.count == 1 ? "" : "s"))")
+            }
+        }
+    }
+}
+
+struct Decision: Codable {
+    var accepted: Bool
+    var reason: String
+    var items: [Int64]
+}
+
+/// Builds a command valid for two minutes from now with a fresh nonce, signed by each key file.
+func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], item: UInt64, keys: [String]) throws(CLIError) -> EmergencyCommand {
+    guard !keys.isEmpty else { throw CLIError("sign with your key: --key NAME.key") }
+    let now = UInt64(Date().timeIntervalSince1970 * 1000)
+    var command = EmergencyCommand(
+        action: action, issuedAt: now, expiresAt: now + 120_000, nonce: RandomBytes.make(16), clipSHA256: hash, item: item,
+        zones: zones.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+    for file in keys {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), let secret = KeyText.bytes(base64: text),
+            let pair = SigningKeyPair(secretKey: secret)
+        else { throw CLIError("'\(file)' is not a Loa private key file (make one with 'loa keys new NAME')") }
+        var signature = [UInt8](repeating: 0, count: 64)
+        command.signedBytes.withUnsafeBytes { message in signature.withUnsafeMutableBytes { pair.sign(message, into: $0) } }
+        command.signatures.append((pair.publicKey, signature))
+    }
+    return command
+}
+
+/// Sends a signed command (and its clip) to the controller.
+func send(_ command: EmergencyCommand, clip: Data?, title: String, options: ControllerOptions) async throws -> Decision {
+    let client = try options.client()
+    let answer = try await client.request(
+        "POST", "/emergency", query: [URLQueryItem(name: "title", value: title)], body: clip ?? Data(),
+        headers: ["X-Loa-Command": KeyText.base64(command.encoded)])
+    return try decode(Decision.self, answer)
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The append-only audit log of emergency commands, accepted or refused.")
+    @OptionGroup var options: ControllerOptions
+
+    struct Entry: Codable {
+        var at: Int64
+        var action: String
+        var operators: String
+        var zones: String
+        var outcome: String
+        var reason: String
+    }
+
+    func run() async throws {
+        try await runReportingErrors {
+            for entry in try decode([Entry].self, try await options.client().request("GET", "/audit")) {
+                print("\(localText(entry.at))  \(entry.action)  \(entry.outcome)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)")
+            }
+        }
+    }
+}

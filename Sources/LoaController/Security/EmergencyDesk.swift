@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import LoaCrypto
+import LoaWire
+import Logging
+
+/// One entry of the audit log: every emergency command, accepted or refused, with the reason.
+public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "audit"
+    public var id: Int64?
+    public var at: Int64
+    public var action: String
+    public var operators: String
+    public var zones: String
+    public var outcome: String
+    public var reason: String
+    /// The command as received, hex.
+    public var command: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Checks signed emergency commands and carries out those that pass.
+///
+/// A command is accepted only if: it is well formed; every signature is by an operator of the key list in force
+/// who may trigger emergencies, and verifies; there are as many distinct operators as required; it was issued
+/// no later than now (+ 5 s of clock skew), has not expired, and is valid for at most 2 minutes; its nonce was
+/// never seen (the cache survives restarts); its zones exist; and the clip is the one whose SHA-256 was signed.
+/// Every command is written to the append-only audit log with the outcome, before anything is aired.
+public actor EmergencyDesk {
+    let programme: Programme
+    let keys: KeyStore
+    let store: Store
+    let clock: any ProgrammeClock
+    let logger: Logger
+    /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
+    public let requiredSignatures: Int
+    /// Emergency items started by commands, per zone, so that `stop` knows what to stop.
+    private var active: [String: [Int64]] = [:]
+
+    public static let maximumValidity: UInt64 = 120_000
+    public static let clockSkew: UInt64 = 5_000
+
+    public init(programme: Programme, keys: KeyStore, store: Store, clock: any ProgrammeClock = SystemProgrammeClock(), requiredSignatures: Int, logger: Logger) {
+        self.programme = programme
+        self.keys = keys
+        self.store = store
+        self.clock = clock
+        self.requiredSignatures = max(1, requiredSignatures)
+        self.logger = logger
+    }
+
+    /// What happened to a command.
+    public struct Decision: Sendable, Codable {
+        public var accepted: Bool
+        public var reason: String
+        public var items: [Int64]
+        public var acceptedAt: Int64
+    }
+
+    /// Checks `bytes` (a command) with the clip `clip` (nil for stop or a stored item), records it, and acts.
+    public func submit(_ bytes: [UInt8], clip: [UInt8]?, clipTitle: String) async -> Decision {
+        let now = clock.now()
+        let command: EmergencyCommand
+        do { command = try EmergencyCommand(decoding: bytes) } catch {
+            return refuse(bytes, nil, now, "malformed command (\(error))")
+        }
+        let list = keys.current
+        var operators: [String] = []
+        for entry in command.signatures {
+            guard let known = list.operators.first(where: { $0.publicKey == entry.key }) else {
+                return refuse(bytes, command, now, "signed by an unknown key \(KeyText.hex(Array(entry.key.prefix(4)))) (not in key list version \(list.version))")
+            }
+            guard known.mayTriggerEmergencies else {
+                return refuse(bytes, command, now, "operator '\(known.name)' may not trigger emergencies")
+            }
+            let valid = command.signedBytes.withUnsafeBytes { message in
+                entry.signature.withUnsafeBytes { signature in
+                    entry.key.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
+                }
+            }
+            guard valid else { return refuse(bytes, command, now, "the signature of '\(known.name)' does not verify: forged or altered after signing") }
+            if !operators.contains(known.name) { operators.append(known.name) }
+        }
+        if command.action == .start && operators.count < requiredSignatures {
+            return refuse(bytes, command, now, "needs the signatures of \(requiredSignatures) different operators, has \(operators.count)")
+        }
+        let wall = UInt64(max(0, now))
+        guard command.expiresAt > command.issuedAt, command.expiresAt - command.issuedAt <= Self.maximumValidity else {
+            return refuse(bytes, command, now, "valid for more than 2 minutes")
+        }
+        guard command.issuedAt <= wall + Self.clockSkew else { return refuse(bytes, command, now, "not yet valid (issued in the future)") }
+        guard wall <= command.expiresAt else { return refuse(bytes, command, now, "expired") }
+        let zones: [String]
+        do { zones = try await programme.resolveZones(command.zones) } catch let error as ProgrammeError {
+            return refuse(bytes, command, now, error.message)
+        } catch { return refuse(bytes, command, now, "\(error)") }
+        if command.action == .start && command.item == 0 {
+            guard let clip, SHA256.hash(clip) == command.clipSHA256 else {
+                return refuse(bytes, command, now, "the clip is not the one that was signed (its SHA-256 differs)")
+            }
+        }
+        // The nonce is spent with the audit entry, in one transaction: a replay is refused even after a restart.
+        do {
+            try store.write { db in
+                let nonce = KeyText.hex(command.nonce)
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce]) == 0 else {
+                    throw ReplayError()
+                }
+                try db.execute(sql: "INSERT INTO nonce (nonce, seenAt) VALUES (?, ?)", arguments: [nonce, now])
+                var entry = AuditEntry(
+                    at: now, action: command.action == .start ? "emergency start" : "emergency stop",
+                    operators: operators.joined(separator: ","), zones: zones.joined(separator: ","), outcome: "accepted",
+                    reason: "signatures, time window and nonce verified", command: KeyText.hex(bytes))
+                try entry.insert(db)
+            }
+        } catch is ReplayError {
+            return refuse(bytes, command, now, "replayed: this command's nonce was used before")
+        } catch {
+            return refuse(bytes, command, now, "cannot record the command: \(error)")
+        }
+        logger.warning("emergency \(command.action == .start ? "start" : "stop") accepted from \(operators.joined(separator: ", ")) for \(zones.joined(separator: ", "))")
+        do {
+            return Decision(accepted: true, reason: "accepted", items: try await act(command, zones: zones, clip: clip, title: clipTitle), acceptedAt: now)
+        } catch {
+            logger.error("an accepted emergency command could not be carried out: \(error)")
+            return Decision(accepted: true, reason: "accepted, but could not be carried out: \(error)", items: [], acceptedAt: now)
+        }
+    }
+
+    private func act(_ command: EmergencyCommand, zones: [String], clip: [UInt8]?, title: String) async throws -> [Int64] {
+        switch command.action {
+        case .start:
+            let record: ClipRecord
+            if command.item != 0 {
+                guard let (item, _) = try await programme.item(Int64(command.item)), let stored = try await programme.storedClip(item.clipId) else {
+                    throw ProgrammeError.unknownItem(Int64(command.item))
+                }
+                record = stored
+            } else {
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
+                try Data(clip ?? []).write(to: file)
+                defer { try? FileManager.default.removeItem(at: file) }
+                let settings = programme.zones.first { zones.contains($0.name) }?.encoder ?? programme.zones[0].encoder
+                record = try await programme.storeClip(path: file.path, title: title, settings: settings)
+            }
+            let item = try await programme.queue(clip: record, title: title, zones: zones, priority: .emergency, onInterrupt: .restart)
+            for zone in zones { active[zone, default: []].append(item.id!) }
+            return [item.id!]
+        case .stop:
+            var stopped: [Int64] = []
+            for zone in zones {
+                for id in active[zone] ?? [] where !stopped.contains(id) {
+                    if (try? await programme.cancel(id)) != nil { stopped.append(id) }
+                }
+                active[zone] = nil
+            }
+            return stopped
+        }
+    }
+
+    private func refuse(_ bytes: [UInt8], _ command: EmergencyCommand?, _ now: Int64, _ reason: String) -> Decision {
+        logger.warning("emergency command refused: \(reason)")
+        do {
+            try store.write { db in
+                var entry = AuditEntry(
+                    at: now, action: command.map { $0.action == .start ? "emergency start" : "emergency stop" } ?? "unreadable",
+                    operators: command.map { $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) }.joined(separator: ",") } ?? "",
+                    zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", reason: reason, command: KeyText.hex(Array(bytes.prefix(4096))))
+                try entry.insert(db)
+            }
+        } catch { logger.error("cannot write the audit log: \(error)") }
+        return Decision(accepted: false, reason: reason, items: [], acceptedAt: now)
+    }
+
+    /// The audit log, oldest first.
+    public func audit() throws -> [AuditEntry] {
+        try store.read { db in try AuditEntry.order(Column("id")).fetchAll(db) }
+    }
+
+    private struct ReplayError: Error {}
+}

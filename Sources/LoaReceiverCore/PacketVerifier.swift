@@ -1,0 +1,99 @@
+import LoaCrypto
+import LoaWire
+
+/// Decides whether a received RTP packet was sealed by the controller's stream key and is fresh, so that a
+/// forged, altered or replayed packet never reaches the decoder. There is no way to turn it off.
+///
+/// Checks run cheapest first: a seal is present and names the known stream key; trusted time is set; the
+/// signed send time lies within `windowMilliseconds` of the trusted clock (a recording replayed seconds or a
+/// day later fails here, even at a receiver that has just restarted); the index is new within the epoch's
+/// window; a token bucket allows at most `verificationsPerSecond` signature checks (a flood of forgeries
+/// cannot starve the real stream of CPU); and only then the Ed25519 signature. A packet of a new epoch (the
+/// controller restarted) is accepted only if its signature verifies. Verifying allocates nothing.
+public final class PacketVerifier {
+    public enum Verdict: Equatable, Sendable {
+        case accepted
+        case unsealed
+        case unknownKey
+        case noTrustedTime
+        case stale
+        case replayed
+        case rateLimited
+        case badSignature
+    }
+
+    /// The stream key in force (from the root-signed key list).
+    public private(set) var streamKey: [UInt8]
+    private var keyID: UInt32
+    public let windowMilliseconds: Int64
+    public let verificationsPerSecond: Int
+    private var epoch: UInt32?
+    private var highest: UInt64 = 0
+    /// Bit i set: index `highest - i` was accepted.
+    private var seen: UInt64 = 0
+    private var tokens: Double
+    private var lastRefill: UInt64 = 0
+    private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 1600, alignment: 8)
+
+    public init(streamKey: [UInt8], windowMilliseconds: Int64 = 5_000, verificationsPerSecond: Int = 400) {
+        self.streamKey = streamKey
+        keyID = KeyList.keyID(streamKey)
+        self.windowMilliseconds = windowMilliseconds
+        self.verificationsPerSecond = verificationsPerSecond
+        tokens = Double(verificationsPerSecond)
+    }
+
+    deinit { message.deallocate() }
+
+    /// Replaces the stream key (a newer key list); the replay window starts anew.
+    public func use(streamKey: [UInt8]) {
+        guard streamKey != self.streamKey else { return }
+        self.streamKey = streamKey
+        keyID = KeyList.keyID(streamKey)
+        epoch = nil
+    }
+
+    /// Checks one parsed packet. `trustedNow` is the trusted clock (nil if not yet set); `monotonic` is now in ns.
+    public func check(_ packet: RTPPacket, datagram: UnsafeRawBufferPointer, trustedNow: Int64?, monotonic: UInt64) -> Verdict {
+        guard let (seal, signature) = PacketSeal.read(packet, in: datagram) else { return .unsealed }
+        guard seal.keyID == keyID else { return .unknownKey }
+        guard let now = trustedNow else { return .noTrustedTime }
+        // Every field is attacker-controlled until the signature verifies: no arithmetic on it may trap.
+        let (age, overflow) = now.subtractingReportingOverflow(Int64(truncatingIfNeeded: seal.sendTime))
+        guard !overflow, age <= windowMilliseconds, age >= -windowMilliseconds else { return .stale }
+        let sameEpoch = epoch == seal.epoch
+        if sameEpoch && seal.index <= highest {
+            let behind = highest - seal.index
+            if behind >= 64 || seen & (1 << behind) != 0 { return .replayed }
+        }
+        refill(monotonic)
+        guard tokens >= 1 else { return .rateLimited }
+        tokens -= 1
+        let length = PacketSeal.signedMessage(packet: datagram, payload: packet.payload, into: message)
+        let valid = length > 0 && streamKey.withUnsafeBytes { key in
+            SigningKeyPair.verify(
+                UnsafeRawBufferPointer(rebasing: datagram[signature]),
+                of: UnsafeRawBufferPointer(rebasing: message[0..<length]), by: key)
+        }
+        guard valid else { return .badSignature }
+        if !sameEpoch {
+            epoch = seal.epoch
+            highest = seal.index
+            seen = 1
+        } else if seal.index > highest {
+            let shift = seal.index - highest
+            seen = shift >= 64 ? 1 : (seen << shift) | 1
+            highest = seal.index
+        } else {
+            seen |= 1 << (highest - seal.index)
+        }
+        return .accepted
+    }
+
+    private func refill(_ monotonic: UInt64) {
+        if lastRefill == 0 { lastRefill = monotonic }
+        let elapsed = Double(monotonic &- lastRefill) / 1e9
+        lastRefill = monotonic
+        tokens = min(Double(verificationsPerSecond), tokens + elapsed * Double(verificationsPerSecond))
+    }
+}

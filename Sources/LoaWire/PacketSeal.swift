@@ -1,0 +1,104 @@
+/// The authentication every Loa RTP packet carries in an RFC 8285 header extension (two-byte form), so that
+/// receivers play only audio the controller sent, and only once, and only fresh; players that know nothing of
+/// it (ffmpeg, GStreamer) skip the extension and decode the stream.
+///
+/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 88 bytes of data, then two bytes
+/// of zero padding (23 words in all):
+///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
+///   · Ed25519 signature (64 bytes)
+/// The signature covers the 12-byte fixed RTP header (with the X bit set), the 24 bytes of key id, epoch,
+/// index and send time, and the payload — everything a replay or a forgery would want to change.
+public struct PacketSeal: Equatable, Sendable {
+    public var keyID: UInt32
+    public var epoch: UInt32
+    public var index: UInt64
+    public var sendTime: UInt64
+
+    public init(keyID: UInt32, epoch: UInt32, index: UInt64, sendTime: UInt64) {
+        self.keyID = keyID
+        self.epoch = epoch
+        self.index = index
+        self.sendTime = sendTime
+    }
+
+    public static let profile: UInt16 = 0x1000
+    public static let elementID: UInt8 = 1
+    public static let metadataBytes = 24
+    public static let signatureBytes = 64
+    /// Bytes of the extension after its 4-byte header.
+    public static let extensionDataBytes = 92
+    /// Bytes a seal adds to a packet.
+    public static let overhead = 4 + extensionDataBytes
+    /// Bytes of the signed message besides the payload.
+    public static let signedPrefixBytes = RTPHeader.fixedSize + metadataBytes
+
+    /// Writes `header` (X bit set), the extension with this seal and a zeroed signature, and `payload` into
+    /// `packet`. Returns the packet length (0 if `packet` is too small) and where the signature goes.
+    public func write(
+        header: RTPHeader, payload: UnsafeRawBufferPointer, into packet: UnsafeMutableRawBufferPointer
+    ) -> (length: Int, signature: Range<Int>) {
+        let start = RTPHeader.fixedSize
+        let length = start + Self.overhead + payload.count
+        guard packet.count >= length else { return (0, 0..<0) }
+        _ = header.write(payload: UnsafeRawBufferPointer(start: nil, count: 0), into: packet)
+        packet[0] |= 0x10
+        packet.storeBigEndian(Self.profile, at: start)
+        packet.storeBigEndian(UInt16(Self.extensionDataBytes / 4), at: start + 2)
+        packet[start + 4] = Self.elementID
+        packet[start + 5] = UInt8(Self.metadataBytes + Self.signatureBytes)
+        writeMetadata(into: packet, at: start + 6)
+        for offset in (start + 6 + Self.metadataBytes)..<(start + 4 + Self.extensionDataBytes) { packet[offset] = 0 }
+        if payload.count > 0 {
+            UnsafeMutableRawBufferPointer(rebasing: packet[(start + Self.overhead)..<length]).copyMemory(from: payload)
+        }
+        let signatureStart = start + 6 + Self.metadataBytes
+        return (length, signatureStart..<signatureStart + Self.signatureBytes)
+    }
+
+    /// Copies the signed message of a packet written by `write` (or read by `read`) into `message`: fixed
+    /// header, metadata, payload. Returns its length, or 0 if `message` is too small.
+    public static func signedMessage(
+        packet: UnsafeRawBufferPointer, payload: Range<Int>, into message: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        let length = signedPrefixBytes + payload.count
+        guard message.count >= length, packet.count >= RTPHeader.fixedSize + 6 + metadataBytes else { return 0 }
+        UnsafeMutableRawBufferPointer(rebasing: message[0..<RTPHeader.fixedSize])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[0..<RTPHeader.fixedSize]))
+        let metadata = RTPHeader.fixedSize + 6
+        UnsafeMutableRawBufferPointer(rebasing: message[RTPHeader.fixedSize..<signedPrefixBytes])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[metadata..<metadata + metadataBytes]))
+        if !payload.isEmpty {
+            UnsafeMutableRawBufferPointer(rebasing: message[signedPrefixBytes..<length])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[payload]))
+        }
+        return length
+    }
+
+    /// Reads the seal of a parsed packet: nil unless its extension is exactly a Loa seal.
+    /// Returns the seal and where its signature lies in the datagram.
+    public static func read(_ packet: RTPPacket, in datagram: UnsafeRawBufferPointer) -> (PacketSeal, Range<Int>)? {
+        guard packet.extensionProfile == profile, packet.extensionData.count == extensionDataBytes,
+            packet.extensionData.lowerBound == RTPHeader.fixedSize + 4
+        else { return nil }
+        let start = packet.extensionData.lowerBound
+        guard datagram[start] == elementID, Int(datagram[start + 1]) == metadataBytes + signatureBytes,
+            datagram[start + extensionDataBytes - 2] == 0, datagram[start + extensionDataBytes - 1] == 0
+        else { return nil }  // the two padding bytes are not signed, so they must be exactly zero
+        let m = start + 2
+        let seal = PacketSeal(
+            keyID: datagram.loadBigEndianUInt32(at: m), epoch: datagram.loadBigEndianUInt32(at: m + 4),
+            index: UInt64(datagram.loadBigEndianUInt32(at: m + 8)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 12)),
+            sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 20)))
+        let signature = m + metadataBytes
+        return (seal, signature..<signature + signatureBytes)
+    }
+
+    private func writeMetadata(into packet: UnsafeMutableRawBufferPointer, at offset: Int) {
+        packet.storeBigEndian(keyID, at: offset)
+        packet.storeBigEndian(epoch, at: offset + 4)
+        packet.storeBigEndian(UInt32(truncatingIfNeeded: index >> 32), at: offset + 8)
+        packet.storeBigEndian(UInt32(truncatingIfNeeded: index), at: offset + 12)
+        packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime >> 32), at: offset + 16)
+        packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime), at: offset + 20)
+    }
+}

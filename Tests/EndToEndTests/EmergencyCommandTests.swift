@@ -1,0 +1,155 @@
+import Foundation
+import LoaCrypto
+import LoaWire
+import Testing
+
+extension RealProcesses {
+    /// The attack suite for commands: each forged, misused or replayed emergency command is refused (and
+    /// audited), and a valid one pre-empts every targeted zone until a signed stop.
+    @Suite("Emergency commands")
+    struct EmergencyCommandTests {
+        let config = """
+            zones:
+              - name: thon-a
+                group: 239.255.78.111:6300
+                interface: 127.0.0.1
+                ttl: 0
+              - name: thon-b
+                group: 239.255.78.112:6302
+                interface: 127.0.0.1
+                ttl: 0
+            """
+
+        struct Operator {
+            let pair: SigningKeyPair
+            let file: String
+        }
+
+        func makeOperator(_ harness: Harness, _ name: String, role: String?) throws -> Operator {
+            let made = try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false)
+            #expect(made.status == 0, "\(made.err)")
+            if let role {
+                var arguments = ["keys", "add", harness.path("\(name).pub")]
+                if role == "emergency" { arguments.append("--emergency") }
+                let added = try harness.loa(arguments)
+                #expect(added.status == 0, "\(added.err)")
+            }
+            let text = try String(contentsOfFile: harness.path("\(name).key"), encoding: .utf8)
+            return Operator(pair: SigningKeyPair(secretKey: KeyText.bytes(base64: text)!)!, file: harness.path("\(name).key"))
+        }
+
+        func command(
+            _ action: EmergencyCommand.Action = .start, zones: [String] = ["all"], clip: [UInt8], by signers: [Operator],
+            issued: Int64 = 0, validFor: Int64 = 120_000
+        ) -> EmergencyCommand {
+            let now = UInt64(Int64(Date().timeIntervalSince1970 * 1000) + issued)
+            var command = EmergencyCommand(
+                action: action, issuedAt: now, expiresAt: UInt64(Int64(now) + validFor), nonce: RandomBytes.make(16),
+                clipSHA256: SHA256.hash(clip), item: 0, zones: zones)
+            for signer in signers {
+                var signature = [UInt8](repeating: 0, count: 64)
+                command.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { signer.pair.sign(m, into: $0) } }
+                command.signatures.append((signer.pair.publicKey, signature))
+            }
+            return command
+        }
+
+        /// POSTs a command with a clip; returns the HTTP status and body.
+        func post(_ harness: Harness, _ command: [UInt8], clip: String) throws -> (Int, String) {
+            let result = try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", "X-Loa-Command: \(KeyText.base64(command))",
+                    "--data-binary", "@\(clip)", harness.controllerURL + "/emergency?title=canh-bao",
+                ])
+            let lines = result.out.split(separator: "\n")
+            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        }
+
+        @Test func forgedMisusedAndReplayedCommandsAreRefused() throws {
+            let harness = try Harness(groupOctet: 11)
+            try config.write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("zones.yaml"))
+            let officer = try makeOperator(harness, "chu-tich", role: "emergency")
+            let clerk = try makeOperator(harness, "van-thu", role: "plain")
+            let stranger = try makeOperator(harness, "la", role: nil)
+            let clipFile = try harness.speech("canh-bao.wav", "Cảnh báo lũ.")
+            let clip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: clipFile)))
+            let otherFile = try harness.speech("khac.wav", "Một thông báo khác.")
+
+            var forged = command(clip: clip, by: [officer])
+            forged.signatures[0].signature = RandomBytes.make(64)
+            var bitFlipped = command(clip: clip, by: [officer])
+            bitFlipped.signatures[0].signature[7] ^= 0x01
+            var zonesAltered = command(zones: ["thon-a"], clip: clip, by: [officer])
+            zonesAltered.zones = ["thon-a", "thon-b"]
+            let cases: [(String, [UInt8], String, String)] = [
+                ("forged", forged.encoded, clipFile, "does not verify"),
+                ("one bit flipped", bitFlipped.encoded, clipFile, "does not verify"),
+                ("unknown key", command(clip: clip, by: [stranger]).encoded, clipFile, "unknown key"),
+                ("no emergency role", command(clip: clip, by: [clerk]).encoded, clipFile, "may not trigger emergencies"),
+                ("expired", command(clip: clip, by: [officer], issued: -200_000).encoded, clipFile, "expired"),
+                ("not yet valid", command(clip: clip, by: [officer], issued: 60_000).encoded, clipFile, "not yet valid"),
+                ("too long", command(clip: clip, by: [officer], validFor: 600_000).encoded, clipFile, "more than 2 minutes"),
+                ("zones altered", zonesAltered.encoded, clipFile, "does not verify"),
+                ("clip swapped", command(clip: clip, by: [officer]).encoded, otherFile, "not the one that was signed"),
+                ("garbage", RandomBytes.make(200), clipFile, "malformed"),
+            ]
+            for (name, bytes, file, reason) in cases {
+                let (status, body) = try post(harness, bytes, clip: file)
+                #expect(status == 403 || status == 400, "\(name): HTTP \(status)")
+                #expect(body.contains(reason), "\(name): \(body)")
+            }
+            // Nothing aired or queued.
+            let state = try harness.loa(["status", "--json"])
+            #expect(!state.out.contains("\"playing\"") && !state.out.contains("\"id\""))
+
+            // A valid command is accepted once; the same bytes again are a replay, also after a restart.
+            let valid = command(clip: clip, by: [officer]).encoded
+            #expect(try post(harness, valid, clip: clipFile).0 == 200)
+            let (again, againBody) = try post(harness, valid, clip: clipFile)
+            #expect(again == 403 && againBody.contains("replayed"))
+            harness.stop(try #require(harness.controller))
+            try harness.startController(config: harness.path("zones.yaml"))
+            let (afterRestart, restartBody) = try post(harness, valid, clip: clipFile)
+            #expect(afterRestart == 403 && restartBody.contains("replayed"))
+
+            // Every attempt is in the audit log, and the API has no way to change it.
+            let audit = try harness.loa(["audit"])
+            #expect(audit.out.split(separator: "\n").count == cases.count + 3)
+            #expect(audit.out.components(separatedBy: " accepted ").count - 1 == 1)
+            let delete = try harness.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", harness.controllerURL + "/audit"])
+            #expect(delete.out != "200")
+        }
+
+        @Test func aSignedEmergencyInterruptsEveryTargetedZoneAndStopReturnsToTheProgramme() throws {
+            let harness = try Harness(groupOctet: 12)
+            try config.write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("zones.yaml"))
+            let officer = try makeOperator(harness, "chu-tich", role: "emergency")
+            let bulletin = try harness.sweep("ban-tin.wav", seconds: 30)
+            let queued = try harness.loa(["queue", bulletin, "--zones", "thon-a,thon-b"])
+            let bulletinId = Int(queued.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            func playing() throws -> [Int] {
+                let status = try harness.api("/status") as? [String: Any]
+                return ((status?["zones"] as? [[String: Any]]) ?? []).map { (($0["playing"] as? [String: Any])?["id"] as? Int) ?? 0 }
+            }
+            _ = try harness.waitFor("the bulletin to play", timeout: 30) { try playing() == [bulletinId, bulletinId] ? true : nil }
+            let warning = try harness.speech("lu.wav", "Cảnh báo: lũ đang về. Bà con di chuyển lên vùng cao ngay.")
+            let started = try harness.loa(["emergency", "start", "--zones", "all", "--clip", warning, "--key", officer.file])
+            #expect(started.status == 0, "\(started.err)")
+            let now = try playing()
+            #expect(now.count == 2 && now.allSatisfy { $0 != bulletinId && $0 != 0 })
+            let stopped = try harness.loa(["emergency", "stop", "--zones", "all", "--key", officer.file])
+            #expect(stopped.status == 0, "\(stopped.err)")
+            _ = try harness.waitFor("the bulletin to resume", timeout: 30) { try playing() == [bulletinId, bulletinId] ? true : nil }
+            let log = try harness.api("/log?since=0") as? [[String: Any]] ?? []
+            for zone in ["thon-a", "thon-b"] {
+                let rows = log.filter { $0["itemId"] as? Int == bulletinId && $0["zone"] as? String == zone }
+                #expect(rows.first?["outcome"] as? String == "interrupted")
+                #expect((rows.first?["reason"] as? String)?.contains("pre-empted by emergency") == true)
+                #expect((rows.last?["fromFrame"] as? Int ?? 0) > 0)  // resumed where it was cut
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import LoaCrypto
+import LoaReceiverCore
+import LoaWire
+import Testing
+
+/// The packet half of the attack suite: forged, altered, replayed and revoked-key packets never pass.
+@Suite("Packet verification")
+struct PacketVerifierTests {
+    let key = SigningKeyPair.generate()
+    let now: Int64 = 1_795_000_000_000
+
+    /// A sealed packet as the controller sends it.
+    func packet(index: UInt64, sentAt: Int64, epoch: UInt32 = 7, key signer: SigningKeyPair? = nil, payload: [UInt8] = [0x78, 1, 2, 3]) -> [UInt8] {
+        let signer = signer ?? key
+        let header = RTPHeader(marker: false, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index), timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 5)
+        let seal = PacketSeal(keyID: KeyList.keyID(signer.publicKey), epoch: epoch, index: index, sendTime: UInt64(sentAt))
+        var bytes = [UInt8](repeating: 0, count: 1500)
+        var message = [UInt8](repeating: 0, count: 1600)
+        let length = bytes.withUnsafeMutableBytes { raw -> Int in
+            let (length, signature) = payload.withUnsafeBytes { seal.write(header: header, payload: $0, into: raw) }
+            let m = message.withUnsafeMutableBytes {
+                PacketSeal.signedMessage(packet: UnsafeRawBufferPointer(raw), payload: (12 + PacketSeal.overhead)..<length, into: $0)
+            }
+            message.withUnsafeBytes { signer.sign(UnsafeRawBufferPointer(rebasing: $0[0..<m]), into: UnsafeMutableRawBufferPointer(rebasing: raw[signature])) }
+            return length
+        }
+        return Array(bytes[0..<length])
+    }
+
+    func check(_ verifier: PacketVerifier, _ bytes: [UInt8], at time: Int64?, monotonic: UInt64 = 1_000_000_000) -> PacketVerifier.Verdict {
+        bytes.withUnsafeBytes { raw in
+            guard let parsed = try? RTPPacket(parsing: raw) else { return .unsealed }
+            return verifier.check(parsed, datagram: raw, trustedNow: time, monotonic: monotonic)
+        }
+    }
+
+    @Test func acceptsTheControllersPacketsOnce() {
+        let verifier = PacketVerifier(streamKey: key.publicKey)
+        let first = packet(index: 1, sentAt: now)
+        #expect(check(verifier, first, at: now + 40) == .accepted)
+        #expect(check(verifier, first, at: now + 60) == .replayed)
+        #expect(check(verifier, packet(index: 3, sentAt: now + 40), at: now + 80) == .accepted)
+        #expect(check(verifier, packet(index: 2, sentAt: now + 20), at: now + 90) == .accepted)  // late but new
+        #expect(check(verifier, packet(index: 2, sentAt: now + 20), at: now + 95) == .replayed)
+    }
+
+    @Test func refusesEveryAlteredBitAndForgery() {
+        let verifier = PacketVerifier(streamKey: key.publicKey)
+        let good = packet(index: 10, sentAt: now)
+        for position in 0..<good.count where !(12..<16).contains(position) {
+            var altered = good
+            altered[position] ^= 0x01
+            let verdict = check(verifier, altered, at: now)
+            #expect(verdict != .accepted, "bit flipped at byte \(position) was accepted")
+        }
+        var forged = good
+        for i in 0..<64 { forged[12 + 6 + 24 + i] = UInt8.random(in: 0...255) }
+        #expect(check(verifier, forged, at: now) == .badSignature)
+        #expect(check(verifier, packet(index: 11, sentAt: now, key: SigningKeyPair.generate()), at: now) == .unknownKey)
+        var unsealed = [UInt8](repeating: 0, count: 20)
+        unsealed[0] = 0x80
+        unsealed[1] = 111
+        #expect(check(verifier, unsealed, at: now) == .unsealed)
+        #expect(check(verifier, good, at: now) == .accepted)  // the original still passes
+    }
+
+    @Test func refusesReplaysSecondsOrADayLaterEvenAfterARestart() {
+        let recording = (1...50).map { packet(index: UInt64($0), sentAt: now + Int64($0) * 20) }
+        let live = PacketVerifier(streamKey: key.publicKey)
+        for (i, bytes) in recording.enumerated() { #expect(check(live, bytes, at: now + Int64(i) * 20 + 30) == .accepted) }
+        // Replayed to the same receiver within the window: already seen.
+        #expect(recording.allSatisfy { check(live, $0, at: now + 2_000) == .replayed })
+        // Replayed ten seconds later, or the next day, to a receiver that has just restarted and remembers nothing.
+        let restarted = PacketVerifier(streamKey: key.publicKey)
+        #expect(recording.allSatisfy { check(restarted, $0, at: now + 10_000) == .stale })
+        #expect(recording.allSatisfy { check(restarted, $0, at: now + 86_400_000) == .stale })
+        // Without trusted time nothing passes.
+        #expect(check(PacketVerifier(streamKey: key.publicKey), recording[0], at: nil) == .noTrustedTime)
+    }
+
+    @Test func aRevokedKeyNoLongerPasses() {
+        let verifier = PacketVerifier(streamKey: key.publicKey)
+        #expect(check(verifier, packet(index: 1, sentAt: now), at: now) == .accepted)
+        let next = SigningKeyPair.generate()
+        verifier.use(streamKey: next.publicKey)
+        #expect(check(verifier, packet(index: 2, sentAt: now), at: now) == .unknownKey)
+        #expect(check(verifier, packet(index: 1, sentAt: now, epoch: 9, key: next), at: now) == .accepted)
+    }
+
+    @Test func aHundredThousandForgedOrReplayedPacketsPassNoneAndAreCapped() {
+        let verifier = PacketVerifier(streamKey: key.publicKey, verificationsPerSecond: 400)
+        let genuine = packet(index: 1, sentAt: now)
+        #expect(check(verifier, genuine, at: now) == .accepted)
+        var accepted = 0
+        var rateLimited = 0
+        var random = SystemRandomNumberGenerator()
+        for i in 0..<100_000 {
+            var bytes: [UInt8]
+            switch i % 4 {
+            case 0: bytes = genuine  // replayed
+            case 1:
+                bytes = genuine
+                bytes[Int.random(in: 12..<bytes.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+            case 2: bytes = packet(index: 1, sentAt: now - 3_600_000)  // an hour-old recording (built once per 4)
+            default:
+                bytes = genuine
+                for j in 42..<106 { bytes[j] = UInt8.random(in: 0...255, using: &random) }  // forged signature
+            }
+            // A flood arriving within one second: 100 000 packets at 10 µs intervals.
+            switch check(verifier, bytes, at: now, monotonic: 1_000_000_000 + UInt64(i) * 10_000) {
+            case .accepted: accepted += 1
+            case .rateLimited: rateLimited += 1
+            default: break
+            }
+        }
+        #expect(accepted == 0)
+        #expect(rateLimited > 0)  // signature checks were capped, not spent on every forgery
+        // The real stream still passes afterwards.
+        #expect(check(verifier, packet(index: 2, sentAt: now + 20), at: now + 20, monotonic: 3_000_000_000) == .accepted)
+    }
+}
