@@ -68,6 +68,7 @@ public struct Controller: Sendable {
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
             logger: logger)
         FleetAPI(fleet: fleet).addRoutes(to: router)
+        fleet.setTrustResponder(TrustResponder(keys: keys))
         fleet.setProgrammeMetrics(
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })

@@ -101,7 +101,7 @@ public final class ControllerLink {
 
     /// Reads every waiting datagram; calls `perform` with each new, authentic command (after acknowledging
     /// it). Everything else is dropped (and counted in `refused` when it was a fleet message).
-    public func receive(_ perform: (ReceiverAction) -> Void) {
+    public func receive(_ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in }) {
         while true {
             let received: UDPSocket.Received
             do { received = try socket.receive(into: buffer) } catch { return }
@@ -111,6 +111,10 @@ public final class ControllerLink {
                 continue
             }
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            if TrustMessage.isTrust(bytes) {
+                trust(bytes)
+                continue
+            }
             guard let parsed = try? FleetMessage.parse(bytes), parsed.message.receiver == identity.id else {
                 refused += 1
                 continue
@@ -159,6 +163,11 @@ public final class ControllerLink {
     private func adopt(controllerKey: [UInt8]) {
         self.controllerKey = controllerKey
         key = identity.keys.sharedKey(receiver: identity.keys.publicKey, controller: controllerKey)
+    }
+
+    /// Sends raw bytes (a trust request) to the controller.
+    public func send(raw bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = socket.send($0, to: controller) }
     }
 
     private func transmit(_ message: FleetMessage) {

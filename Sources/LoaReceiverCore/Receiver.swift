@@ -37,34 +37,26 @@ public final class Receiver {
     /// signal and returns the statistics. Throws at once if a setup step fails.
     public func play() throws(ReceiverSetupError) -> ReceiverStatistics {
         let (socket, playout) = try setUp()
+        guard settings.heartbeatTarget != nil else {
+            throw ReceiverSetupError(
+                "no controller configured: a receiver plays only audio it can verify, with keys and time from its controller (--controller HOST:PORT and --trust FILE)")
+        }
+        let link = try ControllerLink(settings: settings)
+        let trust = try TrustLink(trustFile: settings.trustFile, identity: link.identity)
         let line =
             "playing zone '" + settings.zone + "' from " + settings.group.text + " on " + settings.interface
             + " to ALSA device '" + settings.device + "', jitter buffer " + String(settings.playout.jitterMilliseconds)
             + " ms"
         Log.info(line)
         ServiceManager.status(line)
-        let link = makeLink()
-        if let link, let saved = link.identity.read("volume") {
+        Log.info(
+            "receiver " + link.identity.id.text + ": heartbeats every " + String(settings.heartbeatIntervalSeconds)
+                + " s to " + link.controller.text + (link.isEnrolled ? "" : " (waiting to be approved)"))
+        if let saved = link.identity.read("volume") {
             let parts = saved.split(separator: " ")
             playout.sink.set(volume: parts.first.flatMap { Int($0) } ?? 100, muted: parts.count > 1 && parts[1] == "muted")
         }
-        return loop(socket: socket, playout: playout, link: link)
-    }
-
-    /// The link to the controller, if one is configured and the box's identity can be loaded; a failure is
-    /// one log line, and the box plays without heartbeats until the next start or refresh.
-    private func makeLink() -> ControllerLink? {
-        guard settings.heartbeatTarget != nil else { return nil }
-        do {
-            let link = try ControllerLink(settings: settings)
-            Log.info(
-                "receiver " + link.identity.id.text + ": heartbeats every " + String(settings.heartbeatIntervalSeconds)
-                    + " s to " + link.controller.text + (link.isEnrolled ? "" : " (waiting to be approved)"))
-            return link
-        } catch {
-            Log.error(error.message + "; playing without heartbeats")
-            return nil
-        }
+        return loop(socket: socket, playout: playout, link: link, trust: trust)
     }
 
     private func setUp() throws(ReceiverSetupError) -> (UDPSocket, Playout<ALSAPlayback>) {
@@ -96,25 +88,29 @@ public final class Receiver {
         }
     }
 
-    private func loop(socket: UDPSocket, playout: Playout<ALSAPlayback>, link: ControllerLink?) -> ReceiverStatistics {
+    private func loop(socket: UDPSocket, playout: Playout<ALSAPlayback>, link: ControllerLink, trust: TrustLink)
+        -> ReceiverStatistics
+    {
+        let link: ControllerLink? = link
         let interval = UInt64(settings.statisticsIntervalSeconds) * 1_000_000_000
         var nextReport = interval > 0 ? MonotonicClock.now() + interval : UInt64.max
         var tone = TestTone()
         var refresh = false
         while !StopSignal.requested && !refresh {
             var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
-            if let link { wake = min(wake, link.nextHeartbeat) }
+            if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest) }
             if let due = tone.nextDeadline { wake = min(wake, due) }
             let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
             if ready.first {
-                drain(socket, into: playout)
+                drain(socket, into: playout, trust: trust)
             }
             if ready.second, let link {
-                link.receive { action in
-                    refresh = perform(action, on: playout.sink, tone: &tone, link: link) || refresh
-                }
+                link.receive(
+                    { action in refresh = perform(action, on: playout.sink, tone: &tone, link: link) || refresh },
+                    trust: { bytes in trust.handle(bytes, now: MonotonicClock.now()) })
             }
             let now = MonotonicClock.now()
+            if let question = trust.request(now: now) { link?.send(raw: question) }
             playout.advance(to: now)
             if !playout.isActive { tone.advance(to: now, into: playout.sink) }
             if let link, now >= link.nextHeartbeat { link.send(heartbeat(playout), now: now) }
@@ -126,6 +122,7 @@ public final class Receiver {
         }
         let statistics = playout.statistics
         Log.info("stopping; statistics: " + statistics.summary + " underruns=" + String(playout.sink.underruns))
+        Log.info("refused packets: " + refusals.summary)
         return statistics
     }
 
@@ -173,7 +170,11 @@ public final class Receiver {
         return Int32(digits)
     }
 
-    private func drain(_ socket: UDPSocket, into playout: Playout<ALSAPlayback>) {
+    /// Refused packets by reason, for the log.
+    private var refusals = Refusals()
+
+    /// Hands every waiting datagram that verifies to the playout; the rest are counted as rejected.
+    private func drain(_ socket: UDPSocket, into playout: Playout<ALSAPlayback>, trust: TrustLink) {
         while true {
             let received: UDPSocket.Received
             do { received = try socket.receive(into: datagram) } catch { return }
@@ -181,9 +182,52 @@ public final class Receiver {
             case .nothing: return
             case .oversized: playout.countRejected()
             case .datagram(let length):
-                playout.receive(UnsafeRawBufferPointer(rebasing: datagram[0..<length]), at: MonotonicClock.now())
+                let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
+                let now = MonotonicClock.now()
+                guard let packet = try? RTPPacket(parsing: bytes) else {
+                    playout.countRejected()
+                    continue
+                }
+                let verdict = trust.verifier?.check(packet, datagram: bytes, trustedNow: trust.now(monotonic: now), monotonic: now)
+                    ?? .noTrustedTime
+                if verdict == .accepted {
+                    playout.receive(bytes, at: now)
+                } else {
+                    refusals.count(verdict)
+                    playout.countRejected()
+                }
             }
         }
+    }
+}
+
+/// Packets the verifier refused, by reason.
+struct Refusals {
+    var unsealed = 0
+    var unknownKey = 0
+    var noTrustedTime = 0
+    var stale = 0
+    var replayed = 0
+    var rateLimited = 0
+    var badSignature = 0
+
+    mutating func count(_ verdict: PacketVerifier.Verdict) {
+        switch verdict {
+        case .accepted: break
+        case .unsealed: unsealed += 1
+        case .unknownKey: unknownKey += 1
+        case .noTrustedTime: noTrustedTime += 1
+        case .stale: stale += 1
+        case .replayed: replayed += 1
+        case .rateLimited: rateLimited += 1
+        case .badSignature: badSignature += 1
+        }
+    }
+
+    var summary: String {
+        "unsealed=" + String(unsealed) + " unknown-key=" + String(unknownKey) + " no-trusted-time=" + String(noTrustedTime)
+            + " stale=" + String(stale) + " replayed=" + String(replayed) + " rate-limited=" + String(rateLimited)
+            + " forged=" + String(badSignature)
     }
 }
 

@@ -7,7 +7,7 @@ public enum ReceiverCommandLine {
         usage: loa-receiver [--config FILE] [--group ADDR:PORT] [--interface NAME_OR_ADDR] [--device ALSA_PCM]
                             [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
-                            [--state-dir DIR] [--controller-key KEY]
+                            [--state-dir DIR] [--controller-key KEY] [--trust FILE]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -23,6 +23,8 @@ public enum ReceiverCommandLine {
           --state-dir DIR          identity key, volume, enrolment (default /var/lib/loa)
           --controller-key KEY     the controller's public key, base64 or a .pub file (default: the first
                                    controller to welcome this box)
+          --trust FILE             the commune root public key (default STATE/root.pub); the receiver plays
+                                   only audio sealed by keys it signed, once it has the controller's signed time
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

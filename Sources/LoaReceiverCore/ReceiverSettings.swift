@@ -27,6 +27,12 @@ public struct ReceiverSettings: Sendable {
     /// controller to welcome the box is trusted from then on.
     public var controllerKey: String?
 
+    /// The commune root public key (base64 file): the receiver's trust anchor. Default `STATE/root.pub`.
+    public var trust: String?
+
+    /// The trust anchor's path.
+    public var trustFile: String { trust ?? stateDirectory + "/root.pub" }
+
     /// Where heartbeats go, if anywhere.
     public var heartbeatTarget: String? { heartbeatTo ?? controller }
 
@@ -53,7 +59,7 @@ public struct ReceiverSettings: Sendable {
     /// The setting names: the keys of a config file, and (with "--" before them) the flags.
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
-        "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key",
+        "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -83,6 +89,7 @@ public struct ReceiverSettings: Sendable {
         case "heartbeat-interval": heartbeatIntervalSeconds = try Self.number(key, value, in: 1...3600)
         case "state-dir": stateDirectory = value
         case "controller-key": controllerKey = value
+        case "trust": trust = value
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

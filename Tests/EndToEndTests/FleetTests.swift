@@ -33,6 +33,7 @@ extension RealProcesses {
             pcm.loatest { type file slave.pcm "null" file "\(harness.path(name + ".raw"))" format "raw" }
             """.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
             let port = harness.controllerURL.split(separator: ":").last!
+            try harness.installTrust(stateDirectory: home + "/state")
             let log = harness.path(name + ".log")
             let process = try harness.launch(
                 "loa-receiver",

@@ -77,9 +77,12 @@ final class Harness: @unchecked Sendable {
 
     /// Starts `loa-receiver` playing to an ALSA `file` PCM (slave `null`) that writes raw samples to `output`.
     @discardableResult
-    func startReceiver(output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil) throws
-        -> Process
-    {
+    /// `program` and `prefix` run the receiver under another program (e.g. faketime); `waitForTrust` waits
+    /// until it has verified the controller's time.
+    func startReceiver(
+        output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil,
+        program: String? = nil, prefix: [String] = [], waitForTrust: Bool = true
+    ) throws -> Process {
         let home = path(name)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let asoundrc = """
@@ -91,17 +94,30 @@ final class Harness: @unchecked Sendable {
             }
             """
         try asoundrc.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
+        try installTrust(stateDirectory: home + "/state")
         let process = try launch(
-            "loa-receiver",
-            [
+            program ?? "loa-receiver",
+            prefix + [
+                Harness.binaries.appendingPathComponent("loa-receiver").path,
                 "--group", group ?? "\(self.group):\(port)", "--interface", "127.0.0.1", "--device", "loatest",
-                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0",
-            ], stderr: path("\(name).log"), environment: ["HOME": home])
-        _ = try waitFor("the receiver to join", timeout: 30) { () -> Bool? in
-            let text = (try? String(contentsOfFile: self.path("\(name).log"), encoding: .utf8)) ?? ""
-            return text.contains("info: playing") ? true : nil
+                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", controllerURL,
+                "--state-dir", home + "/state",
+            ].dropFirst(program == nil ? 1 : 0), stderr: path("\(name).log"), environment: ["HOME": home])
+        if waitForTrust {
+            _ = try waitFor("the receiver to get trusted time", timeout: 30) { () -> Bool? in
+                let text = (try? String(contentsOfFile: self.path("\(name).log"), encoding: .utf8)) ?? ""
+                return text.contains("trusted time from the controller") ? true : nil
+            }
         }
         return process
+    }
+
+    /// Puts the controller's root public key in a receiver's state folder (its default trust anchor).
+    func installTrust(stateDirectory: String) throws {
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        let root = try run("/usr/bin/curl", ["-sf", controllerURL + "/keys/root.pub"])
+        guard root.status == 0 else { throw HarnessError("cannot fetch the root key: \(root.err)") }
+        try root.out.write(toFile: stateDirectory + "/root.pub", atomically: true, encoding: .utf8)
     }
 
     /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr.

@@ -71,6 +71,10 @@ public final class Fleet: Sendable {
 
     var listener: HeartbeatListener? { listenerBox.value }
 
+    /// Answers receivers' trust requests (time and key list) on the heartbeat socket.
+    let trustBox = LockedBox<TrustResponder?>(nil)
+    public func setTrustResponder(_ responder: TrustResponder) { trustBox.value = responder }
+
     /// The service: binds the heartbeat socket on `host` (and the HTTP port, once known), runs the listener
     /// thread, and writes the registry and delivers alerts every second until shutdown.
     public func service(host: String) -> some Service { FleetService(fleet: self, host: host) }
@@ -90,7 +94,8 @@ public final class Fleet: Sendable {
             }
             address = resolved
         }
-        let listener = try HeartbeatListener(address: address, registry: registry, configuration: configuration)
+        let listener = try HeartbeatListener(
+            address: address, registry: registry, configuration: configuration, trust: trustBox.value)
         listenerBox.value = listener
         listener.start()
         logger.info("heartbeats on udp://\(address.text)")

@@ -32,7 +32,12 @@ final class HeartbeatListener: @unchecked Sendable {
     private var finished: [(id: UInt32, result: String, attempts: Int)] = []
 
     /// Binds the socket (alone on its port). Throws a `ControllerError` if the address is taken.
-    init(address: SocketAddress, registry: FleetRegistry, configuration: FleetConfiguration) throws {
+    private let trust: TrustResponder?
+
+    init(address: SocketAddress, registry: FleetRegistry, configuration: FleetConfiguration, trust: TrustResponder? = nil)
+        throws
+    {
+        self.trust = trust
         self.registry = registry
         self.configuration = configuration
         self.address = address
@@ -96,6 +101,12 @@ final class HeartbeatListener: @unchecked Sendable {
                         continue
                     }
                     let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
+                    if TrustMessage.isTrust(bytes) {
+                        if let answer = trust?.answer(bytes) {
+                            answer.withUnsafeBytes { _ = socket.send($0, to: sender) }
+                        }
+                        continue
+                    }
                     if let reply = registry.handle(bytes, from: sender, now: MonotonicClock.now()) {
                         send(reply, to: sender, buffer: outgoing)
                     }

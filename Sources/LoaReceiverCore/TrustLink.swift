@@ -1,0 +1,98 @@
+import LoaCrypto
+import LoaSystem
+import LoaWire
+
+/// What the receiver trusts, and how it learns the time: the commune root key (`--trust FILE`), the
+/// root-signed key list (kept in `STATE/keylist`, and never replaced by an older version, so a revocation
+/// survives a reboot), and the controller's time, asked for with a fresh nonce and signed by the stream key.
+///
+/// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
+/// until answered, then every ten minutes.
+public final class TrustLink {
+    public let root: [UInt8]
+    public private(set) var keyList: KeyList?
+    public private(set) var clock = TrustedClock()
+    public private(set) var verifier: PacketVerifier?
+    private let identity: ReceiverIdentity
+    private var nonce: [UInt8] = []
+    private var askedAt: UInt64 = 0
+    /// When the next question is due (monotonic ns).
+    public private(set) var nextRequest: UInt64 = 0
+    /// Answers refused (bad signature, wrong nonce, older key list).
+    public private(set) var refused = 0
+
+    /// Reads the trust anchor. Throws (one line for the log) if there is none or it is not a public key.
+    public init(trustFile: String, identity: ReceiverIdentity) throws(ReceiverSetupError) {
+        let text: String
+        do { text = try FileSystem.readText(trustFile, limit: 1024) } catch {
+            throw ReceiverSetupError(
+                "no trust anchor at " + trustFile + " (" + error.reason
+                    + "); fetch the commune root key from the controller (GET /keys/root.pub) and give it with --trust FILE")
+        }
+        guard let root = KeyText.bytes(base64: text), root.count == SigningKeyPair.publicKeyBytes else {
+            throw ReceiverSetupError("the trust anchor " + trustFile + " is not a base64 Ed25519 public key")
+        }
+        self.root = root
+        self.identity = identity
+        if let saved = identity.read("keylist").flatMap({ KeyText.bytes(base64: $0) }), let list = try? KeyList(decoding: saved),
+            Self.verify(list, root: root)
+        {
+            keyList = list
+        }
+    }
+
+    /// The trusted wall time now (Unix ms), or nil.
+    public func now(monotonic: UInt64) -> Int64? { clock.now(monotonic: monotonic) }
+
+    /// A new question to send if one is due.
+    public func request(now: UInt64) -> [UInt8]? {
+        guard now >= nextRequest else { return nil }
+        nonce = RandomBytes.make(16)
+        askedAt = now
+        nextRequest = now + (clock.isSet ? 600_000_000_000 : 1_000_000_000)
+        return TrustMessage.request(nonce: nonce).encoded
+    }
+
+    /// Takes an answer; returns true if it set the time.
+    @discardableResult
+    public func handle(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> Bool {
+        guard case .answer(let echoed, let time, let listBytes, let signature)? = try? TrustMessage(decoding: Array(bytes)),
+            !nonce.isEmpty, echoed == nonce, now &- askedAt < 5_000_000_000,
+            let list = try? KeyList(decoding: listBytes), Self.verify(list, root: root)
+        else {
+            refused += 1
+            return false
+        }
+        if let current = keyList, list.version < current.version {
+            refused += 1
+            Log.warning("refused key list version " + String(list.version) + ": older than version " + String(current.version))
+            return false
+        }
+        let signed = TrustMessage.signedAnswer(nonce: echoed, time: time, keyList: listBytes)
+        let valid = signed.withUnsafeBytes { message in
+            signature.withUnsafeBytes { sig in list.streamKey.withUnsafeBytes { SigningKeyPair.verify(sig, of: message, by: $0) } }
+        }
+        guard valid else {
+            refused += 1
+            return false
+        }
+        nonce = []
+        if keyList?.version != list.version {
+            identity.write("keylist", KeyText.base64(list.encoded))
+            Log.info("key list version " + String(list.version) + " from the controller, signed by the commune root key")
+        }
+        keyList = list
+        let first = !clock.isSet
+        clock.set(controllerTime: Int64(time), askedAt: askedAt, answeredAt: now)
+        if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
+        if let verifier { verifier.use(streamKey: list.streamKey) } else { verifier = PacketVerifier(streamKey: list.streamKey) }
+        nextRequest = now + 600_000_000_000
+        return true
+    }
+
+    static func verify(_ list: KeyList, root: [UInt8]) -> Bool {
+        list.signedBytes.withUnsafeBytes { message in
+            list.signature.withUnsafeBytes { signature in root.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) } }
+        }
+    }
+}
