@@ -23,10 +23,12 @@ enum FrameCost {
         let cpu = threadCPUSeconds() - started
         let clipAllocations = Double(allocations() - before) / Double(clip.frameCount)
 
-        let send = packetiseAndSend(clip)
+        let send = packetiseAndSend(clip, signed: false)
+        let sendSigned = packetiseAndSend(clip, signed: true)
         let encode = encodeFrames(pcm, settings)
         let receive = receiveAndPlay(clip)
         report.add("2", "send: packetise + send one stored frame (ZoneStream.sendDue)", describe(send), goal: "0 alloc")
+        report.add("2", "send: the same, packet sealed (signed)", describe(sendSigned), goal: "0 alloc")
         report.add("2", "send: Opus-encode one 20 ms frame (OpusEncoder.encode)", describe(encode), goal: "0 alloc")
         report.add(
             "2", "send: file → stored clip (ClipEncoder.encode), mean per frame",
@@ -51,9 +53,9 @@ enum FrameCost {
     }
 
     /// Every frame of the stored clip through `ZoneStream.sendDue` to a TTL-0 group, called at each deadline.
-    static func packetiseAndSend(_ clip: EncodedClip) -> Measured {
+    static func packetiseAndSend(_ clip: EncodedClip, signed: Bool) -> Measured {
         let zone = Zone(name: "bench", group: BenchNetwork.group(3, port: 5403), interface: BenchNetwork.interface, ttl: 0)
-        let stream = try! BenchmarkZoneStream(zone: zone)
+        let stream = try! BenchmarkZoneStream(zone: zone, signed: signed)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
         defer { buffer.deallocate() }
         let times = Samples(capacity: clip.frameCount)

@@ -1,4 +1,5 @@
 import CLoaBench
+import Glibc
 import LoaSystem
 
 /// Nanosecond samples, kept in storage allocated before a measurement starts so that recording never
@@ -140,11 +141,13 @@ final class Report {
     func add(_ figure: String, _ measure: String, _ result: String, goal: String = "") {
         rows.append(Row(figure: figure, measure: measure, result: result, goal: goal))
         print("  [" + figure + "] " + measure + ": " + result + (goal.isEmpty ? "" : "   (goal " + goal + ")"))
+        fflush(nil)
     }
 
     func note(_ text: String) {
         notes.append(text)
         print("  " + text)
+        fflush(nil)
     }
 
     func table() -> String {

@@ -45,7 +45,8 @@ enum Pacing {
     /// Sends `clip` on `zones` streams for `seconds` with `policy`. `aligned`: every stream starts at the
     /// same instant (all zones start a bulletin together); else starts are spread evenly over one frame.
     static func run(
-        zones: Int, seconds: Double, aligned: Bool, policy: Policy, clip: EncodedClip, firstGroup: Int = 16
+        zones: Int, seconds: Double, aligned: Bool, policy: Policy, clip: EncodedClip, firstGroup: Int = 16,
+        signed: Bool = false
     ) -> Result? {
         var streams: [BenchmarkZoneStream] = []
         streams.reserveCapacity(zones)
@@ -53,7 +54,7 @@ enum Pacing {
             let zone = Zone(
                 name: "z" + String(index), group: BenchNetwork.group(firstGroup + index, port: 5410),
                 interface: BenchNetwork.interface, ttl: 0)
-            guard let stream = try? BenchmarkZoneStream(zone: zone) else { return nil }
+            guard let stream = try? BenchmarkZoneStream(zone: zone, signed: signed) else { return nil }
             streams.append(stream)
         }
         let refused = policy.realtime ? loa_bench_make_realtime(50) : 0
@@ -145,17 +146,21 @@ enum Pacing {
     }
 
     /// Figure 6: growing numbers of zones on one thread until p99 passes 1 ms.
-    static func scale(clip: EncodedClip, counts: [Int], seconds: Double, report: Report) {
-        let cases: [(Policy, Bool, String)] = [
-            (.pacer, false, "starts spread over the frame"),
-            (.pacer, true, "all zones start on the same instant"),
-            (.proposed, false, "starts spread over the frame (slotted)"),
+    static func scale(clip: EncodedClip, counts: [Int], seconds: Double, signedOnly: Bool = false, report: Report) {
+        let cases: [(Policy, Bool, Bool, String)] = [
+            (.pacer, false, false, "starts spread over the frame"),
+            (.pacer, true, false, "all zones start on the same instant"),
+            (.proposed, false, false, "starts spread over the frame (slotted)"),
+            (.proposed, false, true, "starts spread over the frame (slotted), every packet sealed"),
         ]
-        for (policy, aligned, kind) in cases {
+        for (policy, aligned, signed, kind) in cases where !signedOnly || signed {
             var best = 0
             var firstMiss: (Int, Result)?
             for zones in counts {
-                guard let result = run(zones: zones, seconds: seconds, aligned: aligned, policy: policy, clip: clip) else {
+                guard
+                    let result = run(
+                        zones: zones, seconds: seconds, aligned: aligned, policy: policy, clip: clip, signed: signed)
+                else {
                     report.note("figure 6: cannot open " + String(zones) + " streams")
                     break
                 }

@@ -14,11 +14,12 @@ struct Options {
     var scaleSeconds = 20.0
     var scaleCounts = [10, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
     var only: Set<String> = ["1", "2", "3", "4", "5", "6"]
+    var scaleSignedOnly = false
 }
 
 let usage = """
     usage: loa-bench [--clip WAV] [--quick] [--runs N] [--pacing-seconds S] [--latency-seconds S]
-                     [--scale-seconds S] [--scale-counts 250,500,...] [--only 1,2,3,4,6]
+                     [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--only 1,2,3,4,6]
       --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps
     Prints the Markdown table of README "Performance". Sends only to 239.255.x.x with TTL 0 on 127.0.0.1.
     """
@@ -48,6 +49,7 @@ func parse(_ arguments: [String]) -> Options {
         case "--latency-seconds": options.latencySeconds = Double(value()) ?? options.latencySeconds
         case "--scale-seconds": options.scaleSeconds = Double(value()) ?? options.scaleSeconds
         case "--scale-counts": options.scaleCounts = value().split(separator: ",").compactMap { Int($0) }
+        case "--scale-signed-only": options.scaleSignedOnly = true
         case "--only": options.only = Set(value().split(separator: ",").map(String.init))
         case "--help", "-h":
             print(usage)
@@ -73,15 +75,14 @@ func machine() -> String {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "send-clip", arguments.count == 3, let group = SocketAddress(arguments[2]) {
-    exit(Throughput.sendClip(path: arguments[1], group: group))
+if arguments.first == "send-clip", arguments.count >= 3, let group = SocketAddress(arguments[2]) {
+    exit(Throughput.sendClip(path: arguments[1], group: group, signed: arguments.count > 3 && arguments[3] == "signed"))
 }
 let options = parse(arguments)
 guard FileManager.default.fileExists(atPath: options.clip) else {
     print("no clip at " + options.clip + "; run scripts/bench, which makes it")
     exit(66)
 }
-// stdout is line-buffered when it is a terminal; progress lines go through FileHandle below.
 _ = loa_bench_raise_file_limit()
 let date = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
 print("loa-bench " + date + " on " + machine() + (options.quick ? " (--quick)" : ""))
@@ -112,8 +113,10 @@ if !options.only.isDisjoint(with: ["4", "5"]) {
 }
 if let clip, options.only.contains("6") {
     print("figure 6: zones per pacer thread, " + fixed(options.scaleSeconds, 0) + " s per step")
-    Pacing.scale(clip: clip, counts: options.scaleCounts, seconds: options.scaleSeconds, report: report)
+    Pacing.scale(
+        clip: clip, counts: options.scaleCounts, seconds: options.scaleSeconds, signedOnly: options.scaleSignedOnly,
+        report: report)
 }
 
-print("\nLoa performance, " + date + ", " + machine() + (options.quick ? ", --quick" : "") + ", signing off (not built yet)\n")
+print("\nLoa performance, " + date + ", " + machine() + (options.quick ? ", --quick" : "") + ", signing off unless a row says otherwise\n")
 print(report.table())

@@ -1,3 +1,4 @@
+import LoaCrypto
 import LoaSource
 import LoaSystem
 
@@ -7,10 +8,10 @@ import LoaSystem
 package final class BenchmarkZoneStream {
     private let stream: ZoneStream
 
-    /// Opens the zone's socket, as `Pacer` does for each zone.
-    package init(zone: Zone) throws(SystemError) {
+    /// Opens the zone's socket, as `Pacer` does for each zone; `signed`: every packet is sealed with a fresh key.
+    package init(zone: Zone, signed: Bool = false) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
-        stream = try ZoneStream(zone: zone, random: &random)
+        stream = try ZoneStream(zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil)
     }
 
     /// Puts `clip` on the air from `now` (or after the current item).

@@ -77,11 +77,11 @@ final class Harness: @unchecked Sendable {
 
     /// Starts `loa-receiver` playing to an ALSA `file` PCM (slave `null`) that writes raw samples to `output`.
     @discardableResult
-    /// `program` and `prefix` run the receiver under another program (e.g. faketime); `waitForTrust` waits
-    /// until it has verified the controller's time.
+    /// `environment` is added to the receiver's (e.g. libfaketime's); `waitForTrust` waits until it has verified
+    /// the controller's time; `trust` replaces the trust anchor with another file.
     func startReceiver(
         output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil,
-        program: String? = nil, prefix: [String] = [], waitForTrust: Bool = true
+        environment: [String: String] = [:], waitForTrust: Bool = true, trust: String? = nil
     ) throws -> Process {
         let home = path(name)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -95,14 +95,17 @@ final class Harness: @unchecked Sendable {
             """
         try asoundrc.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
         try installTrust(stateDirectory: home + "/state")
+        if let trust {
+            try FileManager.default.removeItem(atPath: home + "/state/root.pub")
+            try FileManager.default.copyItem(atPath: trust, toPath: home + "/state/root.pub")
+        }
         let process = try launch(
-            program ?? "loa-receiver",
-            prefix + [
-                Harness.binaries.appendingPathComponent("loa-receiver").path,
+            "loa-receiver",
+            [
                 "--group", group ?? "\(self.group):\(port)", "--interface", "127.0.0.1", "--device", "loatest",
                 "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", controllerURL,
                 "--state-dir", home + "/state",
-            ].dropFirst(program == nil ? 1 : 0), stderr: path("\(name).log"), environment: ["HOME": home])
+            ], stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 })
         if waitForTrust {
             _ = try waitFor("the receiver to get trusted time", timeout: 30) { () -> Bool? in
                 let text = (try? String(contentsOfFile: self.path("\(name).log"), encoding: .utf8)) ?? ""
