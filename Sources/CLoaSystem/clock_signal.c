@@ -2,6 +2,9 @@
 #include "loa_system.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,12 @@ void loa_sleep_until_ns(uint64_t deadline_ns) {
                           .tv_nsec = (long)(deadline_ns % 1000000000ull)};
     while (!loa_stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
     }
+}
+
+int loa_thread_make_realtime(int priority) {
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    struct sched_param parameter = {.sched_priority = priority};
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameter);
 }
 
 int loa_errno(void) { return errno; }

@@ -129,9 +129,17 @@ final class ZoneStream {
         return .finished(item.id, frame: endedAt, started: nil)
     }
 
-    private func start(_ item: ReadyItem, at time: UInt64) {
+    /// Where in the frame period this zone's packets fall: zones are spread over the period so that a province
+    /// server's streams never all fall due at the same instant (each starts at most one frame later).
+    private lazy var phase: UInt64 = UInt64(truncatingIfNeeded: Int(ssrc) &* 7919) % 20_000_000
+
+    private func start(_ item: ReadyItem, at requested: UInt64) {
         current = item
         frameNanoseconds = UInt64(item.clip.frameMilliseconds) * 1_000_000
+        let period = frameNanoseconds
+        let offset = (requested &- clockBase) % period
+        let wanted = phase % period
+        let time = requested &+ (wanted >= offset ? wanted - offset : period - offset + wanted)
         frameIndex = item.startFrame
         firstFrame = item.startFrame
         itemStart = time &- UInt64(item.startFrame) * frameNanoseconds

@@ -92,6 +92,8 @@ public final class Receiver {
         -> ReceiverStatistics
     {
         let link: ControllerLink? = link
+        // The audio loop: real-time where the system allows it (the systemd unit does), else as it is.
+        RealTime.promoteCurrentThread(priority: 20)
         let interval = UInt64(settings.statisticsIntervalSeconds) * 1_000_000_000
         var nextReport = interval > 0 ? MonotonicClock.now() + interval : UInt64.max
         var tone = TestTone()

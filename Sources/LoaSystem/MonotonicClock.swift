@@ -11,6 +11,14 @@ public enum MonotonicClock {
     public static func sleep(until deadline: UInt64) { loa_sleep_until_ns(deadline) }
 }
 
+/// Real-time scheduling for the threads that pace audio.
+public enum RealTime {
+    /// Makes the calling thread SCHED_FIFO at `priority` with 1 ns timer slack. Returns false where not allowed
+    /// (the thread then keeps normal scheduling, still with the finer timer slack).
+    @discardableResult
+    public static func promoteCurrentThread(priority: Int32 = 20) -> Bool { loa_thread_make_realtime(priority) == 0 }
+}
+
 /// Wall-clock time (CLOCK_REALTIME), which NTP may step: only for stamps shown to people.
 public enum WallClock {
     /// Nanoseconds since 1970-01-01T00:00:00Z.

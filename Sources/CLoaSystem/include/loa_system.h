@@ -20,6 +20,10 @@ int64_t loa_realtime_ns(void);
 /// Sleeps until the absolute CLOCK_MONOTONIC deadline; returns early only if a stop was requested.
 void loa_sleep_until_ns(uint64_t deadline_ns);
 
+/// Makes the calling thread real-time where allowed: SCHED_FIFO at `priority` and a timer slack of 1 ns
+/// (the default 50 µs slack delays every wake-up). Returns 0, or an errno value (EPERM without the right).
+int loa_thread_make_realtime(int priority);
+
 // MARK: Errors
 
 /// The calling thread's errno.
