@@ -51,9 +51,17 @@ public final class Pacer: Air {
     public let events: AsyncStream<AirEvent>
     private let eventSink: AsyncStream<AirEvent>.Continuation
 
+    /// Called on the pacer thread right after each packet's `sendto` returns, with the zone's index in `zones`,
+    /// the airing it belongs to, its deadline and the monotonic time it left (both ns). For measurement
+    /// (`loa-bench`): it must be quick and must not allocate or block. nil (the default) costs one branch per
+    /// packet.
+    public typealias SendObserver = @Sendable (_ zone: Int, _ airing: Int64, _ deadline: UInt64, _ sentAt: UInt64) -> Void
+    private let observer: SendObserver?
+
     /// Opens one stream per zone, sealing every packet with `signingKey` if given. Throws if a zone's interface
-    /// cannot be used.
-    public init(zones: [Zone], signingKey: SigningKeyPair? = nil) throws(SystemError) {
+    /// cannot be used. `observer` sees every packet sent (see `SendObserver`).
+    public init(zones: [Zone], signingKey: SigningKeyPair? = nil, observer: SendObserver? = nil) throws(SystemError) {
+        self.observer = observer
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
         for zone in zones { streams.append(try ZoneStream(zone: zone, random: &random, signingKey: signingKey)) }
@@ -130,8 +138,12 @@ public final class Pacer: Air {
             // One wake-up sends everything due within the next 0.25 ms: fewer wake-ups, and packets of zones
             // whose deadlines nearly coincide leave together instead of each waiting for its own.
             let now = MonotonicClock.now() + Self.batchWindow
-            for stream in streams {
-                while let event = stream.sendDue(now: now, buffer: buffer) {
+            for (index, stream) in streams.enumerated() {
+                while true {
+                    let due = observer == nil ? nil : stream.nextDeadline.flatMap { $0 <= now ? ($0, stream.current?.id ?? 0) : nil }
+                    let event = stream.sendDue(now: now, buffer: buffer)
+                    if let observer, let (deadline, airing) = due { observer(index, airing, deadline, MonotonicClock.now()) }
+                    guard let event else { break }
                     if case .finished(let id, let frame, _) = event {
                         eventSink.yield(.finished(airing: id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: frame))
                     }

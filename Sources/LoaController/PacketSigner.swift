@@ -22,9 +22,13 @@ final class PacketSigner {
     deinit { message.deallocate() }
 
     /// Writes `header` + seal + `payload` into `packet` and signs it; returns the packet's length (0 if too big).
-    func seal(header: RTPHeader, payload: UnsafeRawBufferPointer, into packet: UnsafeMutableRawBufferPointer) -> Int {
+    func seal(
+        header: RTPHeader, payload: UnsafeRawBufferPointer, emergency: Bool = false, into packet: UnsafeMutableRawBufferPointer
+    ) -> Int {
         index += 1
-        let seal = PacketSeal(keyID: keyID, epoch: epoch, index: index, sendTime: UInt64(WallClock.now() / 1_000_000))
+        let seal = PacketSeal(
+            keyID: keyID, epoch: epoch, index: index, sendTime: UInt64(WallClock.now() / 1_000_000),
+            flags: emergency ? PacketSeal.emergencyFlag : 0)
         let (length, signature) = seal.write(header: header, payload: payload, into: packet)
         guard length > 0 else { return 0 }
         let payloadRange = (RTPHeader.fixedSize + PacketSeal.overhead)..<length

@@ -245,7 +245,9 @@ public actor Programme {
             try entry.insert(db)
         }
         onAir[zone] = OnAir(airing: airing.id!, item: item.id!, rank: item.rank)
-        air.play(ReadyItem(id: airing.id!, clip: clip, startFrame: airing.resumeFrame), zone: zone)
+        air.play(
+            ReadyItem(id: airing.id!, clip: clip, startFrame: airing.resumeFrame, emergency: item.priority == .emergency),
+            zone: zone)
     }
 
     // MARK: Events from the air

@@ -10,10 +10,13 @@ public struct ReadyItem: Sendable {
     public var clip: EncodedClip
     /// 0, or where an interrupted item resumes.
     public var startFrame: Int
+    /// An emergency item: its packets say so in their seal (receivers go to their emergency volume).
+    public var emergency: Bool
 
-    public init(id: Int64, clip: EncodedClip, startFrame: Int = 0) {
+    public init(id: Int64, clip: EncodedClip, startFrame: Int = 0, emergency: Bool = false) {
         self.id = id
         self.clip = clip
+        self.emergency = emergency
         self.startFrame = min(max(startFrame, 0), max(clip.frameCount - 1, 0))
     }
 }
@@ -108,7 +111,8 @@ final class ZoneStream {
             marker: frameIndex == firstFrame, payloadType: zone.payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
             ssrc: ssrc)
         let length = item.clip.withPacket(frameIndex) { payload in
-            signer?.seal(header: header, payload: payload, into: buffer) ?? header.write(payload: payload, into: buffer)
+            signer?.seal(header: header, payload: payload, emergency: item.emergency, into: buffer)
+                ?? header.write(payload: payload, into: buffer)
         }
         if socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: zone.group) {
             packetsSent += 1

@@ -114,6 +114,7 @@ public final class Receiver {
             let now = MonotonicClock.now()
             if let question = trust.request(now: now) { link?.send(raw: question) }
             playout.advance(to: now)
+            emergency.advance(to: now, sink: playout.sink)
             if !playout.isActive { tone.advance(to: now, into: playout.sink) }
             if let link, now >= link.nextHeartbeat { link.send(heartbeat(playout), now: now) }
             ServiceManager.keepAlive(now: now)
@@ -131,9 +132,10 @@ public final class Receiver {
     /// Carries out one command from the controller; true if the receiver should set up afresh.
     private func perform(_ action: ReceiverAction, on sink: ALSAPlayback, tone: inout TestTone, link: ControllerLink) -> Bool {
         switch action {
-        case .volume(let percent): sink.set(volume: Int(percent), muted: sink.muted)
-        case .mute: sink.set(volume: sink.volume, muted: true)
-        case .unmute: sink.set(volume: sink.volume, muted: false)
+        case .volume(let percent):
+            _ = emergency.command(volume: Int(percent), muted: emergency.own(sink).muted, sink: sink)
+        case .mute: _ = emergency.command(volume: emergency.own(sink).volume, muted: true, sink: sink)
+        case .unmute: _ = emergency.command(volume: emergency.own(sink).volume, muted: false, sink: sink)
         case .testTone:
             Log.info("controller: test tone")
             tone.start(at: MonotonicClock.now())
@@ -142,8 +144,11 @@ public final class Receiver {
             Log.info("controller: refresh; setting up again")
             return true
         }
-        Log.info("controller: volume " + String(sink.volume) + "%" + (sink.muted ? ", muted" : ""))
-        link.identity.write("volume", String(sink.volume) + (sink.muted ? " muted" : ""))
+        let own = emergency.own(sink)
+        Log.info(
+            "controller: volume " + String(own.volume) + "%" + (own.muted ? ", muted" : "")
+                + (emergency.active ? " (after the emergency)" : ""))
+        link.identity.write("volume", String(own.volume) + (own.muted ? " muted" : ""))
         return false
     }
 
@@ -174,6 +179,8 @@ public final class Receiver {
 
     /// Refused packets by reason, for the log.
     private var refusals = Refusals()
+    /// The emergency volume, while an emergency is on the air.
+    private lazy var emergency = EmergencyVolume(level: settings.emergencyVolume)
 
     /// Hands every waiting datagram that verifies to the playout; the rest are counted as rejected.
     private func drain(_ socket: UDPSocket, into playout: Playout<ALSAPlayback>, trust: TrustLink) {
@@ -193,6 +200,9 @@ public final class Receiver {
                 let verdict = trust.verifier?.check(packet, datagram: bytes, trustedNow: trust.now(monotonic: now), monotonic: now)
                     ?? .noTrustedTime
                 if verdict == .accepted {
+                    if PacketSeal.read(packet, in: bytes)?.0.isEmergency == true {
+                        emergency.emergencyPacket(at: now, sink: playout.sink)
+                    }
                     playout.receive(bytes, at: now)
                 } else {
                     refusals.count(verdict)

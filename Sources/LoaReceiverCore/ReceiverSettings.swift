@@ -27,6 +27,9 @@ public struct ReceiverSettings: Sendable {
     /// controller to welcome the box is trusted from then on.
     public var controllerKey: String?
 
+    /// The volume (percent) while an emergency is on the air; the box is unmuted for it.
+    public var emergencyVolume = 100
+
     /// The commune root public key (base64 file): the receiver's trust anchor. Default `STATE/root.pub`.
     public var trust: String?
 
@@ -59,7 +62,7 @@ public struct ReceiverSettings: Sendable {
     /// The setting names: the keys of a config file, and (with "--" before them) the flags.
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
-        "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust",
+        "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -90,6 +93,7 @@ public struct ReceiverSettings: Sendable {
         case "state-dir": stateDirectory = value
         case "controller-key": controllerKey = value
         case "trust": trust = value
+        case "emergency-volume": emergencyVolume = try Self.number(key, value, in: 1...100)
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

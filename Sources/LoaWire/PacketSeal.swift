@@ -2,28 +2,38 @@
 /// receivers play only audio the controller sent, and only once, and only fresh; players that know nothing of
 /// it (ffmpeg, GStreamer) skip the extension and decode the stream.
 ///
-/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 88 bytes of data, then two bytes
+/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 89 bytes of data, then one byte
 /// of zero padding (23 words in all):
 ///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
-///   · Ed25519 signature (64 bytes)
-/// The signature covers the 12-byte fixed RTP header (with the X bit set), the 24 bytes of key id, epoch,
-/// index and send time, and the payload — everything a replay or a forgery would want to change.
+///   · flags (UInt8; bit 0: an emergency is on the air) · Ed25519 signature (64 bytes)
+/// The signature covers the 12-byte fixed RTP header (with the X bit set), the 25 bytes of key id, epoch,
+/// index, send time and flags, and the payload — everything a replay or a forgery would want to change.
+/// Every packet of an emergency says so, so a receiver that boots in the middle of one knows at once.
 public struct PacketSeal: Equatable, Sendable {
     public var keyID: UInt32
     public var epoch: UInt32
     public var index: UInt64
     public var sendTime: UInt64
+    public var flags: UInt8
 
-    public init(keyID: UInt32, epoch: UInt32, index: UInt64, sendTime: UInt64) {
+    /// Bit 0 of `flags`: the packet belongs to an emergency broadcast.
+    public static let emergencyFlag: UInt8 = 1
+
+    public init(keyID: UInt32, epoch: UInt32, index: UInt64, sendTime: UInt64, flags: UInt8 = 0) {
         self.keyID = keyID
         self.epoch = epoch
         self.index = index
         self.sendTime = sendTime
+        self.flags = flags
     }
+
+    /// True if the packet belongs to an emergency broadcast.
+    public var isEmergency: Bool { flags & Self.emergencyFlag != 0 }
 
     public static let profile: UInt16 = 0x1000
     public static let elementID: UInt8 = 1
-    public static let metadataBytes = 24
+    /// Key id, epoch, index, send time and flags.
+    public static let metadataBytes = 25
     public static let signatureBytes = 64
     /// Bytes of the extension after its 4-byte header.
     public static let extensionDataBytes = 92
@@ -82,13 +92,14 @@ public struct PacketSeal: Equatable, Sendable {
         else { return nil }
         let start = packet.extensionData.lowerBound
         guard datagram[start] == elementID, Int(datagram[start + 1]) == metadataBytes + signatureBytes,
-            datagram[start + extensionDataBytes - 2] == 0, datagram[start + extensionDataBytes - 1] == 0
-        else { return nil }  // the two padding bytes are not signed, so they must be exactly zero
+            datagram[start + extensionDataBytes - 1] == 0
+        else { return nil }  // the padding byte is not signed, so it must be exactly zero
         let m = start + 2
         let seal = PacketSeal(
             keyID: datagram.loadBigEndianUInt32(at: m), epoch: datagram.loadBigEndianUInt32(at: m + 4),
             index: UInt64(datagram.loadBigEndianUInt32(at: m + 8)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 12)),
-            sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 20)))
+            sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 20)),
+            flags: datagram[m + 24])
         let signature = m + metadataBytes
         return (seal, signature..<signature + signatureBytes)
     }
@@ -100,5 +111,6 @@ public struct PacketSeal: Equatable, Sendable {
         packet.storeBigEndian(UInt32(truncatingIfNeeded: index), at: offset + 12)
         packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime >> 32), at: offset + 16)
         packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime), at: offset + 20)
+        packet[offset + 24] = flags
     }
 }

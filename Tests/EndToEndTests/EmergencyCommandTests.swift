@@ -127,6 +127,11 @@ extension RealProcesses {
             try config.write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
             try harness.startController(config: harness.path("zones.yaml"))
             let officer = try makeOperator(harness, "chu-tich", role: "emergency")
+            // A speaker box in thon-a, turned down to 20 %: an emergency must be heard at full volume.
+            let receiver = try harness.startReceiver(output: harness.path("thon-a.raw"), group: "239.255.78.111:6300")
+            try "20".write(toFile: harness.path("receiver/state/volume"), atomically: true, encoding: .utf8)
+            harness.stop(receiver)
+            let box = try harness.startReceiver(output: harness.path("thon-a.raw"), group: "239.255.78.111:6300")
             let bulletin = try harness.sweep("ban-tin.wav", seconds: 30)
             let queued = try harness.loa(["queue", bulletin, "--zones", "thon-a,thon-b"])
             let bulletinId = Int(queued.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
@@ -140,9 +145,17 @@ extension RealProcesses {
             #expect(started.status == 0, "\(started.err)")
             let now = try playing()
             #expect(now.count == 2 && now.allSatisfy { $0 != bulletinId && $0 != 0 })
+            let boxLog = harness.path("receiver.log")
+            _ = try harness.waitFor("the box to go to the emergency volume", timeout: 30) { () -> Bool? in
+                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency broadcast: volume 100%, unmuted") == true ? true : nil
+            }
             let stopped = try harness.loa(["emergency", "stop", "--zones", "all", "--key", officer.file])
             #expect(stopped.status == 0, "\(stopped.err)")
             _ = try harness.waitFor("the bulletin to resume", timeout: 30) { try playing() == [bulletinId, bulletinId] ? true : nil }
+            _ = try harness.waitFor("the box's own volume to come back", timeout: 30) { () -> Bool? in
+                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency over: volume back to 20%") == true ? true : nil
+            }
+            harness.stop(box)
             let log = try harness.api("/log?since=0") as? [[String: Any]] ?? []
             for zone in ["thon-a", "thon-b"] {
                 let rows = log.filter { $0["itemId"] as? Int == bulletinId && $0["zone"] as? String == zone }
