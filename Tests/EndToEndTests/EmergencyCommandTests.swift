@@ -164,5 +164,22 @@ extension RealProcesses {
                 #expect((rows.last?["fromFrame"] as? Int ?? 0) > 0)  // resumed where it was cut
             }
         }
+
+        @Test func aCommuneCanRequireTwoOperatorsForAnEmergency() throws {
+            let harness = try Harness(groupOctet: 16)
+            try (config + "\nemergency-signatures: 2\n").write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("zones.yaml"))
+            let chairman = try makeOperator(harness, "chu-tich", role: "emergency")
+            let deputy = try makeOperator(harness, "pho-chu-tich", role: "emergency")
+            let clipFile = try harness.speech("canh-bao.wav", "Cảnh báo cháy rừng.")
+            let clip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: clipFile)))
+            let alone = try post(harness, command(clip: clip, by: [chairman]).encoded, clip: clipFile)
+            #expect(alone.0 == 403 && alone.1.contains("needs the signatures of 2 different operators, has 1"))
+            let twice = try post(harness, command(clip: clip, by: [chairman, chairman]).encoded, clip: clipFile)
+            #expect(twice.0 == 403 && twice.1.contains("has 1"))
+            let both = try harness.loa(
+                ["emergency", "start", "--zones", "thon-a", "--clip", clipFile, "--key", chairman.file, "--key", deputy.file])
+            #expect(both.status == 0, "\(both.err)")
+        }
     }
 }

@@ -10,6 +10,22 @@ extension RealProcesses {
         /// Starts the controller with zone `all` on the harness's group and the fleet settings for tests:
         /// alerts appended to a file, quick command retries.
         static func startController(_ harness: Harness) throws {
+            // A webhook receiver of our own on this host: appends each POSTed body as one line.
+            let webhookPort = harness.port + 1
+            let server = """
+                import http.server, signal, sys
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # the test's mask is inherited
+                class Hook(http.server.BaseHTTPRequestHandler):
+                    def do_POST(self):
+                        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
+                        with open(sys.argv[2], 'ab') as f: f.write(self.path.encode() + b' ' + body.replace(b'\\n', b' ') + b'\\n')
+                        self.send_response(200); self.end_headers()
+                    def log_message(self, *args): pass
+                http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), Hook).serve_forever()
+                """
+            _ = try harness.launch(
+                "/usr/bin/python3", ["-c", server, String(webhookPort), harness.path("webhook.jsonl")],
+                stderr: harness.path("webhook.log"))
             try """
             zones:
               - name: all
@@ -18,6 +34,7 @@ extension RealProcesses {
                 ttl: 0
             fleet:
               alert-command: cat >> \(harness.path("alerts.jsonl")); echo >> \(harness.path("alerts.jsonl"))
+              alert-webhook: http://127.0.0.1:\(harness.port + 1)/alerts
               command-attempts: 3
               command-retry-ms: 300
             """.write(toFile: harness.path("fleet.yaml"), atomically: true, encoding: .utf8)
@@ -108,6 +125,13 @@ extension RealProcesses {
             let alertLines = Self.alerts(harness).split(separator: "\n")
             #expect(alertLines.contains { $0.contains("\"kind\":\"offline\"") && $0.contains(id) })
             #expect(alertLines.contains { $0.contains("\"kind\":\"online\"") && $0.contains("truong-hoc") })
+            // The same alerts were POSTed to the webhook as JSON.
+            _ = try harness.waitFor("the webhook's alerts", timeout: 10) { () -> Bool? in
+                let posted = (try? String(contentsOfFile: harness.path("webhook.jsonl"), encoding: .utf8)) ?? ""
+                return posted.contains("\"kind\":\"offline\"") && posted.contains("\"kind\":\"online\"") ? true : nil
+            }
+            let posted = try String(contentsOfFile: harness.path("webhook.jsonl"), encoding: .utf8)
+            #expect(posted.split(separator: "\n").allSatisfy { $0.hasPrefix("/alerts {") && $0.contains(id) })
             harness.stop(again)
 
             // A restarted controller still knows the box, its name, zone and history.

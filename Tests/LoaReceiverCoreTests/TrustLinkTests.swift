@@ -1,0 +1,63 @@
+import Foundation
+import LoaCrypto
+import LoaReceiverCore
+import LoaWire
+import Testing
+
+/// The receiver's trust: only answers to its own question, signed by the stream key of a list the root signed;
+/// and never an older key list, also after a restart (a revoked stream key stays revoked).
+@Suite("Trust link")
+struct TrustLinkTests {
+    let root = SigningKeyPair.generate()
+
+    func list(version: UInt32, stream: SigningKeyPair) -> [UInt8] {
+        var list = KeyList(version: version, issuedAt: 1, streamKey: stream.publicKey, operators: [])
+        var signature = [UInt8](repeating: 0, count: 64)
+        list.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { root.sign(m, into: $0) } }
+        list.signature = signature
+        return list.encoded
+    }
+
+    func answer(_ question: [UInt8], time: UInt64, list: [UInt8], stream: SigningKeyPair) -> [UInt8] {
+        guard case .request(let nonce)? = try? TrustMessage(decoding: question) else { return [] }
+        let signed = TrustMessage.signedAnswer(nonce: nonce, time: time, keyList: list)
+        var signature = [UInt8](repeating: 0, count: 64)
+        signed.withUnsafeBytes { m in signature.withUnsafeMutableBytes { stream.sign(m, into: $0) } }
+        return signed + signature
+    }
+
+    func makeLink(_ state: String) throws -> TrustLink {
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        try (KeyText.base64(root.publicKey) + "\n").write(toFile: state + "/root.pub", atomically: true, encoding: .utf8)
+        return try TrustLink(trustFile: state + "/root.pub", identity: try ReceiverIdentity.loadOrCreate(stateDirectory: state))
+    }
+
+    @Test func acceptsOnlyTheAnswerToItsOwnQuestionAndNeverAnOlderList() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-trust-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let oldStream = SigningKeyPair.generate()
+        let newStream = SigningKeyPair.generate()
+        let link = try makeLink(state)
+        #expect(link.now(monotonic: 1_000_000_000) == nil)  // no trusted time: nothing may play
+
+        // An answer to a question never asked, and one signed by the wrong key, are refused.
+        let question = try #require(link.request(now: 1_000_000_000))
+        var stale = question
+        stale[stale.count - 1] ^= 1
+        #expect(!answer(stale, time: 5_000, list: list(version: 2, stream: newStream), stream: newStream).withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
+        #expect(!answer(question, time: 5_000, list: list(version: 2, stream: newStream), stream: oldStream).withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
+        // The right answer sets the time and the list (version 2, the new stream key).
+        #expect(answer(question, time: 5_000_000, list: list(version: 2, stream: newStream), stream: newStream).withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
+        #expect(link.keyList?.version == 2)
+        #expect(link.verifier?.streamKey == newStream.publicKey)
+        #expect(link.now(monotonic: 2_050_000_000) == 5_001_000)  // stamped mid-way through the 100 ms round trip
+
+        // After a restart (a new link on the same state), version 1 with the old, revoked stream key is refused.
+        let restarted = try makeLink(state)
+        #expect(restarted.keyList?.version == 2)
+        let again = try #require(restarted.request(now: 3_000_000_000))
+        #expect(!answer(again, time: 6_000_000, list: list(version: 1, stream: oldStream), stream: oldStream).withUnsafeBytes { restarted.handle($0, now: 3_100_000_000) })
+        #expect(restarted.verifier == nil)
+        #expect(restarted.refused == 1)
+    }
+}
