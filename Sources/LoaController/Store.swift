@@ -10,10 +10,7 @@ public final class Store: Sendable {
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        database = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        database = try DatabasePool.opened(path: path, migrator: Self.migrator)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -112,6 +109,17 @@ public final class Store: Sendable {
 
     /// Runs `body` on a read snapshot.
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
+}
+
+extension DatabasePool {
+    /// Opens (creating if needed) an SQLite database in WAL mode that waits up to 5 s for a writer, and migrates it.
+    static func opened(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let database = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(database)
+        return database
+    }
 }
 
 extension Database {

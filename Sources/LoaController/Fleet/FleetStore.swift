@@ -13,10 +13,7 @@ final class FleetStore: Sendable {
     let database: DatabasePool
 
     init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        database = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        database = try DatabasePool.opened(path: path, migrator: Self.migrator)
     }
 
     private static var migrator: DatabaseMigrator {
