@@ -27,6 +27,7 @@ enum FrameCost {
         let sendSigned = packetiseAndSend(clip, signed: true)
         let encode = encodeFrames(pcm, settings)
         let receive = receiveAndPlay(clip)
+        let (verify, verifyAndPlay) = verifyReceiveAndPlay(clip)
         report.add("2", "send: packetise + send one stored frame (ZoneStream.sendDue)", describe(send), goal: "0 alloc")
         report.add("2", "send: the same, packet sealed (signed)", describe(sendSigned), goal: "0 alloc")
         report.add("2", "send: Opus-encode one 20 ms frame (OpusEncoder.encode)", describe(encode), goal: "0 alloc")
@@ -36,8 +37,12 @@ enum FrameCost {
                 + " alloc/frame", goal: "0 alloc")
         let spread = sendAcrossZones(clip, zones: 500, rounds: 100)
         report.add("2", "send: the same, round-robin over 500 zones (500 sockets and groups)", describe(spread), goal: "0 alloc")
-        report.add("2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink)", describe(receive),
-            goal: "0 alloc")
+        report.add("2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink), packets not sealed",
+            describe(receive), goal: "0 alloc")
+        report.add("2", "receive: verify one sealed packet (PacketVerifier.check: seal, freshness, replay window, Ed25519)",
+            describe(verify), goal: "0 alloc")
+        report.add("2", "receive: the receiver's path per sealed packet: parse + verify + Playout receive + advance",
+            describe(verifyAndPlay), goal: "0 alloc")
         return clip
     }
 
@@ -163,13 +168,71 @@ enum FrameCost {
     }
 }
 
+extension FrameCost {
+    /// The clip's packets sealed with a stream key, arriving every 20 ms of simulated (monotonic and trusted) time,
+    /// as the receiver handles them (`Receiver.drain`): parse, `PacketVerifier.check`, then `Playout.receive`
+    /// and `advance`. Returns the check alone and the whole path, per packet.
+    static func verifyReceiveAndPlay(_ clip: EncodedClip) -> (Measured, Measured) {
+        let sealer = BenchSealer()
+        let sentAt: Int64 = 1_795_000_000_000
+        let datagrams = Datagrams(clip: clip, ssrc: 0x4C4F_4133, sealer: sealer, sentAt: sentAt)
+        let verifier = sealer.verifier()
+        let sink = NullSink()
+        let playout = try! Playout(settings: PlayoutSettings(), sink: sink)
+        let checkTimes = Samples(capacity: clip.frameCount)
+        let pathTimes = Samples(capacity: clip.frameCount)
+        var checkAllocations = AllocationCount()
+        var pathAllocations = AllocationCount()
+        let frameNanoseconds = UInt64(clip.frameMilliseconds) * 1_000_000
+        let base: UInt64 = 1_000_000_000
+        var refused = 0
+        for frame in 0..<clip.frameCount {
+            let now = base + UInt64(frame) * frameNanoseconds
+            let trustedNow = sentAt + Int64(frame * clip.frameMilliseconds) + 40
+            let start = MonotonicClock.now()
+            let before = allocations()
+            var checked: UInt64 = 0
+            var checkAllocated: UInt64 = 0
+            datagrams.with(frame) { bytes in
+                guard let packet = try? RTPPacket(parsing: bytes) else {
+                    refused += 1
+                    return
+                }
+                let checkStart = MonotonicClock.now()
+                let checkBefore = allocations()
+                let verdict = verifier.check(packet, datagram: bytes, trustedNow: trustedNow, monotonic: now)
+                checkAllocated = allocations() - checkBefore
+                checked = MonotonicClock.now() - checkStart
+                if verdict == .accepted { playout.receive(bytes, at: now) } else { refused += 1 }
+            }
+            playout.advance(to: now)
+            let allocated = allocations() - before
+            let end = MonotonicClock.now()
+            if frame >= warmUpFrames {
+                pathTimes.record(end - start)
+                pathAllocations.add(allocated)
+                checkTimes.record(checked)
+                checkAllocations.add(checkAllocated)
+            }
+        }
+        precondition(refused == 0, "the verifier refused " + String(refused) + " of the benchmark's own sealed packets")
+        precondition(sink.frames > clip.frameCount - 10, "the playout did not play the sealed clip")
+        return (
+            Measured(time: checkTimes.summary(), allocations: checkAllocations),
+            Measured(time: pathTimes.summary(), allocations: pathAllocations)
+        )
+    }
+}
+
 /// A clip's RTP packets built once, back to back.
 final class Datagrams {
     private let bytes: UnsafeMutableRawBufferPointer
     private var offsets: [Int] = [0]
 
-    init(clip: EncodedClip, ssrc: UInt32) {
-        bytes = .allocate(byteCount: clip.bytes.count + RTPHeader.fixedSize * clip.frameCount, alignment: 8)
+    /// With `sealer`, every packet is sealed, its send time `sentAt` + 20 ms per frame (Unix ms).
+    init(clip: EncodedClip, ssrc: UInt32, sealer: BenchSealer? = nil, sentAt: Int64 = 0) {
+        bytes = .allocate(
+            byteCount: clip.bytes.count + (RTPHeader.fixedSize + PacketSeal.overhead) * clip.frameCount, alignment: 8)
         offsets.reserveCapacity(clip.frameCount + 1)
         let samplesPerFrame = UInt32(OpusFormat.samples(milliseconds: clip.frameMilliseconds))
         for frame in 0..<clip.frameCount {
@@ -178,7 +241,10 @@ final class Datagrams {
                 timestamp: UInt32(truncatingIfNeeded: frame) &* samplesPerFrame, ssrc: ssrc)
             let start = offsets.last!
             let length = clip.withPacket(frame) { payload in
-                header.write(payload: payload, into: UnsafeMutableRawBufferPointer(rebasing: bytes[start...]))
+                let into = UnsafeMutableRawBufferPointer(rebasing: bytes[start...])
+                guard let sealer else { return header.write(payload: payload, into: into) }
+                return sealer.seal(
+                    header: header, payload: payload, sendTime: sentAt + Int64(frame * clip.frameMilliseconds), into: into)
             }
             offsets.append(start + length)
         }

@@ -7,7 +7,9 @@ import LoaWire
 
 /// Figures 4 and 5: a live source encoded in real time and sent over TTL-0 multicast on 127.0.0.1 to a
 /// receiver thread running the receiver's loop (`Playout`, as `Receiver` drives it) into a sink that
-/// notes when each frame is written. One process, one monotonic clock.
+/// notes when each frame is written. One process, one monotonic clock. Every packet is sealed as the controller
+/// seals it (`BenchSealer`) and verified by the receiver thread (`PacketVerifier.check`, as `Receiver` does)
+/// before it reaches the playout, so figure 5's receiver CPU includes verification.
 ///
 /// A sample's latency runs from the moment its frame enters `OpusEncoder.encode` to the moment the
 /// decoded frame holding it is handed to the sink. The codec delays audio by its look-ahead L (6.5 ms):
@@ -27,6 +29,7 @@ enum Latency {
         var statistics: ReceiverStatistics
         var receiverCPUSeconds: Double
         var audioSeconds: Double
+        var refused: Int
     }
 
     static func run(profile: Profile, pcm: [Int16], seconds: Double, groupIndex: Int) -> Result {
@@ -38,9 +41,10 @@ enum Latency {
         let frames = min(Int(seconds * 1000) / profile.frameMilliseconds, pcm.count / frameSamples)
 
         let entered = Samples(capacity: frames)
+        let sealer = BenchSealer()
         let receiver = LatencyReceiver(
             group: group, interface: interface, playout: PlayoutSettings(jitterMilliseconds: profile.jitterMilliseconds),
-            frames: frames, until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
+            verifier: sealer.verifier(), frames: frames, until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             receiver.run()
@@ -67,7 +71,10 @@ enum Latency {
                 let header = RTPHeader(
                     marker: frame == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: frame),
                     timestamp: UInt32(truncatingIfNeeded: frame * frameSamples), ssrc: 0x4C4F_4132)
-                let size = header.write(payload: UnsafeRawBufferPointer(rebasing: payload[0..<length]), into: packet)
+                // Sealed as the controller's PacketSigner does; the receiver verifies every packet.
+                let size = sealer.seal(
+                    header: header, payload: UnsafeRawBufferPointer(rebasing: payload[0..<length]),
+                    sendTime: WallClock.now() / 1_000_000, into: packet)
                 socket.send(UnsafeRawBufferPointer(rebasing: packet[0..<size]), to: group)
             }
         }
@@ -88,7 +95,7 @@ enum Latency {
         return Result(
             latency: weightedSummary(weighted), framesSent: frames, framesPlayed: receiver.sink.count,
             statistics: receiver.statistics, receiverCPUSeconds: receiver.cpuSeconds,
-            audioSeconds: Double(receiver.sink.count * profile.frameMilliseconds) / 1000)
+            audioSeconds: Double(receiver.sink.count * profile.frameMilliseconds) / 1000, refused: receiver.refused)
     }
 
     static func weightedSummary(_ values: [(UInt64, Int)]) -> Summary {
@@ -120,14 +127,15 @@ enum Latency {
                 + formatDuration(result.latency.max)
             text += " (" + String(result.framesPlayed) + "/" + String(result.framesSent) + " frames"
             let trouble = s.lost + s.late + s.concealed
-            text += trouble > 0 ? "; lost " + String(s.lost) + ", late " + String(s.late) + ", concealed " + String(s.concealed) + ")" : ", none lost)"
-            report.add("4", "latency, encoder input → receiver sink write, " + profile.name + ", " + fixed(seconds, 0) + " s",
+            text += trouble > 0 ? "; lost " + String(s.lost) + ", late " + String(s.late) + ", concealed " + String(s.concealed) : ", none lost"
+            text += result.refused > 0 ? ", " + String(result.refused) + " refused by the verifier)" : ")"
+            report.add("4", "latency, encoder input → receiver sink write, sealed and verified, " + profile.name + ", " + fixed(seconds, 0) + " s",
                 text, goal: index == 1 ? "p99 ≤ 40 ms" : "")
             if index == 0 { receiverCPU = (result.receiverCPUSeconds, result.audioSeconds) }
         }
         let perSecond = receiverCPU.1 > 0 ? receiverCPU.0 / receiverCPU.1 : 0
         report.add(
-            "5", "receiver CPU per second of audio (receive loop thread: wake, recv, parse, buffer, decode), x86",
+            "5", "receiver CPU per second of audio (receive loop thread: wake, recv, parse, verify, buffer, decode), x86",
             fixed(perSecond * 1000, 2) + " ms/s (" + fixed(perSecond * 100, 2) + "% of one core)")
     }
 }
@@ -141,8 +149,14 @@ final class LatencyReceiver: @unchecked Sendable {
     private let until: UInt64
     private(set) var statistics = ReceiverStatistics()
     private(set) var cpuSeconds = 0.0
+    private let verifier: PacketVerifier
+    private(set) var refused = 0
 
-    init(group: SocketAddress, interface: NetworkInterface, playout settings: PlayoutSettings, frames: Int, until: UInt64) {
+    init(
+        group: SocketAddress, interface: NetworkInterface, playout settings: PlayoutSettings, verifier: PacketVerifier, frames: Int,
+        until: UInt64
+    ) {
+        self.verifier = verifier
         sink = RecordingSink(capacity: frames + 16)
         socket = try! UDPSocket()
         try! socket.bind(group)
@@ -167,7 +181,18 @@ final class LatencyReceiver: @unchecked Sendable {
                     case .nothing: break receiving
                     case .oversized: playout.countRejected()
                     case .datagram(let length):
-                        playout.receive(UnsafeRawBufferPointer(rebasing: datagram[0..<length]), at: MonotonicClock.now())
+                        // As Receiver.drain: parse, verify against the trusted clock, then play.
+                        let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
+                        let now = MonotonicClock.now()
+                        guard let packet = try? RTPPacket(parsing: bytes),
+                            verifier.check(packet, datagram: bytes, trustedNow: WallClock.now() / 1_000_000, monotonic: now)
+                                == .accepted
+                        else {
+                            refused += 1
+                            playout.countRejected()
+                            continue
+                        }
+                        playout.receive(bytes, at: now)
                     }
                 }
             }

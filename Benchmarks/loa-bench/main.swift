@@ -13,14 +13,18 @@ struct Options {
     var latencySeconds = 60.0
     var scaleSeconds = 20.0
     var scaleCounts = [10, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
-    var only: Set<String> = ["1", "2", "3", "4", "5", "6"]
+    var only: Set<String> = ["1", "2", "3", "4", "5", "6", "7"]
+    var emergencyTrials = 20
+    var emergencyZones = 10
     var scaleSignedOnly = false
 }
 
 let usage = """
     usage: loa-bench [--clip WAV] [--quick] [--runs N] [--pacing-seconds S] [--latency-seconds S]
-                     [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--only 1,2,3,4,6]
+                     [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--only 1,2,3,4,6,7]
+                     [--emergency-trials N] [--emergency-zones N]
       --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps
+    Figures 3, 6 and 7 drive the real Pacer (sealing on) through its send observer.
     Prints the Markdown table of README "Performance". Sends only to 239.255.x.x with TTL 0 on 127.0.0.1.
     """
 
@@ -50,6 +54,8 @@ func parse(_ arguments: [String]) -> Options {
         case "--scale-seconds": options.scaleSeconds = Double(value()) ?? options.scaleSeconds
         case "--scale-counts": options.scaleCounts = value().split(separator: ",").compactMap { Int($0) }
         case "--scale-signed-only": options.scaleSignedOnly = true
+        case "--emergency-trials": options.emergencyTrials = Int(value()) ?? options.emergencyTrials
+        case "--emergency-zones": options.emergencyZones = Int(value()) ?? options.emergencyZones
         case "--only": options.only = Set(value().split(separator: ",").map(String.init))
         case "--help", "-h":
             print(usage)
@@ -99,7 +105,7 @@ if options.only.contains("1") {
     Throughput.run(clip: options.clip, pcm: pcm, runs: options.runs, report: report)
 }
 var clip: EncodedClip?
-if !options.only.isDisjoint(with: ["2", "3", "6"]) {
+if !options.only.isDisjoint(with: ["2", "3", "6", "7"]) {
     print("figure 2: per-frame cost")
     clip = FrameCost.run(clipPath: options.clip, pcm: pcm, report: report)
 }
@@ -116,6 +122,10 @@ if let clip, options.only.contains("6") {
     Pacing.scale(
         clip: clip, counts: options.scaleCounts, seconds: options.scaleSeconds, signedOnly: options.scaleSignedOnly,
         report: report)
+}
+if let clip, options.only.contains("7") {
+    print("figure 7: emergency latency, " + String(options.emergencyTrials) + " trials on " + String(options.emergencyZones) + " zones")
+    EmergencyLatency.measure(clip: clip, trials: options.emergencyTrials, zones: options.emergencyZones, report: report)
 }
 
 print("\nLoa performance, " + date + ", " + machine() + (options.quick ? ", --quick" : "") + ", signing off unless a row says otherwise\n")

@@ -108,9 +108,11 @@ public final class Pacer: Air {
         let promoted = RealTime.promoteCurrentThread()
         realTimeBox.withLock { $0 = promoted }
         while true {
+            // Take the mailbox whole and leave an empty one: no copy, and no allocation when nothing came.
             let commands = mailbox.withLock { box -> [Command] in
-                defer { box.removeAll(keepingCapacity: true) }
-                return box
+                let taken = box
+                box = []
+                return taken
             }
             for command in commands {
                 switch command {
