@@ -203,7 +203,7 @@ extension FrameCost {
                 let verdict = verifier.check(packet, datagram: bytes, trustedNow: trustedNow, monotonic: now)
                 checkAllocated = allocations() - checkBefore
                 checked = MonotonicClock.now() - checkStart
-                if verdict == .accepted { playout.receive(bytes, at: now) } else { refused += 1 }
+                if verdict == .accepted { playout.receive(packet, in: bytes, at: now) } else { refused += 1 }
             }
             playout.advance(to: now)
             let allocated = allocations() - before

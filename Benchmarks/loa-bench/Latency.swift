@@ -192,7 +192,7 @@ final class LatencyReceiver: @unchecked Sendable {
                             playout.countRejected()
                             continue
                         }
-                        playout.receive(bytes, at: now)
+                        playout.receive(packet, in: bytes, at: now)
                     }
                 }
             }

@@ -27,6 +27,8 @@ public final class PacketVerifier {
     private var keyID: UInt32
     public let windowMilliseconds: Int64
     public let verificationsPerSecond: Int
+    /// The seal of the last packet accepted (its flags say whether an emergency is on the air).
+    public private(set) var lastAccepted = PacketSeal(keyID: 0, epoch: 0, index: 0, sendTime: 0)
     private var epoch: UInt32?
     private var highest: UInt64 = 0
     /// Bit i set: index `highest - i` was accepted.
@@ -87,6 +89,7 @@ public final class PacketVerifier {
         } else {
             seen |= 1 << (highest - seal.index)
         }
+        lastAccepted = seal
         return .accepted
     }
 

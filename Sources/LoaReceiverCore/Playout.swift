@@ -70,9 +70,16 @@ public final class Playout<Sink: AudioSink> {
 
     /// Handles one datagram that arrived at `now`.
     public func receive(_ datagram: UnsafeRawBufferPointer, at now: UInt64) {
-        guard let packet = try? RTPPacket(parsing: datagram),
-            packet.header.payloadType == settings.payloadType
-        else {
+        guard let packet = try? RTPPacket(parsing: datagram) else {
+            statistics.rejected += 1
+            return
+        }
+        receive(packet, in: datagram, at: now)
+    }
+
+    /// Handles one datagram already read as `packet` (by a caller that verified it), at `now`.
+    public func receive(_ packet: RTPPacket, in datagram: UnsafeRawBufferPointer, at now: UInt64) {
+        guard packet.header.payloadType == settings.payloadType else {
             statistics.rejected += 1
             return
         }

@@ -199,11 +199,9 @@ public final class Receiver {
                 }
                 let verdict = trust.verifier?.check(packet, datagram: bytes, trustedNow: trust.now(monotonic: now), monotonic: now)
                     ?? .noTrustedTime
-                if verdict == .accepted {
-                    if PacketSeal.read(packet, in: bytes)?.0.isEmergency == true {
-                        emergency.emergencyPacket(at: now, sink: playout.sink)
-                    }
-                    playout.receive(bytes, at: now)
+                if verdict == .accepted, let verifier = trust.verifier {
+                    if verifier.lastAccepted.isEmergency { emergency.emergencyPacket(at: now, sink: playout.sink) }
+                    playout.receive(packet, in: bytes, at: now)
                 } else {
                     refusals.count(verdict)
                     playout.countRejected()
