@@ -145,10 +145,8 @@ public final class Pacer: Air {
                     let due = observer == nil ? nil : stream.nextDeadline.flatMap { $0 <= now ? ($0, stream.current?.id ?? 0) : nil }
                     let event = stream.sendDue(now: now, buffer: buffer)
                     if let observer, let (deadline, airing) = due { observer(index, airing, deadline, MonotonicClock.now()) }
-                    guard let event else { break }
-                    if case .finished(let id, let frame, _) = event {
-                        eventSink.yield(.finished(airing: id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: frame))
-                    }
+                    guard let (id, frames) = event else { break }
+                    eventSink.yield(.finished(airing: id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: frames))
                 }
             }
             publish(streams)

@@ -14,8 +14,8 @@ package final class BenchmarkZoneStream {
         stream = try ZoneStream(zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil)
     }
 
-    /// Puts `clip` on the air from `now` (or after the current item).
-    package func play(_ clip: EncodedClip, id: Int64, now: UInt64) { _ = stream.enqueue(ReadyItem(id: id, clip: clip), now: now) }
+    /// Puts `clip` on the air from `now`, cutting off what plays.
+    package func play(_ clip: EncodedClip, id: Int64, now: UInt64) { _ = stream.replace(with: ReadyItem(id: id, clip: clip), now: now) }
 
     /// When the next packet is due; nil when nothing is on the air.
     package var nextDeadline: UInt64? { stream.nextDeadline }

@@ -25,9 +25,9 @@ public struct ReadyItem: Sendable {
 /// item being sent. Owned by the pacer thread.
 ///
 /// Contract: packet `n` of an item is due at `start + n × frame length` on the monotonic clock, so a
-/// long item does not drift; the next item starts where the previous one ended (or now, if the zone was
-/// idle), with the marker bit set on its first packet. The RTP timestamp advances with the monotonic clock
-/// across pauses, as RFC 3550 asks.
+/// long item does not drift; an item starts at the zone's next phase point in the frame period (within one
+/// frame of being put on the air), with the marker bit set on its first packet. The RTP timestamp advances
+/// with the monotonic clock across pauses, as RFC 3550 asks.
 final class ZoneStream {
     let zone: Zone
     private let socket: UDPSocket
@@ -37,7 +37,6 @@ final class ZoneStream {
     private let clockBase: UInt64
 
     private(set) var current: ReadyItem?
-    private(set) var next: ReadyItem?
     private var frameIndex = 0
     private var firstFrame = 0
     private var itemStart: UInt64 = 0
@@ -70,20 +69,6 @@ final class ZoneStream {
     /// How far into the current item the stream is, in frames.
     var position: Int { frameIndex }
 
-    /// True if the zone can take another item without dropping one.
-    var wantsItem: Bool { current == nil || next == nil }
-
-    /// Puts `item` on the air at `now` if nothing plays, else after the current item.
-    func enqueue(_ item: ReadyItem, now: UInt64) -> Bool {
-        if current == nil {
-            start(item, at: now)
-            return true
-        }
-        guard next == nil else { return false }
-        next = item
-        return false
-    }
-
     /// Puts `item` on the air at once, cutting off what plays. Returns the cut item's id and the frame it
     /// had reached.
     func replace(with item: ReadyItem, now: UInt64) -> (id: Int64, frame: Int)? {
@@ -96,12 +81,12 @@ final class ZoneStream {
     func stop() -> (id: Int64, frame: Int)? {
         guard let stopped = current else { return nil }
         current = nil
-        next = nil
         return (stopped.id, frameIndex)
     }
 
-    /// Sends the packet due at or before `now`, if any; returns what happened to the items.
-    func sendDue(now: UInt64, buffer: UnsafeMutableRawBufferPointer) -> StreamEvent? {
+    /// Sends the packet due at or before `now`, if any. Returns the item's id and frame count when that packet
+    /// was its last (the zone is then idle until the next `replace`).
+    func sendDue(now: UInt64, buffer: UnsafeMutableRawBufferPointer) -> (finished: Int64, frames: Int)? {
         guard let item = current, let deadline = nextDeadline, deadline <= now else { return nil }
         // The sampling instant on the 48 kHz RTP clock: whole microseconds map exactly to samples, so frames of
         // one item and back-to-back items are contiguous.
@@ -122,15 +107,8 @@ final class ZoneStream {
         sequenceNumber &+= 1
         frameIndex += 1
         guard frameIndex >= item.clip.frameCount else { return nil }
-        let end = itemStart + UInt64(frameIndex) * frameNanoseconds
-        let endedAt = frameIndex
         current = nil
-        if let following = next {
-            next = nil
-            start(following, at: end)
-            return .finished(item.id, frame: endedAt, started: following.id)
-        }
-        return .finished(item.id, frame: endedAt, started: nil)
+        return (item.id, frameIndex)
     }
 
     /// Where in the frame period this zone's packets fall: zones are spread over the period so that a province
@@ -148,10 +126,4 @@ final class ZoneStream {
         firstFrame = item.startFrame
         itemStart = time &- UInt64(item.startFrame) * frameNanoseconds
     }
-}
-
-/// What a stream reports to the programme.
-enum StreamEvent: Equatable {
-    /// An item sent its last packet (`frame` is its frame count); the next one, if any, started right after it.
-    case finished(Int64, frame: Int, started: Int64?)
 }
