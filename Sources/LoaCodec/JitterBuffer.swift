@@ -102,6 +102,15 @@ public final class JitterBuffer {
     /// were dropped.
     public func skip(to sequence: Int64) -> Int {
         var dropped = 0
+        if let next = nextSequence, sequence - next >= Int64(capacity) {
+            // Every stored frame is before `sequence`: drop them all at once rather than one turn at a time.
+            dropped = count
+            let newest = newestSequence
+            reset()
+            nextSequence = sequence
+            newestSequence = newest.map { max($0, sequence - 1) }
+            return dropped
+        }
         while let next = nextSequence, next < sequence {
             if frame(next) != nil { dropped += 1 }
             advance()

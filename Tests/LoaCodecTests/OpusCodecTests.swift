@@ -113,6 +113,10 @@ struct JitterBufferTests {
         #expect(buffer.skip(to: 8) == 0)
         #expect(buffer.nextSequence == 8)
         #expect(buffer.frame(8) != nil)
+        // A jump past the whole buffer drops what it holds at once and lands on the new sequence.
+        #expect(buffer.skip(to: 8 + 1_000_000) == 1)
+        #expect(buffer.nextSequence == 8 + 1_000_000 && buffer.count == 0 && !buffer.hasLaterFrame)
+        #expect(insert(buffer, 8 + 1_000_000) == .stored)
     }
 
     @Test func refusesOversizedPayloads() {
