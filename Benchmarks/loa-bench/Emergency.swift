@@ -51,7 +51,9 @@ enum EmergencyLatency {
                 name: "z" + String(index), group: BenchNetwork.group(12 + index, port: 5412), interface: BenchNetwork.interface,
                 ttl: 0)
         }
-        let recorder = PacerRecorder(zones: count, measureFrom: .max, measureUntil: .max, startCapacity: (2 * trials + 4) * count)
+        let recorder = PacerRecorder(
+            zones: count, threads: Pacing.threadCount(nil, zones: count), measureFrom: .max, measureUntil: .max,
+            startCapacity: (2 * trials + 4) * count)
         let pacer = try Pacer(zones: zones, signingKey: SigningKeyPair.generate(), observer: recorder.observer)
         var logger = Logger(label: "loa-bench")
         logger.logLevel = .warning
@@ -74,9 +76,9 @@ enum EmergencyLatency {
 
         func waitForStarts(_ wanted: Int) throws {
             let limit = MonotonicClock.now() + 3_000_000_000
-            while recorder.startCount.load(ordering: .acquiring) < wanted {
+            while recorder.startCount < wanted {
                 guard MonotonicClock.now() < limit else {
-                    throw Failure(description: "no packet of a new item within 3 s (" + String(recorder.startCount.load(ordering: .acquiring)) + " of " + String(wanted) + " starts)")
+                    throw Failure(description: "no packet of a new item within 3 s (" + String(recorder.startCount) + " of " + String(wanted) + " starts)")
                 }
                 usleep(500)
             }
@@ -89,7 +91,7 @@ enum EmergencyLatency {
         for _ in 0..<trials {
             // A random moment relative to the frame grid and the pacer's wake-ups.
             usleep(UInt32.random(in: 300_000...400_000, using: &random))
-            let base = recorder.startCount.load(ordering: .acquiring)
+            let base = recorder.startCount
             let called = MonotonicClock.now()
             let item = try await programme.queue(
                 clip: alarm, title: "báo động", zones: ["all"], priority: .emergency, onInterrupt: .restart)

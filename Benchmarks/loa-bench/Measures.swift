@@ -65,6 +65,13 @@ final class Histogram {
         return maximum
     }
 
+    /// Adds `other`'s samples to these.
+    func add(_ other: Histogram) {
+        for index in 0..<buckets.count { buckets[index] &+= other.buckets[index] }
+        count += other.count
+        maximum = max(maximum, other.maximum)
+    }
+
     func summary() -> Summary {
         Summary(p50: min(quantile(0.5), maximum), p99: min(quantile(0.99), maximum), max: maximum, count: count)
     }

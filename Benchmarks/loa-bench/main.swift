@@ -17,11 +17,14 @@ struct Options {
     var emergencyTrials = 20
     var emergencyZones = 10
     var scaleSignedOnly = false
+    /// Pacer threads for figure 6; nil: the controller's default (one per core).
+    var pacerThreads: Int?
 }
 
 let usage = """
     usage: loa-bench [--clip WAV] [--quick] [--runs N] [--pacing-seconds S] [--latency-seconds S]
-                     [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--only 1,2,3,4,6,7]
+                     [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--pacer-threads N]
+                     [--only 1,2,3,4,6,7]
                      [--emergency-trials N] [--emergency-zones N]
       --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps
     Figures 3, 6 and 7 drive the real Pacer (sealing on) through its send observer.
@@ -54,6 +57,7 @@ func parse(_ arguments: [String]) -> Options {
         case "--scale-seconds": options.scaleSeconds = Double(value()) ?? options.scaleSeconds
         case "--scale-counts": options.scaleCounts = value().split(separator: ",").compactMap { Int($0) }
         case "--scale-signed-only": options.scaleSignedOnly = true
+        case "--pacer-threads": options.pacerThreads = Int(value())
         case "--emergency-trials": options.emergencyTrials = Int(value()) ?? options.emergencyTrials
         case "--emergency-zones": options.emergencyZones = Int(value()) ?? options.emergencyZones
         case "--only": options.only = Set(value().split(separator: ",").map(String.init))
@@ -118,9 +122,9 @@ if !options.only.isDisjoint(with: ["4", "5"]) {
     Latency.measure(pcm: pcm, seconds: options.latencySeconds, report: report)
 }
 if let clip, options.only.contains("6") {
-    print("figure 6: zones per pacer thread, " + fixed(options.scaleSeconds, 0) + " s per step")
+    print("figure 6: zones one pacer sends, " + fixed(options.scaleSeconds, 0) + " s per step")
     Pacing.scale(
-        clip: clip, counts: options.scaleCounts, seconds: options.scaleSeconds, signedOnly: options.scaleSignedOnly,
+        clip: clip, counts: options.scaleCounts, threads: options.pacerThreads, seconds: options.scaleSeconds, signedOnly: options.scaleSignedOnly,
         report: report)
 }
 if let clip, options.only.contains("7") {

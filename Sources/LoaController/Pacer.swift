@@ -2,7 +2,6 @@ import Foundation
 import LoaCrypto
 import LoaSource
 import LoaSystem
-import Synchronization
 
 /// Where the programme puts items on the air: the pacer in the controller, a simulation in tests.
 public protocol Air: AnyObject, Sendable {
@@ -23,154 +22,89 @@ public enum AirEvent: Sendable, Equatable {
     case stopped(airing: Int64, zone: String, at: Int64, frame: Int)
 }
 
-/// The real-time heart of the controller: one thread that sends every zone's packets at their deadlines.
+/// The real-time heart of the controller: a few threads (one per core by default) that send every zone's
+/// packets at their deadlines, each zone on one thread (`PacerThread`).
 ///
 /// Contract:
 /// - Deadlines are absolute on the monotonic clock (`clock_nanosleep(TIMER_ABSTIME)`), so pacing does not
 ///   drift however long an item is.
-/// - Sending a stored clip costs only packetising and one `sendto`: clips arrive encoded.
-/// - A `play` or `stop` takes effect at the thread's next wake-up: within 5 ms when idle, one frame when busy.
-/// - Other threads talk to it only through a mailbox and a snapshot; it reports through `events`.
+/// - Sending a stored clip costs only packetising, sealing and one `sendto`: clips arrive encoded. Zones are
+///   dealt round-robin to the threads, so sealing (the dearest step) spreads over the cores.
+/// - A `play` or `stop` takes effect at its thread's next wake-up: within 5 ms when idle, one frame when busy.
+///   Commands for one zone take effect in the order given; `events` reports each zone's in order.
+/// - Other threads talk to it only through mailboxes and snapshots; it reports through `events`.
 public final class Pacer: Air {
-    private enum Command: Sendable {
-        case play(zone: String, item: ReadyItem)
-        case stop(zone: String)
-        case shutdown
-    }
-
-    private struct Snapshot: Sendable {
-        var airing: Int64?
-        var frame: Int
-        var packetsSent: Int
-    }
-
-    private let mailbox = Mutex<[Command]>([])
-    private let snapshots = Mutex<[String: Snapshot]>([:])
-    private let streamsBox: Mutex<[ZoneStream]?>
-    private let finishedThread = Mutex<Bool>(false)
+    private let threads: [PacerThread]
+    /// Which thread sends each zone, and the zone's index among that thread's streams.
+    private let placement: [String: (thread: Int, stream: Int)]
     public let events: AsyncStream<AirEvent>
     private let eventSink: AsyncStream<AirEvent>.Continuation
 
-    /// Called on the pacer thread right after each packet's `sendto` returns, with the zone's index in `zones`,
-    /// the airing it belongs to, its deadline and the monotonic time it left (both ns). For measurement
-    /// (`loa-bench`): it must be quick and must not allocate or block. nil (the default) costs one branch per
-    /// packet.
-    public typealias SendObserver = @Sendable (_ zone: Int, _ airing: Int64, _ deadline: UInt64, _ sentAt: UInt64) -> Void
-    private let observer: SendObserver?
+    /// Called on the pacer thread that sends the packet, right after its `sendto` returns, with that thread's
+    /// number, the zone's index in `zones`, the airing, the packet's deadline and the monotonic time it left
+    /// (both ns). For measurement (`loa-bench`): it must be quick, must not allocate or block, and is called
+    /// from several threads at once when there are several. nil (the default) costs one branch per packet.
+    public typealias SendObserver =
+        @Sendable (_ thread: Int, _ zone: Int, _ airing: Int64, _ deadline: UInt64, _ sentAt: UInt64) -> Void
 
-    /// Opens one stream per zone, sealing every packet with `signingKey` if given. Throws if a zone's interface
-    /// cannot be used. `observer` sees every packet sent (see `SendObserver`).
-    public init(zones: [Zone], signingKey: SigningKeyPair? = nil, observer: SendObserver? = nil) throws(SystemError) {
-        self.observer = observer
-        var random = SystemRandomNumberGenerator()
-        var streams: [ZoneStream] = []
-        for zone in zones { streams.append(try ZoneStream(zone: zone, random: &random, signingKey: signingKey)) }
-        streamsBox = Mutex(streams)
+    /// Opens one stream per zone, sealing every packet with `signingKey` if given, on `threads` threads (default:
+    /// one per available core, never more than there are zones). Throws if a zone's interface cannot be used.
+    /// `observer` sees every packet sent (see `SendObserver`).
+    public init(
+        zones: [Zone], signingKey: SigningKeyPair? = nil, threads: Int? = nil, observer: SendObserver? = nil
+    ) throws(SystemError) {
+        let count = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, zones.count))
+        var dealt = Array(repeating: [(index: Int, zone: Zone)](), count: count)
+        var placement: [String: (thread: Int, stream: Int)] = [:]
+        for (index, zone) in zones.enumerated() {
+            placement[zone.name] = (index % count, dealt[index % count].count)
+            dealt[index % count].append((index, zone))
+        }
+        self.placement = placement
         (events, eventSink) = AsyncStream.makeStream(of: AirEvent.self, bufferingPolicy: .unbounded)
+        var made: [PacerThread] = []
+        for (number, zones) in dealt.enumerated() {
+            made.append(
+                try PacerThread(number: number, zones: zones, signingKey: signingKey, events: eventSink, observer: observer))
+        }
+        self.threads = made
     }
 
-    public func play(_ item: ReadyItem, zone: String) { mailbox.withLock { $0.append(.play(zone: zone, item: item)) } }
+    /// How many threads send the zones.
+    public var threadCount: Int { threads.count }
 
-    public func stop(zone: String) { mailbox.withLock { $0.append(.stop(zone: zone)) } }
+    public func play(_ item: ReadyItem, zone: String) {
+        guard let (thread, stream) = placement[zone] else { return }
+        threads[thread].send(.play(stream: stream, item: item))
+    }
+
+    public func stop(zone: String) {
+        guard let (thread, stream) = placement[zone] else { return }
+        threads[thread].send(.stop(stream: stream))
+    }
 
     public func onAir(zone: String) -> (airing: Int64, frame: Int)? {
-        snapshots.withLock { map in map[zone].flatMap { snapshot in snapshot.airing.map { ($0, snapshot.frame) } } }
+        guard let (thread, stream) = placement[zone] else { return nil }
+        let snapshot = threads[thread].snapshot(stream)
+        return snapshot.airing.map { ($0, snapshot.frame) }
     }
 
     /// Packets sent so far in `zone`.
-    public func packetsSent(zone: String) -> Int { snapshots.withLock { $0[zone]?.packetsSent ?? 0 } }
-
-    /// Starts the pacer thread; it runs until `shutdown()`.
-    public func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "loa-pacer"
-        thread.qualityOfService = .userInteractive
-        thread.start()
+    public func packetsSent(zone: String) -> Int {
+        guard let (thread, stream) = placement[zone] else { return 0 }
+        return threads[thread].snapshot(stream).packetsSent
     }
 
-    /// Stops the thread; items on the air are reported as stopped.
+    /// Starts the pacer threads; they run until `shutdown()`.
+    public func start() { for thread in threads { thread.start() } }
+
+    /// Stops the threads; items on the air are reported as stopped, then `events` ends.
     public func shutdown() {
-        mailbox.withLock { $0.append(.shutdown) }
-        while !finishedThread.withLock({ $0 }) { usleep(1000) }
+        for thread in threads { thread.send(.shutdown) }
+        for thread in threads { while !thread.hasStopped { usleep(1000) } }
+        eventSink.finish()
     }
 
-    private func run() {
-        guard let streams = streamsBox.withLock({ box -> [ZoneStream]? in
-            defer { box = nil }
-            return box
-        }) else { return }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
-        defer {
-            buffer.deallocate()
-            finishedThread.withLock { $0 = true }
-        }
-        let byName = Dictionary(uniqueKeysWithValues: streams.map { ($0.zone.name, $0) })
-        let promoted = RealTime.promoteCurrentThread()
-        realTimeBox.withLock { $0 = promoted }
-        while true {
-            // Take the mailbox whole and leave an empty one: no copy, and no allocation when nothing came.
-            let commands = mailbox.withLock { box -> [Command] in
-                let taken = box
-                box = []
-                return taken
-            }
-            for command in commands {
-                switch command {
-                case .play(let zone, let item):
-                    guard let stream = byName[zone] else { continue }
-                    if let cut = stream.replace(with: item, now: MonotonicClock.now()) {
-                        eventSink.yield(.stopped(airing: cut.id, zone: zone, at: Self.wallMilliseconds(), frame: cut.frame))
-                    }
-                    eventSink.yield(.started(airing: item.id, zone: zone, at: Self.wallMilliseconds()))
-                case .stop(let zone):
-                    if let cut = byName[zone]?.stop() {
-                        eventSink.yield(.stopped(airing: cut.id, zone: zone, at: Self.wallMilliseconds(), frame: cut.frame))
-                    }
-                case .shutdown:
-                    for stream in streams {
-                        if let cut = stream.stop() {
-                            eventSink.yield(
-                                .stopped(airing: cut.id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: cut.frame))
-                        }
-                    }
-                    eventSink.finish()
-                    return
-                }
-            }
-            // One wake-up sends everything due within the next 0.25 ms: fewer wake-ups, and packets of zones
-            // whose deadlines nearly coincide leave together instead of each waiting for its own.
-            let now = MonotonicClock.now() + Self.batchWindow
-            for (index, stream) in streams.enumerated() {
-                while true {
-                    let due = observer == nil ? nil : stream.nextDeadline.flatMap { $0 <= now ? ($0, stream.current?.id ?? 0) : nil }
-                    let event = stream.sendDue(now: now, buffer: buffer)
-                    if let observer, let (deadline, airing) = due { observer(index, airing, deadline, MonotonicClock.now()) }
-                    guard let (id, frames) = event else { break }
-                    eventSink.yield(.finished(airing: id, zone: stream.zone.name, at: Self.wallMilliseconds(), frame: frames))
-                }
-            }
-            publish(streams)
-            var wake = MonotonicClock.now() + 5_000_000
-            for stream in streams { if let deadline = stream.nextDeadline, deadline < wake { wake = deadline } }
-            MonotonicClock.sleep(until: wake)
-        }
-    }
-
-    private func publish(_ streams: [ZoneStream]) {
-        snapshots.withLock { map in
-            for stream in streams {
-                map[stream.zone.name] = Snapshot(
-                    airing: stream.current?.id, frame: stream.position, packetsSent: stream.packetsSent)
-            }
-        }
-    }
-
-    static func wallMilliseconds() -> Int64 { WallClock.now() / 1_000_000 }
-
-    /// Packets due within this many nanoseconds of a wake-up are sent in it.
-    static let batchWindow: UInt64 = 250_000
-
-    private let realTimeBox = Mutex(false)
-    /// Whether the pacer thread got real-time scheduling (SCHED_FIFO), once it runs.
-    public var isRealTime: Bool { realTimeBox.withLock { $0 } }
+    /// Whether every pacer thread got real-time scheduling (SCHED_FIFO), once they run.
+    public var isRealTime: Bool { threads.allSatisfy(\.isRealTime) }
 }
