@@ -95,7 +95,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
-        .testTarget(name: "LoaControllerTests", dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem"]),
+        .testTarget(name: "LoaControllerTests", dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
         .testTarget(name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
         .testTarget(
             name: "EndToEndTests",

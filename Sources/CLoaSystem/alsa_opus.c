@@ -60,6 +60,13 @@ void loa_pcm_close(loa_pcm *pcm) {
     free(pcm);
 }
 
+void loa_pcm_abandon(loa_pcm *pcm) {
+    if (pcm == NULL) return;
+    snd_pcm_drop(pcm->handle);
+    snd_pcm_close(pcm->handle);
+    free(pcm);
+}
+
 const char *loa_pcm_strerror(int error) { return snd_strerror(error); }
 
 int loa_opus_encoder_configure(struct OpusEncoder *encoder, int bitrate, int complexity, int inband_fec,

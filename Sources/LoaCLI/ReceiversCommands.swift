@@ -4,7 +4,8 @@ import Foundation
 /// `loa receivers`: the speaker boxes, their state and how well they play.
 struct ReceiversCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "receivers", abstract: "List the speaker boxes: state, last heard, loss, underruns, version.",
+        commandName: "receivers",
+        abstract: "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",
         subcommands: [Show.self, Approve.self])
 
     @Flag(name: .long, help: "Print JSON (an array of receivers) instead of a table.")
@@ -26,10 +27,10 @@ struct ReceiversCommand: AsyncParsableCommand {
                 return
             }
             let rows =
-                [["NAME", "ID", "ZONE", "STATE", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
+                [["NAME", "ID", "ZONE", "STATE", "SOUND", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
                 + receivers.map {
                     [
-                        $0.name, $0.id, $0.zone ?? "-", $0.state, ago($0.lastSeen),
+                        $0.name, $0.id, $0.zone ?? "-", $0.state, $0.soundText, ago($0.lastSeen),
                         String(format: "%.1f%%", $0.lossPercent),
                         String($0.underruns), $0.version ?? "-",
                     ]
@@ -65,6 +66,11 @@ struct ReceiversCommand: AsyncParsableCommand {
                 print(
                     "\(info.name) (\(info.id)): \(info.state), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))"
                 )
+                if info.soundCardFailing == true {
+                    print(
+                        "  SOUND CARD FAILING: the box is alive but cannot be heard ('loa refresh \(info.name)' reopens it)"
+                    )
+                }
                 if let beat = detail.heartbeat {
                     print(
                         "  version \(beat.version), up \(beat.uptimeSeconds) s, volume \(beat.volume)%\(beat.muted ? " (muted)" : "")"
@@ -207,6 +213,11 @@ struct ReceiverInfo: Codable, Sendable {
     var lossPercent: Double
     var underruns: Int
     var version: String?
+    /// Absent from controllers older than the flag.
+    var soundCardFailing: Bool?
+
+    /// The SOUND column: "ok", "FAILING", or "-" when the controller does not say.
+    var soundText: String { soundCardFailing.map { $0 ? "FAILING" : "ok" } ?? "-" }
 }
 
 struct HeartbeatInfo: Codable, Sendable {

@@ -5,10 +5,12 @@ import LoaWire
 /// The speaker box's main loop: join the zone's group, feed every datagram to the playout, play frames on
 /// time, until SIGTERM.
 ///
-/// A setup step that fails (an interface that is not there yet, a group that cannot be joined, an ALSA
-/// device that is missing) is one `ReceiverSetupError` line; `run()` and `ReceiverLaunch.run()` log it and
-/// retry with back-off, up to once a minute: a box whose network or sound card comes up late starts
-/// playing by itself, and the log says why it waited. While playing, the main loop feeds systemd's watchdog.
+/// A setup step that fails (an interface that is not there yet, a group that cannot be joined) is one
+/// `ReceiverSetupError` line; `run()` and `ReceiverLaunch.run()` log it and retry with back-off, up to once a
+/// minute: a box whose network comes up late starts playing by itself, and the log says why it waited. A
+/// sound card that is missing, or fails while playing, does not stop the loop: `ALSAPlayback` opens it again
+/// with back-off while the box goes on receiving, and its heartbeats report the failure to the controller.
+/// While playing, the main loop feeds systemd's watchdog.
 public final class Receiver {
     public let settings: ReceiverSettings
     private let datagram: UnsafeMutableRawBufferPointer
@@ -46,7 +48,7 @@ public final class Receiver {
         let line =
             "playing zone '" + settings.zone + "' from " + settings.group.text + " on " + settings.interface
             + " to ALSA device '" + settings.device + "', jitter buffer " + String(settings.playout.jitterMilliseconds)
-            + " ms"
+            + " ms" + (playout.sink.failure == nil ? "" : " (once the device works)")
         Log.info(line)
         ServiceManager.status(line)
         Log.info(
@@ -74,13 +76,9 @@ public final class Receiver {
             throw ReceiverSetupError(listening + error.message + " (interface '" + settings.interface + "')")
         }
         socket.setReceiveBuffer(bytes: 1 << 20)
-        let sink: ALSAPlayback
-        ALSAMessages.capture()
-        _ = ALSAMessages.takeLatest()
-        do { sink = try ALSAPlayback(device: settings.device) } catch {
-            let detail = ALSAMessages.takeLatest().map { " (" + $0 + ")" } ?? ""
-            throw ReceiverSetupError(error.message + detail)
-        }
+        // A sound card that is missing or fails does not stop the box: it keeps trying (see `ALSAPlayback`),
+        // and its heartbeats say so.
+        let sink = ALSAPlayback(device: settings.device)
         do {
             return (socket, try Playout(settings: settings.playout, sink: sink))
         } catch {
@@ -102,6 +100,7 @@ public final class Receiver {
             var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
             if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest) }
             if let due = tone.nextDeadline { wake = min(wake, due) }
+            if let due = playout.sink.nextAttempt { wake = min(wake, due) }
             let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
             if ready.first {
                 drain(socket, into: playout, trust: trust)
@@ -112,6 +111,7 @@ public final class Receiver {
                     trust: { bytes in trust.handle(bytes, now: MonotonicClock.now()) })
             }
             let now = MonotonicClock.now()
+            playout.sink.reopenIfDue(now: now)
             if let question = trust.request(now: now) { link?.send(raw: question) }
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
@@ -158,6 +158,7 @@ public final class Receiver {
         func counter(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
         return Heartbeat(
             receiver: ReceiverID(0), playing: playout.isActive, muted: playout.sink.muted,
+            soundCardFailing: playout.sink.failure != nil,
             volume: UInt8(playout.sink.volume), temperatureMilliCelsius: Self.temperature(),
             streamID: playout.streamID ?? 0, jitterDepthFrames: UInt16(min(playout.bufferedFrames, 65535)),
             received: counter(statistics.received), lost: counter(statistics.lost), late: counter(statistics.late),

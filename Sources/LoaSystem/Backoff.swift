@@ -14,13 +14,21 @@ public struct Backoff: Sendable {
         self.maximumSeconds = maximumSeconds
     }
 
-    /// Logs "`problem`; retrying in N s" as an error (and as systemd's status), then waits N seconds
-    /// (less if a stop is requested) and doubles N for next time.
-    public mutating func wait(after problem: String) {
+    /// For a loop that must go on meanwhile: logs "`problem`; retrying in N s" as an error (and as systemd's
+    /// status), doubles N for next time and returns when to retry (monotonic ns, `now` + N s).
+    public mutating func schedule(after problem: String, now: UInt64) -> UInt64 {
         let line = problem + "; retrying in " + String(nextSeconds) + " s"
         Log.error(line)
         ServiceManager.status("waiting: " + line)
-        let deadline = MonotonicClock.now() + UInt64(nextSeconds) * 1_000_000_000
+        let due = now + UInt64(nextSeconds) * 1_000_000_000
+        nextSeconds = min(nextSeconds * 2, maximumSeconds)
+        return due
+    }
+
+    /// Logs "`problem`; retrying in N s" as an error (and as systemd's status), then waits N seconds
+    /// (less if a stop is requested) and doubles N for next time.
+    public mutating func wait(after problem: String) {
+        let deadline = schedule(after: problem, now: MonotonicClock.now())
         let slice = min(1_000_000_000, (ServiceManager.watchdogInterval ?? UInt64.max) / 4)
         while !StopSignal.requested {
             let now = MonotonicClock.now()
@@ -28,6 +36,5 @@ public struct Backoff: Sendable {
             if now >= deadline { break }
             MonotonicClock.sleep(until: min(deadline, now + slice))
         }
-        nextSeconds = min(nextSeconds * 2, maximumSeconds)
     }
 }

@@ -99,6 +99,8 @@ long loa_pcm_write(loa_pcm *pcm, const int16_t *samples, unsigned long frames, u
 void loa_pcm_drain(loa_pcm *pcm);
 /// Closes the device (a `file` PCM flushes its file here).
 void loa_pcm_close(loa_pcm *pcm);
+/// Closes a device that failed, dropping what it buffered instead of waiting for it to play.
+void loa_pcm_abandon(loa_pcm *pcm);
 /// A static description of an ALSA error code.
 const char *loa_pcm_strerror(int error);
 

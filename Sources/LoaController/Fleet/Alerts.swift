@@ -6,24 +6,29 @@ import Logging
 #endif
 
 /// Something about a speaker box that a person should hear about: it went silent, came back, loses
-/// packets or underruns. The JSON body of a webhook, and the stdin (and `$LOA_ALERT`) of an alert command.
-struct Alert: Codable, Sendable {
-    enum Kind: String, Codable, Sendable {
+/// packets, underruns, or its sound card fails. The JSON body of a webhook, and the stdin (and `$LOA_ALERT`)
+/// of an alert command.
+package struct Alert: Codable, Sendable {
+    package enum Kind: String, Codable, Sendable {
         case offline, online, loss
         case lossCleared = "loss-cleared"
         case underruns
         case underrunsCleared = "underruns-cleared"
+        /// The box is alive but its sound card cannot be opened or fails while playing: nobody hears it.
+        case soundCard = "sound-card"
+        case soundCardCleared = "sound-card-cleared"
     }
 
-    var kind: Kind
-    var receiver: String
-    var name: String
+    package var kind: Kind
+    /// The receiver's id (16 hex digits).
+    package var receiver: String
+    package var name: String
     var zone: String?
     /// When the controller noticed (ISO 8601).
     var at: String
     /// The last valid heartbeat (ISO 8601).
     var lastSeen: String?
-    var detail: String
+    package var detail: String
 
     var json: Data { (try? JSONEncoder().encode(self)) ?? Data() }
 }

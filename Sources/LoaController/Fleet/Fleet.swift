@@ -11,7 +11,7 @@ import ServiceLifecycle
 public final class Fleet: Sendable {
     let configuration: FleetConfiguration
     let store: FleetStore
-    let registry: FleetRegistry
+    package let registry: FleetRegistry
     let metrics: FleetMetrics
     let zones: [String]
     let logger: Logger
@@ -102,8 +102,9 @@ public final class Fleet: Sendable {
         return listener
     }
 
-    /// Writes what changed; returns the alerts raised since the last call.
-    fileprivate func flush(heartbeats: Bool) -> [Alert] {
+    /// Writes what changed (with `heartbeats`, newer heartbeats too); returns the alerts raised since the last
+    /// call, now recorded. The service calls it every half second.
+    package func flush(heartbeats: Bool) -> [Alert] {
         let changes = registry.takeChanges(heartbeats: heartbeats)
         let now = wallMilliseconds()
         let alertRows = changes.alerts.map {

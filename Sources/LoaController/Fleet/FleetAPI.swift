@@ -147,7 +147,7 @@ struct FleetAPI {
 }
 
 /// One receiver in `GET /receivers`.
-struct ReceiverView: ResponseEncodable, Sendable {
+package struct ReceiverView: ResponseEncodable, Sendable {
     var id: String
     var name: String
     var zone: String?
@@ -160,10 +160,12 @@ struct ReceiverView: ResponseEncodable, Sendable {
     var volume: Int?
     var muted: Bool
     var playing: Bool
+    /// Its last heartbeat says the sound card cannot be opened or fails while playing: alive, but not heard.
+    package var soundCardFailing: Bool
     var temperatureC: Double?
     var uptimeSeconds: Int?
 
-    init(_ record: ReceiverRecord) {
+    package init(_ record: ReceiverRecord) {
         id = record.id.text
         name = record.name
         zone = record.zone
@@ -176,6 +178,7 @@ struct ReceiverView: ResponseEncodable, Sendable {
         volume = record.heartbeat.map { Int($0.volume) }
         muted = record.heartbeat?.muted ?? false
         playing = record.heartbeat?.playing ?? false
+        soundCardFailing = record.soundCardFailing
         temperatureC = record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 }
         uptimeSeconds = record.heartbeat.map { Int($0.uptimeSeconds) }
     }

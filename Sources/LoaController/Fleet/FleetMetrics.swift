@@ -6,7 +6,8 @@ import Prometheus
 /// - `loa_receivers{state}`: receivers by state (pending, online, offline, muted)
 /// - `loa_heartbeats_accepted_total`, `loa_heartbeats_rejected_total{reason}` (malformed, unauthenticated,
 ///   unknown, replayed, rate_limited)
-/// - `loa_commands_total{result}` (acknowledged, failed), `loa_alerts_total{kind}`
+/// - `loa_commands_total{result}` (acknowledged, failed), `loa_alerts_total{kind}` (every `Alert.Kind` by its
+///   name, such as `offline` or `sound-card`, from its first alert on)
 /// - `loa_zone_packets_sent_total{zone}`: RTP packets each zone's stream has sent
 /// - `loa_items_played_total`: items played to their end
 final class FleetMetrics: @unchecked Sendable {

@@ -16,7 +16,11 @@ import LoaWire
 ///   heartbeat makes it `online` (or `muted`) again. Each change is written to the history and raises an alert.
 /// - Loss above the configured percent, or underruns above the configured count, in `sustained` heartbeats
 ///   in a row raise an alert once, and another when it clears.
-final class FleetRegistry: @unchecked Sendable {
+/// - A heartbeat saying the sound card fails raises a `sound-card` alert at once when the approved receiver's
+///   previous heartbeat said it worked, or when it is the first since approval or since the controller started;
+///   a heartbeat saying it works while that alert stands (also from before a restart) raises `sound-card-cleared`.
+///   Either change is written within half a second.
+package final class FleetRegistry: @unchecked Sendable {
     let controllerKeys: SigningKeyPair
     let configuration: FleetConfiguration
     let metrics: FleetMetrics
@@ -50,7 +54,7 @@ final class FleetRegistry: @unchecked Sendable {
     // MARK: Datagrams (the listener thread)
 
     /// Handles one datagram from `sender`; returns the messages to send back (a welcome).
-    func handle(_ bytes: UnsafeRawBufferPointer, from sender: SocketAddress, now: UInt64) -> FleetMessage? {
+    package func handle(_ bytes: UnsafeRawBufferPointer, from sender: SocketAddress, now: UInt64) -> FleetMessage? {
         guard let id = FleetMessage.peekReceiver(bytes), bytes.count >= 4 else {
             metrics.rejected(.malformed)
             return nil
@@ -179,7 +183,24 @@ final class FleetRegistry: @unchecked Sendable {
             if wasOffline { raise(.online, record, detail) }
         }
         if let previous, previous.epoch == heartbeat.epoch { checkQuality(previous, heartbeat, &record) }
+        checkSoundCard(heartbeat, &record)
         return true
+    }
+
+    /// Raises `sound-card` when the card starts failing (or fails at the first heartbeat since start or
+    /// approval), `sound-card-cleared` when it works again after that alert.
+    private func checkSoundCard(_ heartbeat: Heartbeat, _ record: inout ReceiverRecord) {
+        defer { record.soundCardHeard = true }
+        if heartbeat.soundCardFailing {
+            guard !record.soundCardAlerting || !record.soundCardHeard else { return }
+            record.soundCardAlerting = true
+            raise(.soundCard, record, "the sound card fails: the box is alive but cannot be heard")
+        } else {
+            guard record.soundCardAlerting else { return }
+            record.soundCardAlerting = false
+            raise(.soundCardCleared, record, "the sound card works again")
+        }
+        stateDirty.insert(record.id)  // what the API shows after a restart must not wait for the 10 s write
     }
 
     private func seconds(now: UInt64, _ record: ReceiverRecord) -> String {
@@ -271,14 +292,14 @@ final class FleetRegistry: @unchecked Sendable {
     // MARK: The API
 
     /// All receivers, ordered by zone, name.
-    func all() -> [ReceiverRecord] {
+    package func all() -> [ReceiverRecord] {
         lock.lock()
         defer { lock.unlock() }
         return records.values.sorted { ($0.zone ?? "", $0.name, $0.id) < ($1.zone ?? "", $1.name, $1.id) }
     }
 
     /// The receiver with this id (or a unique id prefix of at least 4 digits), or this name.
-    func find(_ text: String) -> ReceiverRecord? {
+    package func find(_ text: String) -> ReceiverRecord? {
         lock.lock()
         defer { lock.unlock() }
         if let id = ReceiverID(text.lowercased()), let record = records[id] { return record }
@@ -290,7 +311,7 @@ final class FleetRegistry: @unchecked Sendable {
     }
 
     /// Approves a receiver, optionally naming it and placing it in a zone; returns it, or nil if unknown.
-    func approve(_ id: ReceiverID, name: String?, zone: String?) -> ReceiverRecord? {
+    package func approve(_ id: ReceiverID, name: String?, zone: String?) -> ReceiverRecord? {
         lock.lock()
         defer { lock.unlock() }
         guard var record = records[id] else { return nil }

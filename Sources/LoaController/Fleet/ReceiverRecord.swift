@@ -16,7 +16,7 @@ public enum ReceiverState: String, Codable, Sendable, CaseIterable {
 }
 
 /// Everything the controller knows about one speaker box.
-struct ReceiverRecord: Sendable {
+package struct ReceiverRecord: Sendable {
     var id: ReceiverID
     var publicKey: [UInt8]
     /// The key its heartbeats are tagged with; nil until approved.
@@ -39,6 +39,17 @@ struct ReceiverRecord: Sendable {
     var underrunStreak = 0
     var lossAlerting = false
     var underrunAlerting = false
+    /// A `sound-card` alert stands (raised, not cleared yet): `sound-card-cleared` is owed when the card works
+    /// again. After a controller restart it stands if the box was approved and its last recorded heartbeat said
+    /// the card failed.
+    var soundCardAlerting = false
+    /// A heartbeat of this box has been judged for its sound card since the controller started (only approved
+    /// boxes' are); until then a failing card is alerted (again), even if an alert stood before.
+    var soundCardHeard = false
+
+    /// Its last heartbeat says the sound card cannot be opened or fails while playing: the box is alive but
+    /// cannot be heard. False before its first heartbeat.
+    package var soundCardFailing: Bool { heartbeat?.soundCardFailing ?? false }
 
     /// Heartbeats it has stopped sending for this long count as missed three times.
     var offlineAfterNanoseconds: UInt64 {
@@ -87,6 +98,7 @@ struct ReceiverRecord: Sendable {
         heartbeat = row.heartbeat.flatMap { try? JSONDecoder().decode(HeartbeatView.self, from: Data($0.utf8)) }?
             .heartbeat(receiver: id)
         if approved { key = controller.sharedKey(receiver: publicKey, controller: controller.publicKey) }
+        soundCardAlerting = approved && soundCardFailing
     }
 }
 
@@ -98,6 +110,8 @@ struct HeartbeatView: Codable, Sendable {
     var uptimeSeconds: UInt32
     var playing: Bool
     var muted: Bool
+    /// Always written; optional so that rows recorded before the flag existed still decode (as false).
+    var soundCardFailing: Bool?
     var volume: Int
     var temperatureC: Double?
     var streamId: UInt32?
@@ -119,6 +133,7 @@ struct HeartbeatView: Codable, Sendable {
         uptimeSeconds = heartbeat.uptimeSeconds
         playing = heartbeat.playing
         muted = heartbeat.muted
+        soundCardFailing = heartbeat.soundCardFailing
         volume = Int(heartbeat.volume)
         temperatureC = heartbeat.temperatureMilliCelsius.map { Double($0) / 1000 }
         streamId = heartbeat.streamID == 0 ? nil : heartbeat.streamID
@@ -137,7 +152,8 @@ struct HeartbeatView: Codable, Sendable {
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
         Heartbeat(
             receiver: receiver, epoch: epoch, sequence: sequence, intervalMilliseconds: intervalMs,
-            uptimeSeconds: uptimeSeconds, playing: playing, muted: muted, volume: UInt8(clamping: volume),
+            uptimeSeconds: uptimeSeconds, playing: playing, muted: muted, soundCardFailing: soundCardFailing ?? false,
+            volume: UInt8(clamping: volume),
             temperatureMilliCelsius: temperatureC.map { Int32($0 * 1000) }, streamID: streamId ?? 0,
             jitterDepthFrames: UInt16(clamping: jitterFrames), received: received, lost: lost, late: late,
             recoveredByFEC: recoveredByFEC, concealed: concealed, rejected: rejected, underruns: underruns,
