@@ -95,6 +95,9 @@ extension RealProcesses {
             let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
                 try Self.receivers(harness).first { $0["state"] as? String == "pending" }?["id"] as? String
             }
+            _ = try harness.waitFor("the pending alert", timeout: 10) {
+                Self.alerts(harness).contains("\"kind\":\"pending\"") && Self.alerts(harness).contains(id) ? true : nil
+            }
             let listed = try Self.receivers(harness)[0]
             for key in ["id", "name", "state", "lastSeen"] { #expect(listed[key] != nil, "\(key) in \(listed)") }
             let keyFile = harness.path("box/state/identity.key")

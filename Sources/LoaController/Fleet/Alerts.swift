@@ -10,6 +10,8 @@ import Logging
 /// of an alert command.
 package struct Alert: Codable, Sendable {
     package enum Kind: String, Codable, Sendable {
+        /// A box never heard before asks to join: someone should approve it (or find out who put it there).
+        case pending
         case offline, online, loss
         case lossCleared = "loss-cleared"
         case underruns

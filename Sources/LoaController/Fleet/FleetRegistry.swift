@@ -10,8 +10,9 @@ import LoaWire
 /// - A datagram that is malformed, not authentic, from an unknown receiver, or not newer than the last
 ///   heartbeat accepted from its receiver ((epoch, sequence) must grow) changes nothing; it is counted by
 ///   reason in `FleetMetrics`.
-/// - An unknown receiver's signed enrolment makes it `pending`. Approval makes it `online` (or `offline`
-///   until it is heard), and from then on its heartbeats are checked with the key both sides agreed.
+/// - An unknown receiver's signed enrolment makes it `pending` and raises a `pending` alert (once per box).
+///   Approval makes it `online` (or `offline` until it is heard), and from then on its heartbeats are checked
+///   with the key both sides agreed.
 /// - An approved receiver with no valid heartbeat for 3 of its intervals becomes `offline`; its next valid
 ///   heartbeat makes it `online` (or `muted`) again. Each change is written to the history and raises an alert.
 /// - Loss above the configured percent, or underruns above the configured count, in `sustained` heartbeats
@@ -142,6 +143,10 @@ package final class FleetRegistry: @unchecked Sendable {
         guard accept(heartbeat, into: &record, from: sender, now: now) else { return nil }
         if isNew {
             note(&record, .pending, "first heard from " + sender.text + ", waiting for approval")
+            raise(
+                .pending, record,
+                "a new box asks to join from " + sender.text + ": approve it with 'loa receivers approve "
+                    + id.text + " --name NAME --zone ZONE'")
         }
         records[id] = record
         return record.approved ? .welcome(receiver: id, controllerKey: controllerKeys.publicKey) : nil
