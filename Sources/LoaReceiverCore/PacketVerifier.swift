@@ -7,8 +7,9 @@ import LoaWire
 /// Checks run cheapest first: a seal is present and names the known stream key; trusted time is set; the
 /// signed send time lies within `windowMilliseconds` of the trusted clock (a recording replayed seconds or a
 /// day later fails here, even at a receiver that has just restarted); the index is new within the epoch's
-/// window; a token bucket allows at most `verificationsPerSecond` signature checks (a flood of forgeries
-/// cannot starve the real stream of CPU); and only then the Ed25519 signature. A packet of a new epoch (the
+/// window; a budget allows at most `verificationsPerSecond` signature checks, most of them kept for the
+/// address the last genuine packet came from, so a flood of forgeries from elsewhere can neither use up the CPU
+/// nor starve the real stream (`VerificationBudget`); and only then the Ed25519 signature. A packet of a new epoch (the
 /// controller restarted) is accepted only if its signature verifies. Verifying allocates nothing.
 public final class PacketVerifier {
     public enum Verdict: Equatable, Sendable {
@@ -33,8 +34,9 @@ public final class PacketVerifier {
     private var highest: UInt64 = 0
     /// Bit i set: index `highest - i` was accepted.
     private var seen: UInt64 = 0
-    private var tokens: Double
-    private var lastRefill: UInt64 = 0
+    private var budget: VerificationBudget
+    /// Where the last genuine packet came from (address and port as one number).
+    private var trustedSource: UInt64?
     private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 1600, alignment: 8)
 
     public init(streamKey: [UInt8], windowMilliseconds: Int64 = 5_000, verificationsPerSecond: Int = 400) {
@@ -42,7 +44,7 @@ public final class PacketVerifier {
         keyID = KeyList.keyID(streamKey)
         self.windowMilliseconds = windowMilliseconds
         self.verificationsPerSecond = verificationsPerSecond
-        tokens = Double(verificationsPerSecond)
+        budget = VerificationBudget(perSecond: verificationsPerSecond)
     }
 
     deinit { message.deallocate() }
@@ -55,8 +57,11 @@ public final class PacketVerifier {
         epoch = nil
     }
 
-    /// Checks one parsed packet. `trustedNow` is the trusted clock (nil if not yet set); `monotonic` is now in ns.
-    public func check(_ packet: RTPPacket, datagram: UnsafeRawBufferPointer, trustedNow: Int64?, monotonic: UInt64) -> Verdict {
+    /// Checks one parsed packet that came from `source` (its sender's address and port as one number, see
+    /// `sourceKey`). `trustedNow` is the trusted clock (nil if not yet set); `monotonic` is now in ns.
+    public func check(
+        _ packet: RTPPacket, datagram: UnsafeRawBufferPointer, from source: UInt64 = 0, trustedNow: Int64?, monotonic: UInt64
+    ) -> Verdict {
         guard let (seal, signature) = PacketSeal.read(packet, in: datagram) else { return .unsealed }
         guard seal.keyID == keyID else { return .unknownKey }
         guard let now = trustedNow else { return .noTrustedTime }
@@ -68,9 +73,7 @@ public final class PacketVerifier {
             let behind = highest - seal.index
             if behind >= 64 || seen & (1 << behind) != 0 { return .replayed }
         }
-        refill(monotonic)
-        guard tokens >= 1 else { return .rateLimited }
-        tokens -= 1
+        guard budget.take(from: source, trusted: source == trustedSource, now: monotonic) else { return .rateLimited }
         let length = PacketSeal.signedMessage(packet: datagram, payload: packet.payload, into: message)
         let valid = length > 0 && streamKey.withUnsafeBytes { key in
             SigningKeyPair.verify(
@@ -90,13 +93,10 @@ public final class PacketVerifier {
             seen |= 1 << (highest - seal.index)
         }
         lastAccepted = seal
+        trustedSource = source
         return .accepted
     }
 
-    private func refill(_ monotonic: UInt64) {
-        if lastRefill == 0 { lastRefill = monotonic }
-        let elapsed = Double(monotonic &- lastRefill) / 1e9
-        lastRefill = monotonic
-        tokens = min(Double(verificationsPerSecond), tokens + elapsed * Double(verificationsPerSecond))
-    }
+    /// A sender's IPv4 address and UDP port as the one number `check` takes.
+    public static func sourceKey(address: UInt32, port: UInt16) -> UInt64 { UInt64(address) << 16 | UInt64(port) }
 }

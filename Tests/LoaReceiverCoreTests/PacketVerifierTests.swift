@@ -47,21 +47,30 @@ struct PacketVerifierTests {
     @Test func refusesEveryAlteredBitAndForgery() {
         let verifier = PacketVerifier(streamKey: key.publicKey)
         let good = packet(index: 10, sentAt: now)
+        // Checks 100 ms apart: no packet here is refused for want of a signature check (`VerificationBudget`
+        // gives a source not yet trusted about 12 a second).
+        var monotonic: UInt64 = 1_000_000_000
+        func next() -> UInt64 {
+            monotonic += 100_000_000
+            return monotonic
+        }
         for position in 0..<good.count where !(12..<16).contains(position) {
             var altered = good
             altered[position] ^= 0x01
-            let verdict = check(verifier, altered, at: now)
-            #expect(verdict != .accepted, "bit flipped at byte \(position) was accepted")
+            let verdict = check(verifier, altered, at: now, monotonic: next())
+            #expect(verdict != .accepted && verdict != .rateLimited, "bit flipped at byte \(position): \(verdict)")
         }
         var forged = good
         for i in 0..<64 { forged[12 + 6 + 24 + i] = UInt8.random(in: 0...255) }
-        #expect(check(verifier, forged, at: now) == .badSignature)
-        #expect(check(verifier, packet(index: 11, sentAt: now, key: SigningKeyPair.generate()), at: now) == .unknownKey)
+        #expect(check(verifier, forged, at: now, monotonic: next()) == .badSignature)
+        #expect(
+            check(verifier, packet(index: 11, sentAt: now, key: SigningKeyPair.generate()), at: now, monotonic: next())
+                == .unknownKey)
         var unsealed = [UInt8](repeating: 0, count: 20)
         unsealed[0] = 0x80
         unsealed[1] = 111
-        #expect(check(verifier, unsealed, at: now) == .unsealed)
-        #expect(check(verifier, good, at: now) == .accepted)  // the original still passes
+        #expect(check(verifier, unsealed, at: now, monotonic: next()) == .unsealed)
+        #expect(check(verifier, good, at: now, monotonic: next()) == .accepted)  // the original still passes
     }
 
     @Test func refusesReplaysSecondsOrADayLaterEvenAfterARestart() {
