@@ -103,11 +103,22 @@ func zoneNames(_ client: ControllerClient) async throws(CLIError) -> [String] {
 }
 
 /// Parses and checks a schedule file against the controller's zones and the clips on disk. Prints every issue
-/// (file:line:column: message) and throws if there is any.
+/// (file:line:column: message, one line each, in file order) and throws if there is any: the reading issues
+/// (bad times, days, dates, keys) and the checking issues (unknown zones, bad clips, overlaps) of one run together.
 func checked(_ file: String, client: ControllerClient) async throws -> Schedule {
+    var issues: [ScheduleIssue] = []
     let schedule: Schedule
-    do { schedule = try ScheduleParser.load(path: file) } catch { throw report(error.issues) }
-    let zones = try await zoneNames(client)
+    do { schedule = try ScheduleParser.load(path: file) } catch {
+        guard let partial = error.partial else { throw report(error.issues) }
+        issues = error.issues
+        schedule = partial
+    }
+    let zones: [String]
+    do { zones = try await zoneNames(client) } catch {
+        // Without the controller the zones cannot be checked; what the file itself gets wrong is still said.
+        if !issues.isEmpty { throw report(issues) }
+        throw error
+    }
     let today = LocalDate(dayNumber: Int((Date().timeIntervalSince1970 + Double(communeTimeZone.secondsFromGMT())) / 86_400))
     let checker = ScheduleChecker(zones: zones, today: today) { path in
         guard FileManager.default.fileExists(atPath: path) else { return .failure(.init("is missing (no file at \(path))")) }
@@ -118,8 +129,8 @@ func checked(_ file: String, client: ControllerClient) async throws -> Schedule 
         case .failure(let error): return .failure(.init("cannot be played: \(error.message)"))
         }
     }
-    let issues = checker.check(schedule, file: file)
-    if !issues.isEmpty { throw report(issues) }
+    issues += checker.check(schedule, file: file)
+    if !issues.isEmpty { throw report(issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
     return schedule
 }
 

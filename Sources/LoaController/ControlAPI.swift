@@ -100,7 +100,7 @@ struct ControlAPI {
             }
             clip = stored
         } else {
-            clip = try await storeUpload(request, title: title, zone: zones.first)
+            clip = try await storeUpload(request, title: title)
         }
         let item = try await refusing {
             try await programme.queue(
@@ -110,7 +110,7 @@ struct ControlAPI {
     }
 
     /// Saves the request body to a temporary file and has the programme encode and store it.
-    private func storeUpload(_ request: Request, title: String, zone: String? = nil) async throws -> ClipRecord {
+    private func storeUpload(_ request: Request, title: String) async throws -> ClipRecord {
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: Self.maximumUploadBytes) } catch {
@@ -120,8 +120,7 @@ struct ControlAPI {
         let upload = uploadDirectory.appendingPathComponent("upload-\(UUID().uuidString)")
         try Data(buffer: body).write(to: upload)
         defer { try? FileManager.default.removeItem(at: upload) }
-        let settings = (programme.zones.first { $0.name == zone } ?? programme.zones[0]).encoder
-        return try await refusing { try await programme.storeClip(path: upload.path, title: title, settings: settings) }
+        return try await refusing { try await programme.storeClip(path: upload.path, title: title) }
     }
 
     /// Runs `body`, answering a `ProgrammeError` as 400/404 with its message.

@@ -34,6 +34,8 @@ public enum ProgrammeError: Error, Sendable, Equatable {
 ///   a priority item with `immediate` pre-empts a normal item; otherwise items wait for the item boundary.
 /// - A cut item goes back to the queue to resume where it was cut or to restart, by its policy; the as-played
 ///   log records each stretch of airtime and how it ended.
+/// - An item whose stored clip is missing or damaged when its turn comes is logged as failed with the reason
+///   (what plays is not cut for it) and the zone's next item starts at once.
 /// - Every change is committed to the store before it is acted on, so after a crash nothing queued is lost and
 ///   nothing completed plays again; an item cut by the crash resumes from its last saved position (≤ 1 s back).
 /// - Time comes from an injectable clock; `tick()` (once a second in service) materialises schedule slots whose
@@ -102,9 +104,33 @@ public actor Programme {
 
     // MARK: Queuing
 
-    /// Encodes the sound file at `path` once and stores it. Returns the stored clip.
-    public func storeClip(path: String, title: String, settings: EncoderSettings) async throws -> ClipRecord {
-        try storeClip(try await Self.encode(path: path, settings: settings), title: title)
+    /// Encodes the sound file at `path` once for each distinct Opus setting of the zones (usually one; a zone
+    /// with its own bitrate gets its own encoding) and stores it. Returns the stored clip.
+    public func storeClip(path: String, title: String) async throws -> ClipRecord {
+        var encodings: [EncoderSettings] = []
+        for zone in zones where !encodings.contains(zone.encoder) { encodings.append(zone.encoder) }
+        var encoded: [EncodedClip] = []
+        for settings in encodings { encoded.append(try await Self.encode(path: path, settings: settings)) }
+        let record = try storeClip(encoded[0], title: title)
+        for (settings, clip) in zip(encodings, encoded).dropFirst() {
+            try clips.store(clip, clip: record.id!, variant: Self.variant(settings))
+        }
+        return record
+    }
+
+    /// The name of the encoding for `settings` next to a clip's first one (which is for the first zone's).
+    static func variant(_ settings: EncoderSettings) -> String {
+        "\(settings.bitrate)bps-\(settings.frameMilliseconds)ms-c\(settings.complexity)-fec\(settings.inbandFEC ? settings.expectedLossPercent : 0)"
+    }
+
+    /// The encoding of clip `id` that `zone` airs: its own if the clip has one, else the clip's first.
+    private func loadClip(_ id: Int64, for zone: String) throws(ClipLoadError) -> EncodedClip {
+        if let settings = zones.first(where: { $0.name == zone })?.encoder, settings != zones[0].encoder,
+            clips.has(clip: id, variant: Self.variant(settings))
+        {
+            return try clips.load(clip: id, variant: Self.variant(settings))
+        }
+        return try clips.load(clip: id)
     }
 
     /// Stores an already encoded clip (live sources, tests).
@@ -191,18 +217,21 @@ public actor Programme {
         for zone in zoneNames { try reconsider(zone) }
     }
 
-    /// Starts the best pending item of `zone` if the zone is free, or if it may pre-empt what plays.
+    /// Starts the best pending item of `zone` if the zone is free, or if it may pre-empt what plays. An item
+    /// that cannot start (its stored clip is missing or damaged) is logged as failed and the next one is tried
+    /// at once, so a zone is never left silent while something is waiting.
     func reconsider(_ zone: String) throws {
         let now = clock.now()
-        guard let (airing, item) = try nextPending(zone, now: now) else { return }
-        if let current = onAir[zone] {
-            let emergencyCuts = item.rank == Priority.emergency.rank
-                && (current.rank < item.rank || item.id! > current.item)
-            let priorityCuts = item.rank == Priority.priority.rank && item.immediate && current.rank == Priority.normal.rank
-            guard emergencyCuts || priorityCuts else { return }
-            preemptedBy[current.airing] = "\(item.priority.rawValue) item \(item.id!) '\(item.title)'"
+        while let (airing, item) = try nextPending(zone, now: now) {
+            let current = onAir[zone]
+            if let current {
+                let emergencyCuts = item.rank == Priority.emergency.rank
+                    && (current.rank < item.rank || item.id! > current.item)
+                let priorityCuts = item.rank == Priority.priority.rank && item.immediate && current.rank == Priority.normal.rank
+                guard emergencyCuts || priorityCuts else { return }
+            }
+            if try begin(airing, of: item, in: zone, now: now, cutting: current) { return }
         }
-        try begin(airing, of: item, in: zone, now: now)
     }
 
     private func nextPending(_ zone: String, now: Int64) throws -> (Airing, Item)? {
@@ -221,20 +250,23 @@ public actor Programme {
         }
     }
 
-    private func begin(_ airing: Airing, of item: Item, in zone: String, now: Int64) throws {
+    /// Puts `item` on the air in `zone` (cutting `current`, if given). Returns false, with the airing failed and
+    /// logged with the reason, if its clip cannot be loaded; what plays is then left alone.
+    private func begin(_ airing: Airing, of item: Item, in zone: String, now: Int64, cutting current: OnAir?) throws -> Bool {
         let clip: EncodedClip
-        do { clip = try clips.load(clip: item.clipId) } catch {
+        do { clip = try loadClip(item.clipId, for: zone) } catch {
             try store.write { db in
                 try db.execute(sql: "UPDATE airing SET state = 'failed' WHERE id = ?", arguments: [airing.id!])
                 var entry = PlayLogEntry(
                     itemId: item.id!, zone: zone, title: item.title, priority: item.priority, plannedAt: item.plannedAt,
-                    startedAt: nil, endedAt: now, outcome: .failed, reason: "cannot read its clip: \(error)",
+                    startedAt: nil, endedAt: now, outcome: .failed, reason: "not aired: \(error.description)",
                     fromFrame: airing.resumeFrame, toFrame: airing.resumeFrame, frameMilliseconds: item.frameMilliseconds)
                 try entry.insert(db)
             }
-            logger.error("item \(item.id!) failed in zone \(zone): cannot read its clip: \(error)")
-            return
+            logger.error("item \(item.id!) '\(item.title)' failed in zone \(zone): \(error.description)")
+            return false
         }
+        if let current { preemptedBy[current.airing] = "\(item.priority.rawValue) item \(item.id!) '\(item.title)'" }
         try store.write { db in
             try db.execute(
                 sql: "UPDATE airing SET state = 'playing', positionFrame = resumeFrame WHERE id = ?", arguments: [airing.id!])
@@ -248,6 +280,7 @@ public actor Programme {
         air.play(
             ReadyItem(id: airing.id!, clip: clip, startFrame: airing.resumeFrame, emergency: item.priority == .emergency),
             zone: zone)
+        return true
     }
 
     // MARK: Events from the air

@@ -2,16 +2,20 @@ import LoaCrypto
 import LoaSource
 import LoaSystem
 
-/// `loa-bench`'s handle on one `ZoneStream` (package access only): the benchmark drives streams exactly
+/// `loa-bench`'s and the tests' handle on one `ZoneStream` (package access only): they drive streams exactly
 /// as the pacer thread does (`sendDue` at each deadline, sleeping on the monotonic clock in between), so
 /// that what it measures is the code that airs, including any step later added to `sendDue` (signing).
 package final class BenchmarkZoneStream {
     private let stream: ZoneStream
 
-    /// Opens the zone's socket, as `Pacer` does for each zone; `signed`: every packet is sealed with a fresh key.
-    package init(zone: Zone, signed: Bool = false) throws(SystemError) {
+    /// Opens the zone's socket, as `Pacer` does for each zone; `signed`: every packet is sealed with a fresh key;
+    /// `first`: the first sequence number and timestamp instead of random ones.
+    package init(zone: Zone, signed: Bool = false, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil)
+        throws(SystemError)
+    {
         var random = SystemRandomNumberGenerator()
-        stream = try ZoneStream(zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil)
+        stream = try ZoneStream(
+            zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil, first: first)
     }
 
     /// Puts `clip` on the air from `now`, cutting off what plays.

@@ -46,8 +46,13 @@ final class ZoneStream {
 
     private let signer: PacketSigner?
 
-    /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it.
-    init(zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil) throws(SystemError) {
+    /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it. The SSRC, the
+    /// first sequence number and the first timestamp are random (RFC 3550 §5.1), unless `first` gives the latter
+    /// two (tests of wrap-around).
+    init(
+        zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
+        first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
+    ) throws(SystemError) {
         signer = signingKey.map(PacketSigner.init)
         guard let interface = NetworkInterface(zone.interface) else {
             throw SystemError("find the interface '" + zone.interface + "' of zone " + zone.name, code: 19)
@@ -56,8 +61,8 @@ final class ZoneStream {
         try socket.setMulticastOutput(interface: interface, ttl: zone.ttl)
         self.zone = zone
         ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
-        sequenceNumber = UInt16.random(in: 0...UInt16.max, using: &random)
-        timestampBase = UInt32.random(in: 0...UInt32.max, using: &random)
+        sequenceNumber = first?.sequenceNumber ?? UInt16.random(in: 0...UInt16.max, using: &random)
+        timestampBase = first?.timestamp ?? UInt32.random(in: 0...UInt32.max, using: &random)
         clockBase = MonotonicClock.now()
     }
 

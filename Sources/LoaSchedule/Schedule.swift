@@ -23,10 +23,14 @@ public struct Schedule: Sendable, Equatable {
         /// Line and column of the slot in its file, for messages.
         public var line: Int
         public var column: Int
+        /// Where each of `zones` and `clips` is written (same order and count), so that a message can point at
+        /// the word itself; empty when the slot was not read from a file (messages then use the slot's place).
+        public var zonePlaces: [Place]
+        public var clipPlaces: [Place]
 
         public init(
             name: String, zones: [String], times: [Int], weekdays: Set<Int>, from: LocalDate?, until: LocalDate?,
-            clips: [String], line: Int, column: Int
+            clips: [String], line: Int, column: Int, zonePlaces: [Place] = [], clipPlaces: [Place] = []
         ) {
             self.name = name
             self.zones = zones
@@ -37,13 +41,34 @@ public struct Schedule: Sendable, Equatable {
             self.clips = clips
             self.line = line
             self.column = column
+            self.zonePlaces = zonePlaces
+            self.clipPlaces = clipPlaces
         }
+
+        /// The place of the slot itself.
+        public var place: Place { Place(line: line, column: column) }
+
+        /// Where zone number `index` is written, else the slot's place.
+        public func placeOfZone(_ index: Int) -> Place { zonePlaces.indices.contains(index) ? zonePlaces[index] : place }
+
+        /// Where clip number `index` is written, else the slot's place.
+        public func placeOfClip(_ index: Int) -> Place { clipPlaces.indices.contains(index) ? clipPlaces[index] : place }
 
         /// True if the slot plays on `date` (a local date).
         public func plays(on date: LocalDate) -> Bool {
             if let from, date < from { return false }
             if let until, date > until { return false }
             return weekdays.contains(date.weekday)
+        }
+    }
+
+    /// A line and column in a schedule file, both from 1.
+    public struct Place: Sendable, Equatable, Codable {
+        public var line: Int
+        public var column: Int
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
         }
     }
 

@@ -25,21 +25,30 @@ public struct ScheduleChecker {
     public func check(_ schedule: Schedule, file: String) -> [ScheduleIssue] {
         var issues: [ScheduleIssue] = []
         var durations: [String: Int] = [:]
+        var problems: [String: ClipProblem] = [:]
         for slot in schedule.slots {
-            for zone in slot.zones where zone != "all" && !zones.contains(zone) {
+            for (index, zone) in slot.zones.enumerated() where zone != "all" && !zones.contains(zone) {
+                let place = slot.placeOfZone(index)
                 issues.append(
                     ScheduleIssue(
-                        file: file, line: slot.line, column: slot.column,
+                        file: file, line: place.line, column: place.column,
                         message: "slot '\(slot.name)': unknown zone '\(zone)'; zones are: \(zones.joined(separator: ", "))"))
             }
-            for clip in slot.clips where durations[clip] == nil {
-                switch clipDuration(schedule.resolve(clip)) {
-                case .success(let milliseconds): durations[clip] = milliseconds
-                case .failure(let problem):
-                    durations[clip] = 0
+            for (index, clip) in slot.clips.enumerated() {
+                if durations[clip] == nil {
+                    switch clipDuration(schedule.resolve(clip)) {
+                    case .success(let milliseconds): durations[clip] = milliseconds
+                    case .failure(let problem):
+                        durations[clip] = 0
+                        problems[clip] = problem
+                    }
+                }
+                // Every place a bad clip is named is reported, so that none is left to find on the next run.
+                if let problem = problems[clip] {
+                    let place = slot.placeOfClip(index)
                     issues.append(
                         ScheduleIssue(
-                            file: file, line: slot.line, column: slot.column,
+                            file: file, line: place.line, column: place.column,
                             message: "slot '\(slot.name)': clip '\(clip)' \(problem.reason)"))
                 }
             }

@@ -9,7 +9,9 @@ public enum ScheduleParser {
         "t2": 1, "t3": 2, "t4": 3, "t5": 4, "t6": 5, "t7": 6, "cn": 7,
     ]
 
-    /// Parses `text` (from `file`, in `directory`). Returns the schedule, or throws every issue found.
+    /// Parses `text` (from `file`, in `directory`). Returns the schedule, or throws every issue found; the
+    /// thrown `ScheduleIssues` also carries the slots that could be read (`partial`), so that a checker can
+    /// report its own issues (unknown zones, missing clips, overlaps) in the same run.
     public static func parse(_ text: String, file: String, directory: String) throws(ScheduleIssues) -> Schedule {
         var issues: [ScheduleIssue] = []
         func issue(_ node: Node?, _ message: String) {
@@ -81,15 +83,25 @@ public enum ScheduleParser {
                 issue(slot["until"], "slot '\(name)' ends (\(until)) before it starts (\(from))")
             }
             var zones: [String] = []
+            var zonePlaces: [Schedule.Place] = []
             if let zonesNode = slot["zones"] {
-                zones = scalars(zonesNode).compactMap { $0.string }.filter { !$0.isEmpty }
+                for zoneNode in scalars(zonesNode) {
+                    guard let zone = zoneNode.string, !zone.isEmpty else { continue }
+                    zones.append(zone)
+                    zonePlaces.append(place(zoneNode))
+                }
                 if zones.isEmpty { issue(zonesNode, "slot '\(name)' names no zone") }
             } else {
                 issue(node, "slot '\(name)' needs 'zones:' (a zone, a list of zones, or all)")
             }
             var clips: [String] = []
+            var clipPlaces: [Schedule.Place] = []
             if let play = slot["play"] {
-                clips = scalars(play).compactMap { $0.string }.filter { !$0.isEmpty }
+                for clipNode in scalars(play) {
+                    guard let clip = clipNode.string, !clip.isEmpty else { continue }
+                    clips.append(clip)
+                    clipPlaces.append(place(clipNode))
+                }
                 if clips.isEmpty { issue(play, "slot '\(name)' plays no clip") }
             } else {
                 issue(node, "slot '\(name)' needs 'play:' (a sound file, or a list to play in order)")
@@ -97,10 +109,12 @@ public enum ScheduleParser {
             slots.append(
                 Schedule.Slot(
                     name: name, zones: zones, times: times, weekdays: weekdays, from: from, until: until, clips: clips,
-                    line: node.mark?.line ?? 1, column: node.mark?.column ?? 1))
+                    line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, zonePlaces: zonePlaces,
+                    clipPlaces: clipPlaces))
         }
-        if !issues.isEmpty { throw ScheduleIssues(issues) }
-        return Schedule(slots: slots, directory: directory)
+        let schedule = Schedule(slots: slots, directory: directory)
+        if !issues.isEmpty { throw ScheduleIssues(issues, partial: schedule) }
+        return schedule
     }
 
     /// Reads a schedule file from disk.
@@ -121,6 +135,10 @@ public enum ScheduleParser {
         return hours * 60 + minutes
     }
 
+    private static func place(_ node: Node) -> Schedule.Place {
+        Schedule.Place(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
     private static func scalars(_ node: Node) -> [Node] {
         if let sequence = node.sequence { return Array(sequence) }
         return [node]
@@ -139,5 +157,11 @@ public enum ScheduleParser {
 /// Every problem found in a schedule file.
 public struct ScheduleIssues: Error, Sendable {
     public var issues: [ScheduleIssue]
-    public init(_ issues: [ScheduleIssue]) { self.issues = issues }
+    /// The slots that could be read despite the issues (a slot with a bad time keeps its good times), or nil
+    /// when the file's structure could not be read at all (not YAML, no `slots:` list).
+    public var partial: Schedule?
+    public init(_ issues: [ScheduleIssue], partial: Schedule? = nil) {
+        self.issues = issues
+        self.partial = partial
+    }
 }

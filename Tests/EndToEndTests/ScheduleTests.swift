@@ -52,9 +52,9 @@ extension RealProcesses {
 
             let cases: [(name: String, text: String, expected: String)] = [
                 ("zone", "slots:\n  - at: \"05:30\"\n    zones: [thon-dong, thon-xa]\n    play: clips/nhac-hieu.wav\n",
-                 ":2:5: slot 'slot at line 2': unknown zone 'thon-xa'; zones are: thon-dong, thon-tay, thon-nam, thon-bac"),
+                 ":3:24: slot 'slot at line 2': unknown zone 'thon-xa'; zones are: thon-dong, thon-tay, thon-nam, thon-bac"),
                 ("clip", "slots:\n  - name: Tin\n    at: \"06:00\"\n    zones: all\n    play: clips/khong-co.wav\n",
-                 ":2:5: slot 'Tin': clip 'clips/khong-co.wav' is missing"),
+                 ":5:11: slot 'Tin': clip 'clips/khong-co.wav' is missing"),
                 ("time", "slots:\n  - name: Tin\n    at: \"25:00\"\n    zones: all\n    play: clips/nhac-hieu.wav\n",
                  ":3:9: bad time '25:00': write 24-hour HH:MM"),
                 ("overlap",
@@ -74,6 +74,47 @@ extension RealProcesses {
                     #expect(result.err.contains(file + expected), "\(name): got \(result.err)")
                     #expect(result.err.contains("nothing applied"))
                 }
+            }
+            // Several mistakes in one file: each is reported on its own line, at its own place, in one run.
+            let several = try schedule(
+                harness, "several",
+                """
+                slots:
+                  - name: Sáng
+                    at: "05:30"
+                    zones: [thon-dong, thon-xa]
+                    play: clips/nhac-hieu.wav
+                  - name: Trưa
+                    at: ["11:00", "25:00"]
+                    zones: all
+                    play: [clips/nhac-hieu.wav, clips/khong-co.wav]
+                  - name: Chiều
+                    at: "17:00"
+                    zones: thon-tay
+                    play: clips/cuoi-tuan.wav
+                  - name: Thông báo
+                    at: "17:00"
+                    days: [mon, thu]
+                    zones: [thon-tay]
+                    play: clips/nhac-hieu.wav
+
+                """)
+            defer { try? FileManager.default.removeItem(atPath: several) }
+            let expected = [
+                ":4:24: slot 'Sáng': unknown zone 'thon-xa'",
+                ":7:19: bad time '25:00'",
+                ":9:33: slot 'Trưa': clip 'clips/khong-co.wav' is missing",
+                ":14:5: slot 'Thông báo' at 17:00 overlaps slot 'Chiều'",
+            ]
+            for command in ["check", "apply"] {
+                let result = try harness.loa(["schedule", command, several])
+                #expect(result.status != 0, "several: \(command) should fail")
+                let lines = result.err.split(separator: "\n").map(String.init)
+                #expect(lines.count == expected.count, "several: got \(result.err)")
+                for (line, place) in zip(lines, expected) {
+                    #expect(line.hasPrefix("loa: " + several + place), "several: got \(line)")
+                }
+                #expect(lines.last?.hasSuffix("(4 errors; nothing applied)") == true)
             }
             let after = try harness.loa(["schedule", "show", "--day", "2026-12-01", "--week"]).out
             #expect(after == before)

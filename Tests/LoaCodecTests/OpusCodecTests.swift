@@ -125,3 +125,51 @@ struct JitterBufferTests {
         #expect(big.withUnsafeBytes { buffer.insert(sequence: 1, payload: $0) } == .oversized)
     }
 }
+
+/// In-band FEC really carries the lost frame: a frame whose sound differs from the frames before it (so that
+/// concealment, which continues the past, cannot guess it) is rebuilt from the next packet only when the
+/// encoder was asked for FEC.
+@Suite("Opus in-band FEC")
+struct OpusFECTests {
+    /// Frames 0–19 a low hum, frame 20 on a new, higher voice (the frame to lose), then that voice again.
+    func signal(_ index: Int) -> [Int16] {
+        index < 20 ? toneFrame(index, frequency: 200) : toneFrame(index, frequency: 700)
+    }
+
+    func encode(fec: Bool) throws -> [[UInt8]] {
+        let encoder = try OpusEncoder(settings: EncoderSettings(inbandFEC: fec, expectedLossPercent: fec ? 10 : 0))
+        var out = [UInt8](repeating: 0, count: OpusFormat.maximumPacketBytes)
+        return try (0..<30).map { index in
+            let pcm = signal(index)
+            let length = try pcm.withUnsafeBufferPointer { p in try out.withUnsafeMutableBytes { try encoder.encode(p, into: $0) } }
+            return Array(out[0..<length])
+        }
+    }
+
+    /// Frame 20 as a decoder that lost packet 20 rebuilds it from packet 21, and as one that had packet 20.
+    func rebuilt(_ packets: [[UInt8]]) throws -> (rebuilt: [Int16], received: [Int16]) {
+        var pcm = [Int16](repeating: 0, count: 5760)
+        let lossy = try OpusDecoder()
+        let whole = try OpusDecoder()
+        var received: [Int16] = []
+        for (index, packet) in packets[0...20].enumerated() {
+            let n = try packet.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try whole.decode(p, into: $0) } }
+            if index == 20 { received = Array(pcm[0..<n]) }
+            guard index < 20 else { continue }
+            _ = try packet.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try lossy.decode(p, into: $0) } }
+        }
+        let n = try packets[21].withUnsafeBytes { p in
+            try pcm.withUnsafeMutableBufferPointer { try lossy.decodeFEC(from: p, frameSize: 960, into: $0) }
+        }
+        return (Array(pcm[0..<n]), received)
+    }
+
+    @Test func aLostFrameOfNewSoundIsRebuiltOnlyWithFEC() throws {
+        let withFEC = try rebuilt(try encode(fec: true))
+        let withoutFEC = try rebuilt(try encode(fec: false))
+        let recovered = correlation(withFEC.rebuilt, withFEC.received)
+        let concealed = correlation(withoutFEC.rebuilt, withoutFEC.received)
+        #expect(recovered > 0.8, "FEC: \(recovered)")
+        #expect(concealed < 0.5, "concealment: \(concealed)")
+    }
+}

@@ -137,6 +137,39 @@ import Testing
         #expect(pacer.onAir(zone: "z1") == nil)
     }
 
+    @Test("each stream starts at a random sequence number, timestamp and SSRC")
+    func randomStart() throws {
+        let zones = Self.zones(4, octet: 30)
+        let sockets = try zones.map(Self.listen)
+        let pacer = try Pacer(zones: zones, threads: 2)
+        pacer.start()
+        defer { pacer.shutdown() }
+        for zone in zones { pacer.play(ReadyItem(id: 1, clip: Self.clip(frames: 2, tag: 0)), zone: zone.name) }
+        let firsts = try sockets.map { try #require(Self.receive($0, count: 1).first).header }
+        // Four streams with the same start would mean a fixed start, not chance (2^-48 for any two alike).
+        #expect(Set(firsts.map(\.ssrc)).count == 4)
+        #expect(Set(firsts.map { [Int($0.sequenceNumber), Int($0.timestamp)] }).count == 4)
+    }
+
+    @Test("sequence numbers and timestamps wrap around as RFC 3550 counts them")
+    func wrapAround() throws {
+        let zone = Self.zones(1, octet: 40)[0]
+        let socket = try Self.listen(zone)
+        let stream = try BenchmarkZoneStream(zone: zone, first: (sequenceNumber: 65_533, timestamp: UInt32.max - 5_000))
+        stream.play(Self.clip(frames: 8, tag: 9), id: 1, now: MonotonicClock.now())
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        // Send every frame at once: a deadline in the far future has passed for all of them.
+        while stream.nextDeadline != nil { _ = stream.sendDue(now: .max, buffer: buffer) }
+        let heard = try Self.receive(socket, count: 8)
+        #expect(heard.map(\.header.sequenceNumber) == [65_533, 65_534, 65_535, 0, 1, 2, 3, 4])
+        for (index, packet) in heard.enumerated().dropFirst() {
+            #expect(packet.header.timestamp == heard[index - 1].header.timestamp &+ 960)
+        }
+        #expect(heard.last!.header.timestamp < heard.first!.header.timestamp, "the timestamp wrapped")
+        #expect(heard.map(\.payload) == (0..<8).map { [9, 0, UInt8($0)] })
+    }
+
     /// The time of the stopped event of `airing` (events carry wall times the test cannot know).
     private func eventTime(_ events: [AirEvent], _ airing: Int64) -> Int64 {
         for event in events { if case .stopped(airing, _, let at, _) = event { return at } }

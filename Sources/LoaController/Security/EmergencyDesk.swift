@@ -140,8 +140,7 @@ public actor EmergencyDesk {
                 let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
                 try Data(clip ?? []).write(to: file)
                 defer { try? FileManager.default.removeItem(at: file) }
-                let settings = programme.zones.first { zones.contains($0.name) }?.encoder ?? programme.zones[0].encoder
-                record = try await programme.storeClip(path: file.path, title: title, settings: settings)
+                record = try await programme.storeClip(path: file.path, title: title)
             }
             let item = try await programme.queue(clip: record, title: title, zones: zones, priority: .emergency, onInterrupt: .restart)
             for zone in zones { active[zone, default: []].append(item.id!) }

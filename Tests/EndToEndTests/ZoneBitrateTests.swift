@@ -1,0 +1,53 @@
+import Foundation
+import LoaWire
+import Testing
+
+extension RealProcesses {
+    /// Each zone's `bitrate` from the config file is what its stream carries: one bulletin queued to a hamlet on
+    /// a thin 4G link (16 kbit/s) and to one on fibre (64 kbit/s) is encoded once per setting, at queue time, and
+    /// each zone's packets are sized for its own bitrate; the SDP says the same.
+    @Suite("Zone bitrate")
+    struct ZoneBitrateTests {
+        /// Mean Opus payload bytes of the RTP packets recorded.
+        static func meanPayload(_ packets: [[UInt8]]) -> Double {
+            let sizes = packets.compactMap { bytes in
+                bytes.withUnsafeBytes { raw in (try? RTPPacket(parsing: raw)).map { $0.payload.count } }
+            }
+            return sizes.isEmpty ? 0 : Double(sizes.reduce(0, +)) / Double(sizes.count)
+        }
+
+        @Test func eachZoneAirsTheBulletinAtItsOwnBitrate() throws {
+            let harness = try Harness(groupOctet: 52)
+            let fibreGroup = "239.255.79.252"
+            try """
+            zones:
+              - name: thon-xa
+                group: \(harness.group):\(harness.port)
+                interface: 127.0.0.1
+                ttl: 0
+                bitrate: 16000
+              - name: trung-tam
+                group: \(fibreGroup):\(harness.port + 1)
+                interface: 127.0.0.1
+                ttl: 0
+                bitrate: 64000
+            """.write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("zones.yaml"))
+            let thin = PacketRecorder(group: harness.group, port: harness.port)
+            let fibre = PacketRecorder(group: fibreGroup, port: harness.port + 1)
+            let clip = try harness.speech("clip.wav", "Thông báo lịch cắt điện ngày mai cho toàn xã, từ bảy giờ đến mười một giờ.")
+            try harness.queueAndWait([clip], zone: "thon-xa,trung-tam")
+            let thinPackets = thin.stop()
+            let fibrePackets = fibre.stop()
+            #expect(thinPackets.count > 100 && abs(thinPackets.count - fibrePackets.count) <= 2)
+            let thinBytes = Self.meanPayload(thinPackets)
+            let fibreBytes = Self.meanPayload(fibrePackets)
+            // 16 kbit/s is 40 bytes per 20 ms frame, 64 kbit/s 160 (speech with pauses uses less of the latter).
+            #expect(thinBytes < 50, "16 kbit/s zone: \(thinBytes) bytes per packet")
+            #expect(fibreBytes > 2.5 * thinBytes, "64 kbit/s zone: \(fibreBytes) bytes per packet against \(thinBytes)")
+            let thinSDP = try harness.run("/usr/bin/curl", ["-sf", harness.controllerURL + "/zones/thon-xa/sdp"]).out
+            let fibreSDP = try harness.run("/usr/bin/curl", ["-sf", harness.controllerURL + "/zones/trung-tam/sdp"]).out
+            #expect(thinSDP.contains("maxaveragebitrate=16000") && fibreSDP.contains("maxaveragebitrate=64000"))
+        }
+    }
+}
