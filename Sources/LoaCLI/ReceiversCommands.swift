@@ -1,41 +1,48 @@
 import ArgumentParser
 import Foundation
 
-/// `loa receivers`: the speaker boxes, their state and how well they play.
+/// `loa receivers`: the speaker boxes, their state and how well they play. The listing is a default
+/// subcommand (`loa receivers [list] [--json]`), so that `--json` after `show ID` belongs to `show`.
 struct ReceiversCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receivers",
         abstract: "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",
-        subcommands: [Show.self, Approve.self])
+        subcommands: [List.self, Show.self, Approve.self], defaultSubcommand: List.self)
 
-    @Flag(name: .long, help: "Print JSON (an array of receivers) instead of a table.")
-    var json = false
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "The table: name, id, zone, state, sound card, last seen, loss, underruns, version.")
 
-    @OptionGroup var options: ControllerOptions
+        @Flag(name: .long, help: "Print JSON (an array of receivers) instead of a table.")
+        var json = false
 
-    func run() async throws {
-        try await runReportingErrors {
-            let client = try options.client()
-            if json {
-                FileHandle.standardOutput.write(try await client.request("GET", "/receivers"))
-                print()
-                return
-            }
-            let receivers = try await client.get("/receivers", as: [ReceiverInfo].self)
-            guard !receivers.isEmpty else {
-                print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
-                return
-            }
-            let rows =
-                [["NAME", "ID", "ZONE", "STATE", "SOUND", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
-                + receivers.map {
-                    [
-                        $0.name, $0.id, $0.zone ?? "-", $0.state, $0.soundText, ago($0.lastSeen),
-                        String(format: "%.1f%%", $0.lossPercent),
-                        String($0.underruns), $0.version ?? "-",
-                    ]
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let client = try options.client()
+                if json {
+                    FileHandle.standardOutput.write(try await client.request("GET", "/receivers"))
+                    print()
+                    return
                 }
-            printTable(rows)
+                let receivers = try await client.get("/receivers", as: [ReceiverInfo].self)
+                guard !receivers.isEmpty else {
+                    print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
+                    return
+                }
+                let rows =
+                    [["NAME", "ID", "ZONE", "STATE", "SOUND", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
+                    + receivers.map {
+                        [
+                            $0.name, $0.id, $0.zone ?? "-", $0.state, $0.soundText, ago($0.lastSeen),
+                            String(format: "%.1f%%", $0.lossPercent),
+                            String($0.underruns), $0.version ?? "-",
+                        ]
+                    }
+                printTable(rows)
+            }
         }
     }
 

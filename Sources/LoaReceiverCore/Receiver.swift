@@ -44,7 +44,7 @@ public final class Receiver {
                 "no controller configured: a receiver plays only audio it can verify, with keys and time from its controller (--controller HOST:PORT and --trust FILE)")
         }
         let link = try ControllerLink(settings: settings)
-        let trust = try TrustLink(trustFile: settings.trustFile, identity: link.identity)
+        let trust = try TrustLink(settings: settings, identity: link.identity)
         let line =
             "playing zone '" + settings.zone + "' from " + settings.group.text + " on " + settings.interface
             + " to ALSA device '" + settings.device + "', jitter buffer " + String(settings.playout.jitterMilliseconds)
@@ -170,13 +170,8 @@ public final class Receiver {
     /// The receiver's version, as heartbeats report it.
     public static let version = "0.5.0"
 
-    /// The board's temperature from the first thermal zone, if it has one.
-    private static func temperature() -> Int32? {
-        guard let text = try? FileSystem.readText("/sys/class/thermal/thermal_zone0/temp", limit: 32) else { return nil }
-        var digits = ""
-        for character in text where character != "\n" && character != " " { digits.append(character) }
-        return Int32(digits)
-    }
+    /// The board's temperature from the first thermal zone, if it has one (see `BoardTemperature`).
+    private static func temperature() -> Int32? { BoardTemperature.read() }
 
     /// Refused packets by reason, for the log.
     private var refusals = Refusals()
@@ -185,9 +180,10 @@ public final class Receiver {
 
     /// Hands every waiting datagram that verifies to the playout; the rest are counted as rejected.
     private func drain(_ socket: UDPSocket, into playout: Playout<ALSAPlayback>, trust: TrustLink) {
+        var sender = SocketAddress(address: IPv4Address(0), port: 0)
         while true {
             let received: UDPSocket.Received
-            do { received = try socket.receive(into: datagram) } catch { return }
+            do { received = try socket.receive(into: datagram, from: &sender) } catch { return }
             switch received {
             case .nothing: return
             case .oversized: playout.countRejected()
@@ -198,7 +194,10 @@ public final class Receiver {
                     playout.countRejected()
                     continue
                 }
-                let verdict = trust.verifier?.check(packet, datagram: bytes, trustedNow: trust.now(monotonic: now), monotonic: now)
+                let source = PacketVerifier.sourceKey(address: sender.address.value, port: sender.port)
+                let verdict =
+                    trust.verifier?.check(
+                        packet, datagram: bytes, from: source, trustedNow: trust.now(monotonic: now), monotonic: now)
                     ?? .noTrustedTime
                 if verdict == .accepted, let verifier = trust.verifier {
                     if verifier.lastAccepted.isEmergency { emergency.emergencyPacket(at: now, sink: playout.sink) }

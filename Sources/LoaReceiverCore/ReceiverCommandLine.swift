@@ -8,7 +8,7 @@ public enum ReceiverCommandLine {
                             [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
-                            [--emergency-volume N]
+                            [--emergency-volume N] [--freshness-seconds S]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -27,6 +27,8 @@ public enum ReceiverCommandLine {
           --trust FILE             the commune root public key (default STATE/root.pub); the receiver plays
                                    only audio sealed by keys it signed, once it has the controller's signed time
           --emergency-volume N     volume in percent while an emergency is on the air, unmuted (default 100)
+          --freshness-seconds S    play a packet only if its signed send time is within S seconds of the
+                                   controller's time, 1-60 (default 5): older recordings are refused
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

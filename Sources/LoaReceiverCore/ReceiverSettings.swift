@@ -30,6 +30,10 @@ public struct ReceiverSettings: Sendable {
     /// The volume (percent) while an emergency is on the air; the box is unmuted for it.
     public var emergencyVolume = 100
 
+    /// How far (seconds, 1–60) a packet's signed send time may lie from the trusted clock, either way, for
+    /// the packet to be played: a recording replayed later than this is refused.
+    public var freshnessSeconds = 5
+
     /// The commune root public key (base64 file): the receiver's trust anchor. Default `STATE/root.pub`.
     public var trust: String?
 
@@ -63,6 +67,7 @@ public struct ReceiverSettings: Sendable {
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
+        "freshness-seconds",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -94,6 +99,7 @@ public struct ReceiverSettings: Sendable {
         case "controller-key": controllerKey = value
         case "trust": trust = value
         case "emergency-volume": emergencyVolume = try Self.number(key, value, in: 1...100)
+        case "freshness-seconds": freshnessSeconds = try Self.number(key, value, in: 1...60)
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

@@ -20,9 +20,23 @@ public final class TrustLink {
     public private(set) var nextRequest: UInt64 = 0
     /// Answers refused (bad signature, wrong nonce, older key list).
     public private(set) var refused = 0
+    /// The freshness window the packet verifier is built with: how far (ms) a packet's signed send time may
+    /// lie from the trusted clock.
+    public let freshnessMilliseconds: Int64
+
+    /// The receiver's trust as its settings say: the trust anchor `settings.trustFile` and the freshness
+    /// window `settings.freshnessSeconds`.
+    public convenience init(settings: ReceiverSettings, identity: ReceiverIdentity) throws(ReceiverSetupError) {
+        try self.init(
+            trustFile: settings.trustFile, identity: identity,
+            freshnessMilliseconds: Int64(settings.freshnessSeconds) * 1000)
+    }
 
     /// Reads the trust anchor. Throws (one line for the log) if there is none or it is not a public key.
-    public init(trustFile: String, identity: ReceiverIdentity) throws(ReceiverSetupError) {
+    public init(trustFile: String, identity: ReceiverIdentity, freshnessMilliseconds: Int64 = 5_000)
+        throws(ReceiverSetupError)
+    {
+        self.freshnessMilliseconds = freshnessMilliseconds
         let text: String
         do { text = try FileSystem.readText(trustFile, limit: 1024) } catch {
             throw ReceiverSetupError(
@@ -85,7 +99,11 @@ public final class TrustLink {
         let first = !clock.isSet
         clock.set(controllerTime: Int64(time), askedAt: askedAt, answeredAt: now)
         if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
-        if let verifier { verifier.use(streamKey: list.streamKey) } else { verifier = PacketVerifier(streamKey: list.streamKey) }
+        if let verifier {
+            verifier.use(streamKey: list.streamKey)
+        } else {
+            verifier = PacketVerifier(streamKey: list.streamKey, windowMilliseconds: freshnessMilliseconds)
+        }
         nextRequest = now + 600_000_000_000
         return true
     }

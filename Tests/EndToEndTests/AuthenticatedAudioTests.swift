@@ -78,6 +78,15 @@ extension RealProcesses {
             sender.close()
             Thread.sleep(forTimeInterval: 2)
             #expect(receiver.isRunning)
+            // The refusals reach the controller in the box's heartbeats: its view of the box counts them.
+            let rejected = try harness.waitFor("the heartbeat to count the refused packets", timeout: 30) { () -> Int? in
+                guard let id = (try harness.api("/receivers") as? [[String: Any]])?.first?["id"] as? String,
+                    let detail = try harness.api("/receivers/\(id)") as? [String: Any],
+                    let count = (detail["heartbeat"] as? [String: Any])?["rejected"] as? Int, count >= 2 * recording.count
+                else { return nil }
+                return count
+            }
+            #expect(rejected >= 2 * recording.count)
             harness.stop(receiver)
             #expect(receiver.terminationStatus == 0)
             #expect(size(output) == genuine)  // not one sample more

@@ -26,8 +26,14 @@ extension RealProcesses {
         }
 
         func makeOperator(_ harness: Harness, _ name: String, role: String?) throws -> Operator {
-            let made = try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false)
+            // Under the usual umask 022, which would leave a plain new file readable by everyone.
+            let loa = Harness.binaries.appendingPathComponent("loa").path
+            let made = try harness.run(
+                "/bin/sh", ["-c", "umask 022 && exec \"$0\" \"$@\"", loa, "keys", "new", name, "--dir", harness.directory.path])
             #expect(made.status == 0, "\(made.err)")
+            // The private half is for its owner alone: mode 0600.
+            let mode = try FileManager.default.attributesOfItem(atPath: harness.path("\(name).key"))[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name).key has mode \(String(mode ?? 0, radix: 8))")
             if let role {
                 var arguments = ["keys", "add", harness.path("\(name).pub")]
                 if role == "emergency" { arguments.append("--emergency") }
@@ -70,6 +76,14 @@ extension RealProcesses {
             let harness = try Harness(groupOctet: 11)
             try config.write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
             try harness.startController(config: harness.path("zones.yaml"))
+            // First start: the controller made the root key (0600) and says its private half belongs offline, and how.
+            let rootKey = harness.path("state/keys/root.key")
+            #expect(try FileManager.default.attributesOfItem(atPath: rootKey)[.posixPermissions] as? Int == 0o600)
+            let firstLog = try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)
+            #expect(
+                firstLog.contains(
+                    "warning loa-controller: [LoaController] created the commune root key \(rootKey); its private half belongs offline: copy it to a USB stick kept by the chairman, then delete it here (the controller keeps root.pub)"
+                ), "\(firstLog)")
             let officer = try makeOperator(harness, "chu-tich", role: "emergency")
             let clerk = try makeOperator(harness, "van-thu", role: "plain")
             let stranger = try makeOperator(harness, "la", role: nil)
@@ -113,13 +127,49 @@ extension RealProcesses {
             try harness.startController(config: harness.path("zones.yaml"))
             let (afterRestart, restartBody) = try post(harness, valid, clip: clipFile)
             #expect(afterRestart == 403 && restartBody.contains("replayed"))
+            // The root key exists now: no second warning.
+            #expect(!(try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)).contains("created the commune root key"))
 
-            // Every attempt is in the audit log, and the API has no way to change it.
+            // Every attempt is in the audit log, refused ones with their reason.
             let audit = try harness.loa(["audit"])
             #expect(audit.out.split(separator: "\n").count == cases.count + 3)
             #expect(audit.out.components(separatedBy: " accepted ").count - 1 == 1)
-            let delete = try harness.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", harness.controllerURL + "/audit"])
-            #expect(delete.out != "200")
+            let entries = try #require(try harness.api("/audit") as? [[String: Any]])
+            let refused = entries.filter { $0["outcome"] as? String == "refused" }
+            try #require(entries.count == cases.count + 3 && refused.count == cases.count + 2)
+            for (index, (name, _, _, reason)) in cases.enumerated() {
+                #expect((refused[index]["reason"] as? String)?.contains(reason) == true, "\(name): \(refused[index])")
+            }
+            for entry in refused.suffix(2) {
+                #expect(entry["reason"] as? String == "replayed: this command's nonce was used before", "\(entry)")
+            }
+            #expect(audit.out.contains("emergency start  refused  by ") && audit.out.contains("— replayed: this command's nonce"))
+            try expectAuditCannotBeChanged(harness)
+        }
+
+        /// The audit log cannot be changed: the API has no route to edit or delete it (404/405), and SQLite's
+        /// triggers refuse an UPDATE or DELETE on the real database file. Afterwards it reads exactly as before.
+        func expectAuditCannotBeChanged(_ harness: Harness) throws {
+            let before = try canonicalJSON(harness, "/audit")
+            for method in ["PUT", "PATCH", "DELETE", "POST"] {
+                for route in ["/audit", "/audit/1"] {
+                    let answer = try harness.run(
+                        "/usr/bin/curl",
+                        [
+                            "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "-H", "Content-Type: application/json",
+                            "--data", #"{"outcome":"accepted","reason":"edited"}"#, harness.controllerURL + route,
+                        ])
+                    #expect(answer.out == "404" || answer.out == "405", "\(method) \(route): HTTP \(answer.out)")
+                }
+            }
+            let database = harness.path("state/loa.sqlite")
+            for statement in ["UPDATE audit SET outcome = 'accepted', reason = 'edited'", "DELETE FROM audit"] {
+                let result = try harness.run("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", database, statement])
+                #expect(result.status != 0 && result.err.contains("the audit log is append-only"), "\(statement): \(result.err)")
+            }
+            let count = try harness.run("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", database, "SELECT count(*) FROM audit"])
+            #expect(Int(count.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 0)
+            #expect(try canonicalJSON(harness, "/audit") == before)
         }
 
         @Test func aSignedEmergencyInterruptsEveryTargetedZoneAndStopReturnsToTheProgramme() throws {

@@ -93,5 +93,38 @@ extension RealProcesses {
             #expect(correlation >= 0.9)
             #expect(abs(played.count - source.count) <= Self.lengthTolerance)
         }
+
+        /// GStreamer (`udpsrc ! rtpopusdepay ! opusdec`, Debian's gstreamer1.0-tools and plugins) decodes the sealed
+        /// stream too: the pipeline is built from the zone's SDP (group, port, payload type, encoding, clock rate).
+        @Test func gstreamerDecodesTheStreamDescribedByTheControllersSDP() throws {
+            let harness = try Harness(groupOctet: 71)
+            try harness.startController()
+            let sdp = try String(contentsOfFile: harness.path("state/sdp/all.sdp"), encoding: .utf8)
+            func field(_ prefix: String) -> [Substring] {
+                sdp.split(whereSeparator: \.isNewline).first { $0.hasPrefix(prefix) }?.dropFirst(prefix.count)
+                    .split(whereSeparator: { " /:".contains($0) }) ?? []
+            }
+            let group = try #require(field("c=IN IP4 ").first)
+            let media = field("m=audio ")  // PORT RTP AVP PT
+            let rtpmap = field("a=rtpmap:")  // PT opus 48000 2
+            try #require(media.count == 4 && rtpmap.count >= 3 && rtpmap[0] == media[3])
+            let caps = "application/x-rtp,media=audio,clock-rate=\(rtpmap[2]),encoding-name=\(rtpmap[1].uppercased()),payload=\(rtpmap[0])"
+            let heard = harness.path("gstreamer.raw")
+            // The test process blocks SIGINT and children inherit the mask: unblock it, then run gst-launch-1.0.
+            let unblocked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); os.execv(sys.argv[1], sys.argv[1:])"
+            let gstreamer = try harness.launch(
+                "/usr/bin/python3",
+                [
+                    "-c", unblocked, "/usr/bin/gst-launch-1.0", "-e", "-q", "udpsrc", "address=\(group)", "port=\(media[0])", "multicast-iface=lo", "auto-multicast=true",
+                    "caps=\(caps)", "!", "rtpopusdepay", "!", "opusdec", "!", "audioconvert", "!", "audioresample", "!",
+                    "audio/x-raw,format=S16LE,rate=48000,channels=1", "!", "filesink", "location=\(heard)",
+                ], stderr: harness.path("gstreamer.log"))
+            Thread.sleep(forTimeInterval: 1.5)  // GStreamer joins the group before the stream starts
+            let clip = try harness.speech("speech.wav", "Đây là buổi phát thanh thử nghiệm của xã, nghe bằng GStreamer.")
+            try harness.queueAndWait([clip])
+            harness.stop(gstreamer, signal: SIGINT)  // with -e: end of stream, the file is complete
+            #expect(gstreamer.terminationStatus == 0, "\((try? String(contentsOfFile: harness.path("gstreamer.log"), encoding: .utf8)) ?? "")")
+            try expectPlayed(heard, matches: clip)
+        }
     }
 }

@@ -41,9 +41,12 @@ extension RealProcesses {
             try harness.startController(config: harness.path("fleet.yaml"))
         }
 
-        /// Starts a real receiver that heartbeats to the harness's controller every second.
+        /// Starts a real receiver that heartbeats to the harness's controller every second; `arguments` are
+        /// added to its command line (they may override the controller's address).
         @discardableResult
-        static func startReceiver(_ harness: Harness, name: String, zone: String = "all") throws -> Process {
+        static func startReceiver(_ harness: Harness, name: String, zone: String = "all", arguments: [String] = [])
+            throws -> Process
+        {
             let home = harness.path(name)
             try FileManager.default.createDirectory(atPath: home + "/state", withIntermediateDirectories: true)
             try """
@@ -58,7 +61,7 @@ extension RealProcesses {
                     "--group", "\(harness.group):\(harness.port)", "--interface", "127.0.0.1", "--device", "loatest",
                     "--stats-interval", "0", "--zone", zone, "--controller", "127.0.0.1:\(port)", "--state-dir",
                     home + "/state", "--heartbeat-interval", "1",
-                ], stderr: log, environment: ["HOME": home])
+                ] + arguments, stderr: log, environment: ["HOME": home])
             _ = try harness.waitFor("\(name) to start heartbeats", timeout: 30) { () -> Bool? in
                 let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 return text.contains("heartbeats every") ? true : nil
@@ -252,33 +255,70 @@ extension RealProcesses {
             }
             #expect(try Self.receivers(harness).contains { $0["name"] as? String == "sim" })
 
-            // A flood of junk while the real box heartbeats: its heartbeats are still taken, and it stays online.
-            let flooding = LockedFlag()
-            let kinds = JunkSender.junk(count: 60) + [recorded, forged, junk]
-            let flood = Thread {
-                let sender = try! SimulatedReceiver(controllerPort: port)
-                var index = 0
-                while !flooding.isSet {
-                    sender.send(kinds[index % kinds.count])
-                    index += 1
+            // A flood of junk while the real box heartbeats, with the simulated box's heartbeats sent in the
+            // middle of it: every junk datagram is counted as rejected (none was dropped, by the controller or by
+            // the kernel before the listener read it), and every heartbeat of either box is accepted.
+            let kinds = (JunkSender.junk(count: 60) + [recorded, forged, junk]).filter {
+                !$0.withUnsafeBytes(TrustMessage.isTrust)  // a trust request is answered, not counted
+            }
+            let flooder = try SimulatedReceiver(controllerPort: port)
+            var junkCount = 0
+            var heartbeatsSent = 0
+            let start = try snapshot(harness, box: id)
+            // At least 20,000 junk datagrams, and on until the real box has had 3 heartbeats taken meanwhile.
+            let deadline = Date().addingTimeInterval(60)
+            while junkCount < 20_000 || sequence(harness, box: id) < start.sequence + 3 {
+                guard Date() < deadline else { throw HarnessError("the real box's heartbeats stopped in the flood") }
+                for _ in 0..<500 {
+                    flooder.send(kinds[junkCount % kinds.count])
+                    junkCount += 1
                 }
+                flooder.send(simulated.bytes(.heartbeat(simulated.heartbeat())))
+                heartbeatsSent += 1
             }
-            let start = try metrics(harness)
-            flood.start()
-            defer { flooding.set() }
-            _ = try harness.waitFor("heartbeats accepted during the flood", timeout: 60) { () -> Bool? in
-                let now = try metrics(harness)
-                let rejected = now.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
-                let rejectedBefore = start.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
-                return now["accepted", default: 0] >= start["accepted", default: 0] + 5
-                    && rejected > rejectedBefore + 10_000
-                    ? true : nil
+            // The last datagram of the flood: once it is accepted, the listener has read everything before it.
+            let last = simulated.heartbeat()
+            flooder.send(simulated.bytes(.heartbeat(last)))
+            heartbeatsSent += 1
+            _ = try harness.waitFor("the flood's last heartbeat", timeout: 60) { () -> Bool? in
+                let detail = try harness.api("/receivers/" + simulated.id.text) as? [String: Any]
+                return (detail?["heartbeat"] as? [String: Any])?["sequence"] as? Int == Int(last.sequence) ? true : nil
             }
-            flooding.set()
+            let end = try snapshot(harness, box: id)
+            let rejected = end.rejected - start.rejected
+            #expect(rejected == Double(junkCount), "every junk datagram read and counted")
+            let boxHeartbeats = end.sequence - start.sequence
+            #expect(boxHeartbeats >= 3)
+            #expect(end.accepted - start.accepted == Double(heartbeatsSent + boxHeartbeats), "none dropped")
             let list = try Self.receivers(harness)
             #expect(list.first { $0["id"] as? String == id }?["state"] as? String == "online")
             #expect(
                 !Self.alerts(harness).split(separator: "\n").contains { $0.contains("\"offline\"") && $0.contains(id) })
+        }
+
+        /// Heartbeats accepted and datagrams rejected (all reasons) so far, with the sequence of the last
+        /// heartbeat accepted from `box`: read until no datagram was counted between the two reads of the
+        /// metrics, so that the three agree.
+        func snapshot(_ harness: Harness, box: String) throws -> (accepted: Double, rejected: Double, sequence: Int) {
+            try harness.waitFor("a quiet moment to read the counters", timeout: 60) {
+                let before = try metrics(harness)
+                let detail = try harness.api("/receivers/" + box) as? [String: Any]
+                let after = try metrics(harness)
+                guard before == after,
+                    let sequence = (detail?["heartbeat"] as? [String: Any])?["sequence"] as? Int
+                else { return nil }
+                let rejected = after.filter { $0.key.hasPrefix("rejected_") }.values.reduce(0, +)
+                return (after["accepted", default: 0], rejected, sequence)
+            }
+        }
+
+        /// The sequence of the last heartbeat accepted from `box` (-1 if none or unreadable).
+        func sequence(_ harness: Harness, box: String) -> Int {
+            let url = URL(string: harness.controllerURL + "/receivers/" + box)!
+            guard let data = try? Data(contentsOf: url),
+                let detail = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return -1 }
+            return (detail["heartbeat"] as? [String: Any])?["sequence"] as? Int ?? -1
         }
 
         /// `loa_heartbeats_accepted_total` as "accepted" and each `…rejected_total{reason}` as "rejected_REASON".
@@ -297,11 +337,4 @@ extension RealProcesses {
             return result
         }
     }
-}
-
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

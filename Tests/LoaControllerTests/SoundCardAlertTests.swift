@@ -16,22 +16,25 @@ struct SoundCardAlertTests {
             "loa-sound-card-\(UUID().uuidString)")
         var fleet: Fleet
         let box = Box()
+        /// The `fleet:` settings this controller runs with (thresholds of the loss and underrun alerts).
+        let configuration: FleetConfiguration
 
-        init() throws {
+        init(configuration: FleetConfiguration = FleetConfiguration()) throws {
+            self.configuration = configuration
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            fleet = try Self.openFleet(directory)
+            fleet = try Self.openFleet(directory, configuration)
         }
 
         deinit { try? FileManager.default.removeItem(at: directory) }
 
-        static func openFleet(_ directory: URL) throws -> Fleet {
+        static func openFleet(_ directory: URL, _ configuration: FleetConfiguration) throws -> Fleet {
             try Fleet(
-                stateDirectory: directory, configuration: FleetConfiguration(), zones: ["all"],
+                stateDirectory: directory, configuration: configuration, zones: ["all"],
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
 
         /// Stops this controller's fleet and opens the state directory again, as a restarted controller does.
-        func restart() throws { fleet = try Self.openFleet(directory) }
+        func restart() throws { fleet = try Self.openFleet(directory, configuration) }
 
         /// Approves the box; from then on its heartbeats are tagged with the key agreed with the controller.
         func approve() throws {
@@ -78,11 +81,19 @@ struct SoundCardAlertTests {
             deliver(.heartbeat(heartbeat(soundCardFailing: soundCardFailing)), to: fleet)
         }
 
+        /// Sends a tagged heartbeat that `change` has edited (counters, interval), as the registry receives
+        /// it at `now` (monotonic nanoseconds).
+        func beat(_ fleet: Fleet, at now: UInt64 = MonotonicClock.now(), _ change: (inout Heartbeat) -> Void) {
+            var heartbeat = heartbeat(soundCardFailing: false)
+            change(&heartbeat)
+            deliver(.heartbeat(heartbeat), to: fleet, now: now)
+        }
+
         func adopt(controllerKey: [UInt8]) {
             key = keys.sharedKey(receiver: keys.publicKey, controller: controllerKey)
         }
 
-        private func deliver(_ message: FleetMessage, to fleet: Fleet) {
+        private func deliver(_ message: FleetMessage, to fleet: Fleet, now: UInt64 = MonotonicClock.now()) {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
             defer { buffer.deallocate() }
             let length = message.encode(into: buffer)
@@ -90,8 +101,7 @@ struct SoundCardAlertTests {
             let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
             if case .enrolment = message { keys.sign(signed, into: trailer) } else { key?.tag(signed, into: trailer) }
             _ = fleet.registry.handle(
-                UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), from: from,
-                now: MonotonicClock.now())
+                UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), from: from, now: now)
         }
     }
 

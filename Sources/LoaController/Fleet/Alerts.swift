@@ -38,11 +38,18 @@ package struct Alert: Codable, Sendable {
 /// Delivers alerts: logs each one, runs the configured command and POSTs the configured webhook. Delivery
 /// is in the background and one alert at a time; a failing command or webhook is logged, never retried
 /// forever, and never holds up heartbeats.
-struct AlertDispatcher: Sendable {
+package struct AlertDispatcher: Sendable {
     let configuration: FleetConfiguration
     let logger: Logger
 
-    func deliver(_ alert: Alert) async {
+    package init(configuration: FleetConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Logs `alert` (a warning: "alert: KIND receiver ID 'NAME' zone ZONE: DETAIL"), then runs the command
+    /// and POSTs the webhook, each if configured; returns when both are done or have failed.
+    package func deliver(_ alert: Alert) async {
         logger.warning(
             "alert: \(alert.kind.rawValue) receiver \(alert.receiver) '\(alert.name)' zone \(alert.zone ?? "-"): \(alert.detail)"
         )

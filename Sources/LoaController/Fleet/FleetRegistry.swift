@@ -15,8 +15,8 @@ import LoaWire
 ///   with the key both sides agreed.
 /// - An approved receiver with no valid heartbeat for 3 of its intervals becomes `offline`; its next valid
 ///   heartbeat makes it `online` (or `muted`) again. Each change is written to the history and raises an alert.
-/// - Loss above the configured percent, or underruns above the configured count, in `sustained` heartbeats
-///   in a row raise an alert once, and another when it clears.
+/// - Loss above the configured percent, or at least the configured count of underruns per heartbeat, in
+///   `sustained` heartbeats in a row raise an alert once, and another when it clears.
 /// - A heartbeat saying the sound card fails raises a `sound-card` alert at once when the approved receiver's
 ///   previous heartbeat said it worked, or when it is the first since approval or since the controller started;
 ///   a heartbeat saying it works while that alert stands (also from before a restart) raises `sound-card-cleared`.
@@ -238,8 +238,10 @@ package final class FleetRegistry: @unchecked Sendable {
         }
     }
 
-    /// Marks approved receivers that missed three heartbeats offline. Called a few times a second.
-    func checkOffline(now: UInt64) {
+    /// Marks approved receivers that missed three heartbeats offline: those whose last valid heartbeat (or
+    /// approval, or the controller's start) is more than 3 of their own intervals plus a 250 ms grace before
+    /// `now` (monotonic nanoseconds). Called a few times a second.
+    package func checkOffline(now: UInt64) {
         lock.lock()
         defer { lock.unlock() }
         for (id, record) in records where record.approved && record.state != .offline {

@@ -1,0 +1,94 @@
+import Foundation
+import LoaCrypto
+import LoaWire
+import Testing
+
+extension RealProcesses {
+    /// The controller accepts only what the commune root key signed, and never an older key list:
+    /// `POST /keys/list` refuses a list signed by another key, an older one and another of the same version,
+    /// each with one clear line, and the list in force stays as it was.
+    @Suite("Key list")
+    struct KeyListTests {
+        func signed(_ list: KeyList, by key: SigningKeyPair) -> [UInt8] {
+            var list = list
+            var signature = [UInt8](repeating: 0, count: 64)
+            list.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { key.sign(m, into: $0) } }
+            list.signature = signature
+            return list.encoded
+        }
+
+        /// POSTs `bytes` to `/keys/list`; returns the HTTP status and body.
+        func install(_ harness: Harness, _ bytes: [UInt8]) throws -> (Int, String) {
+            let file = harness.path("list-\(UUID().uuidString).bin")
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let result = try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "--data-binary", "@\(file)",
+                    harness.controllerURL + "/keys/list",
+                ])
+            let lines = result.out.split(separator: "\n")
+            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        }
+
+        @Test func aListNotSignedByTheRootOrNotNewerIsRefusedAndNothingChanges() throws {
+            let harness = try Harness(groupOctet: 74)
+            try harness.startController()
+            for name in ["chu-tich", "pho-chu-tich"] {  // versions 2 and 3
+                #expect(
+                    try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status
+                        == 0)
+                #expect(try harness.loa(["keys", "add", harness.path("\(name).pub"), "--emergency"]).status == 0)
+            }
+            let before = try canonicalJSON(harness, "/keys")
+            let inForce = try KeyList(
+                decoding: [UInt8](try Data(contentsOf: URL(string: harness.controllerURL + "/keys/list")!)))
+            try #require(inForce.version == 3 && before.contains("\"version\":3"), "\(before)")
+            let rootText = try String(contentsOfFile: harness.path("state/keys/root.key"), encoding: .utf8)
+            let root = try #require(KeyText.bytes(base64: rootText).flatMap { SigningKeyPair(secretKey: $0) })
+
+            // What an intruder would want in force: its own key, allowed to trigger emergencies.
+            func withIntruder(version: UInt32) -> KeyList {
+                var list = inForce
+                list.version = version
+                list.operators.append(
+                    .init(name: "ke-gian", mayTriggerEmergencies: true, publicKey: SigningKeyPair.generate().publicKey))
+                return list
+            }
+            let cases: [(String, [UInt8], String)] = [
+                (
+                    "signed by another key", signed(withIntruder(version: 4), by: .generate()),
+                    "the key list is not signed by this commune's root key"
+                ),
+                (
+                    "older", signed(withIntruder(version: 2), by: root),
+                    "the key list is not newer than the one in force (version 3)"
+                ),
+                (
+                    "same version", signed(withIntruder(version: 3), by: root),
+                    "the key list is not newer than the one in force (version 3)"
+                ),
+            ]
+            for (name, bytes, message) in cases {
+                let (status, body) = try install(harness, bytes)
+                #expect(status == 400, "\(name): HTTP \(status)")
+                let error = (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String])?["error"]
+                #expect(error == message, "\(name): \(body)")
+            }
+            #expect(try canonicalJSON(harness, "/keys") == before)
+            #expect(
+                [UInt8](try Data(contentsOf: URL(string: harness.controllerURL + "/keys/list")!)) == inForce.encoded)
+
+            // The same change, signed by the root and newer, is installed: the refusals were for the signature and version.
+            let (status, body) = try install(harness, signed(withIntruder(version: 4), by: root))
+            #expect(status == 200 && body.contains("\"version\":4") && body.contains("ke-gian"), "\(body)")
+        }
+    }
+}
+
+/// The JSON the controller answers at `path`, with its keys sorted, to compare two answers.
+func canonicalJSON(_ harness: Harness, _ path: String) throws -> String {
+    String(
+        decoding: try JSONSerialization.data(withJSONObject: try harness.api(path), options: [.sortedKeys]),
+        as: UTF8.self)
+}

@@ -1,0 +1,207 @@
+import Foundation
+import LoaCrypto
+import LoaReceiverCore
+import LoaSystem
+import LoaWire
+import Testing
+
+/// A box's `ControllerLink` against a controller played by the test: real UDP sockets on 127.0.0.1, a real
+/// state folder. Only commands tagged with the key the box agreed with its controller, for this box, with an
+/// id above the last it carried out, are carried out; the rest are counted in `refused` and change nothing.
+@Suite("Controller link")
+struct ControllerLinkTests {
+    /// A controller's socket and key pair, and a box enrolled with it (its `controller.pub` already learned).
+    final class Scene {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-link-\(UUID().uuidString)").path
+        let keys = SigningKeyPair.generate()
+        let socket: UDPSocket
+        var link: ControllerLink
+        /// Where the box's datagrams come from: where commands go.
+        var box = SocketAddress(address: .any, port: 0)
+        let key: MessageKey
+        private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
+
+        init() throws {
+            socket = try UDPSocket()
+            try socket.bind(SocketAddress(address: IPv4Address("127.0.0.1")!, port: 0))
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            try (KeyText.base64(keys.publicKey) + "\n").write(
+                toFile: state + "/controller.pub", atomically: true, encoding: .utf8)
+            link = try Self.link(state, socket.localPort)
+            let box = link.identity.keys.publicKey
+            key = try #require(keys.sharedKey(receiver: box, controller: keys.publicKey))
+            try hearBox()
+        }
+
+        deinit {
+            buffer.deallocate()
+            try? FileManager.default.removeItem(atPath: state)
+        }
+
+        static func link(_ state: String, _ port: Int) throws -> ControllerLink {
+            var settings = ReceiverSettings.defaults
+            settings.controller = "127.0.0.1:\(port)"
+            settings.stateDirectory = state
+            return try ControllerLink(settings: settings)
+        }
+
+        /// Starts the box again on the same state folder, as after a reboot.
+        func restart() throws {
+            link = try Self.link(state, socket.localPort)
+            try hearBox()
+        }
+
+        /// Takes one heartbeat from the box (tagged: it is enrolled) to learn its address.
+        private func hearBox() throws {
+            #expect(link.isEnrolled)
+            link.send(Heartbeat(receiver: ReceiverID(0)), now: MonotonicClock.now())
+            let heard = try #require(receive().first)
+            guard case .heartbeat = heard else { throw HarnessFailure("expected a tagged heartbeat, got \(heard)") }
+        }
+
+        /// The bytes of a command: tagged with `key` (default: the agreed one), or without a tag.
+        func command(
+            _ id: UInt32, _ action: ReceiverAction, key: MessageKey? = nil, tagged: Bool = true,
+            to receiver: ReceiverID? = nil
+        ) -> [UInt8] {
+            let message = FleetMessage.command(receiver: receiver ?? link.identity.id, id: id, action: action)
+            let length = message.encode(into: buffer)
+            guard tagged else { return Array(buffer[0..<length]) }
+            let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
+            (key ?? self.key).tag(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), into: trailer)
+            return Array(buffer[0..<(length + message.trailerBytes)])
+        }
+
+        /// Sends `datagrams`, then `marker` (a valid command that must be carried out); runs the box's receive
+        /// loop until the marker has been. Returns the actions carried out and the ids acknowledged, in order.
+        func deliver(_ datagrams: [[UInt8]], marker: [UInt8]) throws -> (actions: [ReceiverAction], acks: [UInt32]) {
+            for datagram in datagrams + [marker] { datagram.withUnsafeBytes { _ = socket.send($0, to: box) } }
+            let markerID = marker.withUnsafeBytes { try? FleetMessage.parse($0) }.flatMap { parsed -> UInt32? in
+                if case .command(_, let id, _) = parsed.message { return id } else { return nil }
+            }
+            var actions: [ReceiverAction] = []
+            var acks: [UInt32] = []
+            let end = MonotonicClock.now() + 10_000_000_000
+            while !acks.contains(where: { $0 == markerID }) && MonotonicClock.now() < end {
+                link.receive { actions.append($0) }
+                for message in try receive() {
+                    if case .acknowledgement(_, let id, _) = message { acks.append(id) }
+                }
+            }
+            #expect(acks.last == markerID, "the marker command was acknowledged")
+            return (actions, acks)
+        }
+
+        /// The box's messages waiting at the controller's socket (waits up to 50 ms for the first), each
+        /// checked: tagged with the agreed key.
+        func receive() throws -> [FleetMessage] {
+            var messages: [FleetMessage] = []
+            _ = socket.waitReadable(until: MonotonicClock.now() + 50_000_000)
+            while case .datagram(let length) = try socket.receive(into: buffer, from: &box) {
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+                let parsed = try FleetMessage.parse(bytes)
+                #expect(
+                    key.verify(
+                        UnsafeRawBufferPointer(rebasing: bytes[parsed.trailer]),
+                        of: UnsafeRawBufferPointer(rebasing: bytes[parsed.signed])))
+                messages.append(parsed.message)
+            }
+            return messages
+        }
+    }
+
+    @Test func forgedReplayedAndUntaggedCommandsAreRefusedAndChangeNothing() throws {
+        let scene = try Scene()
+        let volume30 = scene.command(10, .volume(30))
+        let first = try scene.deliver([], marker: volume30)
+        #expect(first.actions == [.volume(30)])
+        #expect(scene.link.refused == 0)
+
+        // Forged (a flipped tag bit), tagged by another controller, untagged, a zero tag, and for another box.
+        var forged = scene.command(11, .volume(90))
+        forged[forged.count - 1] ^= 0x01
+        let stranger = SigningKeyPair.generate()
+        let strangerKey = try #require(
+            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+        var zeroTag = scene.command(11, .mute)
+        for index in (zeroTag.count - 16)..<zeroTag.count { zeroTag[index] = 0 }
+        let hostile = [
+            forged, scene.command(11, .volume(90), key: strangerKey), scene.command(11, .mute, tagged: false), zeroTag,
+            scene.command(11, .refresh, to: ReceiverID(scene.link.identity.id.value ^ 1)),
+        ]
+        let tone = scene.command(12, .testTone)
+        let second = try scene.deliver(hostile, marker: tone)
+        #expect(second.actions == [.testTone], "none of the hostile commands was carried out")
+        #expect(second.acks == [12], "nor acknowledged")
+        #expect(scene.link.refused == hostile.count)
+        #expect(scene.link.identity.read("last-command") == "12")
+
+        // Replayed: an older id is refused; the same id again is acknowledged (the controller retries until
+        // it hears that) but not carried out twice.
+        let third = try scene.deliver([volume30, tone], marker: scene.command(14, .mute))
+        #expect(third.actions == [.mute])
+        #expect(third.acks == [12, 14])
+        #expect(scene.link.refused == hostile.count + 1)
+
+        // After a restart the box still knows the last command it carried out.
+        try scene.restart()
+        let fourth = try scene.deliver([volume30, tone], marker: scene.command(15, .unmute))
+        #expect(fourth.actions == [.unmute])
+        #expect(fourth.acks == [15])
+        #expect(scene.link.refused == 2)
+    }
+
+    @Test func heartbeatsGoToHeartbeatToAtTheSetInterval() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-link-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let api = try UDPSocket()
+        try api.bind(SocketAddress(address: IPv4Address("127.0.0.1")!, port: 0))
+        let moved = try UDPSocket()
+        try moved.bind(SocketAddress(address: IPv4Address("127.0.0.1")!, port: 0))
+
+        func heartbeat(_ arguments: [String], at socket: UDPSocket) throws -> (Heartbeat, ControllerLink) {
+            let flags = ["--state-dir", state, "--controller", "127.0.0.1:\(api.localPort)"] + arguments
+            guard case .run(let launch) = try ReceiverCommandLine.parse(flags) else {
+                throw HarnessFailure("no settings")
+            }
+            let before = MonotonicClock.now()
+            let link = try ControllerLink(settings: try launch.settings())
+            let now = MonotonicClock.now()
+            link.send(Heartbeat(receiver: ReceiverID(0), intervalMilliseconds: 1), now: now)
+            #expect(socket.waitReadable(until: now + 5_000_000_000))
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
+            defer { buffer.deallocate() }
+            guard case .datagram(let length) = try socket.receive(into: buffer),
+                case .enrolment(let beat, _) = try FleetMessage.parse(
+                    UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+                )
+                .message
+            else { throw HarnessFailure("no enrolment heartbeat") }
+            // The next is one interval after the link started (between `before` and `now`).
+            let interval = UInt64(beat.intervalMilliseconds) * 1_000_000
+            #expect(link.nextHeartbeat >= before + interval && link.nextHeartbeat <= now + interval)
+            return (beat, link)
+        }
+
+        // By default: to the controller's own address, every 5 s.
+        let (byDefault, link) = try heartbeat([], at: api)
+        #expect(byDefault.intervalMilliseconds == 5000)
+        #expect(link.intervalNanoseconds == 5_000_000_000)
+        #expect(link.controller.port == UInt16(api.localPort))
+
+        // Moved, and every 2 s: nothing reaches the API's port.
+        let (set, movedLink) = try heartbeat(
+            ["--heartbeat-to", "127.0.0.1:\(moved.localPort)", "--heartbeat-interval", "2"], at: moved)
+        #expect(set.intervalMilliseconds == 2000)
+        #expect(movedLink.controller.port == UInt16(moved.localPort))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
+        defer { buffer.deallocate() }
+        #expect(try api.receive(into: buffer) == .nothing)
+    }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,75 @@
+import LoaCrypto
+import LoaReceiverCore
+import LoaWire
+import Testing
+
+/// Revocation survives a reboot: a box that took a newer key list (which dropped a stream key) and then
+/// restarted plays nothing signed with the dropped key, even when the thief of that key answers its first
+/// time question with the old list. Real `TrustLink`, `PacketVerifier`, `Playout` and state folder on disk.
+@Suite("Revoked stream key after a restart")
+struct RevocationTests {
+    let ms: UInt64 = 1_000_000
+
+    /// Feeds `stream`'s packets, each freshly stamped with the link's trusted time, one per 20 ms from `start`,
+    /// and plays them out; returns the verdicts.
+    func play(_ stream: SealedStream, through link: TrustLink, into playout: Playout<CountingSink>, from start: UInt64)
+        -> [PacketVerifier.Verdict]
+    {
+        var verdicts: [PacketVerifier.Verdict] = []
+        for index in 0..<stream.count {
+            let now = start + UInt64(index) * 20 * ms
+            verdicts.append(
+                deliver(
+                    stream.packet(index, sentAt: link.now(monotonic: now) ?? 0), to: playout, through: link, at: now))
+            playout.advance(to: now)
+        }
+        playout.advance(to: start + UInt64(stream.count) * 20 * ms + 2_000 * ms)
+        return verdicts
+    }
+
+    @Test func packetsSignedByARevokedKeyPlayNothingAfterARestart() throws {
+        let fixture = try TrustFixture()
+        let revoked = SigningKeyPair.generate()  // list version 1's stream key, since stolen
+        let current = SigningKeyPair.generate()  // list version 2's
+        let versionOne = fixture.list(version: 1, stream: revoked)
+        let versionTwo = fixture.list(version: 2, stream: current)
+        let wall: Int64 = 1_795_000_000_000
+
+        // Before the rotation the box plays what the first key signs (so the path below does play what verifies).
+        let box = try fixture.link()
+        #expect(fixture.exchange(box, at: 1_000 * ms, time: wall, list: versionOne, stream: revoked))
+        let before = try Playout(settings: PlayoutSettings(), sink: CountingSink())
+        #expect(
+            play(try SealedStream(key: revoked, epoch: 1), through: box, into: before, from: 2_000 * ms).allSatisfy {
+                $0 == .accepted
+            })
+        #expect(before.sink.samples > 0)
+
+        // The commune rotates the stream key: version 2 drops it. The box takes it at its next question.
+        #expect(fixture.exchange(box, at: 700_000 * ms, time: wall + 700_000, list: versionTwo, stream: current))
+        #expect(box.keyList?.version == 2)
+
+        // The box reboots: a new link on the same state folder, its monotonic clock from zero again.
+        let rebooted = try fixture.link()
+        #expect(rebooted.keyList?.version == 2)  // kept on disk
+        let question = try #require(rebooted.request(now: 1_000 * ms))
+        // The thief of the old key sees the question and answers first with the old list, signed with that key.
+        let thiefAnswer = fixture.answer(question, time: wall + 800_000, list: versionOne, signedBy: revoked)
+        #expect(!thiefAnswer.withUnsafeBytes { rebooted.handle($0, now: 1_010 * ms) })
+        #expect(rebooted.verifier == nil)
+        // Then the controller's answer, with version 2.
+        let answer = fixture.answer(question, time: wall + 800_000, list: versionTwo, signedBy: current)
+        #expect(answer.withUnsafeBytes { rebooted.handle($0, now: 1_020 * ms) })
+
+        // The thief's stream, freshly stamped in a new epoch: not one sample.
+        let after = try Playout(settings: PlayoutSettings(), sink: CountingSink())
+        let stolen = play(
+            try SealedStream(key: revoked, epoch: 2, frames: 50), through: rebooted, into: after, from: 2_000 * ms)
+        #expect(stolen.allSatisfy { $0 == .unknownKey })
+        #expect(after.sink.samples == 0)
+        // The controller's own stream still plays.
+        let genuine = play(try SealedStream(key: current, epoch: 3), through: rebooted, into: after, from: 10_000 * ms)
+        #expect(genuine.allSatisfy { $0 == .accepted })
+        #expect(after.sink.samples > 0)
+    }
+}
