@@ -167,3 +167,28 @@ extension RealProcesses.EmergencyCommandTests {
         return best.offset
     }
 }
+
+extension RealProcesses.EmergencyCommandTests {
+    /// An emergency outlives a controller restart (it is in the programme's store), and so does the means to end
+    /// it: a signed stop after the restart ends the emergency the previous run started.
+    @Test func aStopAfterAControllerRestartEndsTheEmergency() throws {
+        let harness = try Harness(groupOctet: 53)
+        try harness.startController()
+        let officer = try makeOperator(harness, "chu-tich", role: "emergency")
+        let warning = try harness.sweep("canh-bao.wav", seconds: 60)
+        let started = try harness.loa(["emergency", "start", "--zones", "all", "--clip", warning, "--key", officer.file])
+        #expect(started.status == 0, "\(started.err)")
+        _ = try harness.waitFor("the emergency to play", timeout: 30) { try playing(harness) != 0 ? true : nil }
+        let emergency = try playing(harness)
+
+        harness.stop(try #require(harness.controller), signal: SIGKILL)
+        try harness.startController()
+        _ = try harness.waitFor("the emergency to play again", timeout: 30) { try playing(harness) == emergency ? true : nil }
+
+        let stopped = try harness.loa(["emergency", "stop", "--zones", "all", "--key", officer.file])
+        #expect(stopped.status == 0, "\(stopped.err)")
+        _ = try harness.waitFor("the emergency to stop", timeout: 30) { try playing(harness) == 0 ? true : nil }
+        let log = try #require(try harness.api("/log?since=0") as? [[String: Any]])
+        #expect(log.last { $0["itemId"] as? Int == emergency }?["outcome"] as? String == "cancelled", "\(log)")
+    }
+}

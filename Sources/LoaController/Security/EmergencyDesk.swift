@@ -24,8 +24,10 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
 /// A command is accepted only if: it is well formed; every signature is by an operator of the key list in force
 /// who may trigger emergencies, and verifies; there are as many distinct operators as required; it was issued
 /// no later than now (+ 5 s of clock skew), has not expired, and is valid for at most 2 minutes; its nonce was
-/// never seen (the cache survives restarts); its zones exist; and the clip is the one whose SHA-256 was signed.
-/// Every command is written to the append-only audit log with the outcome, before anything is aired.
+/// never seen (the cache survives restarts); its zones exist; the clip is the one whose SHA-256 was signed; and
+/// the clip can be played (it is decoded and encoded before acceptance, so that once accepted only queuing stands
+/// between the command and the air). Every command is written to the append-only audit log with the outcome,
+/// before anything is aired. `stop` ends every emergency item playing or waiting in its zones.
 public actor EmergencyDesk {
     let programme: Programme
     let keys: KeyStore
@@ -34,8 +36,6 @@ public actor EmergencyDesk {
     let logger: Logger
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
     public let requiredSignatures: Int
-    /// Emergency items started by commands, per zone, so that `stop` knows what to stop.
-    private var active: [String: [Int64]] = [:]
 
     public static let maximumValidity: UInt64 = 120_000
     public static let clockSkew: UInt64 = 5_000
@@ -99,16 +99,28 @@ public actor EmergencyDesk {
                 return refuse(bytes, command, now, "the clip is not the one that was signed (its SHA-256 differs)")
             }
         }
+        let nonce = KeyText.hex(command.nonce)
+        // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
+        let seen = try? store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce]) }
+        if let seen, seen > 0 {
+            return refuse(bytes, command, now, "replayed: this command's nonce was used before")
+        }
+        // The clip is decoded and encoded before the command is accepted: a clip that cannot be played is a
+        // reason to refuse, and once accepted nothing stands between the command and the air.
+        let prepared: Prepared
+        do { prepared = try await prepare(command, clip: clip, title: clipTitle) } catch let error as ProgrammeError {
+            return refuse(bytes, command, now, "the clip cannot be played: \(error.message)")
+        } catch { return refuse(bytes, command, now, "the clip cannot be played: \(error)") }
         // The nonce is spent with the audit entry, in one transaction: a replay is refused even after a restart.
+        let acceptedAt = clock.now()
         do {
             try store.write { db in
-                let nonce = KeyText.hex(command.nonce)
                 guard try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce]) == 0 else {
                     throw ReplayError()
                 }
-                try db.execute(sql: "INSERT INTO nonce (nonce, seenAt) VALUES (?, ?)", arguments: [nonce, now])
+                try db.execute(sql: "INSERT INTO nonce (nonce, seenAt) VALUES (?, ?)", arguments: [nonce, acceptedAt])
                 var entry = AuditEntry(
-                    at: now, action: command.action == .start ? "emergency start" : "emergency stop",
+                    at: acceptedAt, action: command.action == .start ? "emergency start" : "emergency stop",
                     operators: operators.joined(separator: ","), zones: zones.joined(separator: ","), outcome: "accepted",
                     reason: "signatures, time window and nonce verified", command: KeyText.hex(bytes))
                 try entry.insert(db)
@@ -120,38 +132,49 @@ public actor EmergencyDesk {
         }
         logger.warning("emergency \(command.action == .start ? "start" : "stop") accepted from \(operators.joined(separator: ", ")) for \(zones.joined(separator: ", "))")
         do {
-            return Decision(accepted: true, reason: "accepted", items: try await act(command, zones: zones, clip: clip, title: clipTitle), acceptedAt: now)
+            return Decision(
+                accepted: true, reason: "accepted", items: try await act(command, zones: zones, prepared: prepared, title: clipTitle),
+                acceptedAt: acceptedAt)
         } catch {
             logger.error("an accepted emergency command could not be carried out: \(error)")
-            return Decision(accepted: true, reason: "accepted, but could not be carried out: \(error)", items: [], acceptedAt: now)
+            return Decision(accepted: true, reason: "accepted, but could not be carried out: \(error)", items: [], acceptedAt: acceptedAt)
         }
     }
 
-    private func act(_ command: EmergencyCommand, zones: [String], clip: [UInt8]?, title: String) async throws -> [Int64] {
-        switch command.action {
-        case .start:
-            let record: ClipRecord
-            if command.item != 0 {
-                guard let (item, _) = try await programme.item(Int64(command.item)), let stored = try await programme.storedClip(item.clipId) else {
-                    throw ProgrammeError.unknownItem(Int64(command.item))
-                }
-                record = stored
-            } else {
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
-                try Data(clip ?? []).write(to: file)
-                defer { try? FileManager.default.removeItem(at: file) }
-                record = try await programme.storeClip(path: file.path, title: title)
-            }
+    /// What a checked command will air: nothing (stop), or a stored clip ready to queue.
+    private enum Prepared {
+        case stop
+        case start(ClipRecord)
+    }
+
+    /// Finds the stored item's clip, or decodes, encodes and stores the clip sent with the command.
+    private func prepare(_ command: EmergencyCommand, clip: [UInt8]?, title: String) async throws -> Prepared {
+        guard command.action == .start else { return .stop }
+        if command.item != 0 {
+            guard let (item, _) = try await programme.item(Int64(command.item)), let stored = try await programme.storedClip(item.clipId)
+            else { throw ProgrammeError.unknownItem(Int64(command.item)) }
+            return .start(stored)
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
+        try Data(clip ?? []).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return .start(try await programme.storeClip(path: file.path, title: title))
+    }
+
+    /// Queues the prepared emergency in `zones`, or stops every emergency item that plays or waits there
+    /// (whoever started it, also before a controller restart: the programme's store knows them).
+    private func act(_ command: EmergencyCommand, zones: [String], prepared: Prepared, title: String) async throws -> [Int64] {
+        switch prepared {
+        case .start(let record):
             let item = try await programme.queue(clip: record, title: title, zones: zones, priority: .emergency, onInterrupt: .restart)
-            for zone in zones { active[zone, default: []].append(item.id!) }
             return [item.id!]
         case .stop:
             var stopped: [Int64] = []
-            for zone in zones {
-                for id in active[zone] ?? [] where !stopped.contains(id) {
-                    if (try? await programme.cancel(id)) != nil { stopped.append(id) }
+            for state in try await programme.status() where zones.contains(state.name) {
+                for item in [state.playing].compactMap({ $0 }) + state.queued
+                where item.priority == .emergency && !stopped.contains(item.id) {
+                    if (try? await programme.cancel(item.id)) != nil { stopped.append(item.id) }
                 }
-                active[zone] = nil
             }
             return stopped
         }
