@@ -6,13 +6,13 @@ import LoaSystem
 import LoaWire
 
 /// Figures 4 and 5: a live source encoded in real time and sent over TTL-0 multicast on 127.0.0.1 to a
-/// receiver thread running the receiver's loop (`Playout`, as `Receiver` drives it) into a sink that
-/// notes when each frame is written. One process, one monotonic clock. Every packet is sealed as the controller
+/// receiver thread running the receiver's loop (`Playout`, as `Receiver` drives it) into a real ALSA device
+/// (`ALSAPlayback` on a `file` PCM), noting when each frame's write returns. One process, one monotonic clock. Every packet is sealed as the controller
 /// seals it (`BenchSealer`) and verified by the receiver thread (`PacketVerifier.check`, as `Receiver` does)
 /// before it reaches the playout, so figure 5's receiver CPU includes verification.
 ///
 /// A sample's latency runs from the moment its frame enters `OpusEncoder.encode` to the moment the
-/// decoded frame holding it is handed to the sink. The codec delays audio by its look-ahead L (6.5 ms):
+/// decoded frame holding it has been written to the ALSA device. The codec delays audio by its look-ahead L (6.5 ms):
 /// the first L samples of decoded frame k entered the encoder with frame k − 1, the rest with frame k, and
 /// the distribution below weighs each sample so.
 enum Latency {
@@ -203,12 +203,34 @@ final class LatencyReceiver: @unchecked Sendable {
     }
 }
 
-/// Notes the monotonic time at which each frame is written.
+/// Writes each frame to a real ALSA device (`ALSAPlayback`, as on a box, here an ALSA `file` PCM into /dev/null
+/// defined by `BenchALSA`) and notes the monotonic time at which the write returned.
 final class RecordingSink: AudioSink {
     let times: Samples
+    private let device = ALSAPlayback(device: BenchALSA.device)
     var count: Int { times.count }
-    init(capacity: Int) { times = Samples(capacity: capacity) }
-    func play(_ samples: UnsafeBufferPointer<Int16>) { times.record(MonotonicClock.now()) }
+    init(capacity: Int) {
+        times = Samples(capacity: capacity)
+        if let failure = device.failure { print("figures 4 and 5: " + failure.message + " (frames are timed without it)") }
+    }
+    func play(_ samples: UnsafeBufferPointer<Int16>) {
+        device.play(samples)
+        times.record(MonotonicClock.now())
+    }
     func pause() {}
-    var underruns: Int { 0 }
+    var underruns: Int { device.underruns }
+}
+
+/// The benchmark's own ALSA configuration: one `file` PCM writing raw samples to /dev/null, so that the
+/// receiver path ends in a real `snd_pcm_writei` on any machine, sound card or not.
+enum BenchALSA {
+    static let device = "loabench"
+
+    /// Points libasound at the configuration (call before the first ALSA use).
+    static func install() {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-asound.conf").path
+        let text = "pcm.loabench { type file slave.pcm { type null } file \"/dev/null\" format \"raw\" }\n"
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        setenv("ALSA_CONFIG_PATH", path, 1)
+    }
 }

@@ -12,7 +12,7 @@ struct Options {
     var pacingSeconds = 600.0
     var latencySeconds = 60.0
     var scaleSeconds = 20.0
-    var scaleCounts = [10, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
+    var scaleCounts = [10, 50, 100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000]
     var only: Set<String> = ["1", "2", "3", "4", "5", "6", "7"]
     var emergencyTrials = 20
     var emergencyZones = 10
@@ -94,6 +94,7 @@ guard FileManager.default.fileExists(atPath: options.clip) else {
     exit(66)
 }
 _ = loa_bench_raise_file_limit()
+BenchALSA.install()
 let date = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
 print("loa-bench " + date + " on " + machine() + (options.quick ? " (--quick)" : ""))
 let report = Report()

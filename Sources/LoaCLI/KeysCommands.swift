@@ -5,7 +5,7 @@ import LoaCrypto
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Operator keys and the commune's signed key list.",
-        subcommands: [New.self, Add.self, List.self])
+        subcommands: [New.self, Add.self, List.self, SignList.self, Install.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -14,7 +14,9 @@ import Yams
 ///     bitrate: 32000           # Opus bits per second
 ///     expected-loss: 10        # percent, sizes the in-band FEC
 /// ```
-/// Without a `zones` list the controller has the single built-in zone `all`.
+/// Without a `zones` list the controller has the single built-in zone `all`. `frame-ms:` (top level; 10, 20, 40
+/// or 60, default 20) sets every zone's Opus frame length: 10, with receivers' `jitter-ms` 20, is the
+/// low-latency profile.
 public struct ControllerConfiguration: Sendable {
     public var zones: [Zone]
     /// Heartbeats, alerts and commands to receivers (the `fleet:` section).
@@ -63,7 +65,16 @@ public struct ControllerConfiguration: Sendable {
             }
             emergencySignatures = value
         }
-        for key in mapping.keys where !["zones", "fleet", "timezone", "emergency-signatures"].contains(key.string ?? "") {
+        var frameMilliseconds = EncoderSettings().frameMilliseconds
+        if let node = mapping["frame-ms"] {
+            guard let value = node.int, [10, 20, 40, 60].contains(value) else {
+                throw ConfigurationError(
+                    path: path, line: node.mark?.line,
+                    problem: "'frame-ms' must be 10, 20, 40 or 60 (10 with receivers' jitter-ms 20 is the low-latency profile)")
+            }
+            frameMilliseconds = value
+        }
+        for key in mapping.keys where !["zones", "fleet", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
         let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
@@ -71,6 +82,7 @@ public struct ControllerConfiguration: Sendable {
         }
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
+            configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
             configuration.fleet = fleet ?? FleetConfiguration()
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
@@ -96,6 +108,7 @@ public struct ControllerConfiguration: Sendable {
             throw ConfigurationError(
                 path: path, problem: "zone name '\(reserved.name)' is reserved for every zone together; rename that zone")
         }
+        for index in zones.indices { zones[index].encoder.frameMilliseconds = frameMilliseconds }
         var configuration = ControllerConfiguration(zones: zones)
         configuration.fleet = fleet ?? FleetConfiguration()
         configuration.timeZone = timeZone

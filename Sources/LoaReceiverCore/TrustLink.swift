@@ -3,8 +3,9 @@ import LoaSystem
 import LoaWire
 
 /// What the receiver trusts, and how it learns the time: the commune root key (`--trust FILE`), the
-/// root-signed key list (kept in `STATE/keylist`, and never replaced by an older version, so a revocation
-/// survives a reboot), and the controller's time, asked for with a fresh nonce and signed by the stream key.
+/// root-signed key list (kept in `STATE/keylist`, and never replaced by an older version nor by a different
+/// list of the same version, so a revocation survives a reboot), and the controller's time, asked for with a
+/// fresh nonce and signed by the stream key.
 ///
 /// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
 /// until answered, then every ten minutes.
@@ -18,8 +19,10 @@ public final class TrustLink {
     private var askedAt: UInt64 = 0
     /// When the next question is due (monotonic ns).
     public private(set) var nextRequest: UInt64 = 0
-    /// Answers refused (bad signature, wrong nonce, older key list).
+    /// Answers refused (bad signature, wrong nonce, older key list, another list of the same version).
     public private(set) var refused = 0
+    /// Why the last key list was refused, the line written to the log; nil until one is.
+    public private(set) var lastRefusal: String?
     /// The freshness window the packet verifier is built with: how far (ms) a packet's signed send time may
     /// lie from the trusted clock.
     public let freshnessMilliseconds: Int64
@@ -77,9 +80,10 @@ public final class TrustLink {
             refused += 1
             return false
         }
-        if let current = keyList, list.version < current.version {
+        if let current = keyList, let reason = Self.refusal(of: list, holding: current) {
             refused += 1
-            Log.warning("refused key list version " + String(list.version) + ": older than version " + String(current.version))
+            lastRefusal = reason
+            Log.warning(reason)
             return false
         }
         let signed = TrustMessage.signedAnswer(nonce: echoed, time: time, keyList: listBytes)
@@ -106,6 +110,22 @@ public final class TrustLink {
         }
         nextRequest = now + 600_000_000_000
         return true
+    }
+
+    /// Why a root-signed `list` must not replace `current`, or nil if it may: it is older, or it has the same
+    /// version but other contents (a version names one list only, so a list re-sent is the same bytes; a
+    /// different one of the same version could bring back a revoked key). Newer lists are taken.
+    static func refusal(of list: KeyList, holding current: KeyList) -> String? {
+        if list.version < current.version {
+            return "refused key list version " + String(list.version) + ": older than version "
+                + String(current.version)
+        }
+        if list.version == current.version, list.signedBytes != current.signedBytes {
+            return "refused key list version " + String(list.version)
+                + ": it differs from the version " + String(current.version)
+                + " this box holds, and a version is never reused (the controller must sign a newer one)"
+        }
+        return nil
     }
 
     static func verify(_ list: KeyList, root: [UInt8]) -> Bool {

@@ -51,3 +51,41 @@ extension RealProcesses {
         }
     }
 }
+
+extension RealProcesses {
+    /// The low-latency profile, as a commune sets it: `frame-ms: 10` in the controller's config and
+    /// `--jitter-ms 20` on the receivers. The stream carries 10 ms frames (RTP timestamps 480 apart, SDP ptime
+    /// 10) and a receiver plays the bulletin whole.
+    @Suite("Low-latency profile")
+    struct LowLatencyProfileTests {
+        @Test func tenMillisecondFramesPlayWhole() throws {
+            let harness = try Harness(groupOctet: 54)
+            try """
+            frame-ms: 10
+            zones:
+              - name: all
+                group: \(harness.group):\(harness.port)
+                interface: 127.0.0.1
+                ttl: 0
+            """.write(toFile: harness.path("fast.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("fast.yaml"))
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output, jitterMilliseconds: 20)
+            let recorder = PacketRecorder(group: harness.group, port: harness.port)
+            let clip = try harness.speech("clip.wav", "Bản tin nhanh: chợ phiên sáng mai họp sớm từ năm giờ.")
+            try harness.queueAndWait([clip])
+            let packets = recorder.stop()
+            harness.stop(receiver)
+            let headers = packets.compactMap { bytes in bytes.withUnsafeBytes { try? RTPPacket(parsing: $0).header } }
+            #expect(headers.count > 100)
+            let steps = zip(headers, headers.dropFirst()).map { $1.timestamp &- $0.timestamp }
+            #expect(steps.allSatisfy { $0 == 480 }, "timestamp steps: \(Set(steps))")
+            let sdp = try harness.run("/usr/bin/curl", ["-sf", harness.controllerURL + "/zones/all/sdp"]).out
+            #expect(sdp.contains("a=ptime:10"), "\(sdp)")
+            let source = try AudioComparison.reference(clip)
+            let played = try AudioComparison.raw16(output)
+            #expect(AudioComparison.compare(source: source, played: played).correlation >= 0.9)
+            #expect(abs(played.count - source.count) < 1_200, "\(played.count) samples for \(source.count)")
+        }
+    }
+}

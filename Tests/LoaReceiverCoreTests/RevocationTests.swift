@@ -72,4 +72,52 @@ struct RevocationTests {
         #expect(genuine.allSatisfy { $0 == .accepted })
         #expect(after.sink.samples > 0)
     }
+
+    /// A version names one list: a box holding version 2 refuses a different version-2 list (here one naming a
+    /// stolen stream key, as a controller that reused a version after its stream key was replaced would have
+    /// issued), also after a restart, with the reason in its log; the same version-2 list re-sent is taken.
+    @Test func aDifferentListOfTheSameVersionIsRefusedAlsoAfterARestart() throws {
+        let fixture = try TrustFixture()
+        let stolen = SigningKeyPair.generate()
+        let current = SigningKeyPair.generate()
+        let genuine = fixture.list(version: 2, stream: current)
+        let reused = fixture.list(version: 2, stream: stolen)  // root-signed, same version, other stream key
+        let wall: Int64 = 1_795_000_000_000
+
+        let box = try fixture.link()
+        #expect(fixture.exchange(box, at: 1_000 * ms, time: wall, list: genuine, stream: current))
+        #expect(!fixture.exchange(box, at: 700_000 * ms, time: wall + 700_000, list: reused, stream: stolen))
+        #expect(box.keyList?.streamKey == current.publicKey)
+        #expect(box.verifier?.streamKey == current.publicKey)
+        #expect(
+            box.lastRefusal
+                == "refused key list version 2: it differs from the version 2 this box holds, and a version is never reused (the controller must sign a newer one)"
+        )
+
+        // After a reboot the thief answers first, with the other version-2 list: refused; the genuine one is taken.
+        let rebooted = try fixture.link()
+        let question = try #require(rebooted.request(now: 1_000 * ms))
+        #expect(
+            !fixture.answer(question, time: wall + 800_000, list: reused, signedBy: stolen).withUnsafeBytes {
+                rebooted.handle($0, now: 1_010 * ms)
+            })
+        #expect(rebooted.verifier == nil)
+        #expect(rebooted.refused == 1)
+        #expect(rebooted.lastRefusal?.hasPrefix("refused key list version 2: it differs") == true)
+        #expect(
+            fixture.answer(question, time: wall + 800_000, list: genuine, signedBy: current).withUnsafeBytes {
+                rebooted.handle($0, now: 1_020 * ms)
+            })
+        #expect(rebooted.keyList?.encoded == genuine)
+
+        // The thief's stream: not one sample. The controller's plays.
+        let playout = try Playout(settings: PlayoutSettings(), sink: CountingSink())
+        let thief = play(
+            try SealedStream(key: stolen, epoch: 2, frames: 50), through: rebooted, into: playout, from: 2_000 * ms)
+        #expect(thief.allSatisfy { $0 == .unknownKey })
+        #expect(playout.sink.samples == 0)
+        let real = play(try SealedStream(key: current, epoch: 3), through: rebooted, into: playout, from: 10_000 * ms)
+        #expect(real.allSatisfy { $0 == .accepted })
+        #expect(playout.sink.samples > 0)
+    }
 }

@@ -7,14 +7,32 @@ import Synchronization
 /// The controller's keys under `STATE_DIR/keys`: the commune root key (its private half belongs offline),
 /// the stream key that signs audio and time, and the root-signed list of operator keys.
 ///
-/// Contract: the list in force always verifies against `root.pub`, and its version only increases.
+/// Contract: the list in force always verifies against `root.pub` and names `stream.key`'s public key, and its
+/// version only increases: this store never puts in force a version lower than or equal to one it issued or
+/// installed before, also after `stream.key` or `keylist.bin` was replaced or lost (`keylist.version` remembers
+/// the highest version, next to the keys). Receivers refuse an older list and a different list of the same
+/// version, so a reused version would leave them silent or, worse, let an old list back in.
 public final class KeyStore: Sendable {
     public let directory: URL
     public let rootPublicKey: [UInt8]
     public let streamKey: SigningKeyPair
     private let list: Mutex<KeyList>
 
+    /// `keylist.bin`: the signed list in force.
+    var listFile: URL { directory.appendingPathComponent("keylist.bin") }
+    /// `keylist.version`: the highest key list version this store ever issued, installed or found signed by the
+    /// root, and the SHA-256 of that list's contents ("VERSION HEX"), so that a new list never reuses a version,
+    /// even when `keylist.bin` is gone or replaced by another list of that version.
+    var versionFile: URL { directory.appendingPathComponent("keylist.version") }
+
     /// Loads the keys, creating what a one-server commune needs on first start (and saying so in the log).
+    ///
+    /// If `keylist.bin` is missing, does not verify, names another stream key (`stream.key` was replaced), is
+    /// older than a version issued before or is that version with other contents, a new list is made with the
+    /// highest version ever seen + 1, keeping the operators of the old list if the root signed it; that needs
+    /// `root.key` (a one-server commune has it). With the root key offline this throws one line naming the
+    /// stream key and the lowest version a list signed elsewhere (and put in place as `keylist.bin`) must carry,
+    /// and the `loa keys sign-list` command that makes it.
     public init(directory: URL, logger: Logger) throws {
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -34,20 +52,59 @@ public final class KeyStore: Sendable {
         }
         streamKey = try KeyFiles.readSecret(streamSecret)
         let listFile = directory.appendingPathComponent("keylist.bin")
-        if let data = FileManager.default.contents(atPath: listFile.path), let stored = try? KeyList(decoding: [UInt8](data)),
-            Self.verify(stored, root: rootPublicKey), stored.streamKey == streamKey.publicKey
-        {
+        let versionFile = directory.appendingPathComponent("keylist.version")
+        let rootPublicKey = rootPublicKey
+        let stored = FileManager.default.contents(atPath: listFile.path).flatMap { try? KeyList(decoding: [UInt8]($0)) }
+            .flatMap { Self.verify($0, root: rootPublicKey) ? $0 : nil }
+        let remembered = try Self.readIssued(versionFile)
+        // The list itself is written before `keylist.version`, so the highest is whichever is larger.
+        let highest = max(remembered.version, stored?.version ?? 0)
+        // A stored list may be used if it names this stream key and is newer than the one remembered (signed
+        // elsewhere and put in place) or is that one (same version, same contents).
+        var reused = false
+        if let stored {
+            let otherContents = remembered.digest.map { $0 != Self.digest(of: stored) } ?? false
+            reused = stored.version < remembered.version || (stored.version == remembered.version && otherContents)
+        }
+        if let stored, stored.streamKey == streamKey.publicKey, !reused {
             list = Mutex(stored)
+            if remembered.version != stored.version || remembered.digest == nil {
+                try Self.writeIssued(stored, to: versionFile)
+            }
         } else {
+            guard highest < UInt32.max else {
+                throw ControllerError("key list version \(highest) is the last one; this commune needs a new root key")
+            }
+            let why: String
+            if let stored {
+                why =
+                    stored.streamKey != streamKey.publicKey
+                    ? "the key list (version \(stored.version)) names another stream key than stream.key"
+                    : stored.version < highest
+                        ? "the key list is version \(stored.version) but version \(highest) was issued before"
+                        : "the key list is version \(stored.version), which was issued before with other contents"
+            } else {
+                why = "there is no valid signed key list in \(directory.path)"
+            }
             guard let root = Self.rootKey(directory) else {
+                let stream = KeyText.base64(streamKey.publicKey)
+                let from = stored == nil ? "LAST-LIST.bin" : "keylist.bin"
                 throw ControllerError(
-                    "no valid signed key list in \(directory.path) and the root key is offline: sign one with 'loa keys sign-list' and put it there as keylist.bin")
+                    "\(why) and the root key is offline: sign a list naming the stream key \(stream) with version "
+                        + "\(highest + 1) or higher where the root key is kept ('loa keys sign-list --root root.key --from "
+                        + "\(from) --stream \(stream) --version \(highest + 1) --out keylist.bin'), and put it there as keylist.bin")
             }
             var fresh = KeyList(
-                version: 1, issuedAt: UInt64(SystemProgrammeClock().now()), streamKey: streamKey.publicKey, operators: [])
+                version: highest + 1, issuedAt: UInt64(SystemProgrammeClock().now()), streamKey: streamKey.publicKey,
+                operators: stored?.operators ?? [])
             fresh.signature = Self.sign(fresh, with: root)
-            try AtomicFile.write(Data(fresh.encoded), to: listFile)
+            try Self.put(fresh, listFile: listFile, versionFile: versionFile)
             list = Mutex(fresh)
+            if highest > 0 {
+                let kept = fresh.operators.isEmpty ? "" : ", keeping its \(fresh.operators.count) operator(s)"
+                logger.warning(
+                    "\(why): signed key list version \(fresh.version) with the root key for this stream key\(kept)")
+            }
         }
     }
 
@@ -60,28 +117,63 @@ public final class KeyStore: Sendable {
             throw SecurityError.rootOffline
         }
         return try list.withLock { list in
+            guard list.version < UInt32.max else { throw SecurityError.listNotNewer(have: list.version) }
             var next = list
             next.version += 1
             next.issuedAt = UInt64(SystemProgrammeClock().now())
             next.operators.removeAll { $0.name == name || $0.publicKey == publicKey }
             next.operators.append(.init(name: name, mayTriggerEmergencies: mayTriggerEmergencies, publicKey: publicKey))
             next.signature = Self.sign(next, with: root)
-            try AtomicFile.write(Data(next.encoded), to: directory.appendingPathComponent("keylist.bin"))
+            try Self.put(next, listFile: listFile, versionFile: versionFile)
             list = next
             return next
         }
     }
 
-    /// Installs a list signed elsewhere (the root key offline). It must verify and be newer.
+    /// Installs a list signed elsewhere (the root key offline). It must verify, name this controller's stream key
+    /// (else every receiver would refuse the controller's time answers and go silent) and be newer than the list
+    /// in force. Throws `SecurityError` and changes nothing otherwise.
     public func install(_ encoded: [UInt8]) throws -> KeyList {
         guard let candidate = try? KeyList(decoding: encoded) else { throw SecurityError.malformedList }
         guard Self.verify(candidate, root: rootPublicKey) else { throw SecurityError.listNotSignedByRoot }
+        guard candidate.streamKey == streamKey.publicKey else {
+            throw SecurityError.listLacksStreamKey(KeyText.base64(streamKey.publicKey))
+        }
         return try list.withLock { list in
             guard candidate.version > list.version else { throw SecurityError.listNotNewer(have: list.version) }
-            try AtomicFile.write(Data(candidate.encoded), to: directory.appendingPathComponent("keylist.bin"))
+            try Self.put(candidate, listFile: listFile, versionFile: versionFile)
             list = candidate
             return candidate
         }
+    }
+
+    /// Writes `list` to `keylist.bin`, then its version to `keylist.version` (in that order: after a power cut
+    /// between the two, the list file still carries the highest version).
+    private static func put(_ list: KeyList, listFile: URL, versionFile: URL) throws {
+        try AtomicFile.write(Data(list.encoded), to: listFile)
+        try writeIssued(list, to: versionFile)
+    }
+
+    /// The SHA-256 of a list's contents (what the root signs), which tells two lists of one version apart.
+    static func digest(of list: KeyList) -> [UInt8] { SHA256.hash(list.signedBytes) }
+
+    /// What `keylist.version` says: the highest version issued, with the digest of that list's contents (nil if
+    /// the file gives the number only); version 0 if there is no such file. Throws if it is anything else.
+    static func readIssued(_ url: URL) throws -> (version: UInt32, digest: [UInt8]?) {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return (0, nil) }
+        let words = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        let digest = words.count == 2 ? KeyText.bytes(hex: String(words[1])) : nil
+        guard words.count == 1 || digest?.count == 32, let first = words.first, let version = UInt32(first) else {
+            throw ControllerError(
+                "\(url.path) is not a key list version; write in it the highest key list version this commune issued"
+            )
+        }
+        return (version, digest)
+    }
+
+    /// Writes `keylist.version`: "VERSION SHA256-HEX\n" for `list`.
+    private static func writeIssued(_ list: KeyList, to url: URL) throws {
+        try AtomicFile.write(Data("\(list.version) \(KeyText.hex(digest(of: list)))\n".utf8), to: url)
     }
 
     static func verify(_ list: KeyList, root: [UInt8]) -> Bool {
@@ -105,9 +197,59 @@ public final class KeyStore: Sendable {
 
 /// Key files: base64 text, the secret ones mode 0600, written atomically.
 public enum KeyFiles {
+    /// Writes a secret key to `url` (base64 text) so that no other user can ever read it and a power cut leaves
+    /// the old file or the new one: the temporary file beside it is created with mode 0600 (whatever the umask),
+    /// then written, synced and renamed over `url`, and the folder synced.
     public static func writeSecret(_ secret: [UInt8], to url: URL) throws {
-        try AtomicFile.write(Data((KeyText.base64(secret) + "\n").utf8), to: url)
-        chmod(url.path, 0o600)
+        try writeSecret(secret, to: url, created: { _ in })
+    }
+
+    /// `writeSecret`, calling `created` with the temporary file's path right after it was created, before the
+    /// secret is written (for tests to look at it).
+    package static func writeSecret(_ secret: [UInt8], to url: URL, created: (String) -> Void) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp").path
+        unlink(temporary)  // a leftover of a power cut, which held a secret at mode 0600 too
+        let fd = try createPrivateFile(temporary)
+        created(temporary)
+        let bytes = Array((KeyText.base64(secret) + "\n").utf8)
+        var written = 0
+        var failure: Int32 = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                break
+            }
+            written += n
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary, url.path) != 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(temporary)
+            throw SecurityError.cannotWrite(url.path, String(cString: strerror(failure)))
+        }
+        let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
+        }
+    }
+
+    /// Creates `path` (which must not exist: O_EXCL, and O_NOFOLLOW) for writing, with mode 0600 from the first
+    /// moment whatever the umask, and returns its descriptor. Throws `SecurityError.cannotWrite` otherwise.
+    package static func createPrivateFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SecurityError.cannotWrite(path, String(cString: strerror(errno))) }
+        // A umask can only have narrowed 0600 (to 0400, say); make it exactly 0600 so the owner can write it.
+        guard fchmod(fd, 0o600) == 0 else {
+            let failure = errno
+            close(fd)
+            unlink(path)
+            throw SecurityError.cannotWrite(path, String(cString: strerror(failure)))
+        }
+        return fd
     }
 
     public static func writePublic(_ key: [UInt8], to url: URL) throws {
@@ -135,16 +277,24 @@ public enum SecurityError: Error, Equatable, Sendable {
     case malformedList
     case listNotSignedByRoot
     case listNotNewer(have: UInt32)
+    /// The list names another stream key than this controller's (base64).
+    case listLacksStreamKey(String)
     case badKeyFile(String)
+    /// A key file could not be written: its path and the system's reason.
+    case cannotWrite(String, String)
 
     public var message: String {
         switch self {
         case .rootOffline:
-            return "the root key is offline: sign the new key list with 'loa keys sign-list --root ROOT.key' where it is kept"
+            return "the root key is offline: where it is kept, run 'loa keys sign-list --root root.key --add NAME.pub "
+                + "--role emergency --out new.bin', then 'loa keys install new.bin' here"
         case .malformedList: return "not a Loa key list"
         case .listNotSignedByRoot: return "the key list is not signed by this commune's root key"
         case .listNotNewer(let have): return "the key list is not newer than the one in force (version \(have))"
+        case .listLacksStreamKey(let key):
+            return "the key list does not name this controller's stream key (\(key)); sign a list that includes it"
         case .badKeyFile(let path): return "'\(path)' is not a Loa key file"
+        case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
         }
     }
 }
