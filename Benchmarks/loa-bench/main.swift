@@ -122,6 +122,10 @@ if !options.only.isDisjoint(with: ["4", "5"]) {
     print("figures 4 and 5: latency and receiver CPU, " + fixed(options.latencySeconds, 0) + " s per profile")
     Latency.measure(pcm: pcm, seconds: options.latencySeconds, report: report)
 }
+if options.only.contains("5") {
+    print("figure 5: the loa-receiver process, " + fixed(options.latencySeconds, 0) + " s of playing")
+    ReceiverProcess.measure(clipPath: options.clip, seconds: options.latencySeconds, report: report)
+}
 if let clip, options.only.contains("6") {
     print("figure 6: zones one pacer sends, " + fixed(options.scaleSeconds, 0) + " s per step")
     Pacing.scale(

@@ -96,8 +96,10 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            for entry in try decode([Entry].self, try await options.client().request("GET", "/audit")) {
-                print("\(localText(entry.at))  \(entry.action)  \(entry.outcome)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)")
+            let client = try options.client()
+            let timeZone = try await CommuneTimeZone.of(client)
+            for entry in try decode([Entry].self, try await client.request("GET", "/audit")) {
+                print("\(localText(entry.at, timeZone: timeZone))  \(entry.action)  \(entry.outcome)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)")
             }
         }
     }

@@ -5,7 +5,7 @@ struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "The as-played log: what actually aired, when, and how it ended.")
 
-    @Option(name: .long, help: "From this local date or time: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today).")
+    @Option(name: .long, help: "From this date or time in the controller's time zone: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today).")
     var since: String?
 
     @Option(name: .long, help: "Only this zone.")
@@ -18,37 +18,42 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let start = try parseSince(since)
+            _ = try parseSince(since, in: TimeZone(secondsFromGMT: 0)!)  // a bad --since is said before anything is asked of the controller
+            let client = try options.client()
+            let timeZone = try await CommuneTimeZone.of(client)
+            let local = { (stamp: Int64?) in localText(stamp, timeZone: timeZone) }
+            let start = try parseSince(since, in: timeZone)
             var query = [URLQueryItem(name: "since", value: String(start))]
             if let zone { query.append(URLQueryItem(name: "zone", value: zone)) }
-            let entries = try decode([LogEntryInfo].self, try await options.client().request("GET", "/log", query: query))
+            let entries = try decode([LogEntryInfo].self, try await client.request("GET", "/log", query: query))
             if csv {
                 print("item,zone,title,priority,planned,started,ended,outcome,reason")
                 for e in entries {
                     let fields = [
-                        String(e.itemId), e.zone, e.title, e.priority, localText(e.plannedAt), localText(e.startedAt),
-                        localText(e.endedAt), e.outcome, e.reason ?? "",
+                        String(e.itemId), e.zone, e.title, e.priority, local(e.plannedAt), local(e.startedAt),
+                        local(e.endedAt), e.outcome, e.reason ?? "",
                     ]
                     print(fields.map(csvField).joined(separator: ","))
                 }
                 return
             }
-            if entries.isEmpty { print("nothing aired since \(localText(start))") }
+            if entries.isEmpty { print("nothing aired since \(local(start))") }
             for e in entries {
-                print("\(localText(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority)] \(e.title)  → \(e.outcome)\(e.reason.map { " (\($0))" } ?? "")  until \(localText(e.endedAt))")
+                print("\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority)] \(e.title)  → \(e.outcome)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))")
             }
         }
     }
 
-    private func parseSince(_ text: String?) throws(CLIError) -> Int64 {
-        let formatter = DateFormatter()
-        formatter.timeZone = communeTimeZone
-        formatter.locale = Locale(identifier: "en_US_POSIX")
+    /// Unix ms of `text`, a local date or date and time in `timeZone`; of today's midnight there for nil.
+    private func parseSince(_ text: String?, in timeZone: TimeZone) throws(CLIError) -> Int64 {
         guard let text else {
-            formatter.dateFormat = "yyyy-MM-dd"
-            let today = formatter.string(from: Date())
-            return Int64(formatter.date(from: today)!.timeIntervalSince1970 * 1000)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            return Int64(calendar.startOfDay(for: Date()).timeIntervalSince1970 * 1000)
         }
+        let formatter = DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
         for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
             formatter.dateFormat = format
             if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
@@ -61,7 +66,7 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Broadcast hours and item counts per zone and priority for a month.")
 
-    @Option(name: .long, help: "The month, YYYY-MM.")
+    @Option(name: .long, help: "The month, YYYY-MM, in the controller's time zone.")
     var month: String
 
     @OptionGroup var options: ControllerOptions

@@ -119,7 +119,10 @@ func checked(_ file: String, client: ControllerClient) async throws -> Schedule 
         if !issues.isEmpty { throw report(issues) }
         throw error
     }
-    let today = LocalDate(dayNumber: Int((Date().timeIntervalSince1970 + Double(communeTimeZone.secondsFromGMT())) / 86_400))
+    // "Today" (for slots whose dates have passed) is the controller's, in its configured time zone.
+    let timeZone = try await CommuneTimeZone.of(client)
+    let now = Date()
+    let today = LocalDate(dayNumber: Int((now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))) / 86_400))
     let checker = ScheduleChecker(zones: zones, today: today) { path in
         guard FileManager.default.fileExists(atPath: path) else { return .failure(.init("is missing (no file at \(path))")) }
         guard FileManager.default.isReadableFile(atPath: path) else { return .failure(.init("cannot be read (permission denied)")) }

@@ -66,16 +66,13 @@ func minutesSeconds(_ milliseconds: Int) -> String {
     return "\(seconds / 60):\(remainder < 10 ? "0" : "")\(remainder)"
 }
 
-/// Local date and time of a Unix ms stamp, "2026-11-22 17:00:05", in the commune's time zone.
-func localText(_ milliseconds: Int64?, timeZone: TimeZone = communeTimeZone) -> String {
+/// Local date and time of a Unix ms stamp in `timeZone` (the commune's, see `CommuneTimeZone`),
+/// "2026-11-22 17:00:05"; "-" for nil.
+func localText(_ milliseconds: Int64?, timeZone: TimeZone) -> String {
     guard let milliseconds else { return "-" }
     let formatter = DateFormatter()
     formatter.timeZone = timeZone
+    formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
     return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
 }
-
-/// Asia/Ho_Chi_Minh, or `LOA_TIMEZONE`.
-let communeTimeZone: TimeZone =
-    ProcessInfo.processInfo.environment["LOA_TIMEZONE"].flatMap(TimeZone.init(identifier:))
-    ?? TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!

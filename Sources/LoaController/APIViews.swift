@@ -25,6 +25,13 @@ struct ItemView: ResponseCodable {
     }
 }
 
+/// `GET /health`. `timeZone` is the IANA name of the configured `timezone:`, the zone of every schedule time,
+/// log day and report month; `loa` shows and reads local times in it. Controllers before it sent only `status`.
+struct HealthView: ResponseCodable {
+    var status = "ok"
+    var timeZone: String
+}
+
 struct ClipView: ResponseCodable {
     var id: Int64
     var title: String

@@ -6,7 +6,8 @@ import LoaSource
 /// The HTTP+JSON control API on the commune server (127.0.0.1 by default). `loa` is its client.
 ///
 /// Routes (errors are `{"error": "one line for the broadcaster"}` with a 4xx/5xx status):
-/// - `GET /health`, `GET /zones`, `GET /zones/ZONE/sdp`
+/// - `GET /health` — `{"status": "ok", "timeZone": "Asia/Ho_Chi_Minh"}` (the configured `timezone:`)
+/// - `GET /zones`, `GET /zones/ZONE/sdp`
 /// - `POST /clips?title=T` — body: a sound file; encoded once and stored → the clip
 /// - `POST /items?zones=A,B&title=T&priority=P&now=1&onInterrupt=resume|restart[&clip=ID]` — body: a sound
 ///   file (unless `clip` names a stored one); queued → 201 with the item
@@ -24,7 +25,7 @@ struct ControlAPI {
     static let maximumUploadBytes = 1 << 30
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/health") { _, _ in ["status": "ok"] }
+        router.get("/health") { _, _ in HealthView(timeZone: programme.localTime.timeZone.identifier) }
         router.get("/zones") { _, _ in programme.zones.map(ZoneView.init) }
         router.get("/zones/:zone/sdp") { _, context -> Response in
             let name = try context.parameters.require("zone")
