@@ -2,6 +2,7 @@ import Foundation
 import LoaCrypto
 import LoaSource
 import LoaSystem
+import Synchronization
 
 /// Where the programme puts items on the air: the pacer in the controller, a simulation in tests.
 public protocol Air: AnyObject, Sendable {
@@ -95,15 +96,22 @@ public final class Pacer: Air {
         return threads[thread].snapshot(stream).packetsSent
     }
 
-    /// Starts the pacer threads; they run until `shutdown()`.
-    public func start() { for thread in threads { thread.start() } }
+    /// Starts the pacer threads (once); they run until `shutdown()`.
+    public func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for thread in threads { thread.start() }
+    }
 
-    /// Stops the threads; items on the air are reported as stopped, then `events` ends.
+    /// Stops the threads, if they were started; items on the air are reported as stopped, then `events` ends.
     public func shutdown() {
-        for thread in threads { thread.send(.shutdown) }
-        for thread in threads { while !thread.hasStopped { usleep(1000) } }
+        if started.load(ordering: .acquiring) {
+            for thread in threads { thread.send(.shutdown) }
+            for thread in threads { while !thread.hasStopped { usleep(1000) } }
+        }
         eventSink.finish()
     }
+
+    private let started = Atomic<Bool>(false)
 
     /// Whether every pacer thread got real-time scheduling (SCHED_FIFO), once they run.
     public var isRealTime: Bool { threads.allSatisfy(\.isRealTime) }

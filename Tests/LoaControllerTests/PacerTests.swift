@@ -202,3 +202,15 @@ import Testing
         #expect(popped.map(\.deadline) == pushed.map(\.deadline).sorted())
     }
 }
+
+extension PacerTests {
+    @Test("a pacer that never started shuts down at once, and its events end")
+    func shutdownWithoutStart() async throws {
+        let pacer = try Pacer(zones: Self.zones(1, octet: 50), threads: 1)
+        pacer.play(ReadyItem(id: 1, clip: Self.clip(frames: 5, tag: 0)), zone: "z0")
+        pacer.shutdown()
+        var events: [AirEvent] = []
+        for await event in pacer.events { events.append(event) }
+        #expect(events.isEmpty)
+    }
+}
