@@ -35,12 +35,13 @@ struct VerificationBudget {
     static let untrustedSlots = 8
 
     private var trusted: Bucket
-    private var untrusted: (Bucket, Bucket, Bucket, Bucket, Bucket, Bucket, Bucket, Bucket)
+    /// Allocated once; taking a check updates a bucket in place.
+    private var untrusted: [Bucket]
 
     init(perSecond: Int) {
         trusted = Bucket(rate: Double(perSecond) * 3 / 4)
-        let each = Bucket(rate: max(1, Double(perSecond) / 4 / Double(Self.untrustedSlots)))
-        untrusted = (each, each, each, each, each, each, each, each)
+        untrusted = Array(
+            repeating: Bucket(rate: max(1, Double(perSecond) / 4 / Double(Self.untrustedSlots))), count: Self.untrustedSlots)
     }
 
     /// Takes one check for a packet from `source` (an address and port as one number); `trusted`: it comes
@@ -48,10 +49,6 @@ struct VerificationBudget {
     mutating func take(from source: UInt64, trusted isTrusted: Bool, now: UInt64) -> Bool {
         if isTrusted { return trusted.take(now: now) }
         // A multiplicative hash: nearby addresses and ports spread over the slots.
-        let slot = Int((source &* 0x9E37_79B9_7F4A_7C15) >> 61)
-        return withUnsafeMutableBytes(of: &untrusted) { raw in
-            let buckets = raw.bindMemory(to: Bucket.self)
-            return buckets[slot].take(now: now)
-        }
+        return untrusted[Int((source &* 0x9E37_79B9_7F4A_7C15) >> 61)].take(now: now)
     }
 }

@@ -8,12 +8,11 @@ import Testing
 /// person understands, and the programme goes straight on: a zone is never silent while something waits.
 @Suite("Failed items")
 struct FailedItemTests {
-    let zones = [
-        Zone(name: "thon-dong", group: SocketAddress("239.255.79.31:5004")!, interface: "127.0.0.1", ttl: 0),
-        Zone(name: "thon-tay", group: SocketAddress("239.255.79.32:5004")!, interface: "127.0.0.1", ttl: 0),
-    ]
-    let local = LocalTime(timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!)
-    var nine: Int64 { local.wall(LocalDate(year: 2026, month: 12, day: 1), minutes: 9 * 60) }
+    /// The simulated commune of `ProgrammeWeekTests`: its two zones, its time zone; Tuesday 1 December 2026, 09:00.
+    let week = ProgrammeWeekTests()
+    var zones: [Zone] { week.zones }
+    var local: LocalTime { week.local }
+    var nine: Int64 { week.at(1, 9, 0) }
 
     func clipFile(_ world: ProgrammeWeekTests.World, _ clip: ClipRecord) throws -> URL {
         try ClipLibrary(directory: world.directory.appendingPathComponent("clips")).url(clip: clip.id!)

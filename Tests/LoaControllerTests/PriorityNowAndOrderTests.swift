@@ -9,13 +9,11 @@ import Testing
 /// policy), and the pending queue is shown in play order.
 @Suite("Priority --now and queue order")
 struct PriorityNowAndOrderTests {
-    let zones = [
-        Zone(name: "thon-dong", group: SocketAddress("239.255.79.21:5004")!, interface: "127.0.0.1", ttl: 0),
-        Zone(name: "thon-tay", group: SocketAddress("239.255.79.22:5004")!, interface: "127.0.0.1", ttl: 0),
-    ]
-    let local = LocalTime(timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!)
-    /// Tuesday 1 December 2026, 09:00 local.
-    var nine: Int64 { local.wall(LocalDate(year: 2026, month: 12, day: 1), minutes: 9 * 60) }
+    /// The simulated commune of `ProgrammeWeekTests`: its two zones, its time zone; Tuesday 1 December 2026, 09:00.
+    let week = ProgrammeWeekTests()
+    var zones: [Zone] { week.zones }
+    var local: LocalTime { week.local }
+    var nine: Int64 { week.at(1, 9, 0) }
 
     @Test func aPriorityItemWithNowCutsANormalItemAtOnce() async throws {
         let world = try ProgrammeWeekTests.World(zones: zones, local: local, start: nine)
