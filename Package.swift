@@ -85,21 +85,29 @@ let package = Package(
         .target(name: "CLoaBench", dependencies: ["COpus"], path: "Benchmarks/CLoaBench"),
         .executableTarget(
             name: "loa-bench",
-            dependencies: ["CLoaBench", "LoaController", "LoaSource", "LoaReceiverCore", "LoaCodec", "LoaWire", "LoaSystem"],
+            dependencies: [
+                "CLoaBench", "LoaController", "LoaSource", "LoaReceiverCore", "LoaCodec", "LoaWire", "LoaSystem",
+            ],
             path: "Benchmarks/loa-bench"
         ),
         // The fleet at province scale (README "Fleet"): simulated receivers against a real controller.
         .executableTarget(
-            name: "loa-fleet-bench", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"], path: "Benchmarks/loa-fleet-bench"),
+            name: "loa-fleet-bench", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"],
+            path: "Benchmarks/loa-fleet-bench"),
 
         // Tests.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
-        .testTarget(name: "LoaControllerTests", dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
-        .testTarget(name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
+        .testTarget(
+            name: "LoaControllerTests",
+            dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
+        .testTarget(
+            name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec", "LoaWire", "LoaCrypto", "LoaSystem"]
+            dependencies: [
+                "loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec", "LoaWire", "LoaCrypto", "LoaSystem",
+            ]
         ),
     ]
 )

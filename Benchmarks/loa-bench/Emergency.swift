@@ -20,7 +20,9 @@ enum EmergencyLatency {
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            do { box.result = .success(try await run(clip: clip, trials: trials, zones: zones)) } catch { box.result = .failure(error) }
+            do { box.result = .success(try await run(clip: clip, trials: trials, zones: zones)) } catch {
+                box.result = .failure(error)
+            }
             done.signal()
         }
         done.wait()
@@ -31,24 +33,30 @@ enum EmergencyLatency {
             let lastSummary = last.summary()
             let callSummary = call.summary()
             report.add(
-                "7", "emergency latency: Programme.queue(priority: .emergency) called (the desk's acceptance) → first "
-                    + "emergency packet sent, the real Pacer, sealed, a normal item playing in " + String(zones) + " zones, "
+                "7",
+                "emergency latency: Programme.queue(priority: .emergency) called (the desk's acceptance) → first "
+                    + "emergency packet sent, the real Pacer, sealed, a normal item playing in " + String(zones)
+                    + " zones, "
                     + String(first.count) + " trials",
                 "first zone p50 " + formatDuration(firstSummary.p50) + ", p99 " + formatDuration(firstSummary.p99)
                     + "; every zone p50 " + formatDuration(lastSummary.p50) + ", p99 " + formatDuration(lastSummary.p99)
-                    + ", max " + formatDuration(lastSummary.max) + " (queue call itself p50 " + formatDuration(callSummary.p50)
+                    + ", max " + formatDuration(lastSummary.max) + " (queue call itself p50 "
+                    + formatDuration(callSummary.p50)
                     + ")" + (realTime ? "" : ", SCHED_FIFO refused"),
                 goal: "≤ 200 ms")
         }
     }
 
-    static func run(clip: EncodedClip, trials: Int, zones count: Int) async throws -> (Samples, Samples, Samples, Bool) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-emergency-" + UUID().uuidString)
+    static func run(clip: EncodedClip, trials: Int, zones count: Int) async throws -> (Samples, Samples, Samples, Bool)
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "loa-bench-emergency-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let zones = (0..<count).map { index in
             Zone(
-                name: "z" + String(index), group: BenchNetwork.group(12 + index, port: 5412), interface: BenchNetwork.interface,
+                name: "z" + String(index), group: BenchNetwork.group(12 + index, port: 5412),
+                interface: BenchNetwork.interface,
                 ttl: 0)
         }
         let recorder = PacerRecorder(
@@ -78,7 +86,9 @@ enum EmergencyLatency {
             let limit = MonotonicClock.now() + 3_000_000_000
             while recorder.startCount < wanted {
                 guard MonotonicClock.now() < limit else {
-                    throw Failure(description: "no packet of a new item within 3 s (" + String(recorder.startCount) + " of " + String(wanted) + " starts)")
+                    throw Failure(
+                        description: "no packet of a new item within 3 s (" + String(recorder.startCount) + " of "
+                            + String(wanted) + " starts)")
                 }
                 usleep(500)
             }

@@ -36,12 +36,17 @@ enum FrameCost {
             formatDuration(UInt64(cpu / Double(clip.frameCount) * 1e9)) + " CPU, " + fixed(clipAllocations, 4)
                 + " alloc/frame", goal: "0 alloc")
         let spread = sendAcrossZones(clip, zones: 500, rounds: 100)
-        report.add("2", "send: the same, round-robin over 500 zones (500 sockets and groups)", describe(spread), goal: "0 alloc")
-        report.add("2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink), packets not sealed",
+        report.add(
+            "2", "send: the same, round-robin over 500 zones (500 sockets and groups)", describe(spread),
+            goal: "0 alloc")
+        report.add(
+            "2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink), packets not sealed",
             describe(receive), goal: "0 alloc")
-        report.add("2", "receive: verify one sealed packet (PacketVerifier.check: seal, freshness, replay window, Ed25519)",
+        report.add(
+            "2", "receive: verify one sealed packet (PacketVerifier.check: seal, freshness, replay window, Ed25519)",
             describe(verify), goal: "0 alloc")
-        report.add("2", "receive: the receiver's path per sealed packet: parse + verify + Playout receive + advance",
+        report.add(
+            "2", "receive: the receiver's path per sealed packet: parse + verify + Playout receive + advance",
             describe(verifyAndPlay), goal: "0 alloc")
         return clip
     }
@@ -53,13 +58,15 @@ enum FrameCost {
 
     static func describe(_ measured: Measured) -> String {
         "p50 " + formatDuration(measured.time.p50) + ", p99 " + formatDuration(measured.time.p99) + ", "
-            + fixed(measured.allocations.perFrame, 3) + " alloc/frame (" + String(measured.allocations.framesThatAllocated)
+            + fixed(measured.allocations.perFrame, 3) + " alloc/frame ("
+            + String(measured.allocations.framesThatAllocated)
             + " of " + String(measured.allocations.frames) + " frames allocated)"
     }
 
     /// Every frame of the stored clip through `ZoneStream.sendDue` to a TTL-0 group, called at each deadline.
     static func packetiseAndSend(_ clip: EncodedClip, signed: Bool) -> Measured {
-        let zone = Zone(name: "bench", group: BenchNetwork.group(3, port: 5403), interface: BenchNetwork.interface, ttl: 0)
+        let zone = Zone(
+            name: "bench", group: BenchNetwork.group(3, port: 5403), interface: BenchNetwork.interface, ttl: 0)
         let stream = try! BenchmarkZoneStream(zone: zone, signed: signed)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
         defer { buffer.deallocate() }
@@ -244,7 +251,8 @@ final class Datagrams {
                 let into = UnsafeMutableRawBufferPointer(rebasing: bytes[start...])
                 guard let sealer else { return header.write(payload: payload, into: into) }
                 return sealer.seal(
-                    header: header, payload: payload, sendTime: sentAt + Int64(frame * clip.frameMilliseconds), into: into)
+                    header: header, payload: payload, sendTime: sentAt + Int64(frame * clip.frameMilliseconds),
+                    into: into)
             }
             offsets.append(start + length)
         }

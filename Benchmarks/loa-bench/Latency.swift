@@ -43,8 +43,10 @@ enum Latency {
         let entered = Samples(capacity: frames)
         let sealer = BenchSealer()
         let receiver = LatencyReceiver(
-            group: group, interface: interface, playout: PlayoutSettings(jitterMilliseconds: profile.jitterMilliseconds),
-            verifier: sealer.verifier(), frames: frames, until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
+            group: group, interface: interface,
+            playout: PlayoutSettings(jitterMilliseconds: profile.jitterMilliseconds),
+            verifier: sealer.verifier(), frames: frames,
+            until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             receiver.run()
@@ -117,25 +119,34 @@ enum Latency {
     static func measure(pcm: [Int16], seconds: Double, report: Report) {
         let profiles = [
             Profile(name: "default (20 ms frames, 60 ms jitter buffer)", frameMilliseconds: 20, jitterMilliseconds: 60),
-            Profile(name: "low-latency (10 ms frames, 20 ms jitter buffer)", frameMilliseconds: 10, jitterMilliseconds: 20),
+            Profile(
+                name: "low-latency (10 ms frames, 20 ms jitter buffer)", frameMilliseconds: 10, jitterMilliseconds: 20),
         ]
         var receiverCPU: (Double, Double) = (0, 0)
         for (index, profile) in profiles.enumerated() {
             let result = run(profile: profile, pcm: pcm, seconds: seconds, groupIndex: 4 + index)
             let s = result.statistics
-            var text = "p50 " + formatDuration(result.latency.p50) + ", p99 " + formatDuration(result.latency.p99) + ", max "
+            var text =
+                "p50 " + formatDuration(result.latency.p50) + ", p99 " + formatDuration(result.latency.p99) + ", max "
                 + formatDuration(result.latency.max)
             text += " (" + String(result.framesPlayed) + "/" + String(result.framesSent) + " frames"
             let trouble = s.lost + s.late + s.concealed
-            text += trouble > 0 ? "; lost " + String(s.lost) + ", late " + String(s.late) + ", concealed " + String(s.concealed) : ", none lost"
+            text +=
+                trouble > 0
+                ? "; lost " + String(s.lost) + ", late " + String(s.late) + ", concealed " + String(s.concealed)
+                : ", none lost"
             text += result.refused > 0 ? ", " + String(result.refused) + " refused by the verifier)" : ")"
-            report.add("4", "latency, encoder input → receiver sink write, sealed and verified, " + profile.name + ", " + fixed(seconds, 0) + " s",
+            report.add(
+                "4",
+                "latency, encoder input → receiver sink write, sealed and verified, " + profile.name + ", "
+                    + fixed(seconds, 0) + " s",
                 text, goal: index == 1 ? "p99 ≤ 40 ms" : "")
             if index == 0 { receiverCPU = (result.receiverCPUSeconds, result.audioSeconds) }
         }
         let perSecond = receiverCPU.1 > 0 ? receiverCPU.0 / receiverCPU.1 : 0
         report.add(
-            "5", "receiver CPU per second of audio (receive loop thread: wake, recv, parse, verify, buffer, decode), x86",
+            "5",
+            "receiver CPU per second of audio (receive loop thread: wake, recv, parse, verify, buffer, decode), x86",
             fixed(perSecond * 1000, 2) + " ms/s (" + fixed(perSecond * 100, 2) + "% of one core)")
     }
 }
@@ -153,7 +164,8 @@ final class LatencyReceiver: @unchecked Sendable {
     private(set) var refused = 0
 
     init(
-        group: SocketAddress, interface: NetworkInterface, playout settings: PlayoutSettings, verifier: PacketVerifier, frames: Int,
+        group: SocketAddress, interface: NetworkInterface, playout settings: PlayoutSettings, verifier: PacketVerifier,
+        frames: Int,
         until: UInt64
     ) {
         self.verifier = verifier
@@ -185,7 +197,8 @@ final class LatencyReceiver: @unchecked Sendable {
                         let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
                         let now = MonotonicClock.now()
                         guard let packet = try? RTPPacket(parsing: bytes),
-                            verifier.check(packet, datagram: bytes, trustedNow: WallClock.now() / 1_000_000, monotonic: now)
+                            verifier.check(
+                                packet, datagram: bytes, trustedNow: WallClock.now() / 1_000_000, monotonic: now)
                                 == .accepted
                         else {
                             refused += 1
@@ -211,7 +224,9 @@ final class RecordingSink: AudioSink {
     var count: Int { times.count }
     init(capacity: Int) {
         times = Samples(capacity: capacity)
-        if let failure = device.failure { print("figures 4 and 5: " + failure.message + " (frames are timed without it)") }
+        if let failure = device.failure {
+            print("figures 4 and 5: " + failure.message + " (frames are timed without it)")
+        }
     }
     func play(_ samples: UnsafeBufferPointer<Int16>) {
         device.play(samples)

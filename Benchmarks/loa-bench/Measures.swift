@@ -30,7 +30,8 @@ final class Samples {
         guard count > 0 else { return Summary(p50: 0, p99: 0, max: 0, count: 0) }
         var used = UnsafeMutableBufferPointer(rebasing: storage[0..<count])
         used.sort()
-        return Summary(p50: used[(count - 1) / 2], p99: used[(count - 1) * 99 / 100], max: used[count - 1], count: count)
+        return Summary(
+            p50: used[(count - 1) / 2], p99: used[(count - 1) * 99 / 100], max: used[count - 1], count: count)
     }
 }
 
@@ -110,7 +111,8 @@ struct AllocationCount {
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func formatDuration(_ nanoseconds: UInt64) -> String {
@@ -159,7 +161,9 @@ final class Report {
 
     func table() -> String {
         var lines = ["| # | measure | result | goal |", "|---|---|---|---|"]
-        for row in rows { lines.append("| " + row.figure + " | " + row.measure + " | " + row.result + " | " + row.goal + " |") }
+        for row in rows {
+            lines.append("| " + row.figure + " | " + row.measure + " | " + row.result + " | " + row.goal + " |")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -111,7 +111,9 @@ final class PacerRecorder: @unchecked Sendable {
     /// Pacer-thread allocations per packet, over all threads' measured packets.
     var allocationsPerPacket: Double {
         let sampled = threads.reduce(0) { $0 + max($1.sampled - 1, 0) }
-        let allocated = threads.reduce(UInt64(0)) { $0 + ($1.sampled > 1 ? $1.lastAllocations - $1.firstAllocations : 0) }
+        let allocated = threads.reduce(UInt64(0)) {
+            $0 + ($1.sampled > 1 ? $1.lastAllocations - $1.firstAllocations : 0)
+        }
         return sampled > 0 ? Double(allocated) / Double(sampled) : 0
     }
     /// Each thread's CPU seconds per second of wall time.
@@ -164,7 +166,9 @@ enum Pacing {
         else { return nil }
         precondition(pacer.threadCount == recorder.threads.count)
         pacer.start()
-        for (index, zone) in zoneList.enumerated() { pacer.play(ReadyItem(id: Int64(index + 1), clip: clip), zone: zone.name) }
+        for (index, zone) in zoneList.enumerated() {
+            pacer.play(ReadyItem(id: Int64(index + 1), clip: clip), zone: zone.name)
+        }
         MonotonicClock.sleep(until: recorder.measureUntil + 20_000_000)
         let realTime = pacer.isRealTime
         pacer.shutdown()
@@ -187,7 +191,8 @@ enum Pacing {
             return
         }
         report.add(
-            "3", "pacing, 1 zone, " + fixed(min(seconds, Double(clip.durationMilliseconds) / 1000 - 1.5), 0)
+            "3",
+            "pacing, 1 zone, " + fixed(min(seconds, Double(clip.durationMilliseconds) / 1000 - 1.5), 0)
                 + " s real time, the real Pacer (SCHED_FIFO, 0.25 ms batch window), sealed: deviation from the 20 ms grid",
             describe(result), goal: "p99 ≤ 1 ms")
     }
@@ -202,7 +207,8 @@ enum Pacing {
             var firstMiss: (Int, Result)?
             let kind = signed ? "every packet sealed" : "sealing off"
             for zones in counts {
-                guard let result = run(zones: zones, threads: threads, seconds: seconds, clip: clip, signed: signed) else {
+                guard let result = run(zones: zones, threads: threads, seconds: seconds, clip: clip, signed: signed)
+                else {
                     report.note("figure 6: cannot open " + String(zones) + " streams")
                     break
                 }
@@ -217,7 +223,8 @@ enum Pacing {
             }
             var text = String(best) + " zones"
             if let (zones, result) = firstMiss {
-                text += " (at " + String(zones) + ": p99 " + formatDuration(result.deviation.p99) + ", "
+                text +=
+                    " (at " + String(zones) + ": p99 " + formatDuration(result.deviation.p99) + ", "
                     + result.threadLoad + ")"
             } else {
                 text = "≥ " + text + " (largest tried)"
@@ -226,7 +233,8 @@ enum Pacing {
                 threads.map { String($0) + " pacer thread" + ($0 == 1 ? "" : "s") }
                 ?? "one pacer thread per core (the controller's default)"
             report.add(
-                "6", "zones one Pacer sends with p99 ≤ 1 ms, " + threadText + ", all zones' items queued at one instant, "
+                "6",
+                "zones one Pacer sends with p99 ≤ 1 ms, " + threadText + ", all zones' items queued at one instant, "
                     + kind + " (" + fixed(seconds, 0) + " s per step)", text, goal: signed ? "≥ 500" : "")
         }
     }

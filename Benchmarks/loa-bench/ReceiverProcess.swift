@@ -12,7 +12,8 @@ enum ReceiverProcess {
         do {
             let (cpu, resident) = try run(clipPath: clipPath, seconds: seconds)
             report.add(
-                "5", "receiver CPU per second of audio, the whole loa-receiver process (release build, x86) playing a "
+                "5",
+                "receiver CPU per second of audio, the whole loa-receiver process (release build, x86) playing a "
                     + "clip from a real controller, every packet verified, heartbeats on, " + fixed(seconds, 0) + " s",
                 fixed(cpu * 1000, 2) + " ms/s (" + fixed(cpu * 100, 2) + " % of one core); resident memory "
                     + fixed(Double(resident) / 1024, 1) + " MiB")
@@ -21,9 +22,12 @@ enum ReceiverProcess {
 
     /// CPU seconds per second of audio, and VmRSS in kB at the end.
     static func run(clipPath: String, seconds: Double) throws -> (Double, Int) {
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("loa-bench-receiver-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: work.appendingPathComponent("box"), withIntermediateDirectories: true)
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "loa-bench-receiver-" + UUID().uuidString)
+        try FileManager.default.createDirectory(
+            at: work.appendingPathComponent("box"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let group = BenchNetwork.group(200, port: 5416).text
         try "zones:\n  - name: all\n    group: \(group)\n    interface: 127.0.0.1\n    ttl: 0\n"
@@ -54,7 +58,8 @@ enum ReceiverProcess {
         }
         func run(_ name: String, _ arguments: [String]) throws -> String {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: name.hasPrefix("/") ? name : binaries.appendingPathComponent(name).path)
+            process.executableURL = URL(
+                fileURLWithPath: name.hasPrefix("/") ? name : binaries.appendingPathComponent(name).path)
             process.arguments = arguments
             let out = Pipe()
             process.standardOutput = out
@@ -62,14 +67,19 @@ enum ReceiverProcess {
             try process.run()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw Failure(description: name + " " + arguments.joined(separator: " ") + " failed") }
+            guard process.terminationStatus == 0 else {
+                throw Failure(description: name + " " + arguments.joined(separator: " ") + " failed")
+            }
             return String(decoding: data, as: UTF8.self)
         }
 
         _ = try launch(
             "loa-controller",
-            ["--state-dir", work.appendingPathComponent("state").path, "--config", work.appendingPathComponent("zones.yaml").path,
-             "--listen", "127.0.0.1:0"], log: "controller.log")
+            [
+                "--state-dir", work.appendingPathComponent("state").path, "--config",
+                work.appendingPathComponent("zones.yaml").path,
+                "--listen", "127.0.0.1:0",
+            ], log: "controller.log")
         let port = try wait(for: "listening on 127.0.0.1:", in: "controller.log", timeout: 60).prefix { $0.isNumber }
         let controller = "http://127.0.0.1:" + port
         let state = work.appendingPathComponent("box/state")
@@ -78,8 +88,10 @@ enum ReceiverProcess {
             .write(to: state.appendingPathComponent("root.pub"), atomically: true, encoding: .utf8)
         let receiver = try launch(
             "loa-receiver",
-            ["--group", group, "--interface", "127.0.0.1", "--device", BenchALSA.device, "--stats-interval", "0",
-             "--controller", controller, "--state-dir", state.path], log: "receiver.log")
+            [
+                "--group", group, "--interface", "127.0.0.1", "--device", BenchALSA.device, "--stats-interval", "0",
+                "--controller", controller, "--state-dir", state.path,
+            ], log: "receiver.log")
         _ = try wait(for: "trusted time from the controller", in: "receiver.log", timeout: 60)
         _ = try run("loa", ["queue", clipPath, "--controller", controller])
         sleep(3)  // the item starts at once; let the jitter buffer fill and the stream settle
@@ -103,7 +115,8 @@ enum ReceiverProcess {
             throw Failure(description: "unexpected /proc/\(pid)/stat")
         }
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let resident = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        let resident =
+            status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
         return ((user + system) / Double(sysconf(Int32(_SC_CLK_TCK))), resident)
     }

@@ -19,13 +19,16 @@ final class BenchSealer {
     func verifier() -> PacketVerifier { PacketVerifier(streamKey: key.publicKey) }
 
     /// Writes the sealed packet into `packet`; `sendTime` is Unix milliseconds. Returns its length (0 if too big).
-    func seal(header: RTPHeader, payload: UnsafeRawBufferPointer, sendTime: Int64, into packet: UnsafeMutableRawBufferPointer) -> Int {
+    func seal(
+        header: RTPHeader, payload: UnsafeRawBufferPointer, sendTime: Int64, into packet: UnsafeMutableRawBufferPointer
+    ) -> Int {
         index += 1
         let seal = PacketSeal(keyID: keyID, epoch: epoch, index: index, sendTime: UInt64(sendTime))
         let (length, signature) = seal.write(header: header, payload: payload, into: packet)
         guard length > 0 else { return 0 }
         let messageLength = PacketSeal.signedMessage(
-            packet: UnsafeRawBufferPointer(packet), payload: (RTPHeader.fixedSize + PacketSeal.overhead)..<length, into: message)
+            packet: UnsafeRawBufferPointer(packet), payload: (RTPHeader.fixedSize + PacketSeal.overhead)..<length,
+            into: message)
         key.sign(
             UnsafeRawBufferPointer(rebasing: message[0..<messageLength]),
             into: UnsafeMutableRawBufferPointer(rebasing: packet[signature]))

@@ -19,7 +19,8 @@ enum Throughput {
     static func run(clip: String, pcm: [Int16], runs: Int, report: Report) {
         let settings = EncoderSettings()
         let group = BenchNetwork.group(1, port: 5401)
-        let ffmpegTarget = "rtp://" + BenchNetwork.group(2, port: 5402).text + "?ttl=0&localaddr=" + BenchNetwork.interface
+        let ffmpegTarget =
+            "rtp://" + BenchNetwork.group(2, port: 5402).text + "?ttl=0&localaddr=" + BenchNetwork.interface
         let loaCommand = [selfPath(), "send-clip", clip, group.text]
         let loaSignedCommand = loaCommand + ["signed"]
         let ffmpegCommand = [
@@ -32,7 +33,8 @@ enum Throughput {
         var result = Result()
         for round in 0..<runs {
             // Interleaved, so that a noisy neighbour hurts all three alike.
-            guard let loa = runChild(loaCommand), let ffmpeg = runChild(ffmpegCommand), let signed = runChild(loaSignedCommand)
+            guard let loa = runChild(loaCommand), let ffmpeg = runChild(ffmpegCommand),
+                let signed = runChild(loaSignedCommand)
             else {
                 report.note("figure 1: a child process failed; see its error above")
                 return
@@ -41,22 +43,28 @@ enum Throughput {
             result.loaSigned.append(signed)
             result.ffmpeg.append(ffmpeg)
             result.libopus.append(libopusLoop(pcm, settings))
-            print("    run " + String(round + 1) + "/" + String(runs) + ": Loa " + fixed(loa, 2) + " s, signed "
-                + fixed(signed, 2) + " s, ffmpeg "
-                + fixed(ffmpeg, 2) + " s, libopus " + fixed(result.libopus.last!, 2) + " s")
+            print(
+                "    run " + String(round + 1) + "/" + String(runs) + ": Loa " + fixed(loa, 2) + " s, signed "
+                    + fixed(signed, 2) + " s, ffmpeg "
+                    + fixed(ffmpeg, 2) + " s, libopus " + fixed(result.libopus.last!, 2) + " s")
         }
         let loa = median(result.loa)
         let loaSigned = median(result.loaSigned)
         let ffmpeg = median(result.ffmpeg)
         let libopus = median(result.libopus)
         let of = " (median of " + String(runs) + ")"
-        report.add("1", "Loa send path, 10-min clip: decode, resample, encode, packetise, send (CPU)", fixed(loa, 2) + " s" + of)
+        report.add(
+            "1", "Loa send path, 10-min clip: decode, resample, encode, packetise, send (CPU)",
+            fixed(loa, 2) + " s" + of)
         report.add("1", "the same with every packet sealed (signed, PacketSigner)", fixed(loaSigned, 2) + " s" + of)
-        report.add("1", "ffmpeg -c:a libopus … -f rtp, same clip and libopus settings (CPU)", fixed(ffmpeg, 2) + " s" + of)
+        report.add(
+            "1", "ffmpeg -c:a libopus … -f rtp, same clip and libopus settings (CPU)", fixed(ffmpeg, 2) + " s" + of)
         report.add("1", "libopus encode loop alone on decoded 48 kHz PCM (CPU)", fixed(libopus, 2) + " s" + of)
         report.add("1", "Loa ÷ ffmpeg, signing off", fixed(loa / ffmpeg, 3), goal: "≤ 1.02")
         report.add("1", "Loa ÷ ffmpeg, signing on", fixed(loaSigned / ffmpeg, 3), goal: "≤ 1.10")
-        report.add("1", "Loa ÷ libopus loop; ffmpeg ÷ libopus loop", fixed(loa / libopus, 3) + "; " + fixed(ffmpeg / libopus, 3))
+        report.add(
+            "1", "Loa ÷ libopus loop; ffmpeg ÷ libopus loop",
+            fixed(loa / libopus, 3) + "; " + fixed(ffmpeg / libopus, 3))
     }
 
     /// What the `send-clip` child does: the whole send path, as fast as the CPU allows.
@@ -106,7 +114,9 @@ enum Throughput {
     private static func selfPath() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        return length > 0 ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+        return length > 0
+            ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            : CommandLine.arguments[0]
     }
 }
 

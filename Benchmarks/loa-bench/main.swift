@@ -95,7 +95,8 @@ guard FileManager.default.fileExists(atPath: options.clip) else {
 }
 _ = loa_bench_raise_file_limit()
 BenchALSA.install()
-let date = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+let date = ISO8601DateFormatter.string(
+    from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
 print("loa-bench " + date + " on " + machine() + (options.quick ? " (--quick)" : ""))
 let report = Report()
 let pcm: [Int16]
@@ -129,13 +130,18 @@ if options.only.contains("5") {
 if let clip, options.only.contains("6") {
     print("figure 6: zones one pacer sends, " + fixed(options.scaleSeconds, 0) + " s per step")
     Pacing.scale(
-        clip: clip, counts: options.scaleCounts, threads: options.pacerThreads, seconds: options.scaleSeconds, signedOnly: options.scaleSignedOnly,
+        clip: clip, counts: options.scaleCounts, threads: options.pacerThreads, seconds: options.scaleSeconds,
+        signedOnly: options.scaleSignedOnly,
         report: report)
 }
 if let clip, options.only.contains("7") {
-    print("figure 7: emergency latency, " + String(options.emergencyTrials) + " trials on " + String(options.emergencyZones) + " zones")
+    print(
+        "figure 7: emergency latency, " + String(options.emergencyTrials) + " trials on "
+            + String(options.emergencyZones) + " zones")
     EmergencyLatency.measure(clip: clip, trials: options.emergencyTrials, zones: options.emergencyZones, report: report)
 }
 
-print("\nLoa performance, " + date + ", " + machine() + (options.quick ? ", --quick" : "") + ", signing off unless a row says otherwise\n")
+print(
+    "\nLoa performance, " + date + ", " + machine() + (options.quick ? ", --quick" : "")
+        + ", signing off unless a row says otherwise\n")
 print(report.table())

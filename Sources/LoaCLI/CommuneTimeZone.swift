@@ -12,14 +12,18 @@ enum CommuneTimeZone {
     static func of(_ client: ControllerClient) async throws(CLIError) -> TimeZone {
         struct Health: Decodable { var timeZone: String? }
         let data = try await client.request("GET", "/health")
-        if let name = (try? JSONDecoder().decode(Health.self, from: data))?.timeZone, let zone = TimeZone(identifier: name) {
+        if let name = (try? JSONDecoder().decode(Health.self, from: data))?.timeZone,
+            let zone = TimeZone(identifier: name)
+        {
             return zone
         }
         return try offline()
     }
 
     /// `LOA_TIMEZONE`, else Asia/Ho_Chi_Minh. Throws one line if `LOA_TIMEZONE` names no time zone.
-    static func offline(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> TimeZone {
+    static func offline(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError)
+        -> TimeZone
+    {
         if let name = environment["LOA_TIMEZONE"], !name.isEmpty {
             guard let zone = TimeZone(identifier: name) else {
                 throw CLIError("LOA_TIMEZONE '\(name)' is not a time zone; use a name such as Asia/Ho_Chi_Minh")

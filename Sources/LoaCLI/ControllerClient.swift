@@ -47,7 +47,9 @@ public struct ControllerClient: Sendable {
         }
         guard let http = response as? HTTPURLResponse else { throw CLIError("the controller sent no HTTP answer") }
         guard (200..<300).contains(http.statusCode) else {
-            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let message = object["error"] as? String {
+            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let message = object["error"] as? String
+            {
                 throw CLIError(message)
             }
             throw CLIError("the controller answered \(http.statusCode) to \(method) \(path)")

@@ -32,16 +32,20 @@ struct EmergencyCommandLine: AsyncParsableCommand {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End the emergency broadcast; zones go back to the programme.")
+        static let configuration = CommandConfiguration(
+            abstract: "End the emergency broadcast; zones go back to the programme.")
         @Option(name: .long, help: "all, or zones separated by commas.") var zones: String = "all"
         @Option(name: .long, help: "Your private key file.") var key: [String]
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
-                let command = try signed(.stop, zones: zones, hash: [UInt8](repeating: 0, count: 32), item: 0, keys: key)
+                let command = try signed(
+                    .stop, zones: zones, hash: [UInt8](repeating: 0, count: 32), item: 0, keys: key)
                 let decision = try await send(command, clip: nil, title: "stop", options: options)
-                print("emergency stopped in \(zones) (\(decision.items.count) item\(decision.items.count == 1 ? "" : "s"))")
+                print(
+                    "emergency stopped in \(zones) (\(decision.items.count) item\(decision.items.count == 1 ? "" : "s"))"
+                )
             }
         }
     }
@@ -54,25 +58,31 @@ struct Decision: Codable {
 }
 
 /// Builds a command valid for two minutes from now with a fresh nonce, signed by each key file.
-func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], item: UInt64, keys: [String]) throws(CLIError) -> EmergencyCommand {
+func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], item: UInt64, keys: [String])
+    throws(CLIError) -> EmergencyCommand
+{
     guard !keys.isEmpty else { throw CLIError("sign with your key: --key NAME.key") }
     let now = UInt64(Date().timeIntervalSince1970 * 1000)
     var command = EmergencyCommand(
-        action: action, issuedAt: now, expiresAt: now + 120_000, nonce: RandomBytes.make(16), clipSHA256: hash, item: item,
+        action: action, issuedAt: now, expiresAt: now + 120_000, nonce: RandomBytes.make(16), clipSHA256: hash,
+        item: item,
         zones: zones.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     for file in keys {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8), let secret = KeyText.bytes(base64: text),
             let pair = SigningKeyPair(secretKey: secret)
         else { throw CLIError("'\(file)' is not a Loa private key file (make one with 'loa keys new NAME')") }
         var signature = [UInt8](repeating: 0, count: 64)
-        command.signedBytes.withUnsafeBytes { message in signature.withUnsafeMutableBytes { pair.sign(message, into: $0) } }
+        command.signedBytes.withUnsafeBytes { message in
+            signature.withUnsafeMutableBytes { pair.sign(message, into: $0) }
+        }
         command.signatures.append((pair.publicKey, signature))
     }
     return command
 }
 
 /// Sends a signed command (and its clip) to the controller.
-func send(_ command: EmergencyCommand, clip: Data?, title: String, options: ControllerOptions) async throws -> Decision {
+func send(_ command: EmergencyCommand, clip: Data?, title: String, options: ControllerOptions) async throws -> Decision
+{
     let client = try options.client()
     let answer = try await client.request(
         "POST", "/emergency", query: [URLQueryItem(name: "title", value: title)], body: clip ?? Data(),
@@ -99,7 +109,9 @@ struct AuditCommand: AsyncParsableCommand {
             let client = try options.client()
             let timeZone = try await CommuneTimeZone.of(client)
             for entry in try decode([Entry].self, try await client.request("GET", "/audit")) {
-                print("\(localText(entry.at, timeZone: timeZone))  \(entry.action)  \(entry.outcome)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)")
+                print(
+                    "\(localText(entry.at, timeZone: timeZone))  \(entry.action)  \(entry.outcome)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)"
+                )
             }
         }
     }

@@ -37,7 +37,9 @@ private func publicKey(bytes: [UInt8], named: String, what: String) throws(CLIEr
 /// The decoded contents of a key file; one line if it cannot be read or is not base64.
 private func keyBytes(_ path: String) throws(CLIError) -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw CLIError("cannot read '\(path)': \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+        throw CLIError(
+            "cannot read '\(path)': \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")"
+        )
     }
     guard let bytes = KeyText.bytes(base64: String(decoding: data, as: UTF8.self)) else {
         throw CLIError("'\(path)' is not a Loa key file")

@@ -13,14 +13,18 @@ extension KeysCommand {
     struct SignList: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sign-list",
-            abstract: "Sign the next key list with the commune root key kept offline; install it with 'loa keys install'.")
+            abstract:
+                "Sign the next key list with the commune root key kept offline; install it with 'loa keys install'.")
         @Option(name: .long, help: "The commune root private key file (root.key, from the USB stick).") var root: String
         @Option(name: .long, help: "The list to change (default: the controller's list in force, GET /keys/list).")
         var from: String?
-        @Option(name: .long, help: "An operator's NAME.pub to add (or replace); each needs a --role.") var add: [String] = []
-        @Option(name: .long, help: "emergency or plain: the role of the --add at the same place.") var role: [String] = []
+        @Option(name: .long, help: "An operator's NAME.pub to add (or replace); each needs a --role.") var add:
+            [String] = []
+        @Option(name: .long, help: "emergency or plain: the role of the --add at the same place.") var role: [String] =
+            []
         @Option(name: .long, help: "The name of an operator to remove.") var remove: [String] = []
-        @Option(name: .long, help: "The controller's stream public key: a file, or the key in base64.") var stream: String?
+        @Option(name: .long, help: "The controller's stream public key: a file, or the key in base64.") var stream:
+            String?
         @Option(name: .long, help: "The new list's version (default: the old one + 1).") var version: UInt32?
         @Option(name: .long, help: "Where to write the signed list.") var out: String
         @OptionGroup var options: ControllerOptions
@@ -37,11 +41,15 @@ extension KeysCommand {
                 var next = try edited(old)
                 next.signature = sign(next.signedBytes, with: rootKey)
                 try writeAtomically(Data(next.encoded), to: out)
-                print("wrote \(out): key list version \(next.version) (was \(old.version)), signed by root key \(keyID(rootKey.publicKey))")
+                print(
+                    "wrote \(out): key list version \(next.version) (was \(old.version)), signed by root key \(keyID(rootKey.publicKey))"
+                )
                 print("stream key \(keyID(next.streamKey))")
                 print(next.operators.isEmpty ? "no operators" : "operators:")
                 for entry in next.operators {
-                    print("  \(entry.name)  \(entry.mayTriggerEmergencies ? "emergency" : "plain")  \(keyID(entry.publicKey))")
+                    print(
+                        "  \(entry.name)  \(entry.mayTriggerEmergencies ? "emergency" : "plain")  \(keyID(entry.publicKey))"
+                    )
                 }
                 print("install it with 'loa keys install \(out)'")
             }
@@ -52,10 +60,14 @@ extension KeysCommand {
             let bytes: [UInt8]
             let what: String
             if let from {
-                guard let data = FileManager.default.contents(atPath: from) else { throw CLIError("cannot read '\(from)'") }
+                guard let data = FileManager.default.contents(atPath: from) else {
+                    throw CLIError("cannot read '\(from)'")
+                }
                 (bytes, what) = ([UInt8](data), "'\(from)'")
             } else {
-                (bytes, what) = ([UInt8](try await options.client().request("GET", "/keys/list")), "the controller's key list")
+                (bytes, what) = (
+                    [UInt8](try await options.client().request("GET", "/keys/list")), "the controller's key list"
+                )
             }
             guard let list = try? KeyList(decoding: bytes) else { throw CLIError("\(what) is not a Loa key list") }
             return list
@@ -64,7 +76,9 @@ extension KeysCommand {
         /// `old` with the changes asked for, a new version and issued-at now; unsigned (its signature empty).
         func edited(_ old: KeyList) throws(CLIError) -> KeyList {
             guard add.count == role.count else {
-                throw CLIError("give one --role emergency|plain for each --add NAME.pub (\(add.count) --add, \(role.count) --role)")
+                throw CLIError(
+                    "give one --role emergency|plain for each --add NAME.pub (\(add.count) --add, \(role.count) --role)"
+                )
             }
             var next = old
             for name in remove {
@@ -79,23 +93,30 @@ extension KeysCommand {
                 }
                 let key = try readPublicKey(file, what: "an operator's public key")
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                guard !name.isEmpty, name.utf8.count <= 255 else { throw CLIError("'\(file)' does not name an operator") }
+                guard !name.isEmpty, name.utf8.count <= 255 else {
+                    throw CLIError("'\(file)' does not name an operator")
+                }
                 next.operators.removeAll { $0.name == name || $0.publicKey == key }
                 next.operators.append(.init(name: name, mayTriggerEmergencies: role == "emergency", publicKey: key))
             }
             guard next.operators.count <= 255 else { throw CLIError("a key list holds at most 255 operators") }
             if let stream {
-                next.streamKey = FileManager.default.fileExists(atPath: stream)
+                next.streamKey =
+                    FileManager.default.fileExists(atPath: stream)
                     ? try readPublicKey(stream, what: "the stream public key")
                     : try publicKey(text: stream, named: "'\(stream)' (neither a file nor a key in base64)")
             }
             if let version {
                 guard version > old.version else {
-                    throw CLIError("version \(version) is not above the current key list's version \(old.version); receivers would refuse it")
+                    throw CLIError(
+                        "version \(version) is not above the current key list's version \(old.version); receivers would refuse it"
+                    )
                 }
                 next.version = version
             } else {
-                guard old.version < UInt32.max else { throw CLIError("key list version \(old.version) is the last one") }
+                guard old.version < UInt32.max else {
+                    throw CLIError("key list version \(old.version) is the last one")
+                }
                 next.version = old.version + 1
             }
             next.issuedAt = UInt64(Date().timeIntervalSince1970 * 1000)
@@ -115,7 +136,9 @@ extension KeysCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read '\(file)'") }
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIError("cannot read '\(file)'")
+                }
                 let answer = try await options.client().request("POST", "/keys/list", body: data)
                 print("key list version \(try decode(KeyListInfo.self, answer).version) in force")
             }

@@ -18,7 +18,8 @@ struct KeysCommand: AsyncParsableCommand {
             let secret = folder.appendingPathComponent("\(name).key")
             let publicFile = folder.appendingPathComponent("\(name).pub")
             guard !FileManager.default.fileExists(atPath: secret.path) else {
-                FileHandle.standardError.write(Data("loa: '\(secret.path)' exists already; choose another name or folder\n".utf8))
+                FileHandle.standardError.write(
+                    Data("loa: '\(secret.path)' exists already; choose another name or folder\n".utf8))
                 throw ExitCode(1)
             }
             let pair = SigningKeyPair.generate()
@@ -27,7 +28,9 @@ struct KeysCommand: AsyncParsableCommand {
             try (KeyText.base64(pair.secretKey) + "\n").write(to: secret, atomically: true, encoding: .utf8)
             chmod(secret.path, 0o600)
             try (KeyText.base64(pair.publicKey) + "\n").write(to: publicFile, atomically: true, encoding: .utf8)
-            print("wrote \(secret.path) (private, keep it safe) and \(publicFile.path) (give it to the commune's key keeper)")
+            print(
+                "wrote \(secret.path) (private, keep it safe) and \(publicFile.path) (give it to the commune's key keeper)"
+            )
         }
     }
 
@@ -41,16 +44,23 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8), let key = KeyText.bytes(base64: text), key.count == 32 else {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+                    let key = KeyText.bytes(base64: text), key.count == 32
+                else {
                     throw CLIError("'\(file)' is not a Loa public key file (make one with 'loa keys new NAME')")
                 }
                 let operatorName = name ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 let answer = try await options.client().request(
                     "POST", "/keys/operators",
-                    query: [URLQueryItem(name: "name", value: operatorName), URLQueryItem(name: "emergency", value: emergency ? "1" : "0")],
+                    query: [
+                        URLQueryItem(name: "name", value: operatorName),
+                        URLQueryItem(name: "emergency", value: emergency ? "1" : "0"),
+                    ],
                     body: Data(KeyText.base64(key).utf8), contentType: "text/plain")
                 let list = try decode(KeyListInfo.self, answer)
-                print("key list version \(list.version): \(operatorName) added\(emergency ? ", may trigger emergencies" : "")")
+                print(
+                    "key list version \(list.version): \(operatorName) added\(emergency ? ", may trigger emergencies" : "")"
+                )
             }
         }
     }

@@ -5,7 +5,10 @@ struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "The as-played log: what actually aired, when, and how it ended.")
 
-    @Option(name: .long, help: "From this date or time in the controller's time zone: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today).")
+    @Option(
+        name: .long,
+        help: "From this date or time in the controller's time zone: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today)."
+    )
     var since: String?
 
     @Option(name: .long, help: "Only this zone.")
@@ -18,7 +21,8 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            _ = try parseSince(since, in: TimeZone(secondsFromGMT: 0)!)  // a bad --since is said before anything is asked of the controller
+            // A bad --since is said before anything is asked of the controller.
+            _ = try parseSince(since, in: TimeZone(secondsFromGMT: 0)!)
             let client = try options.client()
             let timeZone = try await CommuneTimeZone.of(client)
             let local = { (stamp: Int64?) in localText(stamp, timeZone: timeZone) }
@@ -39,7 +43,9 @@ struct LogCommand: AsyncParsableCommand {
             }
             if entries.isEmpty { print("nothing aired since \(local(start))") }
             for e in entries {
-                print("\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority)] \(e.title)  → \(e.outcome)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))")
+                print(
+                    "\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority)] \(e.title)  → \(e.outcome)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))"
+                )
             }
         }
     }
@@ -75,7 +81,8 @@ struct Report: AsyncParsableCommand {
         try await runReportingErrors {
             let rows = try decode(
                 [ReportRowInfo].self,
-                try await options.client().request("GET", "/report", query: [URLQueryItem(name: "month", value: month)]))
+                try await options.client().request("GET", "/report", query: [URLQueryItem(name: "month", value: month)])
+            )
             print("Báo cáo phát thanh \(month)")
             print("zone".padding(toLength: 16, withPad: " ", startingAt: 0) + "priority   items    hours")
             var totalSeconds = 0
@@ -88,11 +95,14 @@ struct Report: AsyncParsableCommand {
                         + row.priority.padding(toLength: 10, withPad: " ", startingAt: 0)
                         + String(format: "%6d %8.2f", row.items, Double(row.seconds) / 3600))
             }
-            print("total".padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%6d %8.2f", totalItems, Double(totalSeconds) / 3600))
+            print(
+                "total".padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(format: "%6d %8.2f", totalItems, Double(totalSeconds) / 3600))
         }
     }
 }
 
 func csvField(_ text: String) -> String {
-    text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    text.contains(",") || text.contains("\"") || text.contains("\n")
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
 }

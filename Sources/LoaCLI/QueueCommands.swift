@@ -36,10 +36,14 @@ struct Queue: AsyncParsableCommand {
                 for zone in status.zones {
                     print("\(zone.name):")
                     if let item = zone.playing {
-                        print("  now   #\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs)))")
+                        print(
+                            "  now   #\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs)))"
+                        )
                     }
                     for (index, item) in zone.queued.enumerated() {
-                        print("  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.durationMs)))")
+                        print(
+                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.durationMs)))"
+                        )
                     }
                     if zone.playing == nil && zone.queued.isEmpty { print("  (nothing queued)") }
                 }
@@ -57,7 +61,8 @@ struct Queue: AsyncParsableCommand {
                 "POST", "/items",
                 query: [
                     URLQueryItem(name: "zones", value: zone), URLQueryItem(name: "priority", value: priority),
-                    URLQueryItem(name: "now", value: now ? "1" : "0"), URLQueryItem(name: "onInterrupt", value: onInterrupt),
+                    URLQueryItem(name: "now", value: now ? "1" : "0"),
+                    URLQueryItem(name: "onInterrupt", value: onInterrupt),
                     URLQueryItem(name: "title", value: title ?? URL(fileURLWithPath: file).lastPathComponent),
                 ], body: data)
             print(try decode(ItemInfo.self, body).id)
@@ -100,7 +105,9 @@ struct StatusCommand: AsyncParsableCommand {
             }
             for zone in try decode(Status.self, data).zones {
                 if let item = zone.playing {
-                    print("\(zone.name): playing #\(item.id) [\(item.priority)] \(item.title) at \(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs))")
+                    print(
+                        "\(zone.name): playing #\(item.id) [\(item.priority)] \(item.title) at \(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs))"
+                    )
                 } else {
                     print("\(zone.name): idle")
                 }

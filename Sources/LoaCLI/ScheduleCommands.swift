@@ -9,7 +9,8 @@ struct ScheduleCommand: AsyncParsableCommand {
         subcommands: [Check.self, Apply.self, Show.self])
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Report every error in a schedule file; applies nothing.")
+        static let configuration = CommandConfiguration(
+            abstract: "Report every error in a schedule file; applies nothing.")
         @Argument(help: "The schedule file (YAML).") var file: String
         @OptionGroup var options: ControllerOptions
 
@@ -36,7 +37,8 @@ struct ScheduleCommand: AsyncParsableCommand {
                 for clip in Set(schedule.slots.flatMap(\.clips)).sorted() {
                     let path = schedule.resolve(clip)
                     let answer = try await client.request(
-                        "POST", "/clips", query: [URLQueryItem(name: "title", value: URL(fileURLWithPath: path).lastPathComponent)],
+                        "POST", "/clips",
+                        query: [URLQueryItem(name: "title", value: URL(fileURLWithPath: path).lastPathComponent)],
                         body: try readClip(path))
                     clipIds[clip] = try decode(StoredClip.self, answer).id
                 }
@@ -63,11 +65,14 @@ struct ScheduleCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 var query = [URLQueryItem(name: "days", value: week ? "7" : "1")]
                 if let day {
-                    guard LocalDate(day) != nil else { throw CLIError("--day '\(day)' must be a date such as 2026-12-01") }
+                    guard LocalDate(day) != nil else {
+                        throw CLIError("--day '\(day)' must be a date such as 2026-12-01")
+                    }
                     query.append(URLQueryItem(name: "from", value: day))
                 }
                 let entries = try decode(
-                    [TimetableEntryInfo].self, try await options.client().request("GET", "/schedule/timetable", query: query))
+                    [TimetableEntryInfo].self,
+                    try await options.client().request("GET", "/schedule/timetable", query: query))
                 if entries.isEmpty { print("nothing scheduled") }
                 var zone = ""
                 for entry in entries {
@@ -75,8 +80,12 @@ struct ScheduleCommand: AsyncParsableCommand {
                         zone = entry.zone
                         print(zone)
                     }
-                    let weekday = LocalDate(entry.date).map { ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][$0.weekday] } ?? ""
-                    print("  \(entry.date) \(weekday) \(entry.time)  \(entry.slot): \(entry.titles.joined(separator: ", ")) (\(minutesSeconds(entry.durationMs)))")
+                    let weekday =
+                        LocalDate(entry.date).map { ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][$0.weekday] }
+                        ?? ""
+                    print(
+                        "  \(entry.date) \(weekday) \(entry.time)  \(entry.slot): \(entry.titles.joined(separator: ", ")) (\(minutesSeconds(entry.durationMs)))"
+                    )
                 }
             }
         }
@@ -122,10 +131,15 @@ func checked(_ file: String, client: ControllerClient) async throws -> Schedule 
     // "Today" (for slots whose dates have passed) is the controller's, in its configured time zone.
     let timeZone = try await CommuneTimeZone.of(client)
     let now = Date()
-    let today = LocalDate(dayNumber: Int((now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))) / 86_400))
+    let today = LocalDate(
+        dayNumber: Int((now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))) / 86_400))
     let checker = ScheduleChecker(zones: zones, today: today) { path in
-        guard FileManager.default.fileExists(atPath: path) else { return .failure(.init("is missing (no file at \(path))")) }
-        guard FileManager.default.isReadableFile(atPath: path) else { return .failure(.init("cannot be read (permission denied)")) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            return .failure(.init("is missing (no file at \(path))"))
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            return .failure(.init("cannot be read (permission denied)"))
+        }
         let opened = Result { () throws(ClipError) in try AudioFile(path: path) }
         switch opened {
         case .success(let audio): return .success(audio.frames * 1000 / audio.sampleRate)

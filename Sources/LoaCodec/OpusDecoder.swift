@@ -34,7 +34,8 @@ public final class OpusDecoder {
 
     /// Produces `frameSize` samples of concealment for a frame that never arrived.
     public func conceal(frameSize: Int, into pcm: UnsafeMutableBufferPointer<Int16>) throws(CodecError) -> Int {
-        try run(UnsafeRawBufferPointer(start: nil, count: 0), UnsafeMutableBufferPointer(rebasing: pcm[0..<frameSize]),
+        try run(
+            UnsafeRawBufferPointer(start: nil, count: 0), UnsafeMutableBufferPointer(rebasing: pcm[0..<frameSize]),
             frameSize: frameSize, fec: false)
     }
 

@@ -31,16 +31,18 @@ public struct ClipLibrary: Sendable {
         let file = url(clip: id, variant: variant)
         let name = "clips/\(file.lastPathComponent)"
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw ClipLoadError("its stored clip \(name) is missing from the state directory; queue the sound file again")
+            throw ClipLoadError(
+                "its stored clip \(name) is missing from the state directory; queue the sound file again")
         }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw ClipLoadError("its stored clip \(name) cannot be read (permission denied?)")
         }
         do { return try EncodedClip(serialized: [UInt8](data)) } catch {
-            let detail = switch error {
-            case .storage(let detail): detail
-            default: error.message
-            }
+            let detail =
+                switch error {
+                case .storage(let detail): detail
+                default: error.message
+                }
             throw ClipLoadError("its stored clip \(name) is damaged (\(detail)); queue the sound file again")
         }
     }

@@ -30,19 +30,26 @@ struct ControlAPI {
         router.get("/zones/:zone/sdp") { _, context -> Response in
             let name = try context.parameters.require("zone")
             guard let text = sessionDescriptions[name] else {
-                throw APIError(.notFound, ProgrammeError.unknownZone(name, known: sessionDescriptions.keys.sorted()).message)
+                throw APIError(
+                    .notFound, ProgrammeError.unknownZone(name, known: sessionDescriptions.keys.sorted()).message)
             }
             return Response(
-                status: .ok, headers: [.contentType: "application/sdp"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                status: .ok, headers: [.contentType: "application/sdp"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("/clips") { request, context -> EditedResponse<ClipView> in
-            let clip = try await storeUpload(request, title: request.uri.queryParameters["title"].map(String.init) ?? "clip")
-            return EditedResponse(status: .created, response: ClipView(id: clip.id!, title: clip.title, durationMs: clip.durationMilliseconds))
+            let clip = try await storeUpload(
+                request, title: request.uri.queryParameters["title"].map(String.init) ?? "clip")
+            return EditedResponse(
+                status: .created,
+                response: ClipView(id: clip.id!, title: clip.title, durationMs: clip.durationMilliseconds))
         }
         router.post("/items") { request, context -> EditedResponse<ItemView> in try await queue(request) }
         router.get("/items/:id") { _, context -> ItemView in
             let id = try context.parameters.require("id", as: Int64.self)
-            guard let (item, airings) = try await programme.item(id) else { throw APIError(.notFound, ProgrammeError.unknownItem(id).message) }
+            guard let (item, airings) = try await programme.item(id) else {
+                throw APIError(.notFound, ProgrammeError.unknownItem(id).message)
+            }
             return ItemView(item, airings: airings)
         }
         router.delete("/items/:id") { _, context -> ItemView in
@@ -60,7 +67,9 @@ struct ControlAPI {
         }
         router.get("/schedule/timetable") { request, _ -> [TimetableEntry] in
             let query = request.uri.queryParameters
-            let from = query["from"].flatMap { LocalDate(String($0)) } ?? programme.localTime.date(SystemProgrammeClock().now())
+            let from =
+                query["from"].flatMap { LocalDate(String($0)) }
+                ?? programme.localTime.date(SystemProgrammeClock().now())
             let days = query["days"].flatMap { Int(String($0)) } ?? 1
             return try await programme.timetable(from: from, days: days)
         }
@@ -107,7 +116,8 @@ struct ControlAPI {
             try await programme.queue(
                 clip: clip, title: title, zones: zones, priority: priority, immediate: immediate, onInterrupt: policy)
         }
-        return EditedResponse(status: .created, response: ItemView(item, airings: try await programme.item(item.id!)?.1 ?? []))
+        return EditedResponse(
+            status: .created, response: ItemView(item, airings: try await programme.item(item.id!)?.1 ?? []))
     }
 
     /// Saves the request body to a temporary file and has the programme encode and store it.
@@ -148,6 +158,7 @@ struct APIError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(["error": message])
         return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data))
+        )
     }
 }

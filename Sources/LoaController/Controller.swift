@@ -34,7 +34,8 @@ public struct Controller: Sendable {
                 try files.createDirectory(at: directory, withIntermediateDirectories: true)
             }
         } catch {
-            throw ControllerError("cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
+            throw ControllerError(
+                "cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
         }
         let store: Store
         do { store = try Store(path: stateDirectory.appendingPathComponent("loa.sqlite").path) } catch {
@@ -46,7 +47,9 @@ public struct Controller: Sendable {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
         }
         let pacer: Pacer
-        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey) } catch { throw ControllerError(error.message) }
+        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey) } catch {
+            throw ControllerError(error.message)
+        }
         var descriptions: [String: String] = [:]
         for zone in configuration.zones {
             let origin = NetworkInterface(zone.interface)?.address.text ?? "127.0.0.1"
@@ -55,13 +58,15 @@ public struct Controller: Sendable {
             try AtomicFile.write(Data(text.utf8), to: sdpDirectory.appendingPathComponent("\(zone.name).sdp"))
         }
         let programme = Programme(
-            zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store, clips: clips,
+            zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
+            clips: clips,
             air: pacer, logger: logger)
         let router = Router()
         ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
             .addRoutes(to: router)
         let desk = EmergencyDesk(
-            programme: programme, keys: keys, store: store, requiredSignatures: configuration.emergencySignatures, logger: logger)
+            programme: programme, keys: keys, store: store, requiredSignatures: configuration.emergencySignatures,
+            logger: logger)
         SecurityAPI(keys: keys, desk: desk).addRoutes(to: router)
         let logger = self.logger
         let fleet = try Fleet(
@@ -74,7 +79,9 @@ public struct Controller: Sendable {
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [store] in
-                (try? store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM playlog WHERE outcome = 'completed'") ?? 0 }) ?? 0
+                (try? store.read {
+                    try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM playlog WHERE outcome = 'completed'") ?? 0
+                }) ?? 0
             })
         let app = Application(
             router: router,
@@ -120,7 +127,9 @@ struct PacerService: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await event in pacer.events {
-                        do { try await programme.handle(event) } catch { logger.error("cannot record \(event): \(error)") }
+                        do { try await programme.handle(event) } catch {
+                            logger.error("cannot record \(event): \(error)")
+                        }
                     }
                 }
                 group.addTask {

@@ -61,7 +61,8 @@ public struct ControllerConfiguration: Sendable {
         var emergencySignatures = 1
         if let node = mapping["emergency-signatures"] {
             guard let value = node.int, (1...2).contains(value) else {
-                throw ConfigurationError(path: path, line: node.mark?.line, problem: "'emergency-signatures' must be 1 or 2")
+                throw ConfigurationError(
+                    path: path, line: node.mark?.line, problem: "'emergency-signatures' must be 1 or 2")
             }
             emergencySignatures = value
         }
@@ -70,11 +71,14 @@ public struct ControllerConfiguration: Sendable {
             guard let value = node.int, [10, 20, 40, 60].contains(value) else {
                 throw ConfigurationError(
                     path: path, line: node.mark?.line,
-                    problem: "'frame-ms' must be 10, 20, 40 or 60 (10 with receivers' jitter-ms 20 is the low-latency profile)")
+                    problem:
+                        "'frame-ms' must be 10, 20, 40 or 60 (10 with receivers' jitter-ms 20 is the low-latency profile)"
+                )
             }
             frameMilliseconds = value
         }
-        for key in mapping.keys where !["zones", "fleet", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
+        for key in mapping.keys
+        where !["zones", "fleet", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
         let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
@@ -95,18 +99,22 @@ public struct ControllerConfiguration: Sendable {
         for node in list {
             let zone = try ZoneParser(path: path, node: node).parse()
             if zones.contains(where: { $0.name == zone.name }) {
-                throw ConfigurationError(path: path, line: node.mark?.line, problem: "zone '\(zone.name)' is defined twice")
+                throw ConfigurationError(
+                    path: path, line: node.mark?.line, problem: "zone '\(zone.name)' is defined twice")
             }
             if let other = zones.first(where: { $0.group == zone.group }) {
                 throw ConfigurationError(
                     path: path, line: node.mark?.line,
-                    problem: "zones '\(other.name)' and '\(zone.name)' share the group \(zone.group.text); give each zone its own")
+                    problem:
+                        "zones '\(other.name)' and '\(zone.name)' share the group \(zone.group.text); give each zone its own"
+                )
             }
             zones.append(zone)
         }
         if zones.count > 1, let reserved = zones.first(where: { $0.name == "all" }) {
             throw ConfigurationError(
-                path: path, problem: "zone name '\(reserved.name)' is reserved for every zone together; rename that zone")
+                path: path,
+                problem: "zone name '\(reserved.name)' is reserved for every zone together; rename that zone")
         }
         for index in zones.indices { zones[index].encoder.frameMilliseconds = frameMilliseconds }
         var configuration = ControllerConfiguration(zones: zones)
@@ -139,13 +147,20 @@ private struct ZoneParser {
     let node: Node
 
     func parse() throws(ConfigurationError) -> Zone {
-        guard let mapping = node.mapping else { throw fail(node, "each zone must be a mapping with 'name:' and 'group:'") }
+        guard let mapping = node.mapping else {
+            throw fail(node, "each zone must be a mapping with 'name:' and 'group:'")
+        }
         let known: Set<String> = ["name", "group", "interface", "ttl", "bitrate", "expected-loss", "payload-type"]
         for key in mapping.keys where !known.contains(key.string ?? "") {
-            throw fail(key, "unknown zone key '\(key.string ?? "?")'; known keys: \(known.sorted().joined(separator: ", "))")
+            throw fail(
+                key, "unknown zone key '\(key.string ?? "?")'; known keys: \(known.sorted().joined(separator: ", "))")
         }
-        guard let nameNode = mapping["name"], let name = nameNode.string else { throw fail(node, "a zone needs a 'name'") }
-        guard Zone.isValidName(name) else { throw fail(nameNode, "zone name '\(name)' may only use letters, digits, '-' and '_'") }
+        guard let nameNode = mapping["name"], let name = nameNode.string else {
+            throw fail(node, "a zone needs a 'name'")
+        }
+        guard Zone.isValidName(name) else {
+            throw fail(nameNode, "zone name '\(name)' may only use letters, digits, '-' and '_'")
+        }
         guard let groupNode = mapping["group"], let groupText = groupNode.string else {
             throw fail(node, "zone '\(name)' needs a 'group' such as 239.255.77.2:5004")
         }
@@ -154,7 +169,9 @@ private struct ZoneParser {
         }
         var zone = Zone(name: name, group: group, interface: "127.0.0.1", ttl: 1)
         if let node = mapping["interface"] {
-            guard let text = node.string, !text.isEmpty else { throw fail(node, "'interface' must be a name or address") }
+            guard let text = node.string, !text.isEmpty else {
+                throw fail(node, "'interface' must be a name or address")
+            }
             zone.interface = text
         }
         zone.ttl = try integer(mapping["ttl"], "ttl", in: 0...255) ?? zone.ttl

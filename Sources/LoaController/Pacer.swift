@@ -66,7 +66,8 @@ public final class Pacer: Air {
         var made: [PacerThread] = []
         for (number, zones) in dealt.enumerated() {
             made.append(
-                try PacerThread(number: number, zones: zones, signingKey: signingKey, events: eventSink, observer: observer))
+                try PacerThread(
+                    number: number, zones: zones, signingKey: signingKey, events: eventSink, observer: observer))
         }
         self.threads = made
     }

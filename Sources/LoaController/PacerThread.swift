@@ -73,10 +73,12 @@ final class PacerThread: Sendable {
     }
 
     private func run() {
-        guard let streams = streamsBox.withLock({ box -> [ZoneStream]? in
-            defer { box = nil }
-            return box
-        }) else { return }
+        guard
+            let streams = streamsBox.withLock({ box -> [ZoneStream]? in
+                defer { box = nil }
+                return box
+            })
+        else { return }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
         defer {
             buffer.deallocate()
@@ -118,7 +120,9 @@ final class PacerThread: Sendable {
                 guard stream.nextDeadline == entry.deadline else { continue }
                 let airing = stream.current?.id ?? 0
                 let finished = stream.sendDue(now: now, buffer: buffer)
-                if let observer { observer(number, zoneIndices[entry.stream], airing, entry.deadline, MonotonicClock.now()) }
+                if let observer {
+                    observer(number, zoneIndices[entry.stream], airing, entry.deadline, MonotonicClock.now())
+                }
                 if let finished {
                     report(.finished, entry.stream, (finished.finished, finished.frames))
                 } else if let next = stream.nextDeadline {

@@ -23,7 +23,8 @@ final class PacketSigner {
 
     /// Writes `header` + seal + `payload` into `packet` and signs it; returns the packet's length (0 if too big).
     func seal(
-        header: RTPHeader, payload: UnsafeRawBufferPointer, emergency: Bool = false, into packet: UnsafeMutableRawBufferPointer
+        header: RTPHeader, payload: UnsafeRawBufferPointer, emergency: Bool = false,
+        into packet: UnsafeMutableRawBufferPointer
     ) -> Int {
         index += 1
         let seal = PacketSeal(
@@ -32,7 +33,8 @@ final class PacketSigner {
         let (length, signature) = seal.write(header: header, payload: payload, into: packet)
         guard length > 0 else { return 0 }
         let payloadRange = (RTPHeader.fixedSize + PacketSeal.overhead)..<length
-        let messageLength = PacketSeal.signedMessage(packet: UnsafeRawBufferPointer(packet), payload: payloadRange, into: message)
+        let messageLength = PacketSeal.signedMessage(
+            packet: UnsafeRawBufferPointer(packet), payload: payloadRange, into: message)
         key.sign(
             UnsafeRawBufferPointer(rebasing: message[0..<messageLength]),
             into: UnsafeMutableRawBufferPointer(rebasing: packet[signature]))

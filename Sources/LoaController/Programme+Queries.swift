@@ -59,7 +59,8 @@ extension Programme {
     /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first.
     public func log(since: Int64, zone: String?) throws -> [PlayLogEntry] {
         try store.read { db in
-            var request = PlayLogEntry.filter(Column("startedAt") >= since || (Column("startedAt") == nil && Column("plannedAt") >= since))
+            var request = PlayLogEntry.filter(
+                Column("startedAt") >= since || (Column("startedAt") == nil && Column("plannedAt") >= since))
             if let zone { request = request.filter(Column("zone") == zone) }
             return try request.order(Column("id")).fetchAll(db)
         }
@@ -68,7 +69,9 @@ extension Programme {
     /// Broadcast time and item counts per zone and priority for the local month `year`-`month`.
     public func report(year: Int, month: Int) throws -> [ReportRow] {
         let start = localTime.wall(.init(year: year, month: month, day: 1), minutes: 0)
-        let end = localTime.wall(month == 12 ? .init(year: year + 1, month: 1, day: 1) : .init(year: year, month: month + 1, day: 1), minutes: 0)
+        let end = localTime.wall(
+            month == 12 ? .init(year: year + 1, month: 1, day: 1) : .init(year: year, month: month + 1, day: 1),
+            minutes: 0)
         return try store.read { db in
             let rows = try Row.fetchAll(
                 db,

@@ -12,7 +12,9 @@ public struct SlotInput: Sendable, Codable, Equatable {
     public var until: String?
     public var clipIds: [Int64]
 
-    public init(name: String, zones: [String], times: [Int], weekdays: [Int], from: String?, until: String?, clipIds: [Int64]) {
+    public init(
+        name: String, zones: [String], times: [Int], weekdays: [Int], from: String?, until: String?, clipIds: [Int64]
+    ) {
         self.name = name
         self.zones = zones
         self.times = times
@@ -37,18 +39,24 @@ extension Programme {
     /// Replaces the schedule with `slots`, all or nothing. Slots play from now on; none from the past.
     public func applySchedule(_ slots: [SlotInput]) throws {
         for slot in slots {
-            for zone in slot.zones where !zoneNames.contains(zone) { throw ProgrammeError.unknownZone(zone, known: zoneNames) }
+            for zone in slot.zones where !zoneNames.contains(zone) {
+                throw ProgrammeError.unknownZone(zone, known: zoneNames)
+            }
         }
         let now = clock.now()
         try store.write { db in
             for slot in slots {
-                for id in slot.clipIds where try ClipRecord.fetchOne(db, key: id) == nil { throw ProgrammeError.unknownClip(id) }
+                for id in slot.clipIds where try ClipRecord.fetchOne(db, key: id) == nil {
+                    throw ProgrammeError.unknownClip(id)
+                }
             }
             try db.execute(sql: "DELETE FROM slot")
             for slot in slots {
                 var record = SlotRecord(
-                    name: slot.name, zones: slot.zones.joined(separator: ","), times: slot.times.map(String.init).joined(separator: ","),
-                    weekdays: slot.weekdays.map(String.init).joined(separator: ","), fromDate: slot.from, untilDate: slot.until,
+                    name: slot.name, zones: slot.zones.joined(separator: ","),
+                    times: slot.times.map(String.init).joined(separator: ","),
+                    weekdays: slot.weekdays.map(String.init).joined(separator: ","), fromDate: slot.from,
+                    untilDate: slot.until,
                     clipIds: slot.clipIds.map(String.init).joined(separator: ","))
                 try record.insert(db)
             }
@@ -84,7 +92,9 @@ extension Programme {
         try db.setMeta("scanWall", String(now))
     }
 
-    private func createOccurrence(_ db: Database, slot: SlotRecord, day: LocalDate, minutes: Int, at: Int64, missed: Bool) throws {
+    private func createOccurrence(
+        _ db: Database, slot: SlotRecord, day: LocalDate, minutes: Int, at: Int64, missed: Bool
+    ) throws {
         let zones = slot.zones.split(separator: ",").map(String.init).filter { zoneNames.contains($0) }
         for (index, clipText) in slot.clipIds.split(separator: ",").enumerated() {
             guard let clipId = Int64(clipText), let clip = try ClipRecord.fetchOne(db, key: clipId) else { continue }
@@ -98,8 +108,10 @@ extension Programme {
             for zone in zones {
                 if missed {
                     var entry = PlayLogEntry(
-                        itemId: item.id!, zone: zone, title: clip.title, priority: .normal, plannedAt: at, startedAt: nil,
-                        endedAt: nil, outcome: .missed, reason: "the controller was not running at \(localTime.text(at))",
+                        itemId: item.id!, zone: zone, title: clip.title, priority: .normal, plannedAt: at,
+                        startedAt: nil,
+                        endedAt: nil, outcome: .missed,
+                        reason: "the controller was not running at \(localTime.text(at))",
                         fromFrame: 0, toFrame: 0, frameMilliseconds: clip.frameMilliseconds)
                     try entry.insert(db)
                 } else {
@@ -131,7 +143,8 @@ extension Programme {
                         for zone in slot.zones.split(separator: ",").map(String.init) {
                             entries.append(
                                 TimetableEntry(
-                                    zone: zone, date: day.description, time: String(format: "%02d:%02d", minutes / 60, minutes % 60),
+                                    zone: zone, date: day.description,
+                                    time: String(format: "%02d:%02d", minutes / 60, minutes % 60),
                                     slot: slot.name, titles: clipRecords.map(\.title),
                                     durationMs: clipRecords.reduce(0) { $0 + $1.durationMilliseconds }))
                         }

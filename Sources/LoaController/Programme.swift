@@ -90,13 +90,16 @@ public actor Programme {
                 try airing.update(db)
             }
             for var entry in try PlayLogEntry.filter(Column("outcome") == Outcome.airing.rawValue).fetchAll(db) {
-                let airing = try Airing.filter(Column("itemId") == entry.itemId && Column("zone") == entry.zone).fetchOne(db)
+                let airing = try Airing.filter(Column("itemId") == entry.itemId && Column("zone") == entry.zone)
+                    .fetchOne(db)
                 entry.outcome = .interrupted
                 entry.reason = "the controller stopped (crash or power cut)"
                 entry.endedAt = max(lastAlive, entry.startedAt ?? lastAlive)
                 entry.toFrame = airing?.positionFrame ?? entry.fromFrame
                 try entry.update(db)
-                logger.warning("item \(entry.itemId) '\(entry.title)' in zone \(entry.zone) was cut off when the controller stopped")
+                logger.warning(
+                    "item \(entry.itemId) '\(entry.title)' in zone \(entry.zone) was cut off when the controller stopped"
+                )
             }
         }
         try tick(startup: true)
@@ -136,7 +139,8 @@ public actor Programme {
     /// Stores an already encoded clip (live sources, tests).
     public func storeClip(_ encoded: EncodedClip, title: String) throws -> ClipRecord {
         var record = ClipRecord(
-            title: title, frameCount: encoded.frameCount, frameMilliseconds: encoded.frameMilliseconds, createdAt: clock.now())
+            title: title, frameCount: encoded.frameCount, frameMilliseconds: encoded.frameMilliseconds,
+            createdAt: clock.now())
         try store.write { db in try record.insert(db) }
         try clips.store(encoded, clip: record.id!)
         return record
@@ -176,18 +180,24 @@ public actor Programme {
 
     /// Removes a pending item, or stops it where it plays. Returns the item.
     public func cancel(_ id: Int64) throws -> Item {
-        guard let item = try store.read({ db in try Item.fetchOne(db, key: id) }) else { throw ProgrammeError.unknownItem(id) }
+        guard let item = try store.read({ db in try Item.fetchOne(db, key: id) }) else {
+            throw ProgrammeError.unknownItem(id)
+        }
         let airings = try store.read { db in try Airing.filter(Column("itemId") == id).fetchAll(db) }
-        guard airings.contains(where: { $0.state == .pending || $0.state == .playing }) else { throw ProgrammeError.finished(id) }
+        guard airings.contains(where: { $0.state == .pending || $0.state == .playing }) else {
+            throw ProgrammeError.finished(id)
+        }
         let now = clock.now()
         try store.write { db in
             for var airing in airings where airing.state == .pending {
                 airing.state = .cancelled
                 try airing.update(db)
                 var entry = PlayLogEntry(
-                    itemId: id, zone: airing.zone, title: item.title, priority: item.priority, plannedAt: item.plannedAt,
+                    itemId: id, zone: airing.zone, title: item.title, priority: item.priority,
+                    plannedAt: item.plannedAt,
                     startedAt: nil, endedAt: now, outcome: .cancelled, reason: "cancelled before it aired",
-                    fromFrame: airing.resumeFrame, toFrame: airing.resumeFrame, frameMilliseconds: item.frameMilliseconds)
+                    fromFrame: airing.resumeFrame, toFrame: airing.resumeFrame,
+                    frameMilliseconds: item.frameMilliseconds)
                 try entry.insert(db)
             }
         }
@@ -208,7 +218,8 @@ public actor Programme {
             for (zone, current) in onAir {
                 if let position = air.onAir(zone: zone), position.airing == current.airing {
                     try db.execute(
-                        sql: "UPDATE airing SET positionFrame = ? WHERE id = ?", arguments: [position.frame, current.airing])
+                        sql: "UPDATE airing SET positionFrame = ? WHERE id = ?",
+                        arguments: [position.frame, current.airing])
                 }
             }
             try db.setMeta("lastAlive", String(now))
@@ -225,9 +236,11 @@ public actor Programme {
         while let (airing, item) = try nextPending(zone, now: now) {
             let current = onAir[zone]
             if let current {
-                let emergencyCuts = item.rank == Priority.emergency.rank
+                let emergencyCuts =
+                    item.rank == Priority.emergency.rank
                     && (current.rank < item.rank || item.id! > current.item)
-                let priorityCuts = item.rank == Priority.priority.rank && item.immediate && current.rank == Priority.normal.rank
+                let priorityCuts =
+                    item.rank == Priority.priority.rank && item.immediate && current.rank == Priority.normal.rank
                 guard emergencyCuts || priorityCuts else { return }
             }
             if try begin(airing, of: item, in: zone, now: now, cutting: current) { return }
@@ -252,7 +265,9 @@ public actor Programme {
 
     /// Puts `item` on the air in `zone` (cutting `current`, if given). Returns false, with the airing failed and
     /// logged with the reason, if its clip cannot be loaded; what plays is then left alone.
-    private func begin(_ airing: Airing, of item: Item, in zone: String, now: Int64, cutting current: OnAir?) throws -> Bool {
+    private func begin(_ airing: Airing, of item: Item, in zone: String, now: Int64, cutting current: OnAir?) throws
+        -> Bool
+    {
         let clip: EncodedClip
         do { clip = try loadClip(item.clipId, for: zone) } catch {
             try store.write { db in
@@ -260,7 +275,8 @@ public actor Programme {
                 var entry = PlayLogEntry(
                     itemId: item.id!, zone: zone, title: item.title, priority: item.priority, plannedAt: item.plannedAt,
                     startedAt: nil, endedAt: now, outcome: .failed, reason: "not aired: \(error.description)",
-                    fromFrame: airing.resumeFrame, toFrame: airing.resumeFrame, frameMilliseconds: item.frameMilliseconds)
+                    fromFrame: airing.resumeFrame, toFrame: airing.resumeFrame,
+                    frameMilliseconds: item.frameMilliseconds)
                 try entry.insert(db)
             }
             logger.error("item \(item.id!) '\(item.title)' failed in zone \(zone): \(error.description)")
@@ -269,7 +285,8 @@ public actor Programme {
         if let current { preemptedBy[current.airing] = "\(item.priority.rawValue) item \(item.id!) '\(item.title)'" }
         try store.write { db in
             try db.execute(
-                sql: "UPDATE airing SET state = 'playing', positionFrame = resumeFrame WHERE id = ?", arguments: [airing.id!])
+                sql: "UPDATE airing SET state = 'playing', positionFrame = resumeFrame WHERE id = ?",
+                arguments: [airing.id!])
             var entry = PlayLogEntry(
                 itemId: item.id!, zone: zone, title: item.title, priority: item.priority, plannedAt: item.plannedAt,
                 startedAt: now, endedAt: nil, outcome: .airing, reason: airing.resumeFrame > 0 ? "resumed" : nil,
@@ -278,7 +295,8 @@ public actor Programme {
         }
         onAir[zone] = OnAir(airing: airing.id!, item: item.id!, rank: item.rank)
         air.play(
-            ReadyItem(id: airing.id!, clip: clip, startFrame: airing.resumeFrame, emergency: item.priority == .emergency),
+            ReadyItem(
+                id: airing.id!, clip: clip, startFrame: airing.resumeFrame, emergency: item.priority == .emergency),
             zone: zone)
         return true
     }
@@ -291,7 +309,8 @@ public actor Programme {
         case .started(let airing, _, let at):
             try store.write { db in
                 try db.execute(
-                    sql: "UPDATE playlog SET startedAt = ? WHERE id = (SELECT max(p.id) FROM playlog p JOIN airing a ON a.itemId = p.itemId AND a.zone = p.zone WHERE a.id = ? AND p.outcome = 'airing')",
+                    sql:
+                        "UPDATE playlog SET startedAt = ? WHERE id = (SELECT max(p.id) FROM playlog p JOIN airing a ON a.itemId = p.itemId AND a.zone = p.zone WHERE a.id = ? AND p.outcome = 'airing')",
                     arguments: [at, airing])
             }
         case .finished(let airing, let zone, let at, let frame):
@@ -300,35 +319,46 @@ public actor Programme {
             try reconsider(zone)
         case .stopped(let airing, let zone, let at, let frame):
             if cancelling.remove(airing) != nil {
-                try close(airing, at: at, frame: frame, outcome: .cancelled, reason: "cancelled on the air", next: .cancelled)
+                try close(
+                    airing, at: at, frame: frame, outcome: .cancelled, reason: "cancelled on the air", next: .cancelled)
             } else {
                 let cause = preemptedBy.removeValue(forKey: airing)
-                try interrupt(airing, at: at, frame: frame, reason: cause.map { "pre-empted by \($0)" } ?? "the controller stopped")
+                try interrupt(
+                    airing, at: at, frame: frame,
+                    reason: cause.map { "pre-empted by \($0)" } ?? "the controller stopped")
             }
             if onAir[zone]?.airing == airing { onAir[zone] = nil }
             try reconsider(zone)
         }
     }
 
-    private func close(_ id: Int64, at: Int64, frame: Int, outcome: Outcome, reason: String?, next: AiringState) throws {
+    private func close(_ id: Int64, at: Int64, frame: Int, outcome: Outcome, reason: String?, next: AiringState) throws
+    {
         try store.write { db in
-            try db.execute(sql: "UPDATE airing SET state = ?, positionFrame = ? WHERE id = ?", arguments: [next.rawValue, frame, id])
+            try db.execute(
+                sql: "UPDATE airing SET state = ?, positionFrame = ? WHERE id = ?",
+                arguments: [next.rawValue, frame, id])
             try closeLog(db, airing: id, at: at, frame: frame, outcome: outcome, reason: reason)
         }
     }
 
     private func interrupt(_ id: Int64, at: Int64, frame: Int, reason: String) throws {
         try store.write { db in
-            guard var airing = try Airing.fetchOne(db, key: id), let item = try Item.fetchOne(db, key: airing.itemId) else { return }
+            guard var airing = try Airing.fetchOne(db, key: id), let item = try Item.fetchOne(db, key: airing.itemId)
+            else { return }
             airing.state = .pending
             airing.positionFrame = frame
             airing.resumeFrame = item.onInterrupt == .resume ? frame : 0
             try airing.update(db)
-            try closeLog(db, airing: id, at: at, frame: frame, outcome: .interrupted, reason: "\(reason); will \(item.onInterrupt == .resume ? "resume" : "restart")")
+            try closeLog(
+                db, airing: id, at: at, frame: frame, outcome: .interrupted,
+                reason: "\(reason); will \(item.onInterrupt == .resume ? "resume" : "restart")")
         }
     }
 
-    private func closeLog(_ db: Database, airing: Int64, at: Int64, frame: Int, outcome: Outcome, reason: String?) throws {
+    private func closeLog(_ db: Database, airing: Int64, at: Int64, frame: Int, outcome: Outcome, reason: String?)
+        throws
+    {
         try db.execute(
             sql: """
                 UPDATE playlog SET outcome = ?, endedAt = ?, toFrame = ?, reason = coalesce(?, reason)

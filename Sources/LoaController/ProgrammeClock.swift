@@ -27,19 +27,22 @@ public struct LocalTime: Sendable {
 
     /// Unix ms of `minutes` after local midnight on `date`.
     public func wall(_ date: LocalDate, minutes: Int) -> Int64 {
-        let components = DateComponents(year: date.year, month: date.month, day: date.day, hour: minutes / 60, minute: minutes % 60)
+        let components = DateComponents(
+            year: date.year, month: date.month, day: date.day, hour: minutes / 60, minute: minutes % 60)
         return Int64((calendar.date(from: components)!.timeIntervalSince1970 * 1000).rounded())
     }
 
     /// The local date of a Unix ms time.
     public func date(_ wall: Int64) -> LocalDate {
-        let components = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(wall) / 1000))
+        let components = calendar.dateComponents(
+            [.year, .month, .day], from: Date(timeIntervalSince1970: Double(wall) / 1000))
         return LocalDate(year: components.year!, month: components.month!, day: components.day!)
     }
 
     /// "2026-12-01 05:30" in local time.
     public func text(_ wall: Int64) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(wall) / 1000))
+        let c = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(wall) / 1000))
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 }

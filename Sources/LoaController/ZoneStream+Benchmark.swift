@@ -19,7 +19,9 @@ package final class BenchmarkZoneStream {
     }
 
     /// Puts `clip` on the air from `now`, cutting off what plays.
-    package func play(_ clip: EncodedClip, id: Int64, now: UInt64) { _ = stream.replace(with: ReadyItem(id: id, clip: clip), now: now) }
+    package func play(_ clip: EncodedClip, id: Int64, now: UInt64) {
+        _ = stream.replace(with: ReadyItem(id: id, clip: clip), now: now)
+    }
 
     /// When the next packet is due; nil when nothing is on the air.
     package var nextDeadline: UInt64? { stream.nextDeadline }

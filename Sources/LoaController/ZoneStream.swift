@@ -98,7 +98,8 @@ final class ZoneStream {
         let sinceBase = (deadline &- clockBase) / 1000 * 48 / 1000
         let timestamp = timestampBase &+ UInt32(truncatingIfNeeded: sinceBase)
         let header = RTPHeader(
-            marker: frameIndex == firstFrame, payloadType: zone.payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp,
+            marker: frameIndex == firstFrame, payloadType: zone.payloadType, sequenceNumber: sequenceNumber,
+            timestamp: timestamp,
             ssrc: ssrc)
         let length = item.clip.withPacket(frameIndex) { payload in
             signer?.seal(header: header, payload: payload, emergency: item.emergency, into: buffer)

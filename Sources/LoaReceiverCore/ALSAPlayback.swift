@@ -114,7 +114,8 @@ public final class ALSAPlayback: AudioSink {
         } else {
             let gain = self.gain
             for index in 0..<samples.count {
-                let sample = gain == 32768 ? samples[index] : Int16(truncatingIfNeeded: (Int32(samples[index]) * gain) >> 15)
+                let sample =
+                    gain == 32768 ? samples[index] : Int16(truncatingIfNeeded: (Int32(samples[index]) * gain) >> 15)
                 if channels == 1 {
                     stereo[index] = sample
                 } else {

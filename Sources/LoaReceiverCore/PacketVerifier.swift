@@ -60,7 +60,8 @@ public final class PacketVerifier {
     /// Checks one parsed packet that came from `source` (its sender's address and port as one number, see
     /// `sourceKey`). `trustedNow` is the trusted clock (nil if not yet set); `monotonic` is now in ns.
     public func check(
-        _ packet: RTPPacket, datagram: UnsafeRawBufferPointer, from source: UInt64 = 0, trustedNow: Int64?, monotonic: UInt64
+        _ packet: RTPPacket, datagram: UnsafeRawBufferPointer, from source: UInt64 = 0, trustedNow: Int64?,
+        monotonic: UInt64
     ) -> Verdict {
         guard let (seal, signature) = PacketSeal.read(packet, in: datagram) else { return .unsealed }
         guard seal.keyID == keyID else { return .unknownKey }
@@ -75,11 +76,13 @@ public final class PacketVerifier {
         }
         guard budget.take(from: source, trusted: source == trustedSource, now: monotonic) else { return .rateLimited }
         let length = PacketSeal.signedMessage(packet: datagram, payload: packet.payload, into: message)
-        let valid = length > 0 && streamKey.withUnsafeBytes { key in
-            SigningKeyPair.verify(
-                UnsafeRawBufferPointer(rebasing: datagram[signature]),
-                of: UnsafeRawBufferPointer(rebasing: message[0..<length]), by: key)
-        }
+        let valid =
+            length > 0
+            && streamKey.withUnsafeBytes { key in
+                SigningKeyPair.verify(
+                    UnsafeRawBufferPointer(rebasing: datagram[signature]),
+                    of: UnsafeRawBufferPointer(rebasing: message[0..<length]), by: key)
+            }
         guard valid else { return .badSignature }
         if !sameEpoch {
             epoch = seal.epoch

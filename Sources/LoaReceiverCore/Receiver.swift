@@ -41,7 +41,8 @@ public final class Receiver {
         let (socket, playout) = try setUp()
         guard settings.heartbeatTarget != nil else {
             throw ReceiverSetupError(
-                "no controller configured: a receiver plays only audio it can verify, with keys and time from its controller (--controller HOST:PORT and --trust FILE)")
+                "no controller configured: a receiver plays only audio it can verify, with keys and time from its controller (--controller HOST:PORT and --trust FILE)"
+            )
         }
         let link = try ControllerLink(settings: settings)
         let trust = try TrustLink(settings: settings, identity: link.identity)
@@ -56,7 +57,8 @@ public final class Receiver {
                 + " s to " + link.controller.text + (link.isEnrolled ? "" : " (waiting to be approved)"))
         if let saved = link.identity.read("volume") {
             let parts = saved.split(separator: " ")
-            playout.sink.set(volume: parts.first.flatMap { Int($0) } ?? 100, muted: parts.count > 1 && parts[1] == "muted")
+            playout.sink.set(
+                volume: parts.first.flatMap { Int($0) } ?? 100, muted: parts.count > 1 && parts[1] == "muted")
         }
         return loop(socket: socket, playout: playout, link: link, trust: trust)
     }
@@ -130,7 +132,9 @@ public final class Receiver {
     }
 
     /// Carries out one command from the controller; true if the receiver should set up afresh.
-    private func perform(_ action: ReceiverAction, on sink: ALSAPlayback, tone: inout TestTone, link: ControllerLink) -> Bool {
+    private func perform(_ action: ReceiverAction, on sink: ALSAPlayback, tone: inout TestTone, link: ControllerLink)
+        -> Bool
+    {
         switch action {
         case .volume(let percent):
             _ = emergency.command(volume: Int(percent), muted: emergency.own(sink).muted, sink: sink)
@@ -235,7 +239,8 @@ struct Refusals {
     }
 
     var summary: String {
-        "unsealed=" + String(unsealed) + " unknown-key=" + String(unknownKey) + " no-trusted-time=" + String(noTrustedTime)
+        "unsealed=" + String(unsealed) + " unknown-key=" + String(unknownKey) + " no-trusted-time="
+            + String(noTrustedTime)
             + " stale=" + String(stale) + " replayed=" + String(replayed) + " rate-limited=" + String(rateLimited)
             + " forged=" + String(badSignature)
     }

@@ -44,14 +44,16 @@ public final class TrustLink {
         do { text = try FileSystem.readText(trustFile, limit: 1024) } catch {
             throw ReceiverSetupError(
                 "no trust anchor at " + trustFile + " (" + error.reason
-                    + "); fetch the commune root key from the controller (GET /keys/root.pub) and give it with --trust FILE")
+                    + "); fetch the commune root key from the controller (GET /keys/root.pub) and give it with --trust FILE"
+            )
         }
         guard let root = KeyText.bytes(base64: text), root.count == SigningKeyPair.publicKeyBytes else {
             throw ReceiverSetupError("the trust anchor " + trustFile + " is not a base64 Ed25519 public key")
         }
         self.root = root
         self.identity = identity
-        if let saved = identity.read("keylist").flatMap({ KeyText.bytes(base64: $0) }), let list = try? KeyList(decoding: saved),
+        if let saved = identity.read("keylist").flatMap({ KeyText.bytes(base64: $0) }),
+            let list = try? KeyList(decoding: saved),
             Self.verify(list, root: root)
         {
             keyList = list
@@ -73,7 +75,9 @@ public final class TrustLink {
     /// Takes an answer; returns true if it set the time.
     @discardableResult
     public func handle(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> Bool {
-        guard case .answer(let echoed, let time, let listBytes, let signature)? = try? TrustMessage(decoding: Array(bytes)),
+        guard
+            case .answer(let echoed, let time, let listBytes, let signature)? = try? TrustMessage(
+                decoding: Array(bytes)),
             !nonce.isEmpty, echoed == nonce, now &- askedAt < 5_000_000_000,
             let list = try? KeyList(decoding: listBytes), Self.verify(list, root: root)
         else {
@@ -88,7 +92,9 @@ public final class TrustLink {
         }
         let signed = TrustMessage.signedAnswer(nonce: echoed, time: time, keyList: listBytes)
         let valid = signed.withUnsafeBytes { message in
-            signature.withUnsafeBytes { sig in list.streamKey.withUnsafeBytes { SigningKeyPair.verify(sig, of: message, by: $0) } }
+            signature.withUnsafeBytes { sig in
+                list.streamKey.withUnsafeBytes { SigningKeyPair.verify(sig, of: message, by: $0) }
+            }
         }
         guard valid else {
             refused += 1
@@ -97,7 +103,8 @@ public final class TrustLink {
         nonce = []
         if keyList?.version != list.version {
             identity.write("keylist", KeyText.base64(list.encoded))
-            Log.info("key list version " + String(list.version) + " from the controller, signed by the commune root key")
+            Log.info(
+                "key list version " + String(list.version) + " from the controller, signed by the commune root key")
         }
         keyList = list
         let first = !clock.isSet
@@ -130,7 +137,9 @@ public final class TrustLink {
 
     static func verify(_ list: KeyList, root: [UInt8]) -> Bool {
         list.signedBytes.withUnsafeBytes { message in
-            list.signature.withUnsafeBytes { signature in root.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) } }
+            list.signature.withUnsafeBytes { signature in
+                root.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
+            }
         }
     }
 }

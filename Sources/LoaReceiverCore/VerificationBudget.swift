@@ -41,7 +41,8 @@ struct VerificationBudget {
     init(perSecond: Int) {
         trusted = Bucket(rate: Double(perSecond) * 3 / 4)
         untrusted = Array(
-            repeating: Bucket(rate: max(1, Double(perSecond) / 4 / Double(Self.untrustedSlots))), count: Self.untrustedSlots)
+            repeating: Bucket(rate: max(1, Double(perSecond) / 4 / Double(Self.untrustedSlots))),
+            count: Self.untrustedSlots)
     }
 
     /// Takes one check for a packet from `source` (an address and port as one number); `trusted`: it comes

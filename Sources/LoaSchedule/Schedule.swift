@@ -49,10 +49,14 @@ public struct Schedule: Sendable, Equatable {
         public var place: Place { Place(line: line, column: column) }
 
         /// Where zone number `index` is written, else the slot's place.
-        public func placeOfZone(_ index: Int) -> Place { zonePlaces.indices.contains(index) ? zonePlaces[index] : place }
+        public func placeOfZone(_ index: Int) -> Place {
+            zonePlaces.indices.contains(index) ? zonePlaces[index] : place
+        }
 
         /// Where clip number `index` is written, else the slot's place.
-        public func placeOfClip(_ index: Int) -> Place { clipPlaces.indices.contains(index) ? clipPlaces[index] : place }
+        public func placeOfClip(_ index: Int) -> Place {
+            clipPlaces.indices.contains(index) ? clipPlaces[index] : place
+        }
 
         /// True if the slot plays on `date` (a local date).
         public func plays(on date: LocalDate) -> Bool {
@@ -103,7 +107,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
-            let day = Int(parts[2]), (1...12).contains(month), (1...LocalDate.days(inMonth: month, year: year)).contains(day)
+            let day = Int(parts[2]), (1...12).contains(month),
+            (1...LocalDate.days(inMonth: month, year: year)).contains(day)
         else { return nil }
         self.init(year: year, month: month, day: day)
     }

@@ -32,7 +32,8 @@ public struct ScheduleChecker {
                 issues.append(
                     ScheduleIssue(
                         file: file, line: place.line, column: place.column,
-                        message: "slot '\(slot.name)': unknown zone '\(zone)'; zones are: \(zones.joined(separator: ", "))"))
+                        message:
+                            "slot '\(slot.name)': unknown zone '\(zone)'; zones are: \(zones.joined(separator: ", "))"))
             }
             for (index, clip) in slot.clips.enumerated() {
                 if durations[clip] == nil {
@@ -91,7 +92,8 @@ public struct ScheduleChecker {
                             file: file, line: later.slot.line, column: later.slot.column,
                             message:
                                 "slot '\(later.slot.name)' at \(Self.clock(later.start)) overlaps slot '\(earlier.slot.name)' "
-                                + "(\(Self.clock(earlier.start))–\(Self.clock(earlier.end))) in zone \(zone) on \(day)"))
+                                + "(\(Self.clock(earlier.start))–\(Self.clock(earlier.end))) in zone \(zone) on \(day)")
+                    )
                 }
             }
         }

@@ -16,7 +16,8 @@ public enum ScheduleParser {
         var issues: [ScheduleIssue] = []
         func issue(_ node: Node?, _ message: String) {
             issues.append(
-                ScheduleIssue(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message))
+                ScheduleIssue(
+                    file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message))
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
@@ -31,16 +32,26 @@ public enum ScheduleParser {
                 column = mark.column
             }
             throw ScheduleIssues([
-                ScheduleIssue(file: file, line: line, column: column, message: "not valid YAML: \(described.split(separator: "\n").first ?? "")")
+                ScheduleIssue(
+                    file: file, line: line, column: column,
+                    message: "not valid YAML: \(described.split(separator: "\n").first ?? "")")
             ])
         }
         guard let root, let mapping = root.mapping, let slotsNode = mapping["slots"] else {
-            throw ScheduleIssues([ScheduleIssue(file: file, line: 1, column: 1, message: "a schedule needs a 'slots:' list")])
+            throw ScheduleIssues([
+                ScheduleIssue(file: file, line: 1, column: 1, message: "a schedule needs a 'slots:' list")
+            ])
         }
         for key in mapping.keys where key.string != "slots" {
             issue(key, "unknown key '\(key.string ?? "?")'; the top level has only 'slots:'")
         }
-        guard let list = slotsNode.sequence else { throw ScheduleIssues([ScheduleIssue(file: file, line: slotsNode.mark?.line ?? 1, column: slotsNode.mark?.column ?? 1, message: "'slots' must be a list of slots, each starting with '- '")]) }
+        guard let list = slotsNode.sequence else {
+            throw ScheduleIssues([
+                ScheduleIssue(
+                    file: file, line: slotsNode.mark?.line ?? 1, column: slotsNode.mark?.column ?? 1,
+                    message: "'slots' must be a list of slots, each starting with '- '")
+            ])
+        }
         var slots: [Schedule.Slot] = []
         for node in list {
             guard let slot = node.mapping else {
@@ -48,14 +59,21 @@ public enum ScheduleParser {
                 continue
             }
             for key in slot.keys where !slotKeys.contains(key.string ?? "") {
-                issue(key, "unknown slot key '\(key.string ?? "?")'; slot keys are: \(slotKeys.sorted().joined(separator: ", "))")
+                issue(
+                    key,
+                    "unknown slot key '\(key.string ?? "?")'; slot keys are: \(slotKeys.sorted().joined(separator: ", "))"
+                )
             }
             let name = slot["name"]?.string ?? "slot at line \(node.mark?.line ?? 0)"
             var times: [Int] = []
             if let at = slot["at"] {
                 for timeNode in scalars(at) {
-                    if let minutes = parseTime(timeNode.string ?? "") { times.append(minutes) } else {
-                        issue(timeNode, "bad time '\(timeNode.string ?? "")': write 24-hour HH:MM, such as 05:30 or 17:00")
+                    if let minutes = parseTime(timeNode.string ?? "") {
+                        times.append(minutes)
+                    } else {
+                        issue(
+                            timeNode, "bad time '\(timeNode.string ?? "")': write 24-hour HH:MM, such as 05:30 or 17:00"
+                        )
                     }
                 }
             } else {
@@ -71,7 +89,9 @@ public enum ScheduleParser {
                     case "weekdays", "ngay-thuong": weekdays.formUnion(1...5)
                     case "weekends", "cuoi-tuan": weekdays.formUnion(6...7)
                     default:
-                        if let day = dayNames[word] { weekdays.insert(day) } else {
+                        if let day = dayNames[word] {
+                            weekdays.insert(day)
+                        } else {
                             issue(dayNode, "bad day '\(word)': use daily, weekdays, weekends or mon…sun (t2…cn)")
                         }
                     }
@@ -119,8 +139,13 @@ public enum ScheduleParser {
 
     /// Reads a schedule file from disk.
     public static func load(path: String) throws(ScheduleIssues) -> Schedule {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScheduleIssues([ScheduleIssue(file: path, line: 1, column: 1, message: "cannot read the schedule file (missing, unreadable or not UTF-8 text)")])
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw ScheduleIssues([
+                ScheduleIssue(
+                    file: path, line: 1, column: 1,
+                    message: "cannot read the schedule file (missing, unreadable or not UTF-8 text)")
+            ])
         }
         let url = URL(fileURLWithPath: path)
         return try parse(text, file: path, directory: url.deletingLastPathComponent().path)

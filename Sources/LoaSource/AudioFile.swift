@@ -68,7 +68,8 @@ public final class AudioFile {
         if got == 0 {
             if framesRead < frames {
                 throw .truncated(
-                    detail: "its header announces " + String(frames) + " samples but only " + String(framesRead) + " are there")
+                    detail: "its header announces " + String(frames) + " samples but only " + String(framesRead)
+                        + " are there")
             }
             return 0
         }

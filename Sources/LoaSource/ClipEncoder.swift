@@ -13,7 +13,9 @@ public enum ClipEncoder {
         let framer = Framer(encoder: encoder, clip: EncodedClip(frameMilliseconds: settings.frameMilliseconds))
         var input = [Float](repeating: 0, count: 4096)
         while true {
-            let count = try input.withUnsafeMutableBufferPointer { buffer throws(ClipError) in try file.read(into: buffer) }
+            let count = try input.withUnsafeMutableBufferPointer { buffer throws(ClipError) in
+                try file.read(into: buffer)
+            }
             if count == 0 { break }
             try input.withUnsafeBufferPointer { buffer throws(ClipError) in
                 try resampler.process(UnsafeBufferPointer(rebasing: buffer[0..<count])) { samples throws(ClipError) in

@@ -85,7 +85,9 @@ public struct EncodedClip: Sendable {
 }
 
 private func appendBigEndian(_ value: UInt64, bytes: Int, to out: inout [UInt8]) {
-    for shift in stride(from: (bytes - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    for shift in stride(from: (bytes - 1) * 8, through: 0, by: -8) {
+        out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+    }
 }
 
 private func readBigEndian(_ data: [UInt8], at offset: Int, bytes: Int) -> UInt64 {

@@ -68,7 +68,8 @@ public final class UDPSocket {
     }
 
     /// Takes one waiting datagram into `buffer` without blocking, with the address it came from.
-    public func receive(into buffer: UnsafeMutableRawBufferPointer, from sender: inout SocketAddress) throws(SystemError)
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, from sender: inout SocketAddress)
+        throws(SystemError)
         -> Received
     {
         var address: UInt32 = 0

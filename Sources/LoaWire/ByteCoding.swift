@@ -5,9 +5,19 @@ public struct ByteWriter {
     public init() {}
 
     public mutating func u8(_ value: UInt8) { bytes.append(value) }
-    public mutating func u16(_ value: UInt16) { for shift in [8, 0] { bytes.append(UInt8(truncatingIfNeeded: value >> UInt16(shift))) } }
-    public mutating func u32(_ value: UInt32) { for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) } }
-    public mutating func u64(_ value: UInt64) { for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
+    public mutating func u16(_ value: UInt16) {
+        for shift in [8, 0] { bytes.append(UInt8(truncatingIfNeeded: value >> UInt16(shift))) }
+    }
+    public mutating func u32(_ value: UInt32) {
+        for shift in stride(from: 24, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+        }
+    }
+    public mutating func u64(_ value: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
+    }
     public mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
     /// A UTF-8 string of at most 255 bytes, prefixed by its length.
     public mutating func text(_ value: String) {

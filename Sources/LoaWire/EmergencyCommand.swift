@@ -32,7 +32,8 @@ public struct EmergencyCommand: Equatable, Sendable {
     }
 
     public static func == (a: EmergencyCommand, b: EmergencyCommand) -> Bool {
-        a.signedBytes == b.signedBytes && a.signatures.map { $0.key + $0.signature } == b.signatures.map { $0.key + $0.signature }
+        a.signedBytes == b.signedBytes
+            && a.signatures.map { $0.key + $0.signature } == b.signatures.map { $0.key + $0.signature }
     }
 
     static let magic: [UInt8] = [0x4C, 0x4F, 0x41, 0x45]  // "LOAE"

@@ -76,6 +76,7 @@ public struct KeyList: Equatable, Sendable {
     /// A key's 4-byte id: the first bytes of the public key, for packets that name their key.
     public static func keyID(_ publicKey: [UInt8]) -> UInt32 {
         guard publicKey.count >= 4 else { return 0 }
-        return UInt32(publicKey[0]) << 24 | UInt32(publicKey[1]) << 16 | UInt32(publicKey[2]) << 8 | UInt32(publicKey[3])
+        return UInt32(publicKey[0]) << 24 | UInt32(publicKey[1]) << 16 | UInt32(publicKey[2]) << 8
+            | UInt32(publicKey[3])
     }
 }

@@ -97,8 +97,10 @@ public struct PacketSeal: Equatable, Sendable {
         let m = start + 2
         let seal = PacketSeal(
             keyID: datagram.loadBigEndianUInt32(at: m), epoch: datagram.loadBigEndianUInt32(at: m + 4),
-            index: UInt64(datagram.loadBigEndianUInt32(at: m + 8)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 12)),
-            sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32 | UInt64(datagram.loadBigEndianUInt32(at: m + 20)),
+            index: UInt64(datagram.loadBigEndianUInt32(at: m + 8)) << 32
+                | UInt64(datagram.loadBigEndianUInt32(at: m + 12)),
+            sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32
+                | UInt64(datagram.loadBigEndianUInt32(at: m + 20)),
             flags: datagram[m + 24])
         let signature = m + metadataBytes
         return (seal, signature..<signature + signatureBytes)

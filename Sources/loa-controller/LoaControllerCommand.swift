@@ -9,7 +9,8 @@ struct LoaControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loa-controller",
         abstract: "Keeps the broadcast programme and streams each zone's audio to its speaker boxes.",
-        discussion: "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration."
+        discussion:
+            "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration."
     )
 
     @Option(name: .long, help: "Where the database, encoded clips and SDP files live.")

@@ -17,7 +17,9 @@ enum AudioComparison {
     static func raw16(_ file: String) throws -> [Float] {
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         return data.withUnsafeBytes { raw in
-            (0..<raw.count / 2).map { Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self))) }
+            (0..<raw.count / 2).map {
+                Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)))
+            }
         }
     }
 

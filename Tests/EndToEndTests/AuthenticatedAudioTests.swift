@@ -23,7 +23,8 @@ extension RealProcesses {
             let skew = try harness.run(
                 "/usr/bin/env",
                 ["LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "FAKETIME=-5h", "/bin/date", "+%s"])
-            let offBy = Int(Date().timeIntervalSince1970) - (Int(skew.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+            let offBy =
+                Int(Date().timeIntervalSince1970) - (Int(skew.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
             #expect(offBy > 4 * 3600)  // faketime really moves the receiver's wall clock
             let output = harness.path("played.raw")
             // libfaketime, as the faketime command uses it, but without a wrapper process between us and the receiver.
@@ -68,7 +69,9 @@ extension RealProcesses {
             for index in 0..<100_000 {
                 var packet = recording[index % recording.count]
                 switch index % 3 {
-                case 0: packet[Int.random(in: 0..<packet.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                case 0:
+                    packet[Int.random(in: 0..<packet.count, using: &random)] ^= UInt8(
+                        1 << Int.random(in: 0..<8, using: &random))
                 case 1: for j in 42..<min(106, packet.count) { packet[j] = UInt8.random(in: 0...255, using: &random) }
                 default: break
                 }
@@ -79,10 +82,12 @@ extension RealProcesses {
             Thread.sleep(forTimeInterval: 2)
             #expect(receiver.isRunning)
             // The refusals reach the controller in the box's heartbeats: its view of the box counts them.
-            let rejected = try harness.waitFor("the heartbeat to count the refused packets", timeout: 30) { () -> Int? in
+            let rejected = try harness.waitFor("the heartbeat to count the refused packets", timeout: 30) {
+                () -> Int? in
                 guard let id = (try harness.api("/receivers") as? [[String: Any]])?.first?["id"] as? String,
                     let detail = try harness.api("/receivers/\(id)") as? [String: Any],
-                    let count = (detail["heartbeat"] as? [String: Any])?["rejected"] as? Int, count >= 2 * recording.count
+                    let count = (detail["heartbeat"] as? [String: Any])?["rejected"] as? Int,
+                    count >= 2 * recording.count
                 else { return nil }
                 return count
             }
@@ -101,7 +106,8 @@ extension RealProcesses {
             // A different commune's root key as the trust anchor.
             let stranger = Harness.binaries.appendingPathComponent("loa").path
             _ = try harness.run(stranger, ["keys", "new", "other-root", "--dir", harness.directory.path])
-            let impostor = try harness.startReceiver(output: output, waitForTrust: false, trust: harness.path("other-root.pub"))
+            let impostor = try harness.startReceiver(
+                output: output, waitForTrust: false, trust: harness.path("other-root.pub"))
             Thread.sleep(forTimeInterval: 2)
             let clip = try harness.speech("clip.wav", "Loa này không tin khóa gốc của xã.")
             try harness.queueAndWait([clip])

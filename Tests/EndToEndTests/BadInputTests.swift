@@ -7,7 +7,8 @@ extension RealProcesses {
     @Suite("Bad input")
     struct BadInputTests {
         /// Asserts `loa queue FILE` fails with exactly one stderr line containing `expected`.
-        func expectRefused(_ harness: Harness, _ arguments: [String], _ expected: String, asUser: String? = nil) throws {
+        func expectRefused(_ harness: Harness, _ arguments: [String], _ expected: String, asUser: String? = nil) throws
+        {
             let result = try harness.loa(arguments, asUser: asUser)
             #expect(result.status != 0, "\(arguments) should fail")
             #expect(result.out.isEmpty)
@@ -51,7 +52,8 @@ extension RealProcesses {
             let harness = try Harness(groupOctet: 6)
             let clip = try harness.speech("clip.wav", "Thử.")
             let result = try harness.run(
-                Harness.binaries.appendingPathComponent("loa").path, ["queue", clip, "--controller", "http://127.0.0.1:9"])
+                Harness.binaries.appendingPathComponent("loa").path,
+                ["queue", clip, "--controller", "http://127.0.0.1:9"])
             #expect(result.status != 0)
             #expect(result.err.split(separator: "\n").count == 1)
             #expect(result.err.contains("no controller answers at http://127.0.0.1:9"))
@@ -61,7 +63,8 @@ extension RealProcesses {
         @Test func aBadControllerConfigurationStopsItWithOneLine() throws {
             let harness = try Harness(groupOctet: 7)
             let config = harness.path("bad.yaml")
-            try "zones:\n  - name: thon-a\n    group: 10.1.2.3:5004\n".write(toFile: config, atomically: true, encoding: .utf8)
+            try "zones:\n  - name: thon-a\n    group: 10.1.2.3:5004\n".write(
+                toFile: config, atomically: true, encoding: .utf8)
             let result = try harness.run(
                 Harness.binaries.appendingPathComponent("loa-controller").path,
                 ["--state-dir", harness.path("state"), "--config", config, "--listen", "127.0.0.1:0"])
@@ -97,7 +100,8 @@ extension RealProcesses {
             #expect(!receiver.isRunning && receiver.terminationStatus == 0)
 
             let log = try String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)
-            let rejected = log.components(separatedBy: "rejected=").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
+            let rejected =
+                log.components(separatedBy: "rejected=").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
             #expect(rejected >= junk.count - 10, "rejected=\(rejected) of \(junk.count) junk datagrams; log: \(log)")
             let source = try AudioComparison.reference(clip)
             let played = try AudioComparison.raw16(output)

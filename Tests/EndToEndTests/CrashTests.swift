@@ -30,7 +30,8 @@ extension RealProcesses {
                 let status = try harness.api("/status") as? [String: Any]
                 let zone = (status?["zones"] as? [[String: Any]])?.first
                 let playing = zone?["playing"] as? [String: Any]
-                return (playing?["id"] as? Int) == ids[1] && ((playing?["positionMs"] as? Int) ?? 0) >= 3000 ? true : nil
+                return (playing?["id"] as? Int) == ids[1] && ((playing?["positionMs"] as? Int) ?? 0) >= 3000
+                    ? true : nil
             }
             // A priority item queued now goes before the two pending normal items: `--list` shows play order.
             ids.append(try queue(urgent, ["--priority", "priority"]))

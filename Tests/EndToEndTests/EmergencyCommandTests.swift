@@ -29,10 +29,12 @@ extension RealProcesses {
             // Under the usual umask 022, which would leave a plain new file readable by everyone.
             let loa = Harness.binaries.appendingPathComponent("loa").path
             let made = try harness.run(
-                "/bin/sh", ["-c", "umask 022 && exec \"$0\" \"$@\"", loa, "keys", "new", name, "--dir", harness.directory.path])
+                "/bin/sh",
+                ["-c", "umask 022 && exec \"$0\" \"$@\"", loa, "keys", "new", name, "--dir", harness.directory.path])
             #expect(made.status == 0, "\(made.err)")
             // The private half is for its owner alone: mode 0600.
-            let mode = try FileManager.default.attributesOfItem(atPath: harness.path("\(name).key"))[.posixPermissions] as? Int
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: harness.path("\(name).key"))[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(name).key has mode \(String(mode ?? 0, radix: 8))")
             if let role {
                 var arguments = ["keys", "add", harness.path("\(name).pub")]
@@ -41,11 +43,13 @@ extension RealProcesses {
                 #expect(added.status == 0, "\(added.err)")
             }
             let text = try String(contentsOfFile: harness.path("\(name).key"), encoding: .utf8)
-            return Operator(pair: SigningKeyPair(secretKey: KeyText.bytes(base64: text)!)!, file: harness.path("\(name).key"))
+            return Operator(
+                pair: SigningKeyPair(secretKey: KeyText.bytes(base64: text)!)!, file: harness.path("\(name).key"))
         }
 
         func command(
-            _ action: EmergencyCommand.Action = .start, zones: [String] = ["all"], clip: [UInt8], by signers: [Operator],
+            _ action: EmergencyCommand.Action = .start, zones: [String] = ["all"], clip: [UInt8],
+            by signers: [Operator],
             issued: Int64 = 0, validFor: Int64 = 120_000
         ) -> EmergencyCommand {
             let now = UInt64(Int64(Date().timeIntervalSince1970 * 1000) + issued)
@@ -54,7 +58,9 @@ extension RealProcesses {
                 clipSHA256: SHA256.hash(clip), item: 0, zones: zones)
             for signer in signers {
                 var signature = [UInt8](repeating: 0, count: 64)
-                command.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { signer.pair.sign(m, into: $0) } }
+                command.signedBytes.withUnsafeBytes { m in
+                    signature.withUnsafeMutableBytes { signer.pair.sign(m, into: $0) }
+                }
                 command.signatures.append((signer.pair.publicKey, signature))
             }
             return command
@@ -65,7 +71,8 @@ extension RealProcesses {
             let result = try harness.run(
                 "/usr/bin/curl",
                 [
-                    "-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", "X-Loa-Command: \(KeyText.base64(command))",
+                    "-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H",
+                    "X-Loa-Command: \(KeyText.base64(command))",
                     "--data-binary", "@\(clip)", harness.controllerURL + "/emergency?title=canh-bao",
                 ])
             let lines = result.out.split(separator: "\n")
@@ -101,10 +108,19 @@ extension RealProcesses {
                 ("forged", forged.encoded, clipFile, "does not verify"),
                 ("one bit flipped", bitFlipped.encoded, clipFile, "does not verify"),
                 ("unknown key", command(clip: clip, by: [stranger]).encoded, clipFile, "unknown key"),
-                ("no emergency role", command(clip: clip, by: [clerk]).encoded, clipFile, "may not trigger emergencies"),
+                (
+                    "no emergency role", command(clip: clip, by: [clerk]).encoded, clipFile,
+                    "may not trigger emergencies"
+                ),
                 ("expired", command(clip: clip, by: [officer], issued: -200_000).encoded, clipFile, "expired"),
-                ("not yet valid", command(clip: clip, by: [officer], issued: 60_000).encoded, clipFile, "not yet valid"),
-                ("too long", command(clip: clip, by: [officer], validFor: 600_000).encoded, clipFile, "more than 2 minutes"),
+                (
+                    "not yet valid", command(clip: clip, by: [officer], issued: 60_000).encoded, clipFile,
+                    "not yet valid"
+                ),
+                (
+                    "too long", command(clip: clip, by: [officer], validFor: 600_000).encoded, clipFile,
+                    "more than 2 minutes"
+                ),
                 ("zones altered", zonesAltered.encoded, clipFile, "does not verify"),
                 ("clip swapped", command(clip: clip, by: [officer]).encoded, otherFile, "not the one that was signed"),
                 ("garbage", RandomBytes.make(200), clipFile, "malformed"),
@@ -128,7 +144,9 @@ extension RealProcesses {
             let (afterRestart, restartBody) = try post(harness, valid, clip: clipFile)
             #expect(afterRestart == 403 && restartBody.contains("replayed"))
             // The root key exists now: no second warning.
-            #expect(!(try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)).contains("created the commune root key"))
+            #expect(
+                !(try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)).contains(
+                    "created the commune root key"))
 
             // Every attempt is in the audit log, refused ones with their reason.
             let audit = try harness.loa(["audit"])
@@ -143,7 +161,9 @@ extension RealProcesses {
             for entry in refused.suffix(2) {
                 #expect(entry["reason"] as? String == "replayed: this command's nonce was used before", "\(entry)")
             }
-            #expect(audit.out.contains("emergency start  refused  by ") && audit.out.contains("— replayed: this command's nonce"))
+            #expect(
+                audit.out.contains("emergency start  refused  by ")
+                    && audit.out.contains("— replayed: this command's nonce"))
             try expectAuditCannotBeChanged(harness)
         }
 
@@ -156,7 +176,8 @@ extension RealProcesses {
                     let answer = try harness.run(
                         "/usr/bin/curl",
                         [
-                            "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "-H", "Content-Type: application/json",
+                            "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "-H",
+                            "Content-Type: application/json",
                             "--data", #"{"outcome":"accepted","reason":"edited"}"#, harness.controllerURL + route,
                         ])
                     #expect(answer.out == "404" || answer.out == "405", "\(method) \(route): HTTP \(answer.out)")
@@ -165,9 +186,12 @@ extension RealProcesses {
             let database = harness.path("state/loa.sqlite")
             for statement in ["UPDATE audit SET outcome = 'accepted', reason = 'edited'", "DELETE FROM audit"] {
                 let result = try harness.run("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", database, statement])
-                #expect(result.status != 0 && result.err.contains("the audit log is append-only"), "\(statement): \(result.err)")
+                #expect(
+                    result.status != 0 && result.err.contains("the audit log is append-only"),
+                    "\(statement): \(result.err)")
             }
-            let count = try harness.run("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", database, "SELECT count(*) FROM audit"])
+            let count = try harness.run(
+                "/usr/bin/sqlite3", ["-cmd", ".timeout 5000", database, "SELECT count(*) FROM audit"])
             #expect(Int(count.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 0)
             #expect(try canonicalJSON(harness, "/audit") == before)
         }
@@ -187,23 +211,33 @@ extension RealProcesses {
             let bulletinId = Int(queued.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             func playing() throws -> [Int] {
                 let status = try harness.api("/status") as? [String: Any]
-                return ((status?["zones"] as? [[String: Any]]) ?? []).map { (($0["playing"] as? [String: Any])?["id"] as? Int) ?? 0 }
+                return ((status?["zones"] as? [[String: Any]]) ?? []).map {
+                    (($0["playing"] as? [String: Any])?["id"] as? Int) ?? 0
+                }
             }
-            _ = try harness.waitFor("the bulletin to play", timeout: 30) { try playing() == [bulletinId, bulletinId] ? true : nil }
+            _ = try harness.waitFor("the bulletin to play", timeout: 30) {
+                try playing() == [bulletinId, bulletinId] ? true : nil
+            }
             let warning = try harness.speech("lu.wav", "Cảnh báo: lũ đang về. Bà con di chuyển lên vùng cao ngay.")
-            let started = try harness.loa(["emergency", "start", "--zones", "all", "--clip", warning, "--key", officer.file])
+            let started = try harness.loa([
+                "emergency", "start", "--zones", "all", "--clip", warning, "--key", officer.file,
+            ])
             #expect(started.status == 0, "\(started.err)")
             let now = try playing()
             #expect(now.count == 2 && now.allSatisfy { $0 != bulletinId && $0 != 0 })
             let boxLog = harness.path("receiver.log")
             _ = try harness.waitFor("the box to go to the emergency volume", timeout: 30) { () -> Bool? in
-                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency broadcast: volume 100%, unmuted") == true ? true : nil
+                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains(
+                    "emergency broadcast: volume 100%, unmuted") == true ? true : nil
             }
             let stopped = try harness.loa(["emergency", "stop", "--zones", "all", "--key", officer.file])
             #expect(stopped.status == 0, "\(stopped.err)")
-            _ = try harness.waitFor("the bulletin to resume", timeout: 30) { try playing() == [bulletinId, bulletinId] ? true : nil }
+            _ = try harness.waitFor("the bulletin to resume", timeout: 30) {
+                try playing() == [bulletinId, bulletinId] ? true : nil
+            }
             _ = try harness.waitFor("the box's own volume to come back", timeout: 30) { () -> Bool? in
-                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency over: volume back to 20%") == true ? true : nil
+                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency over: volume back to 20%")
+                    == true ? true : nil
             }
             harness.stop(box)
             let log = try harness.api("/log?since=0") as? [[String: Any]] ?? []
@@ -217,7 +251,8 @@ extension RealProcesses {
 
         @Test func aCommuneCanRequireTwoOperatorsForAnEmergency() throws {
             let harness = try Harness(groupOctet: 16)
-            try (config + "\nemergency-signatures: 2\n").write(toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
+            try (config + "\nemergency-signatures: 2\n").write(
+                toFile: harness.path("zones.yaml"), atomically: true, encoding: .utf8)
             try harness.startController(config: harness.path("zones.yaml"))
             let chairman = try makeOperator(harness, "chu-tich", role: "emergency")
             let deputy = try makeOperator(harness, "pho-chu-tich", role: "emergency")
@@ -228,7 +263,10 @@ extension RealProcesses {
             let twice = try post(harness, command(clip: clip, by: [chairman, chairman]).encoded, clip: clipFile)
             #expect(twice.0 == 403 && twice.1.contains("has 1"))
             let both = try harness.loa(
-                ["emergency", "start", "--zones", "thon-a", "--clip", clipFile, "--key", chairman.file, "--key", deputy.file])
+                [
+                    "emergency", "start", "--zones", "thon-a", "--clip", clipFile, "--key", chairman.file, "--key",
+                    deputy.file,
+                ])
             #expect(both.status == 0, "\(both.err)")
         }
     }

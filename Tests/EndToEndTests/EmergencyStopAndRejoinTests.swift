@@ -176,14 +176,18 @@ extension RealProcesses.EmergencyCommandTests {
         try harness.startController()
         let officer = try makeOperator(harness, "chu-tich", role: "emergency")
         let warning = try harness.sweep("canh-bao.wav", seconds: 60)
-        let started = try harness.loa(["emergency", "start", "--zones", "all", "--clip", warning, "--key", officer.file])
+        let started = try harness.loa([
+            "emergency", "start", "--zones", "all", "--clip", warning, "--key", officer.file,
+        ])
         #expect(started.status == 0, "\(started.err)")
         _ = try harness.waitFor("the emergency to play", timeout: 30) { try playing(harness) != 0 ? true : nil }
         let emergency = try playing(harness)
 
         harness.stop(try #require(harness.controller), signal: SIGKILL)
         try harness.startController()
-        _ = try harness.waitFor("the emergency to play again", timeout: 30) { try playing(harness) == emergency ? true : nil }
+        _ = try harness.waitFor("the emergency to play again", timeout: 30) {
+            try playing(harness) == emergency ? true : nil
+        }
 
         let stopped = try harness.loa(["emergency", "stop", "--zones", "all", "--key", officer.file])
         #expect(stopped.status == 0, "\(stopped.err)")

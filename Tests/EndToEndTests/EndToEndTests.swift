@@ -14,7 +14,9 @@ extension RealProcesses {
             let played = try AudioComparison.raw16(output)
             let (lag, correlation) = AudioComparison.compare(source: source, played: played)
             #expect(correlation >= 0.9, "normalised cross-correlation \(correlation) at lag \(lag)")
-            #expect(abs(played.count - source.count) <= Self.lengthTolerance, "played \(played.count) samples, source \(source.count)")
+            #expect(
+                abs(played.count - source.count) <= Self.lengthTolerance,
+                "played \(played.count) samples, source \(source.count)")
         }
 
         @Test func speechQueuedWithLoaIsWhatTheReceiverPlays() throws {
@@ -79,7 +81,10 @@ extension RealProcesses {
             let heard = harness.path("ffmpeg.wav")
             let ffmpeg = try harness.launch(
                 "/usr/bin/ffmpeg",
-                ["-loglevel", "error", "-y", "-protocol_whitelist", "file,udp,rtp", "-localaddr", "127.0.0.1", "-i", sdp, "-ac", "1", "-ar", "48000", heard],
+                [
+                    "-loglevel", "error", "-y", "-protocol_whitelist", "file,udp,rtp", "-localaddr", "127.0.0.1", "-i",
+                    sdp, "-ac", "1", "-ar", "48000", heard,
+                ],
                 stderr: harness.path("ffmpeg.log"))
             Thread.sleep(forTimeInterval: 1.5)  // ffmpeg joins the group before the stream starts
             let clip = try harness.speech("speech.wav", "Đây là buổi phát thanh thử nghiệm của xã.")
@@ -108,22 +113,28 @@ extension RealProcesses {
             let media = field("m=audio ")  // PORT RTP AVP PT
             let rtpmap = field("a=rtpmap:")  // PT opus 48000 2
             try #require(media.count == 4 && rtpmap.count >= 3 && rtpmap[0] == media[3])
-            let caps = "application/x-rtp,media=audio,clock-rate=\(rtpmap[2]),encoding-name=\(rtpmap[1].uppercased()),payload=\(rtpmap[0])"
+            let caps =
+                "application/x-rtp,media=audio,clock-rate=\(rtpmap[2]),encoding-name=\(rtpmap[1].uppercased()),payload=\(rtpmap[0])"
             let heard = harness.path("gstreamer.raw")
             // The test process blocks SIGINT and children inherit the mask: unblock it, then run gst-launch-1.0.
-            let unblocked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); os.execv(sys.argv[1], sys.argv[1:])"
+            let unblocked =
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); os.execv(sys.argv[1], sys.argv[1:])"
             let gstreamer = try harness.launch(
                 "/usr/bin/python3",
                 [
-                    "-c", unblocked, "/usr/bin/gst-launch-1.0", "-e", "-q", "udpsrc", "address=\(group)", "port=\(media[0])", "multicast-iface=lo", "auto-multicast=true",
+                    "-c", unblocked, "/usr/bin/gst-launch-1.0", "-e", "-q", "udpsrc", "address=\(group)",
+                    "port=\(media[0])", "multicast-iface=lo", "auto-multicast=true",
                     "caps=\(caps)", "!", "rtpopusdepay", "!", "opusdec", "!", "audioconvert", "!", "audioresample", "!",
                     "audio/x-raw,format=S16LE,rate=48000,channels=1", "!", "filesink", "location=\(heard)",
                 ], stderr: harness.path("gstreamer.log"))
             Thread.sleep(forTimeInterval: 1.5)  // GStreamer joins the group before the stream starts
-            let clip = try harness.speech("speech.wav", "Đây là buổi phát thanh thử nghiệm của xã, nghe bằng GStreamer.")
+            let clip = try harness.speech(
+                "speech.wav", "Đây là buổi phát thanh thử nghiệm của xã, nghe bằng GStreamer.")
             try harness.queueAndWait([clip])
             harness.stop(gstreamer, signal: SIGINT)  // with -e: end of stream, the file is complete
-            #expect(gstreamer.terminationStatus == 0, "\((try? String(contentsOfFile: harness.path("gstreamer.log"), encoding: .utf8)) ?? "")")
+            #expect(
+                gstreamer.terminationStatus == 0,
+                "\((try? String(contentsOfFile: harness.path("gstreamer.log"), encoding: .utf8)) ?? "")")
             try expectPlayed(heard, matches: clip)
         }
     }

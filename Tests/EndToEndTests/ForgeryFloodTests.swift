@@ -56,7 +56,8 @@ extension RealProcesses {
                     }
                     guard length > 0 else { continue }
                     let bytes = UnsafeRawBufferPointer(rebasing: latest[0..<length])
-                    guard let packet = try? RTPPacket(parsing: bytes), let (seal, _) = PacketSeal.read(packet, in: bytes)
+                    guard let packet = try? RTPPacket(parsing: bytes),
+                        let (seal, _) = PacketSeal.read(packet, in: bytes)
                     else { continue }
                     for copy in 0..<perPacket {
                         let ahead = UInt64(1 + copy % 5)
@@ -67,7 +68,8 @@ extension RealProcesses {
                             keyID: seal.keyID, epoch: seal.epoch, index: seal.index + ahead,
                             sendTime: UInt64(WallClock.now() / 1_000_000))
                         let (written, signature) = fake.write(
-                            header: header, payload: UnsafeRawBufferPointer(rebasing: bytes[packet.payload]), into: forged)
+                            header: header, payload: UnsafeRawBufferPointer(rebasing: bytes[packet.payload]),
+                            into: forged)
                         for index in signature { forged[index] = UInt8.random(in: 0...255, using: &random) }
                         _ = sender.send(UnsafeRawBufferPointer(rebasing: forged[0..<written]), to: address)
                         sent.add(1, ordering: .relaxed)

@@ -15,10 +15,14 @@ final class Harness: @unchecked Sendable {
     /// The folder holding the built executables (next to the test bundle).
     static let binaries: URL = {
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("loa-controller").path), url.path != "/" {
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("loa-controller").path),
+            url.path != "/"
+        {
             url.deleteLastPathComponent()
             let debug = url.appendingPathComponent(".build/debug")
-            if FileManager.default.fileExists(atPath: debug.appendingPathComponent("loa-controller").path) { return debug }
+            if FileManager.default.fileExists(atPath: debug.appendingPathComponent("loa-controller").path) {
+                return debug
+            }
         }
         return url
     }()
@@ -55,7 +59,10 @@ final class Harness: @unchecked Sendable {
         let log = path("controller.log")
         let process = try launch(
             "loa-controller",
-            ["--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen", "127.0.0.1:0"],
+            [
+                "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
+                "127.0.0.1:0",
+            ],
             stderr: log)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
             guard process.isRunning else { return "" }
@@ -63,7 +70,9 @@ final class Harness: @unchecked Sendable {
             guard let range = text.range(of: "listening on 127.0.0.1:") else { return nil }
             return String(text[range.upperBound...].prefix { $0.isNumber })
         }
-        guard !listening.isEmpty else { throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))") }
+        guard !listening.isEmpty else {
+            throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))")
+        }
         controllerURL = "http://127.0.0.1:\(listening)"
         controller = process
     }
@@ -124,14 +133,18 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr.
-    func loa(_ arguments: [String], controller: Bool = true, asUser: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    func loa(_ arguments: [String], controller: Bool = true, asUser: String? = nil) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         var all = arguments
         if controller { all += ["--controller", controllerURL] }
         return try run(Harness.binaries.appendingPathComponent("loa").path, all, asUser: asUser)
     }
 
     /// Runs a program to its end.
-    func run(_ program: String, _ arguments: [String], asUser: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    func run(_ program: String, _ arguments: [String], asUser: String? = nil) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let process = Process()
         if let asUser {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
@@ -148,11 +161,16 @@ final class Harness: @unchecked Sendable {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 
     /// Starts a long-running program whose stderr goes to `stderr`.
-    func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:]) throws -> Process {
+    func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:]) throws
+        -> Process
+    {
         let process = Process()
         let program = name.hasPrefix("/") ? name : Harness.binaries.appendingPathComponent(name).path
         process.executableURL = URL(fileURLWithPath: program)
@@ -223,7 +241,11 @@ final class Harness: @unchecked Sendable {
     func sweep(_ name: String, seconds: Double = 3) throws -> String {
         let file = path(name)
         let result = try run(
-            "/usr/bin/sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", file, "synth", String(seconds), "sine", "100/6000", "vol", "0.5"])
+            "/usr/bin/sox",
+            [
+                "-n", "-r", "44100", "-c", "2", "-b", "16", file, "synth", String(seconds), "sine", "100/6000", "vol",
+                "0.5",
+            ])
         guard result.status == 0 else { throw HarnessError("sox failed: \(result.err)") }
         return file
     }

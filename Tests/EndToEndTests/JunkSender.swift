@@ -41,10 +41,14 @@ struct JunkSender {
         for index in 0..<count {
             var packet: [UInt8]
             switch index % 6 {
-            case 0: packet = (0..<Int.random(in: 1..<400, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            case 0:
+                packet = (0..<Int.random(in: 1..<400, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             case 1: packet = [0x80, 111, 0, 1, 0, 0]  // shorter than an RTP header
             case 2: packet = [0x40, 111] + [UInt8](repeating: 0x11, count: 100)  // RTP version 1
-            case 3: packet = [0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 9] + [UInt8](repeating: 0x78, count: 80)  // payload type 96
+            case 3:  // payload type 96
+                packet = [0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 9] + [UInt8](repeating: 0x78, count: 80)
             case 4: packet = [0x80, 111, 0, 1, 0, 0, 0, 1, 0xBA, 0xD0, 0xBA, 0xD0, 0x78, 0x01, 0x02]  // a foreign SSRC
             default: packet = [UInt8](repeating: 0x80, count: 2000 + index)  // larger than any packet of the stream
             }

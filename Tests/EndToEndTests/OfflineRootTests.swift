@@ -22,13 +22,16 @@ extension RealProcesses {
             let log = try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)
             #expect(log.contains("copy it to a USB stick kept by the chairman, then delete it here"), "\(log)")
             try FileManager.default.createDirectory(atPath: harness.path("usb"), withIntermediateDirectories: true)
-            let copied = try harness.run("/bin/cp", [harness.path("state/keys/root.key"), harness.path("usb/root.key")])
+            let copied = try harness.run(
+                "/bin/cp", [harness.path("state/keys/root.key"), harness.path("usb/root.key")])
             try #require(copied.status == 0, "\(copied.err)")
             try FileManager.default.removeItem(atPath: harness.path("state/keys/root.key"))
             return harness.path("usb/root.key")
         }
 
-        func keys(_ harness: Harness) throws -> [String: Any] { try #require(try harness.api("/keys") as? [String: Any]) }
+        func keys(_ harness: Harness) throws -> [String: Any] {
+            try #require(try harness.api("/keys") as? [String: Any])
+        }
 
         func operators(_ harness: Harness) throws -> [String] {
             try ((keys(harness)["operators"] as? [[String: Any]]) ?? []).map {
@@ -40,7 +43,9 @@ extension RealProcesses {
             let harness = try Harness(groupOctet: 55)
             let root = try controllerWithRootOffline(harness)
             for name in ["chu-tich", "van-thu"] {
-                #expect(try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status == 0)
+                #expect(
+                    try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status
+                        == 0)
             }
             // The server cannot sign any more, and says what to run instead; the list in force stays.
             let refused = try harness.loa(["keys", "add", harness.path("chu-tich.pub"), "--emergency"])
@@ -56,8 +61,10 @@ extension RealProcesses {
 
             // Where the root key is: sign the next list from the controller's, then install it.
             let signed = try harness.loa(
-                ["keys", "sign-list", "--root", root, "--add", harness.path("chu-tich.pub"), "--role", "emergency",
-                 "--out", harness.path("new.bin")])
+                [
+                    "keys", "sign-list", "--root", root, "--add", harness.path("chu-tich.pub"), "--role", "emergency",
+                    "--out", harness.path("new.bin"),
+                ])
             #expect(signed.status == 0, "\(signed.err)")
             let streamKey = try #require(keys(harness)["streamKey"] as? String)
             let streamID = KeyText.hex(Array(try #require(KeyText.bytes(base64: streamKey)).prefix(4)))
@@ -71,15 +78,20 @@ extension RealProcesses {
             // A box takes the new list with the controller's time, and the operator's emergency is heard.
             let box = try harness.startReceiver(output: harness.path("box.raw"), name: "box")
             let boxLog = harness.path("box.log")
-            #expect(try String(contentsOfFile: boxLog, encoding: .utf8).contains("key list version 2 from the controller"))
+            #expect(
+                try String(contentsOfFile: boxLog, encoding: .utf8).contains("key list version 2 from the controller"))
             let clip = try harness.speech("canh-bao.wav", "Cảnh báo lũ, mời bà con di dời.")
-            let started = try harness.loa(["emergency", "start", "--zones", "all", "--clip", clip, "--key", harness.path("chu-tich.key")])
+            let started = try harness.loa([
+                "emergency", "start", "--zones", "all", "--clip", clip, "--key", harness.path("chu-tich.key"),
+            ])
             #expect(started.status == 0, "\(started.err)")
             _ = try harness.waitFor("the box to play the emergency", timeout: 30) { () -> Bool? in
-                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency broadcast: volume") == true ? true : nil
+                (try? String(contentsOfFile: boxLog, encoding: .utf8))?.contains("emergency broadcast: volume") == true
+                    ? true : nil
             }
             _ = try harness.waitFor("the box to play 1 s of it", timeout: 30) { () -> Bool? in
-                ((try? FileManager.default.attributesOfItem(atPath: harness.path("box.raw")))?[.size] as? Int ?? 0) >= 96_000
+                ((try? FileManager.default.attributesOfItem(atPath: harness.path("box.raw")))?[.size] as? Int ?? 0)
+                    >= 96_000
                     ? true : nil
             }
             harness.stop(box)
@@ -87,11 +99,15 @@ extension RealProcesses {
             // On a laptop with the stick: from the last list, no controller reachable (port 9 answers nothing).
             try (streamKey + "\n").write(toFile: harness.path("stream.pub"), atomically: true, encoding: .utf8)
             let laptop = try harness.loa(
-                ["keys", "sign-list", "--root", root, "--from", harness.path("new.bin"), "--stream", harness.path("stream.pub"),
-                 "--add", harness.path("van-thu.pub"), "--role", "plain", "--out", harness.path("v3.bin"),
-                 "--controller", "http://127.0.0.1:9"], controller: false)
+                [
+                    "keys", "sign-list", "--root", root, "--from", harness.path("new.bin"), "--stream",
+                    harness.path("stream.pub"),
+                    "--add", harness.path("van-thu.pub"), "--role", "plain", "--out", harness.path("v3.bin"),
+                    "--controller", "http://127.0.0.1:9",
+                ], controller: false)
             #expect(laptop.status == 0 && laptop.out.contains("key list version 3 (was 2)"), "\(laptop.err)")
-            #expect(try harness.loa(["keys", "install", harness.path("v3.bin")]).out == "key list version 3 in force\n")
+            #expect(
+                try harness.loa(["keys", "install", harness.path("v3.bin")]).out == "key list version 3 in force\n")
             harness.stop(try #require(harness.controller))
             try harness.startController()
             #expect(try keys(harness)["version"] as? Int == 3)
@@ -111,7 +127,9 @@ extension RealProcesses {
             let first = [UInt8](try Data(contentsOf: URL(string: harness.controllerURL + "/keys/list")!))
             try Data(first).write(to: URL(fileURLWithPath: harness.path("v1.bin")))
             for name in ["chu-tich", "ke-gian"] {
-                #expect(try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status == 0)
+                #expect(
+                    try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status
+                        == 0)
             }
             let chairman = ["--add", harness.path("chu-tich.pub"), "--role", "emergency"]
             let bad = harness.path("bad.bin")
@@ -125,11 +143,17 @@ extension RealProcesses {
             // ... and by the controller, if signed some other way.
             var forged = try KeyList(decoding: first)
             forged.version = 2
-            forged.operators = [.init(name: "ke-gian", mayTriggerEmergencies: true, publicKey: SigningKeyPair.generate().publicKey)]
+            forged.operators = [
+                .init(name: "ke-gian", mayTriggerEmergencies: true, publicKey: SigningKeyPair.generate().publicKey)
+            ]
             let intruder = try #require(
-                KeyText.bytes(base64: try String(contentsOfFile: wrong, encoding: .utf8)).flatMap { SigningKeyPair(secretKey: $0) })
+                KeyText.bytes(base64: try String(contentsOfFile: wrong, encoding: .utf8)).flatMap {
+                    SigningKeyPair(secretKey: $0)
+                })
             forged.signature = [UInt8](repeating: 0, count: 64)
-            forged.signedBytes.withUnsafeBytes { m in forged.signature.withUnsafeMutableBytes { intruder.sign(m, into: $0) } }
+            forged.signedBytes.withUnsafeBytes { m in
+                forged.signature.withUnsafeMutableBytes { intruder.sign(m, into: $0) }
+            }
             try Data(forged.encoded).write(to: URL(fileURLWithPath: bad))
             expectRefused(
                 try harness.loa(["keys", "install", bad]), "the key list is not signed by this commune's root key")
@@ -141,17 +165,26 @@ extension RealProcesses {
                 try harness.loa(["keys", "sign-list", "--root", pub] + chairman + ["--out", bad + "2"]),
                 "'\(pub)' is a public key; sign with the commune root's private key (root.key)", file: bad + "2")
             expectRefused(
-                try harness.loa(["keys", "sign-list", "--root", root, "--add", harness.path("chu-tich.pub"), "--out", bad + "2"]),
+                try harness.loa([
+                    "keys", "sign-list", "--root", root, "--add", harness.path("chu-tich.pub"), "--out", bad + "2",
+                ]),
                 "give one --role emergency|plain for each --add NAME.pub (1 --add, 0 --role)", file: bad + "2")
 
             // The real root, newer: installed. Then a version not above it is refused where it is signed, and an
             // older list by the controller.
-            #expect(try harness.loa(["keys", "sign-list", "--root", root] + chairman + ["--out", harness.path("v2.bin")]).status == 0)
-            #expect(try harness.loa(["keys", "install", harness.path("v2.bin")]).out == "key list version 2 in force\n")
+            #expect(
+                try harness.loa(["keys", "sign-list", "--root", root] + chairman + ["--out", harness.path("v2.bin")])
+                    .status == 0)
+            #expect(
+                try harness.loa(["keys", "install", harness.path("v2.bin")]).out == "key list version 2 in force\n")
             for version in ["2", "1"] {
                 expectRefused(
-                    try harness.loa(["keys", "sign-list", "--root", root, "--remove", "chu-tich", "--version", version, "--out", bad + "3"]),
-                    "version \(version) is not above the current key list's version 2; receivers would refuse it", file: bad + "3")
+                    try harness.loa([
+                        "keys", "sign-list", "--root", root, "--remove", "chu-tich", "--version", version, "--out",
+                        bad + "3",
+                    ]),
+                    "version \(version) is not above the current key list's version 2; receivers would refuse it",
+                    file: bad + "3")
             }
             expectRefused(
                 try harness.loa(["keys", "install", harness.path("v1.bin")]),

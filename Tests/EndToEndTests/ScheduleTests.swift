@@ -51,19 +51,30 @@ extension RealProcesses {
             let before = try harness.loa(["schedule", "show", "--day", "2026-12-01", "--week"]).out
 
             let cases: [(name: String, text: String, expected: String)] = [
-                ("zone", "slots:\n  - at: \"05:30\"\n    zones: [thon-dong, thon-xa]\n    play: clips/nhac-hieu.wav\n",
-                 ":3:24: slot 'slot at line 2': unknown zone 'thon-xa'; zones are: thon-dong, thon-tay, thon-nam, thon-bac"),
-                ("clip", "slots:\n  - name: Tin\n    at: \"06:00\"\n    zones: all\n    play: clips/khong-co.wav\n",
-                 ":5:11: slot 'Tin': clip 'clips/khong-co.wav' is missing"),
-                ("time", "slots:\n  - name: Tin\n    at: \"25:00\"\n    zones: all\n    play: clips/nhac-hieu.wav\n",
-                 ":3:9: bad time '25:00': write 24-hour HH:MM"),
-                ("overlap",
-                 "slots:\n  - name: A\n    at: \"06:00\"\n    zones: thon-dong\n    play: clips/cuoi-tuan.wav\n"
-                    + "  - name: B\n    at: \"06:00\"\n    days: [mon]\n    zones: [thon-tay, thon-dong]\n    play: clips/nhac-hieu.wav\n",
-                 ":6:5: slot 'B' at 06:00 overlaps slot 'A'"),
-                ("range",
-                 "slots:\n  - name: Chiến dịch\n    at: \"07:00\"\n    from: 2026-12-05\n    until: 2026-12-01\n    zones: all\n    play: clips/tiem-chung.wav\n",
-                 ":5:12: slot 'Chiến dịch' ends (2026-12-01) before it starts (2026-12-05)"),
+                (
+                    "zone",
+                    "slots:\n  - at: \"05:30\"\n    zones: [thon-dong, thon-xa]\n    play: clips/nhac-hieu.wav\n",
+                    ":3:24: slot 'slot at line 2': unknown zone 'thon-xa'; zones are: thon-dong, thon-tay, thon-nam, thon-bac"
+                ),
+                (
+                    "clip", "slots:\n  - name: Tin\n    at: \"06:00\"\n    zones: all\n    play: clips/khong-co.wav\n",
+                    ":5:11: slot 'Tin': clip 'clips/khong-co.wav' is missing"
+                ),
+                (
+                    "time", "slots:\n  - name: Tin\n    at: \"25:00\"\n    zones: all\n    play: clips/nhac-hieu.wav\n",
+                    ":3:9: bad time '25:00': write 24-hour HH:MM"
+                ),
+                (
+                    "overlap",
+                    "slots:\n  - name: A\n    at: \"06:00\"\n    zones: thon-dong\n    play: clips/cuoi-tuan.wav\n"
+                        + "  - name: B\n    at: \"06:00\"\n    days: [mon]\n    zones: [thon-tay, thon-dong]\n    play: clips/nhac-hieu.wav\n",
+                    ":6:5: slot 'B' at 06:00 overlaps slot 'A'"
+                ),
+                (
+                    "range",
+                    "slots:\n  - name: Chiến dịch\n    at: \"07:00\"\n    from: 2026-12-05\n    until: 2026-12-01\n    zones: all\n    play: clips/tiem-chung.wav\n",
+                    ":5:12: slot 'Chiến dịch' ends (2026-12-01) before it starts (2026-12-05)"
+                ),
             ]
             for (name, text, expected) in cases {
                 let file = try schedule(harness, name, text)

@@ -10,10 +10,11 @@ extension RealProcesses {
     @Suite("Sound card")
     struct SoundCardTests {
         /// The sound card defined: each time it is opened its output goes to a new `card-<pid>.raw` (ALSA's `file`
-    /// plugin would read `%` as its own placeholders, so the shell's PID names it).
+        /// plugin would read `%` as its own placeholders, so the shell's PID names it).
         static func plugIn(_ harness: Harness, config: String) throws {
             // libasound notices a changed config by its modification time, in whole seconds.
-            let written = (try? FileManager.default.attributesOfItem(atPath: config)[.modificationDate] as? Date) ?? .distantPast
+            let written =
+                (try? FileManager.default.attributesOfItem(atPath: config)[.modificationDate] as? Date) ?? .distantPast
             let wait = written.addingTimeInterval(1.1).timeIntervalSinceNow
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
             try """
@@ -78,7 +79,8 @@ extension RealProcesses {
             // with its sound card shown as failing, and an alert says so.
             _ = try harness.waitFor("the receiver to report the missing card", timeout: 30) {
                 Self.log(harness).contains(
-                    "error: cannot open ALSA device 'loatest': No such file or directory (Unknown PCM loatest); retrying in 1 s")
+                    "error: cannot open ALSA device 'loatest': No such file or directory (Unknown PCM loatest); retrying in 1 s"
+                )
                     ? true : nil
             }
             let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
@@ -89,7 +91,9 @@ extension RealProcesses {
             _ = try harness.waitFor("the sound-card alert", timeout: 15) {
                 FleetTests.alerts(harness).contains("\"kind\":\"sound-card\"") ? true : nil
             }
-            #expect(try FleetTests.receivers(harness).first { $0["id"] as? String == id }?["soundCardFailing"] as? Bool == true)
+            #expect(
+                try FleetTests.receivers(harness).first { $0["id"] as? String == id }?["soundCardFailing"] as? Bool
+                    == true)
             #expect(try harness.loa(["receivers"]).out.contains("FAILING"))
 
             // The card comes: the box opens it by itself and the controller clears the alert.
@@ -100,7 +104,9 @@ extension RealProcesses {
             _ = try harness.waitFor("the cleared alert", timeout: 15) {
                 FleetTests.alerts(harness).contains("\"kind\":\"sound-card-cleared\"") ? true : nil
             }
-            #expect(try FleetTests.receivers(harness).first { $0["id"] as? String == id }?["soundCardFailing"] as? Bool == false)
+            #expect(
+                try FleetTests.receivers(harness).first { $0["id"] as? String == id }?["soundCardFailing"] as? Bool
+                    == false)
 
             // A bulletin plays; two seconds in, the card fails. The box opens it again and the bulletin goes
             // on from where the stream is, into the card's next file.
@@ -115,7 +121,8 @@ extension RealProcesses {
             }
             try Self.pullOut(harness, receiver: receiver)
             _ = try harness.waitFor("the failure to be logged", timeout: 30) {
-                Self.log(harness).contains("error: ALSA device 'loatest' failed while playing: Input/output error; retrying in 1 s")
+                Self.log(harness).contains(
+                    "error: ALSA device 'loatest' failed while playing: Input/output error; retrying in 1 s")
                     ? true : nil
             }
             try harness.waitUntilIdle()

@@ -47,7 +47,8 @@ extension RealProcesses {
 
             let csv = try harness.loa(["log", "--since", today, "--csv"])
             #expect(csv.status == 0, "\(csv.err)")
-            #expect(csv.out.contains("\n\(id),all,short.wav,normal,") && csv.out.contains(",\(tokyo),"), "got \(csv.out)")
+            #expect(
+                csv.out.contains("\n\(id),all,short.wav,normal,") && csv.out.contains(",\(tokyo),"), "got \(csv.out)")
 
             // A since at the start's Tokyo minute includes it (read in Ho Chi Minh it would be 2 h later); the next
             // minute leaves it out.
@@ -61,15 +62,22 @@ extension RealProcesses {
             // LOA_TIMEZONE is for a controller that does not say its zone; this one does, and it wins.
             let loaPath = Harness.binaries.appendingPathComponent("loa").path
             let overridden = try harness.run(
-                "/usr/bin/env", ["LOA_TIMEZONE=America/New_York", loaPath, "log", "--since", minute, "--controller", harness.controllerURL])
-            #expect(overridden.status == 0 && overridden.out.hasPrefix(tokyo), "got \(overridden.out) \(overridden.err)")
+                "/usr/bin/env",
+                [
+                    "LOA_TIMEZONE=America/New_York", loaPath, "log", "--since", minute, "--controller",
+                    harness.controllerURL,
+                ])
+            #expect(
+                overridden.status == 0 && overridden.out.hasPrefix(tokyo), "got \(overridden.out) \(overridden.err)")
         }
 
         @Test func aBadSinceIsOneLineBeforeAnythingElse() throws {
             let harness = try Harness(groupOctet: 56)
             let result = try harness.loa(["log", "--since", "01/12/2026"], controller: false)
             #expect(result.status != 0)
-            #expect(result.err == "loa: --since '01/12/2026' must be YYYY-MM-DD or 'YYYY-MM-DD HH:MM'\n", "got \(result.err)")
+            #expect(
+                result.err == "loa: --since '01/12/2026' must be YYYY-MM-DD or 'YYYY-MM-DD HH:MM'\n",
+                "got \(result.err)")
         }
     }
 }

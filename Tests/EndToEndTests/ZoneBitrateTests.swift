@@ -35,7 +35,8 @@ extension RealProcesses {
             try harness.startController(config: harness.path("zones.yaml"))
             let thin = PacketRecorder(group: harness.group, port: harness.port)
             let fibre = PacketRecorder(group: fibreGroup, port: harness.port + 1)
-            let clip = try harness.speech("clip.wav", "Thông báo lịch cắt điện ngày mai cho toàn xã, từ bảy giờ đến mười một giờ.")
+            let clip = try harness.speech(
+                "clip.wav", "Thông báo lịch cắt điện ngày mai cho toàn xã, từ bảy giờ đến mười một giờ.")
             try harness.queueAndWait([clip], zone: "thon-xa,trung-tam")
             let thinPackets = thin.stop()
             let fibrePackets = fibre.stop()

@@ -28,7 +28,9 @@ struct OpusCodecTests {
         var out = [UInt8](repeating: 0, count: OpusFormat.maximumPacketBytes)
         for index in 0..<frames {
             let pcm = toneFrame(index)
-            let length = try pcm.withUnsafeBufferPointer { p in try out.withUnsafeMutableBytes { try encoder.encode(p, into: $0) } }
+            let length = try pcm.withUnsafeBufferPointer { p in
+                try out.withUnsafeMutableBytes { try encoder.encode(p, into: $0) }
+            }
             packets.append(Array(out[0..<length]))
         }
         return packets
@@ -41,7 +43,9 @@ struct OpusCodecTests {
         var decoded: [Int16] = []
         var pcm = [Int16](repeating: 0, count: 5760)
         for packet in packets {
-            let n = try packet.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+            let n = try packet.withUnsafeBytes { p in
+                try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
+            }
             #expect(n == 960)
             decoded += pcm[0..<n]
         }
@@ -57,7 +61,9 @@ struct OpusCodecTests {
         let decoder = try OpusDecoder()
         var pcm = [Int16](repeating: 0, count: 5760)
         for packet in packets[0..<20] {
-            _ = try packet.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+            _ = try packet.withUnsafeBytes { p in
+                try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
+            }
         }
         // Packet 20 is lost: rebuild it from packet 21.
         let n = try packets[21].withUnsafeBytes { p in
@@ -75,7 +81,9 @@ struct OpusCodecTests {
         var pcm = [Int16](repeating: 0, count: 5760)
         let garbage: [UInt8] = [0x7B, 0x00]  // code 3 with zero frames
         #expect(throws: CodecError.self) {
-            _ = try garbage.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+            _ = try garbage.withUnsafeBytes { p in
+                try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
+            }
         }
     }
 }
@@ -141,7 +149,9 @@ struct OpusFECTests {
         var out = [UInt8](repeating: 0, count: OpusFormat.maximumPacketBytes)
         return try (0..<30).map { index in
             let pcm = signal(index)
-            let length = try pcm.withUnsafeBufferPointer { p in try out.withUnsafeMutableBytes { try encoder.encode(p, into: $0) } }
+            let length = try pcm.withUnsafeBufferPointer { p in
+                try out.withUnsafeMutableBytes { try encoder.encode(p, into: $0) }
+            }
             return Array(out[0..<length])
         }
     }
@@ -153,10 +163,14 @@ struct OpusFECTests {
         let whole = try OpusDecoder()
         var received: [Int16] = []
         for (index, packet) in packets[0...20].enumerated() {
-            let n = try packet.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try whole.decode(p, into: $0) } }
+            let n = try packet.withUnsafeBytes { p in
+                try pcm.withUnsafeMutableBufferPointer { try whole.decode(p, into: $0) }
+            }
             if index == 20 { received = Array(pcm[0..<n]) }
             guard index < 20 else { continue }
-            _ = try packet.withUnsafeBytes { p in try pcm.withUnsafeMutableBufferPointer { try lossy.decode(p, into: $0) } }
+            _ = try packet.withUnsafeBytes { p in
+                try pcm.withUnsafeMutableBufferPointer { try lossy.decode(p, into: $0) }
+            }
         }
         let n = try packets[21].withUnsafeBytes { p in
             try pcm.withUnsafeMutableBufferPointer { try lossy.decodeFEC(from: p, frameSize: 960, into: $0) }

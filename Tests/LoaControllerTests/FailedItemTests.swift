@@ -25,7 +25,8 @@ struct FailedItemTests {
         let first = try await programme.storeClip(silentClip(seconds: 60), title: "tin-1.wav")
         let lost = try await programme.storeClip(silentClip(seconds: 60), title: "tin-2.wav")
         let last = try await programme.storeClip(silentClip(seconds: 30), title: "tin-3.wav")
-        let playing = try await programme.queue(clip: first, title: "tin-1.wav", zones: ["thon-dong"], priority: .normal)
+        let playing = try await programme.queue(
+            clip: first, title: "tin-1.wav", zones: ["thon-dong"], priority: .normal)
         let failing = try await programme.queue(clip: lost, title: "tin-2.wav", zones: ["thon-dong"], priority: .normal)
         let next = try await programme.queue(clip: last, title: "tin-3.wav", zones: ["thon-dong"], priority: .normal)
         // Someone clears out the state directory while the first item plays.
@@ -46,7 +47,8 @@ struct FailedItemTests {
         #expect(failed.startedAt == nil)  // it never aired
         #expect(
             failed.reason
-                == "not aired: its stored clip clips/\(lost.id!).loaclip is missing from the state directory; queue the sound file again")
+                == "not aired: its stored clip clips/\(lost.id!).loaclip is missing from the state directory; queue the sound file again"
+        )
         #expect(log.filter { $0.itemId == failing.id }.count == 1)  // failed once, not retried at every tick
         #expect(log.first { $0.itemId == playing.id }?.outcome == .completed)
         #expect(log.first { $0.itemId == next.id }?.outcome == .completed)
@@ -63,9 +65,11 @@ struct FailedItemTests {
         let whole = try Data(contentsOf: file)
         try whole.prefix(whole.count / 2).write(to: file)
 
-        let playing = try await programme.queue(clip: bulletin, title: "ban-tin.wav", zones: ["thon-tay"], priority: .normal)
+        let playing = try await programme.queue(
+            clip: bulletin, title: "ban-tin.wav", zones: ["thon-tay"], priority: .normal)
         try await world.run(until: nine + 20_000)
-        let emergency = try await programme.queue(clip: warning, title: "canh-bao.wav", zones: ["all"], priority: .emergency)
+        let emergency = try await programme.queue(
+            clip: warning, title: "canh-bao.wav", zones: ["all"], priority: .emergency)
         let status = try await programme.status()
         #expect(status[1].playing?.id == playing.id)  // not cut off for an emergency that cannot play
         #expect(status.allSatisfy { $0.queued.isEmpty })
@@ -77,7 +81,8 @@ struct FailedItemTests {
         #expect(failed.allSatisfy { $0.outcome == .failed && $0.startedAt == nil })
         #expect(
             failed.allSatisfy {
-                $0.reason == "not aired: its stored clip clips/\(warning.id!).loaclip is damaged (clip file is cut short); "
+                $0.reason
+                    == "not aired: its stored clip clips/\(warning.id!).loaclip is damaged (clip file is cut short); "
                     + "queue the sound file again"
             })
         #expect(log.filter { $0.itemId == playing.id }.map(\.outcome) == [.completed])

@@ -68,7 +68,9 @@ import Testing
             }
         }
         let limit = MonotonicClock.now() + 10_000_000_000
-        while collected.withLock({ $0.count }) < wanted && MonotonicClock.now() < limit { try? await Task.sleep(for: .milliseconds(5)) }
+        while collected.withLock({ $0.count }) < wanted && MonotonicClock.now() < limit {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         task.cancel()
         return collected.withLock { $0 }
     }
@@ -82,7 +84,8 @@ import Testing
         pacer.start()
         defer { pacer.shutdown() }
         for (index, zone) in zones.enumerated() {
-            pacer.play(ReadyItem(id: Int64(100 + index), clip: Self.clip(frames: 30, tag: UInt8(index))), zone: zone.name)
+            pacer.play(
+                ReadyItem(id: Int64(100 + index), clip: Self.clip(frames: 30, tag: UInt8(index))), zone: zone.name)
         }
         for (index, socket) in sockets.enumerated() {
             let heard = try Self.receive(socket, count: 30)

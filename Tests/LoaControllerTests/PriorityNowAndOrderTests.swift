@@ -21,7 +21,8 @@ struct PriorityNowAndOrderTests {
         try await programme.start()
         let bulletin = try await programme.storeClip(silentClip(seconds: 120), title: "ban-tin.wav")
         let notice = try await programme.storeClip(silentClip(seconds: 30), title: "khan.wav")
-        let resumes = try await programme.queue(clip: bulletin, title: "ban-tin.wav", zones: ["thon-dong"], priority: .normal)
+        let resumes = try await programme.queue(
+            clip: bulletin, title: "ban-tin.wav", zones: ["thon-dong"], priority: .normal)
         let restarts = try await programme.queue(
             clip: bulletin, title: "ban-tin-2.wav", zones: ["thon-tay"], priority: .normal, onInterrupt: .restart)
         try await world.run(until: nine + 40_000)
@@ -66,7 +67,8 @@ struct PriorityNowAndOrderTests {
         let first = try await programme.queue(clip: clip, title: "b.wav", zones: ["thon-tay"], priority: .priority)
         try await world.run(until: nine + 10_000)
         _ = try await programme.queue(clip: clip, title: "c.wav", zones: ["thon-dong"], priority: .priority)
-        _ = try await programme.queue(clip: clip, title: "d.wav", zones: ["thon-tay"], priority: .priority, immediate: true)
+        _ = try await programme.queue(
+            clip: clip, title: "d.wav", zones: ["thon-tay"], priority: .priority, immediate: true)
         let status = try await programme.status()
         #expect(status[0].playing?.id == normal.id)  // a priority item without now waits for the boundary
         #expect(status[1].playing?.id == first.id)  // now cuts normal items only

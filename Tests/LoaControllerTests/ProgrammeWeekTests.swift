@@ -17,7 +17,8 @@ struct ProgrammeWeekTests {
 
     func at(_ day: Int, _ hour: Int, _ minute: Int, _ second: Int = 0) -> Int64 {
         // Monday 2026-11-30 is day 0.
-        local.wall(LocalDate(year: 2026, month: 11, day: 30).adding(days: day), minutes: hour * 60 + minute) + Int64(second * 1000)
+        local.wall(LocalDate(year: 2026, month: 11, day: 30).adding(days: day), minutes: hour * 60 + minute)
+            + Int64(second * 1000)
     }
 
     final class World {
@@ -32,7 +33,8 @@ struct ProgrammeWeekTests {
             clock = ManualClock(start)
             air = SimulatedAir(clock: clock)
             programme = Programme(
-                zones: zones, localTime: local, store: try Store(path: directory.appendingPathComponent("loa.sqlite").path),
+                zones: zones, localTime: local,
+                store: try Store(path: directory.appendingPathComponent("loa.sqlite").path),
                 clips: try ClipLibrary(directory: directory.appendingPathComponent("clips")), air: air, clock: clock,
                 logger: Logger(label: "test"))
         }
@@ -70,22 +72,26 @@ struct ProgrammeWeekTests {
         let notice = try await programme.storeClip(silentClip(seconds: 30), title: "thong-bao.wav")
         try await programme.applySchedule([
             SlotInput(
-                name: "Bản tin sáng", zones: ["thon-dong", "thon-tay"], times: [330], weekdays: [1, 2, 3, 4, 5], from: nil,
+                name: "Bản tin sáng", zones: ["thon-dong", "thon-tay"], times: [330], weekdays: [1, 2, 3, 4, 5],
+                from: nil,
                 until: nil, clipIds: [jingle.id!, bulletin.id!]),
             SlotInput(
                 name: "Thời sự chiều", zones: ["thon-dong"], times: [1020], weekdays: [1, 2, 3, 4, 5, 6, 7], from: nil,
                 until: nil, clipIds: [evening.id!]),
             SlotInput(
-                name: "Tiêm chủng", zones: ["thon-tay"], times: [420], weekdays: [1, 2, 3, 4, 5, 6, 7], from: "2026-12-02",
+                name: "Tiêm chủng", zones: ["thon-tay"], times: [420], weekdays: [1, 2, 3, 4, 5, 6, 7],
+                from: "2026-12-02",
                 until: "2026-12-04", clipIds: [vaccine.id!]),
         ])
 
         // Monday to Tuesday afternoon, plain.
         try await world.run(until: at(1, 17, 1))
         // Tuesday 17:01, during the evening bulletin in thon-dong: a normal item, then a priority item.
-        let normal = try await programme.queue(clip: notice, title: "thong-bao.wav", zones: ["thon-dong"], priority: .normal)
+        let normal = try await programme.queue(
+            clip: notice, title: "thong-bao.wav", zones: ["thon-dong"], priority: .normal)
         try await world.run(until: at(1, 17, 2))
-        let urgent = try await programme.queue(clip: notice, title: "khan.wav", zones: ["thon-dong"], priority: .priority)
+        let urgent = try await programme.queue(
+            clip: notice, title: "khan.wav", zones: ["thon-dong"], priority: .priority)
         var status = try await programme.status()
         #expect(status[0].playing?.title == "thoi-su-chieu.wav")  // not pre-empted: waits for the boundary
         #expect(status[0].queued.map(\.id) == [urgent.id!, normal.id!])  // the priority item goes first
@@ -99,17 +105,21 @@ struct ProgrammeWeekTests {
         // Friday 05:31, in the middle of the morning bulletin: an emergency in thon-dong only.
         status = try await programme.status()
         #expect(status[0].playing?.title == "ban-tin-sang.wav")
-        let emergency = try await programme.queue(clip: warning, title: "canh-bao-lu.wav", zones: ["thon-dong"], priority: .emergency)
+        let emergency = try await programme.queue(
+            clip: warning, title: "canh-bao-lu.wav", zones: ["thon-dong"], priority: .emergency)
         status = try await programme.status()
         #expect(status[0].playing?.id == emergency.id)  // at once, not at the boundary
         #expect(status[1].playing?.title == "ban-tin-sang.wav")  // thon-tay goes on
         // A priority item with --now during the emergency waits; an older emergency cannot cut a newer one.
-        let later = try await programme.queue(clip: notice, title: "sau.wav", zones: ["thon-dong"], priority: .priority, immediate: true)
+        let later = try await programme.queue(
+            clip: notice, title: "sau.wav", zones: ["thon-dong"], priority: .priority, immediate: true)
         #expect(try await programme.status()[0].playing?.id == emergency.id)
         try await world.run(until: at(6, 23, 59))
 
         let log = try await programme.log(since: 0, zone: nil)
-        func rows(_ title: String, _ zone: String) -> [PlayLogEntry] { log.filter { $0.title == title && $0.zone == zone } }
+        func rows(_ title: String, _ zone: String) -> [PlayLogEntry] {
+            log.filter { $0.title == title && $0.zone == zone }
+        }
         // The 05:30 bulletin: five weekdays in two zones, never at the weekend; Thursday's despite the clock jump.
         let morning = rows("ban-tin-sang.wav", "thon-tay").filter { $0.outcome == .completed }
         #expect(morning.count == 5)
@@ -140,7 +150,9 @@ struct ProgrammeWeekTests {
         #expect(try await programme.status().allSatisfy { $0.playing == nil && $0.queued.isEmpty })
         // The monthly report counts airtime per zone and priority.
         let report = try await programme.report(year: 2026, month: 12)
-        #expect(report.contains { $0.zone == "thon-dong" && $0.priority == .emergency && $0.items == 1 && $0.seconds == 45 })
+        #expect(
+            report.contains { $0.zone == "thon-dong" && $0.priority == .emergency && $0.items == 1 && $0.seconds == 45 }
+        )
     }
 
     @Test func aNewerEmergencyCutsAnOlderOneAndRestartPolicyStartsOver() async throws {
@@ -149,9 +161,11 @@ struct ProgrammeWeekTests {
         try await programme.start()
         let long = try await programme.storeClip(silentClip(seconds: 120), title: "dai.wav")
         let short = try await programme.storeClip(silentClip(seconds: 30), title: "ngan.wav")
-        let first = try await programme.queue(clip: long, title: "lu-1.wav", zones: ["all"], priority: .emergency, onInterrupt: .restart)
+        let first = try await programme.queue(
+            clip: long, title: "lu-1.wav", zones: ["all"], priority: .emergency, onInterrupt: .restart)
         try await world.run(until: at(0, 9, 0, 40))
-        let second = try await programme.queue(clip: short, title: "lu-2.wav", zones: ["thon-dong"], priority: .emergency)
+        let second = try await programme.queue(
+            clip: short, title: "lu-2.wav", zones: ["thon-dong"], priority: .emergency)
         #expect(try await programme.status()[0].playing?.id == second.id)
         try await world.run(until: at(0, 9, 10))
         let log = try await programme.log(since: 0, zone: "thon-dong")

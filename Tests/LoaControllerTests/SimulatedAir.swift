@@ -58,9 +58,11 @@ final class SimulatedAir: Air, @unchecked Sendable {
         let now = clock.now()
         return state.withLock { state in
             for (zone, playing) in state.playing {
-                let end = playing.startedAt + Int64((playing.frameCount - playing.startFrame) * playing.frameMilliseconds)
+                let end =
+                    playing.startedAt + Int64((playing.frameCount - playing.startFrame) * playing.frameMilliseconds)
                 if end <= now {
-                    state.events.append(.finished(airing: playing.airing, zone: zone, at: end, frame: playing.frameCount))
+                    state.events.append(
+                        .finished(airing: playing.airing, zone: zone, at: end, frame: playing.frameCount))
                     state.playing[zone] = nil
                 }
             }

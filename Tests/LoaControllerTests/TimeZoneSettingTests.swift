@@ -16,8 +16,11 @@ struct TimeZoneSettingTests {
 
     @Test func asiaHoChiMinhByDefault() throws {
         #expect(ControllerConfiguration().timeZone.identifier == "Asia/Ho_Chi_Minh")
-        #expect(try ControllerConfiguration.parse(zonesText, path: "controller.yaml").timeZone.identifier == "Asia/Ho_Chi_Minh")
-        #expect(try ControllerConfiguration.parse("", path: "controller.yaml").timeZone.identifier == "Asia/Ho_Chi_Minh")
+        #expect(
+            try ControllerConfiguration.parse(zonesText, path: "controller.yaml").timeZone.identifier
+                == "Asia/Ho_Chi_Minh")
+        #expect(
+            try ControllerConfiguration.parse("", path: "controller.yaml").timeZone.identifier == "Asia/Ho_Chi_Minh")
     }
 
     @Test func aConfiguredTimeZoneIsHonoured() throws {
@@ -32,7 +35,8 @@ struct TimeZoneSettingTests {
         // "Asia/Hanoi" is a natural guess, but not a tz database name.
         #expect(TimeZone(identifier: "Asia/Hanoi") == nil)
         #expect {
-            _ = try ControllerConfiguration.parse(zonesText + "timezone: Asia/Hanoi\n", path: "/etc/loa/controller.yaml")
+            _ = try ControllerConfiguration.parse(
+                zonesText + "timezone: Asia/Hanoi\n", path: "/etc/loa/controller.yaml")
         } throws: { error in
             (error as? ConfigurationError)?.message
                 == "/etc/loa/controller.yaml:4: unknown time zone 'Asia/Hanoi'; use a name such as Asia/Ho_Chi_Minh"
@@ -50,7 +54,8 @@ struct TimeZoneSettingTests {
         let clip = try await world.programme.storeClip(silentClip(seconds: 60), title: "ban-tin-sang.wav")
         try await world.programme.applySchedule([
             SlotInput(
-                name: "Bản tin sáng", zones: ["thon-dong"], times: [6 * 60], weekdays: Array(1...7), from: nil, until: nil,
+                name: "Bản tin sáng", zones: ["thon-dong"], times: [6 * 60], weekdays: Array(1...7), from: nil,
+                until: nil,
                 clipIds: [clip.id!])
         ])
         try await world.run(until: start + 4 * 3_600_000)

@@ -10,24 +10,37 @@ struct PacketVerifierTests {
     let now: Int64 = 1_795_000_000_000
 
     /// A sealed packet as the controller sends it.
-    func packet(index: UInt64, sentAt: Int64, epoch: UInt32 = 7, key signer: SigningKeyPair? = nil, payload: [UInt8] = [0x78, 1, 2, 3]) -> [UInt8] {
+    func packet(
+        index: UInt64, sentAt: Int64, epoch: UInt32 = 7, key signer: SigningKeyPair? = nil,
+        payload: [UInt8] = [0x78, 1, 2, 3]
+    ) -> [UInt8] {
         let signer = signer ?? key
-        let header = RTPHeader(marker: false, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index), timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 5)
-        let seal = PacketSeal(keyID: KeyList.keyID(signer.publicKey), epoch: epoch, index: index, sendTime: UInt64(sentAt))
+        let header = RTPHeader(
+            marker: false, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index),
+            timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 5)
+        let seal = PacketSeal(
+            keyID: KeyList.keyID(signer.publicKey), epoch: epoch, index: index, sendTime: UInt64(sentAt))
         var bytes = [UInt8](repeating: 0, count: 1500)
         var message = [UInt8](repeating: 0, count: 1600)
         let length = bytes.withUnsafeMutableBytes { raw -> Int in
             let (length, signature) = payload.withUnsafeBytes { seal.write(header: header, payload: $0, into: raw) }
             let m = message.withUnsafeMutableBytes {
-                PacketSeal.signedMessage(packet: UnsafeRawBufferPointer(raw), payload: (12 + PacketSeal.overhead)..<length, into: $0)
+                PacketSeal.signedMessage(
+                    packet: UnsafeRawBufferPointer(raw), payload: (12 + PacketSeal.overhead)..<length, into: $0)
             }
-            message.withUnsafeBytes { signer.sign(UnsafeRawBufferPointer(rebasing: $0[0..<m]), into: UnsafeMutableRawBufferPointer(rebasing: raw[signature])) }
+            message.withUnsafeBytes {
+                signer.sign(
+                    UnsafeRawBufferPointer(rebasing: $0[0..<m]),
+                    into: UnsafeMutableRawBufferPointer(rebasing: raw[signature]))
+            }
             return length
         }
         return Array(bytes[0..<length])
     }
 
-    func check(_ verifier: PacketVerifier, _ bytes: [UInt8], at time: Int64?, monotonic: UInt64 = 1_000_000_000) -> PacketVerifier.Verdict {
+    func check(_ verifier: PacketVerifier, _ bytes: [UInt8], at time: Int64?, monotonic: UInt64 = 1_000_000_000)
+        -> PacketVerifier.Verdict
+    {
         bytes.withUnsafeBytes { raw in
             guard let parsed = try? RTPPacket(parsing: raw) else { return .unsealed }
             return verifier.check(parsed, datagram: raw, trustedNow: time, monotonic: monotonic)
@@ -76,7 +89,9 @@ struct PacketVerifierTests {
     @Test func refusesReplaysSecondsOrADayLaterEvenAfterARestart() {
         let recording = (1...50).map { packet(index: UInt64($0), sentAt: now + Int64($0) * 20) }
         let live = PacketVerifier(streamKey: key.publicKey)
-        for (i, bytes) in recording.enumerated() { #expect(check(live, bytes, at: now + Int64(i) * 20 + 30) == .accepted) }
+        for (i, bytes) in recording.enumerated() {
+            #expect(check(live, bytes, at: now + Int64(i) * 20 + 30) == .accepted)
+        }
         // Replayed to the same receiver within the window: already seen.
         #expect(recording.allSatisfy { check(live, $0, at: now + 2_000) == .replayed })
         // Replayed ten seconds later, or the next day, to a receiver that has just restarted and remembers nothing.
@@ -109,7 +124,8 @@ struct PacketVerifierTests {
             case 0: bytes = genuine  // replayed
             case 1:
                 bytes = genuine
-                bytes[Int.random(in: 12..<bytes.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                bytes[Int.random(in: 12..<bytes.count, using: &random)] ^= UInt8(
+                    1 << Int.random(in: 0..<8, using: &random))
             case 2: bytes = packet(index: 1, sentAt: now - 3_600_000)  // an hour-old recording (built once per 4)
             default:
                 bytes = genuine
@@ -125,6 +141,7 @@ struct PacketVerifierTests {
         #expect(accepted == 0)
         #expect(rateLimited > 0)  // signature checks were capped, not spent on every forgery
         // The real stream still passes afterwards.
-        #expect(check(verifier, packet(index: 2, sentAt: now + 20), at: now + 20, monotonic: 3_000_000_000) == .accepted)
+        #expect(
+            check(verifier, packet(index: 2, sentAt: now + 20), at: now + 20, monotonic: 3_000_000_000) == .accepted)
     }
 }

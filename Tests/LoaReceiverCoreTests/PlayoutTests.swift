@@ -27,11 +27,16 @@ struct StreamMaker {
         var out = [UInt8](repeating: 0, count: 1500)
         for index in 0..<frames {
             let pcm = (0..<960).map { n in Int16(10_000 * sin(Double(index * 960 + n) * 0.0576)) }
-            let length = try pcm.withUnsafeBufferPointer { p in try opus.withUnsafeMutableBytes { try encoder.encode(p, into: $0) } }
+            let length = try pcm.withUnsafeBufferPointer { p in
+                try opus.withUnsafeMutableBytes { try encoder.encode(p, into: $0) }
+            }
             let header = RTPHeader(
-                marker: index == 0, payloadType: payloadType, sequenceNumber: firstSequence &+ UInt16(truncatingIfNeeded: index),
+                marker: index == 0, payloadType: payloadType,
+                sequenceNumber: firstSequence &+ UInt16(truncatingIfNeeded: index),
                 timestamp: 4_294_960_000 &+ UInt32(index * 960), ssrc: ssrc)
-            let total = opus[0..<length].withUnsafeBytes { p in out.withUnsafeMutableBytes { header.write(payload: p, into: $0) } }
+            let total = opus[0..<length].withUnsafeBytes { p in
+                out.withUnsafeMutableBytes { header.write(payload: p, into: $0) }
+            }
             packets.append(Array(out[0..<total]))
         }
     }
@@ -42,7 +47,8 @@ let ms: UInt64 = 1_000_000
 @Suite("Playout: jitter buffer, FEC, concealment, bad packets")
 struct PlayoutTests {
     func make(jitter: Int = 60) throws -> Playout<RecordingSink> {
-        try Playout(settings: PlayoutSettings(jitterMilliseconds: jitter, idleAfterMilliseconds: 200), sink: RecordingSink())
+        try Playout(
+            settings: PlayoutSettings(jitterMilliseconds: jitter, idleAfterMilliseconds: 200), sink: RecordingSink())
     }
 
     func feed(_ playout: Playout<RecordingSink>, _ packet: [UInt8], at time: UInt64) {
@@ -102,7 +108,10 @@ struct PlayoutTests {
         noOpus += [0x7B]  // code 3 without its frame count
         junk.append(noOpus)
         var random = SystemRandomNumberGenerator()
-        for _ in 0..<2000 { junk.append((0..<Int.random(in: 0..<300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }) }
+        for _ in 0..<2000 {
+            junk.append(
+                (0..<Int.random(in: 0..<300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+        }
         for packet in junk {
             feed(playout, packet, at: time)
             rejected += 1

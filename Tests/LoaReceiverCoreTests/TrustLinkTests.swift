@@ -28,8 +28,10 @@ struct TrustLinkTests {
 
     func makeLink(_ state: String) throws -> TrustLink {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        try (KeyText.base64(root.publicKey) + "\n").write(toFile: state + "/root.pub", atomically: true, encoding: .utf8)
-        return try TrustLink(trustFile: state + "/root.pub", identity: try ReceiverIdentity.loadOrCreate(stateDirectory: state))
+        try (KeyText.base64(root.publicKey) + "\n").write(
+            toFile: state + "/root.pub", atomically: true, encoding: .utf8)
+        return try TrustLink(
+            trustFile: state + "/root.pub", identity: try ReceiverIdentity.loadOrCreate(stateDirectory: state))
     }
 
     @Test func acceptsOnlyTheAnswerToItsOwnQuestionAndNeverAnOlderList() throws {
@@ -44,10 +46,17 @@ struct TrustLinkTests {
         let question = try #require(link.request(now: 1_000_000_000))
         var stale = question
         stale[stale.count - 1] ^= 1
-        #expect(!answer(stale, time: 5_000, list: list(version: 2, stream: newStream), stream: newStream).withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
-        #expect(!answer(question, time: 5_000, list: list(version: 2, stream: newStream), stream: oldStream).withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
+        #expect(
+            !answer(stale, time: 5_000, list: list(version: 2, stream: newStream), stream: newStream).withUnsafeBytes {
+                link.handle($0, now: 1_100_000_000)
+            })
+        #expect(
+            !answer(question, time: 5_000, list: list(version: 2, stream: newStream), stream: oldStream).withUnsafeBytes
+            { link.handle($0, now: 1_100_000_000) })
         // The right answer sets the time and the list (version 2, the new stream key).
-        #expect(answer(question, time: 5_000_000, list: list(version: 2, stream: newStream), stream: newStream).withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
+        #expect(
+            answer(question, time: 5_000_000, list: list(version: 2, stream: newStream), stream: newStream)
+                .withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
         #expect(link.keyList?.version == 2)
         #expect(link.verifier?.streamKey == newStream.publicKey)
         #expect(link.now(monotonic: 2_050_000_000) == 5_001_000)  // stamped mid-way through the 100 ms round trip
@@ -56,7 +65,9 @@ struct TrustLinkTests {
         let restarted = try makeLink(state)
         #expect(restarted.keyList?.version == 2)
         let again = try #require(restarted.request(now: 3_000_000_000))
-        #expect(!answer(again, time: 6_000_000, list: list(version: 1, stream: oldStream), stream: oldStream).withUnsafeBytes { restarted.handle($0, now: 3_100_000_000) })
+        #expect(
+            !answer(again, time: 6_000_000, list: list(version: 1, stream: oldStream), stream: oldStream)
+                .withUnsafeBytes { restarted.handle($0, now: 3_100_000_000) })
         #expect(restarted.verifier == nil)
         #expect(restarted.refused == 1)
     }

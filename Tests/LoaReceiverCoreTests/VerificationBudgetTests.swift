@@ -53,7 +53,10 @@ struct VerificationBudgetTests {
 
     @Test func theControllersStreamIsNotStarvedByAFloodFromElsewhere() {
         let verifier = PacketVerifier(streamKey: packets.key.publicKey)
-        #expect(check(verifier, packets.packet(index: 1, sentAt: packets.now), from: controller, at: packets.now, monotonic: 1) == .accepted)
+        #expect(
+            check(
+                verifier, packets.packet(index: 1, sentAt: packets.now), from: controller, at: packets.now, monotonic: 1
+            ) == .accepted)
         let result = flood(verifier, firstIndex: 2)
         #expect(result.forged == 0)
         #expect(result.genuine == 500, "genuine packets accepted under the flood: \(result.genuine) of 500")
@@ -71,7 +74,8 @@ struct VerificationBudgetTests {
         var checked = 0
         // One second of forgeries from 1,000 different addresses and ports.
         for index in 0..<20_000 {
-            let source = PacketVerifier.sourceKey(address: 0x0A00_0000 + UInt32(index % 1000), port: UInt16(1000 + index % 7))
+            let source = PacketVerifier.sourceKey(
+                address: 0x0A00_0000 + UInt32(index % 1000), port: UInt16(1000 + index % 7))
             let verdict = check(
                 verifier, forgery(index: UInt64(index + 1), at: packets.now), from: source, at: packets.now,
                 monotonic: 1_000_000_000 + UInt64(index) * 50_000)

@@ -22,15 +22,23 @@ struct FuzzTests {
         var result: [[UInt8]] = []
         for index in 0..<count {
             if index % 3 == 0 || seeds.isEmpty {
-                result.append((0..<Int.random(in: 0..<200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+                result.append(
+                    (0..<Int.random(in: 0..<200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                )
                 continue
             }
             var bytes = seeds[index % seeds.count]
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 switch Int.random(in: 0..<4, using: &random) {
-                case 0 where !bytes.isEmpty: bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                case 0 where !bytes.isEmpty:
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8(
+                        1 << Int.random(in: 0..<8, using: &random))
                 case 1 where !bytes.isEmpty: bytes.removeLast(Int.random(in: 1...bytes.count, using: &random))
-                case 2: bytes.append(contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+                case 2:
+                    bytes.append(
+                        contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                            UInt8.random(in: 0...255, using: &random)
+                        })
                 default: if !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &random)] = 0xFF }
                 }
             }
@@ -44,13 +52,17 @@ struct FuzzTests {
         let seal = PacketSeal(keyID: 1, epoch: 2, index: 3, sendTime: 4)
         var bytes = [UInt8](repeating: 0, count: 300)
         let payload: [UInt8] = [0x78, 1, 2, 3, 4, 5]
-        let length = bytes.withUnsafeMutableBytes { raw in payload.withUnsafeBytes { seal.write(header: header, payload: $0, into: raw).length } }
+        let length = bytes.withUnsafeMutableBytes { raw in
+            payload.withUnsafeBytes { seal.write(header: header, payload: $0, into: raw).length }
+        }
         return Array(bytes[0..<length])
     }
 
     @Test func rtpAndSealParsersSurviveAnything() {
         var parsed = 0
-        for bytes in inputs(seeds: [sealedPacket(), [0x80, 111, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0x78]], count: 200_000, seed: 1) {
+        for bytes in inputs(
+            seeds: [sealedPacket(), [0x80, 111, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0x78]], count: 200_000, seed: 1)
+        {
             bytes.withUnsafeBytes { raw in
                 guard let packet = try? RTPPacket(parsing: raw) else { return }
                 parsed += 1
@@ -63,12 +75,15 @@ struct FuzzTests {
 
     @Test func commandAndKeyListDecodersSurviveAnything() {
         var command = EmergencyCommand(
-            action: .start, issuedAt: 1, expiresAt: 2, nonce: [UInt8](repeating: 3, count: 16), clipSHA256: [UInt8](repeating: 4, count: 32),
+            action: .start, issuedAt: 1, expiresAt: 2, nonce: [UInt8](repeating: 3, count: 16),
+            clipSHA256: [UInt8](repeating: 4, count: 32),
             item: 0, zones: ["thon-dong", "thon-tay"])
         command.signatures = [([UInt8](repeating: 5, count: 32), [UInt8](repeating: 6, count: 64))]
         let list = KeyList(
             version: 3, issuedAt: 4, streamKey: [UInt8](repeating: 7, count: 32),
-            operators: [.init(name: "chủ tịch", mayTriggerEmergencies: true, publicKey: [UInt8](repeating: 8, count: 32))],
+            operators: [
+                .init(name: "chủ tịch", mayTriggerEmergencies: true, publicKey: [UInt8](repeating: 8, count: 32))
+            ],
             signature: [UInt8](repeating: 9, count: 64))
         #expect((try? EmergencyCommand(decoding: command.encoded)) == command)
         #expect((try? KeyList(decoding: list.encoded)) == list)

@@ -6,7 +6,8 @@ struct RTPPacketTests {
     /// Builds a packet with the writer and parses it back.
     func roundTrip(_ header: RTPHeader, payload: [UInt8]) throws -> (RTPPacket, [UInt8]) {
         var buffer = [UInt8](repeating: 0, count: 1500)
-        let length = payload.withUnsafeBytes { p in buffer.withUnsafeMutableBytes { header.write(payload: p, into: $0) } }
+        let length = payload.withUnsafeBytes { p in buffer.withUnsafeMutableBytes { header.write(payload: p, into: $0) }
+        }
         let bytes = Array(buffer[0..<length])
         let packet = try bytes.withUnsafeBytes { try RTPPacket(parsing: $0) }
         return (packet, bytes)
@@ -20,7 +21,8 @@ struct RTPPacketTests {
     }
 
     @Test func writesAndReadsEveryHeaderField() throws {
-        let header = RTPHeader(marker: true, payloadType: 111, sequenceNumber: 0xFFFF, timestamp: 0xFFFF_FFFF, ssrc: 0xDEAD_BEEF)
+        let header = RTPHeader(
+            marker: true, payloadType: 111, sequenceNumber: 0xFFFF, timestamp: 0xFFFF_FFFF, ssrc: 0xDEAD_BEEF)
         let (packet, bytes) = try roundTrip(header, payload: [0x78, 1, 2, 3])
         #expect(packet.header == header)
         #expect(bytes[0] == 0x80)
@@ -87,7 +89,8 @@ struct RTPPacketTests {
         let header = RTPHeader(marker: false, payloadType: 111, sequenceNumber: 0, timestamp: 0, ssrc: 1)
         var small = [UInt8](repeating: 0, count: 13)
         let payload: [UInt8] = [1, 2]
-        let length = payload.withUnsafeBytes { p in small.withUnsafeMutableBytes { header.write(payload: p, into: $0) } }
+        let length = payload.withUnsafeBytes { p in small.withUnsafeMutableBytes { header.write(payload: p, into: $0) }
+        }
         #expect(length == 0)
     }
 }
@@ -118,7 +121,8 @@ struct SequenceTests {
     }
 
     @Test func timestampWrapsInTheHeader() throws {
-        let header = RTPHeader(marker: false, payloadType: 111, sequenceNumber: 65535, timestamp: UInt32.max - 959, ssrc: 9)
+        let header = RTPHeader(
+            marker: false, payloadType: 111, sequenceNumber: 65535, timestamp: UInt32.max - 959, ssrc: 9)
         var next = header
         next.sequenceNumber &+= 1
         next.timestamp &+= 960

@@ -34,7 +34,9 @@ final class HeartbeatListener: @unchecked Sendable {
     /// Binds the socket (alone on its port). Throws a `ControllerError` if the address is taken.
     private let trust: TrustResponder?
 
-    init(address: SocketAddress, registry: FleetRegistry, configuration: FleetConfiguration, trust: TrustResponder? = nil)
+    init(
+        address: SocketAddress, registry: FleetRegistry, configuration: FleetConfiguration, trust: TrustResponder? = nil
+    )
         throws
     {
         self.trust = trust

@@ -40,7 +40,10 @@ public actor EmergencyDesk {
     public static let maximumValidity: UInt64 = 120_000
     public static let clockSkew: UInt64 = 5_000
 
-    public init(programme: Programme, keys: KeyStore, store: Store, clock: any ProgrammeClock = SystemProgrammeClock(), requiredSignatures: Int, logger: Logger) {
+    public init(
+        programme: Programme, keys: KeyStore, store: Store, clock: any ProgrammeClock = SystemProgrammeClock(),
+        requiredSignatures: Int, logger: Logger
+    ) {
         self.programme = programme
         self.keys = keys
         self.store = store
@@ -68,7 +71,10 @@ public actor EmergencyDesk {
         var operators: [String] = []
         for entry in command.signatures {
             guard let known = list.operators.first(where: { $0.publicKey == entry.key }) else {
-                return refuse(bytes, command, now, "signed by an unknown key \(KeyText.hex(Array(entry.key.prefix(4)))) (not in key list version \(list.version))")
+                return refuse(
+                    bytes, command, now,
+                    "signed by an unknown key \(KeyText.hex(Array(entry.key.prefix(4)))) (not in key list version \(list.version))"
+                )
             }
             guard known.mayTriggerEmergencies else {
                 return refuse(bytes, command, now, "operator '\(known.name)' may not trigger emergencies")
@@ -78,17 +84,25 @@ public actor EmergencyDesk {
                     entry.key.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
                 }
             }
-            guard valid else { return refuse(bytes, command, now, "the signature of '\(known.name)' does not verify: forged or altered after signing") }
+            guard valid else {
+                return refuse(
+                    bytes, command, now,
+                    "the signature of '\(known.name)' does not verify: forged or altered after signing")
+            }
             if !operators.contains(known.name) { operators.append(known.name) }
         }
         if command.action == .start && operators.count < requiredSignatures {
-            return refuse(bytes, command, now, "needs the signatures of \(requiredSignatures) different operators, has \(operators.count)")
+            return refuse(
+                bytes, command, now,
+                "needs the signatures of \(requiredSignatures) different operators, has \(operators.count)")
         }
         let wall = UInt64(max(0, now))
         guard command.expiresAt > command.issuedAt, command.expiresAt - command.issuedAt <= Self.maximumValidity else {
             return refuse(bytes, command, now, "valid for more than 2 minutes")
         }
-        guard command.issuedAt <= wall + Self.clockSkew else { return refuse(bytes, command, now, "not yet valid (issued in the future)") }
+        guard command.issuedAt <= wall + Self.clockSkew else {
+            return refuse(bytes, command, now, "not yet valid (issued in the future)")
+        }
         guard wall <= command.expiresAt else { return refuse(bytes, command, now, "expired") }
         let zones: [String]
         do { zones = try await programme.resolveZones(command.zones) } catch let error as ProgrammeError {
@@ -101,7 +115,9 @@ public actor EmergencyDesk {
         }
         let nonce = KeyText.hex(command.nonce)
         // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
-        let seen = try? store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce]) }
+        let seen = try? store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
+        }
         if let seen, seen > 0 {
             return refuse(bytes, command, now, "replayed: this command's nonce was used before")
         }
@@ -115,13 +131,15 @@ public actor EmergencyDesk {
         let acceptedAt = clock.now()
         do {
             try store.write { db in
-                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce]) == 0 else {
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce]) == 0
+                else {
                     throw ReplayError()
                 }
                 try db.execute(sql: "INSERT INTO nonce (nonce, seenAt) VALUES (?, ?)", arguments: [nonce, acceptedAt])
                 var entry = AuditEntry(
                     at: acceptedAt, action: command.action == .start ? "emergency start" : "emergency stop",
-                    operators: operators.joined(separator: ","), zones: zones.joined(separator: ","), outcome: "accepted",
+                    operators: operators.joined(separator: ","), zones: zones.joined(separator: ","),
+                    outcome: "accepted",
                     reason: "signatures, time window and nonce verified", command: KeyText.hex(bytes))
                 try entry.insert(db)
             }
@@ -130,14 +148,19 @@ public actor EmergencyDesk {
         } catch {
             return refuse(bytes, command, now, "cannot record the command: \(error)")
         }
-        logger.warning("emergency \(command.action == .start ? "start" : "stop") accepted from \(operators.joined(separator: ", ")) for \(zones.joined(separator: ", "))")
+        logger.warning(
+            "emergency \(command.action == .start ? "start" : "stop") accepted from \(operators.joined(separator: ", ")) for \(zones.joined(separator: ", "))"
+        )
         do {
             return Decision(
-                accepted: true, reason: "accepted", items: try await act(command, zones: zones, prepared: prepared, title: clipTitle),
+                accepted: true, reason: "accepted",
+                items: try await act(command, zones: zones, prepared: prepared, title: clipTitle),
                 acceptedAt: acceptedAt)
         } catch {
             logger.error("an accepted emergency command could not be carried out: \(error)")
-            return Decision(accepted: true, reason: "accepted, but could not be carried out: \(error)", items: [], acceptedAt: acceptedAt)
+            return Decision(
+                accepted: true, reason: "accepted, but could not be carried out: \(error)", items: [],
+                acceptedAt: acceptedAt)
         }
     }
 
@@ -151,7 +174,8 @@ public actor EmergencyDesk {
     private func prepare(_ command: EmergencyCommand, clip: [UInt8]?, title: String) async throws -> Prepared {
         guard command.action == .start else { return .stop }
         if command.item != 0 {
-            guard let (item, _) = try await programme.item(Int64(command.item)), let stored = try await programme.storedClip(item.clipId)
+            guard let (item, _) = try await programme.item(Int64(command.item)),
+                let stored = try await programme.storedClip(item.clipId)
             else { throw ProgrammeError.unknownItem(Int64(command.item)) }
             return .start(stored)
         }
@@ -163,10 +187,13 @@ public actor EmergencyDesk {
 
     /// Queues the prepared emergency in `zones`, or stops every emergency item that plays or waits there
     /// (whoever started it, also before a controller restart: the programme's store knows them).
-    private func act(_ command: EmergencyCommand, zones: [String], prepared: Prepared, title: String) async throws -> [Int64] {
+    private func act(_ command: EmergencyCommand, zones: [String], prepared: Prepared, title: String) async throws
+        -> [Int64]
+    {
         switch prepared {
         case .start(let record):
-            let item = try await programme.queue(clip: record, title: title, zones: zones, priority: .emergency, onInterrupt: .restart)
+            let item = try await programme.queue(
+                clip: record, title: title, zones: zones, priority: .emergency, onInterrupt: .restart)
             return [item.id!]
         case .stop:
             var stopped: [Int64] = []
@@ -185,9 +212,13 @@ public actor EmergencyDesk {
         do {
             try store.write { db in
                 var entry = AuditEntry(
-                    at: now, action: command.map { $0.action == .start ? "emergency start" : "emergency stop" } ?? "unreadable",
-                    operators: command.map { $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) }.joined(separator: ",") } ?? "",
-                    zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", reason: reason, command: KeyText.hex(Array(bytes.prefix(4096))))
+                    at: now,
+                    action: command.map { $0.action == .start ? "emergency start" : "emergency stop" } ?? "unreadable",
+                    operators: command.map {
+                        $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) }.joined(separator: ",")
+                    } ?? "",
+                    zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", reason: reason,
+                    command: KeyText.hex(Array(bytes.prefix(4096))))
                 try entry.insert(db)
             }
         } catch { logger.error("cannot write the audit log: \(error)") }

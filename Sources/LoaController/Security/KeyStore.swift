@@ -43,7 +43,8 @@ public final class KeyStore: Sendable {
             try KeyFiles.writeSecret(root.secretKey, to: rootSecret)
             try KeyFiles.writePublic(root.publicKey, to: rootPublic)
             logger.warning(
-                "created the commune root key \(rootSecret.path); its private half belongs offline: copy it to a USB stick kept by the chairman, then delete it here (the controller keeps root.pub)")
+                "created the commune root key \(rootSecret.path); its private half belongs offline: copy it to a USB stick kept by the chairman, then delete it here (the controller keeps root.pub)"
+            )
         }
         rootPublicKey = try KeyFiles.readPublic(rootPublic)
         let streamSecret = directory.appendingPathComponent("stream.key")
@@ -92,7 +93,8 @@ public final class KeyStore: Sendable {
                 throw ControllerError(
                     "\(why) and the root key is offline: sign a list naming the stream key \(stream) with version "
                         + "\(highest + 1) or higher where the root key is kept ('loa keys sign-list --root root.key --from "
-                        + "\(from) --stream \(stream) --version \(highest + 1) --out keylist.bin'), and put it there as keylist.bin")
+                        + "\(from) --stream \(stream) --version \(highest + 1) --out keylist.bin'), and put it there as keylist.bin"
+                )
             }
             var fresh = KeyList(
                 version: highest + 1, issuedAt: UInt64(SystemProgrammeClock().now()), streamKey: streamKey.publicKey,
@@ -257,7 +259,9 @@ public enum KeyFiles {
     }
 
     public static func readPublic(_ url: URL) throws -> [UInt8] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let key = KeyText.bytes(base64: text), key.count == 32 else {
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let key = KeyText.bytes(base64: text),
+            key.count == 32
+        else {
             throw SecurityError.badKeyFile(url.path)
         }
         return key

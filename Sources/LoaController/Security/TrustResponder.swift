@@ -10,12 +10,15 @@ public struct TrustResponder: Sendable {
 
     /// The answer to a trust request, or nil if `bytes` is not one.
     public func answer(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard bytes.count == 20, case .request(let nonce)? = try? TrustMessage(decoding: Array(bytes)) else { return nil }
+        guard bytes.count == 20, case .request(let nonce)? = try? TrustMessage(decoding: Array(bytes)) else {
+            return nil
+        }
         let list = keys.current.encoded
         let time = UInt64(WallClock.now() / 1_000_000)
         let signed = TrustMessage.signedAnswer(nonce: nonce, time: time, keyList: list)
         var signature = [UInt8](repeating: 0, count: 64)
-        signed.withUnsafeBytes { message in signature.withUnsafeMutableBytes { keys.streamKey.sign(message, into: $0) } }
+        signed.withUnsafeBytes { message in signature.withUnsafeMutableBytes { keys.streamKey.sign(message, into: $0) }
+        }
         return signed + signature
     }
 }
