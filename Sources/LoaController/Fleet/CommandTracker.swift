@@ -40,27 +40,13 @@ package struct ReceiverCommand: Equatable, Sendable {
 }
 
 /// Where a receiver's commands go and the key they are tagged with.
-package struct CommandRoute: Sendable {
-    package var address: SocketAddress
-    package var key: MessageKey
-
-    package init(address: SocketAddress, key: MessageKey) {
-        self.address = address
-        self.key = key
-    }
-}
+package typealias CommandRoute = (address: SocketAddress, key: MessageKey)
 
 /// A command that ended, for the `command` table.
 package struct FinishedCommand: Equatable, Sendable {
     package var id: UInt32
     package var outcome: CommandOutcome
     package var attempts: Int
-
-    package init(id: UInt32, outcome: CommandOutcome, attempts: Int) {
-        self.id = id
-        self.outcome = outcome
-        self.attempts = attempts
-    }
 }
 
 /// Commands waiting for their acknowledgement. The listener thread sends what `due` returns and reports

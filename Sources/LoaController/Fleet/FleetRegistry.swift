@@ -177,7 +177,7 @@ package final class FleetRegistry: Sendable {
             guard let record = state.records[receiver], let address = record.address, let key = record.key else {
                 return nil
             }
-            return CommandRoute(address: address, key: key)
+            return (address, key)
         }
     }
 
