@@ -71,10 +71,7 @@ public struct Controller: Sendable {
         let logger = self.logger
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
-            logger: logger)
-        FleetAPI(fleet: fleet).addRoutes(to: router)
-        fleet.setTrustResponder(TrustResponder(keys: keys))
-        fleet.setProgrammeMetrics(
+            logger: logger, trust: TrustResponder(keys: keys),
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
@@ -83,6 +80,7 @@ public struct Controller: Sendable {
                     try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM playlog WHERE outcome = 'completed'") ?? 0
                 }) ?? 0
             })
+        FleetAPI(fleet: fleet).addRoutes(to: router)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),

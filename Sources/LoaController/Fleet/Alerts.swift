@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -36,8 +39,9 @@ package struct Alert: Codable, Sendable {
 }
 
 /// Delivers alerts: logs each one, runs the configured command and POSTs the configured webhook. Delivery
-/// is in the background and one alert at a time; a failing command or webhook is logged, never retried
-/// forever, and never holds up heartbeats.
+/// is in the background and one alert at a time; a failing command or webhook is logged, never retried,
+/// and never holds up heartbeats; a command that hangs is stopped after `alert-timeout` seconds and a webhook
+/// that does not answer is given up after 10 s.
 package struct AlertDispatcher: Sendable {
     let configuration: FleetConfiguration
     let logger: Logger
@@ -58,6 +62,8 @@ package struct AlertDispatcher: Sendable {
         if let url = configuration.alertWebhook { await post(url, body) }
     }
 
+    /// Runs `command` with `body` on stdin and in `$LOA_ALERT`; a command still running after the configured
+    /// `alert-timeout` is stopped (SIGTERM, then SIGKILL a second later) and the next alert goes on.
     private func run(_ command: String, _ body: Data) async {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -67,21 +73,42 @@ package struct AlertDispatcher: Sendable {
         ]) { $1 }
         let input = Pipe()
         process.standardInput = input
-        do {
-            try process.run()
-            input.fileHandleForWriting.write(body)
-            try? input.fileHandleForWriting.close()
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
-            if process.terminationStatus != 0 {
-                logger.error("alert command exited with status \(process.terminationStatus): \(command)")
-            }
-        } catch {
+        let (exits, exited) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(1))
+        process.terminationHandler = { finished in
+            exited.yield(finished.terminationStatus)
+            exited.finish()
+        }
+        do { try process.run() } catch {
             logger.error("cannot run the alert command '\(command)': \(error.localizedDescription)")
+            return
+        }
+        input.fileHandleForWriting.write(body)
+        try? input.fileHandleForWriting.close()
+        let timeout = configuration.alertTimeoutSeconds
+        let pid = process.processIdentifier
+        let (status, stopped) = await withTaskGroup(of: Int32?.self) { group -> (Int32?, Bool) in
+            group.addTask { await exits.first { _ in true } }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            if let status = await group.next() ?? nil { return (status, false) }
+            process.terminate()
+            group.addTask {
+                try? await Task.sleep(for: .seconds(1))
+                kill(pid, SIGKILL)  // still running a second after SIGTERM (else this task is cancelled)
+                return nil
+            }
+            while let next = await group.next() {
+                if let status = next { return (status, true) }
+            }
+            return (nil, true)
+        }
+        if stopped {
+            logger.error("alert command did not finish within \(timeout) s, stopped it: \(command)")
+        } else if let status, status != 0 {
+            logger.error("alert command exited with status \(status): \(command)")
         }
     }
 

@@ -5,33 +5,50 @@ import LoaSystem
 import LoaWire
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The speaker boxes of a commune or province: registry (`STATE_DIR/fleet.sqlite`), heartbeat listener,
-/// commands, alerts and metrics. `Controller` makes one, adds its routes and runs its service.
+/// commands, alerts and metrics. `Controller` makes one, adds its routes and runs its service. Everything it
+/// holds is made here; only where the heartbeat listener is bound is learnt later, when its service starts.
 public final class Fleet: Sendable {
     let configuration: FleetConfiguration
     let store: FleetStore
     package let registry: FleetRegistry
+    package let commands: CommandTracker
     let metrics: FleetMetrics
     let zones: [String]
     let logger: Logger
-    private let listenerBox = LockedBox<HeartbeatListener?>(nil)
+    /// Answers receivers' trust requests (time and key list) on the heartbeat socket.
+    let trust: TrustResponder?
+    private let flusher: FleetFlusher
+    /// Where the heartbeat listener is bound while it runs.
+    private let listening = Mutex<SocketAddress?>(nil)
     private let port: (stream: AsyncStream<Int>, continuation: AsyncStream<Int>.Continuation)
 
     /// Opens the registry and the controller's own key pair (`controller.key`, 0600, made at first start;
-    /// `controller.pub` beside it is what boxes may pin with `controller-key`).
-    public init(stateDirectory: URL, configuration: FleetConfiguration, zones: [String], logger: Logger) throws {
+    /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
+    /// are the programme's counts for `/metrics`.
+    public init(
+        stateDirectory: URL, configuration: FleetConfiguration, zones: [String], logger: Logger,
+        trust: TrustResponder? = nil, zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
+        itemsPlayed: @escaping @Sendable () -> Int = { 0 }
+    ) throws {
         self.configuration = configuration
         self.zones = zones
         self.logger = logger
+        self.trust = trust
         let keys = try Self.controllerKeys(in: stateDirectory.path, logger: logger)
         do { store = try FleetStore(path: stateDirectory.appendingPathComponent("fleet.sqlite").path) } catch {
             throw ControllerError("cannot open the fleet registry in \(stateDirectory.path): \(error)")
         }
         try store.failUnfinishedCommands(at: wallMilliseconds())
-        metrics = FleetMetrics()
+        metrics = FleetMetrics(zonePackets: zonePackets, itemsPlayed: itemsPlayed)
         registry = FleetRegistry(
             controllerKeys: keys, configuration: configuration, metrics: metrics, rows: try store.receivers())
+        commands = CommandTracker(
+            attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
+            metrics: metrics)
+        flusher = FleetFlusher(store: store, registry: registry, commands: commands, logger: logger)
         port = AsyncStream.makeStream(of: Int.self)
     }
 
@@ -61,19 +78,8 @@ public final class Fleet: Sendable {
         if let port { self.port.continuation.yield(port) }
     }
 
-    /// Per-zone packet counts and played items for `/metrics`.
-    public func setProgrammeMetrics(
-        zonePackets: @escaping @Sendable () -> [String: Int], itemsPlayed: @escaping @Sendable () -> Int
-    ) {
-        metrics.zonePackets = zonePackets
-        metrics.itemsPlayed = itemsPlayed
-    }
-
-    var listener: HeartbeatListener? { listenerBox.value }
-
-    /// Answers receivers' trust requests (time and key list) on the heartbeat socket.
-    let trustBox = LockedBox<TrustResponder?>(nil)
-    public func setTrustResponder(_ responder: TrustResponder) { trustBox.value = responder }
+    /// Where heartbeats go (`udp://HOST:PORT`), while the listener runs.
+    var heartbeatAddress: SocketAddress? { listening.withLock { $0 } }
 
     /// The service: binds the heartbeat socket on `host` (and the HTTP port, once known), runs the listener
     /// thread, and writes the registry and delivers alerts every second until shutdown.
@@ -94,31 +100,20 @@ public final class Fleet: Sendable {
             }
             address = resolved
         }
-        let listener = try HeartbeatListener(
-            address: address, registry: registry, configuration: configuration, trust: trustBox.value)
-        listenerBox.value = listener
+        let listener = try HeartbeatListener(address: address, registry: registry, commands: commands, trust: trust)
         listener.start()
+        listening.withLock { $0 = address }
         logger.info("heartbeats on udp://\(address.text)")
         return listener
     }
 
     /// Writes what changed (with `heartbeats`, newer heartbeats too); returns the alerts raised since the last
     /// call, now recorded. The service calls it every half second.
-    package func flush(heartbeats: Bool) -> [Alert] {
-        let changes = registry.takeChanges(heartbeats: heartbeats)
-        let now = wallMilliseconds()
-        let alertRows = changes.alerts.map {
-            FleetStore.Transition(receiver: $0.receiver, at: now, state: $0.kind.rawValue, detail: $0.detail)
-        }
-        do { try store.save(changes.rows, history: changes.history, alerts: alertRows) } catch {
-            logger.error("cannot write the fleet registry: \(error)")
-        }
-        for command in listener?.takeFinished() ?? [] {
-            try? store.finishCommand(
-                id: command.id, state: command.result == "acknowledged" ? "acknowledged" : "failed",
-                attempts: command.attempts, at: now)
-        }
-        return changes.alerts
+    package func flush(heartbeats: Bool) -> [Alert] { flusher.flush(heartbeats: heartbeats) }
+
+    fileprivate func stopListener(_ listener: HeartbeatListener) {
+        listening.withLock { $0 = nil }
+        listener.stop()
     }
 }
 
@@ -143,20 +138,9 @@ private struct FleetService: Service {
                     delivery.yield(alert)
                 }
             }
-            listener.stop()
+            fleet.stopListener(listener)
             for alert in fleet.flush(heartbeats: true) { delivery.yield(alert) }
             delivery.finish()
         }
-    }
-}
-
-/// A value behind a lock.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

@@ -23,10 +23,7 @@ struct FleetAPI {
             let zone = try zoneParameter(request)
             var count = 0
             for record in fleet.registry.all() where !record.approved {
-                if fleet.registry.approve(record.id, name: nil, zone: zone) != nil {
-                    count += 1
-                    fleet.listener?.welcome(record.id)
-                }
+                if fleet.registry.approve(record.id, name: nil, zone: zone) != nil { count += 1 }
             }
             return ["approved": count]
         }
@@ -51,7 +48,6 @@ struct FleetAPI {
             guard let approved = fleet.registry.approve(record.id, name: name, zone: zone) else {
                 throw APIError(.notFound, "no receiver \(record.id.text)")
             }
-            fleet.listener?.welcome(record.id)
             return ReceiverView(approved)
         }
         router.post("/commands") { request, _ -> [CommandView] in try await command(request) }
@@ -65,7 +61,7 @@ struct FleetAPI {
         }
         router.get("/fleet") { _, _ -> [String: String] in
             [
-                "heartbeats": fleet.listener.map { "udp://" + $0.address.text } ?? "",
+                "heartbeats": fleet.heartbeatAddress.map { "udp://" + $0.text } ?? "",
                 "controllerKey": KeyText.base64(fleet.registry.controllerKeys.publicKey),
             ]
         }
@@ -118,7 +114,7 @@ struct FleetAPI {
         } else {
             throw APIError(.badRequest, "say which receiver (receiver=ID) or zone (zone=NAME)")
         }
-        guard let listener = fleet.listener else {
+        guard fleet.heartbeatAddress != nil else {
             throw APIError(.serviceUnavailable, "the heartbeat listener is not running yet")
         }
         var submitted: [(UInt32, ReceiverRecord)] = []
@@ -128,19 +124,16 @@ struct FleetAPI {
                     .conflict, "receiver \(target.id.text) is pending; approve it first with 'loa receivers approve'")
             }
             let id = try fleet.store.insertCommand(receiver: target.id.text, action: actionName, at: wallMilliseconds())
-            listener.submit(.init(id: id, receiver: target.id, action: action))
+            fleet.commands.submit(ReceiverCommand(id: id, receiver: target.id, action: action))
             submitted.append((id, target))
         }
         var views: [CommandView] = []
         for (id, target) in submitted {
-            var result = listener.result(of: id)
-            while result == nil {
-                try await Task.sleep(for: .milliseconds(50))
-                result = listener.result(of: id)
-            }
+            let outcome = await fleet.commands.outcome(of: id)
             views.append(
                 CommandView(
-                    id: Int64(id), receiver: target.id.text, name: target.name, action: actionName, result: result!))
+                    id: Int64(id), receiver: target.id.text, name: target.name, action: actionName, result: outcome.text
+                ))
         }
         return views
     }

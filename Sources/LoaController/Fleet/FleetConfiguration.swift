@@ -9,6 +9,7 @@ import Yams
 ///   heartbeats: 0.0.0.0:8750        # UDP HOST:PORT for heartbeats (default: the --listen address and port)
 ///   alert-command: /usr/local/bin/notify-commune   # run with the alert's JSON on stdin and in $LOA_ALERT
 ///   alert-webhook: http://127.0.0.1:9000/alerts    # POSTed the alert's JSON
+///   alert-timeout: 10               # seconds an alert command may run before it is stopped
 ///   loss-percent: 5                 # loss above this …
 ///   underruns: 1                    # … or this many underruns per heartbeat …
 ///   sustained: 3                    # … in this many heartbeats in a row is an alert
@@ -19,6 +20,7 @@ public struct FleetConfiguration: Sendable {
     public var heartbeatAddress: String?
     public var alertCommand: String?
     public var alertWebhook: URL?
+    public var alertTimeoutSeconds = 10
     public var lossPercent = 5.0
     public var underrunsPerHeartbeat = 1
     public var sustainedHeartbeats = 3
@@ -28,7 +30,8 @@ public struct FleetConfiguration: Sendable {
     public init() {}
 
     static let keys = [
-        "heartbeats", "alert-command", "alert-webhook", "loss-percent", "underruns", "sustained", "command-attempts",
+        "heartbeats", "alert-command", "alert-webhook", "alert-timeout", "loss-percent", "underruns", "sustained",
+        "command-attempts",
         "command-retry-ms",
     ]
 
@@ -71,6 +74,7 @@ public struct FleetConfiguration: Sendable {
                     throw fail(value, "'loss-percent' must be a number from 0 to 100")
                 }
                 result.lossPercent = number
+            case "alert-timeout": result.alertTimeoutSeconds = try integer(1...3600)
             case "underruns": result.underrunsPerHeartbeat = try integer(1...100_000)
             case "sustained": result.sustainedHeartbeats = try integer(1...1000)
             case "command-attempts": result.commandAttempts = try integer(1...100)

@@ -1,5 +1,5 @@
-import Foundation
 import Prometheus
+import Synchronization
 
 /// The controller's Prometheus metrics, served at `GET /metrics`:
 ///
@@ -10,30 +10,29 @@ import Prometheus
 ///   name, such as `offline` or `sound-card`, from its first alert on)
 /// - `loa_zone_packets_sent_total{zone}`: RTP packets each zone's stream has sent
 /// - `loa_items_played_total`: items played to their end
-final class FleetMetrics: @unchecked Sendable {
-    enum Rejection: String, CaseIterable {
-        case malformed, unauthenticated, unknown, replayed
-        case rateLimited = "rate_limited"
-    }
-
+package final class FleetMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let acceptedCounter: Counter
-    private let rejectedCounters: [Rejection: Counter]
+    private let rejectedCounters: [String: Counter]
     private let stateGauges: [ReceiverState: Gauge]
-    private let lock = NSLock()
-    private var zoneCounters: [String: (counter: Counter, last: Int)] = [:]
     private let itemsCounter: Counter
-    private var itemsLast = 0
+    /// Each zone's counter with the count it was last brought up to, and the items played likewise.
+    private let programmeCounts = Mutex<(zones: [String: (counter: Counter, last: Int)], itemsLast: Int)>(([:], 0))
     /// Where per-zone packet counts and played items come from (the programme's side).
-    var zonePackets: @Sendable () -> [String: Int] = { [:] }
-    var itemsPlayed: @Sendable () -> Int = { 0 }
+    private let zonePackets: @Sendable () -> [String: Int]
+    private let itemsPlayed: @Sendable () -> Int
 
-    init() {
+    init(
+        zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
+        itemsPlayed: @escaping @Sendable () -> Int = { 0 }
+    ) {
+        self.zonePackets = zonePackets
+        self.itemsPlayed = itemsPlayed
         acceptedCounter = registry.makeCounter(name: "loa_heartbeats_accepted_total", help: "Heartbeats accepted")
-        var rejected: [Rejection: Counter] = [:]
-        for reason in Rejection.allCases {
+        var rejected: [String: Counter] = [:]
+        for reason in FleetRejection.allCases.map(\.reason) where rejected[reason] == nil {
             rejected[reason] = registry.makeCounter(
-                name: "loa_heartbeats_rejected_total", labels: [("reason", reason.rawValue)],
+                name: "loa_heartbeats_rejected_total", labels: [("reason", reason)],
                 help: "Datagrams at the heartbeat port that were dropped")
         }
         rejectedCounters = rejected
@@ -47,7 +46,7 @@ final class FleetMetrics: @unchecked Sendable {
     }
 
     func accepted() { acceptedCounter.increment() }
-    func rejected(_ reason: Rejection) { rejectedCounters[reason]!.increment() }
+    func rejected(_ rejection: FleetRejection) { rejectedCounters[rejection.reason]?.increment() }
 
     func command(_ result: String) {
         registry.makeCounter(name: "loa_commands_total", labels: [("result", result)], help: "Commands to receivers")
@@ -64,21 +63,21 @@ final class FleetMetrics: @unchecked Sendable {
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
         let packets = zonePackets()
         let played = itemsPlayed()
-        lock.lock()
-        for (zone, count) in packets {
-            let entry =
-                zoneCounters[zone]
-                ?? (
-                    registry.makeCounter(
-                        name: "loa_zone_packets_sent_total", labels: [("zone", zone)],
-                        help: "RTP packets sent per zone stream"), 0
-                )
-            if count > entry.last { entry.counter.increment(by: Int64(count - entry.last)) }
-            zoneCounters[zone] = (entry.counter, max(count, entry.last))
+        programmeCounts.withLock { counts in
+            for (zone, count) in packets {
+                let entry =
+                    counts.zones[zone]
+                    ?? (
+                        registry.makeCounter(
+                            name: "loa_zone_packets_sent_total", labels: [("zone", zone)],
+                            help: "RTP packets sent per zone stream"), 0
+                    )
+                if count > entry.last { entry.counter.increment(by: Int64(count - entry.last)) }
+                counts.zones[zone] = (entry.counter, max(count, entry.last))
+            }
+            if played > counts.itemsLast { itemsCounter.increment(by: Int64(played - counts.itemsLast)) }
+            counts.itemsLast = max(counts.itemsLast, played)
         }
-        if played > itemsLast { itemsCounter.increment(by: Int64(played - itemsLast)) }
-        itemsLast = max(itemsLast, played)
-        lock.unlock()
         return registry.emitToString()
     }
 }

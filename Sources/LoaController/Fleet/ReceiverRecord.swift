@@ -23,8 +23,10 @@ package struct ReceiverRecord: Sendable {
     var key: MessageKey?
     var name: String
     var zone: String?
-    var approved: Bool
-    var state: ReceiverState
+    /// Its state and the rules that move it (`ReceiverStateMachine`).
+    var machine = ReceiverStateMachine()
+    var approved: Bool { machine.approved }
+    var state: ReceiverState { machine.state }
     /// Wall-clock milliseconds since 1970.
     var firstSeen: Int64
     var lastSeen: Int64?
@@ -35,26 +37,10 @@ package struct ReceiverRecord: Sendable {
     var epoch: UInt32 = 0
     var sequence: UInt32 = 0
     var heartbeat: Heartbeat?
-    var lossStreak = 0
-    var underrunStreak = 0
-    var lossAlerting = false
-    var underrunAlerting = false
-    /// A `sound-card` alert stands (raised, not cleared yet): `sound-card-cleared` is owed when the card works
-    /// again. After a controller restart it stands if the box was approved and its last recorded heartbeat said
-    /// the card failed.
-    var soundCardAlerting = false
-    /// A heartbeat of this box has been judged for its sound card since the controller started (only approved
-    /// boxes' are); until then a failing card is alerted (again), even if an alert stood before.
-    var soundCardHeard = false
 
     /// Its last heartbeat says the sound card cannot be opened or fails while playing: the box is alive but
     /// cannot be heard. False before its first heartbeat.
     package var soundCardFailing: Bool { heartbeat?.soundCardFailing ?? false }
-
-    /// Heartbeats it has stopped sending for this long count as missed three times.
-    var offlineAfterNanoseconds: UInt64 {
-        3 * UInt64(max(heartbeat?.intervalMilliseconds ?? 5000, 100)) * 1_000_000 + 250_000_000
-    }
 
     /// The cumulative loss its last heartbeat reports, in percent.
     var lossPercent: Double {
@@ -76,8 +62,6 @@ package struct ReceiverRecord: Sendable {
         self.id = id
         self.publicKey = publicKey
         self.name = name
-        approved = false
-        state = .pending
         self.firstSeen = firstSeen
     }
 
@@ -88,8 +72,6 @@ package struct ReceiverRecord: Sendable {
         }
         self.init(id: id, publicKey: row.publicKey, name: row.name, firstSeen: row.firstSeen)
         zone = row.zone
-        approved = row.approved
-        self.state = state
         lastSeen = row.lastSeen
         lastSeenMonotonic = now  // a restarted controller gives every box its full grace again
         address = row.address.flatMap { SocketAddress($0) }
@@ -97,8 +79,8 @@ package struct ReceiverRecord: Sendable {
         sequence = row.sequence
         heartbeat = row.heartbeat.flatMap { try? JSONDecoder().decode(HeartbeatView.self, from: Data($0.utf8)) }?
             .heartbeat(receiver: id)
+        machine = ReceiverStateMachine(state: state, approved: row.approved, soundCardFailing: soundCardFailing)
         if approved { key = controller.sharedKey(receiver: publicKey, controller: controller.publicKey) }
-        soundCardAlerting = approved && soundCardFailing
     }
 }
 
