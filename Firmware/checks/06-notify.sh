@@ -7,7 +7,9 @@ require_build
 notify_check() {
     require_controller || return 1
     mkdir -p "$work/notify-state"
-    HOME=$work/home python3 "$checks/notify.py" "$work" "$controller" "$group" -- "${arm[@]}"
+    HOME=$work/home python3 "$repo/Deploy/notify-watch.py" "$work" 1000000 3 --status "playing zone 'all'" -- \
+        "${arm[@]}" --group "$group" --device arm --stats-interval 0 --controller "$controller" \
+        --trust "$work/root.pub" --state-dir "$work/notify-state"
 }
 if notify_check > "$work/notify.out" 2>&1; then
     pass "systemd notify: $(tail -1 "$work/notify.out")"
