@@ -30,6 +30,15 @@ void loa_sleep_until_ns(uint64_t deadline_ns) {
                           .tv_nsec = (long)(deadline_ns % 1000000000ull)};
     while (!loa_stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
     }
+    // The absolute sleep can fail or return early (libfaketime with an unfaked monotonic clock answers
+    // EINVAL at once): then sleep the rest as a relative interval, which nothing rewrites, until the deadline.
+    uint64_t now;
+    while (!loa_stop_flag && (now = loa_monotonic_ns()) < deadline_ns) {
+        uint64_t rest = deadline_ns - now;
+        struct timespec span = {.tv_sec = (time_t)(rest / 1000000000ull), .tv_nsec = (long)(rest % 1000000000ull)};
+        int error = clock_nanosleep(CLOCK_MONOTONIC, 0, &span, NULL);
+        if (error != 0 && error != EINTR && nanosleep(&span, NULL) != 0 && errno != EINTR) return;
+    }
 }
 
 int loa_thread_make_realtime(int priority) {

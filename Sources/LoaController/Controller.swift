@@ -37,6 +37,8 @@ public struct Controller: Sendable {
             throw ControllerError(
                 "cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
         }
+        let lock = try StateDirectoryLock.acquire(stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let store: Store
         do { store = try Store(path: stateDirectory.appendingPathComponent("loa.sqlite").path) } catch {
             throw ControllerError("cannot open the database in \(stateDirectory.path): \(error)")
@@ -88,6 +90,7 @@ public struct Controller: Sendable {
             onServerRunning: { channel in
                 logger.info("control API on http://\(channel.localAddress?.description ?? "?")")
                 fleet.serverStarted(port: channel.localAddress?.port)
+                ServiceManager.ready()
             },
             logger: logger
         )
@@ -135,12 +138,15 @@ struct PacerService: Service {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))
                         do { try await programme.tick() } catch { logger.error("programme tick failed: \(error)") }
+                        // The systemd watchdog (WatchdogSec=) is fed only while the programme keeps ticking.
+                        ServiceManager.keepAlive()
                     }
                 }
                 await group.next()
                 group.cancelAll()
             }
         } onGracefulShutdown: {
+            ServiceManager.stopping()
             pacer.shutdown()
         }
     }

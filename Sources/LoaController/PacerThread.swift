@@ -9,7 +9,8 @@ import Synchronization
 /// - Its streams are owned by its thread; other threads reach them only through the mailbox (commands) and the
 ///   snapshots (what each stream airs, its frame and packet count), updated after every packet and command.
 /// - Each wake-up sends every packet due within `batchWindow`, earliest deadline first (`DeadlineQueue`), then
-///   sleeps on the monotonic clock until the next deadline, or 5 ms when idle, so a command waits at most that.
+///   sleeps on the monotonic clock until the next deadline, or 5 ms when idle, so a command waits at most that
+///   (`PacerWake`); a thread with nothing due always sleeps, whatever the clock does.
 /// - It promotes itself to SCHED_FIFO where the system allows.
 final class PacerThread: Sendable {
     enum Command: Sendable {
@@ -130,7 +131,9 @@ final class PacerThread: Sendable {
                 }
                 publish(stream, entry.stream)
             }
-            MonotonicClock.sleep(until: min(queue.earliest ?? .max, MonotonicClock.now() + 5_000_000))
+            if let wake = PacerWake.sleepUntil(now: MonotonicClock.now(), earliest: queue.earliest) {
+                MonotonicClock.sleep(until: wake)
+            }
         }
     }
 

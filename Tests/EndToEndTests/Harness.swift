@@ -47,7 +47,8 @@ final class Harness: @unchecked Sendable {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
-    func startController(config configPath: String? = nil) throws {
+    /// `environment` is added to the controller's (e.g. libfaketime's).
+    func startController(config configPath: String? = nil, environment: [String: String] = [:]) throws {
         let config = """
             zones:
               - name: all
@@ -63,7 +64,7 @@ final class Harness: @unchecked Sendable {
                 "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
                 "127.0.0.1:0",
             ],
-            stderr: log)
+            stderr: log, environment: environment)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
             guard process.isRunning else { return "" }
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -17,7 +17,8 @@ extern "C" {
 uint64_t loa_monotonic_ns(void);
 /// Nanoseconds since the Unix epoch on CLOCK_REALTIME (may step).
 int64_t loa_realtime_ns(void);
-/// Sleeps until the absolute CLOCK_MONOTONIC deadline; returns early only if a stop was requested.
+/// Sleeps until the absolute CLOCK_MONOTONIC deadline; returns early only if a stop was requested. If the
+/// absolute sleep fails or returns early (an interposed clock), the rest is slept as relative intervals.
 void loa_sleep_until_ns(uint64_t deadline_ns);
 
 /// Makes the calling thread real-time where allowed: SCHED_FIFO at `priority` and a timer slack of 1 ns
