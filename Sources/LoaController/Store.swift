@@ -160,9 +160,10 @@ public final class Store: Sendable {
                     try db.execute(
                         sql: "INSERT INTO slotWeekday (slotId, weekday) VALUES (?, ?)", arguments: [id, weekday])
                 }
+                // A clip that is not stored was skipped at every occurrence; it is left out.
                 for (position, clip) in list(row["clipIds"]).compactMap({ Int64($0) }).enumerated() {
                     try db.execute(
-                        sql: "INSERT INTO slotClip (slotId, position, clipId) VALUES (?, ?, ?)",
+                        sql: "INSERT INTO slotClip (slotId, position, clipId) SELECT ?, ?, id FROM clip WHERE id = ?",
                         arguments: [id, position, clip])
                 }
             }

@@ -36,7 +36,7 @@ struct StoreMigrationTests {
                                          fromFrame, toFrame, frameMilliseconds) VALUES
                       (7, 'thon-dong', 'ban-tin.wav', 'priority', 2500, 2600, 182600, 'completed', NULL, 0, 9000, 20);
                     INSERT INTO slot (id, name, zones, times, weekdays, fromDate, untilDate, clipIds) VALUES
-                      (4, 'sang', 'thon-dong,thon-tay', '330,1020', '1,2,3,4,5', '2026-12-01', NULL, '2,1');
+                      (4, 'sang', 'thon-dong,thon-tay', '330,1020', '1,2,3,4,5', '2026-12-01', NULL, '2,9,1');
                     INSERT INTO meta (key, value) VALUES ('scanWall', '3000'), ('lastAlive', '3100');
                     """)
         }
@@ -59,7 +59,7 @@ struct StoreMigrationTests {
         #expect(slot.zones == ["thon-dong", "thon-tay"])
         #expect(slot.times == [330, 1020])
         #expect(slot.weekdays == [1, 2, 3, 4, 5])
-        #expect(slot.clipIds == [2, 1])  // in the order they play
+        #expect(slot.clipIds == [2, 1])  // in the order they play; clip 9 was never stored
         #expect(slot.fromDate == "2026-12-01" && slot.untilDate == nil)
         #expect(try store.log(since: 0, zone: "thon-dong").map(\.toFrame) == [9000])
         #expect(try store.completedCount() == 1)
