@@ -100,7 +100,10 @@ let package = Package(
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
         .testTarget(
             name: "LoaControllerTests",
-            dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
+            dependencies: [
+                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
         .testTarget(

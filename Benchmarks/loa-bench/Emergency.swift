@@ -68,7 +68,8 @@ enum EmergencyLatency {
         let programme = Programme(
             zones: zones, localTime: LocalTime(timeZone: TimeZone(identifier: "UTC")!),
             store: try Store(path: directory.appendingPathComponent("loa.sqlite").path),
-            clips: try ClipLibrary(directory: directory.appendingPathComponent("clips")), air: pacer, logger: logger)
+            clips: try ClipLibrary(directory: directory.appendingPathComponent("clips"), zones: zones), air: pacer,
+            logger: logger)
         pacer.start()
         defer { pacer.shutdown() }
         let events = Task.detached {
@@ -117,7 +118,7 @@ enum EmergencyLatency {
             first.record(earliest - called)
             last.record(latest - called)
             call.record(returned - called)
-            _ = try await programme.cancel(item.id!)
+            _ = try await programme.cancel(item.id)
             try waitForStarts(base + 2 * count)  // the normal item resumed everywhere
         }
         return (first, last, call, pacer.isRealTime)

@@ -14,10 +14,10 @@ struct ItemView: ResponseCodable {
     var states: [String: String]
 
     init(_ item: Item, airings: [Airing]) {
-        id = item.id ?? 0
+        id = item.id
         title = item.title
         priority = item.priority.rawValue
-        zones = item.zoneList
+        zones = item.zones
         durationMs = item.durationMilliseconds
         plannedAt = item.plannedAt
         source = item.source

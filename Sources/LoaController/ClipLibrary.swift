@@ -1,14 +1,51 @@
 import Foundation
+import LoaCodec
 import LoaSource
 
 /// Encoded clips on disk: `STATE_DIR/clips/CLIP.loaclip`, and `CLIP.VARIANT.loaclip` for each other encoding of
 /// the same clip (zones with other Opus settings), written atomically (temp file, fsync, rename).
+///
+/// The library encodes a sound file once for each distinct Opus setting among the commune's zones (usually one),
+/// and knows which encoding each zone airs: the first zone's setting is the clip's first encoding, and a zone
+/// with another setting airs its own variant if the clip has one, else the first.
 public struct ClipLibrary: Sendable {
     public let directory: URL
+    /// The Opus settings of each zone, by zone name, and the distinct settings in the order of the zones.
+    private let settings: [String: EncoderSettings]
+    private let encodings: [EncoderSettings]
 
-    public init(directory: URL) throws {
+    /// A library in `directory` (created if needed) for the commune's `zones`.
+    public init(directory: URL, zones: [Zone]) throws {
         self.directory = directory
+        settings = Dictionary(zones.map { ($0.name, $0.encoder) }, uniquingKeysWith: { first, _ in first })
+        var encodings: [EncoderSettings] = []
+        for zone in zones where !encodings.contains(zone.encoder) { encodings.append(zone.encoder) }
+        self.encodings = encodings
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// One encoding of a clip: `variant` nil for the first.
+    public struct Encoding: Sendable {
+        public var variant: String?
+        public var clip: EncodedClip
+    }
+
+    /// Encodes the sound file at `path` once for each distinct Opus setting of the zones, off the caller's
+    /// thread (a detached task per setting, one after the other). The first encoding is the first zone's.
+    public func encode(path: String) async throws(ClipError) -> [Encoding] {
+        var result: [Encoding] = []
+        for (index, settings) in encodings.enumerated() {
+            let clip = try await Task.detached(priority: .userInitiated) {
+                Result { () throws(ClipError) in try ClipEncoder.encode(path: path, settings: settings) }
+            }.value.get()
+            result.append(Encoding(variant: index == 0 ? nil : Self.variant(settings), clip: clip))
+        }
+        return result
+    }
+
+    /// The name of the encoding for `settings` next to a clip's first one.
+    static func variant(_ settings: EncoderSettings) -> String {
+        "\(settings.bitrate)bps-\(settings.frameMilliseconds)ms-c\(settings.complexity)-fec\(settings.inbandFEC ? settings.expectedLossPercent : 0)"
     }
 
     /// Where clip `id` lives (`variant` nil: its first encoding).
@@ -16,18 +53,26 @@ public struct ClipLibrary: Sendable {
         directory.appendingPathComponent(variant.map { "\(id).\($0).loaclip" } ?? "\(id).loaclip")
     }
 
-    /// Stores an encoded clip; after a crash the file is either whole or absent.
-    public func store(_ clip: EncodedClip, clip id: Int64, variant: String? = nil) throws {
-        try AtomicFile.write(Data(clip.serialized()), to: url(clip: id, variant: variant))
+    /// Stores the encodings of clip `id`; after a crash each file is either whole or absent.
+    public func store(_ encodings: [Encoding], clip id: Int64) throws {
+        for encoding in encodings {
+            try AtomicFile.write(Data(encoding.clip.serialized()), to: url(clip: id, variant: encoding.variant))
+        }
     }
 
-    /// Whether clip `id` has the encoding `variant`.
-    public func has(clip id: Int64, variant: String) -> Bool {
-        FileManager.default.fileExists(atPath: url(clip: id, variant: variant).path)
+    /// The encoding of clip `id` that `zone` airs: its own if the clip has one, else the clip's first. Throws a
+    /// `ClipLoadError` saying in words what is wrong with its file.
+    public func load(clip id: Int64, for zone: String) throws(ClipLoadError) -> EncodedClip {
+        if let own = settings[zone], own != encodings.first,
+            FileManager.default.fileExists(atPath: url(clip: id, variant: Self.variant(own)).path)
+        {
+            return try load(clip: id, variant: Self.variant(own))
+        }
+        return try load(clip: id, variant: nil)
     }
 
-    /// Reads clip `id` back. Throws a `ClipLoadError` saying in words what is wrong with its file.
-    public func load(clip id: Int64, variant: String? = nil) throws(ClipLoadError) -> EncodedClip {
+    /// Reads one encoding of clip `id` back.
+    private func load(clip id: Int64, variant: String?) throws(ClipLoadError) -> EncodedClip {
         let file = url(clip: id, variant: variant)
         let name = "clips/\(file.lastPathComponent)"
         guard FileManager.default.fileExists(atPath: file.path) else {

@@ -42,7 +42,7 @@ struct ControlAPI {
                 request, title: request.uri.queryParameters["title"].map(String.init) ?? "clip")
             return EditedResponse(
                 status: .created,
-                response: ClipView(id: clip.id!, title: clip.title, durationMs: clip.durationMilliseconds))
+                response: ClipView(id: clip.id, title: clip.title, durationMs: clip.durationMilliseconds))
         }
         router.post("/items") { request, context -> EditedResponse<ItemView> in try await queue(request) }
         router.get("/items/:id") { _, context -> ItemView in
@@ -69,7 +69,7 @@ struct ControlAPI {
             let query = request.uri.queryParameters
             let from =
                 query["from"].flatMap { LocalDate(String($0)) }
-                ?? programme.localTime.date(SystemProgrammeClock().now())
+                ?? programme.localTime.date(programme.clock.now())
             let days = query["days"].flatMap { Int(String($0)) } ?? 1
             return try await programme.timetable(from: from, days: days)
         }
@@ -117,7 +117,7 @@ struct ControlAPI {
                 clip: clip, title: title, zones: zones, priority: priority, immediate: immediate, onInterrupt: policy)
         }
         return EditedResponse(
-            status: .created, response: ItemView(item, airings: try await programme.item(item.id!)?.1 ?? []))
+            status: .created, response: ItemView(item, airings: try await programme.item(item.id)?.1 ?? []))
     }
 
     /// Saves the request body to a temporary file and has the programme encode and store it.
@@ -139,6 +139,7 @@ struct ControlAPI {
         do { return try await body() } catch let error as ProgrammeError {
             switch error {
             case .unknownZone, .unknownItem, .unknownClip: throw APIError(.notFound, error.message)
+            case .storage: throw APIError(.internalServerError, error.message)
             default: throw APIError(.badRequest, error.message)
             }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import LoaSystem
 import Logging
@@ -43,13 +42,15 @@ public struct Controller: Sendable {
         do { store = try Store(path: stateDirectory.appendingPathComponent("loa.sqlite").path) } catch {
             throw ControllerError("cannot open the database in \(stateDirectory.path): \(error)")
         }
-        let clips = try ClipLibrary(directory: stateDirectory.appendingPathComponent("clips"))
+        let clock = SystemClock()
+        let clips = try ClipLibrary(
+            directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones)
         let keys: KeyStore
         do { keys = try KeyStore(directory: stateDirectory.appendingPathComponent("keys"), logger: logger) } catch {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
         }
         let pacer: Pacer
-        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey) } catch {
+        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey, clock: clock) } catch {
             throw ControllerError(error.message)
         }
         var descriptions: [String: String] = [:]
@@ -61,13 +62,13 @@ public struct Controller: Sendable {
         }
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
-            clips: clips,
-            air: pacer, logger: logger)
+            clips: clips, air: pacer, clock: clock, logger: logger)
         let router = Router()
         ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
             .addRoutes(to: router)
         let desk = EmergencyDesk(
-            programme: programme, keys: keys, store: store, requiredSignatures: configuration.emergencySignatures,
+            programme: programme, keys: keys, store: store, clock: clock,
+            requiredSignatures: configuration.emergencySignatures,
             logger: logger)
         SecurityAPI(keys: keys, desk: desk).addRoutes(to: router)
         let logger = self.logger
@@ -77,11 +78,7 @@ public struct Controller: Sendable {
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
-            itemsPlayed: { [store] in
-                (try? store.read {
-                    try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM playlog WHERE outcome = 'completed'") ?? 0
-                }) ?? 0
-            })
+            itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
         FleetAPI(fleet: fleet).addRoutes(to: router)
         let app = Application(
             router: router,

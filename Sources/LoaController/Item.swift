@@ -28,33 +28,27 @@ public enum InterruptPolicy: String, Codable, Sendable, DatabaseValueConvertible
 }
 
 /// A clip encoded once and stored as `clips/ID.loaclip`.
-public struct ClipRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "clip"
-    public var id: Int64?
+public struct ClipRecord: Codable, Sendable, Equatable, FetchableRecord {
+    public var id: Int64
     public var title: String
     public var frameCount: Int
     public var frameMilliseconds: Int
     public var createdAt: Int64
 
     public var durationMilliseconds: Int { frameCount * frameMilliseconds }
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One broadcast item: a clip, its priority and the zones it targets. Each zone airs it separately.
-public struct Item: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "item"
-
-    public var id: Int64?
+public struct Item: Codable, Sendable, Equatable {
+    public var id: Int64
     public var clipId: Int64
     public var title: String
     public var priority: Priority
-    /// Higher plays first (a copy of `priority.rank`, for ordering in SQL).
-    public var rank: Int
     /// A priority item that interrupts normal items at once instead of waiting for their end.
     public var immediate: Bool
     public var onInterrupt: InterruptPolicy
-    /// The zones, comma-separated.
-    public var zones: String
+    /// The zones it targets, in the order given.
+    public var zones: [String]
     /// When it was queued, and when it may start at the earliest (Unix ms).
     public var queuedAt: Int64
     public var plannedAt: Int64
@@ -66,8 +60,23 @@ public struct Item: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     public var frameMilliseconds: Int
 
     public var durationMilliseconds: Int { frameCount * frameMilliseconds }
-    public var zoneList: [String] { zones.split(separator: ",").map(String.init) }
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    /// The item as the priority rule sees it.
+    public var contender: Contender {
+        Contender(item: id, priority: priority, immediate: immediate, plannedAt: plannedAt)
+    }
+}
+
+/// An item to be queued: an `Item` before the store gives it its id.
+public struct NewItem: Sendable, Equatable {
+    public var clip: ClipRecord
+    public var title: String
+    public var priority: Priority
+    public var immediate: Bool
+    public var onInterrupt: InterruptPolicy
+    public var zones: [String]
+    public var queuedAt: Int64
+    public var plannedAt: Int64
+    public var source: String
 }
 
 /// Where an item is in one zone.
@@ -76,9 +85,8 @@ public enum AiringState: String, Codable, Sendable, DatabaseValueConvertible {
 }
 
 /// One item in one zone: its state there and where to resume it.
-public struct Airing: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "airing"
-    public var id: Int64?
+public struct Airing: Codable, Sendable, Equatable, FetchableRecord {
+    public var id: Int64
     public var itemId: Int64
     public var zone: String
     public var state: AiringState
@@ -86,8 +94,6 @@ public struct Airing: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     public var resumeFrame: Int
     /// The last frame known to have been sent (saved every second while on the air).
     public var positionFrame: Int
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// How a stretch of airtime ended.
@@ -103,9 +109,8 @@ public enum Outcome: String, Codable, Sendable, DatabaseValueConvertible {
 }
 
 /// The as-played log: what actually aired, one row per stretch of airtime in one zone.
-public struct PlayLogEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "playlog"
-    public var id: Int64?
+public struct PlayLogEntry: Codable, Sendable, Equatable, FetchableRecord {
+    public var id: Int64
     public var itemId: Int64
     public var zone: String
     public var title: String
@@ -118,25 +123,20 @@ public struct PlayLogEntry: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var fromFrame: Int
     public var toFrame: Int
     public var frameMilliseconds: Int
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A fixed-time slot of the applied schedule.
-public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "slot"
-    public var id: Int64?
+public struct Slot: Codable, Sendable, Equatable {
+    public var id: Int64
     public var name: String
-    /// Zone names, comma-separated (already expanded from "all").
-    public var zones: String
-    /// Local start times in minutes after midnight, comma-separated.
-    public var times: String
-    /// Weekdays 1 (Monday) … 7, comma-separated.
-    public var weekdays: String
+    /// Zone names (already expanded from "all").
+    public var zones: [String]
+    /// Local start times in minutes after midnight.
+    public var times: [Int]
+    /// Weekdays 1 (Monday) … 7.
+    public var weekdays: [Int]
     public var fromDate: String?
     public var untilDate: String?
-    /// Stored clips to play in order, comma-separated.
-    public var clipIds: String
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    /// Stored clips to play in order.
+    public var clipIds: [Int64]
 }

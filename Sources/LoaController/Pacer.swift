@@ -50,9 +50,10 @@ public final class Pacer: Air {
 
     /// Opens one stream per zone, sealing every packet with `signingKey` if given, on `threads` threads (default:
     /// one per available core, never more than there are zones). Throws if a zone's interface cannot be used.
-    /// `observer` sees every packet sent (see `SendObserver`).
+    /// `observer` sees every packet sent (see `SendObserver`). Events carry the wall time of `clock`.
     public init(
-        zones: [Zone], signingKey: SigningKeyPair? = nil, threads: Int? = nil, observer: SendObserver? = nil
+        zones: [Zone], signingKey: SigningKeyPair? = nil, threads: Int? = nil, observer: SendObserver? = nil,
+        clock: any ControllerClock = SystemClock()
     ) throws(SystemError) {
         let count = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, zones.count))
         var dealt = Array(repeating: [(index: Int, zone: Zone)](), count: count)
@@ -67,7 +68,8 @@ public final class Pacer: Air {
         for (number, zones) in dealt.enumerated() {
             made.append(
                 try PacerThread(
-                    number: number, zones: zones, signingKey: signingKey, events: eventSink, observer: observer))
+                    number: number, zones: zones, signingKey: signingKey, events: eventSink, observer: observer,
+                    clock: clock))
         }
         self.threads = made
     }

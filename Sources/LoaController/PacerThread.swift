@@ -37,6 +37,8 @@ final class PacerThread: Sendable {
     private let realTime = Mutex(false)
     private let events: AsyncStream<AirEvent>.Continuation
     private let observer: Pacer.SendObserver?
+    /// Gives the wall time of the events (deadlines are on the kernel's monotonic clock, which the thread sleeps on).
+    private let clock: any ControllerClock
 
     /// Packets due within this many nanoseconds of a wake-up are sent in it: fewer wake-ups, and packets of
     /// zones whose deadlines nearly coincide leave together instead of each waiting for its own.
@@ -45,7 +47,7 @@ final class PacerThread: Sendable {
     /// Opens a stream for each of `zones` (with its pacer-wide index), sealing with `signingKey` if given.
     init(
         number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?,
-        events: AsyncStream<AirEvent>.Continuation, observer: Pacer.SendObserver?
+        events: AsyncStream<AirEvent>.Continuation, observer: Pacer.SendObserver?, clock: any ControllerClock
     ) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
@@ -57,6 +59,7 @@ final class PacerThread: Sendable {
         streamsBox = Mutex(streams)
         self.events = events
         self.observer = observer
+        self.clock = clock
     }
 
     func send(_ command: Command) { mailbox.withLock { $0.append(command) } }
@@ -101,7 +104,7 @@ final class PacerThread: Sendable {
                 case .play(let index, let item):
                     let stream = streams[index]
                     if let cut = stream.replace(with: item, now: MonotonicClock.now()) { report(.stopped, index, cut) }
-                    events.yield(.started(airing: item.id, zone: zoneNames[index], at: Self.wallMilliseconds()))
+                    events.yield(.started(airing: item.id, zone: zoneNames[index], at: clock.now()))
                     if let deadline = stream.nextDeadline { queue.push(deadline, stream: index) }
                     publish(stream, index)
                 case .stop(let index):
@@ -140,7 +143,7 @@ final class PacerThread: Sendable {
     private enum Ending { case stopped, finished }
 
     private func report(_ ending: Ending, _ index: Int, _ airing: (id: Int64, frame: Int)) {
-        let at = Self.wallMilliseconds()
+        let at = clock.now()
         switch ending {
         case .stopped: events.yield(.stopped(airing: airing.id, zone: zoneNames[index], at: at, frame: airing.frame))
         case .finished: events.yield(.finished(airing: airing.id, zone: zoneNames[index], at: at, frame: airing.frame))
@@ -152,6 +155,4 @@ final class PacerThread: Sendable {
             $0[index] = Snapshot(airing: stream.current?.id, frame: stream.position, packetsSent: stream.packetsSent)
         }
     }
-
-    static func wallMilliseconds() -> Int64 { WallClock.now() / 1_000_000 }
 }

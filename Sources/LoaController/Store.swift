@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// The controller's SQLite database (WAL mode) under its state directory: clips, items and their airings per
-/// zone, the schedule, and the as-played log.
+/// The controller's SQLite database (WAL mode) under its state directory: the programme's store (clips, items
+/// and their airings per zone, the schedule, the as-played log; `Store+Programme.swift`), and the emergency
+/// desk's nonces and audit log.
 ///
 /// Every change is one transaction: a crash (even SIGKILL) leaves the state of the last committed change.
 public final class Store: Sendable {
@@ -105,7 +106,79 @@ public final class Store: Sendable {
                     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
             )
         }
+        migrator.registerMigration("v3: lists as tables") { db in
+            try db.create(table: "itemZone") { t in
+                t.column("itemId", .integer).notNull().references("item", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("zone", .text).notNull()
+                t.primaryKey(["itemId", "position"])
+            }
+            try db.create(table: "slotZone") { t in
+                t.column("slotId", .integer).notNull().references("slot", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("zone", .text).notNull()
+                t.primaryKey(["slotId", "position"])
+            }
+            try db.create(table: "slotTime") { t in
+                t.column("slotId", .integer).notNull().references("slot", onDelete: .cascade)
+                t.column("minutes", .integer).notNull()
+                t.primaryKey(["slotId", "minutes"])
+            }
+            try db.create(table: "slotWeekday") { t in
+                t.column("slotId", .integer).notNull().references("slot", onDelete: .cascade)
+                t.column("weekday", .integer).notNull()
+                t.primaryKey(["slotId", "weekday"])
+            }
+            try db.create(table: "slotClip") { t in
+                t.column("slotId", .integer).notNull().references("slot", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("clipId", .integer).notNull().references("clip")
+                t.primaryKey(["slotId", "position"])
+            }
+            // The rows of v1 kept these lists comma-separated in one column.
+            func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+            for row in try Row.fetchAll(db, sql: "SELECT id, zones FROM item") {
+                let id: Int64 = row["id"]
+                for (position, zone) in list(row["zones"]).enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO itemZone (itemId, position, zone) VALUES (?, ?, ?)",
+                        arguments: [id, position, zone])
+                }
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, zones, times, weekdays, clipIds FROM slot") {
+                let id: Int64 = row["id"]
+                for (position, zone) in list(row["zones"]).enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO slotZone (slotId, position, zone) VALUES (?, ?, ?)",
+                        arguments: [id, position, zone])
+                }
+                for minutes in Set(list(row["times"]).compactMap { Int($0) }) {
+                    try db.execute(
+                        sql: "INSERT INTO slotTime (slotId, minutes) VALUES (?, ?)", arguments: [id, minutes])
+                }
+                for weekday in Set(list(row["weekdays"]).compactMap { Int($0) }) {
+                    try db.execute(
+                        sql: "INSERT INTO slotWeekday (slotId, weekday) VALUES (?, ?)", arguments: [id, weekday])
+                }
+                // A clip that is not stored was skipped at every occurrence; it is left out.
+                for (position, clip) in list(row["clipIds"]).compactMap({ Int64($0) }).enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO slotClip (slotId, position, clipId) SELECT ?, ?, id FROM clip WHERE id = ?",
+                        arguments: [id, position, clip])
+                }
+            }
+            try db.alter(table: "item") { t in t.drop(column: "zones") }
+            try db.alter(table: "slot") { t in
+                for column in ["zones", "times", "weekdays", "clipIds"] { t.drop(column: column) }
+            }
+            try db.create(index: "playlog_outcome", on: "playlog", columns: ["outcome"])
+        }
         return migrator
+    }
+
+    /// Opens the database at `path` migrated only up to the migration named `last` (tests of migrations).
+    static func opened(path: String, upTo last: String) throws -> DatabasePool {
+        try DatabasePool.opened(path: path, migrator: migrator, upTo: last)
     }
 
     /// Runs `body` in one write transaction.
@@ -116,12 +189,13 @@ public final class Store: Sendable {
 }
 
 extension DatabasePool {
-    /// Opens (creating if needed) an SQLite database in WAL mode that waits up to 5 s for a writer, and migrates it.
-    static func opened(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+    /// Opens (creating if needed) an SQLite database in WAL mode that waits up to 5 s for a writer, and migrates it
+    /// (up to the migration named `last`, if given).
+    static func opened(path: String, migrator: DatabaseMigrator, upTo last: String? = nil) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         let database = try DatabasePool(path: path, configuration: configuration)
-        try migrator.migrate(database)
+        if let last { try migrator.migrate(database, upTo: last) } else { try migrator.migrate(database) }
         return database
     }
 }

@@ -15,7 +15,7 @@ struct FailedItemTests {
     var nine: Int64 { week.at(1, 9, 0) }
 
     func clipFile(_ world: ProgrammeWeekTests.World, _ clip: ClipRecord) throws -> URL {
-        try ClipLibrary(directory: world.directory.appendingPathComponent("clips")).url(clip: clip.id!)
+        try ClipLibrary(directory: world.directory.appendingPathComponent("clips"), zones: zones).url(clip: clip.id)
     }
 
     @Test func aMissingClipFailsWithItsReasonAndTheNextItemPlaysAtOnce() async throws {
@@ -47,7 +47,7 @@ struct FailedItemTests {
         #expect(failed.startedAt == nil)  // it never aired
         #expect(
             failed.reason
-                == "not aired: its stored clip clips/\(lost.id!).loaclip is missing from the state directory; queue the sound file again"
+                == "not aired: its stored clip clips/\(lost.id).loaclip is missing from the state directory; queue the sound file again"
         )
         #expect(log.filter { $0.itemId == failing.id }.count == 1)  // failed once, not retried at every tick
         #expect(log.first { $0.itemId == playing.id }?.outcome == .completed)
@@ -82,7 +82,7 @@ struct FailedItemTests {
         #expect(
             failed.allSatisfy {
                 $0.reason
-                    == "not aired: its stored clip clips/\(warning.id!).loaclip is damaged (clip file is cut short); "
+                    == "not aired: its stored clip clips/\(warning.id).loaclip is damaged (clip file is cut short); "
                     + "queue the sound file again"
             })
         #expect(log.filter { $0.itemId == playing.id }.map(\.outcome) == [.completed])

@@ -47,7 +47,7 @@ struct PriorityNowAndOrderTests {
         // Resume policy: cut at 40 s, then played on from there to its end.
         let east = log.filter { $0.itemId == resumes.id }
         try #require(east.map(\.outcome) == [.interrupted, .completed])
-        #expect(east[0].reason?.contains("pre-empted by priority item \(urgent.id!) 'khan.wav'; will resume") == true)
+        #expect(east[0].reason?.contains("pre-empted by priority item \(urgent.id) 'khan.wav'; will resume") == true)
         #expect(east[0].toFrame == 40 * 50)
         #expect(east[1].fromFrame == east[0].toFrame && east[1].toFrame == 120 * 50)
         // Restart policy: cut at 40 s, then played again from the start.

@@ -35,7 +35,8 @@ struct ProgrammeWeekTests {
             programme = Programme(
                 zones: zones, localTime: local,
                 store: try Store(path: directory.appendingPathComponent("loa.sqlite").path),
-                clips: try ClipLibrary(directory: directory.appendingPathComponent("clips")), air: air, clock: clock,
+                clips: try ClipLibrary(directory: directory.appendingPathComponent("clips"), zones: zones), air: air,
+                clock: clock,
                 logger: Logger(label: "test"))
         }
 
@@ -74,14 +75,14 @@ struct ProgrammeWeekTests {
             SlotInput(
                 name: "Bản tin sáng", zones: ["thon-dong", "thon-tay"], times: [330], weekdays: [1, 2, 3, 4, 5],
                 from: nil,
-                until: nil, clipIds: [jingle.id!, bulletin.id!]),
+                until: nil, clipIds: [jingle.id, bulletin.id]),
             SlotInput(
                 name: "Thời sự chiều", zones: ["thon-dong"], times: [1020], weekdays: [1, 2, 3, 4, 5, 6, 7], from: nil,
-                until: nil, clipIds: [evening.id!]),
+                until: nil, clipIds: [evening.id]),
             SlotInput(
                 name: "Tiêm chủng", zones: ["thon-tay"], times: [420], weekdays: [1, 2, 3, 4, 5, 6, 7],
                 from: "2026-12-02",
-                until: "2026-12-04", clipIds: [vaccine.id!]),
+                until: "2026-12-04", clipIds: [vaccine.id]),
         ])
 
         // Monday to Tuesday afternoon, plain.
@@ -94,7 +95,7 @@ struct ProgrammeWeekTests {
             clip: notice, title: "khan.wav", zones: ["thon-dong"], priority: .priority)
         var status = try await programme.status()
         #expect(status[0].playing?.title == "thoi-su-chieu.wav")  // not pre-empted: waits for the boundary
-        #expect(status[0].queued.map(\.id) == [urgent.id!, normal.id!])  // the priority item goes first
+        #expect(status[0].queued.map(\.id) == [urgent.id, normal.id])  // the priority item goes first
         try await world.run(until: at(2, 16, 59))
         // Wednesday 16:59: NTP steps the clock back 10 minutes; 17:00 must air once.
         world.clock.set(at(2, 16, 49))
@@ -186,13 +187,13 @@ struct ProgrammeWeekTests {
         let playing = try await programme.queue(clip: clip, title: "a.wav", zones: ["thon-dong"], priority: .normal)
         let waiting = try await programme.queue(clip: clip, title: "b.wav", zones: ["thon-dong"], priority: .normal)
         try await world.run(until: at(0, 9, 0, 10))
-        _ = try await programme.cancel(waiting.id!)
-        _ = try await programme.cancel(playing.id!)
+        _ = try await programme.cancel(waiting.id)
+        _ = try await programme.cancel(playing.id)
         try await world.run(until: at(0, 9, 5))
         let log = try await programme.log(since: 0, zone: nil)
         #expect(log.first { $0.itemId == playing.id }?.outcome == .cancelled)
         #expect(log.first { $0.itemId == waiting.id }?.outcome == .cancelled)
         #expect(log.first { $0.itemId == waiting.id }?.startedAt == nil)
-        await #expect(throws: ProgrammeError.self) { _ = try await programme.cancel(playing.id!) }
+        await #expect(throws: ProgrammeError.self) { _ = try await programme.cancel(playing.id) }
     }
 }

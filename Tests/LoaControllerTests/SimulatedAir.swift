@@ -3,12 +3,19 @@ import LoaController
 import LoaSource
 import Synchronization
 
-/// A wall clock the test moves by hand (also backwards, as an NTP step would).
-final class ManualClock: ProgrammeClock, @unchecked Sendable {
-    private let value: Mutex<Int64>
-    init(_ start: Int64) { value = Mutex(start) }
-    func now() -> Int64 { value.withLock { $0 } }
-    func set(_ time: Int64) { value.withLock { $0 = time } }
+/// The controller's clock, moved by hand: the wall clock also backwards (as an NTP step would), the monotonic
+/// clock forward by as much as the wall clock moves forward, never back.
+final class ManualClock: ControllerClock {
+    private let value: Mutex<(wall: Int64, monotonic: UInt64)>
+    init(_ start: Int64) { value = Mutex((start, 0)) }
+    func now() -> Int64 { value.withLock { $0.wall } }
+    func monotonicNanoseconds() -> UInt64 { value.withLock { $0.monotonic } }
+    func set(_ time: Int64) {
+        value.withLock { clock in
+            clock.monotonic += UInt64(max(0, time - clock.wall)) * 1_000_000
+            clock.wall = time
+        }
+    }
 }
 
 /// The air, simulated: an item plays for exactly its length on the manual clock.

@@ -56,7 +56,7 @@ struct TimeZoneSettingTests {
             SlotInput(
                 name: "Bản tin sáng", zones: ["thon-dong"], times: [6 * 60], weekdays: Array(1...7), from: nil,
                 until: nil,
-                clipIds: [clip.id!])
+                clipIds: [clip.id])
         ])
         try await world.run(until: start + 4 * 3_600_000)
         return try await world.programme.log(since: 0, zone: nil).map(\.plannedAt)

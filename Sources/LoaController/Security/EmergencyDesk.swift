@@ -32,7 +32,7 @@ public actor EmergencyDesk {
     let programme: Programme
     let keys: KeyStore
     let store: Store
-    let clock: any ProgrammeClock
+    let clock: any ControllerClock
     let logger: Logger
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
     public let requiredSignatures: Int
@@ -41,7 +41,7 @@ public actor EmergencyDesk {
     public static let clockSkew: UInt64 = 5_000
 
     public init(
-        programme: Programme, keys: KeyStore, store: Store, clock: any ProgrammeClock = SystemProgrammeClock(),
+        programme: Programme, keys: KeyStore, store: Store, clock: any ControllerClock = SystemClock(),
         requiredSignatures: Int, logger: Logger
     ) {
         self.programme = programme
@@ -105,9 +105,9 @@ public actor EmergencyDesk {
         }
         guard wall <= command.expiresAt else { return refuse(bytes, command, now, "expired") }
         let zones: [String]
-        do { zones = try await programme.resolveZones(command.zones) } catch let error as ProgrammeError {
+        do { zones = try await programme.resolveZones(command.zones) } catch {
             return refuse(bytes, command, now, error.message)
-        } catch { return refuse(bytes, command, now, "\(error)") }
+        }
         if command.action == .start && command.item == 0 {
             guard let clip, SHA256.hash(clip) == command.clipSHA256 else {
                 return refuse(bytes, command, now, "the clip is not the one that was signed (its SHA-256 differs)")
@@ -194,7 +194,7 @@ public actor EmergencyDesk {
         case .start(let record):
             let item = try await programme.queue(
                 clip: record, title: title, zones: zones, priority: .emergency, onInterrupt: .restart)
-            return [item.id!]
+            return [item.id]
         case .stop:
             var stopped: [Int64] = []
             for state in try await programme.status() where zones.contains(state.name) {

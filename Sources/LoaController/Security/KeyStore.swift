@@ -97,7 +97,7 @@ public final class KeyStore: Sendable {
                 )
             }
             var fresh = KeyList(
-                version: highest + 1, issuedAt: UInt64(SystemProgrammeClock().now()), streamKey: streamKey.publicKey,
+                version: highest + 1, issuedAt: UInt64(SystemClock().now()), streamKey: streamKey.publicKey,
                 operators: stored?.operators ?? [])
             fresh.signature = Self.sign(fresh, with: root)
             try Self.put(fresh, listFile: listFile, versionFile: versionFile)
@@ -122,7 +122,7 @@ public final class KeyStore: Sendable {
             guard list.version < UInt32.max else { throw SecurityError.listNotNewer(have: list.version) }
             var next = list
             next.version += 1
-            next.issuedAt = UInt64(SystemProgrammeClock().now())
+            next.issuedAt = UInt64(SystemClock().now())
             next.operators.removeAll { $0.name == name || $0.publicKey == publicKey }
             next.operators.append(.init(name: name, mayTriggerEmergencies: mayTriggerEmergencies, publicKey: publicKey))
             next.signature = Self.sign(next, with: root)

@@ -1,18 +1,6 @@
 import Foundation
 import LoaSchedule
 
-/// Where the programme reads the wall clock: the system clock in service, a hand-moved one in tests.
-public protocol ProgrammeClock: Sendable {
-    /// Unix time in milliseconds. May step (NTP); the programme copes with steps both ways.
-    func now() -> Int64
-}
-
-/// The system's wall clock.
-public struct SystemProgrammeClock: ProgrammeClock {
-    public init() {}
-    public func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-}
-
 /// Local dates and times of the commune (Asia/Ho_Chi_Minh unless configured).
 public struct LocalTime: Sendable {
     public let timeZone: TimeZone

@@ -1,0 +1,40 @@
+import LoaSource
+
+/// Why the programme refused or failed a request: `message` in words for the broadcaster (the CLI shows it),
+/// `detail` with what the controller's log needs besides.
+public enum ProgrammeError: Error, Sendable, Equatable {
+    case unknownZone(String, known: [String])
+    case badClip(ClipError)
+    case unknownItem(Int64)
+    case unknownClip(Int64)
+    case finished(Int64)
+    /// The controller could not read or write its state (database or clip files); the cause is in `detail`.
+    case storage(String)
+
+    public var message: String {
+        switch self {
+        case .unknownZone(let name, let known):
+            return "unknown zone '\(name)'; zones are: \(known.joined(separator: ", "))"
+        case .badClip(let error): return error.message
+        case .unknownItem(let id): return "no item \(id); 'loa queue --list' shows the queue"
+        case .unknownClip(let id): return "no stored clip \(id)"
+        case .finished(let id): return "item \(id) has already aired; nothing to cancel"
+        case .storage: return "the controller cannot save or read its state; its log says why"
+        }
+    }
+
+    /// For the controller's log: the message, and the underlying cause where there is one.
+    public var detail: String {
+        switch self {
+        case .storage(let cause): return "\(message): \(cause)"
+        default: return message
+        }
+    }
+
+    init(_ error: StoreError) {
+        switch error {
+        case .unknownClip(let id): self = .unknownClip(id)
+        case .database(let cause): self = .storage(cause)
+        }
+    }
+}

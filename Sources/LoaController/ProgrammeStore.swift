@@ -1,0 +1,82 @@
+/// Where the programme keeps its state: clips, items and their airings per zone, the schedule, and the
+/// as-played log. Every SQL statement of the programme is behind this one seam (`Store` is SQLite).
+///
+/// Contract for every implementation:
+/// - Each method that changes something is one transaction: after a crash (even SIGKILL) the state is that of
+///   the last method that returned.
+/// - Records that come out carry their ids; lists (an item's zones, a slot's times) keep their order.
+/// - Failures are `StoreError`s; nothing is half done when one is thrown.
+public protocol ProgrammeStore: Sendable {
+    // Clips and items.
+    /// Records a clip encoded once and stored by the clip library; returns it with its id.
+    func insertClip(title: String, frameCount: Int, frameMilliseconds: Int, at: Int64) throws(StoreError) -> ClipRecord
+    func clip(_ id: Int64) throws(StoreError) -> ClipRecord?
+    /// Records `item` with one pending airing in each of its zones.
+    func insertItem(_ item: NewItem) throws(StoreError) -> Item
+    func item(_ id: Int64) throws(StoreError) -> Item?
+    /// The airings of item `id`, one per zone.
+    func airings(ofItem id: Int64) throws(StoreError) -> [Airing]
+    /// Airing `id` with its item.
+    func airing(_ id: Int64) throws(StoreError) -> (Airing, Item)?
+    /// The pending airings of `zone` that may start by `now` (any order: the priority rule orders them).
+    func pending(zone: String, readyBy now: Int64) throws(StoreError) -> [(Airing, Item)]
+    /// The airings on the air when the controller last stopped (`playing`), with their items.
+    func playing() throws(StoreError) -> [(Airing, Item)]
+
+    // Changes to airings and the as-played log.
+    /// After an unclean stop: each airing in `resumeFrames` waits again to start at the frame given, and each
+    /// log entry still `airing` is closed as interrupted with `reason`, at the controller's last sign of life.
+    /// Returns the closed entries.
+    func recover(resumeFrames: [Int64: Int], reason: String, now: Int64) throws(StoreError) -> [PlayLogEntry]
+    /// Cancels the pending airings `airings` of `item` and logs each as cancelled with `reason`.
+    func cancel(_ airings: [Airing], of item: Item, reason: String, at: Int64) throws(StoreError)
+    /// Puts `airing` on the air from its resume frame and opens its log entry (`reason`: nil, or "resumed").
+    func begin(_ airing: Airing, of item: Item, reason: String?, at: Int64) throws(StoreError)
+    /// Marks `airing` failed, and logs it as failed with `reason`, without it having aired.
+    func fail(_ airing: Airing, of item: Item, reason: String, at: Int64) throws(StoreError)
+    /// The air started airing `airing` at `at`.
+    func started(airing: Int64, at: Int64) throws(StoreError)
+    /// Airing `id` left the air at `frame`: it is now in `state`, and its open log entry ends with `outcome`.
+    func end(
+        airing id: Int64, at: Int64, frame: Int, state: AiringState, resumeFrame: Int?, outcome: Outcome,
+        reason: String?) throws(StoreError)
+
+    // Time and the schedule.
+    /// Saves where each airing on the air is (frame by airing id), that the controller is alive at `now`, the
+    /// slot occurrences found due (one whose key is already stored is skipped, as is one whose clip is not), and
+    /// that the schedule was scanned up to `scannedTo` (nil: the mark stays).
+    func advance(to now: Int64, positions: [Int64: Int], occurrences: [SlotOccurrence], scannedTo: Int64?)
+        throws(StoreError)
+    /// The applied schedule and the time it was last scanned up to (nil: never).
+    func schedule() throws(StoreError) -> (slots: [Slot], scannedTo: Int64?)
+    /// Replaces the schedule, all or nothing (`StoreError.unknownClip` if a slot names a clip not stored).
+    func replaceSchedule(_ slots: [SlotInput], at: Int64) throws(StoreError)
+
+    // Reading the log.
+    /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first.
+    func log(since: Int64, zone: String?) throws(StoreError) -> [PlayLogEntry]
+    /// Airtime and item counts per zone and priority of what started in [`from`, `until`).
+    func airtime(from: Int64, until: Int64) throws(StoreError) -> [ReportRow]
+    /// How many airings completed, ever.
+    func completedCount() throws(StoreError) -> Int
+}
+
+/// One occurrence of a schedule slot, ready to be stored as an item of one of the slot's clips.
+public struct SlotOccurrence: Sendable, Equatable {
+    /// Slot, date, time and clip index: the same occurrence is never stored twice.
+    public var key: String
+    public var slot: String
+    public var clipId: Int64
+    public var zones: [String]
+    public var at: Int64
+    /// Non-nil: the slot's time passed while the controller was not running; logged as missed, not aired.
+    public var missedReason: String?
+}
+
+/// Why the store could not do what it was asked.
+public enum StoreError: Error, Sendable, Equatable {
+    /// A slot names a clip that is not stored.
+    case unknownClip(Int64)
+    /// The database failed (disk full, I/O error, damaged file): the database's own words.
+    case database(String)
+}
