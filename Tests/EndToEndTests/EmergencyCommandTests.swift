@@ -1,5 +1,7 @@
 import Foundation
 import LoaCrypto
+import LoaTestSupport
+import LoaTrust
 import LoaWire
 import Testing
 
@@ -56,13 +58,7 @@ extension RealProcesses {
             var command = EmergencyCommand(
                 action: action, issuedAt: now, expiresAt: UInt64(Int64(now) + validFor), nonce: RandomBytes.make(16),
                 clipSHA256: SHA256.hash(clip), item: 0, zones: zones)
-            for signer in signers {
-                var signature = [UInt8](repeating: 0, count: 64)
-                command.signedBytes.withUnsafeBytes { m in
-                    signature.withUnsafeMutableBytes { signer.pair.sign(m, into: $0) }
-                }
-                command.signatures.append((signer.pair.publicKey, signature))
-            }
+            for signer in signers { command = EmergencyAuthority.sign(command, with: signer.pair) }
             return command
         }
 

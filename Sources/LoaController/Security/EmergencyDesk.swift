@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoaCrypto
+import LoaTrust
 import LoaWire
 import Logging
 
@@ -37,9 +38,6 @@ public actor EmergencyDesk {
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
     public let requiredSignatures: Int
 
-    public static let maximumValidity: UInt64 = 120_000
-    public static let clockSkew: UInt64 = 5_000
-
     public init(
         programme: Programme, keys: KeyStore, store: Store, clock: any ProgrammeClock = SystemProgrammeClock(),
         requiredSignatures: Int, logger: Logger
@@ -67,43 +65,11 @@ public actor EmergencyDesk {
         do { command = try EmergencyCommand(decoding: bytes) } catch {
             return refuse(bytes, nil, now, "malformed command (\(error))")
         }
-        let list = keys.current
-        var operators: [String] = []
-        for entry in command.signatures {
-            guard let known = list.operators.first(where: { $0.publicKey == entry.key }) else {
-                return refuse(
-                    bytes, command, now,
-                    "signed by an unknown key \(KeyText.hex(Array(entry.key.prefix(4)))) (not in key list version \(list.version))"
-                )
-            }
-            guard known.mayTriggerEmergencies else {
-                return refuse(bytes, command, now, "operator '\(known.name)' may not trigger emergencies")
-            }
-            let valid = command.signedBytes.withUnsafeBytes { message in
-                entry.signature.withUnsafeBytes { signature in
-                    entry.key.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
-                }
-            }
-            guard valid else {
-                return refuse(
-                    bytes, command, now,
-                    "the signature of '\(known.name)' does not verify: forged or altered after signing")
-            }
-            if !operators.contains(known.name) { operators.append(known.name) }
-        }
-        if command.action == .start && operators.count < requiredSignatures {
-            return refuse(
-                bytes, command, now,
-                "needs the signatures of \(requiredSignatures) different operators, has \(operators.count)")
-        }
-        let wall = UInt64(max(0, now))
-        guard command.expiresAt > command.issuedAt, command.expiresAt - command.issuedAt <= Self.maximumValidity else {
-            return refuse(bytes, command, now, "valid for more than 2 minutes")
-        }
-        guard command.issuedAt <= wall + Self.clockSkew else {
-            return refuse(bytes, command, now, "not yet valid (issued in the future)")
-        }
-        guard wall <= command.expiresAt else { return refuse(bytes, command, now, "expired") }
+        let operators: [String]
+        do {
+            operators = try EmergencyAuthority.check(
+                command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
+        } catch { return refuse(bytes, command, now, error.description) }
         let zones: [String]
         do { zones = try await programme.resolveZones(command.zones) } catch let error as ProgrammeError {
             return refuse(bytes, command, now, error.message)
