@@ -90,7 +90,7 @@ let package = Package(
             name: "loa-bench",
             dependencies: [
                 "CLoaBench", "LoaController", "LoaSource", "LoaReceiverCore", "LoaCodec", "LoaWire", "LoaSystem",
-                "LoaTrust", "LoaTestSupport",
+                "LoaTrust",
             ],
             path: "Benchmarks/loa-bench"
         ),

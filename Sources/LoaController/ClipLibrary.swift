@@ -1,8 +1,9 @@
 import Foundation
 import LoaSource
+import LoaSystem
 
 /// Encoded clips on disk: `STATE_DIR/clips/CLIP.loaclip`, and `CLIP.VARIANT.loaclip` for each other encoding of
-/// the same clip (zones with other Opus settings), written atomically (temp file, fsync, rename).
+/// the same clip (zones with other Opus settings), written atomically (`FileSystem.replace`).
 public struct ClipLibrary: Sendable {
     public let directory: URL
 
@@ -18,7 +19,7 @@ public struct ClipLibrary: Sendable {
 
     /// Stores an encoded clip; after a crash the file is either whole or absent.
     public func store(_ clip: EncodedClip, clip id: Int64, variant: String? = nil) throws {
-        try AtomicFile.write(Data(clip.serialized()), to: url(clip: id, variant: variant))
+        try FileSystem.replace(url(clip: id, variant: variant).path, with: clip.serialized())
     }
 
     /// Whether clip `id` has the encoding `variant`.
@@ -52,25 +53,4 @@ public struct ClipLibrary: Sendable {
 public struct ClipLoadError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Writes a file so that a power cut leaves the old version or the new one, never a broken one.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-    }
 }

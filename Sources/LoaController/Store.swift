@@ -105,6 +105,10 @@ public final class Store: Sendable {
                     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
             )
         }
+        migrator.registerMigration("v3: audit refusal codes") { db in
+            // Entries written before codes existed keep their reason; their code is empty.
+            try db.alter(table: "audit") { t in t.add(column: "code", .text).notNull().defaults(to: "") }
+        }
         return migrator
     }
 

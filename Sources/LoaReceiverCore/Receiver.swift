@@ -93,8 +93,8 @@ public final class Receiver {
         -> ReceiverStatistics
     {
         let link: ControllerLink? = link
-        let chain = ReceiveChain(playout: playout) { [unowned self] now in
-            self.emergency.emergencyPacket(at: now, sink: playout.sink)
+        // The chain lives for this loop only, so holding `self` makes no cycle.
+        let chain = ReceiveChain(playout: playout) { now in self.emergency.emergencyPacket(at: now, sink: playout.sink)
         }
         // The audio loop: real-time where the system allows it (the systemd unit does), else as it is.
         RealTime.promoteCurrentThread(priority: 20)

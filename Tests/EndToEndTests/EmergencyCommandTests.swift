@@ -156,7 +156,12 @@ extension RealProcesses {
             }
             for entry in refused.suffix(2) {
                 #expect(entry["reason"] as? String == "replayed: this command's nonce was used before", "\(entry)")
+                #expect(entry["code"] as? String == "replayed", "\(entry)")
             }
+            // Each refusal carries its code, an accepted command "accepted".
+            #expect(
+                refused.allSatisfy { !(($0["code"] as? String) ?? "").isEmpty && $0["code"] as? String != "accepted" })
+            #expect(entries.filter { $0["code"] as? String == "accepted" }.count == 1)
             #expect(
                 audit.out.contains("emergency start  refused  by ")
                     && audit.out.contains("— replayed: this command's nonce"))
