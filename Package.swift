@@ -6,7 +6,7 @@ import PackageDescription
 /// The data path reads top to bottom:
 ///   LoaSource (file → decoder → resampler → encoder) → LoaController (programme, pacer, sender)
 ///   → LoaWire (RTP/Opus) → network → LoaReceiverCore (receive → jitter buffer → decode → ALSA).
-/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaReceiverCore and the C shim)
+/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaCrypto, LoaTrust, LoaReceiverCore and the C shim)
 /// is Embedded-Swift compatible: the firmware build in `Firmware/` compiles exactly these sources.
 let package = Package(
     name: "Loa",
@@ -43,9 +43,12 @@ let package = Package(
         .target(name: "LoaCodec", dependencies: ["COpus", "CLoaSystem"]),
         // Identity keys, signatures and message tags (libsodium), for the fleet's heartbeats and commands.
         .target(name: "LoaCrypto", dependencies: ["CSodium"]),
+        // Every seal, signature and tag Loa makes or checks: packets, key lists, emergency commands, fleet
+        // messages, key files.
+        .target(name: "LoaTrust", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"]),
         .target(
             name: "LoaReceiverCore",
-            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "CALSA", "CLoaSystem"]),
+            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "LoaTrust", "CALSA", "CLoaSystem"]),
 
         // Server side.
         .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
@@ -53,7 +56,7 @@ let package = Package(
         .target(
             name: "LoaController",
             dependencies: [
-                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto",
+                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto", "LoaTrust",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,7 +69,7 @@ let package = Package(
         .target(
             name: "LoaCLI",
             dependencies: [
-                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto",
+                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,29 +90,39 @@ let package = Package(
             name: "loa-bench",
             dependencies: [
                 "CLoaBench", "LoaController", "LoaSource", "LoaReceiverCore", "LoaCodec", "LoaWire", "LoaSystem",
+                "LoaTrust",
             ],
             path: "Benchmarks/loa-bench"
         ),
         // The fleet at province scale (README "Fleet"): simulated receivers against a real controller.
         .executableTarget(
-            name: "loa-fleet-bench", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"],
+            name: "loa-fleet-bench", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem", "LoaTrust"],
             path: "Benchmarks/loa-fleet-bench"),
+
+        // Shared by the tests and the benchmarks (no product): sealed streams, key-list fixtures.
+        .target(
+            name: "LoaTestSupport", dependencies: ["LoaTrust", "LoaWire", "LoaCrypto", "LoaCodec"],
+            path: "Tests/LoaTestSupport"),
 
         // Tests.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
+        .testTarget(
+            name: "LoaTrustTests", dependencies: ["LoaTrust", "LoaTestSupport", "LoaWire", "LoaCrypto", "LoaSystem"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
         .testTarget(
             name: "LoaControllerTests",
             dependencies: [
-                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto", "LoaTrust",
+                "LoaTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
-            name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
+            name: "LoaReceiverCoreTests",
+            dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto", "LoaTrust", "LoaTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "loa", "loa-controller", "loa-receiver", "LoaSource", "LoaCodec", "LoaWire", "LoaCrypto", "LoaSystem",
+                "LoaTrust", "LoaTestSupport",
             ]
         ),
     ]

@@ -1,8 +1,10 @@
 import LoaCodec
 import LoaController
+import LoaCrypto
 import LoaReceiverCore
 import LoaSource
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// Figure 2: what one frame costs, in steady state, on each path: time (p50/p99 over every frame after
@@ -177,15 +179,18 @@ enum FrameCost {
 
 extension FrameCost {
     /// The clip's packets sealed with a stream key, arriving every 20 ms of simulated (monotonic and trusted) time,
-    /// as the receiver handles them (`Receiver.drain`): parse, `PacketVerifier.check`, then `Playout.receive`
-    /// and `advance`. Returns the check alone and the whole path, per packet.
+    /// through the receiver's own `ReceiveChain` (parse, `PacketVerifier.check`, emergency flag, `Playout.receive`)
+    /// and `advance`, as `Receiver` runs them. Returns the check alone (a second verifier over the same packets)
+    /// and the whole path, per packet.
     static func verifyReceiveAndPlay(_ clip: EncodedClip) -> (Measured, Measured) {
-        let sealer = BenchSealer()
+        let streamKey = SigningKeyPair.generate()
         let sentAt: Int64 = 1_795_000_000_000
-        let datagrams = Datagrams(clip: clip, ssrc: 0x4C4F_4133, sealer: sealer, sentAt: sentAt)
-        let verifier = sealer.verifier()
+        let datagrams = Datagrams(
+            clip: clip, ssrc: 0x4C4F_4133, sealer: PacketSealer(key: streamKey, epoch: 0x4C4F_4131), sentAt: sentAt)
         let sink = NullSink()
-        let playout = try! Playout(settings: PlayoutSettings(), sink: sink)
+        let chain = ReceiveChain(playout: try! Playout(settings: PlayoutSettings(), sink: sink))
+        let pathVerifier = PacketVerifier(streamKey: streamKey.publicKey)
+        let checkVerifier = PacketVerifier(streamKey: streamKey.publicKey)
         let checkTimes = Samples(capacity: clip.frameCount)
         let pathTimes = Samples(capacity: clip.frameCount)
         var checkAllocations = AllocationCount()
@@ -196,23 +201,25 @@ extension FrameCost {
         for frame in 0..<clip.frameCount {
             let now = base + UInt64(frame) * frameNanoseconds
             let trustedNow = sentAt + Int64(frame * clip.frameMilliseconds) + 40
-            let start = MonotonicClock.now()
-            let before = allocations()
             var checked: UInt64 = 0
             var checkAllocated: UInt64 = 0
             datagrams.with(frame) { bytes in
-                guard let packet = try? RTPPacket(parsing: bytes) else {
-                    refused += 1
-                    return
-                }
+                guard let packet = try? RTPPacket(parsing: bytes) else { return }
                 let checkStart = MonotonicClock.now()
                 let checkBefore = allocations()
-                let verdict = verifier.check(packet, datagram: bytes, trustedNow: trustedNow, monotonic: now)
+                let verdict = checkVerifier.check(packet, datagram: bytes, trustedNow: trustedNow, monotonic: now)
                 checkAllocated = allocations() - checkBefore
                 checked = MonotonicClock.now() - checkStart
-                if verdict == .accepted { playout.receive(packet, in: bytes, at: now) } else { refused += 1 }
+                if verdict != .accepted { refused += 1 }
             }
-            playout.advance(to: now)
+            let start = MonotonicClock.now()
+            let before = allocations()
+            datagrams.with(frame) { bytes in
+                if chain.receive(bytes, verifier: pathVerifier, trustedNow: trustedNow, at: now) != .accepted {
+                    refused += 1
+                }
+            }
+            chain.playout.advance(to: now)
             let allocated = allocations() - before
             let end = MonotonicClock.now()
             if frame >= warmUpFrames {
@@ -237,7 +244,7 @@ final class Datagrams {
     private var offsets: [Int] = [0]
 
     /// With `sealer`, every packet is sealed, its send time `sentAt` + 20 ms per frame (Unix ms).
-    init(clip: EncodedClip, ssrc: UInt32, sealer: BenchSealer? = nil, sentAt: Int64 = 0) {
+    init(clip: EncodedClip, ssrc: UInt32, sealer: PacketSealer? = nil, sentAt: Int64 = 0) {
         bytes = .allocate(
             byteCount: clip.bytes.count + (RTPHeader.fixedSize + PacketSeal.overhead) * clip.frameCount, alignment: 8)
         offsets.reserveCapacity(clip.frameCount + 1)

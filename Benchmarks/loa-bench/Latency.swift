@@ -1,14 +1,16 @@
 import Dispatch
 import Foundation
 import LoaCodec
+import LoaCrypto
 import LoaReceiverCore
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// Figures 4 and 5: a live source encoded in real time and sent over TTL-0 multicast on 127.0.0.1 to a
 /// receiver thread running the receiver's loop (`Playout`, as `Receiver` drives it) into a real ALSA device
 /// (`ALSAPlayback` on a `file` PCM), noting when each frame's write returns. One process, one monotonic clock. Every packet is sealed as the controller
-/// seals it (`BenchSealer`) and verified by the receiver thread (`PacketVerifier.check`, as `Receiver` does)
+/// seals it (`PacketSealer`) and verified by the receiver thread (`ReceiveChain`, as `Receiver` runs it)
 /// before it reaches the playout, so figure 5's receiver CPU includes verification.
 ///
 /// A sample's latency runs from the moment its frame enters `OpusEncoder.encode` to the moment the
@@ -41,11 +43,12 @@ enum Latency {
         let frames = min(Int(seconds * 1000) / profile.frameMilliseconds, pcm.count / frameSamples)
 
         let entered = Samples(capacity: frames)
-        let sealer = BenchSealer()
+        let streamKey = SigningKeyPair.generate()
+        let sealer = PacketSealer(key: streamKey, epoch: 0x4C4F_4131)
         let receiver = LatencyReceiver(
             group: group, interface: interface,
             playout: PlayoutSettings(jitterMilliseconds: profile.jitterMilliseconds),
-            verifier: sealer.verifier(), frames: frames,
+            verifier: PacketVerifier(streamKey: streamKey.publicKey), frames: frames,
             until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -73,7 +76,7 @@ enum Latency {
                 let header = RTPHeader(
                     marker: frame == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: frame),
                     timestamp: UInt32(truncatingIfNeeded: frame * frameSamples), ssrc: 0x4C4F_4132)
-                // Sealed as the controller's PacketSigner does; the receiver verifies every packet.
+                // Sealed by the controller's PacketSealer; the receiver verifies every packet.
                 let size = sealer.seal(
                     header: header, payload: UnsafeRawBufferPointer(rebasing: payload[0..<length]),
                     sendTime: WallClock.now() / 1_000_000, into: packet)
@@ -151,17 +154,18 @@ enum Latency {
     }
 }
 
-/// The receiver side of the latency run: the loop of `Receiver`, with a recording sink for ALSA.
+/// The receiver side of the latency run: the loop of `Receiver` around its `ReceiveChain`, with a recording
+/// sink for ALSA.
 final class LatencyReceiver: @unchecked Sendable {
     let sink: RecordingSink
     private let socket: UDPSocket
-    private let playout: Playout<RecordingSink>
+    private let chain: ReceiveChain<RecordingSink>
     private let frames: Int
     private let until: UInt64
     private(set) var statistics = ReceiverStatistics()
     private(set) var cpuSeconds = 0.0
     private let verifier: PacketVerifier
-    private(set) var refused = 0
+    var refused: Int { chain.refusals.total }
 
     init(
         group: SocketAddress, interface: NetworkInterface, playout settings: PlayoutSettings, verifier: PacketVerifier,
@@ -174,7 +178,7 @@ final class LatencyReceiver: @unchecked Sendable {
         try! socket.bind(group)
         try! socket.join(group.address, on: interface)
         socket.setReceiveBuffer(bytes: 1 << 20)
-        playout = try! Playout(settings: settings, sink: sink)
+        chain = ReceiveChain(playout: try! Playout(settings: settings, sink: sink))
         self.frames = frames
         self.until = until
     }
@@ -182,6 +186,7 @@ final class LatencyReceiver: @unchecked Sendable {
     func run() {
         let datagram = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
         defer { datagram.deallocate() }
+        let playout = chain.playout
         let cpuBefore = threadCPUSeconds()
         while sink.count < frames && MonotonicClock.now() < until {
             let wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000)
@@ -193,19 +198,10 @@ final class LatencyReceiver: @unchecked Sendable {
                     case .nothing: break receiving
                     case .oversized: playout.countRejected()
                     case .datagram(let length):
-                        // As Receiver.drain: parse, verify against the trusted clock, then play.
-                        let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
                         let now = MonotonicClock.now()
-                        guard let packet = try? RTPPacket(parsing: bytes),
-                            verifier.check(
-                                packet, datagram: bytes, trustedNow: WallClock.now() / 1_000_000, monotonic: now)
-                                == .accepted
-                        else {
-                            refused += 1
-                            playout.countRejected()
-                            continue
-                        }
-                        playout.receive(packet, in: bytes, at: now)
+                        chain.receive(
+                            UnsafeRawBufferPointer(rebasing: datagram[0..<length]), verifier: verifier,
+                            trustedNow: WallClock.now() / 1_000_000, at: now)
                     }
                 }
             }

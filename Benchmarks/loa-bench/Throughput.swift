@@ -56,7 +56,7 @@ enum Throughput {
         report.add(
             "1", "Loa send path, 10-min clip: decode, resample, encode, packetise, send (CPU)",
             fixed(loa, 2) + " s" + of)
-        report.add("1", "the same with every packet sealed (signed, PacketSigner)", fixed(loaSigned, 2) + " s" + of)
+        report.add("1", "the same with every packet sealed (signed, PacketSealer)", fixed(loaSigned, 2) + " s" + of)
         report.add(
             "1", "ffmpeg -c:a libopus … -f rtp, same clip and libopus settings (CPU)", fixed(ffmpeg, 2) + " s" + of)
         report.add("1", "libopus encode loop alone on decoded 48 kHz PCM (CPU)", fixed(libopus, 2) + " s" + of)

@@ -13,6 +13,7 @@ import Foundation
 #endif
 import LoaCrypto
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 var receivers = 10_000
@@ -135,15 +136,8 @@ var sequences = [UInt32](repeating: 0, count: receivers)
         version: "bench", zones: ["all"])
     let message: FleetMessage =
         key == nil ? .enrolment(heartbeat, publicKey: keys[index].publicKey) : .heartbeat(heartbeat)
-    let length = message.encode(into: buffer)
-    let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
-    if let key {
-        key.tag(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), into: trailer)
-    } else {
-        keys[index].sign(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), into: trailer)
-    }
-    sockets[index % sockets.count].send(
-        UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), to: target)
+    let length = FleetAuthentication.write(message, into: buffer, signer: keys[index], key: key)
+    sockets[index % sockets.count].send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: target)
 }
 
 // Enrolment at the rate the controller checks signatures (1000/s), then approval of all.

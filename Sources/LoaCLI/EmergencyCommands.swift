@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoaCrypto
+import LoaTrust
 import LoaWire
 
 struct EmergencyCommandLine: AsyncParsableCommand {
@@ -68,14 +69,10 @@ func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], ite
         item: item,
         zones: zones.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     for file in keys {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8), let secret = KeyText.bytes(base64: text),
-            let pair = SigningKeyPair(secretKey: secret)
-        else { throw CLIError("'\(file)' is not a Loa private key file (make one with 'loa keys new NAME')") }
-        var signature = [UInt8](repeating: 0, count: 64)
-        command.signedBytes.withUnsafeBytes { message in
-            signature.withUnsafeMutableBytes { pair.sign(message, into: $0) }
+        guard let pair = try? KeyFile.readSecret(file) else {
+            throw CLIError("'\(file)' is not a Loa private key file (make one with 'loa keys new NAME')")
         }
-        command.signatures.append((pair.publicKey, signature))
+        command = EmergencyAuthority.sign(command, with: pair)
     }
     return command
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoaCrypto
+import LoaTrust
 import LoaWire
 
 extension KeysCommand {
@@ -33,14 +34,13 @@ extension KeysCommand {
             try await runReportingErrors {
                 let rootKey = try readRootKey(root)
                 let old = try await baseList()
-                guard verify(old, by: rootKey.publicKey) else {
+                guard old.isSigned(by: rootKey.publicKey) else {
                     throw CLIError(
                         "\(from.map { "'\($0)'" } ?? "the controller's key list") (version \(old.version)) is not signed by "
                             + "the root key in '\(root)': give this commune's root key")
                 }
-                var next = try edited(old)
-                next.signature = sign(next.signedBytes, with: rootKey)
-                try writeAtomically(Data(next.encoded), to: out)
+                let next = try edited(old).signed(by: rootKey)
+                try writeAtomically(next.encoded, to: out)
                 print(
                     "wrote \(out): key list version \(next.version) (was \(old.version)), signed by root key \(keyID(rootKey.publicKey))"
                 )

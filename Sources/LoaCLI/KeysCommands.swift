@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoaCrypto
+import LoaTrust
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,11 +24,13 @@ struct KeysCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let pair = SigningKeyPair.generate()
-            let old = umask(0o077)
-            defer { umask(old) }
-            try (KeyText.base64(pair.secretKey) + "\n").write(to: secret, atomically: true, encoding: .utf8)
-            chmod(secret.path, 0o600)
-            try (KeyText.base64(pair.publicKey) + "\n").write(to: publicFile, atomically: true, encoding: .utf8)
+            do {
+                try KeyFile.writeSecret(pair, to: secret.path)
+                try KeyFile.writePublic(pair.publicKey, to: publicFile.path)
+            } catch {
+                FileHandle.standardError.write(Data("loa: \(error.description)\n".utf8))
+                throw ExitCode(1)
+            }
             print(
                 "wrote \(secret.path) (private, keep it safe) and \(publicFile.path) (give it to the commune's key keeper)"
             )
@@ -44,9 +47,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-                    let key = KeyText.bytes(base64: text), key.count == 32
-                else {
+                guard let key = try? KeyFile.readPublic(file) else {
                     throw CLIError("'\(file)' is not a Loa public key file (make one with 'loa keys new NAME')")
                 }
                 let operatorName = name ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

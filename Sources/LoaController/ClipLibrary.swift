@@ -1,9 +1,10 @@
 import Foundation
 import LoaCodec
 import LoaSource
+import LoaSystem
 
 /// Encoded clips on disk: `STATE_DIR/clips/CLIP.loaclip`, and `CLIP.VARIANT.loaclip` for each other encoding of
-/// the same clip (zones with other Opus settings), written atomically (temp file, fsync, rename).
+/// the same clip (zones with other Opus settings), written atomically (`FileSystem.replace`).
 ///
 /// The library encodes a sound file once for each distinct Opus setting among the commune's zones (usually one),
 /// and knows which encoding each zone airs: the first zone's setting is the clip's first encoding, and a zone
@@ -56,7 +57,7 @@ public struct ClipLibrary: Sendable {
     /// Stores the encodings of clip `id`; after a crash each file is either whole or absent.
     public func store(_ encodings: [Encoding], clip id: Int64) throws {
         for encoding in encodings {
-            try AtomicFile.write(Data(encoding.clip.serialized()), to: url(clip: id, variant: encoding.variant))
+            try FileSystem.replace(url(clip: id, variant: encoding.variant).path, with: encoding.clip.serialized())
         }
     }
 
@@ -97,25 +98,4 @@ public struct ClipLibrary: Sendable {
 public struct ClipLoadError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Writes a file so that a power cut leaves the old version or the new one, never a broken one.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-    }
 }

@@ -58,7 +58,7 @@ public struct Controller: Sendable {
             let origin = NetworkInterface(zone.interface)?.address.text ?? "127.0.0.1"
             let text = SessionDescription(zone: zone, origin: origin).text
             descriptions[zone.name] = text
-            try AtomicFile.write(Data(text.utf8), to: sdpDirectory.appendingPathComponent("\(zone.name).sdp"))
+            try FileSystem.replace(sdpDirectory.appendingPathComponent("\(zone.name).sdp").path, with: text)
         }
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,

@@ -173,6 +173,10 @@ public final class Store: Sendable {
             }
             try db.create(index: "playlog_outcome", on: "playlog", columns: ["outcome"])
         }
+        migrator.registerMigration("v4: audit refusal codes") { db in
+            // Entries written before codes existed keep their reason; their code is empty.
+            try db.alter(table: "audit") { t in t.add(column: "code", .text).notNull().defaults(to: "") }
+        }
         return migrator
     }
 

@@ -2,6 +2,7 @@ import LoaCodec
 import LoaCrypto
 import LoaSource
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// An item ready to air in one zone: its airing's id, its encoded frames and the frame to start from.
@@ -44,7 +45,7 @@ final class ZoneStream {
     private(set) var packetsSent = 0
     private(set) var sendFailures = 0
 
-    private let signer: PacketSigner?
+    private let sealer: PacketSealer?
 
     /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it. The SSRC, the
     /// first sequence number and the first timestamp are random (RFC 3550 §5.1), unless `first` gives the latter
@@ -53,7 +54,7 @@ final class ZoneStream {
         zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
         first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
-        signer = signingKey.map(PacketSigner.init)
+        sealer = signingKey.map { PacketSealer(key: $0) }
         guard let interface = NetworkInterface(zone.interface) else {
             throw SystemError("find the interface '" + zone.interface + "' of zone " + zone.name, code: 19)
         }
@@ -102,7 +103,9 @@ final class ZoneStream {
             timestamp: timestamp,
             ssrc: ssrc)
         let length = item.clip.withPacket(frameIndex) { payload in
-            signer?.seal(header: header, payload: payload, emergency: item.emergency, into: buffer)
+            sealer?.seal(
+                header: header, payload: payload, sendTime: WallClock.now() / 1_000_000, emergency: item.emergency,
+                into: buffer)
                 ?? header.write(payload: payload, into: buffer)
         }
         if socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: zone.group) {

@@ -1,5 +1,6 @@
 import LoaCrypto
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// A speaker box's line to its controller: heartbeats out, the controller's commands in, acknowledgements
@@ -119,13 +120,11 @@ public final class ControllerLink {
                 refused += 1
                 continue
             }
-            let signed = UnsafeRawBufferPointer(rebasing: bytes[parsed.signed])
-            let trailer = UnsafeRawBufferPointer(rebasing: bytes[parsed.trailer])
             switch parsed.message {
             case .welcome(_, let offered):
-                welcome(offered, signed: signed, signature: trailer)
+                welcome(offered, parsed, in: bytes)
             case .command(_, let id, let action):
-                guard let key, key.verify(trailer, of: signed) else {
+                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
                     refused += 1
                     continue
                 }
@@ -145,11 +144,10 @@ public final class ControllerLink {
         }
     }
 
-    private func welcome(_ offered: [UInt8], signed: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) {
+    /// Takes a welcome (`parsed`, read from `datagram`) offering `offered` as the controller's key.
+    private func welcome(_ offered: [UInt8], _ parsed: FleetMessage.Parsed, in datagram: UnsafeRawBufferPointer) {
         let trusted = pinnedControllerKey ?? controllerKey ?? offered
-        guard offered == trusted,
-            offered.withUnsafeBytes({ SigningKeyPair.verify(signature, of: signed, by: $0) })
-        else {
+        guard offered == trusted, FleetAuthentication.isSigned(parsed, in: datagram, by: offered) else {
             refused += 1
             return
         }
@@ -171,16 +169,8 @@ public final class ControllerLink {
     }
 
     private func transmit(_ message: FleetMessage) {
-        let length = message.encode(into: buffer)
-        let signed = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-        let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
-        switch message {
-        case .enrolment:
-            identity.keys.sign(signed, into: trailer)
-        default:
-            guard let key else { return }
-            key.tag(signed, into: trailer)
-        }
-        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), to: controller)
+        let length = FleetAuthentication.write(message, into: buffer, signer: identity.keys, key: key)
+        guard length > 0 else { return }
+        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: controller)
     }
 }

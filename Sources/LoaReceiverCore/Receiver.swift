@@ -1,5 +1,6 @@
 import LoaCodec
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// The speaker box's main loop: join the zone's group, feed every datagram to the playout, play frames on
@@ -92,6 +93,9 @@ public final class Receiver {
         -> ReceiverStatistics
     {
         let link: ControllerLink? = link
+        // The chain lives for this loop only, so holding `self` makes no cycle.
+        let chain = ReceiveChain(playout: playout) { now in self.emergency.emergencyPacket(at: now, sink: playout.sink)
+        }
         // The audio loop: real-time where the system allows it (the systemd unit does), else as it is.
         RealTime.promoteCurrentThread(priority: 20)
         let interval = UInt64(settings.statisticsIntervalSeconds) * 1_000_000_000
@@ -105,7 +109,7 @@ public final class Receiver {
             if let due = playout.sink.nextAttempt { wake = min(wake, due) }
             let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
             if ready.first {
-                drain(socket, into: playout, trust: trust)
+                drain(socket, into: chain, trust: trust)
             }
             if ready.second, let link {
                 link.receive(
@@ -127,7 +131,7 @@ public final class Receiver {
         }
         let statistics = playout.statistics
         Log.info("stopping; statistics: " + statistics.summary + " underruns=" + String(playout.sink.underruns))
-        Log.info("refused packets: " + refusals.summary)
+        Log.info("refused packets: " + chain.refusals.summary)
         return statistics
     }
 
@@ -177,72 +181,26 @@ public final class Receiver {
     /// The board's temperature from the first thermal zone, if it has one (see `BoardTemperature`).
     private static func temperature() -> Int32? { BoardTemperature.read() }
 
-    /// Refused packets by reason, for the log.
-    private var refusals = Refusals()
     /// The emergency volume, while an emergency is on the air.
     private lazy var emergency = EmergencyVolume(level: settings.emergencyVolume)
 
-    /// Hands every waiting datagram that verifies to the playout; the rest are counted as rejected.
-    private func drain(_ socket: UDPSocket, into playout: Playout<ALSAPlayback>, trust: TrustLink) {
+    /// Hands every waiting datagram to the receive chain; one too large for the buffer is counted as rejected.
+    private func drain(_ socket: UDPSocket, into chain: ReceiveChain<ALSAPlayback>, trust: TrustLink) {
         var sender = SocketAddress(address: IPv4Address(0), port: 0)
         while true {
             let received: UDPSocket.Received
             do { received = try socket.receive(into: datagram, from: &sender) } catch { return }
             switch received {
             case .nothing: return
-            case .oversized: playout.countRejected()
+            case .oversized: chain.playout.countRejected()
             case .datagram(let length):
-                let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
                 let now = MonotonicClock.now()
-                guard let packet = try? RTPPacket(parsing: bytes) else {
-                    playout.countRejected()
-                    continue
-                }
-                let source = PacketVerifier.sourceKey(address: sender.address.value, port: sender.port)
-                let verdict =
-                    trust.verifier?.check(
-                        packet, datagram: bytes, from: source, trustedNow: trust.now(monotonic: now), monotonic: now)
-                    ?? .noTrustedTime
-                if verdict == .accepted, let verifier = trust.verifier {
-                    if verifier.lastAccepted.isEmergency { emergency.emergencyPacket(at: now, sink: playout.sink) }
-                    playout.receive(packet, in: bytes, at: now)
-                } else {
-                    refusals.count(verdict)
-                    playout.countRejected()
-                }
+                chain.receive(
+                    UnsafeRawBufferPointer(rebasing: datagram[0..<length]),
+                    from: PacketVerifier.sourceKey(address: sender.address.value, port: sender.port),
+                    verifier: trust.verifier, trustedNow: trust.now(monotonic: now), at: now)
             }
         }
-    }
-}
-
-/// Packets the verifier refused, by reason.
-struct Refusals {
-    var unsealed = 0
-    var unknownKey = 0
-    var noTrustedTime = 0
-    var stale = 0
-    var replayed = 0
-    var rateLimited = 0
-    var badSignature = 0
-
-    mutating func count(_ verdict: PacketVerifier.Verdict) {
-        switch verdict {
-        case .accepted: break
-        case .unsealed: unsealed += 1
-        case .unknownKey: unknownKey += 1
-        case .noTrustedTime: noTrustedTime += 1
-        case .stale: stale += 1
-        case .replayed: replayed += 1
-        case .rateLimited: rateLimited += 1
-        case .badSignature: badSignature += 1
-        }
-    }
-
-    var summary: String {
-        "unsealed=" + String(unsealed) + " unknown-key=" + String(unknownKey) + " no-trusted-time="
-            + String(noTrustedTime)
-            + " stale=" + String(stale) + " replayed=" + String(replayed) + " rate-limited=" + String(rateLimited)
-            + " forged=" + String(badSignature)
     }
 }
 

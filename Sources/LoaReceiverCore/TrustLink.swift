@@ -1,5 +1,6 @@
 import LoaCrypto
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// What the receiver trusts, and how it learns the time: the commune root key (`--trust FILE`), the
@@ -54,7 +55,7 @@ public final class TrustLink {
         self.identity = identity
         if let saved = identity.read("keylist").flatMap({ KeyText.bytes(base64: $0) }),
             let list = try? KeyList(decoding: saved),
-            Self.verify(list, root: root)
+            list.isSigned(by: root)
         {
             keyList = list
         }
@@ -79,7 +80,7 @@ public final class TrustLink {
             case .answer(let echoed, let time, let listBytes, let signature)? = try? TrustMessage(
                 decoding: Array(bytes)),
             !nonce.isEmpty, echoed == nonce, now &- askedAt < 5_000_000_000,
-            let list = try? KeyList(decoding: listBytes), Self.verify(list, root: root)
+            let list = try? KeyList(decoding: listBytes), list.isSigned(by: root)
         else {
             refused += 1
             return false
@@ -90,13 +91,10 @@ public final class TrustLink {
             Log.warning(reason)
             return false
         }
-        let signed = TrustMessage.signedAnswer(nonce: echoed, time: time, keyList: listBytes)
-        let valid = signed.withUnsafeBytes { message in
-            signature.withUnsafeBytes { sig in
-                list.streamKey.withUnsafeBytes { SigningKeyPair.verify(sig, of: message, by: $0) }
-            }
-        }
-        guard valid else {
+        guard
+            TrustAnswer.isSigned(
+                nonce: echoed, time: time, keyList: listBytes, signature: signature, by: list.streamKey)
+        else {
             refused += 1
             return false
         }
@@ -133,13 +131,5 @@ public final class TrustLink {
                 + " this box holds, and a version is never reused (the controller must sign a newer one)"
         }
         return nil
-    }
-
-    static func verify(_ list: KeyList, root: [UInt8]) -> Bool {
-        list.signedBytes.withUnsafeBytes { message in
-            list.signature.withUnsafeBytes { signature in
-                root.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
-            }
-        }
     }
 }

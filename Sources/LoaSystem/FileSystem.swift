@@ -26,6 +26,14 @@ public enum FileSystem {
         }
         guard result == 0 else { throw SystemError("replace " + path) }
     }
+
+    /// `replace(_:with:permissions:)` for bytes that are not text (a signed key list, say).
+    public static func replace(_ path: String, with bytes: [UInt8], permissions: UInt32 = 0o644) throws(SystemError) {
+        let result = bytes.withUnsafeBytes { raw in
+            path.withCString { loa_replace_file($0, raw.baseAddress, raw.count, permissions) }
+        }
+        guard result == 0 else { throw SystemError("replace " + path) }
+    }
 }
 
 extension SystemError {

@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Testing
 
 extension RealProcesses {

@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Testing
 
 /// Bad input gets one clear line on stderr, a non-zero exit, and changes nothing; hostile datagrams at a

@@ -1,5 +1,7 @@
 import Foundation
 import LoaCrypto
+import LoaTestSupport
+import LoaTrust
 import LoaWire
 import Testing
 
@@ -56,13 +58,7 @@ extension RealProcesses {
             var command = EmergencyCommand(
                 action: action, issuedAt: now, expiresAt: UInt64(Int64(now) + validFor), nonce: RandomBytes.make(16),
                 clipSHA256: SHA256.hash(clip), item: 0, zones: zones)
-            for signer in signers {
-                var signature = [UInt8](repeating: 0, count: 64)
-                command.signedBytes.withUnsafeBytes { m in
-                    signature.withUnsafeMutableBytes { signer.pair.sign(m, into: $0) }
-                }
-                command.signatures.append((signer.pair.publicKey, signature))
-            }
+            for signer in signers { command = EmergencyAuthority.sign(command, with: signer.pair) }
             return command
         }
 
@@ -160,7 +156,12 @@ extension RealProcesses {
             }
             for entry in refused.suffix(2) {
                 #expect(entry["reason"] as? String == "replayed: this command's nonce was used before", "\(entry)")
+                #expect(entry["code"] as? String == "replayed", "\(entry)")
             }
+            // Each refusal carries its code, an accepted command "accepted".
+            #expect(
+                refused.allSatisfy { !(($0["code"] as? String) ?? "").isEmpty && $0["code"] as? String != "accepted" })
+            #expect(entries.filter { $0["code"] as? String == "accepted" }.count == 1)
             #expect(
                 audit.out.contains("emergency start  refused  by ")
                     && audit.out.contains("— replayed: this command's nonce"))

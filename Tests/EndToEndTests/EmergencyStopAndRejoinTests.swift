@@ -1,5 +1,6 @@
 import Foundation
 import LoaCrypto
+import LoaTestSupport
 import LoaWire
 import Testing
 

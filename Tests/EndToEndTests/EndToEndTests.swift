@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Testing
 
 /// The whole path with real processes: `loa` → `loa-controller` → RTP/Opus multicast (127.0.0.1, TTL 0)
@@ -139,3 +140,7 @@ extension RealProcesses {
         }
     }
 }
+
+/// Every test that starts processes runs one at a time: they share two cores and real-time pacing.
+@Suite("Real processes", .serialized)
+struct RealProcesses {}

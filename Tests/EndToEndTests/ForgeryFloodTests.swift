@@ -1,5 +1,6 @@
 import Foundation
 import LoaSystem
+import LoaTestSupport
 import LoaWire
 import Synchronization
 import Testing

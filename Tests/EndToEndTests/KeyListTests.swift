@@ -1,5 +1,7 @@
 import Foundation
 import LoaCrypto
+import LoaTestSupport
+import LoaTrust
 import LoaWire
 import Testing
 
@@ -10,13 +12,7 @@ extension RealProcesses {
     /// was. A controller whose stream key was replaced signs a newer version, never reusing one.
     @Suite("Key list")
     struct KeyListTests {
-        func signed(_ list: KeyList, by key: SigningKeyPair) -> [UInt8] {
-            var list = list
-            var signature = [UInt8](repeating: 0, count: 64)
-            list.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { key.sign(m, into: $0) } }
-            list.signature = signature
-            return list.encoded
-        }
+        func signed(_ list: KeyList, by key: SigningKeyPair) -> [UInt8] { list.signed(by: key).encoded }
 
         /// POSTs `bytes` to `/keys/list`; returns the HTTP status and body.
         func install(_ harness: Harness, _ bytes: [UInt8]) throws -> (Int, String) {

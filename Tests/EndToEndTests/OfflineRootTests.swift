@@ -1,5 +1,7 @@
 import Foundation
 import LoaCrypto
+import LoaTestSupport
+import LoaTrust
 import LoaWire
 import Testing
 
@@ -150,10 +152,7 @@ extension RealProcesses {
                 KeyText.bytes(base64: try String(contentsOfFile: wrong, encoding: .utf8)).flatMap {
                     SigningKeyPair(secretKey: $0)
                 })
-            forged.signature = [UInt8](repeating: 0, count: 64)
-            forged.signedBytes.withUnsafeBytes { m in
-                forged.signature.withUnsafeMutableBytes { intruder.sign(m, into: $0) }
-            }
+            forged = forged.signed(by: intruder)
             try Data(forged.encoded).write(to: URL(fileURLWithPath: bad))
             expectRefused(
                 try harness.loa(["keys", "install", bad]), "the key list is not signed by this commune's root key")

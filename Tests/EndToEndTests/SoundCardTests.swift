@@ -1,4 +1,5 @@
 import Foundation
+import LoaTestSupport
 import Testing
 
 /// A speaker box whose sound card is missing at start, comes later, and fails in the middle of a bulletin:

@@ -1,13 +1,14 @@
 import Foundation
 import LoaController
 import LoaCrypto
+import LoaTrust
 import LoaWire
 import Logging
 import Testing
 
 /// The controller's key store on real files: a key list version is never issued twice (stream key replaced,
-/// list file lost, damaged or put back older), with the root key on the server or offline; and secret key files
-/// are never readable by others, not even for a moment.
+/// list file lost, damaged or put back older), with the root key on the server or offline. (Secret key files:
+/// `KeyFileTests` in LoaTrustTests.)
 @Suite("Key store")
 struct KeyStoreTests {
     let logger = Logger(label: "test")
@@ -20,13 +21,7 @@ struct KeyStoreTests {
     }
 
     /// `list` signed by `key`, as bytes.
-    func signed(_ list: KeyList, by key: SigningKeyPair) -> [UInt8] {
-        var list = list
-        var signature = [UInt8](repeating: 0, count: 64)
-        list.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { key.sign(m, into: $0) } }
-        list.signature = signature
-        return list.encoded
-    }
+    func signed(_ list: KeyList, by key: SigningKeyPair) -> [UInt8] { list.signed(by: key).encoded }
 
     @Test func aNewListAlwaysTakesAVersionAboveEveryOneIssued() throws {
         try withKeysFolder { keys in
@@ -43,7 +38,7 @@ struct KeyStoreTests {
 
             // stream.key replaced: version 4 names the new key and keeps the operators the root signed.
             let replacement = SigningKeyPair.generate()
-            try KeyFiles.writeSecret(replacement.secretKey, to: keys.appendingPathComponent("stream.key"))
+            try KeyFile.writeSecret(replacement, to: keys.appendingPathComponent("stream.key").path)
             let four = try KeyStore(directory: keys, logger: logger).current
             #expect(four.version == 4)
             #expect(four.streamKey == replacement.publicKey)
@@ -56,7 +51,7 @@ struct KeyStoreTests {
             #expect(try KeyStore(directory: keys, logger: logger).current.version == 6)
 
             // An older root-signed list put back (version 3, naming this stream key) is not served: version 7 is.
-            let root = try KeyFiles.readSecret(keys.appendingPathComponent("root.key"))
+            let root = try KeyFile.readSecret(keys.appendingPathComponent("root.key").path)
             var older = three
             older.streamKey = replacement.publicKey
             try Data(signed(older, by: root)).write(to: listFile)
@@ -85,10 +80,10 @@ struct KeyStoreTests {
             let two = try store.addOperator(
                 name: "chu-tich", publicKey: SigningKeyPair.generate().publicKey, mayTriggerEmergencies: true)
             let rootFile = keys.appendingPathComponent("root.key")
-            let root = try KeyFiles.readSecret(rootFile)
+            let root = try KeyFile.readSecret(rootFile.path)
             try FileManager.default.removeItem(at: rootFile)  // taken offline, as the README asks
             let replacement = SigningKeyPair.generate()
-            try KeyFiles.writeSecret(replacement.secretKey, to: keys.appendingPathComponent("stream.key"))
+            try KeyFile.writeSecret(replacement, to: keys.appendingPathComponent("stream.key").path)
 
             #expect {
                 _ = try KeyStore(directory: keys, logger: logger)
@@ -105,42 +100,6 @@ struct KeyStoreTests {
             try Data(signed(list, by: root)).write(to: keys.appendingPathComponent("keylist.bin"))
             let three = try KeyStore(directory: keys, logger: logger).current
             #expect(three.version == 3 && three.streamKey == replacement.publicKey)
-        }
-    }
-
-    /// With umask 022 a secret key's temporary file is mode 0600 from the moment it exists (checked right after
-    /// creation, before anything is written), and so is the key file it becomes.
-    @Test func secretKeyFilesAreNeverReadableByOthers() throws {
-        try withKeysFolder { keys in
-            try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-            let saved = umask(0o022)
-            defer { umask(saved) }
-            let target = keys.appendingPathComponent("stream.key")
-            let pair = SigningKeyPair.generate()
-            var seen: [(path: String, mode: mode_t, size: Int)] = []
-            try KeyFiles.writeSecret(pair.secretKey, to: target) { path in
-                var info = stat()
-                if stat(path, &info) == 0 { seen.append((path, info.st_mode & 0o7777, Int(info.st_size))) }
-            }
-            try #require(seen.count == 1)
-            #expect(seen[0].path != target.path)
-            #expect(seen[0].mode == 0o600, "temporary file mode \(String(seen[0].mode, radix: 8))")
-            #expect(seen[0].size == 0)
-            #expect(!FileManager.default.fileExists(atPath: seen[0].path))  // renamed into place
-            var info = stat()
-            #expect(stat(target.path, &info) == 0 && info.st_mode & 0o7777 == 0o600)
-            #expect(try KeyFiles.readSecret(target).publicKey == pair.publicKey)
-
-            // The helper refuses a path that exists already (O_EXCL), so it never adopts another's file.
-            let existing = keys.appendingPathComponent("planted").path
-            #expect(
-                FileManager.default.createFile(
-                    atPath: existing, contents: Data(), attributes: [.posixPermissions: 0o644]))
-            #expect(throws: SecurityError.self) { _ = try KeyFiles.createPrivateFile(existing) }
-            let fresh = keys.appendingPathComponent("fresh").path
-            let fd = try KeyFiles.createPrivateFile(fresh)
-            close(fd)
-            #expect(stat(fresh, &info) == 0 && info.st_mode & 0o7777 == 0o600)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LoaController
 import LoaCrypto
 import LoaSystem
+import LoaTrust
 import LoaWire
 import Logging
 import Testing
@@ -94,14 +95,9 @@ struct SoundCardAlertTests {
         }
 
         private func deliver(_ message: FleetMessage, to fleet: Fleet, now: UInt64 = MonotonicClock.now()) {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
-            defer { buffer.deallocate() }
-            let length = message.encode(into: buffer)
-            let signed = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-            let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
-            if case .enrolment = message { keys.sign(signed, into: trailer) } else { key?.tag(signed, into: trailer) }
-            _ = fleet.registry.handle(
-                UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), from: from, now: now)
+            FleetAuthentication.bytes(message, signer: keys, key: key).withUnsafeBytes {
+                _ = fleet.registry.handle($0, from: from, now: now)
+            }
         }
     }
 

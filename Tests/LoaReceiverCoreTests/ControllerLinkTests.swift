@@ -1,6 +1,7 @@
 import Foundation
 import LoaCrypto
 import LoaReceiverCore
+import LoaTrust
 import LoaSystem
 import LoaWire
 import Testing
@@ -65,11 +66,8 @@ struct ControllerLinkTests {
             to receiver: ReceiverID? = nil
         ) -> [UInt8] {
             let message = FleetMessage.command(receiver: receiver ?? link.identity.id, id: id, action: action)
-            let length = message.encode(into: buffer)
-            guard tagged else { return Array(buffer[0..<length]) }
-            let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
-            (key ?? self.key).tag(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), into: trailer)
-            return Array(buffer[0..<(length + message.trailerBytes)])
+            guard tagged else { return Array(buffer[0..<message.encode(into: buffer)]) }
+            return FleetAuthentication.bytes(message, key: key ?? self.key)
         }
 
         /// Sends `datagrams`, then `marker` (a valid command that must be carried out); runs the box's receive
@@ -100,10 +98,7 @@ struct ControllerLinkTests {
             while case .datagram(let length) = try socket.receive(into: buffer, from: &box) {
                 let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
                 let parsed = try FleetMessage.parse(bytes)
-                #expect(
-                    key.verify(
-                        UnsafeRawBufferPointer(rebasing: bytes[parsed.trailer]),
-                        of: UnsafeRawBufferPointer(rebasing: bytes[parsed.signed])))
+                #expect(FleetAuthentication.isTagged(parsed, in: bytes, by: key))
                 messages.append(parsed.message)
             }
             return messages

@@ -1,5 +1,7 @@
 import LoaCrypto
 import LoaReceiverCore
+import LoaTestSupport
+import LoaTrust
 import LoaWire
 import Testing
 

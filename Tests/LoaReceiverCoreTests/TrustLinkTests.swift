@@ -1,6 +1,8 @@
 import Foundation
 import LoaCrypto
 import LoaReceiverCore
+import LoaTestSupport
+import LoaTrust
 import LoaWire
 import Testing
 
@@ -11,19 +13,12 @@ struct TrustLinkTests {
     let root = SigningKeyPair.generate()
 
     func list(version: UInt32, stream: SigningKeyPair) -> [UInt8] {
-        var list = KeyList(version: version, issuedAt: 1, streamKey: stream.publicKey, operators: [])
-        var signature = [UInt8](repeating: 0, count: 64)
-        list.signedBytes.withUnsafeBytes { m in signature.withUnsafeMutableBytes { root.sign(m, into: $0) } }
-        list.signature = signature
-        return list.encoded
+        KeyListFixture.list(version: version, stream: stream.publicKey, signedBy: root).encoded
     }
 
     func answer(_ question: [UInt8], time: UInt64, list: [UInt8], stream: SigningKeyPair) -> [UInt8] {
         guard case .request(let nonce)? = try? TrustMessage(decoding: question) else { return [] }
-        let signed = TrustMessage.signedAnswer(nonce: nonce, time: time, keyList: list)
-        var signature = [UInt8](repeating: 0, count: 64)
-        signed.withUnsafeBytes { m in signature.withUnsafeMutableBytes { stream.sign(m, into: $0) } }
-        return signed + signature
+        return TrustAnswer.make(nonce: nonce, time: time, keyList: list, signedBy: stream)
     }
 
     func makeLink(_ state: String) throws -> TrustLink {

@@ -1,6 +1,7 @@
 import Foundation
 import LoaCrypto
 import LoaSystem
+import LoaTrust
 import LoaWire
 import Synchronization
 
@@ -113,16 +114,8 @@ final class HeartbeatListener: Sendable {
         _ message: FleetMessage, to address: SocketAddress, through socket: UDPSocket,
         buffer: UnsafeMutableRawBufferPointer, key: MessageKey? = nil
     ) {
-        let length = message.encode(into: buffer)
-        let signed = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
-        let trailer = UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + message.trailerBytes)])
-        if case .welcome = message {
-            registry.controllerKeys.sign(signed, into: trailer)
-        } else if let key {
-            key.tag(signed, into: trailer)
-        } else {
-            return
-        }
-        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<(length + message.trailerBytes)]), to: address)
+        let length = FleetAuthentication.write(message, into: buffer, signer: registry.controllerKeys, key: key)
+        guard length > 0 else { return }
+        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: address)
     }
 }

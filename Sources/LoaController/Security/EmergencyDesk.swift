@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoaCrypto
+import LoaTrust
 import LoaWire
 import Logging
 
@@ -13,6 +14,8 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var operators: String
     public var zones: String
     public var outcome: String
+    /// A refusal's `EmergencyRefusal.code` ("accepted" for an accepted command).
+    public var code: String
     public var reason: String
     /// The command as received, hex.
     public var command: String
@@ -36,9 +39,6 @@ public actor EmergencyDesk {
     let logger: Logger
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
     public let requiredSignatures: Int
-
-    public static let maximumValidity: UInt64 = 120_000
-    public static let clockSkew: UInt64 = 5_000
 
     public init(
         programme: Programme, keys: KeyStore, store: Store, clock: any ControllerClock = SystemClock(),
@@ -65,52 +65,20 @@ public actor EmergencyDesk {
         let now = clock.now()
         let command: EmergencyCommand
         do { command = try EmergencyCommand(decoding: bytes) } catch {
-            return refuse(bytes, nil, now, "malformed command (\(error))")
+            return refuse(bytes, nil, now, .malformed("\(error)"))
         }
-        let list = keys.current
-        var operators: [String] = []
-        for entry in command.signatures {
-            guard let known = list.operators.first(where: { $0.publicKey == entry.key }) else {
-                return refuse(
-                    bytes, command, now,
-                    "signed by an unknown key \(KeyText.hex(Array(entry.key.prefix(4)))) (not in key list version \(list.version))"
-                )
-            }
-            guard known.mayTriggerEmergencies else {
-                return refuse(bytes, command, now, "operator '\(known.name)' may not trigger emergencies")
-            }
-            let valid = command.signedBytes.withUnsafeBytes { message in
-                entry.signature.withUnsafeBytes { signature in
-                    entry.key.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
-                }
-            }
-            guard valid else {
-                return refuse(
-                    bytes, command, now,
-                    "the signature of '\(known.name)' does not verify: forged or altered after signing")
-            }
-            if !operators.contains(known.name) { operators.append(known.name) }
-        }
-        if command.action == .start && operators.count < requiredSignatures {
-            return refuse(
-                bytes, command, now,
-                "needs the signatures of \(requiredSignatures) different operators, has \(operators.count)")
-        }
-        let wall = UInt64(max(0, now))
-        guard command.expiresAt > command.issuedAt, command.expiresAt - command.issuedAt <= Self.maximumValidity else {
-            return refuse(bytes, command, now, "valid for more than 2 minutes")
-        }
-        guard command.issuedAt <= wall + Self.clockSkew else {
-            return refuse(bytes, command, now, "not yet valid (issued in the future)")
-        }
-        guard wall <= command.expiresAt else { return refuse(bytes, command, now, "expired") }
+        let operators: [String]
+        do {
+            operators = try EmergencyAuthority.check(
+                command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
+        } catch { return refuse(bytes, command, now, .unauthorised(error)) }
         let zones: [String]
         do { zones = try await programme.resolveZones(command.zones) } catch {
-            return refuse(bytes, command, now, error.message)
+            return refuse(bytes, command, now, .unknownZones(error.message))
         }
         if command.action == .start && command.item == 0 {
             guard let clip, SHA256.hash(clip) == command.clipSHA256 else {
-                return refuse(bytes, command, now, "the clip is not the one that was signed (its SHA-256 differs)")
+                return refuse(bytes, command, now, .clipMismatch)
             }
         }
         let nonce = KeyText.hex(command.nonce)
@@ -119,14 +87,14 @@ public actor EmergencyDesk {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
         }
         if let seen, seen > 0 {
-            return refuse(bytes, command, now, "replayed: this command's nonce was used before")
+            return refuse(bytes, command, now, .replayed)
         }
         // The clip is decoded and encoded before the command is accepted: a clip that cannot be played is a
         // reason to refuse, and once accepted nothing stands between the command and the air.
         let prepared: Prepared
         do { prepared = try await prepare(command, clip: clip, title: clipTitle) } catch let error as ProgrammeError {
-            return refuse(bytes, command, now, "the clip cannot be played: \(error.message)")
-        } catch { return refuse(bytes, command, now, "the clip cannot be played: \(error)") }
+            return refuse(bytes, command, now, .unplayableClip(error.message))
+        } catch { return refuse(bytes, command, now, .unplayableClip("\(error)")) }
         // The nonce is spent with the audit entry, in one transaction: a replay is refused even after a restart.
         let acceptedAt = clock.now()
         do {
@@ -139,14 +107,14 @@ public actor EmergencyDesk {
                 var entry = AuditEntry(
                     at: acceptedAt, action: command.action == .start ? "emergency start" : "emergency stop",
                     operators: operators.joined(separator: ","), zones: zones.joined(separator: ","),
-                    outcome: "accepted",
+                    outcome: "accepted", code: "accepted",
                     reason: "signatures, time window and nonce verified", command: KeyText.hex(bytes))
                 try entry.insert(db)
             }
         } catch is ReplayError {
-            return refuse(bytes, command, now, "replayed: this command's nonce was used before")
+            return refuse(bytes, command, now, .replayed)
         } catch {
-            return refuse(bytes, command, now, "cannot record the command: \(error)")
+            return refuse(bytes, command, now, .notRecorded("\(error)"))
         }
         logger.warning(
             "emergency \(command.action == .start ? "start" : "stop") accepted from \(operators.joined(separator: ", ")) for \(zones.joined(separator: ", "))"
@@ -207,8 +175,12 @@ public actor EmergencyDesk {
         }
     }
 
-    private func refuse(_ bytes: [UInt8], _ command: EmergencyCommand?, _ now: Int64, _ reason: String) -> Decision {
-        logger.warning("emergency command refused: \(reason)")
+    /// Writes the refusal to the audit log (its code and message) and returns the decision.
+    private func refuse(_ bytes: [UInt8], _ command: EmergencyCommand?, _ now: Int64, _ refusal: EmergencyRefusal)
+        -> Decision
+    {
+        let reason = refusal.message
+        logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
         do {
             try store.write { db in
                 var entry = AuditEntry(
@@ -217,7 +189,8 @@ public actor EmergencyDesk {
                     operators: command.map {
                         $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) }.joined(separator: ",")
                     } ?? "",
-                    zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", reason: reason,
+                    zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", code: refusal.code,
+                    reason: reason,
                     command: KeyText.hex(Array(bytes.prefix(4096))))
                 try entry.insert(db)
             }

@@ -1,5 +1,7 @@
 import Foundation
 import LoaCrypto
+import LoaSystem
+import LoaTrust
 import LoaWire
 import Logging
 import Synchronization
@@ -40,23 +42,25 @@ public final class KeyStore: Sendable {
         let rootSecret = directory.appendingPathComponent("root.key")
         if !FileManager.default.fileExists(atPath: rootPublic.path) {
             let root = SigningKeyPair.generate()
-            try KeyFiles.writeSecret(root.secretKey, to: rootSecret)
-            try KeyFiles.writePublic(root.publicKey, to: rootPublic)
+            try Self.keyFile { () throws(KeyFileError) in try KeyFile.writeSecret(root, to: rootSecret.path) }
+            try Self.keyFile { () throws(KeyFileError) in try KeyFile.writePublic(root.publicKey, to: rootPublic.path) }
             logger.warning(
                 "created the commune root key \(rootSecret.path); its private half belongs offline: copy it to a USB stick kept by the chairman, then delete it here (the controller keeps root.pub)"
             )
         }
-        rootPublicKey = try KeyFiles.readPublic(rootPublic)
+        rootPublicKey = try Self.keyFile { () throws(KeyFileError) in try KeyFile.readPublic(rootPublic.path) }
         let streamSecret = directory.appendingPathComponent("stream.key")
         if !FileManager.default.fileExists(atPath: streamSecret.path) {
-            try KeyFiles.writeSecret(SigningKeyPair.generate().secretKey, to: streamSecret)
+            try Self.keyFile { () throws(KeyFileError) in
+                try KeyFile.writeSecret(SigningKeyPair.generate(), to: streamSecret.path)
+            }
         }
-        streamKey = try KeyFiles.readSecret(streamSecret)
+        streamKey = try Self.keyFile { () throws(KeyFileError) in try KeyFile.readSecret(streamSecret.path) }
         let listFile = directory.appendingPathComponent("keylist.bin")
         let versionFile = directory.appendingPathComponent("keylist.version")
         let rootPublicKey = rootPublicKey
         let stored = FileManager.default.contents(atPath: listFile.path).flatMap { try? KeyList(decoding: [UInt8]($0)) }
-            .flatMap { Self.verify($0, root: rootPublicKey) ? $0 : nil }
+            .flatMap { $0.isSigned(by: rootPublicKey) ? $0 : nil }
         let remembered = try Self.readIssued(versionFile)
         // The list itself is written before `keylist.version`, so the highest is whichever is larger.
         let highest = max(remembered.version, stored?.version ?? 0)
@@ -99,7 +103,7 @@ public final class KeyStore: Sendable {
             var fresh = KeyList(
                 version: highest + 1, issuedAt: UInt64(SystemClock().now()), streamKey: streamKey.publicKey,
                 operators: stored?.operators ?? [])
-            fresh.signature = Self.sign(fresh, with: root)
+            fresh = fresh.signed(by: root)
             try Self.put(fresh, listFile: listFile, versionFile: versionFile)
             list = Mutex(fresh)
             if highest > 0 {
@@ -125,7 +129,7 @@ public final class KeyStore: Sendable {
             next.issuedAt = UInt64(SystemClock().now())
             next.operators.removeAll { $0.name == name || $0.publicKey == publicKey }
             next.operators.append(.init(name: name, mayTriggerEmergencies: mayTriggerEmergencies, publicKey: publicKey))
-            next.signature = Self.sign(next, with: root)
+            next = next.signed(by: root)
             try Self.put(next, listFile: listFile, versionFile: versionFile)
             list = next
             return next
@@ -137,7 +141,7 @@ public final class KeyStore: Sendable {
     /// in force. Throws `SecurityError` and changes nothing otherwise.
     public func install(_ encoded: [UInt8]) throws -> KeyList {
         guard let candidate = try? KeyList(decoding: encoded) else { throw SecurityError.malformedList }
-        guard Self.verify(candidate, root: rootPublicKey) else { throw SecurityError.listNotSignedByRoot }
+        guard candidate.isSigned(by: rootPublicKey) else { throw SecurityError.listNotSignedByRoot }
         guard candidate.streamKey == streamKey.publicKey else {
             throw SecurityError.listLacksStreamKey(KeyText.base64(streamKey.publicKey))
         }
@@ -152,7 +156,7 @@ public final class KeyStore: Sendable {
     /// Writes `list` to `keylist.bin`, then its version to `keylist.version` (in that order: after a power cut
     /// between the two, the list file still carries the highest version).
     private static func put(_ list: KeyList, listFile: URL, versionFile: URL) throws {
-        try AtomicFile.write(Data(list.encoded), to: listFile)
+        try Self.replace(listFile.path, with: list.encoded)
         try writeIssued(list, to: versionFile)
     }
 
@@ -175,103 +179,28 @@ public final class KeyStore: Sendable {
 
     /// Writes `keylist.version`: "VERSION SHA256-HEX\n" for `list`.
     private static func writeIssued(_ list: KeyList, to url: URL) throws {
-        try AtomicFile.write(Data("\(list.version) \(KeyText.hex(digest(of: list)))\n".utf8), to: url)
+        try Self.replace(url.path, with: Array("\(list.version) \(KeyText.hex(digest(of: list)))\n".utf8))
     }
 
-    static func verify(_ list: KeyList, root: [UInt8]) -> Bool {
-        list.signedBytes.withUnsafeBytes { message in
-            list.signature.withUnsafeBytes { signature in
-                root.withUnsafeBytes { SigningKeyPair.verify(signature, of: message, by: $0) }
+    /// Runs a key-file step, its failure as this store's one line.
+    private static func keyFile<T>(_ step: () throws(KeyFileError) -> T) throws(SecurityError) -> T {
+        do { return try step() } catch {
+            switch error {
+            case .unwritable(let path, let reason): throw .cannotWrite(path, reason)
+            case .unreadable(let path, _), .notAKeyFile(let path), .publicWhereSecretWanted(let path),
+                .secretWherePublicWanted(let path):
+                throw .badKeyFile(path)
             }
         }
     }
 
-    static func sign(_ list: KeyList, with key: SigningKeyPair) -> [UInt8] {
-        var signature = [UInt8](repeating: 0, count: 64)
-        list.signedBytes.withUnsafeBytes { message in signature.withUnsafeMutableBytes { key.sign(message, into: $0) } }
-        return signature
+    /// Replaces the file at `path` with `bytes` atomically (`FileSystem.replace`).
+    private static func replace(_ path: String, with bytes: [UInt8]) throws(SecurityError) {
+        do { try FileSystem.replace(path, with: bytes) } catch { throw .cannotWrite(path, error.reason) }
     }
 
     private static func rootKey(_ directory: URL) -> SigningKeyPair? {
-        try? KeyFiles.readSecret(directory.appendingPathComponent("root.key"))
-    }
-}
-
-/// Key files: base64 text, the secret ones mode 0600, written atomically.
-public enum KeyFiles {
-    /// Writes a secret key to `url` (base64 text) so that no other user can ever read it and a power cut leaves
-    /// the old file or the new one: the temporary file beside it is created with mode 0600 (whatever the umask),
-    /// then written, synced and renamed over `url`, and the folder synced.
-    public static func writeSecret(_ secret: [UInt8], to url: URL) throws {
-        try writeSecret(secret, to: url, created: { _ in })
-    }
-
-    /// `writeSecret`, calling `created` with the temporary file's path right after it was created, before the
-    /// secret is written (for tests to look at it).
-    package static func writeSecret(_ secret: [UInt8], to url: URL, created: (String) -> Void) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp").path
-        unlink(temporary)  // a leftover of a power cut, which held a secret at mode 0600 too
-        let fd = try createPrivateFile(temporary)
-        created(temporary)
-        let bytes = Array((KeyText.base64(secret) + "\n").utf8)
-        var written = 0
-        var failure: Int32 = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            written += n
-        }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure == 0, rename(temporary, url.path) != 0 { failure = errno }
-        guard failure == 0 else {
-            unlink(temporary)
-            throw SecurityError.cannotWrite(url.path, String(cString: strerror(failure)))
-        }
-        let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
-        }
-    }
-
-    /// Creates `path` (which must not exist: O_EXCL, and O_NOFOLLOW) for writing, with mode 0600 from the first
-    /// moment whatever the umask, and returns its descriptor. Throws `SecurityError.cannotWrite` otherwise.
-    package static func createPrivateFile(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw SecurityError.cannotWrite(path, String(cString: strerror(errno))) }
-        // A umask can only have narrowed 0600 (to 0400, say); make it exactly 0600 so the owner can write it.
-        guard fchmod(fd, 0o600) == 0 else {
-            let failure = errno
-            close(fd)
-            unlink(path)
-            throw SecurityError.cannotWrite(path, String(cString: strerror(failure)))
-        }
-        return fd
-    }
-
-    public static func writePublic(_ key: [UInt8], to url: URL) throws {
-        try AtomicFile.write(Data((KeyText.base64(key) + "\n").utf8), to: url)
-    }
-
-    public static func readPublic(_ url: URL) throws -> [UInt8] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let key = KeyText.bytes(base64: text),
-            key.count == 32
-        else {
-            throw SecurityError.badKeyFile(url.path)
-        }
-        return key
-    }
-
-    public static func readSecret(_ url: URL) throws -> SigningKeyPair {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let bytes = KeyText.bytes(base64: text),
-            let pair = SigningKeyPair(secretKey: bytes)
-        else { throw SecurityError.badKeyFile(url.path) }
-        return pair
+        try? KeyFile.readSecret(directory.appendingPathComponent("root.key").path)
     }
 }
 

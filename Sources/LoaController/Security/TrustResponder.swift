@@ -1,5 +1,6 @@
 import LoaCrypto
 import LoaSystem
+import LoaTrust
 import LoaWire
 
 /// Answers receivers' challenges with the controller's time and the key list, signed by the stream key.
@@ -15,10 +16,6 @@ public struct TrustResponder: Sendable {
         }
         let list = keys.current.encoded
         let time = UInt64(WallClock.now() / 1_000_000)
-        let signed = TrustMessage.signedAnswer(nonce: nonce, time: time, keyList: list)
-        var signature = [UInt8](repeating: 0, count: 64)
-        signed.withUnsafeBytes { message in signature.withUnsafeMutableBytes { keys.streamKey.sign(message, into: $0) }
-        }
-        return signed + signature
+        return TrustAnswer.make(nonce: nonce, time: time, keyList: list, signedBy: keys.streamKey)
     }
 }

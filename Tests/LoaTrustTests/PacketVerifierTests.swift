@@ -1,5 +1,5 @@
 import LoaCrypto
-import LoaReceiverCore
+import LoaTrust
 import LoaWire
 import Testing
 
@@ -18,22 +18,12 @@ struct PacketVerifierTests {
         let header = RTPHeader(
             marker: false, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index),
             timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 5)
-        let seal = PacketSeal(
-            keyID: KeyList.keyID(signer.publicKey), epoch: epoch, index: index, sendTime: UInt64(sentAt))
+        let sealer = PacketSealer(key: signer, epoch: epoch)
         var bytes = [UInt8](repeating: 0, count: 1500)
-        var message = [UInt8](repeating: 0, count: 1600)
-        let length = bytes.withUnsafeMutableBytes { raw -> Int in
-            let (length, signature) = payload.withUnsafeBytes { seal.write(header: header, payload: $0, into: raw) }
-            let m = message.withUnsafeMutableBytes {
-                PacketSeal.signedMessage(
-                    packet: UnsafeRawBufferPointer(raw), payload: (12 + PacketSeal.overhead)..<length, into: $0)
+        let length = bytes.withUnsafeMutableBytes { raw in
+            payload.withUnsafeBytes {
+                sealer.seal(header: header, payload: $0, index: index, sendTime: sentAt, into: raw)
             }
-            message.withUnsafeBytes {
-                signer.sign(
-                    UnsafeRawBufferPointer(rebasing: $0[0..<m]),
-                    into: UnsafeMutableRawBufferPointer(rebasing: raw[signature]))
-            }
-            return length
         }
         return Array(bytes[0..<length])
     }

@@ -1,5 +1,5 @@
 import LoaCrypto
-import LoaReceiverCore
+import LoaTrust
 import LoaWire
 import Testing
 

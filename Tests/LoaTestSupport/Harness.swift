@@ -1,19 +1,18 @@
 import Foundation
-import Testing
 
 /// Real processes for end-to-end tests: a controller, receivers, the CLI, ffmpeg; a temporary directory each.
 ///
 /// Multicast stays on this machine: every zone in a test sends on 127.0.0.1 with TTL 0.
-final class Harness: @unchecked Sendable {
-    let directory: URL
-    let group: String
-    let port: Int
-    private(set) var controllerURL = ""
-    private(set) var controller: Process?
+public final class Harness: @unchecked Sendable {
+    public let directory: URL
+    public let group: String
+    public let port: Int
+    public private(set) var controllerURL = ""
+    public private(set) var controller: Process?
     private var processes: [Process] = []
 
     /// The folder holding the built executables (next to the test bundle).
-    static let binaries: URL = {
+    public static let binaries: URL = {
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("loa-controller").path),
             url.path != "/"
@@ -28,7 +27,7 @@ final class Harness: @unchecked Sendable {
     }()
 
     /// A harness with its own multicast group 239.255.78.`groupOctet` so that tests never hear each other.
-    init(groupOctet: Int, name: String = #function) throws {
+    public init(groupOctet: Int, name: String = #function) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "loa-e2e-\(groupOctet)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -44,11 +43,11 @@ final class Harness: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
     /// `environment` is added to the controller's (e.g. libfaketime's).
-    func startController(config configPath: String? = nil, environment: [String: String] = [:]) throws {
+    public func startController(config configPath: String? = nil, environment: [String: String] = [:]) throws {
         let config = """
             zones:
               - name: all
@@ -79,7 +78,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// GETs a JSON answer from the controller's API.
-    func api(_ path: String) throws -> Any {
+    public func api(_ path: String) throws -> Any {
         let result = try run("/usr/bin/curl", ["-sf", controllerURL + path])
         guard result.status == 0 else { throw HarnessError("GET \(path) failed: \(result.err)") }
         return try JSONSerialization.jsonObject(with: Data(result.out.utf8))
@@ -89,7 +88,7 @@ final class Harness: @unchecked Sendable {
     @discardableResult
     /// `environment` is added to the receiver's (e.g. libfaketime's); `waitForTrust` waits until it has verified
     /// the controller's time; `trust` replaces the trust anchor with another file.
-    func startReceiver(
+    public func startReceiver(
         output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil,
         environment: [String: String] = [:], waitForTrust: Bool = true, trust: String? = nil
     ) throws -> Process {
@@ -126,7 +125,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Puts the controller's root public key in a receiver's state folder (its default trust anchor).
-    func installTrust(stateDirectory: String) throws {
+    public func installTrust(stateDirectory: String) throws {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         let root = try run("/usr/bin/curl", ["-sf", controllerURL + "/keys/root.pub"])
         guard root.status == 0 else { throw HarnessError("cannot fetch the root key: \(root.err)") }
@@ -134,7 +133,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr.
-    func loa(_ arguments: [String], controller: Bool = true, asUser: String? = nil) throws -> (
+    public func loa(_ arguments: [String], controller: Bool = true, asUser: String? = nil) throws -> (
         status: Int32, out: String, err: String
     ) {
         var all = arguments
@@ -143,7 +142,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Runs a program to its end.
-    func run(_ program: String, _ arguments: [String], asUser: String? = nil) throws -> (
+    public func run(_ program: String, _ arguments: [String], asUser: String? = nil) throws -> (
         status: Int32, out: String, err: String
     ) {
         let process = Process()
@@ -169,7 +168,8 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Starts a long-running program whose stderr goes to `stderr`.
-    func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:]) throws
+    public func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:])
+        throws
         -> Process
     {
         let process = Process()
@@ -186,7 +186,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Stops a process with SIGTERM (or `signal`) and waits for it.
-    func stop(_ process: Process, signal: Int32 = SIGTERM) {
+    public func stop(_ process: Process, signal: Int32 = SIGTERM) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
@@ -194,7 +194,7 @@ final class Harness: @unchecked Sendable {
 
     /// Queues `file` in `zone` and waits until the controller has played everything queued.
     @discardableResult
-    func queueAndWait(_ files: [String], zone: String = "all") throws -> [Int] {
+    public func queueAndWait(_ files: [String], zone: String = "all") throws -> [Int] {
         var ids: [Int] = []
         for file in files {
             let result = try loa(["queue", file, "--zone", zone])
@@ -208,7 +208,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Polls `loa status --json` until no zone plays or has anything queued.
-    func waitUntilIdle(timeout: Double = 300) throws {
+    public func waitUntilIdle(timeout: Double = 300) throws {
         _ = try waitFor("the programme to finish", timeout: timeout) { () -> Bool? in
             guard let result = try? self.loa(["status", "--json"]), result.status == 0,
                 let object = try? JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any],
@@ -221,7 +221,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Polls `check` every 100 ms until it returns a value.
-    func waitFor<T>(_ what: String, timeout: Double, _ check: () throws -> T?) throws -> T {
+    public func waitFor<T>(_ what: String, timeout: Double, _ check: () throws -> T?) throws -> T {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if let value = try check() { return value }
@@ -231,7 +231,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Makes a Vietnamese speech clip with espeak-ng.
-    func speech(_ name: String, _ text: String) throws -> String {
+    public func speech(_ name: String, _ text: String) throws -> String {
         let file = path(name)
         let result = try run("/usr/bin/espeak-ng", ["-v", "vi", "-w", file, text])
         guard result.status == 0 else { throw HarnessError("espeak-ng failed: \(result.err)") }
@@ -239,7 +239,7 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Makes a stereo 44.1 kHz logarithmic tone sweep with sox.
-    func sweep(_ name: String, seconds: Double = 3) throws -> String {
+    public func sweep(_ name: String, seconds: Double = 3) throws -> String {
         let file = path(name)
         let result = try run(
             "/usr/bin/sox",
@@ -252,15 +252,11 @@ final class Harness: @unchecked Sendable {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// The repository's root folder.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-
-/// Every test that starts processes runs one at a time: they share two cores and real-time pacing.
-@Suite("Real processes", .serialized)
-struct RealProcesses {}

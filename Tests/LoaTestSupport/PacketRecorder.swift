@@ -7,13 +7,13 @@ import Synchronization
 
 /// Records every datagram sent to a multicast group on this host (joined on 127.0.0.1), as an eavesdropper
 /// on the hamlet's network would.
-final class PacketRecorder: @unchecked Sendable {
+public final class PacketRecorder: @unchecked Sendable {
     private let descriptor: Int32
     private let packets = Mutex<[[UInt8]]>([])
     private let running = Mutex(true)
     private var thread: Thread?
 
-    init(group: String, port: Int) {
+    public init(group: String, port: Int) {
         descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         var on: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -43,7 +43,7 @@ final class PacketRecorder: @unchecked Sendable {
     }
 
     /// Stops recording and returns what was heard.
-    func stop() -> [[UInt8]] {
+    public func stop() -> [[UInt8]] {
         running.withLock { $0 = false }
         Thread.sleep(forTimeInterval: 0.3)
         close(descriptor)

@@ -1,0 +1,88 @@
+import LoaTrust
+import LoaWire
+
+/// The receive chain of a speaker box, for one datagram: parse → verify → emergency flag → playout. The
+/// receiver runs it on every datagram of its socket and the benchmarks drive it as it is, so what they measure
+/// is what a box does.
+///
+/// A datagram that does not parse, or that the verifier does not accept (no verifier yet: no trusted time),
+/// is counted as rejected in the playout's statistics, and goes no further; `refusals` counts the packets the
+/// verifier refused by reason. An
+/// accepted packet whose seal says an emergency is on the air calls `onEmergency` (with the time) before the
+/// playout takes it. Receiving allocates nothing.
+public final class ReceiveChain<Sink: AudioSink> {
+    public let playout: Playout<Sink>
+    /// Refused packets by reason.
+    public private(set) var refusals = Refusals()
+    private let onEmergency: (UInt64) -> Void
+
+    public init(playout: Playout<Sink>, onEmergency: @escaping (UInt64) -> Void = { _ in }) {
+        self.playout = playout
+        self.onEmergency = onEmergency
+    }
+
+    /// Takes one datagram that came from `source` (see `PacketVerifier.sourceKey`) at `now` (monotonic ns).
+    /// `verifier` is the one the trusted key list made (nil: none yet) and `trustedNow` the trusted clock
+    /// (Unix ms, nil if not set). Returns the verdict.
+    @discardableResult
+    public func receive(
+        _ datagram: UnsafeRawBufferPointer, from source: UInt64 = 0, verifier: PacketVerifier?, trustedNow: Int64?,
+        at now: UInt64
+    ) -> PacketVerifier.Verdict {
+        guard let packet = try? RTPPacket(parsing: datagram) else {
+            playout.countRejected()
+            return .unsealed
+        }
+        let verdict =
+            verifier?.check(packet, datagram: datagram, from: source, trustedNow: trustedNow, monotonic: now)
+            ?? .noTrustedTime
+        guard verdict == .accepted, let verifier else {
+            refuse(verdict)
+            return verdict
+        }
+        if verifier.lastAccepted.isEmergency { onEmergency(now) }
+        playout.receive(packet, in: datagram, at: now)
+        return verdict
+    }
+
+    private func refuse(_ verdict: PacketVerifier.Verdict) {
+        refusals.count(verdict)
+        playout.countRejected()
+    }
+}
+
+/// Packets the verifier refused, by reason.
+public struct Refusals: Sendable {
+    public var unsealed = 0
+    public var unknownKey = 0
+    public var noTrustedTime = 0
+    public var stale = 0
+    public var replayed = 0
+    public var rateLimited = 0
+    public var badSignature = 0
+
+    public init() {}
+
+    public mutating func count(_ verdict: PacketVerifier.Verdict) {
+        switch verdict {
+        case .accepted: break
+        case .unsealed: unsealed += 1
+        case .unknownKey: unknownKey += 1
+        case .noTrustedTime: noTrustedTime += 1
+        case .stale: stale += 1
+        case .replayed: replayed += 1
+        case .rateLimited: rateLimited += 1
+        case .badSignature: badSignature += 1
+        }
+    }
+
+    /// All refused packets.
+    public var total: Int { unsealed + unknownKey + noTrustedTime + stale + replayed + rateLimited + badSignature }
+
+    public var summary: String {
+        "unsealed=" + String(unsealed) + " unknown-key=" + String(unknownKey) + " no-trusted-time="
+            + String(noTrustedTime)
+            + " stale=" + String(stale) + " replayed=" + String(replayed) + " rate-limited=" + String(rateLimited)
+            + " forged=" + String(badSignature)
+    }
+}

@@ -1,0 +1,23 @@
+import LoaCrypto
+import LoaWire
+
+/// The controller's signed answer to a receiver's trust request: its time and the key list, signed by the
+/// stream key the list names.
+public enum TrustAnswer {
+    /// The answer's bytes (`TrustMessage.answer` encoded) for `nonce`, the time `time` (Unix ms) and the
+    /// encoded key list `keyList`, signed by `streamKey`.
+    public static func make(nonce: [UInt8], time: UInt64, keyList: [UInt8], signedBy streamKey: SigningKeyPair)
+        -> [UInt8]
+    {
+        let signed = TrustMessage.signedAnswer(nonce: nonce, time: time, keyList: keyList)
+        return signed + Signature.make(signed, by: streamKey)
+    }
+
+    /// True if `signature` is `streamKey`'s signature of the answer with `nonce`, `time` and `keyList`.
+    public static func isSigned(
+        nonce: [UInt8], time: UInt64, keyList: [UInt8], signature: [UInt8], by streamKey: [UInt8]
+    ) -> Bool {
+        Signature.verify(
+            signature, of: TrustMessage.signedAnswer(nonce: nonce, time: time, keyList: keyList), by: streamKey)
+    }
+}
