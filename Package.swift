@@ -6,8 +6,9 @@ import PackageDescription
 /// The data path reads top to bottom:
 ///   LoaSource (file → decoder → resampler → encoder) → LoaController (programme, pacer, sender)
 ///   → LoaWire (RTP/Opus) → network → LoaReceiverCore (receive → jitter buffer → decode → ALSA).
-/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaReceiverCore and the C shim)
-/// is Embedded-Swift compatible: the firmware build in `Firmware/` compiles exactly these sources.
+/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaCrypto, LoaReceiverCore and the
+/// C shims CLoaSystem and CLoaAudio) is Embedded-Swift compatible: the firmware build in `Firmware/` compiles
+/// exactly these sources.
 let package = Package(
     name: "Loa",
     platforms: [.macOS(.v15)],
@@ -34,21 +35,26 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
-        // The one C shim: sockets, clocks, signals, ALSA, libopus ctl macros.
-        .target(name: "CLoaSystem", dependencies: ["COpus", "CALSA"]),
+        // The C shims: the system (clocks, signals, sockets, files, systemd), which links nothing beyond libc,
+        // and audio (ALSA playback, libopus ctl macros), which only what plays or codes audio depends on.
+        .target(name: "CLoaSystem"),
+        .target(name: "CLoaAudio", dependencies: ["COpus", "CALSA"]),
 
         // Embedded-compatible core (the firmware is built from these).
         .target(name: "LoaWire"),
         .target(name: "LoaSystem", dependencies: ["CLoaSystem"]),
-        .target(name: "LoaCodec", dependencies: ["COpus", "CLoaSystem"]),
+        .target(name: "LoaCodec", dependencies: ["COpus", "CLoaAudio"]),
         // Identity keys, signatures and message tags (libsodium), for the fleet's heartbeats and commands.
         .target(name: "LoaCrypto", dependencies: ["CSodium"]),
         .target(
             name: "LoaReceiverCore",
-            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "CALSA", "CLoaSystem"]),
+            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "CALSA", "CLoaAudio"]),
 
         // Server side.
-        .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
+        // Reading and checking a sound file (libsndfile), apart from encoding it (libsoxr, Opus): the CLI
+        // checks clips with the first and links no codec.
+        .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
+        .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "LoaController",
@@ -66,7 +72,7 @@ let package = Package(
         .target(
             name: "LoaCLI",
             dependencies: [
-                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto",
+                "LoaSchedule", "LoaSoundFile", "LoaWire", "LoaCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,14 +101,26 @@ let package = Package(
             name: "loa-fleet-bench", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"],
             path: "Benchmarks/loa-fleet-bench"),
 
-        // Tests.
+        // Tests: one target per library module. The send- and receive-path allocation tests count with the
+        // benchmark's allocator interposer (CLoaBench), which then counts in the whole test binary.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
+        .testTarget(name: "LoaSystemTests", dependencies: ["LoaSystem"]),
+        .testTarget(name: "LoaCryptoTests", dependencies: ["LoaCrypto"]),
+        .testTarget(name: "LoaSourceTests", dependencies: ["LoaSource", "LoaSoundFile", "LoaCodec"]),
+        .testTarget(name: "LoaScheduleTests", dependencies: ["LoaSchedule"]),
+        .testTarget(
+            name: "LoaCLITests",
+            dependencies: ["LoaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "LoaControllerTests",
-            dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
+            dependencies: [
+                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto", "LoaCodec",
+                "CLoaBench",
+            ]),
         .testTarget(
-            name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
+            name: "LoaReceiverCoreTests",
+            dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto", "CLoaBench"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
