@@ -6,8 +6,9 @@ import PackageDescription
 /// The data path reads top to bottom:
 ///   LoaSource (file → decoder → resampler → encoder) → LoaController (programme, pacer, sender)
 ///   → LoaWire (RTP/Opus) → network → LoaReceiverCore (receive → jitter buffer → decode → ALSA).
-/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaCrypto, LoaTrust, LoaReceiverCore and the C shim)
-/// is Embedded-Swift compatible: the firmware build in `Firmware/` compiles exactly these sources.
+/// Everything `loa-receiver` is built from (LoaWire, LoaCodec, LoaSystem, LoaCrypto, LoaTrust, LoaReceiverCore
+/// and the C shims CLoaSystem and CLoaAudio) is Embedded-Swift compatible: the firmware build in `Firmware/` compiles
+/// exactly these sources.
 let package = Package(
     name: "Loa",
     platforms: [.macOS(.v15)],
@@ -34,13 +35,15 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
-        // The one C shim: sockets, clocks, signals, ALSA, libopus ctl macros.
-        .target(name: "CLoaSystem", dependencies: ["COpus", "CALSA"]),
+        // The C shims: the system (clocks, signals, sockets, files, systemd), which links nothing beyond libc,
+        // and audio (ALSA playback, libopus ctl macros), which only what plays or codes audio depends on.
+        .target(name: "CLoaSystem"),
+        .target(name: "CLoaAudio", dependencies: ["COpus", "CALSA"]),
 
         // Embedded-compatible core (the firmware is built from these).
         .target(name: "LoaWire"),
         .target(name: "LoaSystem", dependencies: ["CLoaSystem"]),
-        .target(name: "LoaCodec", dependencies: ["COpus", "CLoaSystem"]),
+        .target(name: "LoaCodec", dependencies: ["COpus", "CLoaAudio"]),
         // Identity keys, signatures and message tags (libsodium), for the fleet's heartbeats and commands.
         .target(name: "LoaCrypto", dependencies: ["CSodium"]),
         // Every seal, signature and tag Loa makes or checks: packets, key lists, emergency commands, fleet
@@ -48,10 +51,13 @@ let package = Package(
         .target(name: "LoaTrust", dependencies: ["LoaWire", "LoaCrypto", "LoaSystem"]),
         .target(
             name: "LoaReceiverCore",
-            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "LoaTrust", "CALSA", "CLoaSystem"]),
+            dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "LoaTrust", "CALSA", "CLoaAudio"]),
 
         // Server side.
-        .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
+        // Reading and checking a sound file (libsndfile), apart from encoding it (libsoxr, Opus): the CLI
+        // checks clips with the first and links no codec.
+        .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
+        .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "LoaController",
@@ -69,7 +75,7 @@ let package = Package(
         .target(
             name: "LoaCLI",
             dependencies: [
-                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem",
+                "LoaSchedule", "LoaSoundFile", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,20 +110,31 @@ let package = Package(
             name: "LoaTestSupport", dependencies: ["LoaTrust", "LoaWire", "LoaCrypto", "LoaCodec"],
             path: "Tests/LoaTestSupport"),
 
-        // Tests.
+        // Tests: one target per library module. The send- and receive-path allocation tests count with the
+        // benchmark's allocator interposer (CLoaBench), which then counts in the whole test binary.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(
             name: "LoaTrustTests", dependencies: ["LoaTrust", "LoaTestSupport", "LoaWire", "LoaCrypto", "LoaSystem"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
+        .testTarget(name: "LoaSystemTests", dependencies: ["LoaSystem"]),
+        .testTarget(name: "LoaCryptoTests", dependencies: ["LoaCrypto"]),
+        .testTarget(name: "LoaSourceTests", dependencies: ["LoaSource", "LoaSoundFile", "LoaCodec"]),
+        .testTarget(name: "LoaScheduleTests", dependencies: ["LoaSchedule"]),
+        .testTarget(
+            name: "LoaCLITests",
+            dependencies: ["LoaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "LoaControllerTests",
             dependencies: [
-                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto", "LoaTrust",
-                "LoaTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto", "LoaCodec",
+                "LoaTrust",
+                "LoaTestSupport", "CLoaBench", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "LoaReceiverCoreTests",
-            dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto", "LoaTrust", "LoaTestSupport"]),
+            dependencies: [
+                "LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto", "LoaTrust", "LoaTestSupport", "CLoaBench",
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoaSchedule
-import LoaSource
+import LoaSoundFile
 
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

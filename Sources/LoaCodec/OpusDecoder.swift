@@ -1,4 +1,4 @@
-import CLoaSystem
+import CLoaAudio
 import COpus
 
 /// A libopus decoder for one mono 48 kHz stream, with the three ways a frame can be produced:

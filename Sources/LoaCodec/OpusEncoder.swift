@@ -1,4 +1,4 @@
-import CLoaSystem
+import CLoaAudio
 import COpus
 
 /// A libopus encoder for one mono 48 kHz stream in the VOIP application mode.

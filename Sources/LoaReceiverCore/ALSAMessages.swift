@@ -1,4 +1,4 @@
-import CLoaSystem
+import CLoaAudio
 
 /// libasound's own diagnostics ("Unknown PCM nosuch"), kept instead of printed, so that a failure to open
 /// a device is one log line that carries ALSA's detail.

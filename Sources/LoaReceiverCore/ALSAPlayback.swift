@@ -1,4 +1,4 @@
-import CLoaSystem
+import CLoaAudio
 import LoaCodec
 import LoaSystem
 

@@ -10,7 +10,10 @@ public struct OpusPacketInfo: Equatable, Sendable {
     /// Reads the TOC byte (and frame count byte for code 3). Returns nil if the payload is empty, a code 3
     /// packet lacks its count byte or has zero frames, or the packet would exceed 120 ms.
     public init?(payload: UnsafeRawBufferPointer) {
-        guard let toc = payload.first else { return nil }
+        // Indexed, not `payload.first`: unoptimised, `first` allocates on every call, and `swift test` asserts
+        // that the receive path allocates nothing per frame.
+        guard !payload.isEmpty else { return nil }
+        let toc = payload[0]
         let configuration = Int(toc >> 3)
         let frameSamples: Int
         switch configuration {

@@ -1,7 +1,8 @@
-#include "loa_system.h"
+#include "loa_alsa.h"
 
 #include <alsa/asoundlib.h>
-#include <opus.h>
+#include <errno.h>
+#include <stdlib.h>
 
 struct loa_pcm {
     snd_pcm_t *handle;
@@ -68,20 +69,3 @@ void loa_pcm_abandon(loa_pcm *pcm) {
 }
 
 const char *loa_pcm_strerror(int error) { return snd_strerror(error); }
-
-int loa_opus_encoder_configure(struct OpusEncoder *encoder, int bitrate, int complexity, int inband_fec,
-                               int expected_loss_percent) {
-    int error = opus_encoder_ctl(encoder, OPUS_SET_BITRATE(bitrate));
-    if (error == OPUS_OK) error = opus_encoder_ctl(encoder, OPUS_SET_COMPLEXITY(complexity));
-    if (error == OPUS_OK) error = opus_encoder_ctl(encoder, OPUS_SET_INBAND_FEC(inband_fec));
-    if (error == OPUS_OK) error = opus_encoder_ctl(encoder, OPUS_SET_PACKET_LOSS_PERC(expected_loss_percent));
-    return error;
-}
-
-int loa_opus_encoder_lookahead(struct OpusEncoder *encoder) {
-    opus_int32 lookahead = 0;
-    opus_encoder_ctl(encoder, OPUS_GET_LOOKAHEAD(&lookahead));
-    return (int)lookahead;
-}
-
-void loa_opus_decoder_reset(struct OpusDecoder *decoder) { opus_decoder_ctl(decoder, OPUS_RESET_STATE); }

@@ -1,0 +1,44 @@
+/// ALSA playback for the speaker box (S16_LE interleaved), and libasound's own diagnostics kept as one
+/// message instead of printed.
+#ifndef LOA_ALSA_H
+#define LOA_ALSA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: Playback (S16_LE interleaved)
+
+typedef struct loa_pcm loa_pcm;
+/// Opens `device` for playback at `rate` Hz; tries mono first, then stereo. On success returns 0 and
+/// sets `*channels`; otherwise a negative ALSA error code.
+int loa_pcm_open(loa_pcm **pcm, const char *device, unsigned rate, unsigned latency_us, unsigned *channels);
+/// Writes `frames` frames; recovers from an underrun (counting it in `*underruns`). Returns frames
+/// written or a negative ALSA error code that could not be recovered.
+long loa_pcm_write(loa_pcm *pcm, const int16_t *samples, unsigned long frames, unsigned *underruns);
+/// Plays what is buffered, then stops; the device stays open and restarts on the next write.
+void loa_pcm_drain(loa_pcm *pcm);
+/// Closes the device (a `file` PCM flushes its file here).
+void loa_pcm_close(loa_pcm *pcm);
+/// Closes a device that failed, dropping what it buffered instead of waiting for it to play.
+void loa_pcm_abandon(loa_pcm *pcm);
+/// A static description of an ALSA error code.
+const char *loa_pcm_strerror(int error);
+
+// MARK: Library messages
+
+/// Stops libasound printing its own diagnostics to stderr and keeps the latest one instead, so that a
+/// failure is one log line (with ALSA's detail in it) rather than two. Call once, early.
+void loa_alsa_capture_messages(void);
+/// Copies the latest libasound diagnostic since the last call into `buffer` (NUL-terminated, cut to
+/// `capacity`) and forgets it. Returns its length, 0 if there was none.
+size_t loa_alsa_take_message(char *buffer, size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import LoaCLI
+
+/// What the CLI works out on its own before it asks the controller anything: its arguments, the time zone,
+/// the controller's address, key text, clip files, and how it prints times and CSV.
+@Suite("CLI parsing")
+struct CLIParsingTests {
+    @Test func readsQueueArgumentsAndZoneLists() throws {
+        let queue = try Queue.parse(["tin.wav", "--zones", "thon-dong,thon-tay", "--priority", "priority", "--now"])
+        #expect(queue.file == "tin.wav")
+        #expect(queue.zone == "thon-dong,thon-tay")
+        #expect(try Queue.parse(["tin.wav", "--zone", "thon-dong"]).zone == "thon-dong")
+        #expect(try Queue.parse(["tin.wav"]).zone == "all")
+        #expect(throws: (any Error).self) { try Queue.parse(["tin.wav", "--no-such-flag"]) }
+    }
+
+    @Test func readsLogArguments() throws {
+        let log = try LogCommand.parse(["--since", "2026-12-01 05:30", "--zone", "thon-dong", "--csv"])
+        #expect(log.since == "2026-12-01 05:30")
+        #expect(log.zone == "thon-dong")
+        #expect(log.csv)
+        #expect(try LogCommand.parse([]).since == nil)
+    }
+
+    @Test func findsTheCommuneTimeZoneOffline() throws {
+        #expect(try CommuneTimeZone.offline(environment: [:]).identifier == "Asia/Ho_Chi_Minh")
+        #expect(try CommuneTimeZone.offline(environment: ["LOA_TIMEZONE": "Europe/Paris"]).identifier == "Europe/Paris")
+        do {
+            _ = try CommuneTimeZone.offline(environment: ["LOA_TIMEZONE": "Mars/Olympus"])
+            Issue.record("a name that is no time zone was accepted")
+        } catch {
+            #expect(
+                error.description
+                    == "LOA_TIMEZONE 'Mars/Olympus' is not a time zone; use a name such as Asia/Ho_Chi_Minh")
+        }
+    }
+
+    @Test func refusesAControllerAddressThatIsNotAURL() {
+        #expect(throws: CLIError.self) { try ControllerClient(option: "not a url") }
+        #expect((try? ControllerClient(option: "http://127.0.0.1:8750")) != nil)
+    }
+
+    @Test func readsPublicKeyText() throws {
+        let key = [UInt8](repeating: 7, count: 32)
+        let text = Data(key).base64EncodedString()
+        #expect(try publicKey(text: text, named: "--key") == key)
+        #expect(throws: CLIError.self) { try publicKey(text: "!!", named: "--key") }
+        #expect(throws: CLIError.self) {
+            try publicKey(text: Data(key.prefix(16)).base64EncodedString(), named: "--key")
+        }
+    }
+
+    @Test func refusesClipsThatArePlainlyNotOnes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loa-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.wav").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let good = folder.appendingPathComponent("tin.wav").path
+        FileManager.default.createFile(atPath: good, contents: Data([1, 2, 3]))
+        func refusal(_ path: String) -> String? {
+            do {
+                _ = try readClip(path)
+                return nil
+            } catch { return error.description }
+        }
+        #expect(refusal(folder.appendingPathComponent("missing.wav").path)?.hasPrefix("no file") == true)
+        #expect(refusal(folder.path)?.hasSuffix("is a folder, not a sound file") == true)
+        #expect(refusal(empty)?.hasSuffix("is empty; record or export the clip again") == true)
+        #expect(try readClip(good) == Data([1, 2, 3]))
+    }
+
+    @Test func printsTimesAndCSV() throws {
+        #expect(minutesSeconds(65_000) == "1:05")
+        #expect(minutesSeconds(600_000) == "10:00")
+        let hanoi = try #require(TimeZone(identifier: "Asia/Ho_Chi_Minh"))
+        #expect(localText(1_795_000_000_000, timeZone: hanoi) == "2026-11-18 18:06:40")
+        #expect(localText(nil, timeZone: hanoi) == "-")
+        #expect(csvField("thon-dong") == "thon-dong")
+        #expect(csvField("a,b") == "\"a,b\"")
+        #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+    }
+}

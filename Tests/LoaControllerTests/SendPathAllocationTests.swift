@@ -1,0 +1,76 @@
+import CLoaBench
+import Foundation
+import LoaCodec
+import LoaController
+import LoaSource
+import LoaSystem
+import LoaWire
+import Testing
+
+/// The send path allocates nothing per frame: `ZoneStream.sendDue` (packetise, seal, send) runs on the
+/// pacer's real-time thread for every frame of every zone. Counted by the benchmark's allocator interposer
+/// (Benchmarks/CLoaBench/allocation_counter.c), which this test binary links.
+@Suite("Allocations per frame: send path")
+struct SendPathAllocationTests {
+    /// Frames sent before counting starts: the first packets may size the stream's buffers once.
+    static let warmUpFrames = 50
+
+    /// 300 frames of a 440 Hz tone, encoded with the controller's encoder settings.
+    static func clip() throws -> EncodedClip {
+        let settings = EncoderSettings()
+        let encoder = try OpusEncoder(settings: settings)
+        var clip = EncodedClip(frameMilliseconds: settings.frameMilliseconds)
+        let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: OpusFormat.maximumPacketBytes, alignment: 8)
+        defer { packet.deallocate() }
+        for frame in 0..<300 {
+            let pcm = (0..<settings.frameSamples).map { n in
+                Int16(8_000 * sin(Double(frame * settings.frameSamples + n) * 2 * Double.pi * 440 / 48_000))
+            }
+            let length = try pcm.withUnsafeBufferPointer { try encoder.encode($0, into: packet) }
+            clip.append(UnsafeRawBufferPointer(rebasing: packet[0..<length]))
+        }
+        return clip
+    }
+
+    /// Sends every frame of `clip` through a stream to a TTL-0 group on loopback, at each deadline, and
+    /// returns how many frames after the warm-up allocated, and how many packets the kernel took.
+    static func framesThatAllocate(signed: Bool, group: String) throws -> (allocating: Int, counted: Int, sent: Int) {
+        let clip = try clip()
+        let zone = Zone(name: "alloc", group: SocketAddress(group)!, interface: "127.0.0.1", ttl: 0)
+        let stream = try BenchmarkZoneStream(zone: zone, signed: signed)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        stream.play(clip, id: 1, now: MonotonicClock.now())
+        var frame = 0
+        var allocating = 0
+        var finished = false
+        while !finished, let deadline = stream.nextDeadline {
+            let before = loa_bench_thread_allocations()
+            finished = stream.sendDue(now: deadline, buffer: buffer)
+            if frame >= warmUpFrames && loa_bench_thread_allocations() != before { allocating += 1 }
+            frame += 1
+        }
+        return (allocating, frame - warmUpFrames, stream.packetsSent)
+    }
+
+    @Test func theInterposerCountsThisThreadsAllocations() {
+        let before = loa_bench_thread_allocations()
+        let array = [Int](repeating: 7, count: Int.random(in: 100...200))
+        #expect(loa_bench_thread_allocations() > before)
+        #expect(array.count >= 100)
+    }
+
+    @Test func sendingAFrameAllocatesNothing() throws {
+        let result = try Self.framesThatAllocate(signed: false, group: "239.255.79.61:5004")
+        #expect(result.counted >= 200)
+        #expect(result.sent == result.counted + Self.warmUpFrames)
+        #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
+    }
+
+    @Test func sendingASealedFrameAllocatesNothing() throws {
+        let result = try Self.framesThatAllocate(signed: true, group: "239.255.79.62:5004")
+        #expect(result.counted >= 200)
+        #expect(result.sent == result.counted + Self.warmUpFrames)
+        #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
+    }
+}

@@ -1,0 +1,42 @@
+import CLoaBench
+import LoaCrypto
+import LoaReceiverCore
+import LoaTestSupport
+import LoaTrust
+import Testing
+
+/// The receive path allocates nothing per frame: for each sealed datagram the receiver's `ReceiveChain` parses
+/// it, verifies its seal (`PacketVerifier.check`), hands it to the `Playout`, which decodes and plays it (`advance`).
+/// Counted by the benchmark's allocator interposer (Benchmarks/CLoaBench/allocation_counter.c), which this
+/// test binary links.
+@Suite("Allocations per frame: receive path")
+struct ReceivePathAllocationTests {
+    /// Frames received before counting starts: the jitter buffer fills and playing starts.
+    static let warmUpFrames = 50
+
+    @Test func verifyingAndPlayingAFrameAllocatesNothing() throws {
+        let stream = try SealedStream(key: SigningKeyPair.generate(), frames: 300)
+        let sentAt: Int64 = 1_795_000_000_000
+        let packets = (0..<stream.count).map { stream.packet($0, sentAt: sentAt + Int64($0 * 20)) }
+        let verifier = PacketVerifier(streamKey: stream.key.publicKey)
+        let sink = CountingSink()
+        let chain = ReceiveChain(playout: try Playout(settings: PlayoutSettings(), sink: sink))
+        var accepted = 0
+        var allocating = 0
+        for (index, bytes) in packets.enumerated() {
+            let monotonic = 1_000_000_000 + UInt64(index) * 20_000_000
+            let trustedNow = sentAt + Int64(index * 20) + 40
+            let before = loa_bench_thread_allocations()
+            let verdict = bytes.withUnsafeBytes {
+                chain.receive($0, verifier: verifier, trustedNow: trustedNow, at: monotonic)
+            }
+            chain.playout.advance(to: monotonic)
+            if index >= Self.warmUpFrames && loa_bench_thread_allocations() != before { allocating += 1 }
+            if verdict == .accepted { accepted += 1 }
+        }
+        #expect(accepted == packets.count)
+        #expect(sink.samples >= (packets.count - 10) * 960)
+        #expect(
+            allocating == 0, "\(allocating) of \(packets.count - Self.warmUpFrames) frames allocated")
+    }
+}
