@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries from Debian, found with pkg-config.
@@ -50,10 +51,19 @@ let package = Package(
         // Server side.
         .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The control API's one definition: request and response bodies, enums, routes, error body and the
+        // typed client (docs/api/openapi.yaml describes the same API).
+        .target(
+            name: "LoaControlAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .target(
             name: "LoaController",
             dependencies: [
-                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto",
+                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto", "LoaControlAPI",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,7 +76,7 @@ let package = Package(
         .target(
             name: "LoaCLI",
             dependencies: [
-                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto",
+                "LoaSchedule", "LoaSource", "LoaWire", "LoaCrypto", "LoaControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,7 +110,18 @@ let package = Package(
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
         .testTarget(
             name: "LoaControllerTests",
-            dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
+            dependencies: [
+                "LoaController", "LoaControlAPI", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto",
+            ]),
+        .testTarget(
+            name: "LoaControlAPITests",
+            dependencies: [
+                "LoaControlAPI", "LoaController", "LoaCrypto", "LoaWire",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
         .testTarget(

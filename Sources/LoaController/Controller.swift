@@ -23,9 +23,17 @@ public struct Controller: Sendable {
         self.logger = logger
     }
 
-    /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
-    /// the operator if the controller cannot start.
-    public func run() async throws {
+    /// What the controller runs, built and not started: the control API and the parts its services drive.
+    public struct Parts: Sendable {
+        public let api: ControlAPI
+        let pacer: Pacer
+        let programme: Programme
+        let fleet: Fleet
+    }
+
+    /// Prepares the state directory and builds every part (database, keys, programme, pacer, fleet, control
+    /// API) without starting any. Throws `ControllerError` with one line for the operator.
+    public func assemble() throws -> Parts {
         let files = FileManager.default
         let sdpDirectory = stateDirectory.appendingPathComponent("sdp")
         let uploads = stateDirectory.appendingPathComponent("uploads")
@@ -61,18 +69,12 @@ public struct Controller: Sendable {
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips,
             air: pacer, logger: logger)
-        let router = Router()
-        ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
-            .addRoutes(to: router)
         let desk = EmergencyDesk(
             programme: programme, keys: keys, store: store, requiredSignatures: configuration.emergencySignatures,
             logger: logger)
-        SecurityAPI(keys: keys, desk: desk).addRoutes(to: router)
-        let logger = self.logger
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
             logger: logger)
-        FleetAPI(fleet: fleet).addRoutes(to: router)
         fleet.setTrustResponder(TrustResponder(keys: keys))
         fleet.setProgrammeMetrics(
             zonePackets: { [pacer, zones = configuration.zones] in
@@ -83,8 +85,19 @@ public struct Controller: Sendable {
                     try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM playlog WHERE outcome = 'completed'") ?? 0
                 }) ?? 0
             })
-        let app = Application(
-            router: router,
+        let api = ControlAPI(
+            programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
+            keys: keys, desk: desk, fleet: fleet)
+        return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet)
+    }
+
+    /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
+    /// the operator if the controller cannot start.
+    public func run() async throws {
+        let parts = try assemble()
+        let logger = self.logger
+        let (pacer, programme, fleet) = (parts.pacer, parts.programme, parts.fleet)
+        let app = parts.api.application(
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
             services: [PacerService(pacer: pacer, programme: programme, logger: logger), fleet.service(host: host)],
             onServerRunning: { channel in

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoaCodec
+import LoaControlAPI
 import LoaSchedule
 import LoaSource
 import Logging

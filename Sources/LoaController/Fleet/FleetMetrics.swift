@@ -1,4 +1,5 @@
 import Foundation
+import LoaControlAPI
 import Prometheus
 
 /// The controller's Prometheus metrics, served at `GET /metrics`:
