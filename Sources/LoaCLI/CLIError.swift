@@ -10,4 +10,3 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
 
     func appending(_ text: String) -> CLIError { CLIError(description + text) }
 }
-

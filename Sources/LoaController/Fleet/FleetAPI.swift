@@ -41,7 +41,9 @@ struct FleetAPI {
         }
         router.on(Route.approveReceiver) { request, context -> ReceiverView in
             let record = try find(try context.parameters.require("id"))
-            let name = request.uri.queryParameters[Substring(Query.name)].map { String($0).removingPercentEncoding ?? String($0) }
+            let name = request.uri.queryParameters[Substring(Query.name)].map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
             if let name, !Limits.nameCharacters.contains(name.count) {
                 throw APIError(.badRequest, "a name must be 1 to \(Limits.nameCharacters.upperBound) characters")
             }
@@ -104,7 +106,8 @@ struct FleetAPI {
         let action: ReceiverAction
         switch kind {
         case .volume:
-            guard let value = parameters[Substring(Query.value)].flatMap({ Int(String($0)) }), (0...100).contains(value) else {
+            guard let value = parameters[Substring(Query.value)].flatMap({ Int(String($0)) }), (0...100).contains(value)
+            else {
                 throw APIError(.badRequest, "the volume must be a whole percent from 0 to 100")
             }
             action = .volume(UInt8(value))

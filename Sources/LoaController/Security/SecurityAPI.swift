@@ -27,7 +27,8 @@ struct SecurityAPI {
         }
         router.on(Route.addOperator) { request, context -> KeyListView in
             let query = request.uri.queryParameters
-            guard let name = query[Substring(Query.name)].map(String.init), Limits.nameCharacters.contains(name.count) else {
+            guard let name = query[Substring(Query.name)].map(String.init), Limits.nameCharacters.contains(name.count)
+            else {
                 throw APIError(
                     .badRequest, "an operator needs a name of 1 to \(Limits.nameCharacters.upperBound) characters")
             }
