@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries from Debian, found with pkg-config.
@@ -59,10 +60,20 @@ let package = Package(
         .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
         .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The control API's one definition: request and response bodies, enums, routes, error body and the
+        // typed client (docs/api/openapi.yaml describes the same API).
+        .target(
+            name: "LoaControlAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .target(
             name: "LoaController",
             dependencies: [
                 "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto", "LoaTrust",
+                "LoaControlAPI",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -75,7 +86,7 @@ let package = Package(
         .target(
             name: "LoaCLI",
             dependencies: [
-                "LoaSchedule", "LoaSoundFile", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem",
+                "LoaSchedule", "LoaSoundFile", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem", "LoaControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -122,13 +133,23 @@ let package = Package(
         .testTarget(name: "LoaScheduleTests", dependencies: ["LoaSchedule"]),
         .testTarget(
             name: "LoaCLITests",
-            dependencies: ["LoaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "LoaCLI", "LoaControlAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(
             name: "LoaControllerTests",
             dependencies: [
-                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto", "LoaCodec",
-                "LoaTrust",
-                "LoaTestSupport", "CLoaBench", .product(name: "GRDB", package: "GRDB.swift"),
+                "LoaController", "LoaControlAPI", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto",
+                "LoaCodec", "LoaTrust", "LoaTestSupport", "CLoaBench", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "LoaControlAPITests",
+            dependencies: [
+                "LoaControlAPI", "LoaController", "LoaCrypto", "LoaWire",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "LoaReceiverCoreTests",

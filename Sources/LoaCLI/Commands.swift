@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 
 /// `loa`: the broadcaster's command line.
 public struct Loa: AsyncParsableCommand {
@@ -21,20 +22,20 @@ struct ControllerOptions: ParsableArguments {
     @Option(name: .long, help: "The controller's URL (default: $LOA_CONTROLLER, else http://127.0.0.1:8750).")
     var controller: String?
 
-    func client() throws(CLIError) -> ControllerClient { try ControllerClient(option: controller) }
+    /// The controller named by `--controller`, else `LOA_CONTROLLER`, else http://127.0.0.1:8750.
+    func client() throws(CLIError) -> ControlClient {
+        let address = controller ?? ProcessInfo.processInfo.environment["LOA_CONTROLLER"] ?? "http://127.0.0.1:8750"
+        do { return try ControlClient(address: address) } catch { throw CLIError(error) }
+    }
 }
 
-/// Prints a `CLIError` as one line on stderr and exits 1.
+/// Prints a `CLIError` (or the control client's error) as one line on stderr and exits 1.
 func runReportingErrors(_ body: () async throws -> Void) async throws {
     do { try await body() } catch let error as CLIError {
         FileHandle.standardError.write(Data("loa: \(error.description)\n".utf8))
         throw ExitCode(1)
-    }
-}
-
-/// Decodes a JSON answer of the controller.
-func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(CLIError) -> T {
-    do { return try JSONDecoder().decode(T.self, from: data) } catch {
-        throw CLIError("the controller's answer is not what this loa expects: \(error)")
+    } catch let error as ControlClientError {
+        FileHandle.standardError.write(Data("loa: \(error.description)\n".utf8))
+        throw ExitCode(1)
     }
 }

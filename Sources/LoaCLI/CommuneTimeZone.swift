@@ -1,4 +1,5 @@
 import Foundation
+import LoaControlAPI
 
 /// The commune's time zone as `loa` uses it: every local time it shows and every local date or time it reads.
 ///
@@ -9,12 +10,10 @@ import Foundation
 enum CommuneTimeZone {
     /// The controller's time zone; `offline()` if the controller does not report one this machine knows.
     /// Throws the client's one-line error if the controller cannot be reached.
-    static func of(_ client: ControllerClient) async throws(CLIError) -> TimeZone {
-        struct Health: Decodable { var timeZone: String? }
-        let data = try await client.request("GET", "/health")
-        if let name = (try? JSONDecoder().decode(Health.self, from: data))?.timeZone,
-            let zone = TimeZone(identifier: name)
-        {
+    static func of(_ client: ControlClient) async throws(CLIError) -> TimeZone {
+        let health: HealthView
+        do { health = try await client.health() } catch { throw CLIError(error) }
+        if let name = health.timeZone, let zone = TimeZone(identifier: name) {
             return zone
         }
         return try offline()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 import LoaCrypto
 import LoaTrust
 import LoaWire
@@ -26,7 +27,7 @@ struct EmergencyCommandLine: AsyncParsableCommand {
                 let hash = data.map { SHA256.hash([UInt8]($0)) } ?? [UInt8](repeating: 0, count: 32)
                 let command = try signed(.start, zones: zones, hash: hash, item: UInt64(item ?? 0), keys: key)
                 let title = clip.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "item \(item ?? 0)"
-                let decision = try await send(command, clip: data, title: title, options: options)
+                let decision = try await send(command, clip: clip, title: title, options: options)
                 print("emergency started in \(zones): item \(decision.items.map(String.init).joined(separator: ", "))")
             }
         }
@@ -52,12 +53,6 @@ struct EmergencyCommandLine: AsyncParsableCommand {
     }
 }
 
-struct Decision: Codable {
-    var accepted: Bool
-    var reason: String
-    var items: [Int64]
-}
-
 /// Builds a command valid for two minutes from now with a fresh nonce, signed by each key file.
 func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], item: UInt64, keys: [String])
     throws(CLIError) -> EmergencyCommand
@@ -77,14 +72,11 @@ func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], ite
     return command
 }
 
-/// Sends a signed command (and its clip) to the controller.
-func send(_ command: EmergencyCommand, clip: Data?, title: String, options: ControllerOptions) async throws -> Decision
+/// Sends a signed command (and its clip file, streamed) to the controller.
+func send(_ command: EmergencyCommand, clip: String?, title: String, options: ControllerOptions) async throws
+    -> EmergencyDecision
 {
-    let client = try options.client()
-    let answer = try await client.request(
-        "POST", "/emergency", query: [URLQueryItem(name: "title", value: title)], body: clip ?? Data(),
-        headers: ["X-Loa-Command": KeyText.base64(command.encoded)])
-    return try decode(Decision.self, answer)
+    try await options.client().emergency(command: KeyText.base64(command.encoded), clip: clip, title: title)
 }
 
 struct AuditCommand: AsyncParsableCommand {
@@ -92,22 +84,13 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "The append-only audit log of emergency commands, accepted or refused.")
     @OptionGroup var options: ControllerOptions
 
-    struct Entry: Codable {
-        var at: Int64
-        var action: String
-        var operators: String
-        var zones: String
-        var outcome: String
-        var reason: String
-    }
-
     func run() async throws {
         try await runReportingErrors {
             let client = try options.client()
             let timeZone = try await CommuneTimeZone.of(client)
-            for entry in try decode([Entry].self, try await client.request("GET", "/audit")) {
+            for entry in try await client.audit() {
                 print(
-                    "\(localText(entry.at, timeZone: timeZone))  \(entry.action)  \(entry.outcome)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)"
+                    "\(localText(entry.at, timeZone: timeZone))  \(entry.action)  \(entry.outcome.rawValue)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)"
                 )
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 import LoaCrypto
 import LoaTrust
 import LoaWire
@@ -66,7 +67,7 @@ extension KeysCommand {
                 (bytes, what) = ([UInt8](data), "'\(from)'")
             } else {
                 (bytes, what) = (
-                    [UInt8](try await options.client().request("GET", "/keys/list")), "the controller's key list"
+                    try await options.client().signedKeyList(), "the controller's key list"
                 )
             }
             guard let list = try? KeyList(decoding: bytes) else { throw CLIError("\(what) is not a Loa key list") }
@@ -139,8 +140,8 @@ extension KeysCommand {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw CLIError("cannot read '\(file)'")
                 }
-                let answer = try await options.client().request("POST", "/keys/list", body: data)
-                print("key list version \(try decode(KeyListInfo.self, answer).version) in force")
+                let list = try await options.client().installKeyList([UInt8](data))
+                print("key list version \(list.version) in force")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 import LoaCrypto
 import LoaTrust
 
@@ -51,14 +52,8 @@ struct KeysCommand: AsyncParsableCommand {
                     throw CLIError("'\(file)' is not a Loa public key file (make one with 'loa keys new NAME')")
                 }
                 let operatorName = name ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                let answer = try await options.client().request(
-                    "POST", "/keys/operators",
-                    query: [
-                        URLQueryItem(name: "name", value: operatorName),
-                        URLQueryItem(name: "emergency", value: emergency ? "1" : "0"),
-                    ],
-                    body: Data(KeyText.base64(key).utf8), contentType: "text/plain")
-                let list = try decode(KeyListInfo.self, answer)
+                let list = try await options.client().addOperator(
+                    name: operatorName, emergency: emergency, publicKey: KeyText.base64(key))
                 print(
                     "key list version \(list.version): \(operatorName) added\(emergency ? ", may trigger emergencies" : "")"
                 )
@@ -72,7 +67,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let list = try decode(KeyListInfo.self, try await options.client().request("GET", "/keys"))
+                let list = try await options.client().keyList()
                 print("key list version \(list.version); stream key \(list.streamKey)")
                 for entry in list.operators {
                     print("  \(entry.name)\(entry.emergency ? " (emergency)" : "")  \(entry.key)")
@@ -80,15 +75,4 @@ struct KeysCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-struct KeyListInfo: Codable {
-    struct Operator: Codable {
-        var name: String
-        var emergency: Bool
-        var key: String
-    }
-    var version: UInt32
-    var streamKey: String
-    var operators: [Operator]
 }

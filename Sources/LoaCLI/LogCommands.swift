@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,15 +28,13 @@ struct LogCommand: AsyncParsableCommand {
             let timeZone = try await CommuneTimeZone.of(client)
             let local = { (stamp: Int64?) in localText(stamp, timeZone: timeZone) }
             let start = try parseSince(since, in: timeZone)
-            var query = [URLQueryItem(name: "since", value: String(start))]
-            if let zone { query.append(URLQueryItem(name: "zone", value: zone)) }
-            let entries = try decode([LogEntryInfo].self, try await client.request("GET", "/log", query: query))
+            let entries = try await client.log(since: start, zone: zone)
             if csv {
                 print("item,zone,title,priority,planned,started,ended,outcome,reason")
                 for e in entries {
                     let fields = [
-                        String(e.itemId), e.zone, e.title, e.priority, local(e.plannedAt), local(e.startedAt),
-                        local(e.endedAt), e.outcome, e.reason ?? "",
+                        String(e.itemId), e.zone, e.title, e.priority.rawValue, local(e.plannedAt), local(e.startedAt),
+                        local(e.endedAt), e.outcome.rawValue, e.reason ?? "",
                     ]
                     print(fields.map(csvField).joined(separator: ","))
                 }
@@ -44,7 +43,7 @@ struct LogCommand: AsyncParsableCommand {
             if entries.isEmpty { print("nothing aired since \(local(start))") }
             for e in entries {
                 print(
-                    "\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority)] \(e.title)  → \(e.outcome)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))"
+                    "\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority.rawValue)] \(e.title)  → \(e.outcome.rawValue)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))"
                 )
             }
         }
@@ -79,10 +78,7 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let rows = try decode(
-                [ReportRowInfo].self,
-                try await options.client().request("GET", "/report", query: [URLQueryItem(name: "month", value: month)])
-            )
+            let rows = try await options.client().report(month: month)
             print("Báo cáo phát thanh \(month)")
             print("zone".padding(toLength: 16, withPad: " ", startingAt: 0) + "priority   items    hours")
             var totalSeconds = 0
@@ -92,7 +88,7 @@ struct Report: AsyncParsableCommand {
                 totalItems += row.items
                 print(
                     row.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
-                        + row.priority.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + row.priority.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                         + String(format: "%6d %8.2f", row.items, Double(row.seconds) / 3600))
             }
             print(

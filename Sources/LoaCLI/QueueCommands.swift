@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 
 struct Queue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,17 +33,17 @@ struct Queue: AsyncParsableCommand {
         try await runReportingErrors {
             let client = try options.client()
             if list {
-                let status = try decode(Status.self, try await client.request("GET", "/status"))
+                let status = try await client.status()
                 for zone in status.zones {
                     print("\(zone.name):")
                     if let item = zone.playing {
                         print(
-                            "  now   #\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs)))"
+                            "  now   #\(item.id) [\(item.priority.rawValue)] \(item.title) (\(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs)))"
                         )
                     }
                     for (index, item) in zone.queued.enumerated() {
                         print(
-                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.durationMs)))"
+                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority.rawValue)] \(item.title) (\(minutesSeconds(item.durationMs)))"
                         )
                     }
                     if zone.playing == nil && zone.queued.isEmpty { print("  (nothing queued)") }
@@ -50,22 +51,16 @@ struct Queue: AsyncParsableCommand {
                 return
             }
             guard let file else { throw CLIError("name a sound file to queue, or use --list to see the queue") }
-            guard ["normal", "priority", "emergency"].contains(priority) else {
+            guard let priority = Priority(rawValue: priority) else {
                 throw CLIError("--priority '\(priority)' must be normal, priority or emergency")
             }
-            guard ["resume", "restart"].contains(onInterrupt) else {
+            guard let onInterrupt = InterruptPolicy(rawValue: onInterrupt) else {
                 throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
             }
-            let data = try readClip(file)
-            let body = try await client.request(
-                "POST", "/items",
-                query: [
-                    URLQueryItem(name: "zones", value: zone), URLQueryItem(name: "priority", value: priority),
-                    URLQueryItem(name: "now", value: now ? "1" : "0"),
-                    URLQueryItem(name: "onInterrupt", value: onInterrupt),
-                    URLQueryItem(name: "title", value: title ?? URL(fileURLWithPath: file).lastPathComponent),
-                ], body: data)
-            print(try decode(ItemInfo.self, body).id)
+            let item = try await client.queue(
+                file: file, zones: zone, title: title ?? URL(fileURLWithPath: file).lastPathComponent,
+                priority: priority, now: now, onInterrupt: onInterrupt)
+            print(item.id)
         }
     }
 }
@@ -80,7 +75,7 @@ struct Cancel: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let item = try decode(ItemInfo.self, try await options.client().request("DELETE", "/items/\(id)"))
+            let item = try await options.client().cancel(id)
             print("cancelled #\(item.id) \(item.title)")
         }
     }
@@ -97,22 +92,24 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let data = try await options.client().request("GET", "/status")
+            let client = try options.client()
             if json {
-                FileHandle.standardOutput.write(data)
+                FileHandle.standardOutput.write(try await client.send(.status))
                 print()
                 return
             }
-            for zone in try decode(Status.self, data).zones {
+            for zone in try await client.status().zones {
                 if let item = zone.playing {
                     print(
-                        "\(zone.name): playing #\(item.id) [\(item.priority)] \(item.title) at \(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs))"
+                        "\(zone.name): playing #\(item.id) [\(item.priority.rawValue)] \(item.title) at \(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs))"
                     )
                 } else {
                     print("\(zone.name): idle")
                 }
                 for item in zone.queued {
-                    print("  queued #\(item.id) [\(item.priority)] \(item.title) (\(minutesSeconds(item.durationMs)))")
+                    print(
+                        "  queued #\(item.id) [\(item.priority.rawValue)] \(item.title) (\(minutesSeconds(item.durationMs)))"
+                    )
                 }
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 
 /// `loa receivers`: the speaker boxes, their state and how well they play. The listing is a default
 /// subcommand (`loa receivers [list] [--json]`), so that `--json` after `show ID` belongs to `show`.
@@ -23,11 +24,11 @@ struct ReceiversCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let client = try options.client()
                 if json {
-                    FileHandle.standardOutput.write(try await client.request("GET", "/receivers"))
+                    FileHandle.standardOutput.write(try await client.send(.receivers))
                     print()
                     return
                 }
-                let receivers = try await client.get("/receivers", as: [ReceiverInfo].self)
+                let receivers = try await client.receivers()
                 guard !receivers.isEmpty else {
                     print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
                     return
@@ -36,7 +37,7 @@ struct ReceiversCommand: AsyncParsableCommand {
                     [["NAME", "ID", "ZONE", "STATE", "SOUND", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
                     + receivers.map {
                         [
-                            $0.name, $0.id, $0.zone ?? "-", $0.state, $0.soundText, ago($0.lastSeen),
+                            $0.name, $0.id, $0.zone ?? "-", $0.state.rawValue, $0.soundText, ago($0.lastSeen),
                             String(format: "%.1f%%", $0.lossPercent),
                             String($0.underruns), $0.version ?? "-",
                         ]
@@ -61,19 +62,18 @@ struct ReceiversCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let client = try options.client()
-                let path =
-                    "/receivers/" + (receiver.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? receiver)
                 if json {
-                    FileHandle.standardOutput.write(try await client.request("GET", path))
+                    FileHandle.standardOutput.write(
+                        try await client.send(.receiver, path: Route.receiver.path(receiver)))
                     print()
                     return
                 }
-                let detail = try await client.get(path, as: ReceiverDetail.self)
+                let detail = try await client.receiver(receiver)
                 let info = detail.receiver
                 print(
-                    "\(info.name) (\(info.id)): \(info.state), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))"
+                    "\(info.name) (\(info.id)): \(info.state.rawValue), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))"
                 )
-                if info.soundCardFailing == true {
+                if info.soundCardFailing {
                     print(
                         "  SOUND CARD FAILING: the box is alive but cannot be heard ('loa refresh \(info.name)' reopens it)"
                     )
@@ -113,14 +113,8 @@ struct ReceiversCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let client = try options.client()
-                var query: [URLQueryItem] = []
-                if let name { query.append(URLQueryItem(name: "name", value: name)) }
-                if let zone { query.append(URLQueryItem(name: "zone", value: zone)) }
-                let data = try await client.request("POST", "/receivers/\(receiver)/approve", query: query)
-                guard let info = try? JSONDecoder().decode(ReceiverInfo.self, from: data) else {
-                    throw CLIError("the controller approved the receiver but its answer was not understood")
-                }
-                print("approved \(info.name) (\(info.id)), zone \(info.zone ?? "-"): \(info.state)")
+                let info = try await client.approve(receiver, name: name, zone: zone)
+                print("approved \(info.name) (\(info.id)), zone \(info.zone ?? "-"): \(info.state.rawValue)")
             }
         }
     }
@@ -134,32 +128,31 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: "Every approved receiver in this zone instead.")
     var zone: String?
 
-    func query() throws(CLIError) -> [URLQueryItem] {
+    /// The receiver or the zone, exactly one of them.
+    func chosen() throws(CLIError) -> (receiver: String?, zone: String?) {
         switch (receiver, zone) {
-        case (let receiver?, nil): return [URLQueryItem(name: "receiver", value: receiver)]
-        case (nil, let zone?): return [URLQueryItem(name: "zone", value: zone)]
+        case (let receiver?, nil): return (receiver, nil)
+        case (nil, let zone?): return (nil, zone)
         default: throw CLIError("name one receiver, or a zone with --zone, not both")
         }
     }
 }
 
 /// Sends a command and prints one line per receiver; exits 1 if any did not acknowledge it.
-func sendCommand(_ action: String, value: Int? = nil, target: TargetOptions, options: ControllerOptions) async throws {
+func sendCommand(_ action: CommandAction, value: Int? = nil, target: TargetOptions, options: ControllerOptions)
+    async throws
+{
     try await runReportingErrors {
         let client = try options.client()
-        var query = [URLQueryItem(name: "action", value: action)] + (try target.query())
-        if let value { query.append(URLQueryItem(name: "value", value: String(value))) }
-        let data = try await client.request("POST", "/commands", query: query)
-        guard let results = try? JSONDecoder().decode([CommandResult].self, from: data) else {
-            throw CLIError("the controller's answer to the command was not understood")
-        }
+        let (receiver, zone) = try target.chosen()
+        let results = try await client.command(action, value: value, receiver: receiver, zone: zone)
         var failed = 0
         for result in results {
-            print("\(result.name) (\(result.receiver)): \(action) \(result.result)")
-            if result.result != "acknowledged" { failed += 1 }
+            print("\(result.name) (\(result.receiver)): \(action.rawValue) \(result.resultText)")
+            if result.result != .acknowledged { failed += 1 }
         }
         if failed > 0 {
-            throw CLIError("\(failed) of \(results.count) receivers did not acknowledge '\(action)'")
+            throw CLIError("\(failed) of \(results.count) receivers did not acknowledge '\(action.rawValue)'")
         }
     }
 }
@@ -178,21 +171,21 @@ struct VolumeCommand: AsyncParsableCommand {
         guard (0...100).contains(percent) else { throw ValidationError("the volume is a percent from 0 to 100") }
     }
 
-    func run() async throws { try await sendCommand("volume", value: percent, target: target, options: options) }
+    func run() async throws { try await sendCommand(.volume, value: percent, target: target, options: options) }
 }
 
 struct MuteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mute", abstract: "Silence a receiver or a zone.")
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
-    func run() async throws { try await sendCommand("mute", target: target, options: options) }
+    func run() async throws { try await sendCommand(.mute, target: target, options: options) }
 }
 
 struct UnmuteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unmute", abstract: "Undo 'loa mute'.")
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
-    func run() async throws { try await sendCommand("unmute", target: target, options: options) }
+    func run() async throws { try await sendCommand(.unmute, target: target, options: options) }
 }
 
 struct TestToneCommand: AsyncParsableCommand {
@@ -200,7 +193,7 @@ struct TestToneCommand: AsyncParsableCommand {
         commandName: "test-tone", abstract: "Play a 1 s, 1 kHz tone on a receiver to check its horn by ear.")
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
-    func run() async throws { try await sendCommand("test-tone", target: target, options: options) }
+    func run() async throws { try await sendCommand(.testTone, target: target, options: options) }
 }
 
 struct RefreshCommand: AsyncParsableCommand {
@@ -208,58 +201,12 @@ struct RefreshCommand: AsyncParsableCommand {
         commandName: "refresh", abstract: "Make a receiver re-read its settings and set up again.")
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
-    func run() async throws { try await sendCommand("refresh", target: target, options: options) }
+    func run() async throws { try await sendCommand(.refresh, target: target, options: options) }
 }
 
-struct ReceiverInfo: Codable, Sendable {
-    var id: String
-    var name: String
-    var zone: String?
-    var state: String
-    var lastSeen: String?
-    var lossPercent: Double
-    var underruns: Int
-    var version: String?
-    /// Absent from controllers older than the flag.
-    var soundCardFailing: Bool?
-
-    /// The SOUND column: "ok", "FAILING", or "-" when the controller does not say.
-    var soundText: String { soundCardFailing.map { $0 ? "FAILING" : "ok" } ?? "-" }
-}
-
-struct HeartbeatInfo: Codable, Sendable {
-    var uptimeSeconds: Int
-    var playing: Bool
-    var muted: Bool
-    var volume: Int
-    var temperatureC: Double?
-    var streamId: UInt32?
-    var jitterFrames: Int
-    var received: Int
-    var lost: Int
-    var late: Int
-    var recoveredByFEC: Int
-    var concealed: Int
-    var rejected: Int
-    var underruns: Int
-    var version: String
-}
-
-struct ReceiverDetail: Codable, Sendable {
-    struct Entry: Codable, Sendable {
-        var at: String
-        var state: String
-        var detail: String
-    }
-    var receiver: ReceiverInfo
-    var heartbeat: HeartbeatInfo?
-    var history: [Entry]
-}
-
-struct CommandResult: Codable, Sendable {
-    var receiver: String
-    var name: String
-    var result: String
+extension ReceiverView {
+    /// The SOUND column: "ok" or "FAILING".
+    var soundText: String { soundCardFailing ? "FAILING" : "ok" }
 }
 
 /// "12 s ago" for an ISO 8601 time; "never" for nil.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoaControlAPI
 import LoaSchedule
 import LoaSoundFile
 
@@ -36,20 +37,17 @@ struct ScheduleCommand: AsyncParsableCommand {
                 var clipIds: [String: Int64] = [:]
                 for clip in Set(schedule.slots.flatMap(\.clips)).sorted() {
                     let path = schedule.resolve(clip)
-                    let answer = try await client.request(
-                        "POST", "/clips",
-                        query: [URLQueryItem(name: "title", value: URL(fileURLWithPath: path).lastPathComponent)],
-                        body: try readClip(path))
-                    clipIds[clip] = try decode(StoredClip.self, answer).id
+                    clipIds[clip] = try await client.storeClip(
+                        file: path, title: URL(fileURLWithPath: path).lastPathComponent
+                    ).id
                 }
                 let slots = schedule.slots.map { slot in
-                    SlotPayload(
+                    SlotInput(
                         name: slot.name, zones: slot.zones.contains("all") ? zones : slot.zones, times: slot.times,
                         weekdays: slot.weekdays.sorted(), from: slot.from?.description, until: slot.until?.description,
                         clipIds: slot.clips.compactMap { clipIds[$0] })
                 }
-                let body = try JSONEncoder().encode(slots)
-                _ = try await client.request("POST", "/schedule", body: body, contentType: "application/json")
+                _ = try await client.applySchedule(slots)
                 print("applied \(file): \(slots.count) slots")
             }
         }
@@ -63,16 +61,10 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                var query = [URLQueryItem(name: "days", value: week ? "7" : "1")]
-                if let day {
-                    guard LocalDate(day) != nil else {
-                        throw CLIError("--day '\(day)' must be a date such as 2026-12-01")
-                    }
-                    query.append(URLQueryItem(name: "from", value: day))
+                if let day, LocalDate(day) == nil {
+                    throw CLIError("--day '\(day)' must be a date such as 2026-12-01")
                 }
-                let entries = try decode(
-                    [TimetableEntryInfo].self,
-                    try await options.client().request("GET", "/schedule/timetable", query: query))
+                let entries = try await options.client().timetable(from: day, days: week ? 7 : 1)
                 if entries.isEmpty { print("nothing scheduled") }
                 var zone = ""
                 for entry in entries {
@@ -92,29 +84,14 @@ struct ScheduleCommand: AsyncParsableCommand {
     }
 }
 
-struct StoredClip: Codable { var id: Int64 }
-
-/// The JSON the controller takes for one slot (`SlotInput`).
-struct SlotPayload: Codable {
-    var name: String
-    var zones: [String]
-    var times: [Int]
-    var weekdays: [Int]
-    var from: String?
-    var until: String?
-    var clipIds: [Int64]
-}
-
-struct ZoneInfo: Codable { var name: String }
-
-func zoneNames(_ client: ControllerClient) async throws(CLIError) -> [String] {
-    try decode([ZoneInfo].self, try await client.request("GET", "/zones")).map(\.name)
+func zoneNames(_ client: ControlClient) async throws(CLIError) -> [String] {
+    do { return try await client.zones().map(\.name) } catch { throw CLIError(error) }
 }
 
 /// Parses and checks a schedule file against the controller's zones and the clips on disk. Prints every issue
 /// (file:line:column: message, one line each, in file order) and throws if there is any: the reading issues
 /// (bad times, days, dates, keys) and the checking issues (unknown zones, bad clips, overlaps) of one run together.
-func checked(_ file: String, client: ControllerClient) async throws -> Schedule {
+func checked(_ file: String, client: ControlClient) async throws -> Schedule {
     var issues: [ScheduleIssue] = []
     let schedule: Schedule
     do { schedule = try ScheduleParser.load(path: file) } catch {

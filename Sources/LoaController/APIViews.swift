@@ -1,67 +1,79 @@
+import GRDB
 import Hummingbird
-import LoaSchedule
+import LoaControlAPI
 
-/// The JSON shapes of the control API. Field names are part of the API: `loa` and scripts read them.
-struct ItemView: ResponseCodable {
-    var id: Int64
-    var title: String
-    var priority: String
-    var zones: [String]
-    var durationMs: Int
-    var plannedAt: Int64
-    var source: String
-    /// Per zone: pending, playing, completed, cancelled or failed.
-    var states: [String: String]
+// The control API's types live in LoaControlAPI; here they become Hummingbird responses, database values, and
+// views of the controller's records (records never leave the controller as they are).
 
+extension Priority: DatabaseValueConvertible {}
+extension InterruptPolicy: DatabaseValueConvertible {}
+extension AiringState: DatabaseValueConvertible {}
+extension Outcome: DatabaseValueConvertible {}
+
+extension HealthView: ResponseEncodable {}
+extension ZoneView: ResponseEncodable {}
+extension ClipView: ResponseEncodable {}
+extension ItemView: ResponseEncodable {}
+extension StatusView: ResponseEncodable {}
+extension ScheduleApplied: ResponseEncodable {}
+extension TimetableEntry: ResponseEncodable {}
+extension LogEntryView: ResponseEncodable {}
+extension ReportRow: ResponseEncodable {}
+extension ReceiverView: ResponseEncodable {}
+extension ReceiverDetailView: ResponseEncodable {}
+extension ApprovedCount: ResponseEncodable {}
+extension CommandView: ResponseEncodable {}
+extension AlertView: ResponseEncodable {}
+extension FleetView: ResponseEncodable {}
+extension KeyListView: ResponseEncodable {}
+extension EmergencyDecision: ResponseEncodable {}
+extension AuditEntryView: ResponseEncodable {}
+
+extension ItemView {
     init(_ item: Item, airings: [Airing]) {
-        id = item.id
-        title = item.title
-        priority = item.priority.rawValue
-        zones = item.zones
-        durationMs = item.durationMilliseconds
-        plannedAt = item.plannedAt
-        source = item.source
-        states = Dictionary(uniqueKeysWithValues: airings.map { ($0.zone, $0.state.rawValue) })
+        self.init(
+            id: item.id, title: item.title, priority: item.priority, zones: item.zones,
+            durationMs: item.durationMilliseconds, plannedAt: item.plannedAt, source: item.source,
+            states: Dictionary(airings.map { ($0.zone, $0.state) }, uniquingKeysWith: { _, last in last }))
     }
 }
 
-/// `GET /health`. `timeZone` is the IANA name of the configured `timezone:`, the zone of every schedule time,
-/// log day and report month; `loa` shows and reads local times in it. Controllers before it sent only `status`.
-struct HealthView: ResponseCodable {
-    var status = "ok"
-    var timeZone: String
+extension ClipView {
+    init(_ clip: ClipRecord) {
+        self.init(id: clip.id ?? 0, title: clip.title, durationMs: clip.durationMilliseconds)
+    }
 }
 
-struct ClipView: ResponseCodable {
-    var id: Int64
-    var title: String
-    var durationMs: Int
-}
-
-struct ZoneView: ResponseCodable {
-    var name: String
-    var group: String
-    var interface: String
-    var ttl: Int
-    var bitrate: Int
-    var payloadType: Int
-
+extension ZoneView {
     init(_ zone: Zone) {
-        name = zone.name
-        group = zone.group.text
-        interface = zone.interface
-        ttl = zone.ttl
-        bitrate = zone.encoder.bitrate
-        payloadType = Int(zone.payloadType)
+        self.init(
+            name: zone.name, group: zone.group.text, interface: zone.interface, ttl: zone.ttl,
+            bitrate: zone.encoder.bitrate, payloadType: Int(zone.payloadType))
     }
 }
 
-struct StatusView: ResponseCodable {
-    var zones: [ZoneState]
+extension LogEntryView {
+    init(_ entry: PlayLogEntry) {
+        self.init(
+            itemId: entry.itemId, zone: entry.zone, title: entry.title, priority: entry.priority,
+            plannedAt: entry.plannedAt, startedAt: entry.startedAt, endedAt: entry.endedAt, outcome: entry.outcome,
+            reason: entry.reason, fromFrame: entry.fromFrame, toFrame: entry.toFrame,
+            frameMs: entry.frameMilliseconds)
+    }
 }
 
-extension ZoneState: ResponseCodable {}
-extension PlayLogEntry: ResponseCodable {}
-extension ReportRow: ResponseCodable {}
-extension TimetableEntry: ResponseCodable {}
-extension SlotInput: ResponseCodable {}
+extension AuditEntryView {
+    init(_ entry: AuditEntry) {
+        self.init(
+            at: entry.at, action: entry.action, operators: entry.operators, zones: entry.zones,
+            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason)
+    }
+}
+
+extension EmergencyDecision {
+    init(_ decision: EmergencyDesk.Decision) {
+        self.init(
+            accepted: decision.accepted, reason: decision.reason, items: decision.items,
+            acceptedAt: decision.acceptedAt)
+    }
+}

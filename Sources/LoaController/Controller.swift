@@ -22,9 +22,19 @@ public struct Controller: Sendable {
         self.logger = logger
     }
 
-    /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
-    /// the operator if the controller cannot start.
-    public func run() async throws {
+    /// What the controller runs, built and not started: the control API and the parts its services drive.
+    public struct Parts: Sendable {
+        public let api: ControlAPI
+        let pacer: Pacer
+        let programme: Programme
+        let fleet: Fleet
+        /// Held for as long as the parts live: one controller per state directory.
+        let lock: StateDirectoryLock
+    }
+
+    /// Prepares the state directory and builds every part (database, keys, programme, pacer, fleet, control
+    /// API) without starting any. Throws `ControllerError` with one line for the operator.
+    public func assemble() throws -> Parts {
         let files = FileManager.default
         let sdpDirectory = stateDirectory.appendingPathComponent("sdp")
         let uploads = stateDirectory.appendingPathComponent("uploads")
@@ -37,7 +47,6 @@ public struct Controller: Sendable {
                 "cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
         }
         let lock = try StateDirectoryLock.acquire(stateDirectory)
-        defer { withExtendedLifetime(lock) {} }
         let store: Store
         do { store = try Store(path: stateDirectory.appendingPathComponent("loa.sqlite").path) } catch {
             throw ControllerError("cannot open the database in \(stateDirectory.path): \(error)")
@@ -63,15 +72,10 @@ public struct Controller: Sendable {
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips, air: pacer, clock: clock, logger: logger)
-        let router = Router()
-        ControlAPI(programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads)
-            .addRoutes(to: router)
         let desk = EmergencyDesk(
             programme: programme, keys: keys, store: store, clock: clock,
             requiredSignatures: configuration.emergencySignatures,
             logger: logger)
-        SecurityAPI(keys: keys, desk: desk).addRoutes(to: router)
-        let logger = self.logger
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
             logger: logger, trust: TrustResponder(keys: keys),
@@ -79,9 +83,19 @@ public struct Controller: Sendable {
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
-        FleetAPI(fleet: fleet).addRoutes(to: router)
-        let app = Application(
-            router: router,
+        let api = ControlAPI(
+            programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
+            keys: keys, desk: desk, fleet: fleet)
+        return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
+    }
+
+    /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
+    /// the operator if the controller cannot start.
+    public func run() async throws {
+        let parts = try assemble()
+        let logger = self.logger
+        let (pacer, programme, fleet) = (parts.pacer, parts.programme, parts.fleet)
+        let app = parts.api.application(
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
             services: [PacerService(pacer: pacer, programme: programme, logger: logger), fleet.service(host: host)],
             onServerRunning: { channel in
@@ -98,6 +112,7 @@ public struct Controller: Sendable {
         }
         do {
             try await app.runService()
+            withExtendedLifetime(parts) {}
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ControllerError(
                 "cannot listen on \(host):\(port): the address is in use (is another loa-controller running?); "

@@ -1,31 +1,5 @@
 import GRDB
-
-/// The three bulletin priorities of Thông tư 39/2020/TT-BTTTT.
-public enum Priority: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
-    /// Aired in the commune's schedule, in order.
-    case normal
-    /// Aired ahead of every pending normal item, at the next item boundary (or at once with `--now`).
-    case priority
-    /// Aired immediately (natural disasters, fire, epidemics); only a newer emergency pre-empts it.
-    case emergency
-
-    /// Higher plays first.
-    public var rank: Int {
-        switch self {
-        case .normal: return 0
-        case .priority: return 1
-        case .emergency: return 2
-        }
-    }
-}
-
-/// What happens to an item cut off by a higher-priority one (or by a controller crash).
-public enum InterruptPolicy: String, Codable, Sendable, DatabaseValueConvertible {
-    /// Continue from where it was cut.
-    case resume
-    /// Play it again from its start.
-    case restart
-}
+import LoaControlAPI
 
 /// A clip encoded once and stored as `clips/ID.loaclip`.
 public struct ClipRecord: Codable, Sendable, Equatable, FetchableRecord {
@@ -79,11 +53,6 @@ public struct NewItem: Sendable, Equatable {
     public var source: String
 }
 
-/// Where an item is in one zone.
-public enum AiringState: String, Codable, Sendable, DatabaseValueConvertible {
-    case pending, playing, completed, cancelled, failed
-}
-
 /// One item in one zone: its state there and where to resume it.
 public struct Airing: Codable, Sendable, Equatable, FetchableRecord {
     public var id: Int64
@@ -94,18 +63,6 @@ public struct Airing: Codable, Sendable, Equatable, FetchableRecord {
     public var resumeFrame: Int
     /// The last frame known to have been sent (saved every second while on the air).
     public var positionFrame: Int
-}
-
-/// How a stretch of airtime ended.
-public enum Outcome: String, Codable, Sendable, DatabaseValueConvertible {
-    /// Still on the air (or the controller stopped before it could say).
-    case airing
-    case completed
-    case interrupted
-    case cancelled
-    case failed
-    /// A scheduled slot whose time passed while the controller was not running.
-    case missed
 }
 
 /// The as-played log: what actually aired, one row per stretch of airtime in one zone.

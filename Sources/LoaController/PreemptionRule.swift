@@ -1,3 +1,5 @@
+import LoaControlAPI
+
 /// An item as the priority rule sees it: its priority, whether it was queued with `--now`, when it may start,
 /// and its place in the order of queuing (item ids grow with every item queued).
 public struct Contender: Sendable, Equatable {

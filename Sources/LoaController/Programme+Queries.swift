@@ -1,32 +1,6 @@
 import Foundation
 
-/// An item as one zone sees it.
-public struct ZoneItem: Sendable, Codable, Equatable {
-    public var id: Int64
-    public var title: String
-    public var priority: Priority
-    public var durationMs: Int
-    public var positionMs: Int?
-    public var plannedAt: Int64
-    public var source: String
-}
-
-/// What one zone is doing.
-public struct ZoneState: Sendable, Codable, Equatable {
-    public var name: String
-    public var playing: ZoneItem?
-    /// Pending items in play order.
-    public var queued: [ZoneItem]
-    public var packetsSent: Int
-}
-
-/// Airtime and items per zone and priority over a period.
-public struct ReportRow: Sendable, Codable, Equatable {
-    public var zone: String
-    public var priority: Priority
-    public var items: Int
-    public var seconds: Int
-}
+import LoaControlAPI
 
 extension Programme {
     /// Each zone: what plays (with its position) and what waits, in play order.

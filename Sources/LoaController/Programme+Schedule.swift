@@ -1,38 +1,6 @@
 import Foundation
+import LoaControlAPI
 import LoaSchedule
-
-/// A slot ready to be applied: zones expanded, clips stored.
-public struct SlotInput: Sendable, Codable, Equatable {
-    public var name: String
-    public var zones: [String]
-    public var times: [Int]
-    public var weekdays: [Int]
-    public var from: String?
-    public var until: String?
-    public var clipIds: [Int64]
-
-    public init(
-        name: String, zones: [String], times: [Int], weekdays: [Int], from: String?, until: String?, clipIds: [Int64]
-    ) {
-        self.name = name
-        self.zones = zones
-        self.times = times
-        self.weekdays = weekdays
-        self.from = from
-        self.until = until
-        self.clipIds = clipIds
-    }
-}
-
-/// One planned airing in the timetable.
-public struct TimetableEntry: Sendable, Codable, Equatable {
-    public var zone: String
-    public var date: String
-    public var time: String
-    public var slot: String
-    public var titles: [String]
-    public var durationMs: Int
-}
 
 extension Programme {
     /// Replaces the schedule with `slots`, all or nothing. Slots play from now on; none from the past.

@@ -1,5 +1,6 @@
 import Foundation
 import LoaCodec
+import LoaControlAPI
 import LoaSchedule
 import LoaSource
 import Logging

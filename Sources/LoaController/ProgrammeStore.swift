@@ -1,3 +1,5 @@
+import LoaControlAPI
+
 /// Where the programme keeps its state: clips, items and their airings per zone, the schedule, and the
 /// as-played log. Every SQL statement of the programme is behind this one seam (`Store` is SQLite).
 ///

@@ -1,3 +1,4 @@
+import LoaControlAPI
 import GRDB
 
 /// The programme's state in SQLite: every SQL statement of the programme is in this file.

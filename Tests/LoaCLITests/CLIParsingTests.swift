@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import LoaCLI
+import LoaControlAPI
 
 /// What the CLI works out on its own before it asks the controller anything: its arguments, the time zone,
 /// the controller's address, key text, clip files, and how it prints times and CSV.
@@ -39,8 +40,8 @@ struct CLIParsingTests {
     }
 
     @Test func refusesAControllerAddressThatIsNotAURL() {
-        #expect(throws: CLIError.self) { try ControllerClient(option: "not a url") }
-        #expect((try? ControllerClient(option: "http://127.0.0.1:8750")) != nil)
+        #expect(throws: ControlClientError.self) { try ControlClient(address: "not a url") }
+        #expect((try? ControlClient(address: "http://127.0.0.1:8750")) != nil)
     }
 
     @Test func readsPublicKeyText() throws {

@@ -80,7 +80,7 @@ struct CommandTrackerTests {
         let outcome = await tracker.outcome(of: 4)
         #expect(outcome == .unreachable)
         #expect(outcome.text == "failed: the receiver has never been heard from since it was approved")
-        #expect(outcome.state == "failed" && CommandOutcome.acknowledged.state == "acknowledged")
+        #expect(outcome.state == "failed" && CommandResult.acknowledged.state == "acknowledged")
     }
 
     @Test func commandsToSeveralBoxesEndOnTheirOwn() async {

@@ -1,3 +1,4 @@
+import LoaControlAPI
 import LoaController
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import LoaControlAPI
 import LoaController
 import LoaSchedule
 import LoaSystem

@@ -4,7 +4,7 @@ import LoaWire
 import Synchronization
 
 /// How a command to a receiver ended.
-package enum CommandOutcome: Equatable, Sendable {
+package enum CommandResult: Equatable, Sendable {
     /// The receiver acknowledged it.
     case acknowledged
     /// Sent `attempts` times, never acknowledged.
@@ -13,11 +13,14 @@ package enum CommandOutcome: Equatable, Sendable {
     case unreachable
 
     /// What the API and `loa` show: "acknowledged" or "failed: why".
-    package var text: String {
+    package var text: String { reason.map { "failed: " + $0 } ?? "acknowledged" }
+
+    /// Why it failed, in words (nil when acknowledged): the API's `reason`.
+    package var reason: String? {
         switch self {
-        case .acknowledged: return "acknowledged"
-        case .unanswered(let attempts): return "failed: no acknowledgement after \(attempts) attempts"
-        case .unreachable: return "failed: the receiver has never been heard from since it was approved"
+        case .acknowledged: return nil
+        case .unanswered(let attempts): return "no acknowledgement after \(attempts) attempts"
+        case .unreachable: return "the receiver has never been heard from since it was approved"
         }
     }
 
@@ -45,7 +48,7 @@ package typealias CommandRoute = (address: SocketAddress, key: MessageKey)
 /// A command that ended, for the `command` table.
 package struct FinishedCommand: Equatable, Sendable {
     package var id: UInt32
-    package var outcome: CommandOutcome
+    package var outcome: CommandResult
     package var attempts: Int
 }
 
@@ -65,8 +68,8 @@ package final class CommandTracker: Sendable {
         var command: ReceiverCommand
         var attempts = 0
         var nextAt: UInt64 = 0
-        var ended: CommandOutcome?
-        var waiter: CheckedContinuation<CommandOutcome, Never>?
+        var ended: CommandResult?
+        var waiter: CheckedContinuation<CommandResult, Never>?
     }
 
     private struct State {
@@ -91,9 +94,9 @@ package final class CommandTracker: Sendable {
     }
 
     /// Waits until command `id` ends and returns how; `.unreachable` for an id never submitted (or already taken).
-    package func outcome(of id: UInt32) async -> CommandOutcome {
+    package func outcome(of id: UInt32) async -> CommandResult {
         await withCheckedContinuation { continuation in
-            let ended: CommandOutcome? = state.withLock { state in
+            let ended: CommandResult? = state.withLock { state in
                 guard let entry = state.entries[id] else { return .unreachable }
                 guard let outcome = entry.ended else {
                     state.entries[id]?.waiter = continuation
@@ -145,10 +148,10 @@ package final class CommandTracker: Sendable {
 
     /// Applies `decide` to each of `ids` still in flight (and due at `now`, if given); ends those it gives an outcome
     /// and resumes their waiters outside the lock.
-    private func end(_ ids: [UInt32], now: UInt64?, _ decide: (inout Entry) -> CommandOutcome?) {
+    private func end(_ ids: [UInt32], now: UInt64?, _ decide: (inout Entry) -> CommandResult?) {
         let (outcomes, resumed) = state.withLock { state in
-            var outcomes: [CommandOutcome] = []
-            var resumed: [(CheckedContinuation<CommandOutcome, Never>, CommandOutcome)] = []
+            var outcomes: [CommandResult] = []
+            var resumed: [(CheckedContinuation<CommandResult, Never>, CommandResult)] = []
             for id in ids {
                 guard var entry = state.entries[id], entry.ended == nil else { continue }
                 if let now, now < entry.nextAt { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LoaControlAPI
 import LoaCrypto
 import LoaWire
 
@@ -18,16 +19,16 @@ struct FleetAPI {
     let fleet: Fleet
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/receivers") { _, _ in fleet.registry.all().map(ReceiverView.init) }
-        router.post("/receivers/approve-pending") { request, _ -> [String: Int] in
+        router.on(Route.receivers) { _, _ in fleet.registry.all().map(ReceiverView.init) }
+        router.on(Route.approvePending) { request, _ -> ApprovedCount in
             let zone = try zoneParameter(request)
             var count = 0
             for record in fleet.registry.all() where !record.approved {
                 if fleet.registry.approve(record.id, name: nil, zone: zone) != nil { count += 1 }
             }
-            return ["approved": count]
+            return ApprovedCount(approved: count)
         }
-        router.get("/receivers/:id") { _, context -> ReceiverDetailView in
+        router.on(Route.receiver) { _, context -> ReceiverDetailView in
             let record = try find(try context.parameters.require("id"))
             let history = try fleet.store.history(of: record.id.text, limit: 50).map {
                 HistoryView(at: isoTime($0.at), state: $0.state, detail: $0.detail)
@@ -35,11 +36,13 @@ struct FleetAPI {
             return ReceiverDetailView(
                 receiver: ReceiverView(record), heartbeat: record.heartbeat.map(HeartbeatView.init), history: history)
         }
-        router.post("/receivers/:id/approve") { request, context -> ReceiverView in
+        router.on(Route.approveReceiver) { request, context -> ReceiverView in
             let record = try find(try context.parameters.require("id"))
-            let name = request.uri.queryParameters["name"].map { String($0).removingPercentEncoding ?? String($0) }
-            if let name, name.isEmpty || name.count > 64 {
-                throw APIError(.badRequest, "a name must be 1 to 64 characters")
+            let name = request.uri.queryParameters[Substring(Query.name)].map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
+            if let name, !Limits.nameCharacters.contains(name.count) {
+                throw APIError(.badRequest, "a name must be 1 to \(Limits.nameCharacters.upperBound) characters")
             }
             // Without --zone, a new receiver goes to the zone it says it plays, if the controller has that zone.
             let zone =
@@ -50,22 +53,21 @@ struct FleetAPI {
             }
             return ReceiverView(approved)
         }
-        router.post("/commands") { request, _ -> [CommandView] in try await command(request) }
-        router.get("/alerts") { request, _ -> [AlertView] in
-            let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) } ?? 0
+        router.on(Route.command) { request, _ -> [CommandView] in try await command(request) }
+        router.on(Route.alerts) { request, _ -> [AlertView] in
+            let after = try RequestInput(request: request).integer(Query.after, in: Int64(0)...Int64.max) ?? 0
             return try fleet.store.alerts(after: after, limit: 10_000).map {
                 AlertView(
                     id: $0.id, kind: $0.alert.state, receiver: $0.alert.receiver, at: isoTime($0.alert.at),
                     detail: $0.alert.detail)
             }
         }
-        router.get("/fleet") { _, _ -> [String: String] in
-            [
-                "heartbeats": fleet.heartbeatAddress.map { "udp://" + $0.text } ?? "",
-                "controllerKey": KeyText.base64(fleet.registry.controllerKeys.publicKey),
-            ]
+        router.on(Route.fleet) { _, _ -> FleetView in
+            FleetView(
+                heartbeats: fleet.heartbeatAddress.map { "udp://" + $0.text } ?? "",
+                controllerKey: KeyText.base64(fleet.registry.controllerKeys.publicKey))
         }
-        router.get("/metrics") { _, _ -> Response in
+        router.on(Route.metrics) { _, _ -> Response in
             let text = fleet.metrics.exposition(states: fleet.registry.counts())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -75,38 +77,43 @@ struct FleetAPI {
 
     private func find(_ text: String) throws -> ReceiverRecord {
         guard let record = fleet.registry.find(text) else {
-            throw APIError(.notFound, "no receiver '\(text)'; 'loa receivers' lists them")
+            throw APIError(.notFound, "no receiver '\(text.prefix(64))'; 'loa receivers' lists them")
         }
         return record
     }
 
     private func zoneParameter(_ request: Request) throws -> String? {
-        guard let zone = request.uri.queryParameters["zone"].map(String.init) else { return nil }
+        guard let zone = request.uri.queryParameters[Substring(Query.zone)].map(String.init) else { return nil }
         guard fleet.zones.contains(zone) else {
-            throw APIError(.badRequest, "unknown zone '\(zone)' (known: \(fleet.zones.joined(separator: ", ")))")
+            throw APIError(
+                .badRequest, "unknown zone '\(zone.prefix(40))' (known: \(fleet.zones.joined(separator: ", ")))")
         }
         return zone
     }
 
     private func command(_ request: Request) async throws -> [CommandView] {
         let parameters = request.uri.queryParameters
-        let actionName = parameters["action"].map(String.init) ?? ""
+        let actionName = parameters[Substring(Query.action)].map(String.init) ?? ""
+        guard let kind = CommandAction(rawValue: actionName) else {
+            throw APIError(
+                .badRequest,
+                "unknown action '\(actionName.prefix(40))' (volume, mute, unmute, test-tone, refresh)")
+        }
         let action: ReceiverAction
-        switch actionName {
-        case "volume":
-            guard let value = parameters["value"].flatMap({ Int(String($0)) }), (0...100).contains(value) else {
+        switch kind {
+        case .volume:
+            guard let value = parameters[Substring(Query.value)].flatMap({ Int(String($0)) }), (0...100).contains(value)
+            else {
                 throw APIError(.badRequest, "the volume must be a whole percent from 0 to 100")
             }
             action = .volume(UInt8(value))
-        case "mute": action = .mute
-        case "unmute": action = .unmute
-        case "test-tone": action = .testTone
-        case "refresh": action = .refresh
-        default:
-            throw APIError(.badRequest, "unknown action '\(actionName)' (volume, mute, unmute, test-tone, refresh)")
+        case .mute: action = .mute
+        case .unmute: action = .unmute
+        case .testTone: action = .testTone
+        case .refresh: action = .refresh
         }
         var targets: [ReceiverRecord]
-        if let receiver = parameters["receiver"].map(String.init) {
+        if let receiver = parameters[Substring(Query.receiver)].map(String.init) {
             targets = [try find(receiver)]
         } else if let zone = try zoneParameter(request) {
             targets = fleet.registry.all().filter { $0.approved && $0.zone == zone }
@@ -130,80 +137,30 @@ struct FleetAPI {
         var views: [CommandView] = []
         for (id, target) in submitted {
             let outcome = await fleet.commands.outcome(of: id)
-            views.append(
-                CommandView(
-                    id: Int64(id), receiver: target.id.text, name: target.name, action: actionName, result: outcome.text
-                ))
+            views.append(CommandView(id: Int64(id), target: target, action: kind, result: outcome))
         }
         return views
     }
 }
 
-/// One receiver in `GET /receivers`.
-package struct ReceiverView: ResponseEncodable, Sendable {
-    var id: String
-    var name: String
-    var zone: String?
-    var state: String
-    var lastSeen: String?
-    var address: String?
-    var version: String?
-    var lossPercent: Double
-    var underruns: Int
-    var volume: Int?
-    var muted: Bool
-    var playing: Bool
-    /// Its last heartbeat says the sound card cannot be opened or fails while playing: alive, but not heard.
-    package var soundCardFailing: Bool
-    var temperatureC: Double?
-    var uptimeSeconds: Int?
-
+extension ReceiverView {
     package init(_ record: ReceiverRecord) {
-        id = record.id.text
-        name = record.name
-        zone = record.zone
-        state = record.state.rawValue
-        lastSeen = record.lastSeen.map(isoTime)
-        address = record.address?.text
-        version = record.heartbeat?.version
-        lossPercent = (record.lossPercent * 100).rounded() / 100
-        underruns = Int(record.heartbeat?.underruns ?? 0)
-        volume = record.heartbeat.map { Int($0.volume) }
-        muted = record.heartbeat?.muted ?? false
-        playing = record.heartbeat?.playing ?? false
-        soundCardFailing = record.soundCardFailing
-        temperatureC = record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 }
-        uptimeSeconds = record.heartbeat.map { Int($0.uptimeSeconds) }
+        self.init(
+            id: record.id.text, name: record.name, zone: record.zone, state: record.state,
+            lastSeen: record.lastSeen.map(isoTime), address: record.address?.text, version: record.heartbeat?.version,
+            lossPercent: (record.lossPercent * 100).rounded() / 100, underruns: Int(record.heartbeat?.underruns ?? 0),
+            volume: record.heartbeat.map { Int($0.volume) }, muted: record.heartbeat?.muted ?? false,
+            playing: record.heartbeat?.playing ?? false, soundCardFailing: record.soundCardFailing,
+            temperatureC: record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 },
+            uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) })
     }
 }
 
-extension HeartbeatView: ResponseEncodable {}
-
-struct HistoryView: Codable, Sendable {
-    var at: String
-    var state: String
-    var detail: String
-}
-
-struct ReceiverDetailView: ResponseEncodable, Sendable {
-    var receiver: ReceiverView
-    var heartbeat: HeartbeatView?
-    var history: [HistoryView]
-}
-
-struct CommandView: ResponseEncodable, Sendable {
-    var id: Int64
-    var receiver: String
-    var name: String
-    var action: String
-    /// "acknowledged" or "failed: why".
-    var result: String
-}
-
-struct AlertView: ResponseEncodable, Sendable {
-    var id: Int64
-    var kind: String
-    var receiver: String
-    var at: String
-    var detail: String
+extension CommandView {
+    /// `result` as the heartbeat listener words it: "acknowledged" or "failed: why".
+    init(id: Int64, target: ReceiverRecord, action: CommandAction, result: CommandResult) {
+        self.init(
+            id: id, receiver: target.id.text, name: target.name, action: action,
+            result: result == .acknowledged ? .acknowledged : .failed, reason: result.reason)
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import LoaControlAPI
 import Prometheus
 import Synchronization
 

@@ -1,3 +1,5 @@
+import Foundation
+import LoaControlAPI
 import LoaCrypto
 import LoaSystem
 import LoaWire

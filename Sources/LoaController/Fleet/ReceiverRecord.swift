@@ -1,19 +1,8 @@
 import Foundation
+import LoaControlAPI
 import LoaCrypto
 import LoaSystem
 import LoaWire
-
-/// Where a receiver stands, as `loa receivers` shows it.
-public enum ReceiverState: String, Codable, Sendable, CaseIterable {
-    /// Heard from, not approved yet: nothing it says is acted on.
-    case pending
-    /// Approved, heartbeats arriving.
-    case online
-    /// Approved, three heartbeats missed.
-    case offline
-    /// Approved, heartbeats arriving, muted by the controller.
-    case muted
-}
 
 /// Everything the controller knows about one speaker box.
 package struct ReceiverRecord: Sendable {
@@ -85,50 +74,18 @@ package struct ReceiverRecord: Sendable {
 }
 
 /// A heartbeat as JSON (API and the registry's `heartbeat` column).
-struct HeartbeatView: Codable, Sendable {
-    var epoch: UInt32
-    var sequence: UInt32
-    var intervalMs: UInt32
-    var uptimeSeconds: UInt32
-    var playing: Bool
-    var muted: Bool
-    /// Always written; optional so that rows recorded before the flag existed still decode (as false).
-    var soundCardFailing: Bool?
-    var volume: Int
-    var temperatureC: Double?
-    var streamId: UInt32?
-    var jitterFrames: Int
-    var received: UInt32
-    var lost: UInt32
-    var late: UInt32
-    var recoveredByFEC: UInt32
-    var concealed: UInt32
-    var rejected: UInt32
-    var underruns: UInt32
-    var version: String
-    var zones: [String]
-
+extension HeartbeatView {
     init(_ heartbeat: Heartbeat) {
-        epoch = heartbeat.epoch
-        sequence = heartbeat.sequence
-        intervalMs = heartbeat.intervalMilliseconds
-        uptimeSeconds = heartbeat.uptimeSeconds
-        playing = heartbeat.playing
-        muted = heartbeat.muted
-        soundCardFailing = heartbeat.soundCardFailing
-        volume = Int(heartbeat.volume)
-        temperatureC = heartbeat.temperatureMilliCelsius.map { Double($0) / 1000 }
-        streamId = heartbeat.streamID == 0 ? nil : heartbeat.streamID
-        jitterFrames = Int(heartbeat.jitterDepthFrames)
-        received = heartbeat.received
-        lost = heartbeat.lost
-        late = heartbeat.late
-        recoveredByFEC = heartbeat.recoveredByFEC
-        concealed = heartbeat.concealed
-        rejected = heartbeat.rejected
-        underruns = heartbeat.underruns
-        version = heartbeat.version
-        zones = heartbeat.zones
+        self.init(
+            epoch: heartbeat.epoch, sequence: heartbeat.sequence, intervalMs: heartbeat.intervalMilliseconds,
+            uptimeSeconds: heartbeat.uptimeSeconds, playing: heartbeat.playing, muted: heartbeat.muted,
+            soundCardFailing: heartbeat.soundCardFailing, volume: Int(heartbeat.volume),
+            temperatureC: heartbeat.temperatureMilliCelsius.map { Double($0) / 1000 },
+            streamId: heartbeat.streamID == 0 ? nil : heartbeat.streamID,
+            jitterFrames: Int(heartbeat.jitterDepthFrames), received: heartbeat.received, lost: heartbeat.lost,
+            late: heartbeat.late, recoveredByFEC: heartbeat.recoveredByFEC, concealed: heartbeat.concealed,
+            rejected: heartbeat.rejected, underruns: heartbeat.underruns, version: heartbeat.version,
+            zones: heartbeat.zones)
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {

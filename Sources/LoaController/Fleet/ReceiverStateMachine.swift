@@ -1,3 +1,4 @@
+import LoaControlAPI
 import Foundation
 import LoaWire
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LoaControlAPI
 import LoaCrypto
 import LoaWire
 
@@ -14,69 +15,70 @@ import LoaWire
 struct SecurityAPI {
     let keys: KeyStore
     let desk: EmergencyDesk
-
-    struct KeyListView: ResponseCodable {
-        struct Operator: Codable {
-            var name: String
-            var emergency: Bool
-            var key: String
-        }
-        var version: UInt32
-        var streamKey: String
-        var operators: [Operator]
-
-        init(_ list: KeyList) {
-            version = list.version
-            streamKey = KeyText.base64(list.streamKey)
-            operators = list.operators.map {
-                Operator(name: $0.name, emergency: $0.mayTriggerEmergencies, key: KeyText.base64($0.publicKey))
-            }
-        }
-    }
+    let uploads: UploadReceiver
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/keys/root.pub") { _, _ in KeyText.base64(keys.rootPublicKey) + "\n" }
-        router.get("/keys") { _, _ in KeyListView(keys.current) }
-        router.get("/keys/list") { _, _ in
+        router.on(Route.rootKey) { _, _ in KeyText.base64(keys.rootPublicKey) + "\n" }
+        router.on(Route.keyList) { _, _ in KeyListView(keys.current) }
+        router.on(Route.signedKeyList) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/octet-stream"],
                 body: .init(byteBuffer: ByteBuffer(bytes: keys.current.encoded)))
         }
-        router.post("/keys/operators") { request, context -> KeyListView in
+        router.on(Route.addOperator) { request, context -> KeyListView in
             let query = request.uri.queryParameters
-            guard let name = query["name"].map(String.init), !name.isEmpty else {
-                throw APIError(.badRequest, "an operator needs a name")
+            guard let name = query[Substring(Query.name)].map(String.init), Limits.nameCharacters.contains(name.count)
+            else {
+                throw APIError(
+                    .badRequest, "an operator needs a name of 1 to \(Limits.nameCharacters.upperBound) characters")
             }
-            let text = String(buffer: try await request.body.collect(upTo: 4096))
-            guard let key = KeyText.bytes(base64: text), key.count == 32 else {
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: Limits.publicKeyBytes) } catch {
+                throw APIError(.contentTooLarge, "the body is not a Loa public key (base64 of 32 bytes)")
+            }
+            guard let key = KeyText.bytes(base64: String(buffer: body)), key.count == 32 else {
                 throw APIError(.badRequest, "the body is not a Loa public key (base64 of 32 bytes)")
             }
             do {
                 return KeyListView(
-                    try keys.addOperator(name: name, publicKey: key, mayTriggerEmergencies: query["emergency"] == "1"))
+                    try keys.addOperator(
+                        name: name, publicKey: key, mayTriggerEmergencies: query[Substring(Query.emergency)] == "1"))
             } catch let error as SecurityError { throw APIError(.conflict, error.message) }
         }
-        router.post("/keys/list") { request, context -> KeyListView in
-            let body = try await request.body.collect(upTo: 1 << 20)
+        router.on(Route.installKeyList) { request, context -> KeyListView in
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: Limits.keyListBytes) } catch {
+                throw APIError(.contentTooLarge, "a key list is at most \(Limits.keyListBytes >> 10) KiB")
+            }
             do { return KeyListView(try keys.install(Array(buffer: body))) } catch let error as SecurityError {
                 throw APIError(.badRequest, error.message)
             }
         }
-        router.post("/emergency") { request, context -> EmergencyDesk.Decision in
-            guard let header = request.headers[.init("X-Loa-Command")!], let command = KeyText.bytes(base64: header)
+        router.on(Route.emergency) { request, context -> EmergencyDecision in
+            let commandName = Header.command.lowercased()
+            guard let header = request.headers.first(where: { $0.name.canonicalName == commandName })?.value,
+                header.utf8.count <= Limits.commandHeaderBytes, let command = KeyText.bytes(base64: header)
             else {
-                throw APIError(.badRequest, "no signed command (header X-Loa-Command); use 'loa emergency'")
+                throw APIError(.badRequest, "no signed command (header \(Header.command)); use 'loa emergency'")
             }
-            let body = try await request.body.collect(upTo: ControlAPI.maximumUploadBytes)
-            let title = request.uri.queryParameters["title"].map(String.init) ?? "emergency"
-            let decision = await desk.submit(
-                command, clip: body.readableBytes > 0 ? Array(buffer: body) : nil, clipTitle: title)
+            let title = try RequestInput(request: request).title(Query.title, default: "emergency")
+            let decision = try await uploads.withUpload(request) { path in
+                let clip = try path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+                return await desk.submit(command, clip: clip.map(Array.init), clipTitle: title)
+            }
             guard decision.accepted else { throw APIError(.forbidden, "emergency command refused: " + decision.reason) }
-            return decision
+            return EmergencyDecision(decision)
         }
-        router.get("/audit") { _, _ in try await desk.audit() }
+        router.on(Route.audit) { _, _ in try await desk.audit().map(AuditEntryView.init) }
     }
 }
 
-extension EmergencyDesk.Decision: ResponseCodable {}
-extension AuditEntry: ResponseCodable {}
+extension KeyListView {
+    init(_ list: KeyList) {
+        self.init(
+            version: list.version, streamKey: KeyText.base64(list.streamKey),
+            operators: list.operators.map {
+                Operator(name: $0.name, emergency: $0.mayTriggerEmergencies, key: KeyText.base64($0.publicKey))
+            })
+    }
+}

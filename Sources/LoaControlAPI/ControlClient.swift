@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The typed client of the control API: one method per route. Used by `loa`.
+///
+/// It waits on AsyncHTTPClient's event loop (no polling), streams uploads from disk after checking their size,
+/// and turns every failure into a `ControlClientError` whose message is one line saying what is wrong and what to do.
+public struct ControlClient: Sendable {
+    public let baseURL: URL
+    /// How long one request may take: the controller decodes and encodes an upload before it answers.
+    public var timeout: TimeAmount = .seconds(600)
+
+    /// The controller at `address` ("http://HOST:PORT", or "HOST:PORT").
+    public init(address: String) throws(ControlClientError) {
+        let withScheme = address.contains("://") ? address : "http://" + address
+        guard let url = URL(string: withScheme), url.host != nil, url.scheme == "http" else {
+            throw ControlClientError("the controller address '\(address)' is not a URL such as http://127.0.0.1:8750")
+        }
+        baseURL = url
+    }
+
+    // MARK: programme
+
+    public func health() async throws(ControlClientError) -> HealthView { try await json(.health) }
+    public func zones() async throws(ControlClientError) -> [ZoneView] { try await json(.zones) }
+
+    public func sessionDescription(zone: String) async throws(ControlClientError) -> String {
+        String(decoding: try await send(.sessionDescription, path: Route.sessionDescription.path(zone)), as: UTF8.self)
+    }
+
+    public func storeClip(file: String, title: String) async throws(ControlClientError) -> ClipView {
+        try await json(.storeClip, query: [(Query.title, title)], body: try Upload(file: file))
+    }
+
+    /// Queues `file` (or the stored clip `clip` when `file` is nil).
+    public func queue(
+        file: String?, clip: Int64? = nil, zones: String, title: String, priority: Priority, now: Bool,
+        onInterrupt: InterruptPolicy
+    ) async throws(ControlClientError) -> ItemView {
+        var query = [
+            (Query.zones, zones), (Query.priority, priority.rawValue), (Query.now, now ? "1" : "0"),
+            (Query.onInterrupt, onInterrupt.rawValue), (Query.title, title),
+        ]
+        if let clip { query.append((Query.clip, String(clip))) }
+        var upload: Upload?
+        if let file { upload = try Upload(file: file) }
+        return try await json(.queueItem, query: query, body: upload)
+    }
+
+    public func item(_ id: Int64) async throws(ControlClientError) -> ItemView {
+        try await json(.item, path: Route.item.path(String(id)))
+    }
+
+    public func cancel(_ id: Int64) async throws(ControlClientError) -> ItemView {
+        try await json(.cancelItem, path: Route.cancelItem.path(String(id)))
+    }
+
+    public func status() async throws(ControlClientError) -> StatusView { try await json(.status) }
+
+    public func applySchedule(_ slots: [SlotInput]) async throws(ControlClientError) -> ScheduleApplied {
+        let body: Data
+        do { body = try JSONEncoder().encode(slots) } catch { throw ControlClientError("cannot encode the schedule") }
+        return try await json(.applySchedule, body: Upload(json: body))
+    }
+
+    /// `days` days from `from` (YYYY-MM-DD; the controller's today for nil).
+    public func timetable(from: String?, days: Int) async throws(ControlClientError) -> [TimetableEntry] {
+        try await json(.timetable, query: [(Query.days, String(days))] + (from.map { [(Query.from, $0)] } ?? []))
+    }
+
+    public func log(since: Int64, zone: String?) async throws(ControlClientError) -> [LogEntryView] {
+        try await json(.log, query: [(Query.since, String(since))] + (zone.map { [(Query.zone, $0)] } ?? []))
+    }
+
+    public func report(month: String) async throws(ControlClientError) -> [ReportRow] {
+        try await json(.report, query: [(Query.month, month)])
+    }
+
+    // MARK: fleet
+
+    public func receivers() async throws(ControlClientError) -> [ReceiverView] { try await json(.receivers) }
+
+    public func receiver(_ id: String) async throws(ControlClientError) -> ReceiverDetailView {
+        try await json(.receiver, path: Route.receiver.path(id))
+    }
+
+    public func approve(_ id: String, name: String?, zone: String?) async throws(ControlClientError) -> ReceiverView {
+        try await json(
+            .approveReceiver, path: Route.approveReceiver.path(id),
+            query: (name.map { [(Query.name, $0)] } ?? []) + (zone.map { [(Query.zone, $0)] } ?? []))
+    }
+
+    public func approvePending(zone: String?) async throws(ControlClientError) -> ApprovedCount {
+        try await json(.approvePending, query: zone.map { [(Query.zone, $0)] } ?? [])
+    }
+
+    /// Sends `action` to one receiver, or to every approved receiver of `zone`; answers once each has answered.
+    public func command(_ action: CommandAction, value: Int? = nil, receiver: String?, zone: String?)
+        async throws(ControlClientError) -> [CommandView]
+    {
+        var query = [(Query.action, action.rawValue)]
+        if let value { query.append((Query.value, String(value))) }
+        if let receiver { query.append((Query.receiver, receiver)) }
+        if let zone { query.append((Query.zone, zone)) }
+        return try await json(.command, query: query)
+    }
+
+    public func alerts(after: Int64) async throws(ControlClientError) -> [AlertView] {
+        try await json(.alerts, query: [(Query.after, String(after))])
+    }
+
+    public func fleet() async throws(ControlClientError) -> FleetView { try await json(.fleet) }
+
+    // MARK: keys, emergencies, audit
+
+    public func keyList() async throws(ControlClientError) -> KeyListView { try await json(.keyList) }
+
+    /// The key list in force, signed, as bytes.
+    public func signedKeyList() async throws(ControlClientError) -> [UInt8] {
+        [UInt8](try await send(.signedKeyList))
+    }
+
+    public func addOperator(name: String, emergency: Bool, publicKey: String) async throws(ControlClientError)
+        -> KeyListView
+    {
+        try await json(
+            .addOperator, query: [(Query.name, name), (Query.emergency, emergency ? "1" : "0")],
+            body: Upload(data: Data(publicKey.utf8), contentType: "text/plain"))
+    }
+
+    public func installKeyList(_ bytes: [UInt8]) async throws(ControlClientError) -> KeyListView {
+        try await json(.installKeyList, body: Upload(data: Data(bytes), contentType: "application/octet-stream"))
+    }
+
+    /// Submits a signed emergency command (base64) with its clip file, if any.
+    public func emergency(command: String, clip: String?, title: String) async throws(ControlClientError)
+        -> EmergencyDecision
+    {
+        var upload: Upload?
+        if let clip { upload = try Upload(file: clip) }
+        return try await json(
+            .emergency, query: [(Query.title, title)], headers: [(Header.command, command)], body: upload)
+    }
+
+    public func audit() async throws(ControlClientError) -> [AuditEntryView] { try await json(.audit) }
+
+    // MARK: transport
+
+    /// Sends a request and decodes the JSON answer of a 2xx; throws the API's error line otherwise.
+    func json<T: Decodable>(
+        _ route: Route, path: String? = nil, query: [(String, String)] = [], headers: [(String, String)] = [],
+        body: Upload? = nil
+    ) async throws(ControlClientError) -> T {
+        let data = try await send(route, path: path, query: query, headers: headers, body: body)
+        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+            throw ControlClientError("the controller's answer to \(route) is not what this loa expects: \(error)")
+        }
+    }
+
+    /// Sends a request and returns the body of a 2xx answer (the raw JSON for `--json`); throws the API's error
+    /// line otherwise.
+    public func send(
+        _ route: Route, path: String? = nil, query: [(String, String)] = [], headers: [(String, String)] = [],
+        body: Upload? = nil
+    ) async throws(ControlClientError) -> Data {
+        var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
+        components?.percentEncodedPath = path ?? route.path
+        if !query.isEmpty { components?.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        guard let url = components?.url else { throw ControlClientError("cannot form a URL for \(route)") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: route.method.rawValue)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: body.contentType)
+            request.body = body.requestBody
+        }
+        let status: UInt
+        let answer: ByteBuffer
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            status = response.status.code
+            answer = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            throw ControlClientError(
+                "no controller answers at \(baseURL.absoluteString) (\(error)); start it with "
+                    + "'loa-controller', or point --controller or LOA_CONTROLLER at the right one")
+        }
+        let data = Data(answer.readableBytesView)
+        guard (200..<300).contains(status) else {
+            if let body = try? JSONDecoder().decode(ErrorBody.self, from: data) { throw ControlClientError(body.error) }
+            throw ControlClientError(
+                "the controller answered \(status) to \(route.method.rawValue) \(path ?? route.path)")
+        }
+        return data
+    }
+}
+
+/// A failure of the client: one line for the broadcaster.
+public struct ControlClientError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

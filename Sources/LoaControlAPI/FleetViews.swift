@@ -1,0 +1,188 @@
+/// The fleet's JSON shapes in the control API (`/receivers`, `/commands`, `/alerts`, `/fleet`).
+
+/// One receiver in `GET /receivers`.
+public struct ReceiverView: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var zone: String?
+    public var state: ReceiverState
+    /// ISO 8601, UTC; nil before its first heartbeat.
+    public var lastSeen: String?
+    public var address: String?
+    public var version: String?
+    public var lossPercent: Double
+    public var underruns: Int
+    public var volume: Int?
+    public var muted: Bool
+    public var playing: Bool
+    /// Its last heartbeat says the sound card cannot be opened or fails while playing: alive, but not heard.
+    public var soundCardFailing: Bool
+    public var temperatureC: Double?
+    public var uptimeSeconds: Int?
+
+    public init(
+        id: String, name: String, zone: String?, state: ReceiverState, lastSeen: String?, address: String?,
+        version: String?, lossPercent: Double, underruns: Int, volume: Int?, muted: Bool, playing: Bool,
+        soundCardFailing: Bool, temperatureC: Double?, uptimeSeconds: Int?
+    ) {
+        self.id = id
+        self.name = name
+        self.zone = zone
+        self.state = state
+        self.lastSeen = lastSeen
+        self.address = address
+        self.version = version
+        self.lossPercent = lossPercent
+        self.underruns = underruns
+        self.volume = volume
+        self.muted = muted
+        self.playing = playing
+        self.soundCardFailing = soundCardFailing
+        self.temperatureC = temperatureC
+        self.uptimeSeconds = uptimeSeconds
+    }
+}
+
+/// A receiver's last heartbeat as JSON (in `GET /receivers/ID`; the registry stores it in this shape too).
+public struct HeartbeatView: Codable, Sendable, Equatable {
+    public var epoch: UInt32
+    public var sequence: UInt32
+    public var intervalMs: UInt32
+    public var uptimeSeconds: UInt32
+    public var playing: Bool
+    public var muted: Bool
+    /// Always written; optional so that rows recorded before the flag existed still decode (as false).
+    public var soundCardFailing: Bool?
+    public var volume: Int
+    public var temperatureC: Double?
+    public var streamId: UInt32?
+    public var jitterFrames: Int
+    public var received: UInt32
+    public var lost: UInt32
+    public var late: UInt32
+    public var recoveredByFEC: UInt32
+    public var concealed: UInt32
+    public var rejected: UInt32
+    public var underruns: UInt32
+    public var version: String
+    /// The zones the box says it plays.
+    public var zones: [String]
+
+    public init(
+        epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,
+        soundCardFailing: Bool?, volume: Int, temperatureC: Double?, streamId: UInt32?, jitterFrames: Int,
+        received: UInt32, lost: UInt32, late: UInt32, recoveredByFEC: UInt32, concealed: UInt32, rejected: UInt32,
+        underruns: UInt32, version: String, zones: [String]
+    ) {
+        self.epoch = epoch
+        self.sequence = sequence
+        self.intervalMs = intervalMs
+        self.uptimeSeconds = uptimeSeconds
+        self.playing = playing
+        self.muted = muted
+        self.soundCardFailing = soundCardFailing
+        self.volume = volume
+        self.temperatureC = temperatureC
+        self.streamId = streamId
+        self.jitterFrames = jitterFrames
+        self.received = received
+        self.lost = lost
+        self.late = late
+        self.recoveredByFEC = recoveredByFEC
+        self.concealed = concealed
+        self.rejected = rejected
+        self.underruns = underruns
+        self.version = version
+        self.zones = zones
+    }
+}
+
+/// One state change of a receiver.
+public struct HistoryView: Codable, Sendable, Equatable {
+    /// ISO 8601, UTC.
+    public var at: String
+    public var state: String
+    public var detail: String
+
+    public init(at: String, state: String, detail: String) {
+        self.at = at
+        self.state = state
+        self.detail = detail
+    }
+}
+
+/// `GET /receivers/ID`.
+public struct ReceiverDetailView: Codable, Sendable, Equatable {
+    public var receiver: ReceiverView
+    public var heartbeat: HeartbeatView?
+    public var history: [HistoryView]
+
+    public init(receiver: ReceiverView, heartbeat: HeartbeatView?, history: [HistoryView]) {
+        self.receiver = receiver
+        self.heartbeat = heartbeat
+        self.history = history
+    }
+}
+
+/// `POST /receivers/approve-pending`: how many were admitted.
+public struct ApprovedCount: Codable, Sendable, Equatable {
+    public var approved: Int
+
+    public init(approved: Int) { self.approved = approved }
+}
+
+/// One receiver's answer to `POST /commands`.
+public struct CommandView: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var receiver: String
+    public var name: String
+    public var action: CommandAction
+    public var result: CommandOutcome
+    /// Why it failed; nil when acknowledged.
+    public var reason: String?
+
+    public init(
+        id: Int64, receiver: String, name: String, action: CommandAction, result: CommandOutcome, reason: String?
+    ) {
+        self.id = id
+        self.receiver = receiver
+        self.name = name
+        self.action = action
+        self.result = result
+        self.reason = reason
+    }
+
+    /// "acknowledged", or "failed: why", as `loa` prints it.
+    public var resultText: String { reason.map { "\(result.rawValue): \($0)" } ?? result.rawValue }
+}
+
+/// One alert of `GET /alerts`.
+public struct AlertView: Codable, Sendable, Equatable {
+    public var id: Int64
+    /// offline, online, loss, underruns, sound-card, … (the state the alert reports).
+    public var kind: String
+    public var receiver: String
+    /// ISO 8601, UTC.
+    public var at: String
+    public var detail: String
+
+    public init(id: Int64, kind: String, receiver: String, at: String, detail: String) {
+        self.id = id
+        self.kind = kind
+        self.receiver = receiver
+        self.at = at
+        self.detail = detail
+    }
+}
+
+/// `GET /fleet`: where heartbeats go ("udp://HOST:PORT", empty before the listener runs) and the controller's
+/// public key (base64).
+public struct FleetView: Codable, Sendable, Equatable {
+    public var heartbeats: String
+    public var controllerKey: String
+
+    public init(heartbeats: String, controllerKey: String) {
+        self.heartbeats = heartbeats
+        self.controllerKey = controllerKey
+    }
+}

@@ -1,0 +1,151 @@
+/// One route of the control API: its method, its path (`{name}` marks a path parameter, as in OpenAPI) and the
+/// names of its query parameters. `Route.all` is the whole API; `docs/api/openapi.yaml` describes the same routes.
+public struct Route: Sendable, Hashable, CustomStringConvertible {
+    public enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+        case delete = "DELETE"
+    }
+
+    public let method: Method
+    public let path: String
+    public let query: [String]
+
+    init(_ method: Method, _ path: String, query: [String] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+    }
+
+    /// The path with `:name` for each `{name}`, as Hummingbird's router writes parameters.
+    public var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : String(part)
+        }.joined(separator: "/")
+    }
+
+    /// The path with its parameters filled in order, each percent-encoded as one path segment.
+    public func path(_ values: String...) -> String {
+        var remaining = values[...]
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            guard part.hasPrefix("{"), let value = remaining.popFirst() else { return String(part) }
+            return PathSegment.encode(value)
+        }.joined(separator: "/")
+    }
+
+    public var description: String { "\(method.rawValue) \(path)" }
+}
+
+extension Route {
+    public static let health = Route(.get, "/health")
+    public static let zones = Route(.get, "/zones")
+    public static let sessionDescription = Route(.get, "/zones/{zone}/sdp")
+    public static let storeClip = Route(.post, "/clips", query: [Query.title])
+    public static let queueItem = Route(
+        .post, "/items",
+        query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt, Query.clip])
+    public static let item = Route(.get, "/items/{id}")
+    public static let cancelItem = Route(.delete, "/items/{id}")
+    public static let status = Route(.get, "/status")
+    public static let applySchedule = Route(.post, "/schedule")
+    public static let timetable = Route(.get, "/schedule/timetable", query: [Query.from, Query.days])
+    public static let log = Route(.get, "/log", query: [Query.since, Query.zone])
+    public static let report = Route(.get, "/report", query: [Query.month])
+
+    public static let receivers = Route(.get, "/receivers")
+    public static let receiver = Route(.get, "/receivers/{id}")
+    public static let approveReceiver = Route(.post, "/receivers/{id}/approve", query: [Query.name, Query.zone])
+    public static let approvePending = Route(.post, "/receivers/approve-pending", query: [Query.zone])
+    public static let command = Route(
+        .post, "/commands", query: [Query.action, Query.value, Query.receiver, Query.zone])
+    public static let alerts = Route(.get, "/alerts", query: [Query.after])
+    public static let fleet = Route(.get, "/fleet")
+    public static let metrics = Route(.get, "/metrics")
+
+    public static let rootKey = Route(.get, "/keys/root.pub")
+    public static let keyList = Route(.get, "/keys")
+    public static let signedKeyList = Route(.get, "/keys/list")
+    public static let addOperator = Route(.post, "/keys/operators", query: [Query.name, Query.emergency])
+    public static let installKeyList = Route(.post, "/keys/list")
+    public static let emergency = Route(.post, "/emergency", query: [Query.title])
+    public static let audit = Route(.get, "/audit")
+
+    /// Every route of the API.
+    public static let all: [Route] = [
+        health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
+        log, report, receivers, receiver, approveReceiver, approvePending, command, alerts, fleet, metrics, rootKey,
+        keyList, signedKeyList, addOperator, installKeyList, emergency, audit,
+    ]
+}
+
+/// Query parameter names of the control API.
+public enum Query {
+    public static let title = "title"
+    public static let zones = "zones"
+    public static let zone = "zone"
+    public static let priority = "priority"
+    public static let now = "now"
+    public static let onInterrupt = "onInterrupt"
+    public static let clip = "clip"
+    public static let from = "from"
+    public static let days = "days"
+    public static let since = "since"
+    public static let month = "month"
+    public static let name = "name"
+    public static let action = "action"
+    public static let value = "value"
+    public static let receiver = "receiver"
+    public static let after = "after"
+    public static let emergency = "emergency"
+}
+
+/// Headers of the control API.
+public enum Header {
+    /// `POST /emergency`: the signed command, base64.
+    public static let command = "X-Loa-Command"
+}
+
+/// Bounds on request inputs: the controller refuses anything outside them with 400 (or 413 for sizes).
+public enum Limits {
+    /// The largest clip accepted in one upload, in bytes.
+    public static let uploadBytes: Int64 = 1 << 30
+    /// The largest JSON body (`POST /schedule`).
+    public static let jsonBodyBytes = 1 << 20
+    /// The largest signed key list (`POST /keys/list`) and public key body (`POST /keys/operators`).
+    public static let keyListBytes = 1 << 20
+    public static let publicKeyBytes = 4096
+    /// The largest signed emergency command header, in base64 characters.
+    public static let commandHeaderBytes = 16_384
+    /// Years a date, month or report may name.
+    public static let years = 1970...9999
+    /// Days one timetable request may cover.
+    public static let timetableDays = 1...366
+    /// Titles of clips and items.
+    public static let titleCharacters = 1...256
+    /// Receiver and operator names.
+    public static let nameCharacters = 1...64
+    /// Slots in one schedule, and clips in one slot.
+    public static let slots = 10_000
+    public static let clipsPerSlot = 1_000
+    /// Most zones one item may name.
+    public static let zonesPerItem = 256
+}
+
+/// Percent-encoding of one path segment.
+enum PathSegment {
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,67 @@
+/// Keys, signed emergency commands and the audit log, as JSON.
+
+/// The key list in force (`GET /keys`, and the answer to installing or extending it).
+public struct KeyListView: Codable, Sendable, Equatable {
+    public struct Operator: Codable, Sendable, Equatable {
+        public var name: String
+        /// May trigger emergencies.
+        public var emergency: Bool
+        /// Public key, base64.
+        public var key: String
+
+        public init(name: String, emergency: Bool, key: String) {
+            self.name = name
+            self.emergency = emergency
+            self.key = key
+        }
+    }
+    public var version: UInt32
+    /// The stream verification key, base64.
+    public var streamKey: String
+    public var operators: [Operator]
+
+    public init(version: UInt32, streamKey: String, operators: [Operator]) {
+        self.version = version
+        self.streamKey = streamKey
+        self.operators = operators
+    }
+}
+
+/// What the emergency desk did with an accepted command (`POST /emergency`; a refusal is a 403 `ErrorBody`).
+public struct EmergencyDecision: Codable, Sendable, Equatable {
+    public var accepted: Bool
+    public var reason: String
+    /// The items it queued (start) or ended (stop).
+    public var items: [Int64]
+    /// Unix ms.
+    public var acceptedAt: Int64
+
+    public init(accepted: Bool, reason: String, items: [Int64], acceptedAt: Int64) {
+        self.accepted = accepted
+        self.reason = reason
+        self.items = items
+        self.acceptedAt = acceptedAt
+    }
+}
+
+/// One entry of the audit log (`GET /audit`): a signed command, accepted or refused.
+public struct AuditEntryView: Codable, Sendable, Equatable {
+    /// Unix ms.
+    public var at: Int64
+    /// "emergency start", "emergency stop", or "unreadable" for a command that could not be read.
+    public var action: String
+    /// The signing operators' names, comma-separated.
+    public var operators: String
+    public var zones: String
+    public var outcome: AuditOutcome
+    public var reason: String
+
+    public init(at: Int64, action: String, operators: String, zones: String, outcome: AuditOutcome, reason: String) {
+        self.at = at
+        self.action = action
+        self.operators = operators
+        self.zones = zones
+        self.outcome = outcome
+        self.reason = reason
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Hummingbird
+import LoaControlAPI
+import LoaSchedule
+import LoaSource
+
+/// The programme's routes: health, zones, clips, items, status, schedule, log and report.
+struct ProgrammeAPI {
+    let programme: Programme
+    let pacer: Pacer?
+    let sessionDescriptions: [String: String]
+    let uploads: UploadReceiver
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.on(Route.health) { _, _ in HealthView(timeZone: programme.localTime.timeZone.identifier) }
+        router.on(Route.zones) { _, _ in programme.zones.map(ZoneView.init) }
+        router.on(Route.sessionDescription) { _, context -> Response in
+            let name = try context.parameters.require("zone")
+            guard let text = sessionDescriptions[name] else {
+                throw APIError(
+                    .notFound, ProgrammeError.unknownZone(name, known: sessionDescriptions.keys.sorted()).message)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/sdp"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.on(Route.storeClip) { request, _ -> EditedResponse<ClipView> in
+            let title = try RequestInput(request: request).title(Query.title, default: "clip")
+            let clip = try await storeUpload(request, title: title)
+            return EditedResponse(status: .created, response: ClipView(clip))
+        }
+        router.on(Route.queueItem) { request, _ -> EditedResponse<ItemView> in try await queue(request) }
+        router.on(Route.item) { _, context -> ItemView in
+            let id = try itemID(context)
+            guard let (item, airings) = try await programme.item(id) else {
+                throw APIError(.notFound, ProgrammeError.unknownItem(id).message)
+            }
+            return ItemView(item, airings: airings)
+        }
+        router.on(Route.cancelItem) { _, context -> ItemView in
+            let id = try itemID(context)
+            let item = try await refusing { try await programme.cancel(id) }
+            return ItemView(item, airings: try await programme.item(id)?.1 ?? [])
+        }
+        router.on(Route.status) { _, _ in
+            StatusView(zones: try await programme.status(packetsSent: { pacer?.packetsSent(zone: $0) ?? 0 }))
+        }
+        router.on(Route.applySchedule) { request, context -> ScheduleApplied in
+            var request = request
+            let body: ByteBuffer
+            do { body = try await request.collectBody(upTo: Limits.jsonBodyBytes) } catch {
+                throw APIError(.contentTooLarge, "the schedule is larger than \(Limits.jsonBodyBytes >> 10) KiB")
+            }
+            let slots: [SlotInput]
+            do { slots = try JSONDecoder().decode([SlotInput].self, from: Data(buffer: body)) } catch {
+                throw APIError(.badRequest, "the body is not a JSON list of slots (see docs/api/openapi.yaml)")
+            }
+            try ScheduleBounds.check(slots)
+            try await refusing { try await programme.applySchedule(slots) }
+            return ScheduleApplied(slots: slots.count)
+        }
+        router.on(Route.timetable) { request, _ -> [TimetableEntry] in
+            let input = RequestInput(request: request)
+            var from = programme.localTime.date(programme.clock.now())
+            if let text = input.text(Query.from) {
+                guard let date = LocalDate(text), Limits.years.contains(date.year) else {
+                    throw APIError(
+                        .badRequest,
+                        "from '\(text.prefix(40))' must be a date YYYY-MM-DD from \(Limits.years.lowerBound) to \(Limits.years.upperBound)"
+                    )
+                }
+                from = date
+            }
+            let days = try input.integer(Query.days, in: Limits.timetableDays) ?? 1
+            return try await programme.timetable(from: from, days: days)
+        }
+        router.on(Route.log) { request, _ -> [LogEntryView] in
+            let input = RequestInput(request: request)
+            let since = try input.integer(Query.since, in: Int64(0)...Int64.max) ?? 0
+            return try await programme.log(since: since, zone: input.text(Query.zone)).map(LogEntryView.init)
+        }
+        router.on(Route.report) { request, _ -> [ReportRow] in
+            let text = RequestInput(request: request).text(Query.month) ?? ""
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+                let month = Int(parts[1]), Limits.years.contains(year), (1...12).contains(month)
+            else {
+                throw APIError(.badRequest, "month '\(text.prefix(40))' must be YYYY-MM, such as 2026-11")
+            }
+            return try await programme.report(year: year, month: month)
+        }
+    }
+
+    private func itemID(_ context: BasicRequestContext) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else {
+            throw APIError(.badRequest, "item id '\(text.prefix(40))' must be a whole number such as 12")
+        }
+        return id
+    }
+
+    private func queue(_ request: Request) async throws -> EditedResponse<ItemView> {
+        let input = RequestInput(request: request)
+        let zoneText = input.text(Query.zones) ?? input.text(Query.zone) ?? "all"
+        let zones = zoneText.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard zones.count <= Limits.zonesPerItem else {
+            throw APIError(.badRequest, "an item may name at most \(Limits.zonesPerItem) zones")
+        }
+        let priorityText = input.text(Query.priority) ?? Priority.normal.rawValue
+        guard let priority = Priority(rawValue: priorityText) else {
+            throw APIError(.badRequest, "priority '\(priorityText.prefix(40))' must be normal, priority or emergency")
+        }
+        let policyText = input.text(Query.onInterrupt) ?? InterruptPolicy.resume.rawValue
+        guard let policy = InterruptPolicy(rawValue: policyText) else {
+            throw APIError(.badRequest, "on-interrupt '\(policyText.prefix(40))' must be resume or restart")
+        }
+        let immediate = input.text(Query.now).map { $0 == "1" || $0 == "true" } ?? false
+        _ = try await refusing { try await programme.resolveZones(zones) }
+        let title = try input.title(Query.title, default: "clip")
+        let clip: ClipRecord
+        if let clipText = input.text(Query.clip) {
+            guard let id = Int64(clipText), let stored = try await programme.storedClip(id) else {
+                throw APIError(.notFound, "no stored clip \(clipText.prefix(40))")
+            }
+            clip = stored
+        } else {
+            clip = try await storeUpload(request, title: title)
+        }
+        let item = try await refusing {
+            try await programme.queue(
+                clip: clip, title: title, zones: zones, priority: priority, immediate: immediate, onInterrupt: policy)
+        }
+        let airings = try await programme.item(item.id)?.1 ?? []
+        return EditedResponse(status: .created, response: ItemView(item, airings: airings))
+    }
+
+    /// Saves the request body to a temporary file and has the programme encode and store it.
+    private func storeUpload(_ request: Request, title: String) async throws -> ClipRecord {
+        try await uploads.withUpload(request) { path in
+            guard let path else { throw APIError(.badRequest, ClipError.empty.message) }
+            return try await refusing { try await programme.storeClip(path: path, title: title) }
+        }
+    }
+}
+
+/// Runs `body`, answering a `ProgrammeError` as 400/404 with its message.
+func refusing<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as ProgrammeError {
+        switch error {
+        case .unknownZone, .unknownItem, .unknownClip: throw APIError(.notFound, error.message)
+        case .storage: throw APIError(.internalServerError, error.message)
+        default: throw APIError(.badRequest, error.message)
+        }
+    }
+}
+
+/// The bounds of a schedule in `POST /schedule`, checked before the programme sees it.
+enum ScheduleBounds {
+    static func check(_ slots: [SlotInput]) throws {
+        guard slots.count <= Limits.slots else {
+            throw APIError(.badRequest, "a schedule has at most \(Limits.slots) slots")
+        }
+        for slot in slots {
+            let name = "slot '\(slot.name.prefix(40))'"
+            guard Limits.titleCharacters.contains(slot.name.count) else {
+                throw APIError(.badRequest, "a slot name must be 1 to \(Limits.titleCharacters.upperBound) characters")
+            }
+            guard slot.times.allSatisfy((0..<1440).contains) else {
+                throw APIError(.badRequest, "\(name): times are minutes after midnight, 0 to 1439")
+            }
+            guard slot.weekdays.allSatisfy((1...7).contains) else {
+                throw APIError(.badRequest, "\(name): weekdays are 1 (Monday) to 7 (Sunday)")
+            }
+            guard slot.zones.count <= Limits.zonesPerItem, slot.clipIds.count <= Limits.clipsPerSlot else {
+                throw APIError(.badRequest, "\(name) names too many zones or clips")
+            }
+            for date in [slot.from, slot.until].compactMap({ $0 }) {
+                guard let local = LocalDate(date), Limits.years.contains(local.year) else {
+                    throw APIError(.badRequest, "\(name): '\(date.prefix(40))' must be a date YYYY-MM-DD")
+                }
+            }
+        }
+    }
+}
+
+extension Router {
+    /// Adds `route` (its method and path, from LoaControlAPI) with `handler`.
+    @discardableResult
+    func on<Output: ResponseGenerator>(
+        _ route: Route, use handler: @escaping @Sendable (Request, Context) async throws -> Output
+    ) -> Self {
+        let method: HTTPRequest.Method
+        switch route.method {
+        case .get: method = .get
+        case .post: method = .post
+        case .delete: method = .delete
+        }
+        return on(RouterPath(route.routerPath), method: method, use: handler)
+    }
+}
