@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The one C shim: sockets, clocks, signals, ALSA, libopus ctl macros.
         .target(name: "CLoaSystem", dependencies: ["COpus", "CALSA"]),
@@ -50,6 +51,8 @@ let package = Package(
         // Server side.
         .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
+        .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource"]),
         .target(
             name: "LoaController",
             dependencies: [
@@ -98,6 +101,8 @@ let package = Package(
         // Tests.
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
+        .testTarget(
+            name: "LoaSpeechTests", dependencies: ["LoaSpeech", "LoaSource"], resources: [.copy("sentences.tsv")]),
         .testTarget(
             name: "LoaControllerTests",
             dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),

@@ -1,0 +1,316 @@
+import Foundation
+
+/// Turns a typed Vietnamese notice into the words an announcer says, for a voice that reads words only.
+///
+/// It reads numbers (`2.500` "hai nghìn năm trăm", `2,5` "hai phẩy năm"), ordinals (`thứ 4` "thứ tư"), dates
+/// (`15/10/2026`, `15/10`, `10/2026`, `15-17/10`), times (`7h30`, `19:00`), phone numbers (digit by digit in their
+/// groups), units after a number (`km`, `ha`, `°C`, `%`), ranges (`20-25` "hai mươi đến hai mươi lăm"), Roman
+/// numerals after "quý", "khóa", "thứ" …, and the abbreviations of its table. Everything else, punctuation
+/// included, is kept as written; runs of spaces become one.
+public struct TextNormaliser: Sendable {
+    public var abbreviations: AbbreviationTable
+    public var numbers: NumberReader
+
+    public init(abbreviations: AbbreviationTable = .builtIn, dialect: Dialect = .north) {
+        self.abbreviations = abbreviations
+        numbers = NumberReader(dialect: dialect)
+    }
+
+    /// The spoken form of `text`.
+    public func normalise(_ text: String) -> String {
+        var reading = Reading(text: text.precomposedStringWithCanonicalMapping, normaliser: self)
+        return reading.run()
+    }
+}
+
+/// One pass over a text: at each position the first rule that matches writes its words and moves on.
+private struct Reading {
+    let text: String
+    let normaliser: TextNormaliser
+    var position: String.Index
+    var out = ""
+
+    init(text: String, normaliser: TextNormaliser) {
+        self.text = text
+        self.normaliser = normaliser
+        position = text.startIndex
+    }
+
+    var numbers: NumberReader { normaliser.numbers }
+    var rest: Substring { text[position...] }
+    var previous: Character? { position == text.startIndex ? nil : text[text.index(before: position)] }
+
+    mutating func run() -> String {
+        while position < text.endIndex {
+            let character = text[position]
+            if character.isASCII && character.isWholeNumber || startsNegativeNumber {
+                if previous?.isLetter == true { out += " " }
+                if date() || time() || phone() || number() {
+                    range()
+                    continue
+                }
+            }
+            if character == "/" && slash() { continue }
+            if character.isLetter && previous?.isLetter != true && word() { continue }
+            out.append(character)
+            position = text.index(after: position)
+        }
+        return Self.tidy(out)
+    }
+
+    // MARK: Rules
+
+    /// `15/10/2026`, `15.10.2026`, `15-10-2026`, `15-17/10/2026`, `10/2026`, `15/10`.
+    mutating func date() -> Bool {
+        if let match = rest.prefixMatch(of: /(\d{1,2})\s*[-–]\s*(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?(?!\d)/),
+            let first = Int(match.1), let last = Int(match.2), let month = Int(match.3),
+            Self.isDay(first), Self.isDay(last), Self.isMonth(month)
+        {
+            let day = follows("ngày") ? "" : "ngày "
+            let year = match.4.map { " năm " + read($0) } ?? ""
+            emit(
+                day + read(match.1) + " đến ngày " + read(match.2) + " tháng " + numbers.month(UInt64(month)) + year,
+                upTo: match.range.upperBound)
+            return true
+        }
+        if let match = rest.prefixMatch(of: /(\d{1,2})([\/.\-])(\d{1,2})\2(\d{4})(?!\d)/),
+            let day = Int(match.1), let month = Int(match.3), Self.isDay(day), Self.isMonth(month)
+        {
+            let prefix = follows("ngày") ? "" : "ngày "
+            emit(
+                prefix + read(match.1) + " tháng " + numbers.month(UInt64(month)) + " năm " + read(match.4),
+                upTo: match.range.upperBound)
+            return true
+        }
+        if let match = rest.prefixMatch(of: /(\d{1,2})\/(\d{4})(?!\d)/), let month = Int(match.1), Self.isMonth(month) {
+            let prefix = follows("tháng") ? "" : "tháng "
+            emit(prefix + numbers.month(UInt64(month)) + " năm " + read(match.2), upTo: match.range.upperBound)
+            return true
+        }
+        if let match = rest.prefixMatch(of: /(\d{1,2})\/(\d{1,2})(?![\d\/])/), let day = Int(match.1),
+            let month = Int(match.2), Self.isDay(day), Self.isMonth(month)
+        {
+            let prefix = follows("ngày") ? "" : "ngày "
+            emit(prefix + read(match.1) + " tháng " + numbers.month(UInt64(month)), upTo: match.range.upperBound)
+            return true
+        }
+        return false
+    }
+
+    /// `7h30`, `7h`, `7g30`, `19:00`, `19:05`: "bảy giờ ba mươi phút", "mười chín giờ".
+    mutating func time() -> Bool {
+        let hourText: Substring
+        var minuteText: Substring?
+        let end: String.Index
+        if let match = rest.prefixMatch(of: /(\d{1,2})[hg](?:(\d{2})(?:ph|p|')?)?(?![\p{L}\d])/) {
+            (hourText, minuteText, end) = (match.1, match.2, match.range.upperBound)
+        } else if let match = rest.prefixMatch(of: /(\d{1,2}):(\d{2})(?!\d)/) {
+            (hourText, minuteText, end) = (match.1, match.2, match.range.upperBound)
+        } else {
+            return false
+        }
+        guard let hour = Int(hourText), hour <= 24 else { return false }
+        let minute = minuteText.flatMap { Int($0) } ?? 0
+        guard minute < 60 else { return false }
+        var words = numbers.cardinal(UInt64(hour)) + " giờ"
+        if minute > 0 { words += " " + numbers.cardinal(UInt64(minute)) + " phút" }
+        emit(words, upTo: end)
+        return true
+    }
+
+    /// Phone numbers, digit by digit in groups: `0912 345 678`, `0912345678`, `19001234`, and any number after
+    /// "gọi", "điện thoại", "đường dây nóng" … (`gọi 113`).
+    mutating func phone() -> Bool {
+        var groups: [Substring] = []
+        var end = position
+        if let match = rest.prefixMatch(of: /(0\d{2,4})[ .\-](\d{3,4})[ .\-](\d{3,4})(?!\d)/) {
+            groups = [match.1, match.2, match.3]
+            end = match.range.upperBound
+        } else if let match = rest.prefixMatch(of: /(?:0\d{8,10}|1[89]00\d{4})(?!\d)/) {
+            let digits = match.0
+            let sizes = digits.count == 11 ? [4, 3, 4] : digits.count == 9 || digits.count == 8 ? [4, 4] : [4, 3, 3]
+            var start = digits.startIndex
+            for size in sizes where start < digits.endIndex {
+                let stop = digits.index(start, offsetBy: size, limitedBy: digits.endIndex) ?? digits.endIndex
+                groups.append(digits[start..<stop])
+                start = stop
+            }
+            if start < digits.endIndex { groups.append(digits[start...]) }
+            end = match.range.upperBound
+        } else if ["gọi", "điện thoại", "đường dây nóng", "hotline", "tổng đài"].contains(where: follows),
+            let match = rest.prefixMatch(of: /\d{3,}(?:[ .]\d{3,4})*(?!\d)/)
+        {
+            groups = match.0.split(whereSeparator: { $0 == " " || $0 == "." })
+            end = match.range.upperBound
+        } else {
+            return false
+        }
+        emit(groups.map { numbers.digits($0) }.joined(separator: ", "), upTo: end)
+        return true
+    }
+
+    /// A number, negative after a space, with thousands dots and a decimal comma, then its unit if one follows.
+    mutating func number() -> Bool {
+        var start = position
+        var words = ""
+        if text[position] == "-" {
+            words = "âm "
+            start = text.index(after: position)
+        }
+        guard let match = text[start...].prefixMatch(of: /(\d{1,3}(?:\.\d{3})+|\d+)(?:[,.](\d+))?(?!\d)/) else {
+            return false
+        }
+        let whole = match.1.filter { $0 != "." }
+        if let fraction = match.2 {
+            words += numbers.decimal(whole: whole, fraction: fraction)
+        } else if let value = UInt64(whole) {
+            words +=
+                follows("thứ")
+                ? numbers.ordinal(value) : follows("tháng") ? numbers.month(value) : numbers.cardinal(value)
+        } else {
+            words += numbers.digits(whole)
+        }
+        emit(words, upTo: match.range.upperBound)
+        unit()
+        if position < text.endIndex, text[position].isLetter { out += " " }
+        return true
+    }
+
+    /// `24/24` reads "hai mươi tư trên hai mươi tư"; `đồng/kg` reads "đồng một ki lô gam".
+    mutating func slash() -> Bool {
+        let next = text.index(after: position)
+        guard next < text.endIndex, let previous else { return false }
+        if previous.isWholeNumber && text[next].isWholeNumber {
+            emit(" trên ", upTo: next)
+            return true
+        }
+        guard previous.isLetter, let (unit, end) = unitName(at: next) else { return false }
+        emit(" một " + unit, upTo: end)
+        return true
+    }
+
+    /// The unit right after a number (one space allowed between).
+    mutating func unit() {
+        var start = position
+        if start < text.endIndex, text[start] == " " { start = text.index(after: start) }
+        if let (unit, end) = unitName(at: start) { emit(" " + unit, upTo: end) }
+    }
+
+    /// The spoken name of the unit written at `start`, and where it ends.
+    func unitName(at start: String.Index) -> (String, String.Index)? {
+        let candidate = text[start...]
+        for unit in UnitNames.longestFirst where candidate.hasPrefix(unit) {
+            let end = candidate.index(candidate.startIndex, offsetBy: unit.count)
+            if end < text.endIndex, text[end].isLetter || text[end].isNumber { continue }
+            return (UnitNames.spoken[unit]!, end)
+        }
+        return nil
+    }
+
+    /// After a number, date or time: `-` or `–` before another number reads "đến" ("thứ 2-6": "đến thứ").
+    mutating func range() {
+        guard let match = rest.prefixMatch(of: /\s*[-–]\s*(?=\d)/) else { return }
+        let weekday =
+            out.lowercased().range(of: "thứ ", options: .backwards).map {
+                out.distance(from: $0.upperBound, to: out.endIndex) < 8
+            } ?? false
+        emit(weekday ? " đến thứ " : " đến ", upTo: match.range.upperBound)
+    }
+
+    /// An abbreviation of the table, or a Roman numeral after "quý", "khóa", "thứ" …; else nothing.
+    mutating func word() -> Bool {
+        if let compound = rest.prefixMatch(of: /[\p{L}\p{M}]+(?:[&\-][\p{L}\p{M}]+)+/),
+            let expansion = normaliser.abbreviations.expansion(of: compound.0)
+        {
+            emit(expansion, upTo: compound.range.upperBound)
+            return true
+        }
+        guard let run = rest.prefixMatch(of: /[\p{L}\p{M}]+/) else { return false }
+        if let expansion = normaliser.abbreviations.expansion(of: run.0) {
+            emit(expansion, upTo: run.range.upperBound)
+            return true
+        }
+        if follows("mỗi"), let (unit, end) = unitName(at: position) {
+            emit(unit, upTo: end)
+            return true
+        }
+        let romanContexts = ["quý", "khóa", "khoá", "kỳ", "đợt", "phần", "chương", "thứ", "thế kỷ", "lần"]
+        if romanContexts.contains(where: follows), let value = Self.roman(run.0) {
+            emit(follows("thứ") ? numbers.ordinal(value) : numbers.cardinal(value), upTo: run.range.upperBound)
+            return true
+        }
+        out += run.0
+        position = run.range.upperBound
+        return true
+    }
+
+    // MARK: Parts
+
+    mutating func emit(_ words: String, upTo end: String.Index) {
+        out += words
+        position = end
+    }
+
+    func read(_ digits: Substring) -> String { UInt64(digits).map(numbers.cardinal) ?? numbers.digits(digits) }
+
+    /// Whether what has been written so far ends with the word or words `words` (any case, before spaces or ':').
+    func follows(_ words: String) -> Bool {
+        let written = out.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+        guard written.hasSuffix(words) else { return false }
+        let before = written.dropLast(words.count)
+        return before.last.map { !$0.isLetter } ?? true
+    }
+
+    var startsNegativeNumber: Bool {
+        guard text[position] == "-", previous == nil || previous!.isWhitespace else { return false }
+        let next = text.index(after: position)
+        return next < text.endIndex && text[next].isASCII && text[next].isWholeNumber
+    }
+
+    static func isDay(_ day: Int) -> Bool { (1...31).contains(day) }
+    static func isMonth(_ month: Int) -> Bool { (1...12).contains(month) }
+
+    /// The value of a Roman numeral from I to XXXIX written in capitals, else nil.
+    static func roman(_ text: Substring) -> UInt64? {
+        let values: [Character: Int] = ["I": 1, "V": 5, "X": 10]
+        guard !text.isEmpty, text.count <= 7, text.allSatisfy({ values[$0] != nil }) else { return nil }
+        let digits = text.map { values[$0]! }
+        var total = 0
+        for (index, value) in digits.enumerated() {
+            total += index + 1 < digits.count && value < digits[index + 1] ? -value : value
+        }
+        // Only the canonical spelling (IV, not IIII) is a numeral.
+        return total > 0 && canonicalRoman(total) == text ? UInt64(total) : nil
+    }
+
+    static func canonicalRoman(_ value: Int) -> String {
+        var value = value
+        var result = ""
+        for (number, letters) in [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")] {
+            while value >= number {
+                result += letters
+                value -= number
+            }
+        }
+        return result
+    }
+
+    /// Slashes and hyphens between words become spaces; runs of spaces become one.
+    static func tidy(_ text: String) -> String {
+        var result = ""
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            var spoken = character
+            if character == "/" {
+                spoken = " "
+            } else if character == "-", index > 0, index + 1 < characters.count, characters[index - 1].isLetter,
+                characters[index + 1].isLetter
+            {
+                spoken = " "
+            }
+            if spoken == " " && (result.last == " " || result.isEmpty) { continue }
+            result.append(spoken)
+        }
+        return result.last == " " ? String(result.dropLast()) : result
+    }
+}
