@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "LoaSource", dependencies: ["CSndFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
-        .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource"]),
+        .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource", "LoaCodec"]),
         .target(
             name: "LoaController",
             dependencies: [
@@ -102,7 +102,8 @@ let package = Package(
         .testTarget(name: "LoaWireTests", dependencies: ["LoaWire"]),
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
         .testTarget(
-            name: "LoaSpeechTests", dependencies: ["LoaSpeech", "LoaSource"], resources: [.copy("sentences.tsv")]),
+            name: "LoaSpeechTests", dependencies: ["LoaSpeech", "LoaSource", "LoaCodec"],
+            resources: [.copy("sentences.tsv")]),
         .testTarget(
             name: "LoaControllerTests",
             dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),

@@ -78,6 +78,12 @@ public struct AbbreviationTableError: Error, Sendable, Equatable {
     public var line: Int
     public var problem: String
 
+    public init(path: String, line: Int, problem: String) {
+        self.path = path
+        self.line = line
+        self.problem = problem
+    }
+
     /// "viet-tat.txt:3: no '=' on this line; write one entry a line as ABBR = expansion".
     public var message: String {
         path + ":" + String(line) + ": " + problem + "; write one entry a line as ABBR = expansion"
