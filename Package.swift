@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "LoaController",
             dependencies: [
-                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto",
+                "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto", "LoaSpeech",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -106,7 +106,9 @@ let package = Package(
             resources: [.copy("sentences.tsv")]),
         .testTarget(
             name: "LoaControllerTests",
-            dependencies: ["LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto"]),
+            dependencies: [
+                "LoaController", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto", "LoaSpeech",
+            ]),
         .testTarget(
             name: "LoaReceiverCoreTests", dependencies: ["LoaReceiverCore", "LoaWire", "LoaCodec", "LoaCrypto"]),
         .testTarget(
