@@ -35,42 +35,34 @@ public struct SpeechConfiguration: Sendable {
 
     /// Reads the `speech:` mapping; `path` names the file in errors and anchors a relative abbreviations path.
     static func parse(_ node: Node, path: String) throws(ConfigurationError) -> SpeechConfiguration {
-        func fail(_ node: Node, _ problem: String) -> ConfigurationError {
-            ConfigurationError(path: path, line: node.mark?.line, problem: problem)
-        }
         guard let mapping = node.mapping else {
-            throw fail(node, "'speech' must be a mapping such as 'tts-command: …'")
+            throw ConfigurationError(path: path, at: node, "'speech' must be a mapping such as 'tts-command: …'")
         }
         var result = SpeechConfiguration()
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? "?"
-            func integer(_ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-                guard let number = value.int, range.contains(number) else {
-                    throw fail(value, "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-                }
-                return number
-            }
+            func fail(_ problem: String) -> ConfigurationError { ConfigurationError(path: path, at: value, problem) }
             switch key {
             case "abbreviations":
                 guard let name = value.string, !name.isEmpty else {
-                    throw fail(value, "'abbreviations' must be the path of an ABBR = expansion file")
+                    throw fail("'abbreviations' must be the path of an ABBR = expansion file")
                 }
                 result.abbreviations = result.abbreviations.merging(try abbreviations(name, from: path, at: value))
             case "tts-command":
                 guard let text = value.string, !text.isEmpty else {
-                    throw fail(value, "'tts-command' must be a command")
+                    throw fail("'tts-command' must be a command")
                 }
                 result.command = text
-            case "tts-timeout": result.commandTimeoutSeconds = try integer(1...3600)
-            case "words-per-minute": result.wordsPerMinute = try integer(80...450)
+            case "tts-timeout": result.commandTimeoutSeconds = try value.wholeNumber(key, in: 1...3600, path: path)
+            case "words-per-minute": result.wordsPerMinute = try value.wholeNumber(key, in: 80...450, path: path)
             case "dialect":
                 guard let text = value.string, let dialect = Dialect(rawValue: text) else {
-                    throw fail(value, "'dialect' must be north or south")
+                    throw fail("'dialect' must be north or south")
                 }
                 result.dialect = dialect
             default:
-                throw fail(
-                    keyNode,
+                throw ConfigurationError(
+                    path: path, at: keyNode,
                     "unknown speech key '\(key)'; known keys: abbreviations, dialect, tts-command, tts-timeout, words-per-minute"
                 )
             }
@@ -86,11 +78,10 @@ public struct SpeechConfiguration: Sendable {
             ? name : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(name).path
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
         else {
-            throw ConfigurationError(
-                path: path, line: node.mark?.line, problem: "cannot read the abbreviations file \(file) (UTF-8 text)")
+            throw ConfigurationError(path: path, at: node, "cannot read the abbreviations file \(file) (UTF-8 text)")
         }
         do { return try AbbreviationTable.parse(text, path: file) } catch {
-            throw ConfigurationError(path: path, line: node.mark?.line, problem: error.message)
+            throw ConfigurationError(path: path, at: node, error.message)
         }
     }
 }

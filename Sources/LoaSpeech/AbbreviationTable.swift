@@ -74,20 +74,17 @@ public struct AbbreviationTable: Sendable {
 
 /// A line of a commune's abbreviation file that is not an `ABBR = expansion` entry.
 public struct AbbreviationTableError: Error, Sendable, Equatable {
-    public var path: String
-    public var line: Int
+    /// The file and line: "viet-tat.txt:3".
+    public var location: String
     public var problem: String
 
     public init(path: String, line: Int, problem: String) {
-        self.path = path
-        self.line = line
+        location = path + ":" + String(line)
         self.problem = problem
     }
 
     /// "viet-tat.txt:3: no '=' on this line; write one entry a line as ABBR = expansion".
-    public var message: String {
-        path + ":" + String(line) + ": " + problem + "; write one entry a line as ABBR = expansion"
-    }
+    public var message: String { location + ": " + problem + "; write one entry a line as ABBR = expansion" }
 }
 
 extension StringProtocol {
