@@ -29,6 +29,8 @@ private struct Reading {
     let normaliser: TextNormaliser
     var position: String.Index
     var out = ""
+    /// Whether the last number read was an ordinal ("thứ 2"), so a range after it reads "đến thứ".
+    var lastWasOrdinal = false
 
     init(text: String, normaliser: TextNormaliser) {
         self.text = text
@@ -45,6 +47,7 @@ private struct Reading {
             let character = text[position]
             if character.isASCII && character.isWholeNumber || startsNegativeNumber {
                 if previous?.isLetter == true { out += " " }
+                lastWasOrdinal = false
                 if date() || time() || phone() || number() {
                     range()
                     continue
@@ -97,12 +100,12 @@ private struct Reading {
         return false
     }
 
-    /// `7h30`, `7h`, `7g30`, `19:00`, `19:05`: "bảy giờ ba mươi phút", "mười chín giờ".
+    /// `7h30`, `7h`, `7g30` (but `5g` is grams), `19:00`, `19:05`: "bảy giờ ba mươi phút", "mười chín giờ".
     mutating func time() -> Bool {
         let hourText: Substring
         var minuteText: Substring?
         let end: String.Index
-        if let match = rest.prefixMatch(of: /(\d{1,2})[hg](?:(\d{2})(?:ph|p|')?)?(?![\p{L}\d])/) {
+        if let match = rest.prefixMatch(of: /(\d{1,2})(?:h|g(?=\d))(?:(\d{2})(?:ph|p|')?)?(?![\p{L}\d])/) {
             (hourText, minuteText, end) = (match.1, match.2, match.range.upperBound)
         } else if let match = rest.prefixMatch(of: /(\d{1,2}):(\d{2})(?!\d)/) {
             (hourText, minuteText, end) = (match.1, match.2, match.range.upperBound)
@@ -164,6 +167,7 @@ private struct Reading {
         if let fraction = match.2 {
             words += numbers.decimal(whole: whole, fraction: fraction)
         } else if let value = UInt64(whole) {
+            lastWasOrdinal = follows("thứ")
             words +=
                 follows("thứ")
                 ? numbers.ordinal(value) : follows("tháng") ? numbers.month(value) : numbers.cardinal(value)
@@ -210,11 +214,7 @@ private struct Reading {
     /// After a number, date or time: `-` or `–` before another number reads "đến" ("thứ 2-6": "đến thứ").
     mutating func range() {
         guard let match = rest.prefixMatch(of: /\s*[-–]\s*(?=\d)/) else { return }
-        let weekday =
-            out.lowercased().range(of: "thứ ", options: .backwards).map {
-                out.distance(from: $0.upperBound, to: out.endIndex) < 8
-            } ?? false
-        emit(weekday ? " đến thứ " : " đến ", upTo: match.range.upperBound)
+        emit(lastWasOrdinal ? " đến thứ " : " đến ", upTo: match.range.upperBound)
     }
 
     /// An abbreviation of the table, or a Roman numeral after "quý", "khóa", "thứ" …; else nothing.

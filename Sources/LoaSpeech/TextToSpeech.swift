@@ -5,7 +5,9 @@ import LoaSource
 /// Text read aloud, made into a clip like an uploaded one: text → normaliser → voice → WAV → `ClipEncoder`
 /// (mono, resampled to 48 kHz, Opus with the zone's settings).
 ///
-/// The result is complete or the call throws; the WAV it passes through is removed either way.
+/// The result is complete or the call throws; the WAV it passes through is removed either way. The call blocks
+/// while the voice speaks (espeak-ng serialises callers; a command may take up to its timeout), so run it off any
+/// event loop.
 public struct TextToSpeech: Sendable {
     /// Who speaks: espeak-ng's `vi` voice, or the commune's command.
     public enum Voice: Sendable, Equatable {
