@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The C shims: the system (clocks, signals, sockets, files, systemd), which links nothing beyond libc,
         // and audio (ALSA playback, libopus ctl macros), which only what plays or codes audio depends on.
@@ -60,6 +61,8 @@ let package = Package(
         .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
         .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
+        .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource", "LoaCodec"]),
         // The control API's one definition: request and response bodies, enums, routes, error body and the
         // typed client (docs/api/openapi.yaml describes the same API).
         .target(
@@ -73,7 +76,7 @@ let package = Package(
             name: "LoaController",
             dependencies: [
                 "LoaWire", "LoaCodec", "LoaSystem", "LoaSource", "LoaSchedule", "LoaCrypto", "LoaTrust",
-                "LoaControlAPI",
+                "LoaControlAPI", "LoaSpeech",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -137,10 +140,14 @@ let package = Package(
                 "LoaCLI", "LoaControlAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
+            name: "LoaSpeechTests", dependencies: ["LoaSpeech", "LoaSource", "LoaCodec"],
+            resources: [.copy("sentences.tsv")]),
+        .testTarget(
             name: "LoaControllerTests",
             dependencies: [
                 "LoaController", "LoaControlAPI", "LoaSource", "LoaSchedule", "LoaWire", "LoaSystem", "LoaCrypto",
-                "LoaCodec", "LoaTrust", "LoaTestSupport", "CLoaBench", .product(name: "GRDB", package: "GRDB.swift"),
+                "LoaCodec", "LoaTrust", "LoaSpeech", "LoaTestSupport", "CLoaBench",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "LoaControlAPITests",

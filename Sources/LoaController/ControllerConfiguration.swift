@@ -21,6 +21,8 @@ public struct ControllerConfiguration: Sendable {
     public var zones: [Zone]
     /// Heartbeats, alerts and commands to receivers (the `fleet:` section).
     public var fleet = FleetConfiguration()
+    /// How typed notices are read aloud (the `speech:` section).
+    public var speech = SpeechConfiguration()
     /// Distinct operators who must sign an emergency start (`emergency-signatures:`, 1 or 2; default 1).
     public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
@@ -78,16 +80,20 @@ public struct ControllerConfiguration: Sendable {
             frameMilliseconds = value
         }
         for key in mapping.keys
-        where !["zones", "fleet", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
+        where !["zones", "fleet", "speech", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
         let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
             try FleetConfiguration.parse(node, path: path)
         }
+        let speech = try mapping["speech"].map { node throws(ConfigurationError) in
+            try SpeechConfiguration.parse(node, path: path)
+        }
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
             configuration.fleet = fleet ?? FleetConfiguration()
+            configuration.speech = speech ?? SpeechConfiguration()
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
             return configuration
@@ -119,6 +125,7 @@ public struct ControllerConfiguration: Sendable {
         for index in zones.indices { zones[index].encoder.frameMilliseconds = frameMilliseconds }
         var configuration = ControllerConfiguration(zones: zones)
         configuration.fleet = fleet ?? FleetConfiguration()
+        configuration.speech = speech ?? SpeechConfiguration()
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
         return configuration
