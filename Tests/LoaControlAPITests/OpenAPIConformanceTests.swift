@@ -175,6 +175,6 @@ enum Samples {
             "AuditEntryView",
             AuditEntryView(
                 at: 1, action: "emergency start", operators: "chu-tich", zones: "all", outcome: .refused,
-                reason: "replayed: this command's nonce was used before")),
+                reason: "replayed: this command's nonce was used before", code: "replayed")),
     ]
 }
