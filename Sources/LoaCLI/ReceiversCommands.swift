@@ -7,7 +7,9 @@ struct ReceiversCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receivers",
         abstract: "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",
-        subcommands: [List.self, Show.self, Approve.self], defaultSubcommand: List.self)
+        subcommands: [
+            List.self, Show.self, Approve.self, Move.self, Rename.self, Remove.self, Reject.self,
+        ], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,7 +38,7 @@ struct ReceiversCommand: AsyncParsableCommand {
                     [["NAME", "ID", "ZONE", "STATE", "SOUND", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
                     + receivers.map {
                         [
-                            $0.name, $0.id, $0.zone ?? "-", $0.state, $0.soundText, ago($0.lastSeen),
+                            $0.name, $0.id, $0.zoneText, $0.state, $0.soundText, ago($0.lastSeen),
                             String(format: "%.1f%%", $0.lossPercent),
                             String($0.underruns), $0.version ?? "-",
                         ]
@@ -71,8 +73,7 @@ struct ReceiversCommand: AsyncParsableCommand {
                 let detail = try await client.get(path, as: ReceiverDetail.self)
                 let info = detail.receiver
                 print(
-                    "\(info.name) (\(info.id)): \(info.state), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))"
-                )
+                    "\(info.name) (\(info.id)): \(info.state), zone \(info.zoneText), last seen \(ago(info.lastSeen))")
                 if info.soundCardFailing == true {
                     print(
                         "  SOUND CARD FAILING: the box is alive but cannot be heard ('loa refresh \(info.name)' reopens it)"
@@ -97,12 +98,15 @@ struct ReceiversCommand: AsyncParsableCommand {
 
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "approve", abstract: "Admit a pending receiver (or rename it, or move it to another zone).")
+            commandName: "approve",
+            abstract: "Admit a pending receiver (or rename it, or move it to another zone).",
+            discussion: "With a zone, the box is sent the zone's group and joins it at once; this waits for its answer."
+        )
 
         @Argument(help: "The receiver's id (or a unique start of it) or name.")
         var receiver: String
 
-        @Option(name: .long, help: "A name for it, such as 'thon-dong-truong-hoc'.")
+        @Option(name: .long, help: "A name for it, such as 'thon-dong-truong-hoc' (unique).")
         var name: String?
 
         @Option(name: .long, help: "The zone it plays.")
@@ -112,16 +116,155 @@ struct ReceiversCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let client = try options.client()
                 var query: [URLQueryItem] = []
                 if let name { query.append(URLQueryItem(name: "name", value: name)) }
                 if let zone { query.append(URLQueryItem(name: "zone", value: zone)) }
-                let data = try await client.request("POST", "/receivers/\(receiver)/approve", query: query)
-                guard let info = try? JSONDecoder().decode(ReceiverInfo.self, from: data) else {
-                    throw CLIError("the controller approved the receiver but its answer was not understood")
-                }
+                let placement = try await place(receiver, "approve", query: query, options: options)
+                let info = placement.receiver
                 print("approved \(info.name) (\(info.id)), zone \(info.zone ?? "-"): \(info.state)")
+                try report(placement)
             }
+        }
+    }
+
+    struct Move: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "move",
+            abstract: "Move a receiver to another zone: it is sent the zone's group and joins it at once.")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @Option(name: .long, help: "The zone it plays from now on ('loa zones' lists them).")
+        var zone: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let placement = try await place(
+                    receiver, "move", query: [URLQueryItem(name: "zone", value: zone)], options: options)
+                try report(placement)
+            }
+        }
+    }
+
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rename", abstract: "Give a receiver another name (names are unique).")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @Argument(help: "Its new name, such as 'thon-dong-cho'.")
+        var name: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let info = try await change(
+                    receiver, "POST", "/rename", query: [URLQueryItem(name: "name", value: name)], options: options)
+                print("renamed \(info.id) to \(info.name)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove",
+            abstract: "Forget a receiver: its history goes, and its heartbeats are ignored from now on.")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let info = try await change(receiver, "DELETE", "", options: options)
+                print("removed \(info.name) (\(info.id))")
+            }
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reject", abstract: "Refuse a pending receiver: it is not admitted and raises no more alerts.")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let info = try await change(receiver, "POST", "/reject", options: options)
+                print("rejected \(info.name) (\(info.id))")
+            }
+        }
+    }
+}
+
+/// `POST /receivers/ID/ACTION` for approve and move: the receiver and how its zone command ended.
+private func place(_ receiver: String, _ action: String, query: [URLQueryItem], options: ControllerOptions)
+    async throws(CLIError) -> Placement
+{
+    let data = try await options.client().request("POST", "/receivers/\(receiver)/\(action)", query: query)
+    guard let placement = try? JSONDecoder().decode(Placement.self, from: data) else {
+        throw CLIError("the controller did it, but its answer was not understood (is loa older than the controller?)")
+    }
+    return placement
+}
+
+/// Prints how the zone command ended, as for volume and mute; throws if the box did not acknowledge it.
+private func report(_ placement: Placement) throws(CLIError) {
+    guard let command = placement.zoneCommand else { return }
+    let zone = placement.receiver.zone ?? "-"
+    print("\(command.name) (\(command.receiver)): zone \(zone) \(command.result)")
+    if command.result != "acknowledged" {
+        throw CLIError(
+            "\(command.name) is registered in zone \(zone) but has not joined it; it shows 'wrong-zone' until it does "
+                + "(try again with 'loa receivers move \(command.name) --zone \(zone)' once it is online)")
+    }
+}
+
+/// `METHOD /receivers/ID[SUFFIX]`, answered with the receiver.
+private func change(
+    _ receiver: String, _ method: String, _ suffix: String, query: [URLQueryItem] = [], options: ControllerOptions
+) async throws(CLIError) -> ReceiverInfo {
+    let data = try await options.client().request(method, "/receivers/\(receiver)" + suffix, query: query)
+    guard let info = try? JSONDecoder().decode(ReceiverInfo.self, from: data) else {
+        throw CLIError("the controller did it, but its answer was not understood (is loa older than the controller?)")
+    }
+    return info
+}
+
+/// `loa zones`: each zone's group and how many of its boxes are online.
+struct ZonesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zones", abstract: "List the zones: their multicast group and their boxes (online / all).")
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let client = try options.client()
+            if json {
+                FileHandle.standardOutput.write(try await client.request("GET", "/fleet/zones"))
+                print()
+                return
+            }
+            let zones = try await client.get("/fleet/zones", as: [ZoneFleetInfo].self)
+            let rows =
+                [["ZONE", "GROUP", "BOXES ONLINE"]]
+                + zones.map {
+                    [$0.name, $0.group ?? "NOT CONFIGURED (zone-gone)", "\($0.online) of \($0.receivers)"]
+                }
+            printTable(rows)
         }
     }
 }
@@ -223,8 +366,28 @@ struct ReceiverInfo: Codable, Sendable {
     /// Absent from controllers older than the flag.
     var soundCardFailing: Bool?
 
+    /// "wrong-zone" or "zone-gone"; absent when it plays its zone (or the controller does not say).
+    var zoneProblem: String?
+
     /// The SOUND column: "ok", "FAILING", or "-" when the controller does not say.
     var soundText: String { soundCardFailing.map { $0 ? "FAILING" : "ok" } ?? "-" }
+
+    /// The ZONE column: the zone, and its problem in capitals ("thon-dong WRONG-ZONE").
+    var zoneText: String { (zone ?? "-") + (zoneProblem.map { " " + $0.uppercased() } ?? "") }
+}
+
+/// The answer to approve and move.
+struct Placement: Codable, Sendable {
+    var receiver: ReceiverInfo
+    var zoneCommand: CommandResult?
+}
+
+/// One zone in `GET /fleet/zones`.
+struct ZoneFleetInfo: Codable, Sendable {
+    var name: String
+    var group: String?
+    var online: Int
+    var receivers: Int
 }
 
 struct HeartbeatInfo: Codable, Sendable {

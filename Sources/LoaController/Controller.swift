@@ -70,7 +70,7 @@ public struct Controller: Sendable {
         SecurityAPI(keys: keys, desk: desk).addRoutes(to: router)
         let logger = self.logger
         let fleet = try Fleet(
-            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
+            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, trust: TrustResponder(keys: keys),
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
