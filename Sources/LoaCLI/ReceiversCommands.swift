@@ -23,13 +23,8 @@ struct ReceiversCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let client = try options.client()
-                if json {
-                    FileHandle.standardOutput.write(try await client.request("GET", "/receivers"))
-                    print()
-                    return
-                }
-                let receivers = try await client.get("/receivers", as: [ReceiverInfo].self)
+                guard let receivers = try await fetch("/receivers", as: [ReceiverInfo].self, json: json, options)
+                else { return }
                 guard !receivers.isEmpty else {
                     print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
                     return
@@ -240,6 +235,17 @@ private func change(
     return info
 }
 
+/// GETs `path`: with `json`, prints the answer as it came and returns nil; otherwise decodes it.
+private func fetch<T: Decodable>(_ path: String, as type: T.Type, json: Bool, _ options: ControllerOptions)
+    async throws(CLIError) -> T?
+{
+    let client = try options.client()
+    guard json else { return try await client.get(path, as: type) }
+    FileHandle.standardOutput.write(try await client.request("GET", path))
+    print()
+    return nil
+}
+
 /// `loa zones`: each zone's group and how many of its boxes are online.
 struct ZonesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -252,13 +258,9 @@ struct ZonesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let client = try options.client()
-            if json {
-                FileHandle.standardOutput.write(try await client.request("GET", "/fleet/zones"))
-                print()
+            guard let zones = try await fetch("/fleet/zones", as: [ZoneFleetInfo].self, json: json, options) else {
                 return
             }
-            let zones = try await client.get("/fleet/zones", as: [ZoneFleetInfo].self)
             let rows =
                 [["ZONE", "GROUP", "BOXES ONLINE"]]
                 + zones.map {

@@ -5,7 +5,7 @@ extension RealProcesses {
     /// The fleet model with real processes: a box's zone is the controller's (moved, it hears the next bulletin
     /// in its new zone and not in the old one, and stays there after a restart; a zone taken out of the
     /// configuration is alerted), names are unique, boxes are removed and rejected, and `loa zones` counts them.
-    @Suite("Fleet model")
+    @Suite("Fleet model with real processes")
     struct FleetModelEndToEndTests {
         /// The second zone's group (the first is the harness's own).
         static func otherGroup(_ harness: Harness) -> String {
@@ -173,6 +173,19 @@ extension RealProcesses {
                     == 1)
             let log = try String(contentsOfFile: harness.path("three.log"), encoding: .utf8)
             #expect(!log.contains("enrolled"), "a rejected box is never welcomed")
+
+            // Provisioning in bulk into a zone: the pending box (not the rejected one) is sent the zone's group.
+            try RealProcesses.FleetTests.startReceiver(harness, name: "four", zone: "thon-a", arguments: arguments)
+            let fourth = try Self.pending(harness, besides: [first, second, third])
+            let bulk = try harness.run(
+                "/usr/bin/curl",
+                ["-sf", "-X", "POST", harness.controllerURL + "/receivers/approve-pending?zone=thon-b"])
+            #expect(bulk.out.contains("\"approved\":1") && bulk.out.contains("\"joined\":1"), "\(bulk.out)")
+            #expect(try Self.receiver(harness, third)?["state"] as? String == "rejected")
+            _ = try harness.waitFor("the fourth box on thon-b's group", timeout: 20) { () -> Bool? in
+                try Self.receiver(harness, fourth)?["group"] as? String
+                    == "\(Self.otherGroup(harness)):\(harness.port + 1)" ? true : nil
+            }
         }
     }
 }

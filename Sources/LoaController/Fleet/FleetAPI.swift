@@ -14,7 +14,8 @@ import LoaWire
 /// - `POST /receivers/ID/rename?name=N` — names must be unique (409 otherwise)
 /// - `POST /receivers/ID/reject` — refuses a pending receiver: never welcomed, no further alerts
 /// - `DELETE /receivers/ID` — forgets a receiver: its next heartbeats are from an unknown one
-/// - `POST /receivers/approve-pending?zone=Z` — admits every pending receiver (provisioning in bulk)
+/// - `POST /receivers/approve-pending?zone=Z` — admits every pending receiver (provisioning in bulk); with a zone,
+///   sends them its group and counts those that acknowledged (`joined`)
 /// - `GET /fleet/zones` — per zone: its group and its boxes (online / approved), and zones that boxes are
 ///   registered in but the configuration no longer has
 /// - `POST /commands?action=A[&value=V](&receiver=ID|&zone=Z)` — `volume` (value 0–100), `mute`, `unmute`,
@@ -30,11 +31,15 @@ struct FleetAPI {
         }
         router.post("/receivers/approve-pending") { request, _ -> [String: Int] in
             let zone = try zoneParameter(request)
-            var count = 0
-            for record in fleet.registry.all() where record.state == .pending {
-                if (try? fleet.registry.approve(record.id, name: nil, zone: zone)) != nil { count += 1 }
+            let approved = fleet.registry.all().filter { $0.state == .pending }.compactMap {
+                try? fleet.registry.approve($0.id, name: nil, zone: zone)
             }
-            return ["approved": count]
+            guard let zone, let group = fleet.registry.groups[zone], !approved.isEmpty else {
+                return ["approved": approved.count]
+            }
+            let sent = try await send(
+                .zone(ZoneAssignment(zone: zone, group: group)), named: "zone", to: approved)
+            return ["approved": approved.count, "joined": sent.count { $0.result == CommandOutcome.acknowledged.text }]
         }
         router.get("/receivers/:id") { _, context -> ReceiverDetailView in
             let record = try find(try context.parameters.require("id"))
