@@ -139,6 +139,12 @@ struct ReceiversCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let placement = try await place(
                     receiver, "move", query: [URLQueryItem(name: "zone", value: zone)], options: options)
+                if placement.zoneCommand == nil {
+                    let info = placement.receiver
+                    print(
+                        "\(info.name) (\(info.id)) is registered in zone \(zone); it does not report its group, so none was sent"
+                    )
+                }
                 try report(placement)
             }
         }

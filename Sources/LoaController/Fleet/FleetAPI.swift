@@ -8,7 +8,8 @@ import LoaWire
 /// - `GET /receivers` — every receiver (`ReceiverView`), ordered by zone and name
 /// - `GET /receivers/ID` — one receiver (id, unique id prefix, or name) with its last heartbeat and history
 /// - `POST /receivers/ID/approve?name=N&zone=Z` — admits a pending receiver (or renames / moves one); with a zone,
-///   sends the box the zone's group and answers once it acknowledged or the retries ran out (`PlacementView`)
+///   sends the box the zone's group and answers once it acknowledged or the retries ran out (`PlacementView`);
+///   a box whose heartbeats do not report a group is not sent one
 /// - `POST /receivers/ID/move?zone=Z` — registers an approved receiver in zone Z and sends it the zone's group,
 ///   answering as approve does
 /// - `POST /receivers/ID/rename?name=N` — names must be unique (409 otherwise)
@@ -34,11 +35,12 @@ struct FleetAPI {
             let approved = fleet.registry.all().filter { $0.state == .pending }.compactMap {
                 try? fleet.registry.approve($0.id, name: nil, zone: zone)
             }
-            guard let zone, let group = fleet.registry.groups[zone], !approved.isEmpty else {
+            let reporting = approved.filter { $0.heartbeat?.group != nil }
+            guard let zone, let group = fleet.registry.groups[zone], !reporting.isEmpty else {
                 return ["approved": approved.count]
             }
             let sent = try await send(
-                .zone(ZoneAssignment(zone: zone, group: group)), named: "zone", to: approved)
+                .zone(ZoneAssignment(zone: zone, group: group)), named: "zone", to: reporting)
             return ["approved": approved.count, "joined": sent.count { $0.result == CommandOutcome.acknowledged.text }]
         }
         router.get("/receivers/:id") { _, context -> ReceiverDetailView in
@@ -162,10 +164,12 @@ struct FleetAPI {
         return name
     }
 
-    /// Sends an approved `record` the group of `zone` (if any) and waits for its acknowledgement.
+    /// Sends an approved `record` the group of `zone` (if any) and waits for its acknowledgement. A box whose
+    /// heartbeats do not say which group it is on (a simulated one) is not sent any.
     private func place(_ record: ReceiverRecord, in zone: String?) async throws -> PlacementView {
         let receiver = ReceiverView(record, groups: fleet.registry.groups)
-        guard record.approved, let zone, let group = fleet.registry.groups[zone] else {
+        guard record.approved, record.heartbeat?.group != nil, let zone, let group = fleet.registry.groups[zone]
+        else {
             return PlacementView(receiver: receiver, zoneCommand: nil)
         }
         let assignment = ReceiverAction.zone(ZoneAssignment(zone: zone, group: group))

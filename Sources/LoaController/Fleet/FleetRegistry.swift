@@ -92,7 +92,10 @@ package final class FleetRegistry: Sendable {
                         firstSeen: wallMilliseconds())
                 state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration, groups: groups)
                 metrics.accepted()
-                if known == nil { state.apply(record.machine.firstHeard(id, from: sender.text), to: &record) }
+                if known == nil {
+                    state.removed.remove(id)  // a removed pending box asking again is new: its row stays
+                    state.apply(record.machine.firstHeard(id, from: sender.text), to: &record)
+                }
                 return record.approved ? .answer(.welcome(receiver: id, controllerKey: controllerKeys.publicKey)) : nil
             case .acknowledgement(let receiver, let command):
                 return .acknowledgement(command: command, receiver: receiver)
