@@ -9,7 +9,8 @@ public struct Loa: AsyncParsableCommand {
         abstract: "Broadcast announcements to the commune's loudspeakers.",
         subcommands: [
             Queue.self, Cancel.self, StatusCommand.self, ScheduleCommand.self, LogCommand.self, Report.self,
-            ReceiversCommand.self, VolumeCommand.self, MuteCommand.self, UnmuteCommand.self, TestToneCommand.self,
+            ReceiversCommand.self, ZonesCommand.self, VolumeCommand.self, MuteCommand.self, UnmuteCommand.self,
+            TestToneCommand.self,
             RefreshCommand.self, KeysCommand.self, EmergencyCommandLine.self, AuditCommand.self,
         ]
     )

@@ -86,11 +86,32 @@ public struct ControlClient: Sendable {
         try await json(.receiver, path: Route.receiver.path(id))
     }
 
-    public func approve(_ id: String, name: String?, zone: String?) async throws(ControlClientError) -> ReceiverView {
+    /// Admits (or renames, or moves) a receiver; with a zone, answers once the box acknowledged joining its group.
+    public func approve(_ id: String, name: String?, zone: String?) async throws(ControlClientError) -> PlacementView {
         try await json(
             .approveReceiver, path: Route.approveReceiver.path(id),
             query: (name.map { [(Query.name, $0)] } ?? []) + (zone.map { [(Query.zone, $0)] } ?? []))
     }
+
+    /// Registers an approved receiver in `zone` and sends it the zone's group.
+    public func move(_ id: String, zone: String) async throws(ControlClientError) -> PlacementView {
+        try await json(.moveReceiver, path: Route.moveReceiver.path(id), query: [(Query.zone, zone)])
+    }
+
+    public func rename(_ id: String, name: String) async throws(ControlClientError) -> ReceiverView {
+        try await json(.renameReceiver, path: Route.renameReceiver.path(id), query: [(Query.name, name)])
+    }
+
+    public func reject(_ id: String) async throws(ControlClientError) -> ReceiverView {
+        try await json(.rejectReceiver, path: Route.rejectReceiver.path(id))
+    }
+
+    public func remove(_ id: String) async throws(ControlClientError) -> ReceiverView {
+        try await json(.removeReceiver, path: Route.removeReceiver.path(id))
+    }
+
+    /// Per zone: its group and its boxes (online / approved).
+    public func fleetZones() async throws(ControlClientError) -> [ZoneFleetView] { try await json(.fleetZones) }
 
     public func approvePending(zone: String?) async throws(ControlClientError) -> ApprovedCount {
         try await json(.approvePending, query: zone.map { [(Query.zone, $0)] } ?? [])

@@ -22,6 +22,8 @@ extension ReportRow: ResponseEncodable {}
 extension ReceiverView: ResponseEncodable {}
 extension ReceiverDetailView: ResponseEncodable {}
 extension ApprovedCount: ResponseEncodable {}
+extension PlacementView: ResponseEncodable {}
+extension ZoneFleetView: ResponseEncodable {}
 extension CommandView: ResponseEncodable {}
 extension AlertView: ResponseEncodable {}
 extension FleetView: ResponseEncodable {}
