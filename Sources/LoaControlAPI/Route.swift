@@ -75,7 +75,7 @@ extension Route {
         health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
         log, report, receivers, receiver, approveReceiver, approvePending, command, alerts, fleet, metrics, rootKey,
         keyList, signedKeyList, addOperator, installKeyList, emergency, audit,
-    ]
+    ] + accountRoutes
 }
 
 /// Query parameter names of the control API.
@@ -97,6 +97,7 @@ public enum Query {
     public static let receiver = "receiver"
     public static let after = "after"
     public static let emergency = "emergency"
+    public static let role = "role"
 }
 
 /// Headers of the control API.

@@ -18,7 +18,7 @@ import LoaWire
 struct FleetAPI {
     let fleet: Fleet
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.receivers) { _, _ in fleet.registry.all().map(ReceiverView.init) }
         router.on(Route.approvePending) { request, _ -> ApprovedCount in
             let zone = try zoneParameter(request)
