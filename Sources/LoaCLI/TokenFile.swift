@@ -32,8 +32,7 @@ struct TokenFile {
             let temporary = path + ".new"
             guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
             else { throw CLIError("cannot write \(temporary)") }
-            _ = try FileManager.default.replaceItemAt(
-                URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+            guard rename(temporary, path) == 0 else { throw CLIError("cannot replace \(path)") }
         } catch let error as CLIError { throw error } catch {
             throw CLIError("cannot save the session in \(path): \(error.localizedDescription)")
         }
