@@ -30,7 +30,9 @@ struct TokenFile {
                 atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let data = try JSONEncoder().encode(tokens)
             let temporary = path + ".new"
-            guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
             else { throw CLIError("cannot write \(temporary)") }
             guard rename(temporary, path) == 0 else { throw CLIError("cannot replace \(path)") }
         } catch let error as CLIError { throw error } catch {

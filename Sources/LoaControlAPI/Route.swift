@@ -71,11 +71,12 @@ extension Route {
     public static let audit = Route(.get, "/audit")
 
     /// Every route of the API.
-    public static let all: [Route] = [
-        health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
-        log, report, receivers, receiver, approveReceiver, approvePending, command, alerts, fleet, metrics, rootKey,
-        keyList, signedKeyList, addOperator, installKeyList, emergency, audit,
-    ] + accountRoutes
+    public static let all: [Route] =
+        [
+            health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
+            log, report, receivers, receiver, approveReceiver, approvePending, command, alerts, fleet, metrics, rootKey,
+            keyList, signedKeyList, addOperator, installKeyList, emergency, audit,
+        ] + accountRoutes
 }
 
 /// Query parameter names of the control API.

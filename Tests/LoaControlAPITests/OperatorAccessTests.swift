@@ -66,8 +66,12 @@ import Testing
             let asAdmin = SignedIn(base: client, token: admin)
             try await SignedIn(base: client, token: idle).expectError(
                 .get, "/status", .unauthorized, containing: "expired or was revoked: log in again with 'loa login")
-            #expect(try await SignedIn(base: client, token: revoked).json(StatusView.self, .get, "/status").zones.count == 1)
-            try await asAdmin.execute(uri: "/accounts/bi-thu-hoi/revoke", method: .post) { #expect($0.status == .noContent) }
+            #expect(
+                try await SignedIn(base: client, token: revoked).json(StatusView.self, .get, "/status").zones.count == 1
+            )
+            try await asAdmin.execute(uri: "/accounts/bi-thu-hoi/revoke", method: .post) {
+                #expect($0.status == .noContent)
+            }
             try await SignedIn(base: client, token: revoked).expectError(
                 .get, "/status", .unauthorized, containing: "log in again")
             // Logging out ends the session it carries.

@@ -102,8 +102,11 @@ public final class Harness: @unchecked Sendable {
     public func logIn(_ name: String, password: String) throws -> String {
         let body = try JSONSerialization.data(withJSONObject: ["name": name, "password": password])
         let answer = try run(
-            "/usr/bin/curl", ["-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self),
-                controllerURL + "/login"], authenticated: false)
+            "/usr/bin/curl",
+            [
+                "-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self),
+                controllerURL + "/login",
+            ], authenticated: false)
         guard answer.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(answer.out.utf8)),
             let token = (object as? [String: Any])?["token"] as? String
         else { throw HarnessError("cannot log in as \(name): \(answer.err)") }

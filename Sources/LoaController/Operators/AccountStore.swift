@@ -200,7 +200,8 @@ public enum AccountError: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .badName(let name):
-            return "the account name '\(name.prefix(64))' must be 1 to \(Limits.nameCharacters.upperBound) characters, without '/'"
+            return
+                "the account name '\(name.prefix(64))' must be 1 to \(Limits.nameCharacters.upperBound) characters, without '/'"
         case .exists(let name): return "there is already an account '\(name)'"
         case .unknown(let name): return "there is no account '\(name.prefix(64))'"
         case .shortPassword: return "a password must have at least 8 characters"

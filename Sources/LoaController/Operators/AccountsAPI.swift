@@ -27,7 +27,8 @@ struct AccountsAPI {
         router.on(Route.addAccount) { request, _ -> EditedResponse<AccountView> in
             let input: AccountInput = try await Self.body(request)
             try changing { try accounts.add(name: input.name, role: input.role, password: input.password) }
-            return EditedResponse(status: .created, response: AccountView(name: input.name, role: input.role, sessions: 0))
+            return EditedResponse(
+                status: .created, response: AccountView(name: input.name, role: input.role, sessions: 0))
         }
         router.on(Route.removeAccount) { _, context -> Response in
             let name = try context.parameters.require("name")
@@ -39,7 +40,8 @@ struct AccountsAPI {
             let name = try context.parameters.require("name")
             let text = RequestInput(request: request).text(Query.role) ?? ""
             guard let role = Role(rawValue: text) else {
-                throw APIError(.badRequest, "role '\(text.prefix(40))' must be viewer, broadcaster, technician or admin")
+                throw APIError(
+                    .badRequest, "role '\(text.prefix(40))' must be viewer, broadcaster, technician or admin")
             }
             try changing { try accounts.setRole(name: name, role: role) }
             return Response(status: .noContent)

@@ -49,7 +49,8 @@ struct Gate: RouterMiddleware {
         }
         guard let account = found else {
             throw APIError(
-                .unauthorized, "your session has expired or was revoked: log in again with 'loa login --controller URL'")
+                .unauthorized, "your session has expired or was revoked: log in again with 'loa login --controller URL'"
+            )
         }
         guard account.role.satisfies(required) else {
             throw APIError(

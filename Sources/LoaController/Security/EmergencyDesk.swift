@@ -200,7 +200,8 @@ public actor EmergencyDesk {
 
     /// Writes a refused request that carries no signed command to the audit log: a failed login, an emergency
     /// asked for without a command. `by` is the account (or the name tried), `from` the caller's address.
-    public func recordRefusal(action: String, by caller: String, from address: String, zones: String = "",
+    public func recordRefusal(
+        action: String, by caller: String, from address: String, zones: String = "",
         code: String, reason: String
     ) {
         logger.warning("refused \(action) by \(caller) from \(address): \(reason)")
