@@ -3,6 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import LoaControlAPI
 import LoaController
+import LoaCrypto
+import LoaTrust
+import LoaWire
 import Testing
 
 /// The attack suite for the operator plane, in-process on a real controller's parts: every protected route
@@ -109,8 +112,32 @@ import Testing
                 .post, "/items?clip=\(clip.id)&priority=emergency", .forbidden, containing: "loa emergency start")
             let status = try await client.json(StatusView.self, .get, "/status")
             #expect(status.zones.allSatisfy { $0.playing == nil && $0.queued.isEmpty })
-            let audit = try await client.json([AuditEntryView].self, .get, "/audit")
+            var audit = try await client.json([AuditEntryView].self, .get, "/audit")
             #expect(audit.map(\.action) == ["queue emergency item"] && audit[0].operators.hasPrefix("quan-tri"))
+
+            // A signed command airs one; no account, not even an admin, cancels it: that takes a signed stop.
+            let officer = SigningKeyPair.generate()
+            _ = try await client.json(
+                KeyListView.self, .post, "/keys/operators?name=chu-tich&emergency=1",
+                body: ByteBuffer(string: KeyText.base64(officer.publicKey)))
+            let wav = Sound.wav(seconds: 1)
+            let now = UInt64(Date().timeIntervalSince1970 * 1000)
+            let command = EmergencyAuthority.sign(
+                EmergencyCommand(
+                    action: .start, issuedAt: now, expiresAt: now + 60_000, nonce: RandomBytes.make(16),
+                    clipSHA256: SHA256.hash(Array(buffer: wav)), item: 0, zones: ["all"]),
+                with: officer)
+            let decision = try await base.executeRequest(
+                uri: "/emergency?title=lu", method: .post,
+                headers: [.init("X-Loa-Command")!: KeyText.base64(command.encoded)], body: wav)
+            #expect(decision.status == .ok, "\(String(buffer: decision.body))")
+            let started = try JSONDecoder().decode(EmergencyDecision.self, from: Data(buffer: decision.body))
+            let item = try #require(started.items.first)
+            try await client.expectError(.delete, "/items/\(item)", .forbidden, containing: "loa emergency stop")
+            let still = try await client.json(ItemView.self, .get, "/items/\(item)")
+            #expect(still.priority == .emergency && !still.states.values.contains(.cancelled))
+            audit = try await client.json([AuditEntryView].self, .get, "/audit")
+            #expect(audit.last?.action == "cancel emergency item \(item)" && audit.last?.outcome == .refused)
         }
     }
 }
