@@ -76,12 +76,14 @@ extension Route {
     public static let audit = Route(.get, "/audit")
 
     /// Every route of the API.
-    public static let all: [Route] = [
-        health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
-        log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
-        rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList, signedKeyList,
-        addOperator, installKeyList, emergency, audit,
-    ]
+    public static let all: [Route] =
+        [
+            health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
+            log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
+            rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
+            signedKeyList,
+            addOperator, installKeyList, emergency, audit,
+        ] + accountRoutes
 }
 
 /// Query parameter names of the control API.
@@ -103,6 +105,7 @@ public enum Query {
     public static let receiver = "receiver"
     public static let after = "after"
     public static let emergency = "emergency"
+    public static let role = "role"
 }
 
 /// Headers of the control API.

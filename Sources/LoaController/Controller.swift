@@ -83,9 +83,13 @@ public struct Controller: Sendable {
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
+        let accounts: AccountStore
+        do { accounts = try AccountStore(stateDirectory: stateDirectory) } catch {
+            throw ControllerError("cannot open the accounts in \(stateDirectory.path): \(error)")
+        }
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
-            keys: keys, desk: desk, fleet: fleet)
+            keys: keys, desk: desk, fleet: fleet, accounts: accounts)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }
 

@@ -41,6 +41,7 @@ import Testing
         #expect(cases("CommandAction") == CommandAction.allCases.map(\.rawValue))
         #expect(cases("CommandOutcome") == CommandOutcome.allCases.map(\.rawValue))
         #expect(cases("AuditOutcome") == AuditOutcome.allCases.map(\.rawValue))
+        #expect(cases("Role") == Role.allCases.map(\.rawValue))
     }
 
     @Test func aFieldRenamedOnOneSideIsCaught() throws {

@@ -28,7 +28,7 @@ import LoaWire
 struct FleetAPI {
     let fleet: Fleet
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.receivers) { _, _ in
             fleet.registry.all().map { ReceiverView($0, groups: fleet.registry.groups) }
         }
