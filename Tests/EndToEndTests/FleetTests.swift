@@ -324,9 +324,8 @@ extension RealProcesses {
 
         /// `loa_heartbeats_accepted_total` as "accepted" and each `…rejected_total{reason}` as "rejected_REASON".
         func metrics(_ harness: Harness) throws -> [String: Double] {
-            let data = try Data(contentsOf: URL(string: harness.controllerURL + "/metrics")!)
             var result: [String: Double] = [:]
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            for line in try harness.apiText("/metrics").split(separator: "\n") where !line.hasPrefix("#") {
                 let parts = line.split(separator: " ")
                 guard parts.count == 2, let value = Double(parts[1]) else { continue }
                 if parts[0] == "loa_heartbeats_accepted_total" { result["accepted"] = value }

@@ -113,6 +113,13 @@ public final class Harness: @unchecked Sendable {
         return token
     }
 
+    /// GETs a text answer (such as `/metrics`) from the controller's API, as the harness's admin.
+    public func apiText(_ path: String) throws -> String {
+        let result = try run("/usr/bin/curl", ["-sf", controllerURL + path])
+        guard result.status == 0 else { throw HarnessError("GET \(path) failed: \(result.err)") }
+        return result.out
+    }
+
     /// GETs a JSON answer from the controller's API.
     public func api(_ path: String) throws -> Any {
         let result = try run("/usr/bin/curl", ["-sf", controllerURL + path])
