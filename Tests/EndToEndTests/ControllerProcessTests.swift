@@ -98,7 +98,7 @@ extension RealProcesses {
                 environment: [
                     "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "FAKETIME": "+1h",
                     "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-                ])
+                ], logIn: false)
             let controller = try #require(harness.controller)
             let pid = controller.processIdentifier
             let health = try harness.api("/health") as? [String: Any]

@@ -315,10 +315,7 @@ extension RealProcesses {
 
         /// The sequence of the last heartbeat accepted from `box` (-1 if none or unreadable).
         func sequence(_ harness: Harness, box: String) -> Int {
-            let url = URL(string: harness.controllerURL + "/receivers/" + box)!
-            guard let data = try? Data(contentsOf: url),
-                let detail = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return -1 }
+            guard let detail = try? harness.api("/receivers/" + box) as? [String: Any] else { return -1 }
             return (detail["heartbeat"] as? [String: Any])?["sequence"] as? Int ?? -1
         }
 

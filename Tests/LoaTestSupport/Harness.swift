@@ -51,8 +51,11 @@ public final class Harness: @unchecked Sendable {
     public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
-    /// `environment` is added to the controller's (e.g. libfaketime's).
-    public func startController(config configPath: String? = nil, environment: [String: String] = [:]) throws {
+    /// `environment` is added to the controller's (e.g. libfaketime's); with `logIn` (the default) the harness
+    /// then logs in as its admin, so that `loa` and `api` calls carry a session.
+    public func startController(
+        config configPath: String? = nil, environment: [String: String] = [:], logIn: Bool = true
+    ) throws {
         let config = """
             zones:
               - name: all
@@ -81,7 +84,7 @@ public final class Harness: @unchecked Sendable {
         }
         controllerURL = "http://127.0.0.1:\(listening)"
         controller = process
-        token = try logIn(Harness.adminName, password: Harness.adminPassword)
+        if logIn { token = try self.logIn(Harness.adminName, password: Harness.adminPassword) }
     }
 
     /// Makes the test's admin account in the controller's state directory (once), as an operator would.
