@@ -78,7 +78,7 @@ public struct Controller: Sendable {
             logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
-            logger: logger, trust: TrustResponder(keys: keys),
+            logger: logger, clock: clock, trust: TrustResponder(keys: keys),
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
