@@ -13,8 +13,14 @@ public struct Controller: Sendable {
     public var host: String
     public var port: Int
     public var logger: Logger
+    /// A key ceremony's folder (`loa keys init-root --out DIR`), read at first start only: see `KeyStore`.
+    public var keyCeremony: URL?
 
-    public init(stateDirectory: URL, configuration: ControllerConfiguration, host: String, port: Int, logger: Logger) {
+    public init(
+        stateDirectory: URL, configuration: ControllerConfiguration, host: String, port: Int, logger: Logger,
+        keyCeremony: URL? = nil
+    ) {
+        self.keyCeremony = keyCeremony
         self.stateDirectory = stateDirectory
         self.configuration = configuration
         self.host = host
@@ -55,7 +61,10 @@ public struct Controller: Sendable {
         let clips = try ClipLibrary(
             directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones)
         let keys: KeyStore
-        do { keys = try KeyStore(directory: stateDirectory.appendingPathComponent("keys"), logger: logger) } catch {
+        do {
+            keys = try KeyStore(
+                directory: stateDirectory.appendingPathComponent("keys"), ceremony: keyCeremony, logger: logger)
+        } catch {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
         }
         let pacer: Pacer
@@ -86,6 +95,7 @@ public struct Controller: Sendable {
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
             keys: keys, desk: desk, fleet: fleet)
+        try StateDirectoryModes.apply(stateDirectory)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }
 

@@ -3,6 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import LoaControlAPI
 import LoaController
+import LoaCrypto
+import LoaTrust
+import LoaWire
 import Logging
 import Testing
 
@@ -11,15 +14,27 @@ import Testing
 @Suite struct ControlAPIRouteTests {
     /// Runs `body` against a fresh controller's API.
     func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await withAPIAndRoot { client, _ in try await body(client) }
+    }
+
+    /// Runs `body` against a fresh controller's API started from a key ceremony (`RootCeremony`) run outside its
+    /// state directory, with the ceremony's root key.
+    func withAPIAndRoot(_ body: @escaping @Sendable (any TestClientProtocol, SigningKeyPair) async throws -> Void)
+        async throws
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
+        let ceremony = directory.appendingPathComponent("ceremony")
+        try FileManager.default.createDirectory(at: ceremony, withIntermediateDirectories: true)
+        _ = try RootCeremony.run(into: ceremony.path, streamKey: nil, now: 0)
+        let root = try KeyFile.readSecret(ceremony.appendingPathComponent("root.key").path)
         var logger = Logger(label: "loa-api-test")
         logger.logLevel = .error
         let controller = Controller(
-            stateDirectory: directory, configuration: ControllerConfiguration(), host: "127.0.0.1", port: 0,
-            logger: logger)
+            stateDirectory: directory.appendingPathComponent("state"), configuration: ControllerConfiguration(),
+            host: "127.0.0.1", port: 0, logger: logger, keyCeremony: ceremony)
         let app = try controller.assemble().api.application(logger: logger)
-        try await app.test(.router, body)
+        try await app.test(.router) { client in try await body(client, root) }
     }
 
     @Test func health() async throws {
@@ -159,20 +174,28 @@ import Testing
         }
     }
 
+    /// The controller never signs a key list: `POST /keys/operators` (the server signing with the root) is gone;
+    /// a list signed by the ceremony's root key, newer, is installed.
     @Test func keys() async throws {
-        try await withAPI { client in
+        try await withAPIAndRoot { client, root in
             let list = try await client.json(KeyListView.self, .get, "/keys")
             #expect(list.operators == [] && list.streamKey.count == 44)
             try await client.execute(uri: "/keys/root.pub", method: .get) { response in
                 #expect(response.status == .ok && String(buffer: response.body).count == 45)
             }
-            try await client.expectError(.post, "/keys/operators", .badRequest, body: ByteBuffer(string: "x"))
-            try await client.expectError(
-                .post, "/keys/operators?name=chu-tich", .badRequest, body: ByteBuffer(string: "not a key"))
             let key = String(repeating: "A", count: 43) + "="
-            let added = try await client.json(
-                KeyListView.self, .post, "/keys/operators?name=chu-tich&emergency=1", body: ByteBuffer(string: key))
-            #expect(added.version > list.version && added.operators.map(\.name) == ["chu-tich"])
+            try await client.execute(
+                uri: "/keys/operators?name=chu-tich&emergency=1", method: .post, body: ByteBuffer(string: key)
+            ) { response in #expect(response.status == .notFound) }
+            let served = try await client.execute(uri: "/keys/list", method: .get) { Array(buffer: $0.body) }
+            var next = try KeyList(decoding: served)
+            next.version += 1
+            next.operators = [
+                .init(name: "chu-tich", mayTriggerEmergencies: true, publicKey: Array(repeating: 0, count: 32))
+            ]
+            let signed = ByteBuffer(bytes: next.signed(by: root).encoded)
+            let added = try await client.json(KeyListView.self, .post, "/keys/list", body: signed)
+            #expect(added.version == list.version + 1 && added.operators.map(\.name) == ["chu-tich"])
             try await client.expectError(.post, "/keys/list", .badRequest, body: ByteBuffer(string: "junk"))
         }
     }

@@ -56,12 +56,16 @@ public final class Harness: @unchecked Sendable {
                 ttl: 0
             """
         if configPath == nil { try config.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8) }
+        if !FileManager.default.fileExists(atPath: ceremony) {
+            let made = try loa(["keys", "init-root", "--out", ceremony], controller: false)
+            guard made.status == 0 else { throw HarnessError("the key ceremony failed: \(made.err)") }
+        }
         let log = path("controller.log")
         let process = try launch(
             "loa-controller",
             [
                 "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
-                "127.0.0.1:0",
+                "127.0.0.1:0", "--keys", ceremony,
             ],
             stderr: log, environment: environment)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
@@ -75,6 +79,25 @@ public final class Harness: @unchecked Sendable {
         }
         controllerURL = "http://127.0.0.1:\(listening)"
         controller = process
+    }
+
+    /// The key ceremony's folder (`loa keys init-root`), made at the first `startController`: the controller
+    /// takes its first keys from there; `root.key` stays there, as on the chairman's USB stick.
+    public var ceremony: String { path("ceremony") }
+    /// The commune root private key, offline (in `ceremony`).
+    public var rootKey: String { path("ceremony/root.key") }
+
+    /// Adds an operator's `NAME.pub` to the controller's key list the offline way: `loa keys sign-list` with the
+    /// root key, then `loa keys install`. Returns the install's result.
+    @discardableResult
+    public func addOperator(_ publicKey: String, emergency: Bool) throws -> (status: Int32, out: String, err: String) {
+        let signed = path("list-\(UUID().uuidString).bin")
+        let made = try loa([
+            "keys", "sign-list", "--root", rootKey, "--add", publicKey, "--role", emergency ? "emergency" : "plain",
+            "--out", signed,
+        ])
+        guard made.status == 0 else { return made }
+        return try loa(["keys", "install", signed])
     }
 
     /// GETs a JSON answer from the controller's API.
