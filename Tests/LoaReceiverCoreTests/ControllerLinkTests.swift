@@ -110,6 +110,7 @@ struct ControllerLinkTests {
     /// controller welcomes only after a person approves the box); the real controller's welcome enrols it.
     @Test func aProvisionedBoxRefusesAForgedWelcome() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-pin-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: state) }
         let controllerKeys = SigningKeyPair.generate()
         let controller = try UDPSocket()
