@@ -9,8 +9,8 @@ provision_check() {
     require_controller || return 1
     mkdir -p "$image" "$keys"
     # The controller's fleet key, pinned on the box (controller-key); the root key's fingerprint printed.
-    python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/fleet"))["controllerKey"])' \
-        "$controller" > "$keys/controller.pub" || return 1
+    curl -sf -H "Authorization: Bearer $LOA_TOKEN" "$controller/fleet" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["controllerKey"])' > "$keys/controller.pub" || return 1
     cp "$work/root.pub" "$keys/root.pub"
     "$here/provision" --root "$image" --zone hamlet-3 --group "$group" --interface 127.0.0.1 \
         --controller "$controller" --device arm --key "$keys" > "$work/provision.log" 2>&1 || return 1

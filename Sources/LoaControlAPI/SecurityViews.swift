@@ -54,14 +54,22 @@ public struct AuditEntryView: Codable, Sendable, Equatable {
     public var operators: String
     public var zones: String
     public var outcome: AuditOutcome
+    /// Why, in words for the broadcaster.
     public var reason: String
+    /// The refusal's stable code for scripts ("replayed", "expired", ...; "accepted" for an accepted command,
+    /// empty for entries written before codes existed).
+    public var code: String
 
-    public init(at: Int64, action: String, operators: String, zones: String, outcome: AuditOutcome, reason: String) {
+    public init(
+        at: Int64, action: String, operators: String, zones: String, outcome: AuditOutcome, reason: String,
+        code: String
+    ) {
         self.at = at
         self.action = action
         self.operators = operators
         self.zones = zones
         self.outcome = outcome
         self.reason = reason
+        self.code = code
     }
 }

@@ -22,6 +22,8 @@ extension ReportRow: ResponseEncodable {}
 extension ReceiverView: ResponseEncodable {}
 extension ReceiverDetailView: ResponseEncodable {}
 extension ApprovedCount: ResponseEncodable {}
+extension PlacementView: ResponseEncodable {}
+extension ZoneFleetView: ResponseEncodable {}
 extension CommandView: ResponseEncodable {}
 extension AlertView: ResponseEncodable {}
 extension FleetView: ResponseEncodable {}
@@ -66,7 +68,8 @@ extension AuditEntryView {
     init(_ entry: AuditEntry) {
         self.init(
             at: entry.at, action: entry.action, operators: entry.operators, zones: entry.zones,
-            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason)
+            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason,
+            code: entry.code)
     }
 }
 

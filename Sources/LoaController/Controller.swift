@@ -86,15 +86,19 @@ public struct Controller: Sendable {
             requiredSignatures: configuration.emergencySignatures,
             logger: logger)
         let fleet = try Fleet(
-            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
+            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, trust: TrustResponder(keys: keys),
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
+        let accounts: AccountStore
+        do { accounts = try AccountStore(stateDirectory: stateDirectory) } catch {
+            throw ControllerError("cannot open the accounts in \(stateDirectory.path): \(error)")
+        }
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
-            keys: keys, desk: desk, fleet: fleet)
+            keys: keys, desk: desk, fleet: fleet, accounts: accounts)
         try StateDirectoryModes.apply(stateDirectory)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }

@@ -3,15 +3,21 @@ import Foundation
 import LoaController
 import Logging
 
-/// `loa-controller`: the service on the commune server.
+/// `loa-controller`: the service on the commune server (`serve`, the default) and its accounts (`admin`).
 @main
 struct LoaControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loa-controller",
         abstract: "Keeps the broadcast programme and streams each zone's audio to its speaker boxes.",
         discussion:
-            "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration."
+            "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration.",
+        subcommands: [Serve.self, AdminCommand.self], defaultSubcommand: Serve.self
     )
+}
+
+/// Runs the controller.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the controller (the default).")
 
     @Option(name: .long, help: "Where the database, encoded clips and SDP files live.")
     var stateDir: String = Self.defaultStateDirectory

@@ -12,29 +12,20 @@ import Testing
 /// The control API driven in-process (HummingbirdTesting) on a real controller's parts: a real database, key
 /// store, programme and fleet in a temporary state directory; the pacer is built but not started.
 @Suite struct ControlAPIRouteTests {
-    /// Runs `body` against a fresh controller's API.
+    /// Runs `body` against a fresh controller's API, signed in as an admin.
     func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await withAPIAndRoot { client, _ in try await body(client) }
     }
 
     /// Runs `body` against a fresh controller's API started from a key ceremony (`RootCeremony`) run outside its
-    /// state directory, with the ceremony's root key.
+    /// state directory, signed in as an admin, with the ceremony's root key.
     func withAPIAndRoot(_ body: @escaping @Sendable (any TestClientProtocol, SigningKeyPair) async throws -> Void)
         async throws
     {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-api-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let ceremony = directory.appendingPathComponent("ceremony")
-        try FileManager.default.createDirectory(at: ceremony, withIntermediateDirectories: true)
-        _ = try RootCeremony.run(into: ceremony.path, streamKey: nil, now: 0)
-        let root = try KeyFile.readSecret(ceremony.appendingPathComponent("root.key").path)
-        var logger = Logger(label: "loa-api-test")
-        logger.logLevel = .error
-        let controller = Controller(
-            stateDirectory: directory.appendingPathComponent("state"), configuration: ControllerConfiguration(),
-            host: "127.0.0.1", port: 0, logger: logger, keyCeremony: ceremony)
-        let app = try controller.assemble().api.application(logger: logger)
-        try await app.test(.router) { client in try await body(client, root) }
+        let controller = try TestController()
+        let token = try controller.session("quan-tri", .admin)
+        let root = try controller.rootKey()
+        try await controller.run { client in try await body(SignedIn(base: client, token: token), root) }
     }
 
     @Test func health() async throws {
@@ -187,14 +178,8 @@ import Testing
             try await client.execute(
                 uri: "/keys/operators?name=chu-tich&emergency=1", method: .post, body: ByteBuffer(string: key)
             ) { response in #expect(response.status == .notFound) }
-            let served = try await client.execute(uri: "/keys/list", method: .get) { Array(buffer: $0.body) }
-            var next = try KeyList(decoding: served)
-            next.version += 1
-            next.operators = [
-                .init(name: "chu-tich", mayTriggerEmergencies: true, publicKey: Array(repeating: 0, count: 32))
-            ]
-            let signed = ByteBuffer(bytes: next.signed(by: root).encoded)
-            let added = try await client.json(KeyListView.self, .post, "/keys/list", body: signed)
+            let added = try await client.installList(
+                adding: "chu-tich", key: Array(repeating: 0, count: 32), emergency: true, signedBy: root)
             #expect(added.version == list.version + 1 && added.operators.map(\.name) == ["chu-tich"])
             try await client.expectError(.post, "/keys/list", .badRequest, body: ByteBuffer(string: "junk"))
         }

@@ -22,6 +22,12 @@ package struct Alert: Codable, Sendable {
         /// The box is alive but its sound card cannot be opened or fails while playing: nobody hears it.
         case soundCard = "sound-card"
         case soundCardCleared = "sound-card-cleared"
+        /// The box's heartbeats report another group than its registered zone's (two in a row).
+        case wrongZone = "wrong-zone"
+        /// The box's registered zone is no longer in the controller's configuration.
+        case zoneGone = "zone-gone"
+        /// A `wrong-zone` or `zone-gone` alert no longer holds.
+        case zoneCleared = "zone-cleared"
     }
 
     package var kind: Kind

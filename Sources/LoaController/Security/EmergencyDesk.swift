@@ -198,6 +198,23 @@ public actor EmergencyDesk {
         return Decision(accepted: false, reason: reason, items: [], acceptedAt: now)
     }
 
+    /// Writes a refused request that carries no signed command to the audit log: a failed login, an emergency
+    /// asked for without a command. `by` is the account (or the name tried), `from` the caller's address.
+    public func recordRefusal(
+        action: String, by caller: String, from address: String, zones: String = "",
+        code: String, reason: String
+    ) {
+        logger.warning("refused \(action) by \(caller) from \(address): \(reason)")
+        do {
+            try store.write { db in
+                var entry = AuditEntry(
+                    at: clock.now(), action: action, operators: caller + "@" + address, zones: zones,
+                    outcome: "refused", code: code, reason: reason, command: "")
+                try entry.insert(db)
+            }
+        } catch { logger.error("cannot write the audit log: \(error)") }
+    }
+
     /// The audit log, oldest first.
     public func audit() throws -> [AuditEntry] {
         try store.read { db in try AuditEntry.order(Column("id")).fetchAll(db) }

@@ -16,7 +16,7 @@ struct SecurityAPI {
     let desk: EmergencyDesk
     let uploads: UploadReceiver
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.rootKey) { _, _ in KeyText.base64(keys.rootPublicKey) + "\n" }
         router.on(Route.keyList) { _, _ in KeyListView(keys.current) }
         router.on(Route.signedKeyList) { _, _ in
