@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LoaSystem
+import LoaWire
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -68,7 +69,11 @@ public struct Controller: Sendable {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
         }
         let pacer: Pacer
-        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey, clock: clock) } catch {
+        do {
+            pacer = try Pacer(
+                zones: configuration.zones, signingKey: keys.streamKey, commune: KeyList.keyID(keys.rootPublicKey),
+                clock: clock)
+        } catch {
             throw ControllerError(error.message)
         }
         var descriptions: [String: String] = [:]
