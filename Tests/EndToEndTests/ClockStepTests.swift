@@ -19,6 +19,10 @@ extension RealProcesses {
                 "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
                 "FAKETIME_TIMESTAMP_FILE": offset, "FAKETIME_CACHE_DURATION": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
             ])
+            // libfaketime moves libdispatch's absolute timer deadlines with the faked wall clock (a real step leaves
+            // the monotonic and boot clocks alone), so after a step back the controller's graceful stop, which
+            // waits out its `Task.sleep` timers, would take the hour: the test kills it instead.
+            defer { if let controller = harness.controller { harness.stop(controller, signal: SIGKILL) } }
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
             let clip = try harness.speech(
