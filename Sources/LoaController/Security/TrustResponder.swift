@@ -15,7 +15,7 @@ public struct TrustResponder: Sendable {
             return nil
         }
         let list = keys.current.encoded
-        let time = UInt64(WallClock.now() / 1_000_000)
+        let time = UInt64(SealClock.now())
         return TrustAnswer.make(nonce: nonce, time: time, keyList: list, signedBy: keys.streamKey)
     }
 }
