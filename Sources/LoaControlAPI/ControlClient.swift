@@ -146,6 +146,11 @@ public struct ControlClient: Sendable {
 
     public func audit() async throws(ControlClientError) -> [AuditEntryView] { try await json(.audit) }
 
+    /// Checks the audit log's hash chain on the controller.
+    public func verifyAudit() async throws(ControlClientError) -> AuditVerificationView {
+        try await json(.auditVerify)
+    }
+
     // MARK: transport
 
     /// Sends a request and decodes the JSON answer of a 2xx; throws the API's error line otherwise.

@@ -69,12 +69,13 @@ extension Route {
     public static let installKeyList = Route(.post, "/keys/list")
     public static let emergency = Route(.post, "/emergency", query: [Query.title])
     public static let audit = Route(.get, "/audit")
+    public static let auditVerify = Route(.get, "/audit/verify")
 
     /// Every route of the API.
     public static let all: [Route] = [
         health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
         log, report, receivers, receiver, approveReceiver, approvePending, command, alerts, fleet, metrics, rootKey,
-        keyList, signedKeyList, addOperator, installKeyList, emergency, audit,
+        keyList, signedKeyList, addOperator, installKeyList, emergency, audit, auditVerify,
     ]
 }
 

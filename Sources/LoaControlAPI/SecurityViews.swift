@@ -44,7 +44,24 @@ public struct EmergencyDecision: Codable, Sendable, Equatable {
     }
 }
 
-/// One entry of the audit log (`GET /audit`): a signed command, accepted or refused.
+/// The audit log's hash chain checked (`GET /audit/verify`).
+public struct AuditVerificationView: Codable, Sendable, Equatable {
+    public var entries: Int
+    public var intact: Bool
+    /// The first row whose hash does not follow (altered, or a row before it deleted).
+    public var firstBrokenRow: Int64?
+    /// "N entries, chain intact" or which row is broken.
+    public var summary: String
+
+    public init(entries: Int, intact: Bool, firstBrokenRow: Int64?, summary: String) {
+        self.entries = entries
+        self.intact = intact
+        self.firstBrokenRow = firstBrokenRow
+        self.summary = summary
+    }
+}
+
+/// One entry of the audit log (`GET /audit`): a state change or a signed command, accepted or refused.
 public struct AuditEntryView: Codable, Sendable, Equatable {
     /// Unix ms.
     public var at: Int64
@@ -55,13 +72,31 @@ public struct AuditEntryView: Codable, Sendable, Equatable {
     public var zones: String
     public var outcome: AuditOutcome
     public var reason: String
+    /// A stable code: "accepted", a refusal's code ("replayed", "bad-signature", …) or an HTTP status.
+    public var code: String?
+    /// Who: an account, operator key ids, or "anonymous".
+    public var actor: String?
+    /// From where: the caller's address.
+    public var source: String?
+    /// What was changed: the request's path and query.
+    public var target: String?
+    /// How many events the entry stands for (a summary of rate-limited refusals).
+    public var count: Int64?
 
-    public init(at: Int64, action: String, operators: String, zones: String, outcome: AuditOutcome, reason: String) {
+    public init(
+        at: Int64, action: String, operators: String, zones: String, outcome: AuditOutcome, reason: String,
+        code: String? = nil, actor: String? = nil, source: String? = nil, target: String? = nil, count: Int64? = nil
+    ) {
         self.at = at
         self.action = action
         self.operators = operators
         self.zones = zones
         self.outcome = outcome
         self.reason = reason
+        self.code = code
+        self.actor = actor
+        self.source = source
+        self.target = target
+        self.count = count
     }
 }

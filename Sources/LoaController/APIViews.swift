@@ -66,7 +66,9 @@ extension AuditEntryView {
     init(_ entry: AuditEntry) {
         self.init(
             at: entry.at, action: entry.action, operators: entry.operators, zones: entry.zones,
-            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason)
+            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason, code: entry.code,
+            actor: entry.actor,
+            source: entry.source, target: entry.target, count: entry.count)
     }
 }
 

@@ -24,6 +24,7 @@ public struct ControlAPI: Sendable {
     /// The router with every route of the API.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: AuditTrail(log: desk.auditLog))
         ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
             uploads: UploadReceiver(directory: uploadDirectory)

@@ -72,10 +72,6 @@ public struct Controller: Sendable {
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips, air: pacer, clock: clock, logger: logger)
-        let desk = EmergencyDesk(
-            programme: programme, keys: keys, store: store, clock: clock,
-            requiredSignatures: configuration.emergencySignatures,
-            logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
             logger: logger, trust: TrustResponder(keys: keys),
@@ -83,6 +79,15 @@ public struct Controller: Sendable {
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
+        let auditLog = AuditLog(
+            store: store, reservePath: stateDirectory.appendingPathComponent("audit.reserve").path,
+            onFailure: { [fleet, logger] reason in
+                logger.error("\(reason)")
+                fleet.raise(.auditFailed, detail: reason)
+            })
+        let desk = EmergencyDesk(
+            programme: programme, keys: keys, store: store, clock: clock,
+            requiredSignatures: configuration.emergencySignatures, auditLog: auditLog, logger: logger)
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
             keys: keys, desk: desk, fleet: fleet)

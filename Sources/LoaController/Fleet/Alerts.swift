@@ -22,6 +22,8 @@ package struct Alert: Codable, Sendable {
         /// The box is alive but its sound card cannot be opened or fails while playing: nobody hears it.
         case soundCard = "sound-card"
         case soundCardCleared = "sound-card-cleared"
+        /// The controller could not write its audit log (a full disk): what it does is no longer recorded.
+        case auditFailed = "audit-failed"
     }
 
     package var kind: Kind
@@ -34,6 +36,8 @@ package struct Alert: Codable, Sendable {
     /// The last valid heartbeat (ISO 8601).
     var lastSeen: String?
     package var detail: String
+    /// How many alerts of this kind this one stands for (more than 1 when a flood was coalesced).
+    package var count: Int = 1
 
     var json: Data { (try? JSONEncoder().encode(self)) ?? Data() }
 }

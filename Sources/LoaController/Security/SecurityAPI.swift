@@ -11,7 +11,7 @@ import LoaWire
 /// - `POST /keys/operators?name=N&emergency=1` — body: a public key (base64); signs a new list with the root key
 /// - `POST /keys/list` — body: a list signed elsewhere with the root key; installed if newer
 /// - `POST /emergency?title=T` — header `X-Loa-Command` (base64 command), body: the clip (for start with a clip)
-/// - `GET /audit` — every command, accepted or refused
+/// - `GET /audit` — every entry; `GET /audit/verify` — checks the hash chain ("N entries, chain intact")
 struct SecurityAPI {
     let keys: KeyStore
     let desk: EmergencyDesk
@@ -64,12 +64,19 @@ struct SecurityAPI {
             let title = try RequestInput(request: request).title(Query.title, default: "emergency")
             let decision = try await uploads.withUpload(request) { path in
                 let clip = try path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-                return await desk.submit(command, clip: clip.map(Array.init), clipTitle: title)
+                return await desk.submit(
+                    command, clip: clip.map(Array.init), clipTitle: title, from: RequestSource.address(context))
             }
             guard decision.accepted else { throw APIError(.forbidden, "emergency command refused: " + decision.reason) }
             return EmergencyDecision(decision)
         }
         router.on(Route.audit) { _, _ in try await desk.audit().map(AuditEntryView.init) }
+        router.on(Route.auditVerify) { _, _ -> AuditVerificationView in
+            let verification = try desk.auditLog.verify()
+            return AuditVerificationView(
+                entries: verification.entries, intact: verification.firstBrokenRow == nil,
+                firstBrokenRow: verification.firstBrokenRow, summary: verification.description)
+        }
     }
 }
 
