@@ -83,7 +83,7 @@ public actor EmergencyDesk {
         let seen = try? store.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
         }
-        if let seen, seen > 0 || spentInMemory.contains(nonce) {
+        if (seen ?? 0) > 0 || spentInMemory.contains(nonce) {
             return refuse(command, .replayed)
         }
         // The clip is decoded and encoded before the command is accepted: a clip that cannot be played is a
