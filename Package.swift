@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "LoaControlAPITests",
             dependencies: [
-                "LoaControlAPI", "LoaController", "LoaCrypto", "LoaWire",
+                "LoaControlAPI", "LoaController", "LoaCrypto", "LoaWire", "LoaTrust",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -90,11 +90,17 @@ zones:
     ttl: 0
     bitrate: 32000
 ZONES
+        # No default password: the check makes its admin account on the server, as an operator would.
+        [ -s "$work/state/accounts.sqlite" ] || echo "firmware-check-password" \
+            | "$debug/loa-controller" admin add check --role admin --state-dir "$work/state" >/dev/null || return 1
         "$debug/loa-controller" --state-dir "$work/state" --listen "127.0.0.1:$http_port" --config "$work/zones.yaml" \
             > "$work/controller.log" 2>&1 &
         echo $! > "$work/controller.pid"
     fi
     # Receivers trust only what the commune root key signed, and play only with the controller's signed time.
-    wait_for "the controller" 60 "$debug/loa" status --controller "$controller" >/dev/null 2>&1 || return 1
+    wait_for "the controller" 60 curl -sf "$controller/health" >/dev/null 2>&1 || return 1
+    LOA_TOKEN=$(curl -sf -X POST --data-binary '{"name":"check","password":"firmware-check-password"}' \
+        "$controller/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])') || return 1
+    export LOA_TOKEN
     [ -s "$work/root.pub" ] || curl -sf "$controller/keys/root.pub" > "$work/root.pub"
 }

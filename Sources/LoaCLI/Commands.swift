@@ -9,8 +9,10 @@ public struct Loa: AsyncParsableCommand {
         abstract: "Broadcast announcements to the commune's loudspeakers.",
         subcommands: [
             Queue.self, Cancel.self, StatusCommand.self, ScheduleCommand.self, LogCommand.self, Report.self,
-            ReceiversCommand.self, VolumeCommand.self, MuteCommand.self, UnmuteCommand.self, TestToneCommand.self,
-            RefreshCommand.self, KeysCommand.self, EmergencyCommandLine.self, AuditCommand.self,
+            ReceiversCommand.self, ZonesCommand.self, VolumeCommand.self, MuteCommand.self, UnmuteCommand.self,
+            TestToneCommand.self,
+            RefreshCommand.self, KeysCommand.self, EmergencyCommandLine.self, AuditCommand.self, Login.self,
+            Logout.self, AccountsCommand.self,
         ]
     )
 
@@ -22,10 +24,17 @@ struct ControllerOptions: ParsableArguments {
     @Option(name: .long, help: "The controller's URL (default: $LOA_CONTROLLER, else http://127.0.0.1:8750).")
     var controller: String?
 
-    /// The controller named by `--controller`, else `LOA_CONTROLLER`, else http://127.0.0.1:8750.
+    /// The controller named by `--controller`, else `LOA_CONTROLLER`, else http://127.0.0.1:8750, with the
+    /// session token of `LOA_TOKEN`, else the one `loa login` saved for that controller.
     func client() throws(CLIError) -> ControlClient {
-        let address = controller ?? ProcessInfo.processInfo.environment["LOA_CONTROLLER"] ?? "http://127.0.0.1:8750"
-        do { return try ControlClient(address: address) } catch { throw CLIError(error) }
+        let environment = ProcessInfo.processInfo.environment
+        let address = controller ?? environment["LOA_CONTROLLER"] ?? "http://127.0.0.1:8750"
+        var client: ControlClient
+        do { client = try ControlClient(address: address) } catch { throw CLIError(error) }
+        client.token =
+            environment["LOA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? TokenFile.user.tokens()[client.baseURL.absoluteString]
+        return client
     }
 }
 

@@ -91,11 +91,21 @@ struct AuditCommand: AsyncParsableCommand {
             let client = try options.client()
             let timeZone = try await CommuneTimeZone.of(client)
             for entry in try await client.audit() {
-                print(
-                    "\(localText(entry.at, timeZone: timeZone))  \(entry.action)\((entry.count ?? 1) > 1 ? " ×\(entry.count ?? 1)" : "")  \(entry.outcome.rawValue)  by \(entry.operators.isEmpty ? entry.actor ?? "?" : entry.operators) from \(entry.source ?? "?")  \(entry.zones.isEmpty ? entry.target ?? "" : "zones " + entry.zones)  — \(entry.reason)"
-                )
+                print(Self.line(entry, timeZone: timeZone))
             }
         }
+    }
+}
+
+extension AuditCommand {
+    /// One entry on one line: when, what (×count for a summary), the outcome, by whom, from where, on what, why.
+    static func line(_ entry: AuditEntryView, timeZone: TimeZone) -> String {
+        let what = entry.action + (entry.count > 1 ? " ×\(entry.count)" : "")
+        let who = entry.operators.isEmpty ? (entry.actor.isEmpty ? "?" : entry.actor) : entry.operators
+        let from = entry.source.isEmpty ? "?" : entry.source
+        let target = entry.zones.isEmpty ? entry.target : "zones " + entry.zones
+        return "\(localText(entry.at, timeZone: timeZone))  \(what)  \(entry.outcome.rawValue)  by \(who) from \(from)"
+            + "  \(target)  — \(entry.reason)"
     }
 }
 

@@ -8,7 +8,9 @@ struct ReceiversCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receivers",
         abstract: "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",
-        subcommands: [List.self, Show.self, Approve.self], defaultSubcommand: List.self)
+        subcommands: [
+            List.self, Show.self, Approve.self, Move.self, Rename.self, Remove.self, Reject.self,
+        ], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -37,7 +39,7 @@ struct ReceiversCommand: AsyncParsableCommand {
                     [["NAME", "ID", "ZONE", "STATE", "SOUND", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
                     + receivers.map {
                         [
-                            $0.name, $0.id, $0.zone ?? "-", $0.state.rawValue, $0.soundText, ago($0.lastSeen),
+                            $0.name, $0.id, $0.zoneText, $0.state.rawValue, $0.soundText, ago($0.lastSeen),
                             String(format: "%.1f%%", $0.lossPercent),
                             String($0.underruns), $0.version ?? "-",
                         ]
@@ -71,7 +73,7 @@ struct ReceiversCommand: AsyncParsableCommand {
                 let detail = try await client.receiver(receiver)
                 let info = detail.receiver
                 print(
-                    "\(info.name) (\(info.id)): \(info.state.rawValue), zone \(info.zone ?? "-"), last seen \(ago(info.lastSeen))"
+                    "\(info.name) (\(info.id)): \(info.state.rawValue), zone \(info.zoneText), last seen \(ago(info.lastSeen))"
                 )
                 if info.soundCardFailing {
                     print(
@@ -97,12 +99,15 @@ struct ReceiversCommand: AsyncParsableCommand {
 
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "approve", abstract: "Admit a pending receiver (or rename it, or move it to another zone).")
+            commandName: "approve",
+            abstract: "Admit a pending receiver (or rename it, or move it to another zone).",
+            discussion: "With a zone, the box is sent the zone's group and joins it at once; this waits for its answer."
+        )
 
         @Argument(help: "The receiver's id (or a unique start of it) or name.")
         var receiver: String
 
-        @Option(name: .long, help: "A name for it, such as 'thon-dong-truong-hoc'.")
+        @Option(name: .long, help: "A name for it, such as 'thon-dong-truong-hoc' (unique).")
         var name: String?
 
         @Option(name: .long, help: "The zone it plays.")
@@ -112,10 +117,134 @@ struct ReceiversCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let client = try options.client()
-                let info = try await client.approve(receiver, name: name, zone: zone)
+                let placement = try await options.client().approve(receiver, name: name, zone: zone)
+                let info = placement.receiver
                 print("approved \(info.name) (\(info.id)), zone \(info.zone ?? "-"): \(info.state.rawValue)")
+                try report(placement)
             }
+        }
+    }
+
+    struct Move: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "move",
+            abstract: "Move a receiver to another zone: it is sent the zone's group and joins it at once.")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @Option(name: .long, help: "The zone it plays from now on ('loa zones' lists them).")
+        var zone: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let placement = try await options.client().move(receiver, zone: zone)
+                if placement.zoneCommand == nil {
+                    let info = placement.receiver
+                    print(
+                        "\(info.name) (\(info.id)) is registered in zone \(zone); it does not report its group, so none was sent"
+                    )
+                }
+                try report(placement)
+            }
+        }
+    }
+
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rename", abstract: "Give a receiver another name (names are unique).")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @Argument(help: "Its new name, such as 'thon-dong-cho'.")
+        var name: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let info = try await options.client().rename(receiver, name: name)
+                print("renamed \(info.id) to \(info.name)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove",
+            abstract: "Forget a receiver: its history goes, and its heartbeats are ignored from now on.")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let info = try await options.client().remove(receiver)
+                print("removed \(info.name) (\(info.id))")
+            }
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reject", abstract: "Refuse a pending receiver: it is not admitted and raises no more alerts.")
+
+        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        var receiver: String
+
+        @OptionGroup var options: ControllerOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let info = try await options.client().reject(receiver)
+                print("rejected \(info.name) (\(info.id))")
+            }
+        }
+    }
+}
+
+/// Prints how the zone command ended, as for volume and mute; throws if the box did not acknowledge it.
+private func report(_ placement: PlacementView) throws(CLIError) {
+    guard let command = placement.zoneCommand else { return }
+    let zone = placement.receiver.zone ?? "-"
+    print("\(command.name) (\(command.receiver)): zone \(zone) \(command.resultText)")
+    if command.result != .acknowledged {
+        throw CLIError(
+            "\(command.name) is registered in zone \(zone) but has not joined it; it shows 'wrong-zone' until it does "
+                + "(try again with 'loa receivers move \(command.name) --zone \(zone)' once it is online)")
+    }
+}
+
+/// `loa zones`: each zone's group and how many of its boxes are online.
+struct ZonesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zones", abstract: "List the zones: their multicast group and their boxes (online / all).")
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let client = try options.client()
+            if json {
+                FileHandle.standardOutput.write(try await client.send(.fleetZones))
+                print()
+                return
+            }
+            let zones = try await client.fleetZones()
+            let rows =
+                [["ZONE", "GROUP", "BOXES ONLINE"]]
+                + zones.map {
+                    [$0.name, $0.group ?? "NOT CONFIGURED (zone-gone)", "\($0.online) of \($0.receivers)"]
+                }
+            printTable(rows)
         }
     }
 }
@@ -207,6 +336,9 @@ struct RefreshCommand: AsyncParsableCommand {
 extension ReceiverView {
     /// The SOUND column: "ok" or "FAILING".
     var soundText: String { soundCardFailing ? "FAILING" : "ok" }
+
+    /// The ZONE column: the zone, and its problem in capitals ("thon-dong WRONG-ZONE").
+    var zoneText: String { (zone ?? "-") + (zoneProblem.map { " " + $0.uppercased() } ?? "") }
 }
 
 /// "12 s ago" for an ISO 8601 time; "never" for nil.

@@ -11,6 +11,8 @@ public struct ControlClient: Sendable {
     public let baseURL: URL
     /// How long one request may take: the controller decodes and encodes an upload before it answers.
     public var timeout: TimeAmount = .seconds(600)
+    /// The session token sent as `Authorization: Bearer` (from `loa login` or `LOA_TOKEN`); nil sends none.
+    public var token: String?
 
     /// The controller at `address` ("http://HOST:PORT", or "HOST:PORT").
     public init(address: String) throws(ControlClientError) {
@@ -86,11 +88,32 @@ public struct ControlClient: Sendable {
         try await json(.receiver, path: Route.receiver.path(id))
     }
 
-    public func approve(_ id: String, name: String?, zone: String?) async throws(ControlClientError) -> ReceiverView {
+    /// Admits (or renames, or moves) a receiver; with a zone, answers once the box acknowledged joining its group.
+    public func approve(_ id: String, name: String?, zone: String?) async throws(ControlClientError) -> PlacementView {
         try await json(
             .approveReceiver, path: Route.approveReceiver.path(id),
             query: (name.map { [(Query.name, $0)] } ?? []) + (zone.map { [(Query.zone, $0)] } ?? []))
     }
+
+    /// Registers an approved receiver in `zone` and sends it the zone's group.
+    public func move(_ id: String, zone: String) async throws(ControlClientError) -> PlacementView {
+        try await json(.moveReceiver, path: Route.moveReceiver.path(id), query: [(Query.zone, zone)])
+    }
+
+    public func rename(_ id: String, name: String) async throws(ControlClientError) -> ReceiverView {
+        try await json(.renameReceiver, path: Route.renameReceiver.path(id), query: [(Query.name, name)])
+    }
+
+    public func reject(_ id: String) async throws(ControlClientError) -> ReceiverView {
+        try await json(.rejectReceiver, path: Route.rejectReceiver.path(id))
+    }
+
+    public func remove(_ id: String) async throws(ControlClientError) -> ReceiverView {
+        try await json(.removeReceiver, path: Route.removeReceiver.path(id))
+    }
+
+    /// Per zone: its group and its boxes (online / approved).
+    public func fleetZones() async throws(ControlClientError) -> [ZoneFleetView] { try await json(.fleetZones) }
 
     public func approvePending(zone: String?) async throws(ControlClientError) -> ApprovedCount {
         try await json(.approvePending, query: zone.map { [(Query.zone, $0)] } ?? [])
@@ -151,6 +174,35 @@ public struct ControlClient: Sendable {
         try await json(.auditVerify)
     }
 
+    // MARK: accounts
+
+    public func login(name: String, password: String) async throws(ControlClientError) -> LoginAnswer {
+        try await json(.login, body: Upload(json: try encoded(LoginRequest(name: name, password: password))))
+    }
+
+    public func logout() async throws(ControlClientError) { _ = try await send(.logout) }
+    public func accounts() async throws(ControlClientError) -> [AccountView] { try await json(.accounts) }
+
+    public func addAccount(_ input: AccountInput) async throws(ControlClientError) -> AccountView {
+        try await json(.addAccount, body: Upload(json: try encoded(input)))
+    }
+
+    public func removeAccount(_ name: String) async throws(ControlClientError) {
+        _ = try await send(.removeAccount, path: Route.removeAccount.path(name))
+    }
+
+    public func setRole(_ name: String, role: Role) async throws(ControlClientError) {
+        _ = try await send(.setRole, path: Route.setRole.path(name), query: [(Query.role, role.rawValue)])
+    }
+
+    public func revokeSessions(_ name: String) async throws(ControlClientError) {
+        _ = try await send(.revokeSessions, path: Route.revokeSessions.path(name))
+    }
+
+    private func encoded(_ value: some Encodable) throws(ControlClientError) -> Data {
+        do { return try JSONEncoder().encode(value) } catch { throw ControlClientError("cannot encode \(value)") }
+    }
+
     // MARK: transport
 
     /// Sends a request and decodes the JSON answer of a 2xx; throws the API's error line otherwise.
@@ -177,6 +229,7 @@ public struct ControlClient: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = HTTPMethod(rawValue: route.method.rawValue)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let token { request.headers.add(name: Header.authorization, value: "Bearer " + token) }
         if let body {
             request.headers.add(name: "Content-Type", value: body.contentType)
             request.body = body.requestBody

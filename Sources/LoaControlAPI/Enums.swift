@@ -52,6 +52,8 @@ public enum ReceiverState: String, Codable, Sendable, CaseIterable {
     case offline
     /// Approved, heartbeats arriving, muted by the controller.
     case muted
+    /// Refused by a person while pending: never welcomed, no further alerts; approving it still admits it.
+    case rejected
 }
 
 /// What `POST /commands` asks of receivers. `volume` takes a `value` of 0–100.
@@ -59,6 +61,8 @@ public enum CommandAction: String, Codable, Sendable, CaseIterable {
     case volume, mute, unmute
     case testTone = "test-tone"
     case refresh
+    /// Join a zone's group: sent by approve and move (`POST /receivers/ID/approve|move`), not by `POST /commands`.
+    case zone
 }
 
 /// How a receiver answered a command.

@@ -19,11 +19,17 @@ public struct ReceiverView: Codable, Sendable, Equatable {
     public var soundCardFailing: Bool
     public var temperatureC: Double?
     public var uptimeSeconds: Int?
+    /// "wrong-zone" (its heartbeats report another group than its zone's) or "zone-gone" (its zone is no longer
+    /// configured); nil when it plays its zone.
+    public var zoneProblem: String?
+    /// The group its last heartbeat reported (ADDRESS:PORT); nil if it does not say.
+    public var group: String?
 
     public init(
         id: String, name: String, zone: String?, state: ReceiverState, lastSeen: String?, address: String?,
         version: String?, lossPercent: Double, underruns: Int, volume: Int?, muted: Bool, playing: Bool,
-        soundCardFailing: Bool, temperatureC: Double?, uptimeSeconds: Int?
+        soundCardFailing: Bool, temperatureC: Double?, uptimeSeconds: Int?, zoneProblem: String? = nil,
+        group: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -40,6 +46,38 @@ public struct ReceiverView: Codable, Sendable, Equatable {
         self.soundCardFailing = soundCardFailing
         self.temperatureC = temperatureC
         self.uptimeSeconds = uptimeSeconds
+        self.zoneProblem = zoneProblem
+        self.group = group
+    }
+}
+
+/// The answer to approve and move: the receiver, and how the command sending it its zone's group ended (nil when
+/// none was sent: no zone, or a box that does not report its group).
+public struct PlacementView: Codable, Sendable, Equatable {
+    public var receiver: ReceiverView
+    public var zoneCommand: CommandView?
+
+    public init(receiver: ReceiverView, zoneCommand: CommandView?) {
+        self.receiver = receiver
+        self.zoneCommand = zoneCommand
+    }
+}
+
+/// One zone in `GET /fleet/zones`: its group (nil for a zone boxes are registered in that is no longer
+/// configured) and its boxes.
+public struct ZoneFleetView: Codable, Sendable, Equatable {
+    public var name: String
+    public var group: String?
+    /// Approved boxes in it that are online or muted.
+    public var online: Int
+    /// Approved boxes registered in it.
+    public var receivers: Int
+
+    public init(name: String, group: String?, online: Int, receivers: Int) {
+        self.name = name
+        self.group = group
+        self.online = online
+        self.receivers = receivers
     }
 }
 
@@ -127,8 +165,13 @@ public struct ReceiverDetailView: Codable, Sendable, Equatable {
 /// `POST /receivers/approve-pending`: how many were admitted.
 public struct ApprovedCount: Codable, Sendable, Equatable {
     public var approved: Int
+    /// With a zone: how many of them acknowledged joining its group (boxes that report their group).
+    public var joined: Int?
 
-    public init(approved: Int) { self.approved = approved }
+    public init(approved: Int, joined: Int? = nil) {
+        self.approved = approved
+        self.joined = joined
+    }
 }
 
 /// One receiver's answer to `POST /commands`.

@@ -56,10 +56,15 @@ extension Route {
     public static let receiver = Route(.get, "/receivers/{id}")
     public static let approveReceiver = Route(.post, "/receivers/{id}/approve", query: [Query.name, Query.zone])
     public static let approvePending = Route(.post, "/receivers/approve-pending", query: [Query.zone])
+    public static let moveReceiver = Route(.post, "/receivers/{id}/move", query: [Query.zone])
+    public static let renameReceiver = Route(.post, "/receivers/{id}/rename", query: [Query.name])
+    public static let rejectReceiver = Route(.post, "/receivers/{id}/reject")
+    public static let removeReceiver = Route(.delete, "/receivers/{id}")
     public static let command = Route(
         .post, "/commands", query: [Query.action, Query.value, Query.receiver, Query.zone])
     public static let alerts = Route(.get, "/alerts", query: [Query.after])
     public static let fleet = Route(.get, "/fleet")
+    public static let fleetZones = Route(.get, "/fleet/zones")
     public static let metrics = Route(.get, "/metrics")
 
     public static let rootKey = Route(.get, "/keys/root.pub")
@@ -72,11 +77,14 @@ extension Route {
     public static let auditVerify = Route(.get, "/audit/verify")
 
     /// Every route of the API.
-    public static let all: [Route] = [
-        health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
-        log, report, receivers, receiver, approveReceiver, approvePending, command, alerts, fleet, metrics, rootKey,
-        keyList, signedKeyList, addOperator, installKeyList, emergency, audit, auditVerify,
-    ]
+    public static let all: [Route] =
+        [
+            health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
+            log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
+            rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
+            signedKeyList,
+            addOperator, installKeyList, emergency, audit, auditVerify,
+        ] + accountRoutes
 }
 
 /// Query parameter names of the control API.
@@ -98,6 +106,7 @@ public enum Query {
     public static let receiver = "receiver"
     public static let after = "after"
     public static let emergency = "emergency"
+    public static let role = "role"
 }
 
 /// Headers of the control API.

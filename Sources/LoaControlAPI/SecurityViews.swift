@@ -65,27 +65,29 @@ public struct AuditVerificationView: Codable, Sendable, Equatable {
 public struct AuditEntryView: Codable, Sendable, Equatable {
     /// Unix ms.
     public var at: Int64
-    /// "emergency start", "emergency stop", or "unreadable" for a command that could not be read.
+    /// What was done or asked for: "emergency start", "item queued", "login", … (`AuditAction` on the controller).
     public var action: String
     /// The signing operators' names, comma-separated.
     public var operators: String
     public var zones: String
     public var outcome: AuditOutcome
+    /// Why, in words for the broadcaster.
     public var reason: String
-    /// A stable code: "accepted", a refusal's code ("replayed", "bad-signature", …) or an HTTP status.
-    public var code: String?
-    /// Who: an account, operator key ids, or "anonymous".
-    public var actor: String?
+    /// The refusal's stable code for scripts ("replayed", "expired", an HTTP status, ...; "accepted" for an
+    /// accepted change, empty for entries written before codes existed).
+    public var code: String
+    /// Who: an account, the signing operators' key ids, or "anonymous" (empty before the chain existed).
+    public var actor: String
     /// From where: the caller's address.
-    public var source: String?
-    /// What was changed: the request's path and query.
-    public var target: String?
-    /// How many events the entry stands for (a summary of rate-limited refusals).
-    public var count: Int64?
+    public var source: String
+    /// What was changed: the request's path and query, or the zones of a command.
+    public var target: String
+    /// How many events the entry stands for (more than 1 for a summary of rate-limited refusals).
+    public var count: Int64
 
     public init(
         at: Int64, action: String, operators: String, zones: String, outcome: AuditOutcome, reason: String,
-        code: String? = nil, actor: String? = nil, source: String? = nil, target: String? = nil, count: Int64? = nil
+        code: String, actor: String = "", source: String = "", target: String = "", count: Int64 = 1
     ) {
         self.at = at
         self.action = action

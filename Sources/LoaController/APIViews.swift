@@ -22,12 +22,15 @@ extension ReportRow: ResponseEncodable {}
 extension ReceiverView: ResponseEncodable {}
 extension ReceiverDetailView: ResponseEncodable {}
 extension ApprovedCount: ResponseEncodable {}
+extension PlacementView: ResponseEncodable {}
+extension ZoneFleetView: ResponseEncodable {}
 extension CommandView: ResponseEncodable {}
 extension AlertView: ResponseEncodable {}
 extension FleetView: ResponseEncodable {}
 extension KeyListView: ResponseEncodable {}
 extension EmergencyDecision: ResponseEncodable {}
 extension AuditEntryView: ResponseEncodable {}
+extension AuditVerificationView: ResponseEncodable {}
 
 extension ItemView {
     init(_ item: Item, airings: [Airing]) {

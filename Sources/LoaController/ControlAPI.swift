@@ -20,14 +20,20 @@ public struct ControlAPI: Sendable {
     let keys: KeyStore
     let desk: EmergencyDesk
     let fleet: Fleet
+    let accounts: AccountStore
+    /// Failed logins per account and address, for the life of the controller.
+    let throttle = LoginThrottle.Shared()
 
-    /// The router with every route of the API.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The router with every route of the API, each behind the `Gate` (a session with the role it needs), and
+    /// every request that may change state recorded by the `AuditTrail` (refusals by the Gate too).
+    public func router() -> Router<ControlContext> {
+        let router = Router(context: ControlContext.self)
         router.add(middleware: AuditTrail(log: desk.auditLog))
+        router.add(middleware: Gate(accounts: accounts))
+        AccountsAPI(accounts: accounts, desk: desk, throttle: throttle).addRoutes(to: router)
         ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
-            uploads: UploadReceiver(directory: uploadDirectory)
+            uploads: UploadReceiver(directory: uploadDirectory), desk: desk
         ).addRoutes(to: router)
         FleetAPI(fleet: fleet).addRoutes(to: router)
         SecurityAPI(keys: keys, desk: desk, uploads: UploadReceiver(directory: uploadDirectory)).addRoutes(to: router)
@@ -38,7 +44,7 @@ public struct ControlAPI: Sendable {
     public func application(
         configuration: ApplicationConfiguration = .init(), services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger
-    ) -> Application<RouterResponder<BasicRequestContext>> {
+    ) -> Application<RouterResponder<ControlContext>> {
         Application(
             router: router(), configuration: configuration, services: services, onServerRunning: onServerRunning,
             logger: logger)

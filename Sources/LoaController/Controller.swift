@@ -73,7 +73,7 @@ public struct Controller: Sendable {
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips, air: pacer, clock: clock, logger: logger)
         let fleet = try Fleet(
-            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
+            stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, trust: TrustResponder(keys: keys),
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
@@ -88,9 +88,13 @@ public struct Controller: Sendable {
         let desk = EmergencyDesk(
             programme: programme, keys: keys, store: store, clock: clock,
             requiredSignatures: configuration.emergencySignatures, auditLog: auditLog, logger: logger)
+        let accounts: AccountStore
+        do { accounts = try AccountStore(stateDirectory: stateDirectory) } catch {
+            throw ControllerError("cannot open the accounts in \(stateDirectory.path): \(error)")
+        }
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
-            keys: keys, desk: desk, fleet: fleet)
+            keys: keys, desk: desk, fleet: fleet, accounts: accounts)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }
 

@@ -10,8 +10,10 @@ struct ProgrammeAPI {
     let pacer: Pacer?
     let sessionDescriptions: [String: String]
     let uploads: UploadReceiver
+    /// Its audit log records refused emergency requests: only the desk's signed commands start or stop one.
+    let desk: EmergencyDesk
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.health) { _, _ in HealthView(timeZone: programme.localTime.timeZone.identifier) }
         router.on(Route.zones) { _, _ in programme.zones.map(ZoneView.init) }
         router.on(Route.sessionDescription) { _, context -> Response in
@@ -29,7 +31,16 @@ struct ProgrammeAPI {
             let clip = try await storeUpload(request, title: title)
             return EditedResponse(status: .created, response: ClipView(clip))
         }
-        router.on(Route.queueItem) { request, _ -> EditedResponse<ItemView> in try await queue(request) }
+        router.on(Route.queueItem) { request, context -> EditedResponse<ItemView> in
+            if RequestInput(request: request).text(Query.priority) == Priority.emergency.rawValue {
+                desk.auditLog.record(
+                    actor: .account(Caller.name), action: .emergencyQueued,
+                    target: RequestInput(request: request).text(Query.zones) ?? "", from: context.callerAddress,
+                    result: .refused(code: "needs-signed-command", reason: EmergencyRequest.startNeedsCommand))
+                throw APIError(.forbidden, EmergencyRequest.startNeedsCommand)
+            }
+            return try await queue(request)
+        }
         router.on(Route.item) { _, context -> ItemView in
             let id = try itemID(context)
             guard let (item, airings) = try await programme.item(id) else {
@@ -39,6 +50,13 @@ struct ProgrammeAPI {
         }
         router.on(Route.cancelItem) { _, context -> ItemView in
             let id = try itemID(context)
+            if let (item, _) = try await programme.item(id), item.priority == .emergency {
+                desk.auditLog.record(
+                    actor: .account(Caller.name), action: .emergencyCancelled, target: "item \(id)",
+                    from: context.callerAddress,
+                    result: .refused(code: "needs-signed-command", reason: EmergencyRequest.stopNeedsCommand))
+                throw APIError(.forbidden, EmergencyRequest.stopNeedsCommand)
+            }
             let item = try await refusing { try await programme.cancel(id) }
             return ItemView(item, airings: try await programme.item(id)?.1 ?? [])
         }
@@ -91,7 +109,7 @@ struct ProgrammeAPI {
         }
     }
 
-    private func itemID(_ context: BasicRequestContext) throws -> Int64 {
+    private func itemID(_ context: ControlContext) throws -> Int64 {
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else {
             throw APIError(.badRequest, "item id '\(text.prefix(40))' must be a whole number such as 12")
@@ -141,6 +159,14 @@ struct ProgrammeAPI {
             return try await refusing { try await programme.storeClip(path: path, title: title) }
         }
     }
+}
+
+/// The answers to an emergency asked for through the programme's routes instead of a signed command.
+enum EmergencyRequest {
+    static let startNeedsCommand =
+        "an emergency airs only by a signed command: use 'loa emergency start' (priority=emergency is refused here)"
+    static let stopNeedsCommand =
+        "an emergency item stops only by a signed command: use 'loa emergency stop'"
 }
 
 /// Runs `body`, answering a `ProgrammeError` as 400/404 with its message.

@@ -1,5 +1,6 @@
 import LoaCodec
 import LoaSystem
+import LoaWire
 
 /// A zone: a group of hamlet receivers that hear one stream. Each zone has its own multicast group.
 public struct Zone: Sendable, Equatable {
@@ -32,6 +33,9 @@ public struct Zone: Sendable, Equatable {
     public static let builtIn = Zone(
         name: "all", group: SocketAddress(address: IPv4Address(0xEFFF_4D01), port: 5004), interface: "127.0.0.1",
         ttl: 0)
+
+    /// The group as fleet messages carry it: what boxes of this zone must report, and are sent when placed in it.
+    public var streamGroup: StreamGroup { StreamGroup(address: group.address.value, port: group.port) }
 
     /// True if `name` is usable as a zone name.
     public static func isValidName(_ name: String) -> Bool {

@@ -19,8 +19,9 @@ public final class Receiver {
     /// The largest datagram accepted; anything larger is counted as rejected.
     public static let maximumDatagramBytes = 1500
 
+    /// Plays `settings`, with the zone the controller assigned in its state folder in place of the configured one.
     public init(settings: ReceiverSettings) {
-        self.settings = settings
+        self.settings = settings.withAssignedZone()
         datagram = .allocate(byteCount: Self.maximumDatagramBytes, alignment: 8)
     }
 
@@ -151,6 +152,12 @@ public final class Receiver {
         case .refresh:
             Log.info("controller: refresh; setting up again")
             return true
+        case .zone(let assignment):
+            let moved = settings.keep(assignment)
+            Log.info(
+                "controller: zone '" + assignment.zone + "' on " + assignment.group.text + (moved ? "; joining it" : "")
+            )
+            return moved
         }
         let own = emergency.own(sink)
         Log.info(
@@ -172,7 +179,7 @@ public final class Receiver {
             received: counter(statistics.received), lost: counter(statistics.lost), late: counter(statistics.late),
             recoveredByFEC: counter(statistics.recoveredByFEC), concealed: counter(statistics.concealed),
             rejected: counter(statistics.rejected), underruns: counter(playout.sink.underruns),
-            version: Self.version, zones: [settings.zone])
+            version: Self.version, zones: [settings.zone], group: settings.streamGroup)
     }
 
     /// The receiver's version, as heartbeats report it.

@@ -18,7 +18,7 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | enrolment | unknown receiver | heartbeat, public key (32) | Ed25519 signature (64) |
 /// | heartbeat | enrolled receiver | heartbeat | tag (16) with the shared key |
 /// | welcome | controller | receiver id (8), controller public key (32) | Ed25519 signature (64) |
-/// | command | controller | receiver id (8), command id (4), action (1), argument (1) | tag (16) |
+/// | command | controller | receiver id (8), command id (4), action (`ReceiverAction`: 2, or more for a zone) | tag (16) |
 /// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
 ///
 /// The signature or tag covers every byte before it, header included, so a message of one kind can never
@@ -86,8 +86,7 @@ public enum FleetMessage: Equatable, Sendable {
         case .command(let receiver, let id, let action):
             writer.put(receiver.value)
             writer.put(id)
-            writer.put(action.code.0)
-            writer.put(action.code.1)
+            action.write(to: &writer)
         case .acknowledgement(let receiver, let id, let result):
             writer.put(receiver.value)
             writer.put(id)
@@ -134,9 +133,7 @@ public enum FleetMessage: Equatable, Sendable {
         case 4:
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()
-            let code = try reader.uint8()
-            message = .command(
-                receiver: receiver, id: id, action: try ReceiverAction(code: code, argument: try reader.uint8()))
+            message = .command(receiver: receiver, id: id, action: try ReceiverAction(reading: &reader))
         default:
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()

@@ -33,7 +33,8 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// On the wire (network byte order), after the fleet header: id (8), epoch (4), sequence (4), interval ms (4),
 /// uptime s (4), flags (1: playing, muted, sound card failing), volume % (1), temperature m°C (4, `Int32.min` if unknown),
 /// stream id (4), jitter-buffer depth in frames (2), received, lost, late, FEC-recovered, concealed,
-/// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first).
+/// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first), then the
+/// multicast group it listens to: address (4) and port (2), both 0 when it does not say.
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -70,6 +71,8 @@ public struct Heartbeat: Equatable, Sendable {
     public var version: String
     /// The zones it plays.
     public var zones: [String]
+    /// The multicast group it has joined; nil when it does not say.
+    public var group: StreamGroup?
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -77,7 +80,8 @@ public struct Heartbeat: Equatable, Sendable {
         volume: UInt8 = 100,
         temperatureMilliCelsius: Int32? = nil, streamID: UInt32 = 0, jitterDepthFrames: UInt16 = 0,
         received: UInt32 = 0, lost: UInt32 = 0, late: UInt32 = 0, recoveredByFEC: UInt32 = 0, concealed: UInt32 = 0,
-        rejected: UInt32 = 0, underruns: UInt32 = 0, version: String = "", zones: [String] = []
+        rejected: UInt32 = 0, underruns: UInt32 = 0, version: String = "", zones: [String] = [],
+        group: StreamGroup? = nil
     ) {
         self.receiver = receiver
         self.epoch = epoch
@@ -100,6 +104,7 @@ public struct Heartbeat: Equatable, Sendable {
         self.underruns = underruns
         self.version = version
         self.zones = zones
+        self.group = group
     }
 
     /// The longest version text and zone name carried; longer ones are cut.
@@ -123,6 +128,8 @@ public struct Heartbeat: Equatable, Sendable {
         let carried = zones.prefix(Self.maximumZones)
         writer.put(UInt8(carried.count))
         for zone in carried { writer.put(text: zone) }
+        writer.put(group?.address ?? 0)
+        writer.put(group?.port ?? 0)
     }
 
     init(reading reader: inout WireReader) throws(FleetWireError) {
@@ -153,10 +160,44 @@ public struct Heartbeat: Equatable, Sendable {
         guard count <= Self.maximumZones else { throw .badField }
         zones = []
         for _ in 0..<count { zones.append(try reader.text()) }
+        let address = try reader.uint32()
+        let port = try reader.uint16()
+        group = address == 0 && port == 0 ? nil : StreamGroup(address: address, port: port)
+    }
+}
+
+/// A multicast group and port, as the fleet messages carry it (address in host order: 239.255.77.1 is 0xEFFF4D01).
+public struct StreamGroup: Hashable, Sendable {
+    public var address: UInt32
+    public var port: UInt16
+
+    public init(address: UInt32, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    /// "239.255.77.1:5004".
+    public var text: String {
+        String(address >> 24) + "." + String(address >> 16 & 0xFF) + "." + String(address >> 8 & 0xFF) + "."
+            + String(address & 0xFF) + ":" + String(port)
+    }
+}
+
+/// A zone as the controller assigns it to a box: its name and its stream's group.
+public struct ZoneAssignment: Equatable, Sendable {
+    public var zone: String
+    public var group: StreamGroup
+
+    public init(zone: String, group: StreamGroup) {
+        self.zone = zone
+        self.group = group
     }
 }
 
 /// An order from the controller to one receiver.
+///
+/// On the wire: a code (1) and an argument (1); `zone` then adds the group's address (4), port (2) and the
+/// zone's name (length-prefixed UTF-8).
 public enum ReceiverAction: Equatable, Sendable {
     /// Set the volume to this percent (0–100).
     case volume(UInt8)
@@ -166,18 +207,31 @@ public enum ReceiverAction: Equatable, Sendable {
     case testTone
     /// Read the settings again and set up afresh (rejoin the group, reopen the sound card).
     case refresh
+    /// Play this zone from now on: leave the old group, join this one, and keep it across restarts.
+    case zone(ZoneAssignment)
 
-    var code: (UInt8, UInt8) {
+    func write(to writer: inout WireWriter) {
+        let code: (UInt8, UInt8)
         switch self {
-        case .volume(let percent): return (1, percent)
-        case .mute: return (2, 0)
-        case .unmute: return (3, 0)
-        case .testTone: return (4, 0)
-        case .refresh: return (5, 0)
+        case .volume(let percent): code = (1, percent)
+        case .mute: code = (2, 0)
+        case .unmute: code = (3, 0)
+        case .testTone: code = (4, 0)
+        case .refresh: code = (5, 0)
+        case .zone: code = (6, 0)
+        }
+        writer.put(code.0)
+        writer.put(code.1)
+        if case .zone(let assignment) = self {
+            writer.put(assignment.group.address)
+            writer.put(assignment.group.port)
+            writer.put(text: assignment.zone)
         }
     }
 
-    init(code: UInt8, argument: UInt8) throws(FleetWireError) {
+    init(reading reader: inout WireReader) throws(FleetWireError) {
+        let code = try reader.uint8()
+        let argument = try reader.uint8()
         switch code {
         case 1:
             guard argument <= 100 else { throw .badField }
@@ -186,6 +240,11 @@ public enum ReceiverAction: Equatable, Sendable {
         case 3: self = .unmute
         case 4: self = .testTone
         case 5: self = .refresh
+        case 6:
+            let group = StreamGroup(address: try reader.uint32(), port: try reader.uint16())
+            let zone = try reader.text()
+            guard !zone.isEmpty, group.address >> 28 == 0xE, group.port != 0 else { throw .badField }
+            self = .zone(ZoneAssignment(zone: zone, group: group))
         default: throw .badField
         }
     }

@@ -3,7 +3,8 @@ import Foundation
 import LoaController
 import Logging
 
-/// `loa-controller`: the service on the commune server.
+/// `loa-controller`: the service on the commune server (`serve`, the default), its accounts (`admin`) and its
+/// audit log (`audit verify`).
 @main
 struct LoaControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +12,13 @@ struct LoaControllerCommand: AsyncParsableCommand {
         abstract: "Keeps the broadcast programme and streams each zone's audio to its speaker boxes.",
         discussion:
             "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration.",
-        subcommands: [AuditCommand.self]
+        subcommands: [Serve.self, AdminCommand.self, AuditCommand.self], defaultSubcommand: Serve.self
     )
+}
+
+/// Runs the controller.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the controller (the default).")
 
     @Option(name: .long, help: "Where the database, encoded clips and SDP files live.")
     var stateDir: String = Self.defaultStateDirectory
@@ -64,32 +70,4 @@ struct LoaControllerCommand: AsyncParsableCommand {
 func fail(_ line: String) -> Never {
     FileHandle.standardError.write(Data((line + "\n").utf8))
     exit(1)
-}
-
-/// `loa-controller audit verify`: checks the audit log's hash chain in the database file, without a running
-/// controller (also with the controller stopped, or on a copy of the state directory).
-struct AuditCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "The audit log in the state directory.", subcommands: [Verify.self])
-
-    struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Checks the hash chain: 'N entries, chain intact', or the first broken row (exit 1).")
-
-        @Option(name: .long, help: "The controller's state directory.")
-        var stateDir: String = LoaControllerCommand.defaultStateDirectory
-
-        func run() throws {
-            let path = stateDir + "/loa.sqlite"
-            guard FileManager.default.fileExists(atPath: path) else {
-                fail("loa-controller: no database at \(path); give the controller's --state-dir")
-            }
-            let verification: AuditVerification
-            do { verification = try AuditLog.verify(databaseAt: path) } catch {
-                fail("loa-controller: cannot read the audit log in \(path): \(error)")
-            }
-            guard verification.firstBrokenRow == nil else { fail("loa-controller: \(verification)") }
-            print(verification)
-        }
-    }
 }

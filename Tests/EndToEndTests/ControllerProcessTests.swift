@@ -98,7 +98,7 @@ extension RealProcesses {
                 environment: [
                     "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "FAKETIME": "+1h",
                     "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-                ])
+                ], logIn: false)
             let controller = try #require(harness.controller)
             let pid = controller.processIdentifier
             let health = try harness.api("/health") as? [String: Any]
@@ -117,8 +117,15 @@ extension RealProcesses {
                 let used = pacer.seconds - (before.first { $0.id == pacer.id }?.seconds ?? 0)
                 #expect(used < 0.2 * wall, "pacer thread \(pacer.id) used \(used) s of CPU in \(wall) s")
             }
-            let total = after.map(\.seconds).reduce(0, +) - before.map(\.seconds).reduce(0, +)
-            #expect(total < wall, "the idle controller used \(total) s of CPU in \(wall) s")
+            // Together they leave the host its cores. (The whole process is not measured: libfaketime rewrites
+            // absolute timerfd deadlines as if the monotonic clock were faked, an hour into the past, so
+            // libdispatch's ordinary-priority timer thread re-arms at once under it; no real clock does that.)
+            let realTime = pacers.map { pacer in
+                pacer.seconds - (before.first { $0.id == pacer.id }?.seconds ?? 0)
+            }.reduce(0, +)
+            #expect(realTime < 0.3 * wall, "the pacer threads used \(realTime) s of CPU in \(wall) s")
+            // And the controller still answers while its real-time threads are idle.
+            #expect(try harness.api("/health") as? [String: Any] != nil)
 
             kill(pid, SIGTERM)
             let stopped = Self.ends(controller, within: 30)

@@ -152,9 +152,8 @@ extension RealProcesses {
 
         /// Every sample line of `/metrics` as "name{labels}" → value.
         static func metrics(_ harness: Harness) throws -> [String: Double] {
-            let data = try Data(contentsOf: URL(string: harness.controllerURL + "/metrics")!)
             var result: [String: Double] = [:]
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            for line in try harness.apiText("/metrics").split(separator: "\n") where !line.hasPrefix("#") {
                 let parts = line.split(separator: " ")
                 if parts.count == 2, let value = Double(parts[1]) { result[String(parts[0])] = value }
             }

@@ -315,18 +315,14 @@ extension RealProcesses {
 
         /// The sequence of the last heartbeat accepted from `box` (-1 if none or unreadable).
         func sequence(_ harness: Harness, box: String) -> Int {
-            let url = URL(string: harness.controllerURL + "/receivers/" + box)!
-            guard let data = try? Data(contentsOf: url),
-                let detail = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return -1 }
+            guard let detail = try? harness.api("/receivers/" + box) as? [String: Any] else { return -1 }
             return (detail["heartbeat"] as? [String: Any])?["sequence"] as? Int ?? -1
         }
 
         /// `loa_heartbeats_accepted_total` as "accepted" and each `…rejected_total{reason}` as "rejected_REASON".
         func metrics(_ harness: Harness) throws -> [String: Double] {
-            let data = try Data(contentsOf: URL(string: harness.controllerURL + "/metrics")!)
             var result: [String: Double] = [:]
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            for line in try harness.apiText("/metrics").split(separator: "\n") where !line.hasPrefix("#") {
                 let parts = line.split(separator: " ")
                 guard parts.count == 2, let value = Double(parts[1]) else { continue }
                 if parts[0] == "loa_heartbeats_accepted_total" { result["accepted"] = value }

@@ -9,17 +9,11 @@ import Testing
 /// The control API driven in-process (HummingbirdTesting) on a real controller's parts: a real database, key
 /// store, programme and fleet in a temporary state directory; the pacer is built but not started.
 @Suite struct ControlAPIRouteTests {
-    /// Runs `body` against a fresh controller's API.
+    /// Runs `body` against a fresh controller's API, signed in as an admin.
     func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-api-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "loa-api-test")
-        logger.logLevel = .error
-        let controller = Controller(
-            stateDirectory: directory, configuration: ControllerConfiguration(), host: "127.0.0.1", port: 0,
-            logger: logger)
-        let app = try controller.assemble().api.application(logger: logger)
-        try await app.test(.router, body)
+        let controller = try TestController()
+        let token = try controller.session("quan-tri", .admin)
+        try await controller.run { client in try await body(SignedIn(base: client, token: token)) }
     }
 
     @Test func health() async throws {

@@ -41,6 +41,7 @@ import Testing
         #expect(cases("CommandAction") == CommandAction.allCases.map(\.rawValue))
         #expect(cases("CommandOutcome") == CommandOutcome.allCases.map(\.rawValue))
         #expect(cases("AuditOutcome") == AuditOutcome.allCases.map(\.rawValue))
+        #expect(cases("Role") == Role.allCases.map(\.rawValue))
     }
 
     @Test func aFieldRenamedOnOneSideIsCaught() throws {
@@ -76,7 +77,7 @@ enum Samples {
         id: "a1b2c3d4e5f60718", name: "nha-van-hoa", zone: "thon-dong", state: .online,
         lastSeen: "2026-12-01T05:00:00.000Z", address: "10.0.0.5:5005", version: "1.4", lossPercent: 0.25,
         underruns: 2, volume: 80, muted: false, playing: true, soundCardFailing: false, temperatureC: 41.5,
-        uptimeSeconds: 3600)
+        uptimeSeconds: 3600, zoneProblem: "wrong-zone", group: "239.255.77.3:5004")
     static let bareReceiver = ReceiverView(
         id: "a1b2c3d4e5f60718", name: "a1b2c3d4e5f60718", zone: nil, state: .pending, lastSeen: nil, address: nil,
         version: nil, lossPercent: 0, underruns: 0, volume: nil, muted: false, playing: false,
@@ -151,7 +152,18 @@ enum Samples {
                 receiver: receiver, heartbeat: heartbeat,
                 history: [HistoryView(at: "2026-12-01T05:00:00.000Z", state: "online", detail: "approved")]),
             minimal: ReceiverDetailView(receiver: bareReceiver, heartbeat: nil, history: [])),
-        Sample("ApprovedCount", ApprovedCount(approved: 2)),
+        Sample("ApprovedCount", ApprovedCount(approved: 2, joined: 1), minimal: ApprovedCount(approved: 2)),
+        Sample(
+            "PlacementView",
+            PlacementView(
+                receiver: receiver,
+                zoneCommand: CommandView(
+                    id: 8, receiver: "a1b2c3d4e5f60718", name: "nha-van-hoa", action: .zone, result: .failed,
+                    reason: "no acknowledgement after 5 attempts")),
+            minimal: PlacementView(receiver: bareReceiver, zoneCommand: nil)),
+        Sample(
+            "ZoneFleetView", ZoneFleetView(name: "thon-dong", group: "239.255.77.2:5004", online: 3, receivers: 4),
+            minimal: ZoneFleetView(name: "thon-cu", group: nil, online: 0, receivers: 1)),
         Sample(
             "CommandView",
             CommandView(
@@ -182,6 +194,8 @@ enum Samples {
             "AuditVerificationView",
             AuditVerificationView(
                 entries: 7, intact: false, firstBrokenRow: 4,
-                summary: "7 entries, chain broken at row 4: it was altered, or a row before it was deleted")),
+                summary: "7 entries, chain broken at row 4: it was altered, or a row before it was deleted"),
+            minimal: AuditVerificationView(
+                entries: 7, intact: true, firstBrokenRow: nil, summary: "7 entries, chain intact")),
     ]
 }

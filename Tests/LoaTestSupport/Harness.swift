@@ -9,6 +9,11 @@ public final class Harness: @unchecked Sendable {
     public let port: Int
     public private(set) var controllerURL = ""
     public private(set) var controller: Process?
+    /// The session of the test's admin account (`Harness.adminName`) on the controller: `loa` runs get it as
+    /// `LOA_TOKEN`, curl runs as an `Authorization` header (unless run with `authenticated: false`).
+    public var token: String?
+    public static let adminName = "loa-test"
+    public static let adminPassword = "test-password-\(UUID().uuidString.prefix(8))"
     private var processes: [Process] = []
 
     /// The folder holding the built executables (next to the test bundle).
@@ -46,8 +51,11 @@ public final class Harness: @unchecked Sendable {
     public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
-    /// `environment` is added to the controller's (e.g. libfaketime's).
-    public func startController(config configPath: String? = nil, environment: [String: String] = [:]) throws {
+    /// `environment` is added to the controller's (e.g. libfaketime's); with `logIn` (the default) the harness
+    /// then logs in as its admin, so that `loa` and `api` calls carry a session.
+    public func startController(
+        config configPath: String? = nil, environment: [String: String] = [:], logIn: Bool = true
+    ) throws {
         let config = """
             zones:
               - name: all
@@ -56,6 +64,7 @@ public final class Harness: @unchecked Sendable {
                 ttl: 0
             """
         if configPath == nil { try config.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8) }
+        try makeAdmin()
         let log = path("controller.log")
         let process = try launch(
             "loa-controller",
@@ -75,6 +84,43 @@ public final class Harness: @unchecked Sendable {
         }
         controllerURL = "http://127.0.0.1:\(listening)"
         controller = process
+        if logIn { token = try self.logIn(Harness.adminName, password: Harness.adminPassword) }
+    }
+
+    /// Makes the test's admin account in the controller's state directory (once), as an operator would.
+    public func makeAdmin() throws {
+        guard !FileManager.default.fileExists(atPath: path("state/accounts.sqlite")) else { return }
+        try addAccount(Harness.adminName, role: "admin", password: Harness.adminPassword)
+    }
+
+    /// Adds an account with `loa-controller admin add` (the password on standard input).
+    public func addAccount(_ name: String, role: String, password: String) throws {
+        let made = try run(
+            Harness.binaries.appendingPathComponent("loa-controller").path,
+            ["admin", "add", name, "--role", role, "--state-dir", path("state")], input: password + "\n")
+        guard made.status == 0 else { throw HarnessError("cannot add the account \(name): \(made.err)") }
+    }
+
+    /// Logs in with `POST /login` and returns the session token.
+    public func logIn(_ name: String, password: String) throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["name": name, "password": password])
+        let answer = try run(
+            "/usr/bin/curl",
+            [
+                "-sf", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self),
+                controllerURL + "/login",
+            ], authenticated: false)
+        guard answer.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(answer.out.utf8)),
+            let token = (object as? [String: Any])?["token"] as? String
+        else { throw HarnessError("cannot log in as \(name): \(answer.err)") }
+        return token
+    }
+
+    /// GETs a text answer (such as `/metrics`) from the controller's API, as the harness's admin.
+    public func apiText(_ path: String) throws -> String {
+        let result = try run("/usr/bin/curl", ["-sf", controllerURL + path])
+        guard result.status == 0 else { throw HarnessError("GET \(path) failed: \(result.err)") }
+        return result.out
     }
 
     /// GETs a JSON answer from the controller's API.
@@ -133,19 +179,35 @@ public final class Harness: @unchecked Sendable {
     }
 
     /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr.
-    public func loa(_ arguments: [String], controller: Bool = true, asUser: String? = nil) throws -> (
-        status: Int32, out: String, err: String
-    ) {
+    public func loa(
+        _ arguments: [String], controller: Bool = true, asUser: String? = nil, authenticated: Bool = true,
+        input: String? = nil
+    ) throws -> (status: Int32, out: String, err: String) {
         var all = arguments
         if controller { all += ["--controller", controllerURL] }
-        return try run(Harness.binaries.appendingPathComponent("loa").path, all, asUser: asUser)
+        return try run(
+            Harness.binaries.appendingPathComponent("loa").path, all, asUser: asUser, authenticated: authenticated,
+            input: input)
     }
 
-    /// Runs a program to its end.
-    public func run(_ program: String, _ arguments: [String], asUser: String? = nil) throws -> (
-        status: Int32, out: String, err: String
-    ) {
+    /// Runs a program to its end, with `input` on its standard input. With `authenticated`, `loa` gets the
+    /// harness's session as `LOA_TOKEN` and curl as an `Authorization` header.
+    public func run(
+        _ program: String, _ arguments: [String], asUser: String? = nil, authenticated: Bool = true,
+        input: String? = nil
+    ) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
+        var arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOA_TOKEN"] = nil
+        environment["XDG_CONFIG_HOME"] = path("config")
+        if authenticated, let token {
+            if program.hasSuffix("/curl") { arguments = ["-H", "Authorization: Bearer " + token] + arguments }
+            environment["LOA_TOKEN"] = token
+        }
+        process.environment = environment
+        let stdin = Pipe()
+        process.standardInput = stdin
         if let asUser {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(asUser)", "--regid=nogroup", "--clear-groups", program] + arguments
@@ -158,6 +220,8 @@ public final class Harness: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The alerts raised but not yet delivered, in the order they are to be delivered.
 ///
 /// A flood cannot grow it or hold up other alerts: an alert of a kind that already waits is merged into the
@@ -48,5 +50,14 @@ struct AlertBacklog {
     private func detail(of alert: Alert) -> String {
         guard let range = alert.detail.range(of: "; the first: ") else { return alert.detail }
         return String(alert.detail[range.upperBound...])
+    }
+}
+
+extension AlertBacklog {
+    /// One backlog shared by the task that fills it and the one that delivers from it.
+    final class Shared: Sendable {
+        private let state = Mutex(AlertBacklog())
+
+        func withLock<T>(_ body: (inout AlertBacklog) -> T) -> T { state.withLock { body(&$0) } }
     }
 }

@@ -24,6 +24,12 @@ package struct Alert: Codable, Sendable {
         case soundCardCleared = "sound-card-cleared"
         /// The controller could not write its audit log (a full disk): what it does is no longer recorded.
         case auditFailed = "audit-failed"
+        /// The box's heartbeats report another group than its registered zone's (two in a row).
+        case wrongZone = "wrong-zone"
+        /// The box's registered zone is no longer in the controller's configuration.
+        case zoneGone = "zone-gone"
+        /// A `wrong-zone` or `zone-gone` alert no longer holds.
+        case zoneCleared = "zone-cleared"
     }
 
     package var kind: Kind

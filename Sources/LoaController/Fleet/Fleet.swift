@@ -31,12 +31,12 @@ public final class Fleet: Sendable {
     /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
     /// are the programme's counts for `/metrics`.
     public init(
-        stateDirectory: URL, configuration: FleetConfiguration, zones: [String], logger: Logger,
+        stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
         trust: TrustResponder? = nil, zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
         self.configuration = configuration
-        self.zones = zones
+        self.zones = zones.map(\.name)
         self.logger = logger
         self.trust = trust
         let keys = try Self.controllerKeys(in: stateDirectory.path, logger: logger)
@@ -46,7 +46,9 @@ public final class Fleet: Sendable {
         try store.failUnfinishedCommands(at: wallMilliseconds())
         metrics = FleetMetrics(zonePackets: zonePackets, itemsPlayed: itemsPlayed)
         registry = FleetRegistry(
-            controllerKeys: keys, configuration: configuration, metrics: metrics, rows: try store.receivers())
+            controllerKeys: keys, configuration: configuration, metrics: metrics,
+            groups: Dictionary(zones.map { ($0.name, $0.streamGroup) }, uniquingKeysWith: { first, _ in first }),
+            rows: try store.receivers())
         commands = CommandTracker(
             attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
             metrics: metrics)
@@ -141,7 +143,7 @@ private struct FleetService: Service {
         let listener = try await fleet.startListener(host: host)
         // Alerts wait in a backlog that coalesces a flood of one kind into one alert with a count, so that an
         // `offline` alert never waits behind more than one delivery per kind.
-        let backlog = Mutex(AlertBacklog())
+        let backlog = AlertBacklog.Shared()
         let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let dispatcher = AlertDispatcher(configuration: fleet.configuration, logger: fleet.logger)
         try await withThrowingDiscardingTaskGroup { group in

@@ -8,8 +8,18 @@ import LoaWire
 ///
 /// - `GET /receivers` — every receiver (`ReceiverView`), ordered by zone and name
 /// - `GET /receivers/ID` — one receiver (id, unique id prefix, or name) with its last heartbeat and history
-/// - `POST /receivers/ID/approve?name=N&zone=Z` — admits a pending receiver (or renames / moves one)
-/// - `POST /receivers/approve-pending?zone=Z` — admits every pending receiver (provisioning in bulk)
+/// - `POST /receivers/ID/approve?name=N&zone=Z` — admits a pending receiver (or renames / moves one); with a zone,
+///   sends the box the zone's group and answers once it acknowledged or the retries ran out (`PlacementView`);
+///   a box whose heartbeats do not report a group is not sent one
+/// - `POST /receivers/ID/move?zone=Z` — registers an approved receiver in zone Z and sends it the zone's group,
+///   answering as approve does
+/// - `POST /receivers/ID/rename?name=N` — names must be unique (409 otherwise)
+/// - `POST /receivers/ID/reject` — refuses a pending receiver: never welcomed, no further alerts
+/// - `DELETE /receivers/ID` — forgets a receiver: its next heartbeats are from an unknown one
+/// - `POST /receivers/approve-pending?zone=Z` — admits every pending receiver (provisioning in bulk); with a zone,
+///   sends them its group and counts those that acknowledged (`joined`)
+/// - `GET /fleet/zones` — per zone: its group and its boxes (online / approved), and zones that boxes are
+///   registered in but the configuration no longer has
 /// - `POST /commands?action=A[&value=V](&receiver=ID|&zone=Z)` — `volume` (value 0–100), `mute`, `unmute`,
 ///   `test-tone`, `refresh`; answers once every receiver has acknowledged or the retries ran out
 /// - `GET /alerts?after=N` — alerts raised, oldest first
@@ -18,15 +28,21 @@ import LoaWire
 struct FleetAPI {
     let fleet: Fleet
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
-        router.on(Route.receivers) { _, _ in fleet.registry.all().map(ReceiverView.init) }
+    func addRoutes(to router: Router<ControlContext>) {
+        router.on(Route.receivers) { _, _ in
+            fleet.registry.all().map { ReceiverView($0, groups: fleet.registry.groups) }
+        }
         router.on(Route.approvePending) { request, _ -> ApprovedCount in
             let zone = try zoneParameter(request)
-            var count = 0
-            for record in fleet.registry.all() where !record.approved {
-                if fleet.registry.approve(record.id, name: nil, zone: zone) != nil { count += 1 }
+            let approved = fleet.registry.all().filter { $0.state == .pending }.compactMap {
+                try? fleet.registry.approve($0.id, name: nil, zone: zone)
             }
-            return ApprovedCount(approved: count)
+            let reporting = approved.filter { $0.heartbeat?.group != nil }
+            guard let zone, let group = fleet.registry.groups[zone], !reporting.isEmpty else {
+                return ApprovedCount(approved: approved.count)
+            }
+            let sent = try await send(.zone(ZoneAssignment(zone: zone, group: group)), kind: .zone, to: reporting)
+            return ApprovedCount(approved: approved.count, joined: sent.count { $0.result == .acknowledged })
         }
         router.on(Route.receiver) { _, context -> ReceiverDetailView in
             let record = try find(try context.parameters.require("id"))
@@ -34,24 +50,71 @@ struct FleetAPI {
                 HistoryView(at: isoTime($0.at), state: $0.state, detail: $0.detail)
             }
             return ReceiverDetailView(
-                receiver: ReceiverView(record), heartbeat: record.heartbeat.map(HeartbeatView.init), history: history)
+                receiver: ReceiverView(record, groups: fleet.registry.groups),
+                heartbeat: record.heartbeat.map(HeartbeatView.init), history: history)
         }
-        router.on(Route.approveReceiver) { request, context -> ReceiverView in
+        router.on(Route.approveReceiver) { request, context -> PlacementView in
             let record = try find(try context.parameters.require("id"))
-            let name = request.uri.queryParameters[Substring(Query.name)].map {
-                String($0).removingPercentEncoding ?? String($0)
-            }
-            if let name, !Limits.nameCharacters.contains(name.count) {
-                throw APIError(.badRequest, "a name must be 1 to \(Limits.nameCharacters.upperBound) characters")
-            }
+            let name = try nameParameter(request, required: false)
             // Without --zone, a new receiver goes to the zone it says it plays, if the controller has that zone.
             let zone =
                 try zoneParameter(request)
                 ?? (record.zone == nil ? record.heartbeat?.zones.first(where: fleet.zones.contains) : nil)
-            guard let approved = fleet.registry.approve(record.id, name: name, zone: zone) else {
-                throw APIError(.notFound, "no receiver \(record.id.text)")
+            let approved = try refusing { () throws(ReceiverLookupError) in
+                try fleet.registry.approve(record.id, name: name, zone: zone)
             }
-            return ReceiverView(approved)
+            return try await place(approved, in: zone)
+        }
+        router.on(Route.moveReceiver) { request, context -> PlacementView in
+            let record = try find(try context.parameters.require("id"))
+            guard let zone = try zoneParameter(request) else {
+                throw APIError(.badRequest, "say which zone (zone=NAME); 'loa zones' lists them")
+            }
+            guard record.approved else {
+                throw APIError(
+                    .conflict,
+                    "receiver \(record.name) is \(record.state.rawValue); admit it into the zone with "
+                        + "'loa receivers approve \(record.name) --zone \(zone)'")
+            }
+            let moved = try refusing { () throws(ReceiverLookupError) in
+                try fleet.registry.update(record.id, name: nil, zone: zone)
+            }
+            return try await place(moved, in: zone)
+        }
+        router.on(Route.renameReceiver) { request, context -> ReceiverView in
+            let record = try find(try context.parameters.require("id"))
+            let name = try nameParameter(request, required: true)
+            let renamed = try refusing { () throws(ReceiverLookupError) in
+                try fleet.registry.update(record.id, name: name, zone: nil)
+            }
+            return ReceiverView(renamed, groups: fleet.registry.groups)
+        }
+        router.on(Route.rejectReceiver) { _, context -> ReceiverView in
+            let record = try find(try context.parameters.require("id"))
+            guard let rejected = fleet.registry.reject(record.id) else {
+                throw APIError(
+                    .conflict,
+                    "receiver \(record.name) is \(record.state.rawValue), not pending; "
+                        + "'loa receivers remove \(record.name)' forgets it")
+            }
+            return ReceiverView(rejected, groups: fleet.registry.groups)
+        }
+        router.on(Route.removeReceiver) { _, context -> ReceiverView in
+            let record = try find(try context.parameters.require("id"))
+            guard fleet.registry.remove(record.id) else { throw APIError(.notFound, "no receiver \(record.id.text)") }
+            return ReceiverView(record, groups: fleet.registry.groups)
+        }
+        router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in
+            let counts = fleet.registry.zoneCounts()
+            var views = fleet.zones.map { name in
+                ZoneFleetView(
+                    name: name, group: fleet.registry.groups[name]?.text, online: counts[name]?.online ?? 0,
+                    receivers: counts[name]?.approved ?? 0)
+            }
+            for (name, count) in counts.sorted(by: { $0.key < $1.key }) where !fleet.zones.contains(name) {
+                views.append(ZoneFleetView(name: name, group: nil, online: count.online, receivers: count.approved))
+            }
+            return views
         }
         router.on(Route.command) { request, _ -> [CommandView] in try await command(request) }
         router.on(Route.alerts) { request, _ -> [AlertView] in
@@ -76,10 +139,44 @@ struct FleetAPI {
     }
 
     private func find(_ text: String) throws -> ReceiverRecord {
-        guard let record = fleet.registry.find(text) else {
-            throw APIError(.notFound, "no receiver '\(text.prefix(64))'; 'loa receivers' lists them")
+        try refusing { () throws(ReceiverLookupError) in try fleet.registry.lookUp(text) }
+    }
+
+    /// Runs `body`, turning a refused look-up or name into the API's error with its status.
+    private func refusing<T>(_ body: () throws(ReceiverLookupError) -> T) throws -> T {
+        do throws(ReceiverLookupError) { return try body() } catch {
+            switch error {
+            case .unknown: throw APIError(.notFound, error.message)
+            case .ambiguous: throw APIError(.badRequest, error.message)
+            case .nameTaken: throw APIError(.conflict, error.message)
+            }
         }
-        return record
+    }
+
+    /// The `name` parameter: 1 to 64 characters.
+    private func nameParameter(_ request: Request, required: Bool) throws -> String? {
+        guard let raw = request.uri.queryParameters[Substring(Query.name)] else {
+            if required { throw APIError(.badRequest, "say the new name (name=NAME)") }
+            return nil
+        }
+        let name = String(raw).removingPercentEncoding ?? String(raw)
+        guard Limits.nameCharacters.contains(name.count) else {
+            throw APIError(.badRequest, "a name must be 1 to \(Limits.nameCharacters.upperBound) characters")
+        }
+        return name
+    }
+
+    /// Sends an approved `record` the group of `zone` (if any) and waits for its acknowledgement. A box whose
+    /// heartbeats do not say which group it is on (a simulated one) is not sent any.
+    private func place(_ record: ReceiverRecord, in zone: String?) async throws -> PlacementView {
+        let receiver = ReceiverView(record, groups: fleet.registry.groups)
+        guard record.approved, record.heartbeat?.group != nil, let zone, let group = fleet.registry.groups[zone]
+        else {
+            return PlacementView(receiver: receiver, zoneCommand: nil)
+        }
+        let assignment = ReceiverAction.zone(ZoneAssignment(zone: zone, group: group))
+        let sent = try await send(assignment, kind: .zone, to: [record])
+        return PlacementView(receiver: receiver, zoneCommand: sent.first)
     }
 
     private func zoneParameter(_ request: Request) throws -> String? {
@@ -111,8 +208,10 @@ struct FleetAPI {
         case .unmute: action = .unmute
         case .testTone: action = .testTone
         case .refresh: action = .refresh
+        case .zone:
+            throw APIError(.badRequest, "a box's zone is set with 'loa receivers move BOX --zone ZONE', not a command")
         }
-        var targets: [ReceiverRecord]
+        let targets: [ReceiverRecord]
         if let receiver = parameters[Substring(Query.receiver)].map(String.init) {
             targets = [try find(receiver)]
         } else if let zone = try zoneParameter(request) {
@@ -121,6 +220,13 @@ struct FleetAPI {
         } else {
             throw APIError(.badRequest, "say which receiver (receiver=ID) or zone (zone=NAME)")
         }
+        return try await send(action, kind: kind, to: targets)
+    }
+
+    /// Sends `action` to each of `targets` (all approved, or nothing is sent) and waits for every outcome.
+    private func send(_ action: ReceiverAction, kind: CommandAction, to targets: [ReceiverRecord]) async throws
+        -> [CommandView]
+    {
         guard fleet.heartbeatAddress != nil else {
             throw APIError(.serviceUnavailable, "the heartbeat listener is not running yet")
         }
@@ -130,7 +236,8 @@ struct FleetAPI {
                 throw APIError(
                     .conflict, "receiver \(target.id.text) is pending; approve it first with 'loa receivers approve'")
             }
-            let id = try fleet.store.insertCommand(receiver: target.id.text, action: actionName, at: wallMilliseconds())
+            let id = try fleet.store.insertCommand(
+                receiver: target.id.text, action: kind.rawValue, at: wallMilliseconds())
             fleet.commands.submit(ReceiverCommand(id: id, receiver: target.id, action: action))
             submitted.append((id, target))
         }
@@ -144,7 +251,9 @@ struct FleetAPI {
 }
 
 extension ReceiverView {
-    package init(_ record: ReceiverRecord) {
+    /// `groups` (each configured zone's group) shows a box whose zone is gone even before it is heard from.
+    package init(_ record: ReceiverRecord, groups: [String: StreamGroup]? = nil) {
+        let gone = record.approved && record.zone.map { zone in groups.map { $0[zone] == nil } ?? false } ?? false
         self.init(
             id: record.id.text, name: record.name, zone: record.zone, state: record.state,
             lastSeen: record.lastSeen.map(isoTime), address: record.address?.text, version: record.heartbeat?.version,
@@ -152,7 +261,9 @@ extension ReceiverView {
             volume: record.heartbeat.map { Int($0.volume) }, muted: record.heartbeat?.muted ?? false,
             playing: record.heartbeat?.playing ?? false, soundCardFailing: record.soundCardFailing,
             temperatureC: record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 },
-            uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) })
+            uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) },
+            zoneProblem: gone ? Alert.Kind.zoneGone.rawValue : record.machine.zoneAlerting?.rawValue,
+            group: record.heartbeat?.group?.text)
     }
 }
 

@@ -16,7 +16,8 @@ struct FleetFlusher: Sendable {
         let alertRows = changes.alerts.map {
             FleetStore.Transition(receiver: $0.receiver, at: now, state: $0.kind.rawValue, detail: $0.detail)
         }
-        do { try store.save(changes.rows, history: changes.history, alerts: alertRows) } catch {
+        do { try store.save(changes.rows, history: changes.history, alerts: alertRows, removed: changes.removed) } catch
+        {
             logger.error("cannot write the fleet registry: \(error)")
         }
         for command in commands.takeFinished() {

@@ -13,7 +13,10 @@ import Synchronization
 /// - What a verified message means for its box is decided by the box's `ReceiverStateMachine`; every change of
 ///   state goes to the history, every alert to `takeChanges`, and the box's row is written within half a second.
 /// - An approval queues a welcome for the listener (`takeWelcomes`); an approved box's enrolment is answered with
-///   one at once.
+///   one at once. A rejected box is never welcomed.
+/// - Names are unique and look-ups deterministic (`ReceiverLookup`); a removed box is forgotten (its row and
+///   history go at the next write), so its next heartbeats are from an unknown receiver.
+/// - Every approved box's heartbeat is judged against its registered zone's group (`ZonePlacement`).
 package final class FleetRegistry: Sendable {
     /// What the listener does after a datagram.
     package enum FollowUp: Equatable, Sendable {
@@ -31,17 +34,21 @@ package final class FleetRegistry: Sendable {
         var history: [FleetStore.Transition] = []
         var raised: [Alert] = []
         var welcomes: [ReceiverID] = []
+        var removed: Set<ReceiverID> = []
     }
 
     let controllerKeys: SigningKeyPair
     let configuration: FleetConfiguration
     let metrics: FleetMetrics
+    /// Each configured zone's group: what a box registered in it must report.
+    package let groups: [String: StreamGroup]
     private let state: Mutex<State>
 
     init(
         controllerKeys: SigningKeyPair, configuration: FleetConfiguration, metrics: FleetMetrics,
-        rows: [FleetStore.ReceiverRow]
+        groups: [String: StreamGroup], rows: [FleetStore.ReceiverRow]
     ) {
+        self.groups = groups
         self.controllerKeys = controllerKeys
         self.configuration = configuration
         self.metrics = metrics
@@ -74,7 +81,7 @@ package final class FleetRegistry: Sendable {
             switch message {
             case .heartbeat(let heartbeat):
                 guard var record = state.records[heartbeat.receiver] else { return nil }
-                state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration)
+                state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration, groups: groups)
                 metrics.accepted()
                 return nil
             case .enrolment(let heartbeat, let publicKey):
@@ -85,9 +92,12 @@ package final class FleetRegistry: Sendable {
                     ?? ReceiverRecord(
                         id: id, publicKey: publicKey, name: "box-" + String(id.text.prefix(6)),
                         firstSeen: wallMilliseconds())
-                state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration)
+                state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration, groups: groups)
                 metrics.accepted()
-                if known == nil { state.apply(record.machine.firstHeard(id, from: sender.text), to: &record) }
+                if known == nil {
+                    state.removed.remove(id)  // a removed pending box asking again is new: its row stays
+                    state.apply(record.machine.firstHeard(id, from: sender.text), to: &record)
+                }
                 return record.approved ? .answer(.welcome(receiver: id, controllerKey: controllerKeys.publicKey)) : nil
             case .acknowledgement(let receiver, let command):
                 return .acknowledgement(command: command, receiver: receiver)
@@ -123,34 +133,90 @@ package final class FleetRegistry: Sendable {
         }
     }
 
-    /// The receiver with this id (or a unique id prefix of at least 4 digits), or this name.
-    package func find(_ text: String) -> ReceiverRecord? {
-        state.withLock { state in
-            if let id = ReceiverID(text.lowercased()), let record = state.records[id] { return record }
-            if let named = state.records.values.first(where: { $0.name == text }) { return named }
-            let lowered = text.lowercased()
-            guard lowered.count >= 4 else { return nil }
-            let matches = state.records.values.filter { $0.id.text.hasPrefix(lowered) }
-            return matches.count == 1 ? matches[0] : nil
-        }
+    /// The receiver `text` names (id, name or unique id prefix: `ReceiverLookup`), or nil.
+    package func find(_ text: String) -> ReceiverRecord? { try? lookUp(text) }
+
+    /// The receiver `text` names (id, name or unique id prefix: `ReceiverLookup`); throws if none or several.
+    package func lookUp(_ text: String) throws(ReceiverLookupError) -> ReceiverRecord {
+        let records = state.withLock { Array($0.records.values) }
+        return try ReceiverLookup.find(text, in: records)
     }
 
     /// Approves a receiver, optionally naming it and placing it in a zone, and queues a welcome for it; returns
-    /// it, or nil if unknown.
-    package func approve(_ id: ReceiverID, name: String?, zone: String?) -> ReceiverRecord? {
-        state.withLock { state in
-            guard var record = state.records[id] else { return nil }
-            if let name { record.name = name }
-            if let zone { record.zone = zone }
+    /// it. Throws, changing nothing, if it is unknown or the name is another receiver's.
+    package func approve(_ id: ReceiverID, name: String?, zone: String?) throws(ReceiverLookupError) -> ReceiverRecord {
+        try change(id, name: name, zone: zone) { state, record in
             if !record.approved {
                 record.key = controllerKeys.sharedKey(receiver: record.publicKey, controller: controllerKeys.publicKey)
                 record.lastSeenMonotonic = MonotonicClock.now()  // the grace period starts now
             }
-            let events = record.machine.approve(muted: record.heartbeat?.muted == true)
+            state.welcomes.append(id)
+            return record.machine.approve(muted: record.heartbeat?.muted == true)
+        }
+    }
+
+    /// Renames a receiver and/or registers it in another zone; throws, changing nothing, if it is unknown or the
+    /// name is another receiver's. The zone's group is for the caller to send.
+    package func update(_ id: ReceiverID, name: String?, zone: String?) throws(ReceiverLookupError) -> ReceiverRecord {
+        try change(id, name: name, zone: zone) { _, _ in [] }
+    }
+
+    /// Refuses a pending receiver: it is never welcomed and raises no further alerts. Nil if it is not pending.
+    package func reject(_ id: ReceiverID) -> ReceiverRecord? {
+        state.withLock { state in
+            guard var record = state.records[id], record.state == .pending else { return nil }
+            state.apply(record.machine.reject(), to: &record)
+            return record
+        }
+    }
+
+    /// Forgets a receiver: gone from memory now, its row and history at the next write. False if unknown.
+    package func remove(_ id: ReceiverID) -> Bool {
+        state.withLock { state in
+            guard state.records.removeValue(forKey: id) != nil else { return false }
+            state.stateDirty.remove(id)
+            state.heartbeatDirty.remove(id)
+            state.welcomes.removeAll { $0 == id }
+            state.removed.insert(id)
+            return true
+        }
+    }
+
+    /// Applies a name and zone (checked first), then `decide`'s events, to receiver `id` under the lock.
+    private func change(
+        _ id: ReceiverID, name: String?, zone: String?,
+        _ decide: (inout State, inout ReceiverRecord) -> [ReceiverEvent]
+    ) throws(ReceiverLookupError) -> ReceiverRecord {
+        try state.withLock { state throws(ReceiverLookupError) in
+            guard var record = state.records[id] else { throw .unknown(id.text) }
+            if let name {
+                try ReceiverLookup.checkName(name, for: id, in: Array(state.records.values))
+                record.name = name
+            }
+            var events = decide(&state, &record)
+            if let zone, zone != record.zone {
+                let from = record.zone
+                record.zone = zone
+                record.machine.rezoned()
+                events.append(.entered(record.state, detail: "zone " + (from ?? "-") + " → " + zone))
+            }
             state.stateDirty.insert(id)
             state.apply(events, to: &record)
-            state.welcomes.append(id)
             return record
+        }
+    }
+
+    /// Where the receivers of each zone stand: (online or muted, approved) per registered zone.
+    package func zoneCounts() -> [String: (online: Int, approved: Int)] {
+        state.withLock { state in
+            var counts: [String: (online: Int, approved: Int)] = [:]
+            for record in state.records.values where record.approved {
+                guard let zone = record.zone else { continue }
+                let online = record.state == .online || record.state == .muted
+                counts[zone, default: (0, 0)].approved += 1
+                if online { counts[zone, default: (0, 0)].online += 1 }
+            }
+            return counts
         }
     }
 
@@ -186,9 +252,9 @@ package final class FleetRegistry: Sendable {
     /// Takes what must be written: receivers whose state changed (and, with `heartbeats`, those with newer
     /// heartbeats), history entries and alerts raised since the last call.
     func takeChanges(heartbeats: Bool) -> (
-        rows: [FleetStore.ReceiverRow], history: [FleetStore.Transition], alerts: [Alert]
+        rows: [FleetStore.ReceiverRow], history: [FleetStore.Transition], alerts: [Alert], removed: [String]
     ) {
-        let (records, history, alerts) = state.withLock { state in
+        let (records, history, alerts, removed) = state.withLock { state in
             var ids = state.stateDirty
             if heartbeats {
                 ids.formUnion(state.heartbeatDirty)
@@ -198,10 +264,11 @@ package final class FleetRegistry: Sendable {
             defer {
                 state.history = []
                 state.raised = []
+                state.removed = []
             }
-            return (ids.compactMap { state.records[$0] }, state.history, state.raised)
+            return (ids.compactMap { state.records[$0] }, state.history, state.raised, state.removed.map(\.text))
         }
-        return (records.map(\.row), history, alerts)
+        return (records.map(\.row), history, alerts, removed)
     }
 }
 
@@ -210,7 +277,7 @@ extension FleetRegistry.State {
     /// the record.
     mutating func accept(
         _ heartbeat: Heartbeat, into record: inout ReceiverRecord, from sender: SocketAddress, now: UInt64,
-        rules: FleetConfiguration
+        rules: FleetConfiguration, groups: [String: StreamGroup]
     ) {
         let silent = record.silentSeconds
         let previous = record.heartbeat
@@ -224,7 +291,11 @@ extension FleetRegistry.State {
             stateDirty.insert(record.id)
         }
         heartbeatDirty.insert(record.id)
-        apply(record.machine.heard(heartbeat, previous: previous, silentSeconds: silent, rules: rules), to: &record)
+        let placement = ZonePlacement(zone: record.zone, reported: heartbeat.group, groups: groups)
+        apply(
+            record.machine.heard(
+                heartbeat, previous: previous, silentSeconds: silent, rules: rules, placement: placement),
+            to: &record)
     }
 
     /// Records what the state machine decided for `record` (history, alerts, a prompt write of its row) and

@@ -98,9 +98,10 @@ final class FleetStore: Sendable {
         var detail: String
     }
 
-    /// Writes changed receivers and new history in one transaction.
-    func save(_ rows: [ReceiverRow], history: [Transition], alerts: [Transition]) throws {
-        guard !rows.isEmpty || !history.isEmpty || !alerts.isEmpty else { return }
+    /// Writes changed receivers, new history and alerts, and forgets `removed` receivers (their row and history;
+    /// their alerts and commands stay on record), in one transaction.
+    func save(_ rows: [ReceiverRow], history: [Transition], alerts: [Transition], removed: [String] = []) throws {
+        guard !rows.isEmpty || !history.isEmpty || !alerts.isEmpty || !removed.isEmpty else { return }
         try database.write { db in
             let upsert = try db.cachedStatement(
                 sql: """
@@ -126,6 +127,10 @@ final class FleetStore: Sendable {
                 sql: "INSERT INTO alert (receiver, at, kind, detail) VALUES (?, ?, ?, ?)")
             for entry in alerts {
                 try insertAlert.execute(arguments: [entry.receiver, entry.at, entry.state, entry.detail])
+            }
+            for receiver in removed {
+                try db.execute(sql: "DELETE FROM receiver WHERE id = ?", arguments: [receiver])
+                try db.execute(sql: "DELETE FROM history WHERE receiver = ?", arguments: [receiver])
             }
         }
     }

@@ -6,16 +6,16 @@ import LoaWire
 
 /// Everything the controller knows about one speaker box.
 package struct ReceiverRecord: Sendable {
-    var id: ReceiverID
+    package var id: ReceiverID
     var publicKey: [UInt8]
     /// The key its heartbeats are tagged with; nil until approved.
     var key: MessageKey?
-    var name: String
-    var zone: String?
+    package var name: String
+    package var zone: String?
     /// Its state and the rules that move it (`ReceiverStateMachine`).
     var machine = ReceiverStateMachine()
-    var approved: Bool { machine.approved }
-    var state: ReceiverState { machine.state }
+    package var approved: Bool { machine.approved }
+    package var state: ReceiverState { machine.state }
     /// Wall-clock milliseconds since 1970.
     var firstSeen: Int64
     var lastSeen: Int64?

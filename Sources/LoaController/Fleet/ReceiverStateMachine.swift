@@ -21,6 +21,10 @@ package enum ReceiverEvent: Equatable, Sendable {
 ///   `online` or `muted` again (an `online` alert after `offline`).
 /// - Loss above `lossPercent`, or at least `underrunsPerHeartbeat` underruns, between two heartbeats of one epoch,
 ///   in `sustainedHeartbeats` heartbeats in a row raises an alert once, and another when it clears.
+/// - A pending box a person rejects is `rejected`: its heartbeats change nothing; approving it still admits it.
+/// - Zone placement (`ZonePlacement`), judged at each heartbeat of an approved box: a zone that is gone is alerted at
+///   once, a wrong group after two heartbeats in a row (a box being moved reports its old group once at most);
+///   each alert is raised once while it holds, and `zone-cleared` when it no longer does.
 /// - A failing sound card is alerted at once when the previous heartbeat said it worked, or at the first heartbeat
 ///   judged since approval or since the controller started; a working card while that alert stands clears it.
 package struct ReceiverStateMachine: Equatable, Sendable {
@@ -34,6 +38,10 @@ package struct ReceiverStateMachine: Equatable, Sendable {
     private(set) var soundCardAlerting: Bool
     /// A heartbeat has been judged for its sound card since the controller started (only approved boxes' are).
     private(set) var soundCardHeard = false
+    /// The zone alert that stands (`wrong-zone` or `zone-gone`), if any.
+    package private(set) var zoneAlerting: Alert.Kind?
+    /// Heartbeats in a row that reported a wrong group.
+    private(set) var wrongZoneStreak = 0
 
     /// A box as recorded: after a restart, a `sound-card` alert stands if it is approved and its card failed.
     package init(state: ReceiverState = .pending, approved: Bool = false, soundCardFailing: Bool = false) {
@@ -62,10 +70,21 @@ package struct ReceiverStateMachine: Equatable, Sendable {
         return [.entered(state, detail: "approved")]
     }
 
+    /// A person refused the pending box. Nothing if it is approved or already rejected.
+    package mutating func reject() -> [ReceiverEvent] {
+        guard !approved, state != .rejected else { return [] }
+        state = .rejected
+        return [.entered(.rejected, detail: "rejected")]
+    }
+
+    /// The box was registered in another zone: a wrong group reported from now on counts afresh.
+    package mutating func rezoned() { wrongZoneStreak = 0 }
+
     /// A verified heartbeat newer than `previous` (the last accepted, if any), after `silentSeconds` without one
-    /// (nil: unknown).
+    /// (nil: unknown); `placement` is where it stands against its registered zone.
     package mutating func heard(
-        _ heartbeat: Heartbeat, previous: Heartbeat?, silentSeconds: Int64?, rules: FleetConfiguration
+        _ heartbeat: Heartbeat, previous: Heartbeat?, silentSeconds: Int64?, rules: FleetConfiguration,
+        placement: ZonePlacement = .right
     ) -> [ReceiverEvent] {
         guard approved else { return [] }
         var events: [ReceiverEvent] = []
@@ -83,6 +102,7 @@ package struct ReceiverStateMachine: Equatable, Sendable {
             events += judgeQuality(from: previous, to: heartbeat, rules: rules)
         }
         events += judgeSoundCard(heartbeat)
+        events += judgeZone(placement)
         return events
     }
 
@@ -131,6 +151,16 @@ package struct ReceiverStateMachine: Equatable, Sendable {
             events.append(.alert(.underrunsCleared, detail: "no more underruns"))
         }
         return events
+    }
+
+    private mutating func judgeZone(_ placement: ZonePlacement) -> [ReceiverEvent] {
+        if case .wrong = placement { wrongZoneStreak += 1 } else { wrongZoneStreak = 0 }
+        let problem = placement.problem
+        let standing = problem == .wrongZone && wrongZoneStreak < 2 ? zoneAlerting : problem
+        guard standing != zoneAlerting else { return [] }
+        zoneAlerting = standing
+        guard let standing else { return [.alert(.zoneCleared, detail: placement.detail)] }
+        return [.alert(standing, detail: placement.detail)]
     }
 
     private mutating func judgeSoundCard(_ heartbeat: Heartbeat) -> [ReceiverEvent] {

@@ -59,16 +59,25 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case clipStored = "clip stored"
     case itemQueued = "item queued"
     case itemCancelled = "item cancelled"
+    /// `priority=emergency` on `/items`: refused whatever the role (only a signed command starts one).
+    case emergencyQueued = "queue emergency item"
+    /// `DELETE /items/ID` of an emergency item: refused whatever the role (only a signed stop ends one).
+    case emergencyCancelled = "cancel emergency item"
     case scheduleApplied = "schedule applied"
     case boxApproved = "box approved"
     case pendingApproved = "pending boxes approved"
-    /// Volume, mute, unmute, test tone or refresh (the target says which).
+    case boxMoved = "box moved"
+    case boxRenamed = "box renamed"
+    case boxRejected = "box rejected"
+    case boxRemoved = "box removed"
+    /// Volume, mute, unmute, test tone, refresh or zone (the target says which).
     case boxCommand = "box command"
     case operatorAdded = "operator added"
     case keyListInstalled = "key list installed"
+    /// An account added, removed, given a role, or its sessions revoked (the target says which).
     case accountChanged = "account changed"
+    /// A login, accepted or refused (a wrong password, or throttled).
     case login
-    case loginFailed = "login failed"
     case logout
     /// Refusals from one source beyond the rate limit, counted in one entry.
     case refusalsSuppressed = "refusals suppressed"
@@ -146,27 +155,32 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// Records one state change or refused request. Never throws: a failed write is reported through
-    /// `onFailure` and returns false.
+    /// Records one state change or refused request; refusals are metered per source like `recordRefusal`'s.
+    /// Within a request, the `AuditTrail` then writes no entry of its own for it. Never throws: a failed write is
+    /// reported through `onFailure` and returns false.
     @discardableResult
     public func record(
         actor: AuditActor, action: AuditAction, target: String, from source: String, result: AuditResult,
         at: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
     ) -> Bool {
+        AuditNote.recorded()
         var entry = AuditEntry(
             at: at, action: action.rawValue, operators: "", zones: "", outcome: "", code: "", reason: "",
-            command: "", actor: actor.text, source: source, target: String(target.prefix(256)))
+            command: "", actor: String(actor.text.prefix(64)), source: source, target: String(target.prefix(256)))
         entry.set(result)
-        return write([entry])
+        guard case .refused = result else { return write([entry]) }
+        return recordRefusal(entry, request: nil)
     }
 
-    /// Records a refused request of `request` bytes (kept as its SHA-256 and first 64 bytes), rate-limited per
-    /// source. Returns false if it could not be written.
+    /// Records a refused request, rate-limited per source; a signed command's `request` bytes are kept as their
+    /// SHA-256 and first 64 bytes. Returns false if it could not be written.
     @discardableResult
-    func recordRefusal(_ entry: AuditEntry, request: [UInt8]) -> Bool {
+    func recordRefusal(_ entry: AuditEntry, request: [UInt8]?) -> Bool {
         var entry = entry
-        entry.digest = KeyText.hex(SHA256.hash(request))
-        entry.command = KeyText.hex(Array(request.prefix(64)))
+        if let request {
+            entry.digest = KeyText.hex(SHA256.hash(request))
+            entry.command = KeyText.hex(Array(request.prefix(64)))
+        }
         let minute = entry.at / 60_000
         let (admitted, summaries) = meter.withLock { $0.admit(source: entry.source, minute: minute) }
         var entries = summaries.map { summary(of: $0, at: entry.at) }

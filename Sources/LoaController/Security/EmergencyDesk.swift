@@ -21,7 +21,7 @@ public actor EmergencyDesk {
     let keys: KeyStore
     let store: Store
     /// The audit log every command goes into.
-    public let auditLog: AuditLog
+    nonisolated public let auditLog: AuditLog
     let clock: any ControllerClock
     let logger: Logger
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).

@@ -17,7 +17,7 @@ struct SecurityAPI {
     let desk: EmergencyDesk
     let uploads: UploadReceiver
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.rootKey) { _, _ in KeyText.base64(keys.rootPublicKey) + "\n" }
         router.on(Route.keyList) { _, _ in KeyListView(keys.current) }
         router.on(Route.signedKeyList) { _, _ in
@@ -65,7 +65,7 @@ struct SecurityAPI {
             let decision = try await uploads.withUpload(request) { path in
                 let clip = try path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
                 return await desk.submit(
-                    command, clip: clip.map(Array.init), clipTitle: title, from: RequestSource.address(context))
+                    command, clip: clip.map(Array.init), clipTitle: title, from: context.callerAddress)
             }
             guard decision.accepted else { throw APIError(.forbidden, "emergency command refused: " + decision.reason) }
             return EmergencyDecision(decision)
