@@ -56,8 +56,8 @@ let package = Package(
             dependencies: ["LoaWire", "LoaCodec", "LoaSystem", "LoaCrypto", "LoaTrust", "CALSA", "CLoaAudio"]),
 
         // Server side.
-        // Reading and checking a sound file (libsndfile), apart from encoding it (libsoxr, Opus): the CLI
-        // checks clips with the first and links no codec.
+        // Reading and checking a sound file (libsndfile), apart from encoding it (libsoxr, Opus): the controller
+        // checks a schedule's clips with the first (POST /clips/check), so the CLI links no decoder and no codec.
         .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
         .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "LoaCLI",
             dependencies: [
-                "LoaSchedule", "LoaSoundFile", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem", "LoaControlAPI",
+                "LoaSchedule", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem", "LoaControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -38,6 +38,14 @@ struct ControllerOptions: ParsableArguments {
     }
 }
 
+extension ControlClient {
+    /// Prints the controller's JSON answer to `route` as it came, on one line (`--json`).
+    func printJSON(_ route: Route, path: String? = nil) async throws(ControlClientError) {
+        FileHandle.standardOutput.write(try await send(route, path: path))
+        print()
+    }
+}
+
 /// Prints a `CLIError` (or the control client's error) as one line on stderr and exits 1.
 func runReportingErrors(_ body: () async throws -> Void) async throws {
     do { try await body() } catch let error as CLIError {

@@ -94,9 +94,7 @@ struct StatusCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let client = try options.client()
             if json {
-                FileHandle.standardOutput.write(try await client.send(.status))
-                print()
-                return
+                return try await client.printJSON(.status)
             }
             for zone in try await client.status().zones {
                 if let item = zone.playing {

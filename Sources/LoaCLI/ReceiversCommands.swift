@@ -26,9 +26,7 @@ struct ReceiversCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let client = try options.client()
                 if json {
-                    FileHandle.standardOutput.write(try await client.send(.receivers))
-                    print()
-                    return
+                    return try await client.printJSON(.receivers)
                 }
                 let receivers = try await client.receivers()
                 guard !receivers.isEmpty else {
@@ -65,10 +63,7 @@ struct ReceiversCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let client = try options.client()
                 if json {
-                    FileHandle.standardOutput.write(
-                        try await client.send(.receiver, path: Route.receiver.path(receiver)))
-                    print()
-                    return
+                    return try await client.printJSON(.receiver, path: Route.receiver.path(receiver))
                 }
                 let detail = try await client.receiver(receiver)
                 let info = detail.receiver
@@ -234,9 +229,7 @@ struct ZonesCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let client = try options.client()
             if json {
-                FileHandle.standardOutput.write(try await client.send(.fleetZones))
-                print()
-                return
+                return try await client.printJSON(.fleetZones)
             }
             let zones = try await client.fleetZones()
             let rows =

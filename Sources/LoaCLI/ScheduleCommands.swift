@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LoaControlAPI
 import LoaSchedule
-import LoaSoundFile
 
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -110,22 +109,34 @@ func checked(_ file: String, client: ControlClient) async throws -> Schedule {
     let now = Date()
     let today = LocalDate(
         dayNumber: Int((now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))) / 86_400))
+    // Each clip is read by the controller, which decodes it for broadcast (this program links no decoder).
+    var durations: [String: Result<Int, ScheduleChecker.ClipProblem>] = [:]
+    for path in Set(schedule.slots.flatMap { $0.clips.map(schedule.resolve) }).sorted() {
+        durations[path] = try await clipDuration(path, client: client)
+    }
     let checker = ScheduleChecker(zones: zones, today: today) { path in
-        guard FileManager.default.fileExists(atPath: path) else {
-            return .failure(.init("is missing (no file at \(path))"))
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            return .failure(.init("cannot be read (permission denied)"))
-        }
-        let opened = Result { () throws(ClipError) in try AudioFile(path: path) }
-        switch opened {
-        case .success(let audio): return .success(audio.frames * 1000 / audio.sampleRate)
-        case .failure(let error): return .failure(.init("cannot be played: \(error.message)"))
-        }
+        durations[path] ?? .failure(.init("is missing (no file at \(path))"))
     }
     issues += checker.check(schedule, file: file)
     if !issues.isEmpty { throw report(issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
     return schedule
+}
+
+/// How long the clip at `path` plays, as the controller reads it; or what is wrong with it. Throws only when the
+/// controller cannot be asked.
+private func clipDuration(_ path: String, client: ControlClient) async throws(CLIError) -> Result<
+    Int, ScheduleChecker.ClipProblem
+> {
+    guard FileManager.default.fileExists(atPath: path) else {
+        return .failure(.init("is missing (no file at \(path))"))
+    }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+        return .failure(.init("cannot be read (permission denied)"))
+    }
+    do { return .success(try await client.checkClip(file: path).durationMs) } catch {
+        guard error.status == 400 else { throw CLIError(error) }
+        return .failure(.init("cannot be played: \(error.description)"))
+    }
 }
 
 /// Prints every issue but the last on stderr and returns the last as the error (so it is printed the same way).

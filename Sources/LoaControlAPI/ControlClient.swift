@@ -36,6 +36,12 @@ public struct ControlClient: Sendable {
         try await json(.storeClip, query: [(Query.title, title)], body: try Upload(file: file))
     }
 
+    /// Has the controller read the sound file `file` as it would to store it, storing nothing: its length, or
+    /// the controller's reason (status 400) why it cannot be played.
+    public func checkClip(file: String) async throws(ControlClientError) -> ClipCheckView {
+        try await json(.checkClip, body: try Upload(file: file))
+    }
+
     /// Queues `file` (or the stored clip `clip` when `file` is nil).
     public func queue(
         file: String?, clip: Int64? = nil, zones: String, title: String, priority: Priority, now: Bool,
@@ -247,9 +253,11 @@ public struct ControlClient: Sendable {
         }
         let data = Data(answer.readableBytesView)
         guard (200..<300).contains(status) else {
-            if let body = try? JSONDecoder().decode(ErrorBody.self, from: data) { throw ControlClientError(body.error) }
+            if let body = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+                throw ControlClientError(body.error, status: status)
+            }
             throw ControlClientError(
-                "the controller answered \(status) to \(route.method.rawValue) \(path ?? route.path)")
+                "the controller answered \(status) to \(route.method.rawValue) \(path ?? route.path)", status: status)
         }
         return data
     }
@@ -258,5 +266,10 @@ public struct ControlClient: Sendable {
 /// A failure of the client: one line for the broadcaster.
 public struct ControlClientError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The HTTP status the controller answered with, nil when no answer came (or it could not be read).
+    public var status: UInt?
+    public init(_ description: String, status: UInt? = nil) {
+        self.description = description
+        self.status = status
+    }
 }

@@ -45,6 +45,21 @@ public struct ClipView: Codable, Sendable, Equatable {
     }
 }
 
+/// A sound file as the controller reads it (`POST /clips/check`): nothing is stored.
+public struct ClipCheckView: Codable, Sendable, Equatable {
+    /// How long it plays.
+    public var durationMs: Int
+    /// Its own sample rate and channels (the controller resamples to 48 kHz and mixes down to one).
+    public var sampleRate: Int
+    public var channels: Int
+
+    public init(durationMs: Int, sampleRate: Int, channels: Int) {
+        self.durationMs = durationMs
+        self.sampleRate = sampleRate
+        self.channels = channels
+    }
+}
+
 /// One item (`POST /items`, `GET /items/ID`, `DELETE /items/ID`) with its state in each of its zones.
 public struct ItemView: Codable, Sendable, Equatable {
     public var id: Int64

@@ -41,6 +41,7 @@ extension Route {
     public static let zones = Route(.get, "/zones")
     public static let sessionDescription = Route(.get, "/zones/{zone}/sdp")
     public static let storeClip = Route(.post, "/clips", query: [Query.title])
+    public static let checkClip = Route(.post, "/clips/check")
     public static let queueItem = Route(
         .post, "/items",
         query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt, Query.clip])
@@ -79,7 +80,8 @@ extension Route {
     /// Every route of the API.
     public static let all: [Route] =
         [
-            health, zones, sessionDescription, storeClip, queueItem, item, cancelItem, status, applySchedule, timetable,
+            health, zones, sessionDescription, storeClip, checkClip, queueItem, item, cancelItem, status, applySchedule,
+            timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
             signedKeyList,

@@ -13,6 +13,7 @@ extension Outcome: DatabaseValueConvertible {}
 extension HealthView: ResponseEncodable {}
 extension ZoneView: ResponseEncodable {}
 extension ClipView: ResponseEncodable {}
+extension ClipCheckView: ResponseEncodable {}
 extension ItemView: ResponseEncodable {}
 extension StatusView: ResponseEncodable {}
 extension ScheduleApplied: ResponseEncodable {}

@@ -44,6 +44,15 @@ public struct ClipLibrary: Sendable {
         return result
     }
 
+    /// Reads the sound file at `path` as `encode` would, off the caller's thread, and stores nothing: how long
+    /// it plays, its sample rate and channels, or why it cannot be broadcast.
+    public func check(path: String) async throws(ClipError) -> (durationMs: Int, sampleRate: Int, channels: Int) {
+        let measured = try await Task.detached(priority: .userInitiated) {
+            Result { () throws(ClipError) in try AudioFile.measure(path: path) }
+        }.value.get()
+        return (measured.frames * 1000 / measured.sampleRate, measured.sampleRate, measured.channels)
+    }
+
     /// The name of the encoding for `settings` next to a clip's first one.
     static func variant(_ settings: EncoderSettings) -> String {
         "\(settings.bitrate)bps-\(settings.frameMilliseconds)ms-c\(settings.complexity)-fec\(settings.inbandFEC ? settings.expectedLossPercent : 0)"

@@ -29,8 +29,8 @@ public struct ControlAPI: Sendable {
     public func router() -> Router<ControlContext> {
         let router = Router(context: ControlContext.self)
         router.add(middleware: AuditTrail(log: desk.auditLog))
-        router.add(middleware: Gate(accounts: accounts))
-        AccountsAPI(accounts: accounts, desk: desk, throttle: throttle).addRoutes(to: router)
+        router.add(middleware: Gate(accounts: accounts, clock: programme.clock))
+        AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle).addRoutes(to: router)
         ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
             uploads: UploadReceiver(directory: uploadDirectory), desk: desk

@@ -74,13 +74,13 @@ public struct Controller: Sendable {
             clips: clips, air: pacer, clock: clock, logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
-            logger: logger, trust: TrustResponder(keys: keys),
+            logger: logger, clock: clock, trust: TrustResponder(keys: keys),
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
         let auditLog = AuditLog(
-            store: store, reservePath: stateDirectory.appendingPathComponent("audit.reserve").path,
+            store: store, clock: clock, reservePath: stateDirectory.appendingPathComponent("audit.reserve").path,
             onFailure: { [fleet, logger] reason in
                 logger.error("\(reason)")
                 fleet.raise(.auditFailed, detail: reason)

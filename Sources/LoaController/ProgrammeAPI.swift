@@ -31,6 +31,16 @@ struct ProgrammeAPI {
             let clip = try await storeUpload(request, title: title)
             return EditedResponse(status: .created, response: ClipView(clip))
         }
+        router.on(Route.checkClip) { request, _ -> ClipCheckView in
+            try await uploads.withUpload(request) { path in
+                guard let path else { throw APIError(.badRequest, ClipError.empty.message) }
+                do throws(ClipError) {
+                    let measured = try await programme.clips.check(path: path)
+                    return ClipCheckView(
+                        durationMs: measured.durationMs, sampleRate: measured.sampleRate, channels: measured.channels)
+                } catch { throw APIError(.badRequest, error.message) }
+            }
+        }
         router.on(Route.queueItem) { request, context -> EditedResponse<ItemView> in
             if RequestInput(request: request).text(Query.priority) == Priority.emergency.rawValue {
                 desk.auditLog.record(

@@ -38,6 +38,21 @@ public final class AudioFile {
 
     deinit { sf_close(handle) }
 
+    /// Reads the file at `path` to its end as the encoder would, keeping nothing: throws what reading it for
+    /// broadcast would throw, and returns how many frames it holds (at its own `sampleRate`).
+    public static func measure(path: String) throws(ClipError) -> (frames: Int, sampleRate: Int, channels: Int) {
+        let file = try AudioFile(path: path)
+        var buffer = [Float](repeating: 0, count: 4096)
+        var frames = 0
+        while true {
+            let count = try buffer.withUnsafeMutableBufferPointer { mono throws(ClipError) in try file.read(into: mono)
+            }
+            if count == 0 { break }
+            frames += count
+        }
+        return (frames, file.sampleRate, file.channels)
+    }
+
     /// libsndfile shortens a WAV or AIFF whose data chunk runs past the end of the file and only notes it in
     /// its log ("data : 372858 (should be 199956)"); such a file is cut short, not playable in full.
     private static func truncation(_ handle: OpaquePointer) -> String? {

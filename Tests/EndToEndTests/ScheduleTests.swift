@@ -62,6 +62,12 @@ extension RealProcesses {
                     ":5:11: slot 'Tin': clip 'clips/khong-co.wav' is missing"
                 ),
                 (
+                    // A text file renamed .mp3: the controller reads it as it would to air it, and says why not.
+                    "not-audio",
+                    "slots:\n  - name: Tin\n    at: \"06:00\"\n    zones: all\n    play: clips/.test-thu.mp3\n",
+                    ":5:11: slot 'Tin': clip 'clips/.test-thu.mp3' cannot be played: not an audio file Loa can read"
+                ),
+                (
                     "time", "slots:\n  - name: Tin\n    at: \"25:00\"\n    zones: all\n    play: clips/nhac-hieu.wav\n",
                     ":3:9: bad time '25:00': write 24-hour HH:MM"
                 ),
@@ -77,6 +83,9 @@ extension RealProcesses {
                     ":5:12: slot 'Chiến dịch' ends (2026-12-01) before it starts (2026-12-05)"
                 ),
             ]
+            let notAudio = schedules.appendingPathComponent("clips/.test-thu.mp3").path
+            try "Kính thưa bà con\n".write(toFile: notAudio, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: notAudio) }
             for (name, text, expected) in cases {
                 let file = try schedule(harness, name, text)
                 defer { try? FileManager.default.removeItem(atPath: file) }
@@ -85,6 +94,8 @@ extension RealProcesses {
                     #expect(result.status != 0, "\(name): \(command) should fail")
                     #expect(result.err.contains(file + expected), "\(name): got \(result.err)")
                     #expect(result.err.contains("nothing applied"))
+                    // One line, no decoder or library noise around it.
+                    #expect(result.err.split(separator: "\n").count == 1, "\(name): got \(result.err)")
                 }
             }
             // Several mistakes in one file: each is reported on its own line, at its own place, in one run.

@@ -98,6 +98,7 @@ enum Samples {
                 name: "thon-dong", group: "239.255.77.1:5004", interface: "eth0", ttl: 1, bitrate: 32_000,
                 payloadType: 96)),
         Sample("ClipView", ClipView(id: 1, title: "ban-tin.mp3", durationMs: 65_000)),
+        Sample("ClipCheckView", ClipCheckView(durationMs: 65_000, sampleRate: 44_100, channels: 2)),
         Sample(
             "ItemView",
             ItemView(

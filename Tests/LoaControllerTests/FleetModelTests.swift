@@ -21,24 +21,28 @@ struct FleetModelTests {
     final class World {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-model-\(UUID().uuidString)")
         var fleet: Fleet
+        let clock: any ControllerClock
 
-        init(zones: [Zone] = [FleetModelTests.zoneA, FleetModelTests.zoneB]) throws {
+        init(
+            zones: [Zone] = [FleetModelTests.zoneA, FleetModelTests.zoneB], clock: any ControllerClock = SystemClock()
+        ) throws {
+            self.clock = clock
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            fleet = try Self.open(directory, zones)
+            fleet = try Self.open(directory, zones, clock: clock)
         }
 
         deinit { try? FileManager.default.removeItem(at: directory) }
 
-        static func open(_ directory: URL, _ zones: [Zone]) throws -> Fleet {
+        static func open(_ directory: URL, _ zones: [Zone], clock: any ControllerClock) throws -> Fleet {
             try Fleet(
                 stateDirectory: directory, configuration: FleetConfiguration(), zones: zones,
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: clock)
         }
 
         /// Writes what changed and opens the state directory again with `zones`, as a restarted controller does.
         func restart(zones: [Zone]) throws {
             _ = fleet.flush(heartbeats: true)
-            fleet = try Self.open(directory, zones)
+            fleet = try Self.open(directory, zones, clock: clock)
         }
 
         /// A new box that has enrolled (pending).
@@ -101,6 +105,21 @@ struct FleetModelTests {
         world.beat(box, on: Self.groupB)
         #expect(world.zoneAlerts() == [.zoneCleared])
         #expect(try world.view(box).zoneProblem == nil)
+    }
+
+    /// What the fleet records and shows (first heard, last heard, history, alerts) is on the controller's one
+    /// clock, not read from the system behind its back: a fleet on a hand-moved clock records the hand-set times.
+    @Test func theFleetRecordsOnTheControllersClock() throws {
+        let start: Int64 = 1_764_547_200_000  // 2025-12-01T00:00:00Z, far from today's wall clock
+        let clock = ManualClock(start)
+        let world = try World(clock: clock)
+        let box = world.enrolled()
+        // The new box's alert is raised at the clock's time.
+        #expect(world.fleet.flush(heartbeats: true).map(\.at) == ["2025-12-01T00:00:00.000Z"])
+        clock.set(start + 90_000)
+        try world.approve(box, name: "cho", zone: "thon-a")
+        world.beat(box, on: Self.groupA)
+        #expect(try world.view(box).lastSeen == "2025-12-01T00:01:30.000Z")
     }
 
     @Test func aZoneNoLongerConfiguredIsAlertedAtOnceAndShown() throws {

@@ -38,7 +38,7 @@ package struct Alert: Codable, Sendable {
     package var name: String
     var zone: String?
     /// When the controller noticed (ISO 8601).
-    var at: String
+    package var at: String
     /// The last valid heartbeat (ISO 8601).
     var lastSeen: String?
     package var detail: String

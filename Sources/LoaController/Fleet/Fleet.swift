@@ -29,10 +29,11 @@ public final class Fleet: Sendable {
 
     /// Opens the registry and the controller's own key pair (`controller.key`, 0600, made at first start;
     /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
-    /// are the programme's counts for `/metrics`.
+    /// are the programme's counts for `/metrics`; `clock` gives the wall time of what is recorded and shown.
     public init(
         stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
-        trust: TrustResponder? = nil, zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
+        clock: any ControllerClock = SystemClock(), trust: TrustResponder? = nil,
+        zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
         self.configuration = configuration
@@ -43,12 +44,12 @@ public final class Fleet: Sendable {
         do { store = try FleetStore(path: stateDirectory.appendingPathComponent("fleet.sqlite").path) } catch {
             throw ControllerError("cannot open the fleet registry in \(stateDirectory.path): \(error)")
         }
-        try store.failUnfinishedCommands(at: wallMilliseconds())
+        try store.failUnfinishedCommands(at: clock.now())
         metrics = FleetMetrics(zonePackets: zonePackets, itemsPlayed: itemsPlayed)
         registry = FleetRegistry(
             controllerKeys: keys, configuration: configuration, metrics: metrics,
             groups: Dictionary(zones.map { ($0.name, $0.streamGroup) }, uniquingKeysWith: { first, _ in first }),
-            rows: try store.receivers())
+            rows: try store.receivers(), clock: clock)
         commands = CommandTracker(
             attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
             metrics: metrics)
@@ -124,7 +125,7 @@ public final class Fleet: Sendable {
     /// Raises an alert about the controller itself (`audit-failed`): delivered with the next flush.
     package func raise(_ kind: Alert.Kind, detail: String) {
         let alert = Alert(
-            kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(wallMilliseconds()),
+            kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(registry.clock.now()),
             detail: detail)
         raised.withLock { $0.append(alert) }
     }

@@ -237,7 +237,7 @@ struct FleetAPI {
                     .conflict, "receiver \(target.id.text) is pending; approve it first with 'loa receivers approve'")
             }
             let id = try fleet.store.insertCommand(
-                receiver: target.id.text, action: kind.rawValue, at: wallMilliseconds())
+                receiver: target.id.text, action: kind.rawValue, at: fleet.registry.clock.now())
             fleet.commands.submit(ReceiverCommand(id: id, receiver: target.id, action: action))
             submitted.append((id, target))
         }

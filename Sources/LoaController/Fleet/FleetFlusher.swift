@@ -12,7 +12,7 @@ struct FleetFlusher: Sendable {
     /// commands; returns the alerts, now recorded.
     func flush(heartbeats: Bool) -> [Alert] {
         let changes = registry.takeChanges(heartbeats: heartbeats)
-        let now = wallMilliseconds()
+        let now = registry.clock.now()
         let alertRows = changes.alerts.map {
             FleetStore.Transition(receiver: $0.receiver, at: now, state: $0.kind.rawValue, detail: $0.detail)
         }

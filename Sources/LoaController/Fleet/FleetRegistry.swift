@@ -42,12 +42,15 @@ package final class FleetRegistry: Sendable {
     let metrics: FleetMetrics
     /// Each configured zone's group: what a box registered in it must report.
     package let groups: [String: StreamGroup]
+    /// The controller's clock: wall time for what is recorded and shown (its monotonic time comes in as `now`).
+    let clock: any ControllerClock
     private let state: Mutex<State>
 
     init(
         controllerKeys: SigningKeyPair, configuration: FleetConfiguration, metrics: FleetMetrics,
-        groups: [String: StreamGroup], rows: [FleetStore.ReceiverRow]
+        groups: [String: StreamGroup], rows: [FleetStore.ReceiverRow], clock: any ControllerClock
     ) {
+        self.clock = clock
         self.groups = groups
         self.controllerKeys = controllerKeys
         self.configuration = configuration
@@ -68,7 +71,8 @@ package final class FleetRegistry: Sendable {
     /// must do next, if anything.
     @discardableResult
     package func handle(_ bytes: UnsafeRawBufferPointer, from sender: SocketAddress, now: UInt64) -> FollowUp? {
-        state.withLock { state in
+        let wall = clock.now()
+        return state.withLock { state in
             var authenticator = state.authenticator
             defer { state.authenticator = authenticator }
             let message: VerifiedFleetMessage
@@ -81,7 +85,8 @@ package final class FleetRegistry: Sendable {
             switch message {
             case .heartbeat(let heartbeat):
                 guard var record = state.records[heartbeat.receiver] else { return nil }
-                state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration, groups: groups)
+                state.accept(
+                    heartbeat, into: &record, from: sender, now: now, wall: wall, rules: configuration, groups: groups)
                 metrics.accepted()
                 return nil
             case .enrolment(let heartbeat, let publicKey):
@@ -91,12 +96,13 @@ package final class FleetRegistry: Sendable {
                     known
                     ?? ReceiverRecord(
                         id: id, publicKey: publicKey, name: "box-" + String(id.text.prefix(6)),
-                        firstSeen: wallMilliseconds())
-                state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration, groups: groups)
+                        firstSeen: wall)
+                state.accept(
+                    heartbeat, into: &record, from: sender, now: now, wall: wall, rules: configuration, groups: groups)
                 metrics.accepted()
                 if known == nil {
                     state.removed.remove(id)  // a removed pending box asking again is new: its row stays
-                    state.apply(record.machine.firstHeard(id, from: sender.text), to: &record)
+                    state.apply(record.machine.firstHeard(id, from: sender.text), to: &record, at: wall)
                 }
                 return record.approved ? .answer(.welcome(receiver: id, controllerKey: controllerKeys.publicKey)) : nil
             case .acknowledgement(let receiver, let command):
@@ -109,17 +115,19 @@ package final class FleetRegistry: Sendable {
     /// approval, or the controller's start) is more than 3 of their own intervals plus a 250 ms grace before
     /// `now` (monotonic nanoseconds). Called a few times a second.
     package func checkOffline(now: UInt64) {
+        let wall = clock.now()
         state.withLock { state in
             var silent: [(ReceiverRecord, [ReceiverEvent])] = []
             for var record in state.records.values where record.approved && record.state != .offline {
                 let deadline = ReceiverStateMachine.offlineDeadline(
                     heardAt: record.lastSeenMonotonic, intervalMilliseconds: record.heartbeat?.intervalMilliseconds)
-                let events = record.machine.check(now: now, deadline: deadline, silentSeconds: record.silentSeconds)
+                let events = record.machine.check(
+                    now: now, deadline: deadline, silentSeconds: record.silentSeconds(at: wall))
                 if !events.isEmpty { silent.append((record, events)) }
             }
             for (changed, events) in silent {
                 var record = changed
-                state.apply(events, to: &record)
+                state.apply(events, to: &record, at: wall)
             }
         }
     }
@@ -165,7 +173,7 @@ package final class FleetRegistry: Sendable {
     package func reject(_ id: ReceiverID) -> ReceiverRecord? {
         state.withLock { state in
             guard var record = state.records[id], record.state == .pending else { return nil }
-            state.apply(record.machine.reject(), to: &record)
+            state.apply(record.machine.reject(), to: &record, at: clock.now())
             return record
         }
     }
@@ -201,7 +209,7 @@ package final class FleetRegistry: Sendable {
                 events.append(.entered(record.state, detail: "zone " + (from ?? "-") + " → " + zone))
             }
             state.stateDirty.insert(id)
-            state.apply(events, to: &record)
+            state.apply(events, to: &record, at: clock.now())
             return record
         }
     }
@@ -277,14 +285,14 @@ extension FleetRegistry.State {
     /// the record.
     mutating func accept(
         _ heartbeat: Heartbeat, into record: inout ReceiverRecord, from sender: SocketAddress, now: UInt64,
-        rules: FleetConfiguration, groups: [String: StreamGroup]
+        wall: Int64, rules: FleetConfiguration, groups: [String: StreamGroup]
     ) {
-        let silent = record.silentSeconds
+        let silent = record.silentSeconds(at: wall)
         let previous = record.heartbeat
         record.epoch = heartbeat.epoch
         record.sequence = heartbeat.sequence
         record.heartbeat = heartbeat
-        record.lastSeen = wallMilliseconds()
+        record.lastSeen = wall
         record.lastSeenMonotonic = now
         if record.address != sender {
             record.address = sender
@@ -295,16 +303,15 @@ extension FleetRegistry.State {
         apply(
             record.machine.heard(
                 heartbeat, previous: previous, silentSeconds: silent, rules: rules, placement: placement),
-            to: &record)
+            to: &record, at: wall)
     }
 
-    /// Records what the state machine decided for `record` (history, alerts, a prompt write of its row) and
-    /// stores the record.
-    mutating func apply(_ events: [ReceiverEvent], to record: inout ReceiverRecord) {
+    /// Records what the state machine decided for `record` (history, alerts, a prompt write of its row, at wall
+    /// time `now`) and stores the record.
+    mutating func apply(_ events: [ReceiverEvent], to record: inout ReceiverRecord, at now: Int64) {
         defer { records[record.id] = record }
         guard !events.isEmpty else { return }
         stateDirty.insert(record.id)
-        let now = wallMilliseconds()
         for event in events {
             switch event {
             case .entered(let entered, let detail):
@@ -325,6 +332,6 @@ extension ReceiverRecord {
         FleetCredentials(key: key, publicKey: publicKey, epoch: epoch, sequence: sequence)
     }
 
-    /// Whole seconds since its last valid heartbeat on the wall clock; nil if never heard.
-    var silentSeconds: Int64? { lastSeen.map { (wallMilliseconds() - $0) / 1000 } }
+    /// Whole seconds from its last valid heartbeat to wall time `now` (Unix ms); nil if never heard.
+    func silentSeconds(at now: Int64) -> Int64? { lastSeen.map { (now - $0) / 1000 } }
 }

@@ -100,9 +100,6 @@ extension HeartbeatView {
     }
 }
 
-/// Wall-clock milliseconds since 1970.
-func wallMilliseconds() -> Int64 { WallClock.now() / 1_000_000 }
-
 /// ISO 8601 with milliseconds, UTC.
 func isoTime(_ milliseconds: Int64) -> String {
     let formatter = ISO8601DateFormatter()

@@ -11,6 +11,7 @@ import LoaControlAPI
 ///   `POST /accounts/NAME/role?role=R`, `POST /accounts/NAME/revoke` (ends its sessions) — admin only (`Gate`)
 struct AccountsAPI {
     let accounts: AccountStore
+    let clock: any ControllerClock
     let desk: EmergencyDesk
     let throttle: LoginThrottle.Shared
 
@@ -23,7 +24,7 @@ struct AccountsAPI {
             if let token = Gate.bearerToken(request) { try accounts.endSession(token: token) }
             return Response(status: .noContent)
         }
-        router.on(Route.accounts) { _, _ in try accounts.list(now: wallMilliseconds()) }
+        router.on(Route.accounts) { _, _ in try accounts.list(now: clock.now()) }
         router.on(Route.addAccount) { request, _ -> EditedResponse<AccountView> in
             let input: AccountInput = try await Self.body(request)
             try changing { try accounts.add(name: input.name, role: input.role, password: input.password) }
@@ -56,7 +57,7 @@ struct AccountsAPI {
     private func logIn(_ login: LoginRequest, from address: String) async throws -> LoginAnswer {
         AuditNote.caller(String(login.name.prefix(64)))
         let keys = ["account:" + login.name, "address:" + address]
-        let now = wallMilliseconds()
+        let now = clock.now()
         let wait = throttle.withLock { $0.wait(keys, now: now) }
         guard wait == 0 else {
             throw APIError(

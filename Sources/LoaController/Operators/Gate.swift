@@ -32,6 +32,7 @@ enum Caller {
 struct Gate: RouterMiddleware {
     typealias Context = ControlContext
     let accounts: AccountStore
+    let clock: any ControllerClock
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -44,7 +45,7 @@ struct Gate: RouterMiddleware {
                 .unauthorized, "not logged in: log in with 'loa login --controller URL' (or set LOA_TOKEN)")
         }
         let found: Account?
-        do { found = try accounts.account(forToken: token, now: wallMilliseconds()) } catch {
+        do { found = try accounts.account(forToken: token, now: clock.now()) } catch {
             throw APIError(.internalServerError, "cannot read the accounts: \(error)")
         }
         guard let account = found else {

@@ -134,6 +134,8 @@ public struct AuditVerification: Sendable, Equatable, CustomStringConvertible {
 /// beside the database is deleted so that what must still be written (an emergency's item) has room.
 public final class AuditLog: Sendable {
     let store: Store
+    /// The wall time of each entry.
+    let clock: any ControllerClock
     let refusalsPerMinute: Int
     let reservePath: String?
     let onFailure: @Sendable (String) -> Void
@@ -141,10 +143,12 @@ public final class AuditLog: Sendable {
 
     /// `reservePath`: a file of `reserveBytes` kept beside the database and deleted at the first failed write.
     public init(
-        store: Store, refusalsPerMinute: Int = 20, reservePath: String? = nil, reserveBytes: Int = 2 << 20,
+        store: Store, clock: any ControllerClock = SystemClock(), refusalsPerMinute: Int = 20,
+        reservePath: String? = nil, reserveBytes: Int = 2 << 20,
         onFailure: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
+        self.clock = clock
         self.refusalsPerMinute = refusalsPerMinute
         self.reservePath = reservePath
         self.onFailure = onFailure
@@ -160,12 +164,11 @@ public final class AuditLog: Sendable {
     /// reported through `onFailure` and returns false.
     @discardableResult
     public func record(
-        actor: AuditActor, action: AuditAction, target: String, from source: String, result: AuditResult,
-        at: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+        actor: AuditActor, action: AuditAction, target: String, from source: String, result: AuditResult
     ) -> Bool {
         AuditNote.recorded()
         var entry = AuditEntry(
-            at: at, action: action.rawValue, operators: "", zones: "", outcome: "", code: "", reason: "",
+            at: clock.now(), action: action.rawValue, operators: "", zones: "", outcome: "", code: "", reason: "",
             command: "", actor: String(actor.text.prefix(64)), source: source, target: String(target.prefix(256)))
         entry.set(result)
         guard case .refused = result else { return write([entry]) }
@@ -189,7 +192,8 @@ public final class AuditLog: Sendable {
     }
 
     /// Writes the summaries of refusals counted but not stored, for every source (at shutdown, or in tests).
-    public func flushSummaries(at: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) {
+    public func flushSummaries() {
+        let at = clock.now()
         let summaries = meter.withLock { $0.takeAll() }
         if !summaries.isEmpty { write(summaries.map { summary(of: $0, at: at) }) }
     }

@@ -34,7 +34,7 @@ public actor EmergencyDesk {
         self.programme = programme
         self.keys = keys
         self.store = store
-        self.auditLog = auditLog ?? AuditLog(store: store)
+        self.auditLog = auditLog ?? AuditLog(store: store, clock: clock)
         self.clock = clock
         self.requiredSignatures = max(1, requiredSignatures)
         self.logger = logger
