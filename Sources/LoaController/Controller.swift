@@ -78,14 +78,15 @@ public struct Controller: Sendable {
             logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones.map(\.name),
-            logger: logger, trust: TrustResponder(keys: keys),
+            logger: logger, trust: TrustResponder(keys: keys, perSource: configuration.limits.trustPerSecond),
+            limits: configuration.limits,
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
-            keys: keys, desk: desk, fleet: fleet)
+            keys: keys, desk: desk, fleet: fleet, limits: configuration.limits)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }
 

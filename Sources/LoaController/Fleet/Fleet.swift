@@ -30,7 +30,8 @@ public final class Fleet: Sendable {
     /// are the programme's counts for `/metrics`.
     public init(
         stateDirectory: URL, configuration: FleetConfiguration, zones: [String], logger: Logger,
-        trust: TrustResponder? = nil, zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
+        trust: TrustResponder? = nil, limits: RequestLimits = RequestLimits(),
+        zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
         self.configuration = configuration
@@ -44,7 +45,8 @@ public final class Fleet: Sendable {
         try store.failUnfinishedCommands(at: wallMilliseconds())
         metrics = FleetMetrics(zonePackets: zonePackets, itemsPlayed: itemsPlayed)
         registry = FleetRegistry(
-            controllerKeys: keys, configuration: configuration, metrics: metrics, rows: try store.receivers())
+            controllerKeys: keys, configuration: configuration, metrics: metrics, rows: try store.receivers(),
+            limits: limits)
         commands = CommandTracker(
             attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
             metrics: metrics)

@@ -36,17 +36,21 @@ package final class FleetRegistry: Sendable {
     let controllerKeys: SigningKeyPair
     let configuration: FleetConfiguration
     let metrics: FleetMetrics
+    /// Boxes that may wait for approval at once (`limits: pending-boxes:`).
+    let pendingBoxes: Int
     private let state: Mutex<State>
 
     init(
         controllerKeys: SigningKeyPair, configuration: FleetConfiguration, metrics: FleetMetrics,
-        rows: [FleetStore.ReceiverRow]
+        rows: [FleetStore.ReceiverRow], limits: RequestLimits = RequestLimits()
     ) {
         self.controllerKeys = controllerKeys
         self.configuration = configuration
         self.metrics = metrics
+        pendingBoxes = limits.pendingBoxes
         let now = MonotonicClock.now()
-        var initial = State(authenticator: FleetAuthenticator(now: now))
+        var initial = State(
+            authenticator: FleetAuthenticator(now: now, enrolmentsPerSource: limits.enrolmentsPerSecond))
         for row in rows {
             if let record = ReceiverRecord(row: row, controller: controllerKeys, now: now) {
                 initial.records[record.id] = record
@@ -66,7 +70,9 @@ package final class FleetRegistry: Sendable {
             defer { state.authenticator = authenticator }
             let message: VerifiedFleetMessage
             do throws(FleetRejection) {
-                message = try authenticator.authenticate(bytes, now: now) { state.records[$0]?.credentials }
+                message = try authenticator.authenticate(bytes, from: sender.address, now: now) {
+                    state.records[$0]?.credentials
+                }
             } catch {
                 metrics.rejected(error)
                 return nil
@@ -80,6 +86,11 @@ package final class FleetRegistry: Sendable {
             case .enrolment(let heartbeat, let publicKey):
                 let id = heartbeat.receiver
                 let known = state.records[id]
+                // The waiting room is bounded: forged enrolments cannot grow the registry and its alerts for ever.
+                if known == nil && state.records.values.count(where: { !$0.approved }) >= pendingBoxes {
+                    metrics.rejected(.pendingFull)
+                    return nil
+                }
                 var record =
                     known
                     ?? ReceiverRecord(

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoaCrypto
+import LoaSystem
 import LoaTrust
 import LoaWire
 import Logging
@@ -39,6 +40,10 @@ public actor EmergencyDesk {
     let logger: Logger
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
     public let requiredSignatures: Int
+    /// Refusals written to the audit log: 10 rows a second at most (in bursts of 10), however fast junk arrives;
+    /// those beyond are counted and the count is written with the next recorded refusal.
+    private var refusalBudget = SourceMeter(perSecond: 10, maximumSources: 1)
+    private var unrecordedRefusals = 0
 
     public init(
         programme: Programme, keys: KeyStore, store: Store, clock: any ControllerClock = SystemClock(),
@@ -60,39 +65,69 @@ public actor EmergencyDesk {
         public var acceptedAt: Int64
     }
 
-    /// Checks `bytes` (a command) with the clip `clip` (nil for stop or a stored item), records it, and acts.
-    public func submit(_ bytes: [UInt8], clip: [UInt8]?, clipTitle: String) async -> Decision {
-        let now = clock.now()
+    /// Checks a command before its clip is read: it is well formed, signed by enough emergency operators of the
+    /// list in force, within its time window, and its nonce was never spent. Returns the refusal (audited), or nil
+    /// when the clip may be read. A caller without a valid signature never gets the controller to read a body.
+    public func screen(_ bytes: [UInt8]) -> Decision? {
+        if case .failure(let refused) = header(bytes, now: clock.now()) { return refused }
+        return nil
+    }
+
+    /// The command and its signers if its header passes (see `screen`), else the audited refusal.
+    private func header(_ bytes: [UInt8], now: Int64) -> Result<(EmergencyCommand, [String]), Refused> {
         let command: EmergencyCommand
         do { command = try EmergencyCommand(decoding: bytes) } catch {
-            return refuse(bytes, nil, now, .malformed("\(error)"))
+            return .failure(Refused(refuse(bytes, nil, now, .malformed("\(error)"))))
         }
         let operators: [String]
         do {
             operators = try EmergencyAuthority.check(
                 command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
-        } catch { return refuse(bytes, command, now, .unauthorised(error)) }
+        } catch { return .failure(Refused(refuse(bytes, command, now, .unauthorised(error)))) }
+        // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
+        let seen = try? store.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [KeyText.hex(command.nonce)])
+        }
+        if let seen, seen > 0 { return .failure(Refused(refuse(bytes, command, now, .replayed))) }
+        return .success((command, operators))
+    }
+
+    /// A refusal carried through `Result`.
+    private struct Refused: Error {
+        let decision: Decision
+        init(_ decision: Decision) { self.decision = decision }
+    }
+
+    /// Checks `bytes` (a command) with the clip stored at `clipPath` (nil for stop or a stored item), records it,
+    /// and acts.
+    public func submit(_ bytes: [UInt8], clipPath: String?, clipTitle: String) async -> Decision {
+        let now = clock.now()
+        let command: EmergencyCommand
+        let operators: [String]
+        switch header(bytes, now: now) {
+        case .success(let checked): (command, operators) = checked
+        case .failure(let refused): return refused.decision
+        }
         let zones: [String]
         do { zones = try await programme.resolveZones(command.zones) } catch {
             return refuse(bytes, command, now, .unknownZones(error.message))
         }
         if command.action == .start && command.item == 0 {
-            guard let clip, SHA256.hash(clip) == command.clipSHA256 else {
+            guard let clipPath,
+                let clip = try? Data(contentsOf: URL(fileURLWithPath: clipPath), options: .alwaysMapped),
+                clip.withUnsafeBytes({ SHA256.hash($0) }) == command.clipSHA256
+            else {
                 return refuse(bytes, command, now, .clipMismatch)
             }
         }
         let nonce = KeyText.hex(command.nonce)
-        // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
-        let seen = try? store.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
-        }
-        if let seen, seen > 0 {
-            return refuse(bytes, command, now, .replayed)
-        }
         // The clip is decoded and encoded before the command is accepted: a clip that cannot be played is a
         // reason to refuse, and once accepted nothing stands between the command and the air.
         let prepared: Prepared
-        do { prepared = try await prepare(command, clip: clip, title: clipTitle) } catch let error as ProgrammeError {
+        do { prepared = try await prepare(command, clipPath: clipPath, title: clipTitle) } catch let error
+            as ProgrammeError
+        {
             return refuse(bytes, command, now, .unplayableClip(error.message))
         } catch { return refuse(bytes, command, now, .unplayableClip("\(error)")) }
         // The nonce is spent with the audit entry, in one transaction: a replay is refused even after a restart.
@@ -139,7 +174,7 @@ public actor EmergencyDesk {
     }
 
     /// Finds the stored item's clip, or decodes, encodes and stores the clip sent with the command.
-    private func prepare(_ command: EmergencyCommand, clip: [UInt8]?, title: String) async throws -> Prepared {
+    private func prepare(_ command: EmergencyCommand, clipPath: String?, title: String) async throws -> Prepared {
         guard command.action == .start else { return .stop }
         if command.item != 0 {
             guard let (item, _) = try await programme.item(Int64(command.item)),
@@ -147,10 +182,8 @@ public actor EmergencyDesk {
             else { throw ProgrammeError.unknownItem(Int64(command.item)) }
             return .start(stored)
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
-        try Data(clip ?? []).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        return .start(try await programme.storeClip(path: file.path, title: title))
+        // `submit` has checked the clip's hash, so there is a path; /dev/null would be refused as empty.
+        return .start(try await programme.storeClip(path: clipPath ?? "/dev/null", title: title))
     }
 
     /// Queues the prepared emergency in `zones`, or stops every emergency item that plays or waits there
@@ -180,6 +213,12 @@ public actor EmergencyDesk {
         -> Decision
     {
         let reason = refusal.message
+        guard refusalBudget.take(.any, now: MonotonicClock.now()) else {
+            unrecordedRefusals += 1
+            return Decision(accepted: false, reason: reason, items: [], acceptedAt: now)
+        }
+        let unrecorded = unrecordedRefusals
+        unrecordedRefusals = 0
         logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
         do {
             try store.write { db in
@@ -190,7 +229,7 @@ public actor EmergencyDesk {
                         $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) }.joined(separator: ",")
                     } ?? "",
                     zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", code: refusal.code,
-                    reason: reason,
+                    reason: unrecorded == 0 ? reason : reason + " (and \(unrecorded) earlier refusals not recorded)",
                     command: KeyText.hex(Array(bytes.prefix(4096))))
                 try entry.insert(db)
             }
