@@ -121,6 +121,36 @@ extension RealProcesses {
             #expect(floodAnswers <= 20 + Int(20 * seconds) + 1, "\(floodAnswers) answers in \(seconds) s")
             #expect(floodAnswers >= 1, "the flooding address is metered, not banned")
         }
+
+        @Test func pendingBoxesAreCappedAndAnApprovedBoxStillGetsThrough() throws {
+            let harness = try Harness(groupOctet: 124)
+            try harness.startController(
+                config: try config(harness, "  pending-boxes: 5\n  enrolments-per-second: 1000"))
+            let port = try #require(Int(harness.controllerURL.split(separator: ":").last ?? ""))
+            let genuine = try SimulatedReceiver(controllerPort: port)
+            genuine.send(genuine.bytes(.enrolment(genuine.heartbeat(), publicKey: genuine.keys.publicKey)))
+            _ = try harness.waitFor("the genuine box", timeout: 10) { () -> Bool? in
+                (try? harness.api("/receivers") as? [[String: Any]])?.count == 1 ? true : nil
+            }
+            #expect(try harness.loa(["receivers", "approve", genuine.id.text, "--name", "genuine"]).status == 0)
+            _ = try harness.waitFor("the welcome", timeout: 10) { () -> Bool? in
+                genuine.poll()
+                return genuine.key != nil ? true : nil
+            }
+            // 60 forged boxes, each with its own key and a valid enrolment signature.
+            let forged = try (0..<60).map { _ in try SimulatedReceiver(controllerPort: port) }
+            for box in forged { box.send(box.bytes(.enrolment(box.heartbeat(), publicKey: box.keys.publicKey))) }
+            genuine.send(genuine.bytes(.heartbeat(genuine.heartbeat())))
+            let sequence = genuine.sequence
+            _ = try harness.waitFor("the genuine box's heartbeat", timeout: 10) { () -> Bool? in
+                let detail = try? harness.api("/receivers/" + genuine.id.text) as? [String: Any]
+                return (detail?["heartbeat"] as? [String: Any])?["sequence"] as? Int == Int(sequence) ? true : nil
+            }
+            let all = try #require(try harness.api("/receivers") as? [[String: Any]])
+            let pending = all.filter { $0["state"] as? String == "pending" }
+            #expect(pending.count == 5, "\(pending.count) boxes wait for approval; the cap is 5")
+            #expect(all.count == 6)
+        }
     }
 }
 
