@@ -69,7 +69,7 @@ public actor EmergencyDesk {
     /// list in force, within its time window, and its nonce was never spent. Returns the refusal (audited), or nil
     /// when the clip may be read. A caller without a valid signature never gets the controller to read a body.
     public func screen(_ bytes: [UInt8]) -> Decision? {
-        if case .failure(let refused) = header(bytes, now: clock.now()) { return refused }
+        if case .failure(let refused) = header(bytes, now: clock.now()) { return refused.decision }
         return nil
     }
 
