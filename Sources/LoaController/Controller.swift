@@ -74,7 +74,9 @@ public struct Controller: Sendable {
             clips: clips, air: pacer, clock: clock, logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
-            logger: logger, clock: clock, trust: TrustResponder(keys: keys),
+            logger: logger, clock: clock,
+            trust: TrustResponder(keys: keys, perSource: configuration.limits.trustPerSecond),
+            limits: configuration.limits,
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
@@ -94,7 +96,7 @@ public struct Controller: Sendable {
         }
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
-            keys: keys, desk: desk, fleet: fleet, accounts: accounts)
+            keys: keys, desk: desk, fleet: fleet, accounts: accounts, limits: configuration.limits)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }
 

@@ -33,6 +33,7 @@ public final class Fleet: Sendable {
     public init(
         stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
         clock: any ControllerClock = SystemClock(), trust: TrustResponder? = nil,
+        limits: RequestLimits = RequestLimits(),
         zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
@@ -49,7 +50,7 @@ public final class Fleet: Sendable {
         registry = FleetRegistry(
             controllerKeys: keys, configuration: configuration, metrics: metrics,
             groups: Dictionary(zones.map { ($0.name, $0.streamGroup) }, uniquingKeysWith: { first, _ in first }),
-            rows: try store.receivers(), clock: clock)
+            rows: try store.receivers(), clock: clock, limits: limits)
         commands = CommandTracker(
             attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
             metrics: metrics)

@@ -128,7 +128,8 @@ public struct AuditVerification: Sendable, Equatable, CustomStringConvertible {
 /// point for every state change (`record`).
 ///
 /// Refused requests are stored compactly (the request's SHA-256 and its first 64 bytes) and at most
-/// `refusalsPerMinute` per source a minute; beyond that they are counted and written as one
+/// `refusalsPerMinute` per source a minute, `RefusalMeter.overallPerMinute` (10 a second) from all sources together;
+/// beyond that they are counted and written as one
 /// `refusals suppressed` entry when the source's minute ends. A write that fails (a full disk) never stops the
 /// caller: it is logged, `onFailure` is told (the controller raises an `audit-failed` alert), and the reserve file
 /// beside the database is deleted so that what must still be written (an emergency's item) has room.
@@ -159,9 +160,9 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// Records one state change or refused request; refusals are metered per source like `recordRefusal`'s.
-    /// Within a request, the `AuditTrail` then writes no entry of its own for it. Never throws: a failed write is
-    /// reported through `onFailure` and returns false.
+    /// Records one state change or refused request; refusals are metered like `recordRefusal`'s. Within a
+    /// request, the `AuditTrail` then writes no entry of its own for it. Never throws: a failed write is reported
+    /// through `onFailure`. Returns whether the entry was written on a row of its own.
     @discardableResult
     public func record(
         actor: AuditActor, action: AuditAction, target: String, from source: String, result: AuditResult
@@ -175,8 +176,9 @@ public final class AuditLog: Sendable {
         return recordRefusal(entry, request: nil)
     }
 
-    /// Records a refused request, rate-limited per source; a signed command's `request` bytes are kept as their
-    /// SHA-256 and first 64 bytes. Returns false if it could not be written.
+    /// Records a refused request, metered (per source and overall); a signed command's `request` bytes are kept
+    /// as their SHA-256 and first 64 bytes. Returns whether it was written on a row of its own (false when it was
+    /// only counted, or the write failed).
     @discardableResult
     func recordRefusal(_ entry: AuditEntry, request: [UInt8]?) -> Bool {
         var entry = entry
@@ -188,7 +190,7 @@ public final class AuditLog: Sendable {
         let (admitted, summaries) = meter.withLock { $0.admit(source: entry.source, minute: minute) }
         var entries = summaries.map { summary(of: $0, at: entry.at) }
         if admitted { entries.append(entry) }
-        return entries.isEmpty || write(entries)
+        return (entries.isEmpty || write(entries)) && admitted
     }
 
     /// Writes the summaries of refusals counted but not stored, for every source (at shutdown, or in tests).
@@ -202,7 +204,9 @@ public final class AuditLog: Sendable {
         AuditEntry(
             at: at, action: AuditAction.refusalsSuppressed.rawValue, operators: "", zones: "", outcome: "refused",
             code: "rate-limited",
-            reason: "\(suppressed.count) refusals from this source beyond \(refusalsPerMinute) a minute, not stored",
+            reason:
+                "\(suppressed.count) refusals from this source beyond \(refusalsPerMinute) a minute (or "
+                + "\(RefusalMeter.overallPerMinute) from all), not stored",
             command: "", actor: AuditActor.anonymous.text, source: suppressed.source,
             target: "minute \(suppressed.minute)", count: Int64(suppressed.count))
     }
@@ -275,9 +279,10 @@ extension AuditEntry {
     }
 }
 
-/// Counts refusals per source and minute: the first `perMinute` of a minute are stored, the rest counted; a
-/// source's count is handed back as a summary when its minute ends. Keeps at most `maxSources` sources (others
-/// share one bucket, "other"), so a spoofed-address flood cannot grow it without bound.
+/// Counts refusals per source and minute: the first `perMinute` of a source's minute are stored (and no more than
+/// `overallPerMinute` of all sources' minute together), the rest counted; a source's count is handed back as a
+/// summary when its minute ends. Keeps at most `maxSources` sources (others share one bucket, "other"), so a flood
+/// from many addresses grows neither the table nor the audit log without bound.
 struct RefusalMeter {
     struct Suppressed: Equatable {
         var source: String
@@ -287,7 +292,10 @@ struct RefusalMeter {
 
     let perMinute: Int
     let maxSources = 4096
+    static let overallPerMinute = 600
     private var windows: [String: (minute: Int64, stored: Int, suppressed: Int)] = [:]
+    /// Refusals stored in the current minute, from every source.
+    private var overall: (minute: Int64, stored: Int) = (0, 0)
 
     init(perMinute: Int) { self.perMinute = max(1, perMinute) }
 
@@ -302,8 +310,14 @@ struct RefusalMeter {
         }
         let key = windows[source] != nil || windows.count < maxSources ? source : "other"
         var window = windows[key] ?? (minute, 0, 0)
-        let admitted = window.stored < perMinute
-        if admitted { window.stored += 1 } else { window.suppressed += 1 }
+        if overall.minute != minute { overall = (minute, 0) }
+        let admitted = window.stored < perMinute && overall.stored < Self.overallPerMinute
+        if admitted {
+            window.stored += 1
+            overall.stored += 1
+        } else {
+            window.suppressed += 1
+        }
         windows[key] = window
         return (admitted, ended.sorted { $0.source < $1.source })
     }

@@ -51,9 +51,46 @@ public actor EmergencyDesk {
     /// Nonces of accepted commands that could not be written to the database (a full disk): spent all the same.
     private var spentInMemory: Set<String> = []
 
-    /// Checks `bytes` (a command, sent from the address `source`) with the clip `clip` (nil for stop or a stored
-    /// item), records it, and acts.
-    public func submit(_ bytes: [UInt8], clip: [UInt8]?, clipTitle: String, from source: String = "local") async
+    /// Checks a command before its clip is read: it is well formed, signed by enough emergency operators of the
+    /// list in force, within its time window, and its nonce was never spent. Returns the refusal (audited), or nil
+    /// when the clip may be read. A caller without a valid signature never gets the controller to read a body.
+    public func screen(_ bytes: [UInt8], from source: String = "local") -> Decision? {
+        if case .failure(let refused) = header(bytes, now: clock.now(), from: source) { return refused.decision }
+        return nil
+    }
+
+    /// The command and its signers if its header passes (see `screen`), else the audited refusal.
+    private func header(_ bytes: [UInt8], now: Int64, from source: String) -> Result<
+        (EmergencyCommand, [String]), Refused
+    > {
+        func refuse(_ command: EmergencyCommand?, _ refusal: EmergencyRefusal) -> Result<
+            (EmergencyCommand, [String]), Refused
+        > { .failure(Refused(self.refuse(bytes, command, now, refusal, from: source))) }
+        let command: EmergencyCommand
+        do { command = try EmergencyCommand(decoding: bytes) } catch { return refuse(nil, .malformed("\(error)")) }
+        let operators: [String]
+        do {
+            operators = try EmergencyAuthority.check(
+                command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
+        } catch { return refuse(command, .unauthorised(error)) }
+        // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
+        let nonce = KeyText.hex(command.nonce)
+        let seen = try? store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
+        }
+        if (seen ?? 0) > 0 || spentInMemory.contains(nonce) { return refuse(command, .replayed) }
+        return .success((command, operators))
+    }
+
+    /// A refusal carried through `Result`.
+    private struct Refused: Error {
+        let decision: Decision
+        init(_ decision: Decision) { self.decision = decision }
+    }
+
+    /// Checks `bytes` (a command, sent from the address `source`) with the clip stored at `clipPath` (nil for stop
+    /// or a stored item), records it, and acts.
+    public func submit(_ bytes: [UInt8], clipPath: String?, clipTitle: String, from source: String = "local") async
         -> Decision
     {
         let now = clock.now()
@@ -61,35 +98,30 @@ public actor EmergencyDesk {
             self.refuse(bytes, command, now, refusal, from: source)
         }
         let command: EmergencyCommand
-        do { command = try EmergencyCommand(decoding: bytes) } catch {
-            return refuse(nil, .malformed("\(error)"))
-        }
         let operators: [String]
-        do {
-            operators = try EmergencyAuthority.check(
-                command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
-        } catch { return refuse(command, .unauthorised(error)) }
+        switch header(bytes, now: now, from: source) {
+        case .success(let checked): (command, operators) = checked
+        case .failure(let refused): return refused.decision
+        }
         let zones: [String]
         do { zones = try await programme.resolveZones(command.zones) } catch {
             return refuse(command, .unknownZones(error.message))
         }
         if command.action == .start && command.item == 0 {
-            guard let clip, SHA256.hash(clip) == command.clipSHA256 else {
+            guard let clipPath,
+                let clip = try? Data(contentsOf: URL(fileURLWithPath: clipPath), options: .alwaysMapped),
+                clip.withUnsafeBytes({ SHA256.hash($0) }) == command.clipSHA256
+            else {
                 return refuse(command, .clipMismatch)
             }
         }
         let nonce = KeyText.hex(command.nonce)
-        // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
-        let seen = try? store.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
-        }
-        if (seen ?? 0) > 0 || spentInMemory.contains(nonce) {
-            return refuse(command, .replayed)
-        }
         // The clip is decoded and encoded before the command is accepted: a clip that cannot be played is a
         // reason to refuse, and once accepted nothing stands between the command and the air.
         let prepared: Prepared
-        do { prepared = try await prepare(command, clip: clip, title: clipTitle) } catch let error as ProgrammeError {
+        do { prepared = try await prepare(command, clipPath: clipPath, title: clipTitle) } catch let error
+            as ProgrammeError
+        {
             return refuse(command, .unplayableClip(error.message))
         } catch { return refuse(command, .unplayableClip("\(error)")) }
         // The nonce is spent with the audit entry, in one transaction: a replay is refused even after a restart.
@@ -140,7 +172,7 @@ public actor EmergencyDesk {
     }
 
     /// Finds the stored item's clip, or decodes, encodes and stores the clip sent with the command.
-    private func prepare(_ command: EmergencyCommand, clip: [UInt8]?, title: String) async throws -> Prepared {
+    private func prepare(_ command: EmergencyCommand, clipPath: String?, title: String) async throws -> Prepared {
         guard command.action == .start else { return .stop }
         if command.item != 0 {
             guard let (item, _) = try await programme.item(Int64(command.item)),
@@ -148,10 +180,8 @@ public actor EmergencyDesk {
             else { throw ProgrammeError.unknownItem(Int64(command.item)) }
             return .start(stored)
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
-        try Data(clip ?? []).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        return .start(try await programme.storeClip(path: file.path, title: title))
+        // `submit` has checked the clip's hash, so there is a path; /dev/null would be refused as empty.
+        return .start(try await programme.storeClip(path: clipPath ?? "/dev/null", title: title))
     }
 
     /// Queues the prepared emergency in `zones`, or stops every emergency item that plays or waits there
@@ -182,7 +212,6 @@ public actor EmergencyDesk {
         _ bytes: [UInt8], _ command: EmergencyCommand?, _ now: Int64, _ refusal: EmergencyRefusal, from source: String
     ) -> Decision {
         let reason = refusal.message
-        logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
         let keys = command.map { $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) } } ?? []
         let entry = AuditEntry(
             at: now,
@@ -190,7 +219,10 @@ public actor EmergencyDesk {
             operators: keys.joined(separator: ","), zones: command?.zones.joined(separator: ",") ?? "",
             outcome: "refused", code: refusal.code, reason: String(reason.prefix(256)), command: "",
             actor: keys.isEmpty ? AuditActor.anonymous.text : AuditActor.operators(keys).text, source: source)
-        auditLog.recordRefusal(entry, request: bytes)
+        // Only refusals stored one by one are logged too: a flood is metered in the log as in the audit.
+        if auditLog.recordRefusal(entry, request: bytes) {
+            logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
+        }
         return Decision(accepted: false, reason: reason, items: [], acceptedAt: now)
     }
 

@@ -62,10 +62,12 @@ struct SecurityAPI {
                 throw APIError(.badRequest, "no signed command (header \(Header.command)); use 'loa emergency'")
             }
             let title = try RequestInput(request: request).title(Query.title, default: "emergency")
+            // The signed header is checked before a byte of the body (the clip) is read.
+            if let refused = await desk.screen(command, from: context.callerAddress) {
+                throw APIError(.forbidden, "emergency command refused: " + refused.reason)
+            }
             let decision = try await uploads.withUpload(request) { path in
-                let clip = try path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-                return await desk.submit(
-                    command, clip: clip.map(Array.init), clipTitle: title, from: context.callerAddress)
+                await desk.submit(command, clipPath: path, clipTitle: title, from: context.callerAddress)
             }
             guard decision.accepted else { throw APIError(.forbidden, "emergency command refused: " + decision.reason) }
             return EmergencyDecision(decision)
