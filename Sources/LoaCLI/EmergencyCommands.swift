@@ -81,7 +81,9 @@ func send(_ command: EmergencyCommand, clip: String?, title: String, options: Co
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "The append-only audit log of emergency commands, accepted or refused.")
+        commandName: "audit",
+        abstract: "The hash-chained audit log: every state change and refused command, who, from where.",
+        subcommands: [AuditVerifyCommand.self])
     @OptionGroup var options: ControllerOptions
 
     func run() async throws {
@@ -89,10 +91,35 @@ struct AuditCommand: AsyncParsableCommand {
             let client = try options.client()
             let timeZone = try await CommuneTimeZone.of(client)
             for entry in try await client.audit() {
-                print(
-                    "\(localText(entry.at, timeZone: timeZone))  \(entry.action)  \(entry.outcome.rawValue)  by \(entry.operators.isEmpty ? "?" : entry.operators)  zones \(entry.zones)  — \(entry.reason)"
-                )
+                print(Self.line(entry, timeZone: timeZone))
             }
+        }
+    }
+}
+
+extension AuditCommand {
+    /// One entry on one line: when, what (×count for a summary), the outcome, by whom, from where, on what, why.
+    static func line(_ entry: AuditEntryView, timeZone: TimeZone) -> String {
+        let what = entry.action + (entry.count > 1 ? " ×\(entry.count)" : "")
+        let who = entry.operators.isEmpty ? (entry.actor.isEmpty ? "?" : entry.actor) : entry.operators
+        let from = entry.source.isEmpty ? "?" : entry.source
+        let target = entry.zones.isEmpty ? entry.target : "zones " + entry.zones
+        return "\(localText(entry.at, timeZone: timeZone))  \(what)  \(entry.outcome.rawValue)  by \(who) from \(from)"
+            + "  \(target)  — \(entry.reason)"
+    }
+}
+
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Checks the audit log's hash chain: 'N entries, chain intact', or the first broken row.")
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let verification = try await options.client().verifyAudit()
+            guard verification.intact else { throw CLIError(verification.summary) }
+            print(verification.summary)
         }
     }
 }

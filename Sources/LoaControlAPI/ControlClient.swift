@@ -167,6 +167,11 @@ public struct ControlClient: Sendable {
 
     public func audit() async throws(ControlClientError) -> [AuditEntryView] { try await json(.audit) }
 
+    /// Checks the audit log's hash chain on the controller.
+    public func verifyAudit() async throws(ControlClientError) -> AuditVerificationView {
+        try await json(.auditVerify)
+    }
+
     // MARK: accounts
 
     public func login(name: String, password: String) async throws(ControlClientError) -> LoginAnswer {

@@ -31,6 +31,7 @@ extension FleetView: ResponseEncodable {}
 extension KeyListView: ResponseEncodable {}
 extension EmergencyDecision: ResponseEncodable {}
 extension AuditEntryView: ResponseEncodable {}
+extension AuditVerificationView: ResponseEncodable {}
 
 extension ItemView {
     init(_ item: Item, airings: [Airing]) {
@@ -69,8 +70,9 @@ extension AuditEntryView {
     init(_ entry: AuditEntry) {
         self.init(
             at: entry.at, action: entry.action, operators: entry.operators, zones: entry.zones,
-            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason,
-            code: entry.code)
+            outcome: AuditOutcome(rawValue: entry.outcome) ?? .refused, reason: entry.reason, code: entry.code,
+            actor: entry.actor,
+            source: entry.source, target: entry.target, count: entry.count)
     }
 }
 

@@ -23,18 +23,24 @@ public struct ControlAPI: Sendable {
     let accounts: AccountStore
     /// Failed logins per account and address, for the life of the controller.
     let throttle = LoginThrottle.Shared()
+    let limits: RequestLimits
 
-    /// The router with every route of the API, each behind the `Gate` (a session with the role it needs).
+    /// The router with every route of the API, each behind the `Gate` (a session with the role it needs), and
+    /// every request that may change state recorded by the `AuditTrail` (refusals by the Gate too).
     public func router() -> Router<ControlContext> {
         let router = Router(context: ControlContext.self)
+        router.add(middleware: AuditTrail(log: desk.auditLog))
         router.add(middleware: Gate(accounts: accounts, clock: programme.clock))
         AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle).addRoutes(to: router)
         ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
-            uploads: UploadReceiver(directory: uploadDirectory), desk: desk
+            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk
         ).addRoutes(to: router)
         FleetAPI(fleet: fleet).addRoutes(to: router)
-        SecurityAPI(keys: keys, desk: desk, uploads: UploadReceiver(directory: uploadDirectory)).addRoutes(to: router)
+        SecurityAPI(
+            keys: keys, desk: desk,
+            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes)
+        ).addRoutes(to: router)
         return router
     }
 
@@ -94,14 +100,18 @@ struct RequestInput {
     }
 }
 
-/// Streams a request body to a file in the upload directory, refusing it past `Limits.uploadBytes`.
+/// Streams a request body to a file in the upload directory as it arrives (a chunk at a time, never whole in
+/// memory), refusing it past `maximumBytes` (`limits: upload-mib:`).
 struct UploadReceiver: Sendable {
     let directory: URL
+    let maximumBytes: Int64
 
     /// Calls `body` with the path of the saved upload (nil if the request has no body) and removes it after.
     func withUpload<T>(_ request: Request, _ body: (String?) async throws -> T) async throws -> T {
-        let tooLarge = APIError(.contentTooLarge, "the clip is larger than \(Limits.uploadBytes >> 20) MiB")
-        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > Limits.uploadBytes {
+        let tooLarge = APIError(
+            .contentTooLarge, "the clip is larger than \(maximumBytes >> 20) MiB (the controller's limits: upload-mib:)"
+        )
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > maximumBytes {
             throw tooLarge
         }
         let path = directory.appendingPathComponent("upload-\(UUID().uuidString)").path
@@ -116,7 +126,7 @@ struct UploadReceiver: Sendable {
             defer { try? handle.close() }
             for try await buffer in request.body {
                 size += Int64(buffer.readableBytes)
-                guard size <= Limits.uploadBytes else { throw tooLarge }
+                guard size <= maximumBytes else { throw tooLarge }
                 try handle.write(contentsOf: Data(buffer.readableBytesView))
             }
         }

@@ -86,24 +86,31 @@ public struct Controller: Sendable {
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips, air: pacer, clock: clock, logger: logger)
-        let desk = EmergencyDesk(
-            programme: programme, keys: keys, store: store, clock: clock,
-            requiredSignatures: configuration.emergencySignatures,
-            logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
-            logger: logger, clock: clock, trust: TrustResponder(keys: keys),
+            logger: logger, clock: clock,
+            trust: TrustResponder(keys: keys, perSource: configuration.limits.trustPerSecond),
+            limits: configuration.limits,
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
+        let auditLog = AuditLog(
+            store: store, clock: clock, reservePath: stateDirectory.appendingPathComponent("audit.reserve").path,
+            onFailure: { [fleet, logger] reason in
+                logger.error("\(reason)")
+                fleet.raise(.auditFailed, detail: reason)
+            })
+        let desk = EmergencyDesk(
+            programme: programme, keys: keys, store: store, clock: clock,
+            requiredSignatures: configuration.emergencySignatures, auditLog: auditLog, logger: logger)
         let accounts: AccountStore
         do { accounts = try AccountStore(stateDirectory: stateDirectory) } catch {
             throw ControllerError("cannot open the accounts in \(stateDirectory.path): \(error)")
         }
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
-            keys: keys, desk: desk, fleet: fleet, accounts: accounts)
+            keys: keys, desk: desk, fleet: fleet, accounts: accounts, limits: configuration.limits)
         try StateDirectoryModes.apply(stateDirectory)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }

@@ -23,6 +23,8 @@ public struct ControllerConfiguration: Sendable {
     public var fleet = FleetConfiguration()
     /// How typed notices are read aloud (the `speech:` section).
     public var speech = SpeechConfiguration()
+    /// Sizes and rates a request or a source may take (the `limits:` section).
+    public var limits = RequestLimits()
     /// Distinct operators who must sign an emergency start (`emergency-signatures:`, 1 or 2; default 1).
     public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
@@ -80,7 +82,9 @@ public struct ControllerConfiguration: Sendable {
             frameMilliseconds = value
         }
         for key in mapping.keys
-        where !["zones", "fleet", "speech", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
+        where !["zones", "fleet", "speech", "limits", "timezone", "emergency-signatures", "frame-ms"].contains(
+            key.string ?? "")
+        {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
         let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
@@ -89,11 +93,15 @@ public struct ControllerConfiguration: Sendable {
         let speech = try mapping["speech"].map { node throws(ConfigurationError) in
             try SpeechConfiguration.parse(node, path: path)
         }
+        let limits = try mapping["limits"].map { node throws(ConfigurationError) in
+            try RequestLimits.parse(node, path: path)
+        }
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
             configuration.fleet = fleet ?? FleetConfiguration()
             configuration.speech = speech ?? SpeechConfiguration()
+            configuration.limits = limits ?? RequestLimits()
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
             return configuration
@@ -126,6 +134,7 @@ public struct ControllerConfiguration: Sendable {
         var configuration = ControllerConfiguration(zones: zones)
         configuration.fleet = fleet ?? FleetConfiguration()
         configuration.speech = speech ?? SpeechConfiguration()
+        configuration.limits = limits ?? RequestLimits()
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
         return configuration

@@ -10,7 +10,7 @@ struct ProgrammeAPI {
     let pacer: Pacer?
     let sessionDescriptions: [String: String]
     let uploads: UploadReceiver
-    /// Where refused emergency requests are recorded: only its signed commands start or stop an emergency.
+    /// Its audit log records refused emergency requests: only the desk's signed commands start or stop one.
     let desk: EmergencyDesk
 
     func addRoutes(to router: Router<ControlContext>) {
@@ -43,10 +43,10 @@ struct ProgrammeAPI {
         }
         router.on(Route.queueItem) { request, context -> EditedResponse<ItemView> in
             if RequestInput(request: request).text(Query.priority) == Priority.emergency.rawValue {
-                await desk.recordRefusal(
-                    action: "queue emergency item", by: Caller.name, from: context.callerAddress,
-                    zones: RequestInput(request: request).text(Query.zones) ?? "",
-                    code: "needs-signed-command", reason: EmergencyRequest.startNeedsCommand)
+                desk.auditLog.record(
+                    actor: .account(Caller.name), action: .emergencyQueued,
+                    target: RequestInput(request: request).text(Query.zones) ?? "", from: context.callerAddress,
+                    result: .refused(code: "needs-signed-command", reason: EmergencyRequest.startNeedsCommand))
                 throw APIError(.forbidden, EmergencyRequest.startNeedsCommand)
             }
             return try await queue(request)
@@ -61,9 +61,10 @@ struct ProgrammeAPI {
         router.on(Route.cancelItem) { _, context -> ItemView in
             let id = try itemID(context)
             if let (item, _) = try await programme.item(id), item.priority == .emergency {
-                await desk.recordRefusal(
-                    action: "cancel emergency item \(id)", by: Caller.name, from: context.callerAddress,
-                    code: "needs-signed-command", reason: EmergencyRequest.stopNeedsCommand)
+                desk.auditLog.record(
+                    actor: .account(Caller.name), action: .emergencyCancelled, target: "item \(id)",
+                    from: context.callerAddress,
+                    result: .refused(code: "needs-signed-command", reason: EmergencyRequest.stopNeedsCommand))
                 throw APIError(.forbidden, EmergencyRequest.stopNeedsCommand)
             }
             let item = try await refusing { try await programme.cancel(id) }

@@ -177,6 +177,26 @@ public final class Store: Sendable {
             // Entries written before codes existed keep their reason; their code is empty.
             try db.alter(table: "audit") { t in t.add(column: "code", .text).notNull().defaults(to: "") }
         }
+        migrator.registerMigration("v5: audit chain") { db in
+            try db.alter(table: "audit") { t in
+                for column in ["actor", "source", "target", "digest", "hash"] {
+                    t.add(column: column, .text).notNull().defaults(to: "")
+                }
+                t.add(column: "count", .integer).notNull().defaults(to: 1)
+            }
+            // Entries written before the chain are chained now, oldest first (the trigger is lifted for this).
+            try db.execute(sql: "DROP TRIGGER audit_no_update")
+            var previous = ""
+            for var entry in try AuditEntry.order(Column("id")).fetchAll(db) {
+                entry.hash = entry.chained(after: previous)
+                try db.execute(sql: "UPDATE audit SET hash = ? WHERE id = ?", arguments: [entry.hash, entry.id])
+                previous = entry.hash
+            }
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+            )
+        }
         return migrator
     }
 

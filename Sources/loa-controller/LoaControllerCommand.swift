@@ -3,7 +3,8 @@ import Foundation
 import LoaController
 import Logging
 
-/// `loa-controller`: the service on the commune server (`serve`, the default) and its accounts (`admin`).
+/// `loa-controller`: the service on the commune server (`serve`, the default), its accounts (`admin`) and its
+/// audit log (`audit verify`).
 @main
 struct LoaControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct LoaControllerCommand: AsyncParsableCommand {
         abstract: "Keeps the broadcast programme and streams each zone's audio to its speaker boxes.",
         discussion:
             "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration.",
-        subcommands: [Serve.self, AdminCommand.self], defaultSubcommand: Serve.self
+        subcommands: [Serve.self, AdminCommand.self, AuditCommand.self], defaultSubcommand: Serve.self
     )
 }
 

@@ -60,7 +60,7 @@ extension RealProcesses.EmergencyCommandTests {
                 "\(name): HTTP \(status) \(body)")
             #expect(try playing(harness) == second, "\(name) stopped the emergency")
         }
-        let audit = try #require(try harness.api("/audit") as? [[String: Any]])
+        let audit = try deskEntries(harness)
         try #require(audit.count == 3 + attacks.count)  // start, stop, start, then the attacks
         for (entry, (name, _, reason)) in zip(audit.suffix(attacks.count), attacks) {
             #expect(

@@ -188,6 +188,15 @@ enum Samples {
             "AuditEntryView",
             AuditEntryView(
                 at: 1, action: "emergency start", operators: "chu-tich", zones: "all", outcome: .refused,
-                reason: "replayed: this command's nonce was used before", code: "replayed")),
+                reason: "replayed: this command's nonce was used before", code: "replayed",
+                actor: "chu-tich", source: "10.0.0.2",
+                target: "all", count: 1)),
+        Sample(
+            "AuditVerificationView",
+            AuditVerificationView(
+                entries: 7, intact: false, firstBrokenRow: 4,
+                summary: "7 entries, chain broken at row 4: it was altered, or a row before it was deleted"),
+            minimal: AuditVerificationView(
+                entries: 7, intact: true, firstBrokenRow: nil, summary: "7 entries, chain intact")),
     ]
 }

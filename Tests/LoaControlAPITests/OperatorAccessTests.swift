@@ -10,7 +10,8 @@ import Testing
 
 /// The attack suite for the operator plane, in-process on a real controller's parts: every protected route
 /// refuses a caller without a session (401) or with too small a role (403); sessions expire and are revoked;
-/// logins are throttled and audited; no account can start or stop an emergency.
+/// logins are throttled and audited; no account can start or stop an emergency. Every request that may change
+/// state is in the audit log with the account that made it, refused ones too.
 @Suite struct OperatorAccessTests {
     /// A URI for `route` with every path parameter filled.
     static func uri(_ route: Route) -> String {
@@ -59,6 +60,33 @@ import Testing
         }
     }
 
+    @Test func everyStateChangeIsAuditedWithWhoAskedAndWhatTheGateRefused() async throws {
+        let controller = try TestController()
+        let viewer = try controller.session("nguoi-xem", .viewer)
+        let admin = try controller.session("quan-tri", .admin)
+        try await controller.run { client in
+            try await client.expectError(.post, "/schedule", .unauthorized, containing: "loa login")
+            try await SignedIn(base: client, token: viewer).expectError(
+                .post, "/commands?action=mute&zone=all", .forbidden, containing: "technician")
+            let added = try await SignedIn(base: client, token: admin).json(
+                AccountView.self, .post, "/accounts",
+                body: try Sound.json(AccountInput(name: "moi", role: .viewer, password: "mat-khau-dai-du")),
+                status: .created)
+            #expect(added.name == "moi")
+            // Reading changes nothing and is not an entry.
+            _ = try await SignedIn(base: client, token: viewer).json(StatusView.self, .get, "/status")
+            let asAdmin = SignedIn(base: client, token: admin)
+            let audit = try await asAdmin.json([AuditEntryView].self, .get, "/audit")
+            #expect(audit.map(\.action) == ["schedule applied", "box command", "account changed"])
+            #expect(audit.map(\.actor) == ["anonymous", "nguoi-xem", "quan-tri"])
+            #expect(audit.map(\.code) == ["401", "403", "accepted"])
+            #expect(audit.allSatisfy { !$0.source.isEmpty })
+            #expect(audit[1].target == "/commands?action=mute&zone=all")
+            let verification = try await asAdmin.json(AuditVerificationView.self, .get, "/audit/verify")
+            #expect(verification.intact && verification.entries == 3, "\(verification)")
+        }
+    }
+
     @Test func expiredRevokedAndLoggedOutSessionsAreRefusedWithTheirLine() async throws {
         let controller = try TestController()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -97,7 +125,9 @@ import Testing
             // Locked now: even the right password waits.
             try await client.expectError(.post, "/login", .tooManyRequests, body: right, containing: "try again in")
             let audit = try await SignedIn(base: client, token: admin).json([AuditEntryView].self, .get, "/audit")
-            #expect(audit.filter { $0.action == "login" && $0.outcome == .refused }.count == 5)
+            let refused = audit.filter { $0.action == "login" && $0.outcome == .refused }
+            #expect(refused.map(\.code) == Array(repeating: "bad-password", count: 5) + ["429"])
+            #expect(refused.allSatisfy { $0.actor == "quan-tri" })
         }
     }
 
@@ -113,7 +143,9 @@ import Testing
             let status = try await client.json(StatusView.self, .get, "/status")
             #expect(status.zones.allSatisfy { $0.playing == nil && $0.queued.isEmpty })
             var audit = try await client.json([AuditEntryView].self, .get, "/audit")
-            #expect(audit.map(\.action) == ["queue emergency item"] && audit[0].operators.hasPrefix("quan-tri"))
+            // The state changes are in the audit log (the clip stored), and the refusal with who asked.
+            #expect(audit.map(\.action) == ["clip stored", "queue emergency item"])
+            #expect(audit.last?.actor == "quan-tri" && audit.last?.code == "needs-signed-command")
 
             // A signed command airs one; no account, not even an admin, cancels it: that takes a signed stop.
             let officer = SigningKeyPair.generate()
@@ -136,7 +168,8 @@ import Testing
             let still = try await client.json(ItemView.self, .get, "/items/\(item)")
             #expect(still.priority == .emergency && !still.states.values.contains(.cancelled))
             audit = try await client.json([AuditEntryView].self, .get, "/audit")
-            #expect(audit.last?.action == "cancel emergency item \(item)" && audit.last?.outcome == .refused)
+            #expect(audit.last?.action == "cancel emergency item" && audit.last?.target == "item \(item)")
+            #expect(audit.last?.outcome == .refused && audit.last?.actor == "quan-tri")
         }
     }
 }

@@ -1,5 +1,6 @@
 import LoaController
 import LoaCrypto
+import LoaSystem
 import LoaWire
 import Testing
 
@@ -45,7 +46,9 @@ struct FleetAuthenticatorTests {
     ) -> Result<VerifiedFleetMessage, FleetRejection> {
         var authenticator = FleetAuthenticator(now: now)
         return bytes.withUnsafeBytes { raw in
-            Result { () throws(FleetRejection) in try authenticator.authenticate(raw, now: now) { known[$0] } }
+            Result { () throws(FleetRejection) in
+                try authenticator.authenticate(raw, from: IPv4Address(0x7F00_0001), now: now) { known[$0] }
+            }
         }
     }
 
@@ -158,10 +161,13 @@ struct FleetAuthenticatorTests {
         let box = Box()
         let bytes = box.datagram(.enrolment(box.heartbeat(sequence: 1), publicKey: box.keys.publicKey))
         var authenticator = FleetAuthenticator(now: 0)
+        // Each check from its own loopback address: the overall budget, not a source's, is what runs out.
+        var source: UInt32 = 0x7F00_0001
         func check(at now: UInt64) -> FleetRejection? {
-            bytes.withUnsafeBytes { raw in
+            source += 1
+            return bytes.withUnsafeBytes { raw in
                 do throws(FleetRejection) {
-                    _ = try authenticator.authenticate(raw, now: now) { _ in nil }
+                    _ = try authenticator.authenticate(raw, from: IPv4Address(source), now: now) { _ in nil }
                     return nil
                 } catch { return error }
             }
@@ -171,5 +177,25 @@ struct FleetAuthenticatorTests {
         #expect(check(at: 500_000) == .rateLimited, "half a check's worth of time later")
         #expect(check(at: 1_500_000) == nil, "a check and a half's worth later, one more check")
         #expect(check(at: 1_500_000) == .rateLimited)
+    }
+
+    @Test func enrolmentsAreMeteredPerSourceAddress() {
+        let box = Box()
+        let bytes = box.datagram(.enrolment(box.heartbeat(sequence: 1), publicKey: box.keys.publicKey))
+        var authenticator = FleetAuthenticator(now: 0, enrolmentsPerSource: 10)
+        func check(from source: UInt32, at now: UInt64) -> FleetRejection? {
+            bytes.withUnsafeBytes { raw in
+                do throws(FleetRejection) {
+                    _ = try authenticator.authenticate(raw, from: IPv4Address(source), now: now) { _ in nil }
+                    return nil
+                } catch { return error }
+            }
+        }
+        let flooder: UInt32 = 0x7F00_0063
+        for _ in 0..<10 { #expect(check(from: flooder, at: 0) == nil) }
+        #expect(check(from: flooder, at: 0) == .rateLimited, "the eleventh in the same second")
+        #expect(check(from: 0x7F00_0001, at: 0) == nil, "another address keeps its own allowance")
+        #expect(check(from: flooder, at: 100_000_000) == nil, "a tenth of a second later, one more")
+        #expect(check(from: flooder, at: 100_000_000) == .rateLimited)
     }
 }

@@ -22,6 +22,8 @@ package struct Alert: Codable, Sendable {
         /// The box is alive but its sound card cannot be opened or fails while playing: nobody hears it.
         case soundCard = "sound-card"
         case soundCardCleared = "sound-card-cleared"
+        /// The controller could not write its audit log (a full disk): what it does is no longer recorded.
+        case auditFailed = "audit-failed"
         /// The box's heartbeats report another group than its registered zone's (two in a row).
         case wrongZone = "wrong-zone"
         /// The box's registered zone is no longer in the controller's configuration.
@@ -40,6 +42,8 @@ package struct Alert: Codable, Sendable {
     /// The last valid heartbeat (ISO 8601).
     var lastSeen: String?
     package var detail: String
+    /// How many alerts of this kind this one stands for (more than 1 when a flood was coalesced).
+    package var count: Int = 1
 
     var json: Data { (try? JSONEncoder().encode(self)) ?? Data() }
 }

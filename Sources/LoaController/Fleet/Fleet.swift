@@ -21,6 +21,8 @@ public final class Fleet: Sendable {
     /// Answers receivers' trust requests (time and key list) on the heartbeat socket.
     let trust: TrustResponder?
     private let flusher: FleetFlusher
+    /// Alerts about the controller itself (`raise`), delivered with the next flush.
+    private let raised = Mutex<[Alert]>([])
     /// Where the heartbeat listener is bound while it runs.
     private let listening = Mutex<SocketAddress?>(nil)
     private let port: (stream: AsyncStream<Int>, continuation: AsyncStream<Int>.Continuation)
@@ -31,6 +33,7 @@ public final class Fleet: Sendable {
     public init(
         stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
         clock: any ControllerClock = SystemClock(), trust: TrustResponder? = nil,
+        limits: RequestLimits = RequestLimits(),
         zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
@@ -47,7 +50,7 @@ public final class Fleet: Sendable {
         registry = FleetRegistry(
             controllerKeys: keys, configuration: configuration, metrics: metrics,
             groups: Dictionary(zones.map { ($0.name, $0.streamGroup) }, uniquingKeysWith: { first, _ in first }),
-            rows: try store.receivers(), clock: clock)
+            rows: try store.receivers(), clock: clock, limits: limits)
         commands = CommandTracker(
             attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
             metrics: metrics)
@@ -112,7 +115,21 @@ public final class Fleet: Sendable {
 
     /// Writes what changed (with `heartbeats`, newer heartbeats too); returns the alerts raised since the last
     /// call, now recorded. The service calls it every half second.
-    package func flush(heartbeats: Bool) -> [Alert] { flusher.flush(heartbeats: heartbeats) }
+    package func flush(heartbeats: Bool) -> [Alert] {
+        flusher.flush(heartbeats: heartbeats)
+            + raised.withLock { alerts in
+                defer { alerts = [] }
+                return alerts
+            }
+    }
+
+    /// Raises an alert about the controller itself (`audit-failed`): delivered with the next flush.
+    package func raise(_ kind: Alert.Kind, detail: String) {
+        let alert = Alert(
+            kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(registry.clock.now()),
+            detail: detail)
+        raised.withLock { $0.append(alert) }
+    }
 
     fileprivate func stopListener(_ listener: HeartbeatListener) {
         listening.withLock { $0 = nil }
@@ -126,24 +143,32 @@ private struct FleetService: Service {
 
     func run() async throws {
         let listener = try await fleet.startListener(host: host)
-        let (alerts, delivery) = AsyncStream.makeStream(of: Alert.self)
+        // Alerts wait in a backlog that coalesces a flood of one kind into one alert with a count, so that an
+        // `offline` alert never waits behind more than one delivery per kind.
+        let backlog = AlertBacklog.Shared()
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let dispatcher = AlertDispatcher(configuration: fleet.configuration, logger: fleet.logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-                for await alert in alerts { await dispatcher.deliver(alert) }
+                for await _ in wakes {
+                    while let alert = backlog.withLock({ $0.next() }) { await dispatcher.deliver(alert) }
+                }
             }
             var round = 0
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 round += 1
-                for alert in fleet.flush(heartbeats: round % 20 == 0) {
-                    fleet.metrics.alert(alert.kind)
-                    delivery.yield(alert)
+                let alerts = fleet.flush(heartbeats: round % 20 == 0)
+                for alert in alerts { fleet.metrics.alert(alert.kind) }
+                if !alerts.isEmpty {
+                    backlog.withLock { $0.add(alerts) }
+                    wake.yield()
                 }
             }
             fleet.stopListener(listener)
-            for alert in fleet.flush(heartbeats: true) { delivery.yield(alert) }
-            delivery.finish()
+            backlog.withLock { $0.add(fleet.flush(heartbeats: true)) }
+            wake.yield()
+            wake.finish()
         }
     }
 }

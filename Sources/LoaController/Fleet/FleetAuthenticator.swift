@@ -1,4 +1,5 @@
 import LoaCrypto
+import LoaSystem
 import LoaWire
 
 /// Why a datagram at the heartbeat port changes nothing. Each is counted by `FleetMetrics`.
@@ -13,8 +14,10 @@ package enum FleetRejection: Error, Equatable, Sendable, CaseIterable {
     case forged
     /// Not newer than the last heartbeat accepted from its receiver: (epoch, sequence) must grow.
     case replayed
-    /// An enrolment beyond the signature checks allowed per second.
+    /// An enrolment beyond the signature checks allowed per second, overall or from its source address.
     case rateLimited
+    /// An enrolment of a new box while as many boxes as `limits: pending-boxes:` wait for approval.
+    case pendingFull
 
     /// The `reason` label of `loa_heartbeats_rejected_total`.
     var reason: String {
@@ -24,6 +27,7 @@ package enum FleetRejection: Error, Equatable, Sendable, CaseIterable {
         case .forged: return "unauthenticated"
         case .replayed: return "replayed"
         case .rateLimited: return "rate_limited"
+        case .pendingFull: return "pending_full"
         }
     }
 }
@@ -86,12 +90,19 @@ package struct SignatureBudget: Sendable {
 /// budget; the caller applies what is returned.
 package struct FleetAuthenticator: Sendable {
     private var budget: SignatureBudget
+    private var perSource: SourceMeter
 
-    package init(now: UInt64) { budget = SignatureBudget(now: now) }
+    /// A full budget at `now`; each source address may have `enrolmentsPerSource` enrolments checked a second.
+    package init(now: UInt64, enrolmentsPerSource: Int = RequestLimits().enrolmentsPerSecond) {
+        budget = SignatureBudget(now: now)
+        perSource = SourceMeter(perSecond: enrolmentsPerSource)
+    }
 
-    /// Checks `bytes` received at `now`; `known` gives what the registry knows of a receiver (nil: never heard).
+    /// Checks `bytes` received from `source` at `now`; `known` gives what the registry knows of a receiver (nil:
+    /// never heard).
     package mutating func authenticate(
-        _ bytes: UnsafeRawBufferPointer, now: UInt64, known: (ReceiverID) -> FleetCredentials?
+        _ bytes: UnsafeRawBufferPointer, from source: IPv4Address, now: UInt64,
+        known: (ReceiverID) -> FleetCredentials?
     ) throws(FleetRejection) -> VerifiedFleetMessage {
         let parsed: FleetMessage.Parsed
         do { parsed = try FleetMessage.parse(bytes) } catch { throw .malformed }
@@ -99,7 +110,7 @@ package struct FleetAuthenticator: Sendable {
         let trailer = UnsafeRawBufferPointer(rebasing: bytes[parsed.trailer])
         switch parsed.message {
         case .enrolment(let heartbeat, let publicKey):
-            guard budget.spend(now: now) else { throw .rateLimited }
+            guard perSource.take(source, now: now), budget.spend(now: now) else { throw .rateLimited }
             guard publicKey.withUnsafeBytes({ SigningKeyPair.verify(trailer, of: signed, by: $0) }) else {
                 throw .forged
             }

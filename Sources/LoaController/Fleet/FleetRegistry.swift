@@ -44,19 +44,24 @@ package final class FleetRegistry: Sendable {
     package let groups: [String: StreamGroup]
     /// The controller's clock: wall time for what is recorded and shown (its monotonic time comes in as `now`).
     let clock: any ControllerClock
+    /// Boxes that may wait for approval at once (`limits: pending-boxes:`).
+    let pendingBoxes: Int
     private let state: Mutex<State>
 
     init(
         controllerKeys: SigningKeyPair, configuration: FleetConfiguration, metrics: FleetMetrics,
-        groups: [String: StreamGroup], rows: [FleetStore.ReceiverRow], clock: any ControllerClock
+        groups: [String: StreamGroup], rows: [FleetStore.ReceiverRow], clock: any ControllerClock,
+        limits: RequestLimits = RequestLimits()
     ) {
         self.clock = clock
         self.groups = groups
         self.controllerKeys = controllerKeys
         self.configuration = configuration
         self.metrics = metrics
+        pendingBoxes = limits.pendingBoxes
         let now = MonotonicClock.now()
-        var initial = State(authenticator: FleetAuthenticator(now: now))
+        var initial = State(
+            authenticator: FleetAuthenticator(now: now, enrolmentsPerSource: limits.enrolmentsPerSecond))
         for row in rows {
             if let record = ReceiverRecord(row: row, controller: controllerKeys, now: now) {
                 initial.records[record.id] = record
@@ -77,7 +82,9 @@ package final class FleetRegistry: Sendable {
             defer { state.authenticator = authenticator }
             let message: VerifiedFleetMessage
             do throws(FleetRejection) {
-                message = try authenticator.authenticate(bytes, now: now) { state.records[$0]?.credentials }
+                message = try authenticator.authenticate(bytes, from: sender.address, now: now) {
+                    state.records[$0]?.credentials
+                }
             } catch {
                 metrics.rejected(error)
                 return nil
@@ -92,6 +99,11 @@ package final class FleetRegistry: Sendable {
             case .enrolment(let heartbeat, let publicKey):
                 let id = heartbeat.receiver
                 let known = state.records[id]
+                // The waiting room is bounded: forged enrolments cannot grow the registry and its alerts for ever.
+                if known == nil && state.records.values.count(where: { !$0.approved }) >= pendingBoxes {
+                    metrics.rejected(.pendingFull)
+                    return nil
+                }
                 var record =
                     known
                     ?? ReceiverRecord(

@@ -80,7 +80,7 @@ final class HeartbeatListener: Sendable {
                     }
                     let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
                     if TrustMessage.isTrust(bytes) {
-                        if let answer = trust?.answer(bytes) {
+                        if let answer = trust?.answer(bytes, from: sender.address, now: MonotonicClock.now()) {
                             answer.withUnsafeBytes { _ = socket.send($0, to: sender) }
                         }
                         continue

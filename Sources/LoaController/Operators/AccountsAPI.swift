@@ -55,6 +55,7 @@ struct AccountsAPI {
 
     /// Checks a login against the throttle and the account's password hash; records a failure in the audit log.
     private func logIn(_ login: LoginRequest, from address: String) async throws -> LoginAnswer {
+        AuditNote.caller(String(login.name.prefix(64)))
         let keys = ["account:" + login.name, "address:" + address]
         let now = clock.now()
         let wait = throttle.withLock { $0.wait(keys, now: now) }
@@ -64,9 +65,9 @@ struct AccountsAPI {
         }
         guard let account = try accounts.verify(name: login.name, password: login.password) else {
             throttle.withLock { $0.failed(keys, now: now) }
-            await desk.recordRefusal(
-                action: "login", by: String(login.name.prefix(64)), from: address, code: "bad-password",
-                reason: "wrong name or password")
+            desk.auditLog.record(
+                actor: .account(login.name), action: .login, target: "", from: address,
+                result: .refused(code: "bad-password", reason: "wrong name or password"))
             throw APIError(.unauthorized, "wrong name or password")
         }
         throttle.withLock { $0.succeeded(keys[0]) }

@@ -53,6 +53,7 @@ struct Gate: RouterMiddleware {
                 .unauthorized, "your session has expired or was revoked: log in again with 'loa login --controller URL'"
             )
         }
+        AuditNote.caller(account.name)
         guard account.role.satisfies(required) else {
             throw APIError(
                 .forbidden,

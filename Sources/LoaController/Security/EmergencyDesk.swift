@@ -5,23 +5,6 @@ import LoaTrust
 import LoaWire
 import Logging
 
-/// One entry of the audit log: every emergency command, accepted or refused, with the reason.
-public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "audit"
-    public var id: Int64?
-    public var at: Int64
-    public var action: String
-    public var operators: String
-    public var zones: String
-    public var outcome: String
-    /// A refusal's `EmergencyRefusal.code` ("accepted" for an accepted command).
-    public var code: String
-    public var reason: String
-    /// The command as received, hex.
-    public var command: String
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
 /// Checks signed emergency commands and carries out those that pass.
 ///
 /// A command is accepted only if: it is well formed; every signature is by an operator of the key list in force
@@ -29,12 +12,16 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
 /// no later than now (+ 5 s of clock skew), has not expired, and is valid for at most 2 minutes; its nonce was
 /// never seen (the cache survives restarts); its zones exist; the clip is the one whose SHA-256 was signed; and
 /// the clip can be played (it is decoded and encoded before acceptance, so that once accepted only queuing stands
-/// between the command and the air). Every command is written to the append-only audit log with the outcome,
-/// before anything is aired. `stop` ends every emergency item playing or waiting in its zones.
+/// between the command and the air). Every command is written to the hash-chained audit log with the outcome,
+/// before anything is aired; refusals compactly and rate-limited per source (`AuditLog`). If the log cannot be
+/// written (a full disk), an accepted command still airs: its nonce is spent in memory and the log raises an
+/// `audit-failed` alert. `stop` ends every emergency item playing or waiting in its zones.
 public actor EmergencyDesk {
     let programme: Programme
     let keys: KeyStore
     let store: Store
+    /// The audit log every command goes into.
+    nonisolated public let auditLog: AuditLog
     let clock: any ControllerClock
     let logger: Logger
     /// Distinct operators whose signatures a start command needs (1, or 2 with `two-operators`).
@@ -42,11 +29,12 @@ public actor EmergencyDesk {
 
     public init(
         programme: Programme, keys: KeyStore, store: Store, clock: any ControllerClock = SystemClock(),
-        requiredSignatures: Int, logger: Logger
+        requiredSignatures: Int, auditLog: AuditLog? = nil, logger: Logger
     ) {
         self.programme = programme
         self.keys = keys
         self.store = store
+        self.auditLog = auditLog ?? AuditLog(store: store, clock: clock)
         self.clock = clock
         self.requiredSignatures = max(1, requiredSignatures)
         self.logger = logger
@@ -60,41 +48,82 @@ public actor EmergencyDesk {
         public var acceptedAt: Int64
     }
 
-    /// Checks `bytes` (a command) with the clip `clip` (nil for stop or a stored item), records it, and acts.
-    public func submit(_ bytes: [UInt8], clip: [UInt8]?, clipTitle: String) async -> Decision {
-        let now = clock.now()
+    /// Nonces of accepted commands that could not be written to the database (a full disk): spent all the same.
+    private var spentInMemory: Set<String> = []
+
+    /// Checks a command before its clip is read: it is well formed, signed by enough emergency operators of the
+    /// list in force, within its time window, and its nonce was never spent. Returns the refusal (audited), or nil
+    /// when the clip may be read. A caller without a valid signature never gets the controller to read a body.
+    public func screen(_ bytes: [UInt8], from source: String = "local") -> Decision? {
+        if case .failure(let refused) = header(bytes, now: clock.now(), from: source) { return refused.decision }
+        return nil
+    }
+
+    /// The command and its signers if its header passes (see `screen`), else the audited refusal.
+    private func header(_ bytes: [UInt8], now: Int64, from source: String) -> Result<
+        (EmergencyCommand, [String]), Refused
+    > {
+        func refuse(_ command: EmergencyCommand?, _ refusal: EmergencyRefusal) -> Result<
+            (EmergencyCommand, [String]), Refused
+        > { .failure(Refused(self.refuse(bytes, command, now, refusal, from: source))) }
         let command: EmergencyCommand
-        do { command = try EmergencyCommand(decoding: bytes) } catch {
-            return refuse(bytes, nil, now, .malformed("\(error)"))
-        }
+        do { command = try EmergencyCommand(decoding: bytes) } catch { return refuse(nil, .malformed("\(error)")) }
         let operators: [String]
         do {
             operators = try EmergencyAuthority.check(
                 command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
-        } catch { return refuse(bytes, command, now, .unauthorised(error)) }
-        let zones: [String]
-        do { zones = try await programme.resolveZones(command.zones) } catch {
-            return refuse(bytes, command, now, .unknownZones(error.message))
-        }
-        if command.action == .start && command.item == 0 {
-            guard let clip, SHA256.hash(clip) == command.clipSHA256 else {
-                return refuse(bytes, command, now, .clipMismatch)
-            }
-        }
-        let nonce = KeyText.hex(command.nonce)
+        } catch { return refuse(command, .unauthorised(error)) }
         // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
+        let nonce = KeyText.hex(command.nonce)
         let seen = try? store.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM nonce WHERE nonce = ?", arguments: [nonce])
         }
-        if let seen, seen > 0 {
-            return refuse(bytes, command, now, .replayed)
+        if (seen ?? 0) > 0 || spentInMemory.contains(nonce) { return refuse(command, .replayed) }
+        return .success((command, operators))
+    }
+
+    /// A refusal carried through `Result`.
+    private struct Refused: Error {
+        let decision: Decision
+        init(_ decision: Decision) { self.decision = decision }
+    }
+
+    /// Checks `bytes` (a command, sent from the address `source`) with the clip stored at `clipPath` (nil for stop
+    /// or a stored item), records it, and acts.
+    public func submit(_ bytes: [UInt8], clipPath: String?, clipTitle: String, from source: String = "local") async
+        -> Decision
+    {
+        let now = clock.now()
+        func refuse(_ command: EmergencyCommand?, _ refusal: EmergencyRefusal) -> Decision {
+            self.refuse(bytes, command, now, refusal, from: source)
         }
+        let command: EmergencyCommand
+        let operators: [String]
+        switch header(bytes, now: now, from: source) {
+        case .success(let checked): (command, operators) = checked
+        case .failure(let refused): return refused.decision
+        }
+        let zones: [String]
+        do { zones = try await programme.resolveZones(command.zones) } catch {
+            return refuse(command, .unknownZones(error.message))
+        }
+        if command.action == .start && command.item == 0 {
+            guard let clipPath,
+                let clip = try? Data(contentsOf: URL(fileURLWithPath: clipPath), options: .alwaysMapped),
+                clip.withUnsafeBytes({ SHA256.hash($0) }) == command.clipSHA256
+            else {
+                return refuse(command, .clipMismatch)
+            }
+        }
+        let nonce = KeyText.hex(command.nonce)
         // The clip is decoded and encoded before the command is accepted: a clip that cannot be played is a
         // reason to refuse, and once accepted nothing stands between the command and the air.
         let prepared: Prepared
-        do { prepared = try await prepare(command, clip: clip, title: clipTitle) } catch let error as ProgrammeError {
-            return refuse(bytes, command, now, .unplayableClip(error.message))
-        } catch { return refuse(bytes, command, now, .unplayableClip("\(error)")) }
+        do { prepared = try await prepare(command, clipPath: clipPath, title: clipTitle) } catch let error
+            as ProgrammeError
+        {
+            return refuse(command, .unplayableClip(error.message))
+        } catch { return refuse(command, .unplayableClip("\(error)")) }
         // The nonce is spent with the audit entry, in one transaction: a replay is refused even after a restart.
         let acceptedAt = clock.now()
         do {
@@ -104,17 +133,21 @@ public actor EmergencyDesk {
                     throw ReplayError()
                 }
                 try db.execute(sql: "INSERT INTO nonce (nonce, seenAt) VALUES (?, ?)", arguments: [nonce, acceptedAt])
-                var entry = AuditEntry(
+                let entry = AuditEntry(
                     at: acceptedAt, action: command.action == .start ? "emergency start" : "emergency stop",
                     operators: operators.joined(separator: ","), zones: zones.joined(separator: ","),
                     outcome: "accepted", code: "accepted",
-                    reason: "signatures, time window and nonce verified", command: KeyText.hex(bytes))
-                try entry.insert(db)
+                    reason: "signatures, time window and nonce verified", command: KeyText.hex(bytes),
+                    actor: AuditActor.operators(operators).text, source: source, target: zones.joined(separator: ","))
+                try AuditLog.append([entry], in: db)
             }
         } catch is ReplayError {
-            return refuse(bytes, command, now, .replayed)
+            return refuse(command, .replayed)
         } catch {
-            return refuse(bytes, command, now, .notRecorded("\(error)"))
+            // A valid emergency airs even if it cannot be recorded; the nonce is spent in memory, an alert raised.
+            spentInMemory.insert(nonce)
+            logger.error("an accepted emergency command could not be recorded, airing it anyway: \(error)")
+            auditLog.failed("\(error)")
         }
         logger.warning(
             "emergency \(command.action == .start ? "start" : "stop") accepted from \(operators.joined(separator: ", ")) for \(zones.joined(separator: ", "))"
@@ -139,7 +172,7 @@ public actor EmergencyDesk {
     }
 
     /// Finds the stored item's clip, or decodes, encodes and stores the clip sent with the command.
-    private func prepare(_ command: EmergencyCommand, clip: [UInt8]?, title: String) async throws -> Prepared {
+    private func prepare(_ command: EmergencyCommand, clipPath: String?, title: String) async throws -> Prepared {
         guard command.action == .start else { return .stop }
         if command.item != 0 {
             guard let (item, _) = try await programme.item(Int64(command.item)),
@@ -147,10 +180,8 @@ public actor EmergencyDesk {
             else { throw ProgrammeError.unknownItem(Int64(command.item)) }
             return .start(stored)
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-emergency-\(UUID().uuidString)")
-        try Data(clip ?? []).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        return .start(try await programme.storeClip(path: file.path, title: title))
+        // `submit` has checked the clip's hash, so there is a path; /dev/null would be refused as empty.
+        return .start(try await programme.storeClip(path: clipPath ?? "/dev/null", title: title))
     }
 
     /// Queues the prepared emergency in `zones`, or stops every emergency item that plays or waits there
@@ -175,50 +206,28 @@ public actor EmergencyDesk {
         }
     }
 
-    /// Writes the refusal to the audit log (its code and message) and returns the decision.
-    private func refuse(_ bytes: [UInt8], _ command: EmergencyCommand?, _ now: Int64, _ refusal: EmergencyRefusal)
-        -> Decision
-    {
+    /// Writes the refusal to the audit log (its code and message, the command's digest and first bytes,
+    /// rate-limited per source) and returns the decision.
+    private func refuse(
+        _ bytes: [UInt8], _ command: EmergencyCommand?, _ now: Int64, _ refusal: EmergencyRefusal, from source: String
+    ) -> Decision {
         let reason = refusal.message
-        logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
-        do {
-            try store.write { db in
-                var entry = AuditEntry(
-                    at: now,
-                    action: command.map { $0.action == .start ? "emergency start" : "emergency stop" } ?? "unreadable",
-                    operators: command.map {
-                        $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) }.joined(separator: ",")
-                    } ?? "",
-                    zones: command?.zones.joined(separator: ",") ?? "", outcome: "refused", code: refusal.code,
-                    reason: reason,
-                    command: KeyText.hex(Array(bytes.prefix(4096))))
-                try entry.insert(db)
-            }
-        } catch { logger.error("cannot write the audit log: \(error)") }
+        let keys = command.map { $0.signatures.map { KeyText.hex(Array($0.key.prefix(4))) } } ?? []
+        let entry = AuditEntry(
+            at: now,
+            action: command.map { $0.action == .start ? "emergency start" : "emergency stop" } ?? "unreadable",
+            operators: keys.joined(separator: ","), zones: command?.zones.joined(separator: ",") ?? "",
+            outcome: "refused", code: refusal.code, reason: String(reason.prefix(256)), command: "",
+            actor: keys.isEmpty ? AuditActor.anonymous.text : AuditActor.operators(keys).text, source: source)
+        // Only refusals stored one by one are logged too: a flood is metered in the log as in the audit.
+        if auditLog.recordRefusal(entry, request: bytes) {
+            logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
+        }
         return Decision(accepted: false, reason: reason, items: [], acceptedAt: now)
     }
 
-    /// Writes a refused request that carries no signed command to the audit log: a failed login, an emergency
-    /// asked for without a command. `by` is the account (or the name tried), `from` the caller's address.
-    public func recordRefusal(
-        action: String, by caller: String, from address: String, zones: String = "",
-        code: String, reason: String
-    ) {
-        logger.warning("refused \(action) by \(caller) from \(address): \(reason)")
-        do {
-            try store.write { db in
-                var entry = AuditEntry(
-                    at: clock.now(), action: action, operators: caller + "@" + address, zones: zones,
-                    outcome: "refused", code: code, reason: reason, command: "")
-                try entry.insert(db)
-            }
-        } catch { logger.error("cannot write the audit log: \(error)") }
-    }
-
     /// The audit log, oldest first.
-    public func audit() throws -> [AuditEntry] {
-        try store.read { db in try AuditEntry.order(Column("id")).fetchAll(db) }
-    }
+    public func audit() throws -> [AuditEntry] { try auditLog.entries() }
 
     private struct ReplayError: Error {}
 }

@@ -15,8 +15,6 @@ public enum EmergencyRefusal: Error, Equatable, Sendable {
     case replayed
     /// The clip cannot be decoded and encoded for the zones (the reason).
     case unplayableClip(String)
-    /// The command could not be written to the audit log, so it is not carried out (the reason).
-    case notRecorded(String)
 
     /// A short stable name: "replayed", "bad-signature", …
     public var code: String {
@@ -27,7 +25,6 @@ public enum EmergencyRefusal: Error, Equatable, Sendable {
         case .clipMismatch: return "clip-mismatch"
         case .replayed: return "replayed"
         case .unplayableClip: return "unplayable-clip"
-        case .notRecorded: return "not-recorded"
         }
     }
 
@@ -40,7 +37,6 @@ public enum EmergencyRefusal: Error, Equatable, Sendable {
         case .clipMismatch: return "the clip is not the one that was signed (its SHA-256 differs)"
         case .replayed: return "replayed: this command's nonce was used before"
         case .unplayableClip(let reason): return "the clip cannot be played: " + reason
-        case .notRecorded(let reason): return "cannot record the command: " + reason
         }
     }
 }

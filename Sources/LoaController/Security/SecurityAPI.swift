@@ -10,7 +10,7 @@ import LoaWire
 /// - `GET /keys` — the key list in force (JSON); `GET /keys/list` — the same, signed, as bytes
 /// - `POST /keys/list` — body: a list signed elsewhere with the root key; installed if newer
 /// - `POST /emergency?title=T` — header `X-Loa-Command` (base64 command), body: the clip (for start with a clip)
-/// - `GET /audit` — every command, accepted or refused
+/// - `GET /audit` — every entry; `GET /audit/verify` — checks the hash chain ("N entries, chain intact")
 struct SecurityAPI {
     let keys: KeyStore
     let desk: EmergencyDesk
@@ -41,14 +41,23 @@ struct SecurityAPI {
                 throw APIError(.badRequest, "no signed command (header \(Header.command)); use 'loa emergency'")
             }
             let title = try RequestInput(request: request).title(Query.title, default: "emergency")
+            // The signed header is checked before a byte of the body (the clip) is read.
+            if let refused = await desk.screen(command, from: context.callerAddress) {
+                throw APIError(.forbidden, "emergency command refused: " + refused.reason)
+            }
             let decision = try await uploads.withUpload(request) { path in
-                let clip = try path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-                return await desk.submit(command, clip: clip.map(Array.init), clipTitle: title)
+                await desk.submit(command, clipPath: path, clipTitle: title, from: context.callerAddress)
             }
             guard decision.accepted else { throw APIError(.forbidden, "emergency command refused: " + decision.reason) }
             return EmergencyDecision(decision)
         }
         router.on(Route.audit) { _, _ in try await desk.audit().map(AuditEntryView.init) }
+        router.on(Route.auditVerify) { _, _ -> AuditVerificationView in
+            let verification = try desk.auditLog.verify()
+            return AuditVerificationView(
+                entries: verification.entries, intact: verification.firstBrokenRow == nil,
+                firstBrokenRow: verification.firstBrokenRow, summary: verification.description)
+        }
     }
 }
 

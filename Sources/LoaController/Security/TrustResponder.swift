@@ -2,18 +2,31 @@ import LoaCrypto
 import LoaSystem
 import LoaTrust
 import LoaWire
+import Synchronization
 
 /// Answers receivers' challenges with the controller's time and the key list, signed by the stream key.
-public struct TrustResponder: Sendable {
+///
+/// Contract: answers are metered. Each source address gets `perSource` answers a second (`limits:
+/// trust-per-second:`, in bursts of as many) and all sources together `SignatureBudget.perSecond`, so a flood of
+/// requests, spoofed or not, costs a bounded number of signatures and a bounded reflected volume, while a box at
+/// another address is still answered.
+public final class TrustResponder: Sendable {
     let keys: KeyStore
+    private let meters: Mutex<(perSource: SourceMeter, overall: SignatureBudget)>
 
-    public init(keys: KeyStore) { self.keys = keys }
+    public init(keys: KeyStore, perSource: Int = RequestLimits().trustPerSecond) {
+        self.keys = keys
+        meters = Mutex((SourceMeter(perSecond: perSource), SignatureBudget(now: MonotonicClock.now())))
+    }
 
-    /// The answer to a trust request, or nil if `bytes` is not one.
-    public func answer(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+    /// The answer to a trust request from `source` at `now` (monotonic nanoseconds), or nil if `bytes` is not
+    /// one or the source's (or everyone's) allowance is spent.
+    public func answer(_ bytes: UnsafeRawBufferPointer, from source: IPv4Address, now: UInt64) -> [UInt8]? {
         guard bytes.count == 20, case .request(let nonce)? = try? TrustMessage(decoding: Array(bytes)) else {
             return nil
         }
+        let allowed = meters.withLock { $0.perSource.take(source, now: now) && $0.overall.spend(now: now) }
+        guard allowed else { return nil }
         let list = keys.current.encoded
         let time = UInt64(SealClock.now())
         return TrustAnswer.make(nonce: nonce, time: time, keyList: list, signedBy: keys.streamKey)

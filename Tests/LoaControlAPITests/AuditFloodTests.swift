@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LoaControlAPI
+import Logging
+import Testing
+
+@testable import LoaController
+
+/// A flood of refused emergency commands cannot fill the disk: each refusal is kept as a digest and its first
+/// 64 bytes, and beyond 20 a minute per source they are only counted, in one summary entry.
+@Suite struct AuditFloodTests {
+    @Test func refusedCommandsAreStoredCompactlyAndRateLimited() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-flood-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "loa-flood-test")
+        logger.logLevel = .critical
+        let parts = try Controller(
+            stateDirectory: directory, configuration: ControllerConfiguration(), host: "127.0.0.1", port: 0,
+            logger: logger
+        ).assemble()
+        let database = directory.appendingPathComponent("loa.sqlite").path
+        let before = try bytes(database)
+        // Each command is 12 KiB of junk (base64 in the header, under its 16 KiB limit).
+        let flood = 1_000
+        try await parts.api.application(logger: logger).test(.router) { client in
+            for index in 0..<flood {
+                var junk = [UInt8](repeating: UInt8(index & 0xff), count: 12_288)
+                junk[0] = UInt8(index >> 8)
+                try await client.execute(
+                    uri: "/emergency", method: .post,
+                    headers: [.init("X-Loa-Command")!: Data(junk).base64EncodedString()]
+                ) { response in #expect(response.status == .forbidden) }
+            }
+        }
+        parts.api.desk.auditLog.flushSummaries()
+        let rows = try sqlite(database, "SELECT count(*), sum(count), max(length(command)) FROM audit")
+        let fields = rows.split(separator: "|").compactMap { Int($0) }
+        try #require(fields.count == 3, "\(rows)")
+        // Every refusal is accounted for, but few are stored one by one (20 a minute, a minute may end once).
+        #expect(fields[1] == flood, "\(rows)")
+        #expect(fields[0] <= 2 * 20 + 2, "\(rows)")
+        #expect(fields[2] <= 128, "the first 64 bytes, hex: \(rows)")
+        let growth = try bytes(database) - before
+        #expect(growth / flood < 100, "\(growth) bytes for \(flood) refusals")
+        #expect(try parts.api.desk.auditLog.verify().firstBrokenRow == nil)
+    }
+
+    /// The database's size once its write-ahead log is folded in.
+    private func bytes(_ database: String) throws -> Int {
+        let lines = try sqlite(database, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA page_count; PRAGMA page_size;")
+            .split(separator: "\n").compactMap { Int($0) }
+        return lines.reduce(1, *)
+    }
+
+    private func sqlite(_ database: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
