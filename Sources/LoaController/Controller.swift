@@ -53,7 +53,8 @@ public struct Controller: Sendable {
         }
         let clock = SystemClock()
         let clips = try ClipLibrary(
-            directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones)
+            directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones,
+            loudness: configuration.loudness)
         let keys: KeyStore
         do { keys = try KeyStore(directory: stateDirectory.appendingPathComponent("keys"), logger: logger) } catch {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
@@ -71,7 +72,8 @@ public struct Controller: Sendable {
         }
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
-            clips: clips, air: pacer, clock: clock, logger: logger)
+            clips: clips, air: pacer, clock: clock,
+            speech: configuration.speech.textToSpeech(workDirectory: uploads), logger: logger)
         let desk = EmergencyDesk(
             programme: programme, keys: keys, store: store, clock: clock,
             requiredSignatures: configuration.emergencySignatures,

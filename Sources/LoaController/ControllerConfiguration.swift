@@ -1,5 +1,6 @@
 import Foundation
 import LoaCodec
+import LoaSource
 import LoaSystem
 import Yams
 
@@ -23,6 +24,8 @@ public struct ControllerConfiguration: Sendable {
     public var fleet = FleetConfiguration()
     /// How typed notices are read aloud (the `speech:` section).
     public var speech = SpeechConfiguration()
+    /// The programme loudness every clip and text is stored at (the `loudness:` section).
+    public var loudness = LoudnessTarget()
     /// Distinct operators who must sign an emergency start (`emergency-signatures:`, 1 or 2; default 1).
     public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
@@ -80,7 +83,9 @@ public struct ControllerConfiguration: Sendable {
             frameMilliseconds = value
         }
         for key in mapping.keys
-        where !["zones", "fleet", "speech", "timezone", "emergency-signatures", "frame-ms"].contains(key.string ?? "") {
+        where !["zones", "fleet", "speech", "loudness", "timezone", "emergency-signatures", "frame-ms"].contains(
+            key.string ?? "")
+        {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
         let fleet = try mapping["fleet"].map { node throws(ConfigurationError) in
@@ -89,11 +94,15 @@ public struct ControllerConfiguration: Sendable {
         let speech = try mapping["speech"].map { node throws(ConfigurationError) in
             try SpeechConfiguration.parse(node, path: path)
         }
+        let loudness = try mapping["loudness"].map { node throws(ConfigurationError) in
+            try LoudnessConfiguration.parse(node, path: path)
+        }
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
             configuration.fleet = fleet ?? FleetConfiguration()
             configuration.speech = speech ?? SpeechConfiguration()
+            configuration.loudness = loudness ?? LoudnessTarget()
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
             return configuration
@@ -126,6 +135,7 @@ public struct ControllerConfiguration: Sendable {
         var configuration = ControllerConfiguration(zones: zones)
         configuration.fleet = fleet ?? FleetConfiguration()
         configuration.speech = speech ?? SpeechConfiguration()
+        configuration.loudness = loudness ?? LoudnessTarget()
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
         return configuration

@@ -177,6 +177,10 @@ public final class Store: Sendable {
             // Entries written before codes existed keep their reason; their code is empty.
             try db.alter(table: "audit") { t in t.add(column: "code", .text).notNull().defaults(to: "") }
         }
+        migrator.registerMigration("v5: spoken clips") { db in
+            // A clip read aloud keeps the text it came from; clips of sound files have none.
+            try db.alter(table: "clip") { t in t.add(column: "text", .text) }
+        }
         return migrator
     }
 
