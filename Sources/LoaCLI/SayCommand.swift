@@ -13,17 +13,7 @@ struct SayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Read the text from this UTF-8 file ('-': standard input).")
     var textFile: String?
 
-    @Option(name: [.long, .customLong("zone")], help: "Zone, or zones separated by commas, or all.")
-    var zones: String = "all"
-
-    @Option(name: .long, help: "normal (in its turn) or priority (before normal items); emergencies: 'loa emergency'.")
-    var priority: String = "normal"
-
-    @Flag(name: .long, help: "A priority item interrupts a normal one at once instead of waiting for its end.")
-    var now = false
-
-    @Option(name: .long, help: "When cut off by a more urgent item: resume where it was cut, or restart.")
-    var onInterrupt: String = "resume"
+    @OptionGroup var item: ItemOptions
 
     @Option(name: .long, help: "A title for the programme (default: the text's first line).")
     var title: String?
@@ -36,12 +26,7 @@ struct SayCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let words = try notice()
-            guard let priority = Priority(rawValue: priority) else {
-                throw CLIError("--priority '\(priority)' must be normal or priority")
-            }
-            guard let onInterrupt = InterruptPolicy(rawValue: onInterrupt) else {
-                throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
-            }
+            let (priority, onInterrupt) = try item.checked()
             let client = try options.client()
             if dryRun {
                 let speech = try await client.previewSpeech(text: words)
@@ -49,9 +34,10 @@ struct SayCommand: AsyncParsableCommand {
                 print("(\(minutesSeconds(speech.durationMs)))")
                 return
             }
-            let item = try await client.say(
-                text: words, zones: zones, title: title, priority: priority, now: now, onInterrupt: onInterrupt)
-            print(item.id)
+            let queued = try await client.say(
+                text: words, zones: item.zone, title: title, priority: priority, now: item.now,
+                onInterrupt: onInterrupt)
+            print(queued.id)
         }
     }
 

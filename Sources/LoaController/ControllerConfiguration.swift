@@ -24,8 +24,9 @@ public struct ControllerConfiguration: Sendable {
     public var fleet = FleetConfiguration()
     /// How typed notices are read aloud (the `speech:` section).
     public var speech = SpeechConfiguration()
-    /// The programme loudness every clip and text is stored at (the `loudness:` section).
-    public var loudness = LoudnessTarget()
+    /// The programme loudness every clip and text is stored at (the `loudness:` section); nil (`loudness: off`):
+    /// each at its own level.
+    public var loudness: LoudnessTarget? = LoudnessTarget()
     /// Distinct operators who must sign an emergency start (`emergency-signatures:`, 1 or 2; default 1).
     public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
@@ -94,15 +95,16 @@ public struct ControllerConfiguration: Sendable {
         let speech = try mapping["speech"].map { node throws(ConfigurationError) in
             try SpeechConfiguration.parse(node, path: path)
         }
-        let loudness = try mapping["loudness"].map { node throws(ConfigurationError) in
-            try LoudnessConfiguration.parse(node, path: path)
-        }
+        let loudness =
+            try mapping["loudness"].map { node throws(ConfigurationError) in
+                try LoudnessConfiguration.parse(node, path: path)
+            } ?? LoudnessTarget()
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
             configuration.fleet = fleet ?? FleetConfiguration()
             configuration.speech = speech ?? SpeechConfiguration()
-            configuration.loudness = loudness ?? LoudnessTarget()
+            configuration.loudness = loudness
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
             return configuration
@@ -135,7 +137,7 @@ public struct ControllerConfiguration: Sendable {
         var configuration = ControllerConfiguration(zones: zones)
         configuration.fleet = fleet ?? FleetConfiguration()
         configuration.speech = speech ?? SpeechConfiguration()
-        configuration.loudness = loudness ?? LoudnessTarget()
+        configuration.loudness = loudness
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
         return configuration

@@ -2,7 +2,7 @@ import LoaSource
 import Yams
 
 /// The `loudness:` section of the controller's configuration file: the programme loudness every clip and text is
-/// stored at. Both keys are optional:
+/// stored at. Both keys are optional; `loudness: off` stores every clip at its own level:
 ///
 /// ```yaml
 /// loudness:
@@ -10,9 +10,12 @@ import Yams
 ///   true-peak: -1    # the highest true peak, dBTP, -12 to 0; default -1 (peaks above it are limited)
 /// ```
 enum LoudnessConfiguration {
-    static func parse(_ node: Node, path: String) throws(ConfigurationError) -> LoudnessTarget {
+    /// The target the section sets, or nil for `off`.
+    static func parse(_ node: Node, path: String) throws(ConfigurationError) -> LoudnessTarget? {
+        if node.string == "off" { return nil }
         guard let mapping = node.mapping else {
-            throw ConfigurationError(path: path, at: node, "'loudness' must be a mapping such as 'target: -16'")
+            throw ConfigurationError(
+                path: path, at: node, "'loudness' must be a mapping such as 'target: -16', or off")
         }
         var target = LoudnessTarget()
         for (keyNode, value) in mapping {

@@ -93,7 +93,8 @@ public actor Programme {
         let encoded: ClipLibrary.Encoded
         do { encoded = try await clips.encode(path: path) } catch { throw .badClip(error) }
         let record = try storeClip(encoded.encodings, title: title, text: text)
-        logger.info("stored clip \(record.id) '\(title)': \(encoded.level.summary)")
+        logger.info(
+            "stored clip \(record.id) '\(title)': \(encoded.level?.summary ?? "at its own level (loudness: off)")")
         return record
     }
 

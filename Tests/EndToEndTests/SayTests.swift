@@ -10,6 +10,15 @@ extension RealProcesses {
     struct SayTests {
         let notice = "UBND xã thông báo: chiều nay lúc 17h30, thôn Đông cắt điện để sửa đường dây. Bà con chú ý."
 
+        /// Starts the controller with one zone on the harness's group and the programme loudness on (the default).
+        func startController(_ harness: Harness) throws {
+            let config = harness.path("loud.yaml")
+            try
+                "zones:\n  - name: all\n    group: \(harness.group):\(harness.port)\n    interface: 127.0.0.1\n    ttl: 0\n"
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            try harness.startController(config: config)
+        }
+
         /// The id `loa` printed, or a failure with its words.
         func id(_ result: (status: Int32, out: String, err: String)) throws -> Int {
             guard result.status == 0, let id = Int(result.out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
@@ -32,7 +41,7 @@ extension RealProcesses {
 
         @Test func aNoticeSaidWithLoaIsHeardAtTheBoxAndLoggedWithItsText() throws {
             let harness = try Harness(groupOctet: 93)
-            try harness.startController()
+            try startController(harness)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
 
@@ -61,7 +70,7 @@ extension RealProcesses {
 
         @Test func aNoticeThatCannotBeSaidIsRefusedInOneLine() throws {
             let harness = try Harness(groupOctet: 94)
-            try harness.startController()
+            try startController(harness)
             let emergency = try harness.loa(["say", notice, "--priority", "emergency"])
             #expect(emergency.status == 1)
             #expect(emergency.err.contains("an emergency airs only by a signed command"))
@@ -81,7 +90,7 @@ extension RealProcesses {
 
         @Test func aSaySlotIsAppliedAndAiredAtItsTime() throws {
             let harness = try Harness(groupOctet: 95)
-            try harness.startController()
+            try startController(harness)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
             // The next whole minute in the controller's time zone that is at least 10 s away.
@@ -124,7 +133,7 @@ extension RealProcesses {
 
         @Test func aQuietRecordingAndALoudJingleAirEquallyLoud() throws {
             let harness = try Harness(groupOctet: 96)
-            try harness.startController()
+            try startController(harness)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
             let speech = try harness.speech(

@@ -3,17 +3,18 @@ import LoaSource
 import Testing
 
 /// `loudness:` sets the programme loudness (LUFS) and the true-peak ceiling (dBTP) every clip is stored at;
-/// anything wrong is refused naming the line.
+/// `loudness: off` stores clips at their own level; anything wrong is refused naming the line.
 @Suite("Loudness settings")
 struct LoudnessSettingTests {
     @Test func theSectionSetsTheTarget() throws {
         let set = try ControllerConfiguration.parse("loudness:\n  target: -23\n  true-peak: -2.5\n", path: "c.yaml")
-        #expect(set.loudness.integrated == -23 && set.loudness.truePeak == -2.5)
+        #expect(set.loudness?.integrated == -23 && set.loudness?.truePeak == -2.5)
         let plain = try ControllerConfiguration.parse("frame-ms: 20\n", path: "c.yaml")
         #expect(plain.loudness == LoudnessTarget(integrated: -16, truePeak: -1))
         let withZones = try ControllerConfiguration.parse(
             "loudness:\n  target: -18\nzones:\n  - name: a\n    group: 239.255.77.9:5004\n", path: "c.yaml")
-        #expect(withZones.loudness.integrated == -18 && withZones.loudness.truePeak == -1)
+        #expect(withZones.loudness?.integrated == -18 && withZones.loudness?.truePeak == -1)
+        #expect(try ControllerConfiguration.parse("loudness: off\n", path: "c.yaml").loudness == nil)
     }
 
     @Test func wrongSettingsAreRefusedNamingTheLine() {
