@@ -36,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
 
         // The C shims: the system (clocks, signals, sockets, files, systemd), which links nothing beyond libc,
         // and audio (ALSA playback, libopus ctl macros), which only what plays or codes audio depends on.
@@ -59,7 +60,8 @@ let package = Package(
         // Reading and checking a sound file (libsndfile), apart from encoding it (libsoxr, Opus): the controller
         // checks a schedule's clips with the first (POST /clips/check), so the CLI links no decoder and no codec.
         .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
-        .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "LoaCodec"]),
+        // Encoding a clip once, at its programme loudness (EBU R128, libebur128).
+        .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
         .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource", "LoaCodec"]),
@@ -132,7 +134,7 @@ let package = Package(
         .testTarget(name: "LoaCodecTests", dependencies: ["LoaCodec"]),
         .testTarget(name: "LoaSystemTests", dependencies: ["LoaSystem"]),
         .testTarget(name: "LoaCryptoTests", dependencies: ["LoaCrypto"]),
-        .testTarget(name: "LoaSourceTests", dependencies: ["LoaSource", "LoaSoundFile", "LoaCodec"]),
+        .testTarget(name: "LoaSourceTests", dependencies: ["LoaSource", "LoaSoundFile", "LoaCodec", "LoaTestSupport"]),
         .testTarget(name: "LoaScheduleTests", dependencies: ["LoaSchedule"]),
         .testTarget(
             name: "LoaCLITests",

@@ -8,7 +8,8 @@ public struct Loa: AsyncParsableCommand {
         commandName: "loa",
         abstract: "Broadcast announcements to the commune's loudspeakers.",
         subcommands: [
-            Queue.self, Cancel.self, StatusCommand.self, ScheduleCommand.self, LogCommand.self, Report.self,
+            Queue.self, SayCommand.self, Cancel.self, StatusCommand.self, ScheduleCommand.self, LogCommand.self,
+            Report.self,
             ReceiversCommand.self, ZonesCommand.self, VolumeCommand.self, MuteCommand.self, UnmuteCommand.self,
             TestToneCommand.self,
             RefreshCommand.self, KeysCommand.self, EmergencyCommandLine.self, AuditCommand.self, Login.self,

@@ -30,11 +30,11 @@ struct LogCommand: AsyncParsableCommand {
             let start = try parseSince(since, in: timeZone)
             let entries = try await client.log(since: start, zone: zone)
             if csv {
-                print("item,zone,title,priority,planned,started,ended,outcome,reason")
+                print("item,zone,title,priority,planned,started,ended,outcome,reason,text")
                 for e in entries {
                     let fields = [
                         String(e.itemId), e.zone, e.title, e.priority.rawValue, local(e.plannedAt), local(e.startedAt),
-                        local(e.endedAt), e.outcome.rawValue, e.reason ?? "",
+                        local(e.endedAt), e.outcome.rawValue, e.reason ?? "", e.text ?? "",
                     ]
                     print(fields.map(csvField).joined(separator: ","))
                 }
@@ -45,6 +45,10 @@ struct LogCommand: AsyncParsableCommand {
                 print(
                     "\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority.rawValue)] \(e.title)  → \(e.outcome.rawValue)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))"
                 )
+                // An item read aloud shows the text it came from, indented under it.
+                if let text = e.text {
+                    print("    said: " + text.split(whereSeparator: \.isNewline).joined(separator: " "))
+                }
             }
         }
     }

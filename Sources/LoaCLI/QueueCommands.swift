@@ -9,17 +9,7 @@ struct Queue: AsyncParsableCommand {
     @Argument(help: "The sound file.")
     var file: String?
 
-    @Option(name: [.long, .customLong("zones")], help: "Zone, or zones separated by commas, or all.")
-    var zone: String = "all"
-
-    @Option(name: .long, help: "normal (in its turn), priority (before normal items) or emergency (at once).")
-    var priority: String = "normal"
-
-    @Flag(name: .long, help: "A priority item interrupts a normal one at once instead of waiting for its end.")
-    var now = false
-
-    @Option(name: .long, help: "When cut off by a more urgent item: resume where it was cut, or restart.")
-    var onInterrupt: String = "resume"
+    @OptionGroup var item: ItemOptions
 
     @Option(name: .long, help: "A title for the programme (default: the file's name).")
     var title: String?
@@ -51,17 +41,38 @@ struct Queue: AsyncParsableCommand {
                 return
             }
             guard let file else { throw CLIError("name a sound file to queue, or use --list to see the queue") }
-            guard let priority = Priority(rawValue: priority) else {
-                throw CLIError("--priority '\(priority)' must be normal, priority or emergency")
-            }
-            guard let onInterrupt = InterruptPolicy(rawValue: onInterrupt) else {
-                throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
-            }
-            let item = try await client.queue(
-                file: file, zones: zone, title: title ?? URL(fileURLWithPath: file).lastPathComponent,
-                priority: priority, now: now, onInterrupt: onInterrupt)
-            print(item.id)
+            let (priority, onInterrupt) = try item.checked()
+            let queued = try await client.queue(
+                file: file, zones: item.zone, title: title ?? URL(fileURLWithPath: file).lastPathComponent,
+                priority: priority, now: item.now, onInterrupt: onInterrupt)
+            print(queued.id)
         }
+    }
+}
+
+/// How an item is queued (`loa queue`, `loa say`): its zones, priority and what happens when it is cut off.
+struct ItemOptions: ParsableArguments {
+    @Option(name: [.long, .customLong("zones")], help: "Zone, or zones separated by commas, or all.")
+    var zone: String = "all"
+
+    @Option(name: .long, help: "normal (in its turn), priority (before normal items) or emergency (at once).")
+    var priority: String = "normal"
+
+    @Flag(name: .long, help: "A priority item interrupts a normal one at once instead of waiting for its end.")
+    var now = false
+
+    @Option(name: .long, help: "When cut off by a more urgent item: resume where it was cut, or restart.")
+    var onInterrupt: String = "resume"
+
+    /// The priority and the interrupt policy, or the one line saying which is wrong.
+    func checked() throws(CLIError) -> (Priority, InterruptPolicy) {
+        guard let priority = Priority(rawValue: priority) else {
+            throw CLIError("--priority '\(priority)' must be normal, priority or emergency")
+        }
+        guard let onInterrupt = InterruptPolicy(rawValue: onInterrupt) else {
+            throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
+        }
+        return (priority, onInterrupt)
     }
 }
 

@@ -40,11 +40,18 @@ struct ScheduleCommand: AsyncParsableCommand {
                         file: path, title: URL(fileURLWithPath: path).lastPathComponent
                     ).id
                 }
+                // Each text is read aloud once, now, and stored like a clip: the slot airs that speech at its time.
+                var spokenIds: [String: Int64] = [:]
+                for slot in schedule.slots {
+                    for text in slot.texts where spokenIds[text] == nil {
+                        spokenIds[text] = try await client.storeSpeech(text: text, title: nil).id
+                    }
+                }
                 let slots = schedule.slots.map { slot in
                     SlotInput(
                         name: slot.name, zones: slot.zones.contains("all") ? zones : slot.zones, times: slot.times,
                         weekdays: slot.weekdays.sorted(), from: slot.from?.description, until: slot.until?.description,
-                        clipIds: slot.clips.compactMap { clipIds[$0] })
+                        clipIds: slot.clips.compactMap { clipIds[$0] } + slot.texts.compactMap { spokenIds[$0] })
                 }
                 _ = try await client.applySchedule(slots)
                 print("applied \(file): \(slots.count) slots")
@@ -87,9 +94,10 @@ func zoneNames(_ client: ControlClient) async throws(CLIError) -> [String] {
     do { return try await client.zones().map(\.name) } catch { throw CLIError(error) }
 }
 
-/// Parses and checks a schedule file against the controller's zones and the clips on disk. Prints every issue
-/// (file:line:column: message, one line each, in file order) and throws if there is any: the reading issues
-/// (bad times, days, dates, keys) and the checking issues (unknown zones, bad clips, overlaps) of one run together.
+/// Parses and checks a schedule file against the controller's zones, the clips on disk and the controller's voice
+/// (each `say:` text is read by it, for its length; nothing is stored). Prints every issue (file:line:column:
+/// message, one line each, in file order) and throws if there is any: the reading issues (bad times, days, dates,
+/// keys) and the checking issues (unknown zones, bad clips, texts that cannot be read, overlaps) of one run together.
 func checked(_ file: String, client: ControlClient) async throws -> Schedule {
     var issues: [ScheduleIssue] = []
     let schedule: Schedule
@@ -109,12 +117,19 @@ func checked(_ file: String, client: ControlClient) async throws -> Schedule {
     let now = Date()
     let today = LocalDate(
         dayNumber: Int((now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))) / 86_400))
-    // Each clip is read by the controller, which decodes it for broadcast (this program links no decoder).
+    // Each clip is read by the controller, which decodes it for broadcast (this program links no decoder), and
+    // each text is timed by the controller's voice.
     var durations: [String: Result<Int, ScheduleChecker.ClipProblem>] = [:]
     for path in Set(schedule.slots.flatMap { $0.clips.map(schedule.resolve) }).sorted() {
         durations[path] = try await clipDuration(path, client: client)
     }
-    let checker = ScheduleChecker(zones: zones, today: today) { path in
+    var spoken: [String: Result<Int, ScheduleChecker.ClipProblem>] = [:]
+    for text in Set(schedule.slots.flatMap(\.texts)) {
+        do { spoken[text] = .success(try await client.previewSpeech(text: text).durationMs) } catch {
+            spoken[text] = .failure(.init("cannot be read aloud: \(error.description)"))
+        }
+    }
+    let checker = ScheduleChecker(zones: zones, today: today, textDuration: { spoken[$0] }) { path in
         durations[path] ?? .failure(.init("is missing (no file at \(path))"))
     }
     issues += checker.check(schedule, file: file)

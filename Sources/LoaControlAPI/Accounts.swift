@@ -84,7 +84,8 @@ extension Route {
     public var requiredRole: Role? {
         switch self {
         case .health, .rootKey, .keyList, .signedKeyList, .login, .emergency: return nil
-        case .storeClip, .checkClip, .queueItem, .cancelItem, .applySchedule: return .broadcaster
+        case .storeClip, .checkClip, .queueItem, .cancelItem, .applySchedule, .say, .storeSpeech, .previewSpeech:
+            return .broadcaster
         case .approveReceiver, .approvePending, .moveReceiver, .renameReceiver, .rejectReceiver, .removeReceiver,
             .command:
             return .technician

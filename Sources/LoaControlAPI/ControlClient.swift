@@ -57,6 +57,28 @@ public struct ControlClient: Sendable {
         return try await json(.queueItem, query: query, body: upload)
     }
 
+    /// Reads `text` aloud as an item queued like a clip (`title` nil: the text's first line).
+    public func say(
+        text: String, zones: String, title: String?, priority: Priority, now: Bool, onInterrupt: InterruptPolicy
+    ) async throws(ControlClientError) -> ItemView {
+        var query = [
+            (Query.zones, zones), (Query.priority, priority.rawValue), (Query.now, now ? "1" : "0"),
+            (Query.onInterrupt, onInterrupt.rawValue),
+        ]
+        if let title { query.append((Query.title, title)) }
+        return try await json(.say, query: query, body: Upload(text: text))
+    }
+
+    /// Reads `text` aloud into a stored clip (a schedule's `say:`).
+    public func storeSpeech(text: String, title: String?) async throws(ControlClientError) -> ClipView {
+        try await json(.storeSpeech, query: title.map { [(Query.title, $0)] } ?? [], body: Upload(text: text))
+    }
+
+    /// How `text` would be read aloud: the words spoken and the playing time; stores nothing.
+    public func previewSpeech(text: String) async throws(ControlClientError) -> SpeechView {
+        try await json(.previewSpeech, body: Upload(text: text))
+    }
+
     public func item(_ id: Int64) async throws(ControlClientError) -> ItemView {
         try await json(.item, path: Route.item.path(String(id)))
     }

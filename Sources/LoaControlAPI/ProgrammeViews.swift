@@ -32,15 +32,30 @@ public struct ZoneView: Codable, Sendable, Equatable {
     }
 }
 
-/// A clip encoded once and stored (`POST /clips`).
+/// A clip encoded once and stored (`POST /clips`, `POST /clips/speech`); `text` is what it was read aloud from.
 public struct ClipView: Codable, Sendable, Equatable {
     public var id: Int64
     public var title: String
     public var durationMs: Int
+    public var text: String?
 
-    public init(id: Int64, title: String, durationMs: Int) {
+    public init(id: Int64, title: String, durationMs: Int, text: String? = nil) {
         self.id = id
         self.title = title
+        self.durationMs = durationMs
+        self.text = text
+    }
+}
+
+/// How a text is read aloud (`POST /speech`): the words the voice speaks and how long it takes. Nothing is stored.
+public struct SpeechView: Codable, Sendable, Equatable {
+    public var text: String
+    public var spoken: String
+    public var durationMs: Int
+
+    public init(text: String, spoken: String, durationMs: Int) {
+        self.text = text
+        self.spoken = spoken
         self.durationMs = durationMs
     }
 }
@@ -208,10 +223,13 @@ public struct LogEntryView: Codable, Sendable, Equatable {
     public var fromFrame: Int
     public var toFrame: Int
     public var frameMs: Int
+    /// The text the item was read aloud from (`loa say`, a schedule's `say:`); absent for a sound file.
+    public var text: String?
 
     public init(
         itemId: Int64, zone: String, title: String, priority: Priority, plannedAt: Int64, startedAt: Int64?,
-        endedAt: Int64?, outcome: Outcome, reason: String?, fromFrame: Int, toFrame: Int, frameMs: Int
+        endedAt: Int64?, outcome: Outcome, reason: String?, fromFrame: Int, toFrame: Int, frameMs: Int,
+        text: String? = nil
     ) {
         self.itemId = itemId
         self.zone = zone
@@ -225,6 +243,7 @@ public struct LogEntryView: Codable, Sendable, Equatable {
         self.fromFrame = fromFrame
         self.toFrame = toFrame
         self.frameMs = frameMs
+        self.text = text
     }
 }
 

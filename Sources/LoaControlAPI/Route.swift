@@ -45,6 +45,11 @@ extension Route {
     public static let queueItem = Route(
         .post, "/items",
         query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt, Query.clip])
+    /// Text read aloud: queued as an item, stored as a clip, or only spoken to see how it reads (text/plain body).
+    public static let say = Route(
+        .post, "/say", query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt])
+    public static let storeSpeech = Route(.post, "/clips/speech", query: [Query.title])
+    public static let previewSpeech = Route(.post, "/speech")
     public static let item = Route(.get, "/items/{id}")
     public static let cancelItem = Route(.delete, "/items/{id}")
     public static let status = Route(.get, "/status")
@@ -79,8 +84,8 @@ extension Route {
     /// Every route of the API.
     public static let all: [Route] =
         [
-            health, zones, sessionDescription, storeClip, checkClip, queueItem, item, cancelItem, status, applySchedule,
-            timetable,
+            health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech, item,
+            cancelItem, status, applySchedule, timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
             signedKeyList, installKeyList, emergency, audit, auditVerify,
@@ -139,6 +144,8 @@ public enum Limits {
     public static let clipsPerSlot = 1_000
     /// Most zones one item may name.
     public static let zonesPerItem = 256
+    /// The longest text read aloud (`POST /say`, `/clips/speech`, `/speech`; a schedule's `say:`), in bytes.
+    public static let speechBytes = 32_768
 }
 
 /// Percent-encoding of one path segment.

@@ -15,6 +15,9 @@ public struct Upload: Sendable {
 
     init(json: Data) { self.init(data: json, contentType: "application/json") }
 
+    /// A text read aloud, as UTF-8.
+    init(text: String) { self.init(data: Data(text.utf8), contentType: "text/plain; charset=utf-8") }
+
     /// The sound file at `file`, refused here, before the controller is bothered, if it is plainly not one or
     /// is larger than the controller takes (`Limits.uploadBytes`).
     public init(file: String) throws(ControlClientError) {

@@ -14,6 +14,7 @@ extension HealthView: ResponseEncodable {}
 extension ZoneView: ResponseEncodable {}
 extension ClipView: ResponseEncodable {}
 extension ClipCheckView: ResponseEncodable {}
+extension SpeechView: ResponseEncodable {}
 extension ItemView: ResponseEncodable {}
 extension StatusView: ResponseEncodable {}
 extension ScheduleApplied: ResponseEncodable {}
@@ -44,7 +45,7 @@ extension ItemView {
 
 extension ClipView {
     init(_ clip: ClipRecord) {
-        self.init(id: clip.id ?? 0, title: clip.title, durationMs: clip.durationMilliseconds)
+        self.init(id: clip.id, title: clip.title, durationMs: clip.durationMilliseconds, text: clip.text)
     }
 }
 
@@ -62,7 +63,7 @@ extension LogEntryView {
             itemId: entry.itemId, zone: entry.zone, title: entry.title, priority: entry.priority,
             plannedAt: entry.plannedAt, startedAt: entry.startedAt, endedAt: entry.endedAt, outcome: entry.outcome,
             reason: entry.reason, fromFrame: entry.fromFrame, toFrame: entry.toFrame,
-            frameMs: entry.frameMilliseconds)
+            frameMs: entry.frameMilliseconds, text: entry.text)
     }
 }
 

@@ -8,16 +8,20 @@ import LoaSystem
 ///
 /// The library encodes a sound file once for each distinct Opus setting among the commune's zones (usually one),
 /// and knows which encoding each zone airs: the first zone's setting is the clip's first encoding, and a zone
-/// with another setting airs its own variant if the clip has one, else the first.
+/// with another setting airs its own variant if the clip has one, else the first. Every clip is brought to the
+/// programme loudness (`loudness`, unless nil) on its way to the encoder: measured once, then encoded with its gain.
 public struct ClipLibrary: Sendable {
     public let directory: URL
+    /// The loudness every clip is stored at (the controller's `loudness:`); nil: each at its own level.
+    public let loudness: LoudnessTarget?
     /// The Opus settings of each zone, by zone name, and the distinct settings in the order of the zones.
     private let settings: [String: EncoderSettings]
     private let encodings: [EncoderSettings]
 
-    /// A library in `directory` (created if needed) for the commune's `zones`.
-    public init(directory: URL, zones: [Zone]) throws {
+    /// A library in `directory` (created if needed) for the commune's `zones`, storing clips at `loudness`.
+    public init(directory: URL, zones: [Zone], loudness: LoudnessTarget? = LoudnessTarget()) throws {
         self.directory = directory
+        self.loudness = loudness
         settings = Dictionary(zones.map { ($0.name, $0.encoder) }, uniquingKeysWith: { first, _ in first })
         var encodings: [EncoderSettings] = []
         for zone in zones where !encodings.contains(zone.encoder) { encodings.append(zone.encoder) }
@@ -31,17 +35,32 @@ public struct ClipLibrary: Sendable {
         public var clip: EncodedClip
     }
 
-    /// Encodes the sound file at `path` once for each distinct Opus setting of the zones, off the caller's
-    /// thread (a detached task per setting, one after the other). The first encoding is the first zone's.
-    public func encode(path: String) async throws(ClipError) -> [Encoding] {
+    /// A clip's encodings and how its level was changed (nil: it was not).
+    public struct Encoded: Sendable {
+        public var encodings: [Encoding]
+        public var level: LevelPlan?
+    }
+
+    /// Measures the sound file at `path` (its loudness and peaks), then encodes it at the programme loudness once
+    /// for each distinct Opus setting of the zones, off the caller's thread (a detached task per pass, one after
+    /// the other). The first encoding is the first zone's.
+    public func encode(path: String) async throws(ClipError) -> Encoded {
+        let level: LevelPlan? =
+            if let target = loudness {
+                try await Task.detached(priority: .userInitiated) {
+                    Result { () throws(ClipError) in try LevelPlan.measure(path: path, target: target) }
+                }.value.get()
+            } else { nil }
         var result: [Encoding] = []
         for (index, settings) in encodings.enumerated() {
             let clip = try await Task.detached(priority: .userInitiated) {
-                Result { () throws(ClipError) in try ClipEncoder.encode(path: path, settings: settings) }
+                Result { () throws(ClipError) in
+                    try ClipEncoder.encode(path: path, settings: settings, level: level)
+                }
             }.value.get()
             result.append(Encoding(variant: index == 0 ? nil : Self.variant(settings), clip: clip))
         }
-        return result
+        return Encoded(encodings: result, level: level)
     }
 
     /// Reads the sound file at `path` as `encode` would, off the caller's thread, and stores nothing: how long

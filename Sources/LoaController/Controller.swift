@@ -60,7 +60,8 @@ public struct Controller: Sendable {
         }
         let clock = SystemClock()
         let clips = try ClipLibrary(
-            directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones)
+            directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones,
+            loudness: configuration.loudness)
         let keys: KeyStore
         do {
             keys = try KeyStore(
@@ -85,7 +86,8 @@ public struct Controller: Sendable {
         }
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
-            clips: clips, air: pacer, clock: clock, logger: logger)
+            clips: clips, air: pacer, clock: clock,
+            speech: configuration.speech.textToSpeech(workDirectory: uploads), logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, clock: clock,

@@ -1,5 +1,6 @@
 import Foundation
 import LoaCodec
+import LoaSource
 import LoaSystem
 import Yams
 
@@ -25,6 +26,9 @@ public struct ControllerConfiguration: Sendable {
     public var speech = SpeechConfiguration()
     /// Sizes and rates a request or a source may take (the `limits:` section).
     public var limits = RequestLimits()
+    /// The programme loudness every clip and text is stored at (the `loudness:` section); nil (`loudness: off`):
+    /// each at its own level.
+    public var loudness: LoudnessTarget? = LoudnessTarget()
     /// Distinct operators who must sign an emergency start (`emergency-signatures:`, 1 or 2; default 1).
     public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
@@ -82,8 +86,9 @@ public struct ControllerConfiguration: Sendable {
             frameMilliseconds = value
         }
         for key in mapping.keys
-        where !["zones", "fleet", "speech", "limits", "timezone", "emergency-signatures", "frame-ms"].contains(
-            key.string ?? "")
+        where !["zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms"]
+            .contains(
+                key.string ?? "")
         {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
@@ -96,12 +101,17 @@ public struct ControllerConfiguration: Sendable {
         let limits = try mapping["limits"].map { node throws(ConfigurationError) in
             try RequestLimits.parse(node, path: path)
         }
+        let loudness =
+            try mapping["loudness"].map { node throws(ConfigurationError) in
+                try LoudnessConfiguration.parse(node, path: path)
+            } ?? LoudnessTarget()
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
             configuration.fleet = fleet ?? FleetConfiguration()
             configuration.speech = speech ?? SpeechConfiguration()
             configuration.limits = limits ?? RequestLimits()
+            configuration.loudness = loudness
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
             return configuration
@@ -135,6 +145,7 @@ public struct ControllerConfiguration: Sendable {
         configuration.fleet = fleet ?? FleetConfiguration()
         configuration.speech = speech ?? SpeechConfiguration()
         configuration.limits = limits ?? RequestLimits()
+        configuration.loudness = loudness
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
         return configuration

@@ -8,6 +8,8 @@ public struct ClipRecord: Codable, Sendable, Equatable, FetchableRecord {
     public var frameCount: Int
     public var frameMilliseconds: Int
     public var createdAt: Int64
+    /// The text it was read aloud from (`POST /say`, a schedule's `say:`); nil for a sound file.
+    public var text: String?
 
     public var durationMilliseconds: Int { frameCount * frameMilliseconds }
 }
@@ -80,6 +82,8 @@ public struct PlayLogEntry: Codable, Sendable, Equatable, FetchableRecord {
     public var fromFrame: Int
     public var toFrame: Int
     public var frameMilliseconds: Int
+    /// The text the item's clip was read aloud from; nil for a sound file.
+    public var text: String?
 }
 
 /// A fixed-time slot of the applied schedule.

@@ -3,6 +3,7 @@ import LoaCodec
 import LoaControlAPI
 import LoaSchedule
 import LoaSource
+import LoaSpeech
 import Logging
 
 /// The broadcast programme: what each zone plays and when, by the priorities of Thông tư 39.
@@ -28,6 +29,8 @@ public actor Programme {
     let store: any ProgrammeStore
     let clips: ClipLibrary
     let air: any Air
+    /// How typed notices are read aloud (`POST /say`, a schedule's `say:`).
+    public nonisolated let speech: TextToSpeech
     /// The controller's clock (the control API reads "today" from it too).
     public nonisolated let clock: any ControllerClock
     let logger: Logger
@@ -48,7 +51,7 @@ public actor Programme {
 
     public init(
         zones: [Zone], localTime: LocalTime, store: any ProgrammeStore, clips: ClipLibrary, air: any Air,
-        clock: any ControllerClock = SystemClock(), logger: Logger
+        clock: any ControllerClock = SystemClock(), speech: TextToSpeech = TextToSpeech(), logger: Logger
     ) {
         self.zones = zones
         self.localTime = localTime
@@ -56,6 +59,7 @@ public actor Programme {
         self.clips = clips
         self.air = air
         self.clock = clock
+        self.speech = speech
         self.logger = logger
     }
 
@@ -80,24 +84,32 @@ public actor Programme {
 
     // MARK: Queuing
 
-    /// Encodes the sound file at `path` once for each distinct Opus setting of the zones (usually one; a zone
-    /// with its own bitrate gets its own encoding) and stores it. Returns the stored clip.
-    public func storeClip(path: String, title: String) async throws(ProgrammeError) -> ClipRecord {
-        let encodings: [ClipLibrary.Encoding]
-        do { encodings = try await clips.encode(path: path) } catch { throw .badClip(error) }
-        return try storeClip(encodings, title: title)
+    /// Encodes the sound file at `path` at the programme loudness, once for each distinct Opus setting of the
+    /// zones (usually one; a zone with its own bitrate gets its own encoding) and stores it. Returns the stored
+    /// clip; `text` is what it was read aloud from, if it was.
+    public func storeClip(path: String, title: String, text: String? = nil) async throws(ProgrammeError)
+        -> ClipRecord
+    {
+        let encoded: ClipLibrary.Encoded
+        do { encoded = try await clips.encode(path: path) } catch { throw .badClip(error) }
+        let record = try storeClip(encoded.encodings, title: title, text: text)
+        logger.info(
+            "stored clip \(record.id) '\(title)': \(encoded.level?.summary ?? "at its own level (loudness: off)")")
+        return record
     }
 
     /// Stores an already encoded clip (live sources, tests) as the encoding for every zone.
     public func storeClip(_ encoded: EncodedClip, title: String) throws(ProgrammeError) -> ClipRecord {
-        try storeClip([ClipLibrary.Encoding(variant: nil, clip: encoded)], title: title)
+        try storeClip([ClipLibrary.Encoding(variant: nil, clip: encoded)], title: title, text: nil)
     }
 
-    private func storeClip(_ encodings: [ClipLibrary.Encoding], title: String) throws(ProgrammeError) -> ClipRecord {
+    private func storeClip(_ encodings: [ClipLibrary.Encoding], title: String, text: String?) throws(ProgrammeError)
+        -> ClipRecord
+    {
         let first = encodings[0].clip
         let record = try stored { () throws(StoreError) in
             try store.insertClip(
-                title: title, frameCount: first.frameCount, frameMilliseconds: first.frameMilliseconds,
+                title: title, text: text, frameCount: first.frameCount, frameMilliseconds: first.frameMilliseconds,
                 at: clock.now())
         }
         do { try clips.store(encodings, clip: record.id) } catch {

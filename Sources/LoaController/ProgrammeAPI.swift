@@ -3,6 +3,7 @@ import Hummingbird
 import LoaControlAPI
 import LoaSchedule
 import LoaSource
+import LoaSpeech
 
 /// The programme's routes: health, zones, clips, items, status, schedule, log and report.
 struct ProgrammeAPI {
@@ -42,14 +43,29 @@ struct ProgrammeAPI {
             }
         }
         router.on(Route.queueItem) { request, context -> EditedResponse<ItemView> in
-            if RequestInput(request: request).text(Query.priority) == Priority.emergency.rawValue {
-                desk.auditLog.record(
-                    actor: .account(Caller.name), action: .emergencyQueued,
-                    target: RequestInput(request: request).text(Query.zones) ?? "", from: context.callerAddress,
-                    result: .refused(code: "needs-signed-command", reason: EmergencyRequest.startNeedsCommand))
-                throw APIError(.forbidden, EmergencyRequest.startNeedsCommand)
-            }
+            try await refuseEmergency(request, context, action: .emergencyQueued)
             return try await queue(request)
+        }
+        router.on(Route.say) { request, context -> EditedResponse<ItemView> in
+            try await refuseEmergency(request, context, action: .emergencySaid)
+            let input = RequestInput(request: request)
+            let options = try QueueOptions(input)
+            _ = try await refusing { try await programme.resolveZones(options.zones) }
+            let text = try await speechText(request)
+            let title = try input.title(Query.title, default: Programme.title(reading: text))
+            let clip = try await refusing { try await programme.storeSpeech(text, title: title) }
+            return try await queue(clip, title: title, options)
+        }
+        router.on(Route.storeSpeech) { request, _ -> EditedResponse<ClipView> in
+            let text = try await speechText(request)
+            let title = try RequestInput(request: request).title(Query.title, default: Programme.title(reading: text))
+            let clip = try await refusing { try await programme.storeSpeech(text, title: title) }
+            return EditedResponse(status: .created, response: ClipView(clip))
+        }
+        router.on(Route.previewSpeech) { request, _ -> SpeechView in
+            let text = try await speechText(request)
+            let (spoken, milliseconds) = try await refusing { try await programme.preview(text) }
+            return SpeechView(text: text, spoken: spoken, durationMs: milliseconds)
         }
         router.on(Route.item) { _, context -> ItemView in
             let id = try itemID(context)
@@ -127,23 +143,21 @@ struct ProgrammeAPI {
         return id
     }
 
+    /// Refuses (and audits) an emergency asked for by a queuing route: only a signed command starts one.
+    private func refuseEmergency(_ request: Request, _ context: ControlContext, action: AuditAction) async throws {
+        let input = RequestInput(request: request)
+        guard input.text(Query.priority) == Priority.emergency.rawValue else { return }
+        desk.auditLog.record(
+            actor: .account(Caller.name), action: action, target: input.text(Query.zones) ?? "",
+            from: context.callerAddress,
+            result: .refused(code: "needs-signed-command", reason: EmergencyRequest.startNeedsCommand))
+        throw APIError(.forbidden, EmergencyRequest.startNeedsCommand)
+    }
+
     private func queue(_ request: Request) async throws -> EditedResponse<ItemView> {
         let input = RequestInput(request: request)
-        let zoneText = input.text(Query.zones) ?? input.text(Query.zone) ?? "all"
-        let zones = zoneText.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard zones.count <= Limits.zonesPerItem else {
-            throw APIError(.badRequest, "an item may name at most \(Limits.zonesPerItem) zones")
-        }
-        let priorityText = input.text(Query.priority) ?? Priority.normal.rawValue
-        guard let priority = Priority(rawValue: priorityText) else {
-            throw APIError(.badRequest, "priority '\(priorityText.prefix(40))' must be normal, priority or emergency")
-        }
-        let policyText = input.text(Query.onInterrupt) ?? InterruptPolicy.resume.rawValue
-        guard let policy = InterruptPolicy(rawValue: policyText) else {
-            throw APIError(.badRequest, "on-interrupt '\(policyText.prefix(40))' must be resume or restart")
-        }
-        let immediate = input.text(Query.now).map { $0 == "1" || $0 == "true" } ?? false
-        _ = try await refusing { try await programme.resolveZones(zones) }
+        let options = try QueueOptions(input)
+        _ = try await refusing { try await programme.resolveZones(options.zones) }
         let title = try input.title(Query.title, default: "clip")
         let clip: ClipRecord
         if let clipText = input.text(Query.clip) {
@@ -154,12 +168,36 @@ struct ProgrammeAPI {
         } else {
             clip = try await storeUpload(request, title: title)
         }
+        return try await queue(clip, title: title, options)
+    }
+
+    /// Queues a stored clip with `options`.
+    private func queue(_ clip: ClipRecord, title: String, _ options: QueueOptions) async throws
+        -> EditedResponse<ItemView>
+    {
         let item = try await refusing {
             try await programme.queue(
-                clip: clip, title: title, zones: zones, priority: priority, immediate: immediate, onInterrupt: policy)
+                clip: clip, title: title, zones: options.zones, priority: options.priority,
+                immediate: options.immediate, onInterrupt: options.onInterrupt)
         }
         let airings = try await programme.item(item.id)?.1 ?? []
         return EditedResponse(status: .created, response: ItemView(item, airings: airings))
+    }
+
+    /// The text to read aloud: the request body, UTF-8, at most `Limits.speechBytes`, with words in it.
+    private func speechText(_ request: Request) async throws -> String {
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: Limits.speechBytes) } catch {
+            throw APIError(
+                .contentTooLarge, "the text is longer than \(Limits.speechBytes >> 10) KiB; split the notice in two")
+        }
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+            throw APIError(.badRequest, "the text to read aloud is not UTF-8; save it as UTF-8 text")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw APIError(.badRequest, SpeechError.nothingToSay.message) }
+        return trimmed
     }
 
     /// Saves the request body to a temporary file and has the programme encode and store it.
@@ -168,6 +206,33 @@ struct ProgrammeAPI {
             guard let path else { throw APIError(.badRequest, ClipError.empty.message) }
             return try await refusing { try await programme.storeClip(path: path, title: title) }
         }
+    }
+}
+
+/// The options of queuing an item (`POST /items`, `POST /say`), read and checked from the query.
+struct QueueOptions {
+    var zones: [String]
+    var priority: Priority
+    var onInterrupt: InterruptPolicy
+    var immediate: Bool
+
+    init(_ input: RequestInput) throws {
+        let zoneText = input.text(Query.zones) ?? input.text(Query.zone) ?? "all"
+        zones = zoneText.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard zones.count <= Limits.zonesPerItem else {
+            throw APIError(.badRequest, "an item may name at most \(Limits.zonesPerItem) zones")
+        }
+        let priorityText = input.text(Query.priority) ?? Priority.normal.rawValue
+        guard let priority = Priority(rawValue: priorityText) else {
+            throw APIError(.badRequest, "priority '\(priorityText.prefix(40))' must be normal, priority or emergency")
+        }
+        self.priority = priority
+        let policyText = input.text(Query.onInterrupt) ?? InterruptPolicy.resume.rawValue
+        guard let policy = InterruptPolicy(rawValue: policyText) else {
+            throw APIError(.badRequest, "on-interrupt '\(policyText.prefix(40))' must be resume or restart")
+        }
+        onInterrupt = policy
+        immediate = input.text(Query.now).map { $0 == "1" || $0 == "true" } ?? false
     }
 }
 

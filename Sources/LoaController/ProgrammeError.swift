@@ -1,10 +1,13 @@
 import LoaSource
+import LoaSpeech
 
 /// Why the programme refused or failed a request: `message` in words for the broadcaster (the CLI shows it),
 /// `detail` with what the controller's log needs besides.
 public enum ProgrammeError: Error, Sendable, Equatable {
     case unknownZone(String, known: [String])
     case badClip(ClipError)
+    /// A text cannot be read aloud.
+    case speech(SpeechError)
     case unknownItem(Int64)
     case unknownClip(Int64)
     case finished(Int64)
@@ -16,6 +19,7 @@ public enum ProgrammeError: Error, Sendable, Equatable {
         case .unknownZone(let name, let known):
             return "unknown zone '\(name)'; zones are: \(known.joined(separator: ", "))"
         case .badClip(let error): return error.message
+        case .speech(let error): return error.message
         case .unknownItem(let id): return "no item \(id); 'loa queue --list' shows the queue"
         case .unknownClip(let id): return "no stored clip \(id)"
         case .finished(let id): return "item \(id) has already aired; nothing to cancel"

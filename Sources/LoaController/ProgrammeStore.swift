@@ -10,8 +10,10 @@ import LoaControlAPI
 /// - Failures are `StoreError`s; nothing is half done when one is thrown.
 public protocol ProgrammeStore: Sendable {
     // Clips and items.
-    /// Records a clip encoded once and stored by the clip library; returns it with its id.
-    func insertClip(title: String, frameCount: Int, frameMilliseconds: Int, at: Int64) throws(StoreError) -> ClipRecord
+    /// Records a clip encoded once and stored by the clip library (`text`: what it was read aloud from, if it was);
+    /// returns it with its id.
+    func insertClip(title: String, text: String?, frameCount: Int, frameMilliseconds: Int, at: Int64)
+        throws(StoreError) -> ClipRecord
     func clip(_ id: Int64) throws(StoreError) -> ClipRecord?
     /// Records `item` with one pending airing in each of its zones.
     func insertItem(_ item: NewItem) throws(StoreError) -> Item
@@ -55,7 +57,8 @@ public protocol ProgrammeStore: Sendable {
     func replaceSchedule(_ slots: [SlotInput], at: Int64) throws(StoreError)
 
     // Reading the log.
-    /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first.
+    /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first; each entry with the text
+    /// its clip was read aloud from, if it was.
     func log(since: Int64, zone: String?) throws(StoreError) -> [PlayLogEntry]
     /// Airtime and item counts per zone and priority of what started in [`from`, `until`).
     func airtime(from: Int64, until: Int64) throws(StoreError) -> [ReportRow]

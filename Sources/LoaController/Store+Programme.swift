@@ -5,16 +5,16 @@ import GRDB
 extension Store: ProgrammeStore {
     // MARK: Clips and items
 
-    public func insertClip(title: String, frameCount: Int, frameMilliseconds: Int, at: Int64) throws(StoreError)
-        -> ClipRecord
+    public func insertClip(title: String, text: String?, frameCount: Int, frameMilliseconds: Int, at: Int64)
+        throws(StoreError) -> ClipRecord
     {
         try writing { db in
             try db.execute(
-                sql: "INSERT INTO clip (title, frameCount, frameMilliseconds, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [title, frameCount, frameMilliseconds, at])
+                sql: "INSERT INTO clip (title, frameCount, frameMilliseconds, createdAt, text) VALUES (?, ?, ?, ?, ?)",
+                arguments: [title, frameCount, frameMilliseconds, at, text])
             return ClipRecord(
                 id: db.lastInsertedRowID, title: title, frameCount: frameCount, frameMilliseconds: frameMilliseconds,
-                createdAt: at)
+                createdAt: at, text: text)
         }
     }
 
@@ -244,9 +244,11 @@ extension Store: ProgrammeStore {
             try PlayLogEntry.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM playlog
-                    WHERE (startedAt >= ? OR (startedAt IS NULL AND plannedAt >= ?)) AND (? IS NULL OR zone = ?)
-                    ORDER BY id
+                    SELECT playlog.*, clip.text FROM playlog
+                    LEFT JOIN item ON item.id = playlog.itemId LEFT JOIN clip ON clip.id = item.clipId
+                    WHERE (playlog.startedAt >= ? OR (playlog.startedAt IS NULL AND playlog.plannedAt >= ?))
+                        AND (? IS NULL OR playlog.zone = ?)
+                    ORDER BY playlog.id
                     """, arguments: [since, since, zone, zone])
         }
     }

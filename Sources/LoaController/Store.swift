@@ -197,6 +197,10 @@ public final class Store: Sendable {
                     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
             )
         }
+        migrator.registerMigration("v6: spoken clips") { db in
+            // A clip read aloud keeps the text it came from; clips of sound files have none.
+            try db.alter(table: "clip") { t in t.add(column: "text", .text) }
+        }
         return migrator
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A commune's broadcast schedule: slots at fixed local times, each playing a list of clips in some zones.
+/// A commune's broadcast schedule: slots at fixed local times, each playing a list of clips and reading texts aloud
+/// in some zones.
 ///
 /// The file format is YAML, documented in `Schedules/README.md`. A `Schedule` is what a file says after
 /// parsing; `ScheduleChecker` decides whether it can be applied.
@@ -20,6 +21,8 @@ public struct Schedule: Sendable, Equatable {
         public var until: LocalDate?
         /// The clips, played one after another; paths as written in the file.
         public var clips: [String]
+        /// Texts read aloud after the clips, one after another (`say:`), as written in the file.
+        public var texts: [String]
         /// Line and column of the slot in its file, for messages.
         public var line: Int
         public var column: Int
@@ -27,10 +30,12 @@ public struct Schedule: Sendable, Equatable {
         /// the word itself; empty when the slot was not read from a file (messages then use the slot's place).
         public var zonePlaces: [Place]
         public var clipPlaces: [Place]
+        public var textPlaces: [Place]
 
         public init(
             name: String, zones: [String], times: [Int], weekdays: Set<Int>, from: LocalDate?, until: LocalDate?,
-            clips: [String], line: Int, column: Int, zonePlaces: [Place] = [], clipPlaces: [Place] = []
+            clips: [String], line: Int, column: Int, zonePlaces: [Place] = [], clipPlaces: [Place] = [],
+            texts: [String] = [], textPlaces: [Place] = []
         ) {
             self.name = name
             self.zones = zones
@@ -43,6 +48,8 @@ public struct Schedule: Sendable, Equatable {
             self.column = column
             self.zonePlaces = zonePlaces
             self.clipPlaces = clipPlaces
+            self.texts = texts
+            self.textPlaces = textPlaces
         }
 
         /// The place of the slot itself.
@@ -56,6 +63,11 @@ public struct Schedule: Sendable, Equatable {
         /// Where clip number `index` is written, else the slot's place.
         public func placeOfClip(_ index: Int) -> Place {
             clipPlaces.indices.contains(index) ? clipPlaces[index] : place
+        }
+
+        /// Where text number `index` is written, else the slot's place.
+        public func placeOfText(_ index: Int) -> Place {
+            textPlaces.indices.contains(index) ? textPlaces[index] : place
         }
 
         /// True if the slot plays on `date` (a local date).

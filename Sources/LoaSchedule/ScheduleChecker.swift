@@ -1,12 +1,14 @@
 import Foundation
 
-/// Decides whether a parsed schedule can be applied: every zone known, every clip there and playable, and no
-/// two fixed-time slots of one zone overlapping on any day.
+/// Decides whether a parsed schedule can be applied: every zone known, every clip there and playable, every text
+/// readable aloud, and no two fixed-time slots of one zone overlapping on any day.
 public struct ScheduleChecker {
     /// Zones the controller has.
     public var zones: [String]
     /// The playing time in milliseconds of a clip file, or a reason it cannot be played.
     public var clipDuration: (String) -> Result<Int, ClipProblem>
+    /// The playing time in milliseconds of a text read aloud, or a reason it cannot be read (nil: not known, as 0).
+    public var textDuration: (String) -> Result<Int, ClipProblem>?
     /// The first day of the generic week checked for weekly slots.
     public var today: LocalDate
 
@@ -15,9 +17,13 @@ public struct ScheduleChecker {
         public init(_ reason: String) { self.reason = reason }
     }
 
-    public init(zones: [String], today: LocalDate, clipDuration: @escaping (String) -> Result<Int, ClipProblem>) {
+    public init(
+        zones: [String], today: LocalDate, textDuration: @escaping (String) -> Result<Int, ClipProblem>? = { _ in nil },
+        clipDuration: @escaping (String) -> Result<Int, ClipProblem>
+    ) {
         self.zones = zones
         self.today = today
+        self.textDuration = textDuration
         self.clipDuration = clipDuration
     }
 
@@ -54,7 +60,23 @@ public struct ScheduleChecker {
                 }
             }
         }
-        issues += overlaps(schedule, durations: durations, file: file)
+        var spoken: [String: Int] = [:]
+        for slot in schedule.slots {
+            for (index, text) in slot.texts.enumerated() {
+                switch textDuration(text) {
+                case .success(let milliseconds): spoken[text] = milliseconds
+                case .failure(let problem):
+                    let place = slot.placeOfText(index)
+                    let shown = text.count > 40 ? text.prefix(39) + "…" : Substring(text)
+                    issues.append(
+                        ScheduleIssue(
+                            file: file, line: place.line, column: place.column,
+                            message: "slot '\(slot.name)': the text '\(shown)' \(problem.reason)"))
+                case nil: break
+                }
+            }
+        }
+        issues += overlaps(schedule, durations: durations, spoken: spoken, file: file)
         return issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 
@@ -63,7 +85,9 @@ public struct ScheduleChecker {
         slot.zones.contains("all") ? zones : slot.zones.filter { zones.contains($0) }
     }
 
-    private func overlaps(_ schedule: Schedule, durations: [String: Int], file: String) -> [ScheduleIssue] {
+    private func overlaps(_ schedule: Schedule, durations: [String: Int], spoken: [String: Int], file: String)
+        -> [ScheduleIssue]
+    {
         var days = Set((0..<7).map { today.adding(days: $0) })
         for slot in schedule.slots {
             guard let from = slot.from else { continue }
@@ -80,7 +104,9 @@ public struct ScheduleChecker {
             for zone in zones {
                 var runs: [(start: Int, end: Int, slot: Schedule.Slot)] = []
                 for slot in schedule.slots where slot.plays(on: day) && targets(slot).contains(zone) {
-                    let length = slot.clips.reduce(0) { $0 + (durations[$1] ?? 0) }
+                    let length =
+                        slot.clips.reduce(0) { $0 + (durations[$1] ?? 0) }
+                        + slot.texts.reduce(0) { $0 + (spoken[$1] ?? 0) }
                     for time in slot.times { runs.append((time * 60_000, time * 60_000 + max(length, 1), slot)) }
                 }
                 runs.sort { $0.start < $1.start }

@@ -3,7 +3,7 @@ import Yams
 
 /// Reads a schedule file (YAML, see `Schedules/README.md`), reporting every problem with its line and column.
 public enum ScheduleParser {
-    static let slotKeys: Set<String> = ["name", "at", "days", "from", "until", "zones", "play"]
+    static let slotKeys: Set<String> = ["name", "at", "days", "from", "until", "zones", "play", "say"]
     static let dayNames: [String: Int] = [
         "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7,
         "t2": 1, "t3": 2, "t4": 3, "t5": 4, "t6": 5, "t7": 6, "cn": 7,
@@ -55,7 +55,7 @@ public enum ScheduleParser {
         var slots: [Schedule.Slot] = []
         for node in list {
             guard let slot = node.mapping else {
-                issue(node, "a slot must be a mapping with 'at:', 'zones:' and 'play:'")
+                issue(node, "a slot must be a mapping with 'at:', 'zones:' and 'play:' or 'say:'")
                 continue
             }
             for key in slot.keys where !slotKeys.contains(key.string ?? "") {
@@ -123,14 +123,33 @@ public enum ScheduleParser {
                     clipPlaces.append(place(clipNode))
                 }
                 if clips.isEmpty { issue(play, "slot '\(name)' plays no clip") }
-            } else {
-                issue(node, "slot '\(name)' needs 'play:' (a sound file, or a list to play in order)")
+            }
+            var texts: [String] = []
+            var textPlaces: [Schedule.Place] = []
+            if let say = slot["say"] {
+                for textNode in scalars(say) {
+                    let text = (textNode.string ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                    guard !text.isEmpty else {
+                        issue(
+                            textNode, "slot '\(name)': 'say' needs the words of the notice (a text, or a list of texts)"
+                        )
+                        continue
+                    }
+                    texts.append(text)
+                    textPlaces.append(place(textNode))
+                }
+            }
+            if slot["play"] == nil && slot["say"] == nil {
+                issue(
+                    node,
+                    "slot '\(name)' needs 'play:' (a sound file, or a list to play in order) or 'say:' (a text to read aloud)"
+                )
             }
             slots.append(
                 Schedule.Slot(
                     name: name, zones: zones, times: times, weekdays: weekdays, from: from, until: until, clips: clips,
                     line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, zonePlaces: zonePlaces,
-                    clipPlaces: clipPlaces))
+                    clipPlaces: clipPlaces, texts: texts, textPlaces: textPlaces))
         }
         let schedule = Schedule(slots: slots, directory: directory)
         if !issues.isEmpty { throw ScheduleIssues(issues, partial: schedule) }

@@ -4,13 +4,34 @@ import LoaCodec
 ///
 /// The result is complete or the call throws: a clip that cannot be read to its end is refused whole.
 public enum ClipEncoder {
-    /// Encodes the sound file at `path` with `settings`.
+    /// Encodes the sound file at `path` with `settings`, at its own level.
     public static func encode(path: String, settings: EncoderSettings) throws(ClipError) -> EncodedClip {
-        let file = try AudioFile(path: path)
-        let resampler = try Resampler(inputRate: file.sampleRate, outputRate: OpusFormat.sampleRate)
+        try encode(path: path, settings: settings, level: nil)
+    }
+
+    /// Encodes the sound file at `path` with `settings`, its level changed by `level` (from `LevelPlan.measure` of
+    /// the same file) on the way to the encoder; nil leaves it as it is.
+    public static func encode(path: String, settings: EncoderSettings, level: LevelPlan?) throws(ClipError)
+        -> EncodedClip
+    {
         let encoder: OpusEncoder
         do { encoder = try OpusEncoder(settings: settings) } catch { throw .encoding(detail: error.message) }
         let framer = Framer(encoder: encoder, clip: EncodedClip(frameMilliseconds: settings.frameMilliseconds))
+        if let level {
+            try level.applied(path: path) { samples throws(ClipError) in try framer.push(samples) }
+        } else {
+            try samples(path: path) { samples throws(ClipError) in try framer.push(samples) }
+        }
+        return try framer.finish()
+    }
+
+    /// Reads the sound file at `path` as mono 48 kHz audio, handing it to `body` block by block: what the
+    /// encoder is given, and what `LevelPlan` measures.
+    static func samples(path: String, _ body: (UnsafeBufferPointer<Float>) throws(ClipError) -> Void)
+        throws(ClipError)
+    {
+        let file = try AudioFile(path: path)
+        let resampler = try Resampler(inputRate: file.sampleRate, outputRate: OpusFormat.sampleRate)
         var input = [Float](repeating: 0, count: 4096)
         while true {
             let count = try input.withUnsafeMutableBufferPointer { buffer throws(ClipError) in
@@ -18,15 +39,10 @@ public enum ClipEncoder {
             }
             if count == 0 { break }
             try input.withUnsafeBufferPointer { buffer throws(ClipError) in
-                try resampler.process(UnsafeBufferPointer(rebasing: buffer[0..<count])) { samples throws(ClipError) in
-                    try framer.push(samples)
-                }
+                try resampler.process(UnsafeBufferPointer(rebasing: buffer[0..<count]), emit: body)
             }
         }
-        try resampler.process(UnsafeBufferPointer(start: nil, count: 0)) { samples throws(ClipError) in
-            try framer.push(samples)
-        }
-        return try framer.finish()
+        try resampler.process(UnsafeBufferPointer(start: nil, count: 0), emit: body)
     }
 }
 

@@ -36,12 +36,24 @@ public struct TextToSpeech: Sendable {
         public var clip: EncodedClip
     }
 
-    /// Reads `text` aloud and encodes it with `settings`.
+    /// Reads `text` aloud and encodes it with `settings`, at the level the voice spoke it.
     public func clip(of text: String, settings: EncoderSettings) throws(SpeechError) -> SpokenClip {
-        let spoken = normaliser.normalise(text)
-        guard spoken.contains(where: { $0.isLetter || $0.isNumber }) else { throw .nothingToSay }
         let wav = workDirectory.appendingPathComponent("speech-\(UUID().uuidString).wav")
         defer { try? FileManager.default.removeItem(at: wav) }
+        let spoken = try speak(text, into: wav)
+        do {
+            return SpokenClip(
+                text: text, spokenText: spoken, clip: try ClipEncoder.encode(path: wav.path, settings: settings))
+        } catch {
+            throw encodingFailure(error)
+        }
+    }
+
+    /// Reads `text` aloud into a WAV file at `wav` (created or replaced) and returns the words spoken. The caller
+    /// encodes the file (the controller's clip library brings it to the programme loudness) and removes it.
+    public func speak(_ text: String, into wav: URL) throws(SpeechError) -> String {
+        let spoken = normaliser.normalise(text)
+        guard spoken.contains(where: { $0.isLetter || $0.isNumber }) else { throw .nothingToSay }
         switch voice {
         case .espeak(let wordsPerMinute):
             let audio = try EspeakVoice.speak(spoken, wordsPerMinute: wordsPerMinute)
@@ -51,14 +63,13 @@ public struct TextToSpeech: Sendable {
         case .command(let command):
             try command.speak(spoken, into: wav)
         }
-        do {
-            return SpokenClip(
-                text: text, spokenText: spoken, clip: try ClipEncoder.encode(path: wav.path, settings: settings))
-        } catch {
-            if case .command = voice {
-                throw .command(detail: "its output is not a WAV Loa can read: " + error.message)
-            }
-            throw .clip(error)
-        }
+        return spoken
+    }
+
+    /// What a failure to encode the spoken WAV means: the commune's command wrote no readable WAV, or the clip
+    /// could not be made.
+    public func encodingFailure(_ error: ClipError) -> SpeechError {
+        if case .command = voice { return .command(detail: "its output is not a WAV Loa can read: " + error.message) }
+        return .clip(error)
     }
 }

@@ -12,10 +12,18 @@ struct CLIParsingTests {
     @Test func readsQueueArgumentsAndZoneLists() throws {
         let queue = try Queue.parse(["tin.wav", "--zones", "thon-dong,thon-tay", "--priority", "priority", "--now"])
         #expect(queue.file == "tin.wav")
-        #expect(queue.zone == "thon-dong,thon-tay")
-        #expect(try Queue.parse(["tin.wav", "--zone", "thon-dong"]).zone == "thon-dong")
-        #expect(try Queue.parse(["tin.wav"]).zone == "all")
+        #expect(queue.item.zone == "thon-dong,thon-tay")
+        #expect(try Queue.parse(["tin.wav", "--zone", "thon-dong"]).item.zone == "thon-dong")
+        #expect(try Queue.parse(["tin.wav"]).item.zone == "all")
         #expect(throws: (any Error).self) { try Queue.parse(["tin.wav", "--no-such-flag"]) }
+    }
+
+    @Test func readsSayArgumentsWithTheQueueOptions() throws {
+        let say = try SayCommand.parse(["Họp lúc 7h30", "--zones", "thon-dong", "--priority", "priority", "--now"])
+        #expect(say.text == "Họp lúc 7h30" && say.item.zone == "thon-dong" && say.item.now && !say.dryRun)
+        #expect(try say.item.checked() == (.priority, .resume))
+        #expect(try SayCommand.parse(["--text-file", "-", "--dry-run"]).dryRun)
+        #expect(throws: CLIError.self) { try SayCommand.parse(["x", "--on-interrupt", "later"]).item.checked() }
     }
 
     @Test func readsLogArguments() throws {

@@ -97,7 +97,12 @@ enum Samples {
             ZoneView(
                 name: "thon-dong", group: "239.255.77.1:5004", interface: "eth0", ttl: 1, bitrate: 32_000,
                 payloadType: 96)),
-        Sample("ClipView", ClipView(id: 1, title: "ban-tin.mp3", durationMs: 65_000)),
+        Sample(
+            "ClipView", ClipView(id: 1, title: "Thông báo", durationMs: 6_000, text: "Thông báo họp lúc 7h30."),
+            minimal: ClipView(id: 1, title: "ban-tin.mp3", durationMs: 65_000)),
+        Sample(
+            "SpeechView",
+            SpeechView(text: "Họp lúc 7h30.", spoken: "Họp lúc bảy giờ ba mươi phút.", durationMs: 2_400)),
         Sample("ClipCheckView", ClipCheckView(durationMs: 65_000, sampleRate: 44_100, channels: 2)),
         Sample(
             "ItemView",
@@ -133,7 +138,7 @@ enum Samples {
             LogEntryView(
                 itemId: 1, zone: "thon-dong", title: "ban-tin.mp3", priority: .emergency, plannedAt: 1,
                 startedAt: 2, endedAt: 3, outcome: .interrupted, reason: "pre-empted by #2", fromFrame: 0,
-                toFrame: 50, frameMs: 20),
+                toFrame: 50, frameMs: 20, text: "Thông báo họp lúc 7h30."),
             minimal: LogEntryView(
                 itemId: 1, zone: "thon-dong", title: "a", priority: .normal, plannedAt: 1, startedAt: nil,
                 endedAt: nil, outcome: .missed, reason: nil, fromFrame: 0, toFrame: 0, frameMs: 20)),

@@ -50,13 +50,16 @@ public final class Harness: @unchecked Sendable {
 
     public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers.
+    /// Starts `loa-controller` with one zone `all` on this test's group; returns once its API answers. Clips are
+    /// stored at their own level (`loudness: off`), so that what a box plays compares with the source file sample for
+    /// sample; the programme loudness is tested with its own configuration (`SayTests`).
     /// `environment` is added to the controller's (e.g. libfaketime's); with `logIn` (the default) the harness
     /// then logs in as its admin, so that `loa` and `api` calls carry a session.
     public func startController(
         config configPath: String? = nil, environment: [String: String] = [:], logIn: Bool = true
     ) throws {
         let config = """
+            loudness: off
             zones:
               - name: all
                 group: \(group):\(port)

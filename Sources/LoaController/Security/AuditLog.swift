@@ -61,6 +61,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case itemCancelled = "item cancelled"
     /// `priority=emergency` on `/items`: refused whatever the role (only a signed command starts one).
     case emergencyQueued = "queue emergency item"
+    case emergencySaid = "read aloud an emergency notice"
     /// `DELETE /items/ID` of an emergency item: refused whatever the role (only a signed stop ends one).
     case emergencyCancelled = "cancel emergency item"
     case scheduleApplied = "schedule applied"

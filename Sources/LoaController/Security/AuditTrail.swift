@@ -43,7 +43,8 @@ struct AuditTrail: RouterMiddleware {
 
     /// The audited action of each route that changes state.
     static let actions: [Route: AuditAction] = [
-        .storeClip: .clipStored, .queueItem: .itemQueued, .cancelItem: .itemCancelled,
+        .storeClip: .clipStored, .storeSpeech: .clipStored, .queueItem: .itemQueued, .say: .itemQueued,
+        .cancelItem: .itemCancelled,
         .applySchedule: .scheduleApplied, .approvePending: .pendingApproved, .approveReceiver: .boxApproved,
         .moveReceiver: .boxMoved, .renameReceiver: .boxRenamed, .rejectReceiver: .boxRejected,
         .removeReceiver: .boxRemoved, .command: .boxCommand,

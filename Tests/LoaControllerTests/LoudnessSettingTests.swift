@@ -1,0 +1,36 @@
+import LoaController
+import LoaSource
+import Testing
+
+/// `loudness:` sets the programme loudness (LUFS) and the true-peak ceiling (dBTP) every clip is stored at;
+/// `loudness: off` stores clips at their own level; anything wrong is refused naming the line.
+@Suite("Loudness settings")
+struct LoudnessSettingTests {
+    @Test func theSectionSetsTheTarget() throws {
+        let set = try ControllerConfiguration.parse("loudness:\n  target: -23\n  true-peak: -2.5\n", path: "c.yaml")
+        #expect(set.loudness?.integrated == -23 && set.loudness?.truePeak == -2.5)
+        let plain = try ControllerConfiguration.parse("frame-ms: 20\n", path: "c.yaml")
+        #expect(plain.loudness == LoudnessTarget(integrated: -16, truePeak: -1))
+        let withZones = try ControllerConfiguration.parse(
+            "loudness:\n  target: -18\nzones:\n  - name: a\n    group: 239.255.77.9:5004\n", path: "c.yaml")
+        #expect(withZones.loudness?.integrated == -18 && withZones.loudness?.truePeak == -1)
+        #expect(try ControllerConfiguration.parse("loudness: off\n", path: "c.yaml").loudness == nil)
+    }
+
+    @Test func wrongSettingsAreRefusedNamingTheLine() {
+        let cases = [
+            ("loudness:\n  target: 3\n", "c.yaml:2: 'target' must be a number of LUFS from -40 to -5"),
+            ("loudness:\n  target: loud\n", "c.yaml:2: 'target' must be a number of LUFS from -40 to -5"),
+            ("loudness:\n  true-peak: 1\n", "c.yaml:2: 'true-peak' must be a number of dBTP from -12 to 0"),
+            ("loudness:\n  lufs: -16\n", "c.yaml:2: unknown loudness key 'lufs'"),
+            ("loudness: -16\n", "c.yaml:1: 'loudness' must be a mapping"),
+        ]
+        for (text, prefix) in cases {
+            #expect {
+                _ = try ControllerConfiguration.parse(text, path: "c.yaml")
+            } throws: { error in
+                ((error as? ConfigurationError)?.message ?? "").hasPrefix(prefix)
+            }
+        }
+    }
+}
