@@ -186,11 +186,12 @@ extension FrameCost {
         let streamKey = SigningKeyPair.generate()
         let sentAt: Int64 = 1_795_000_000_000
         let datagrams = Datagrams(
-            clip: clip, ssrc: 0x4C4F_4133, sealer: PacketSealer(key: streamKey, epoch: 0x4C4F_4131), sentAt: sentAt)
+            clip: clip, ssrc: 0x4C4F_4133,
+            sealer: PacketSealer(key: streamKey, audience: .benchmark, epoch: 0x4C4F_4131), sentAt: sentAt)
         let sink = NullSink()
         let chain = ReceiveChain(playout: try! Playout(settings: PlayoutSettings(), sink: sink))
-        let pathVerifier = PacketVerifier(streamKey: streamKey.publicKey)
-        let checkVerifier = PacketVerifier(streamKey: streamKey.publicKey)
+        let pathVerifier = PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark)
+        let checkVerifier = PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark)
         let checkTimes = Samples(capacity: clip.frameCount)
         let pathTimes = Samples(capacity: clip.frameCount)
         var checkAllocations = AllocationCount()

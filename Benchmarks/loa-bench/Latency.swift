@@ -44,11 +44,11 @@ enum Latency {
 
         let entered = Samples(capacity: frames)
         let streamKey = SigningKeyPair.generate()
-        let sealer = PacketSealer(key: streamKey, epoch: 0x4C4F_4131)
+        let sealer = PacketSealer(key: streamKey, audience: .benchmark, epoch: 0x4C4F_4131)
         let receiver = LatencyReceiver(
             group: group, interface: interface,
             playout: PlayoutSettings(jitterMilliseconds: profile.jitterMilliseconds),
-            verifier: PacketVerifier(streamKey: streamKey.publicKey), frames: frames,
+            verifier: PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark), frames: frames,
             until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -244,4 +244,9 @@ enum BenchALSA {
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         setenv("ALSA_CONFIG_PATH", path, 1)
     }
+}
+
+extension PacketAudience {
+    /// The zone and commune the benchmarks seal for and verify as.
+    static let benchmark = PacketAudience(group: 0xEFFF_4D01, port: 5004, commune: 0x4C4F_4130)
 }

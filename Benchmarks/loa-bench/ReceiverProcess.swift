@@ -73,12 +73,14 @@ enum ReceiverProcess {
             return String(decoding: data, as: UTF8.self)
         }
 
+        let ceremony = work.appendingPathComponent("ceremony").path
+        _ = try run(binaries.appendingPathComponent("loa").path, ["keys", "init-root", "--out", ceremony])
         _ = try launch(
             "loa-controller",
             [
                 "--state-dir", work.appendingPathComponent("state").path, "--config",
                 work.appendingPathComponent("zones.yaml").path,
-                "--listen", "127.0.0.1:0",
+                "--listen", "127.0.0.1:0", "--keys", ceremony,
             ], log: "controller.log")
         let port = try wait(for: "listening on 127.0.0.1:", in: "controller.log", timeout: 60).prefix { $0.isNumber }
         let controller = "http://127.0.0.1:" + port

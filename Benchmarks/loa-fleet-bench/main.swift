@@ -48,11 +48,17 @@ zones:
 """.write(to: work.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
 let controllerLog = work.appendingPathComponent("controller.log")
 FileManager.default.createFile(atPath: controllerLog.path, contents: nil)
+let ceremony = Process()  // the key ceremony; the root key stays in work/ceremony
+ceremony.executableURL = binaries.appendingPathComponent("loa")
+ceremony.arguments = ["keys", "init-root", "--out", work.appendingPathComponent("ceremony").path]
+ceremony.standardOutput = FileHandle.nullDevice
+try ceremony.run()
+ceremony.waitUntilExit()
 let controller = Process()
 controller.executableURL = binaries.appendingPathComponent("loa-controller")
 controller.arguments = [
     "--state-dir", work.appendingPathComponent("state").path, "--config", work.appendingPathComponent("c.yaml").path,
-    "--listen", "127.0.0.1:0",
+    "--listen", "127.0.0.1:0", "--keys", work.appendingPathComponent("ceremony").path,
 ]
 controller.standardError = try FileHandle(forWritingTo: controllerLog)
 try controller.run()

@@ -8,11 +8,18 @@ provision_check() {
     local image=$work/image keys=$work/keys
     require_controller || return 1
     mkdir -p "$image" "$keys"
-    head -c 32 /dev/urandom | base64 > "$keys/controller.pub"
+    # The controller's fleet key, pinned on the box (controller-key); the root key's fingerprint printed.
+    curl -sf -H "Authorization: Bearer $LOA_TOKEN" "$controller/fleet" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["controllerKey"])' > "$keys/controller.pub" || return 1
     cp "$work/root.pub" "$keys/root.pub"
     "$here/provision" --root "$image" --zone hamlet-3 --group "$group" --interface 127.0.0.1 \
         --controller "$controller" --device arm --key "$keys" > "$work/provision.log" 2>&1 || return 1
     [ -f "$image/etc/loa/keys/controller.pub" ] || { echo "public key not installed"; return 1; }
+    grep -q "^controller-key = /etc/loa/keys/controller.pub$" "$image/etc/loa/receiver.conf" ||
+        { echo "controller key not pinned"; return 1; }
+    local fingerprint
+    fingerprint=$(tr -d '\n' < "$keys/root.pub" | base64 -d | sha256sum | cut -c1-64 | sed 's/.\{8\}/&:/g; s/:$//')
+    grep -q "root key fingerprint $fingerprint" "$work/provision.log" || { cat "$work/provision.log"; return 1; }
     head -c 64 /dev/urandom > "$keys/controller.key"
     if "$here/provision" --root "$image" --zone x --group "$group" --interface lo --key "$keys" \
         > "$work/provision-private.log" 2>&1; then
@@ -24,7 +31,7 @@ provision_check() {
     grep -q "^zone = hamlet-3$" "$image/etc/loa/receiver.conf" || { echo "config was changed by a refused run"; return 1; }
     mkdir -p "$work/box-state"
     HOME=$work/home "${arm[@]}" --config "$image/etc/loa/receiver.conf" --stats-interval 0 --state-dir "$work/box-state" \
-        --trust "$image/etc/loa/keys/root.pub" \
+        --trust "$image/etc/loa/keys/root.pub" --controller-key "$image/etc/loa/keys/controller.pub" \
         --heartbeat-interval 1 2> "$work/provisioned.log" &
     local pid=$!
     started $pid

@@ -90,11 +90,13 @@ zones:
     ttl: 0
     bitrate: 32000
 ZONES
+        # The key ceremony (the root key stays in $work/ceremony, as on the chairman's USB stick).
+        [ -d "$work/ceremony" ] || "$debug/loa" keys init-root --out "$work/ceremony" > "$work/ceremony.log" || return 1
         # No default password: the check makes its admin account on the server, as an operator would.
         [ -s "$work/state/accounts.sqlite" ] || echo "firmware-check-password" \
             | "$debug/loa-controller" admin add check --role admin --state-dir "$work/state" >/dev/null || return 1
         "$debug/loa-controller" --state-dir "$work/state" --listen "127.0.0.1:$http_port" --config "$work/zones.yaml" \
-            > "$work/controller.log" 2>&1 &
+            --keys "$work/ceremony" > "$work/controller.log" 2>&1 &
         echo $! > "$work/controller.pid"
     fi
     # Receivers trust only what the commune root key signed, and play only with the controller's signed time.

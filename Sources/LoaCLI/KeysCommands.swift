@@ -7,7 +7,7 @@ import LoaTrust
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Operator keys and the commune's signed key list.",
-        subcommands: [New.self, Add.self, List.self, SignList.self, Install.self])
+        subcommands: [New.self, InitRoot.self, List.self, SignList.self, Install.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,26 +38,50 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 
-    struct Add: AsyncParsableCommand {
+    /// `loa keys init-root`: the key ceremony, where the root key is to be kept (a laptop with the chairman's
+    /// USB stick), never on the controller. Contract: see `RootCeremony`; the folder is made (0700) if absent;
+    /// prints the root fingerprint and what to do with each file. Bad input: one line, exit 1.
+    struct InitRoot: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add an operator's public key to the key list (signed by the root key on the controller).")
-        @Argument(help: "The operator's NAME.pub file.") var file: String
-        @Option(name: .long, help: "The operator's name (default: the file's name).") var name: String?
-        @Flag(name: .long, help: "The operator may trigger emergencies.") var emergency = false
-        @OptionGroup var options: ControllerOptions
+            commandName: "init-root",
+            abstract:
+                "Make the commune root key and the first signed key list (on the laptop with the USB stick, not on the controller)."
+        )
+        @Option(name: .long, help: "The folder to write root.key, root.pub, stream.key and keylist.bin in.") var out:
+            String
+        @Option(
+            name: .long,
+            help: "The controller's stream public key (a file, or base64), if it keeps its own; else one is made here.")
+        var stream: String?
 
-        func run() async throws {
-            try await runReportingErrors {
-                guard let key = try? KeyFile.readPublic(file) else {
-                    throw CLIError("'\(file)' is not a Loa public key file (make one with 'loa keys new NAME')")
-                }
-                let operatorName = name ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                let list = try await options.client().addOperator(
-                    name: operatorName, emergency: emergency, publicKey: KeyText.base64(key))
-                print(
-                    "key list version \(list.version): \(operatorName) added\(emergency ? ", may trigger emergencies" : "")"
-                )
+        func run() throws {
+            do { try makeRoot() } catch {
+                FileHandle.standardError.write(Data("loa: \(error.description)\n".utf8))
+                throw ExitCode(1)
             }
+        }
+
+        func makeRoot() throws(CLIError) {
+            let streamKey = try stream.map { stream throws(CLIError) in
+                FileManager.default.fileExists(atPath: stream)
+                    ? try readPublicKey(stream, what: "the stream public key")
+                    : try publicKey(text: stream, named: "'\(stream)' (neither a file nor a key in base64)")
+            }
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch { throw CLIError("cannot make the folder '\(out)': \(error.localizedDescription)") }
+            let made: RootCeremony.Outcome
+            do {
+                made = try RootCeremony.run(
+                    into: out, streamKey: streamKey, now: UInt64(Date().timeIntervalSince1970 * 1000))
+            } catch { throw CLIError(error.description) }
+            print("root key fingerprint \(RootCeremony.fingerprint(made.rootPublicKey))")
+            print("wrote \(out)/root.key: the commune root private key; keep it on the chairman's USB stick only")
+            print(
+                "wrote \(out)/root.pub, keylist.bin (version 1)\(streamKey == nil ? " and stream.key" : ""): "
+                    + "start the controller once with 'loa-controller --keys \(out)', then remove root.key from any copy"
+            )
         }
     }
 

@@ -88,7 +88,7 @@ extension Route {
         case .approveReceiver, .approvePending, .moveReceiver, .renameReceiver, .rejectReceiver, .removeReceiver,
             .command:
             return .technician
-        case .addOperator, .installKeyList, .accounts, .addAccount, .removeAccount, .setRole, .revokeSessions:
+        case .installKeyList, .accounts, .addAccount, .removeAccount, .setRole, .revokeSessions:
             return .admin
         default: return .viewer
         }

@@ -151,14 +151,6 @@ public struct ControlClient: Sendable {
         [UInt8](try await send(.signedKeyList))
     }
 
-    public func addOperator(name: String, emergency: Bool, publicKey: String) async throws(ControlClientError)
-        -> KeyListView
-    {
-        try await json(
-            .addOperator, query: [(Query.name, name), (Query.emergency, emergency ? "1" : "0")],
-            body: Upload(data: Data(publicKey.utf8), contentType: "text/plain"))
-    }
-
     public func installKeyList(_ bytes: [UInt8]) async throws(ControlClientError) -> KeyListView {
         try await json(.installKeyList, body: Upload(data: Data(bytes), contentType: "application/octet-stream"))
     }

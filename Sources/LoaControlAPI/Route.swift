@@ -71,7 +71,6 @@ extension Route {
     public static let rootKey = Route(.get, "/keys/root.pub")
     public static let keyList = Route(.get, "/keys")
     public static let signedKeyList = Route(.get, "/keys/list")
-    public static let addOperator = Route(.post, "/keys/operators", query: [Query.name, Query.emergency])
     public static let installKeyList = Route(.post, "/keys/list")
     public static let emergency = Route(.post, "/emergency", query: [Query.title])
     public static let audit = Route(.get, "/audit")
@@ -84,8 +83,7 @@ extension Route {
             timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
-            signedKeyList,
-            addOperator, installKeyList, emergency, audit, auditVerify,
+            signedKeyList, installKeyList, emergency, audit, auditVerify,
         ] + accountRoutes
 }
 
@@ -123,9 +121,8 @@ public enum Limits {
     public static let uploadBytes: Int64 = 1 << 30
     /// The largest JSON body (`POST /schedule`).
     public static let jsonBodyBytes = 1 << 20
-    /// The largest signed key list (`POST /keys/list`) and public key body (`POST /keys/operators`).
+    /// The largest signed key list (`POST /keys/list`).
     public static let keyListBytes = 1 << 20
-    public static let publicKeyBytes = 4096
     /// The largest signed emergency command header, in base64 characters.
     public static let commandHeaderBytes = 16_384
     /// Years a date, month or report may name.

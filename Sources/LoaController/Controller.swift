@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LoaSystem
+import LoaWire
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -13,8 +14,14 @@ public struct Controller: Sendable {
     public var host: String
     public var port: Int
     public var logger: Logger
+    /// A key ceremony's folder (`loa keys init-root --out DIR`), read at first start only: see `KeyStore`.
+    public var keyCeremony: URL?
 
-    public init(stateDirectory: URL, configuration: ControllerConfiguration, host: String, port: Int, logger: Logger) {
+    public init(
+        stateDirectory: URL, configuration: ControllerConfiguration, host: String, port: Int, logger: Logger,
+        keyCeremony: URL? = nil
+    ) {
+        self.keyCeremony = keyCeremony
         self.stateDirectory = stateDirectory
         self.configuration = configuration
         self.host = host
@@ -55,11 +62,18 @@ public struct Controller: Sendable {
         let clips = try ClipLibrary(
             directory: stateDirectory.appendingPathComponent("clips"), zones: configuration.zones)
         let keys: KeyStore
-        do { keys = try KeyStore(directory: stateDirectory.appendingPathComponent("keys"), logger: logger) } catch {
+        do {
+            keys = try KeyStore(
+                directory: stateDirectory.appendingPathComponent("keys"), ceremony: keyCeremony, logger: logger)
+        } catch {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
         }
         let pacer: Pacer
-        do { pacer = try Pacer(zones: configuration.zones, signingKey: keys.streamKey, clock: clock) } catch {
+        do {
+            pacer = try Pacer(
+                zones: configuration.zones, signingKey: keys.streamKey, commune: KeyList.keyID(keys.rootPublicKey),
+                clock: clock)
+        } catch {
             throw ControllerError(error.message)
         }
         var descriptions: [String: String] = [:]
@@ -97,6 +111,7 @@ public struct Controller: Sendable {
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
             keys: keys, desk: desk, fleet: fleet, accounts: accounts, limits: configuration.limits)
+        try StateDirectoryModes.apply(stateDirectory)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }
 

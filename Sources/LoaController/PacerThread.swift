@@ -44,14 +44,17 @@ final class PacerThread: Sendable {
     /// zones whose deadlines nearly coincide leave together instead of each waiting for its own.
     static let batchWindow: UInt64 = 250_000
 
-    /// Opens a stream for each of `zones` (with its pacer-wide index), sealing with `signingKey` if given.
+    /// Opens a stream for each of `zones` (with its pacer-wide index), sealing with `signingKey` if given, for
+    /// the commune `commune`.
     init(
-        number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?,
+        number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?, commune: UInt32,
         events: AsyncStream<AirEvent>.Continuation, observer: Pacer.SendObserver?, clock: any ControllerClock
     ) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
-        for (_, zone) in zones { streams.append(try ZoneStream(zone: zone, random: &random, signingKey: signingKey)) }
+        for (_, zone) in zones {
+            streams.append(try ZoneStream(zone: zone, random: &random, signingKey: signingKey, commune: commune))
+        }
         self.number = number
         zoneIndices = zones.map(\.index)
         zoneNames = zones.map(\.zone.name)

@@ -47,14 +47,16 @@ final class ZoneStream {
 
     private let sealer: PacketSealer?
 
-    /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it. The SSRC, the
+    /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it for the zone's
+    /// group and port and the commune `commune` (its root key id, see `PacketAudience`). The SSRC, the
     /// first sequence number and the first timestamp are random (RFC 3550 §5.1), unless `first` gives the latter
     /// two (tests of wrap-around).
     init(
-        zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
+        zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil, commune: UInt32 = 0,
         first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
-        sealer = signingKey.map { PacketSealer(key: $0) }
+        let audience = PacketAudience(group: zone.group.address.value, port: zone.group.port, commune: commune)
+        sealer = signingKey.map { PacketSealer(key: $0, audience: audience) }
         guard let interface = NetworkInterface(zone.interface) else {
             throw SystemError("find the interface '" + zone.interface + "' of zone " + zone.name, code: 19)
         }
@@ -104,7 +106,7 @@ final class ZoneStream {
             ssrc: ssrc)
         let length = item.clip.withPacket(frameIndex) { payload in
             sealer?.seal(
-                header: header, payload: payload, sendTime: WallClock.now() / 1_000_000, emergency: item.emergency,
+                header: header, payload: payload, sendTime: SealClock.now(), emergency: item.emergency,
                 into: buffer)
                 ?? header.write(payload: payload, into: buffer)
         }

@@ -27,17 +27,23 @@ public final class TrustLink {
     /// The freshness window the packet verifier is built with: how far (ms) a packet's signed send time may
     /// lie from the trusted clock.
     public let freshnessMilliseconds: Int64
+    /// This box's zone group and port and its commune (the trust anchor's key id): packets verify only if
+    /// they were sealed for it.
+    public let audience: PacketAudience
 
     /// The receiver's trust as its settings say: the trust anchor `settings.trustFile` and the freshness
     /// window `settings.freshnessSeconds`.
     public convenience init(settings: ReceiverSettings, identity: ReceiverIdentity) throws(ReceiverSetupError) {
         try self.init(
-            trustFile: settings.trustFile, identity: identity,
+            trustFile: settings.trustFile, identity: identity, group: settings.group,
             freshnessMilliseconds: Int64(settings.freshnessSeconds) * 1000)
     }
 
-    /// Reads the trust anchor. Throws (one line for the log) if there is none or it is not a public key.
-    public init(trustFile: String, identity: ReceiverIdentity, freshnessMilliseconds: Int64 = 5_000)
+    /// Reads the trust anchor; the box listens on `group`. Throws (one line for the log) if there is no anchor
+    /// or it is not a public key.
+    public init(
+        trustFile: String, identity: ReceiverIdentity, group: SocketAddress, freshnessMilliseconds: Int64 = 5_000
+    )
         throws(ReceiverSetupError)
     {
         self.freshnessMilliseconds = freshnessMilliseconds
@@ -52,6 +58,7 @@ public final class TrustLink {
             throw ReceiverSetupError("the trust anchor " + trustFile + " is not a base64 Ed25519 public key")
         }
         self.root = root
+        audience = PacketAudience(group: group.address.value, port: group.port, commune: KeyList.keyID(root))
         self.identity = identity
         if let saved = identity.read("keylist").flatMap({ KeyText.bytes(base64: $0) }),
             let list = try? KeyList(decoding: saved),
@@ -111,7 +118,8 @@ public final class TrustLink {
         if let verifier {
             verifier.use(streamKey: list.streamKey)
         } else {
-            verifier = PacketVerifier(streamKey: list.streamKey, windowMilliseconds: freshnessMilliseconds)
+            verifier = PacketVerifier(
+                streamKey: list.streamKey, audience: audience, windowMilliseconds: freshnessMilliseconds)
         }
         nextRequest = now + 600_000_000_000
         return true

@@ -12,12 +12,16 @@ public final class PacketSealer {
     public let keyID: UInt32
     /// A number for this run of this stream: a receiver that sees a new epoch starts its replay window anew.
     public let epoch: UInt32
+    /// The zone and commune the packets are for: signed with each packet (see `PacketAudience`).
+    public let audience: PacketAudience
     private var index: UInt64 = 0
     private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 1600, alignment: 8)
 
-    /// A sealer for `key`; `epoch` defaults to a random number (the controller's choice for every run).
-    public init(key: SigningKeyPair, epoch: UInt32 = SecureRandom.uint32()) {
+    /// A sealer for `key` and the packets of `audience`; `epoch` defaults to a random number (the controller's
+    /// choice for every run).
+    public init(key: SigningKeyPair, audience: PacketAudience, epoch: UInt32 = SecureRandom.uint32()) {
         self.key = key
+        self.audience = audience
         keyID = KeyList.keyID(key.publicKey)
         self.epoch = epoch
     }
@@ -51,7 +55,7 @@ public final class PacketSealer {
         guard length > 0 else { return 0 }
         let messageLength = PacketSeal.signedMessage(
             packet: UnsafeRawBufferPointer(packet), payload: (RTPHeader.fixedSize + PacketSeal.overhead)..<length,
-            into: message)
+            audience: audience, into: message)
         guard messageLength > 0 else { return 0 }
         key.sign(
             UnsafeRawBufferPointer(rebasing: message[0..<messageLength]),

@@ -10,7 +10,11 @@ import LoaWire
 /// window; a budget allows at most `verificationsPerSecond` signature checks, most of them kept for the
 /// address the last genuine packet came from, so a flood of forgeries from elsewhere can neither use up the CPU
 /// nor starve the real stream (`VerificationBudget`); and only then the Ed25519 signature. A packet of a new epoch (the
-/// controller restarted) is accepted only if its signature verifies. Verifying allocates nothing.
+/// controller restarted) is accepted only if its signature verifies and it is newer than the epoch in force:
+/// its send time is later than the last accepted packet's while that one is still fresh, so a recording of an
+/// earlier epoch can never take the stream back (alternating two epochs re-plays nothing). The signature covers
+/// the verifier's `audience`: a packet sealed for another zone's group or another commune never verifies.
+/// Verifying allocates nothing.
 public final class PacketVerifier {
     public enum Verdict: Equatable, Sendable {
         case accepted
@@ -26,11 +30,15 @@ public final class PacketVerifier {
     /// The stream key in force (from the root-signed key list).
     public private(set) var streamKey: [UInt8]
     private var keyID: UInt32
+    /// The zone group, port and commune this box listens as; only packets sealed for it verify.
+    public let audience: PacketAudience
     public let windowMilliseconds: Int64
     public let verificationsPerSecond: Int
     /// The seal of the last packet accepted (its flags say whether an emergency is on the air).
     public private(set) var lastAccepted = PacketSeal(keyID: 0, epoch: 0, index: 0, sendTime: 0)
     private var epoch: UInt32?
+    /// The latest send time accepted in the epoch in force (Unix ms).
+    private var newestSendTime: Int64 = 0
     private var highest: UInt64 = 0
     /// Bit i set: index `highest - i` was accepted.
     private var seen: UInt64 = 0
@@ -39,8 +47,12 @@ public final class PacketVerifier {
     private var trustedSource: UInt64?
     private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 1600, alignment: 8)
 
-    public init(streamKey: [UInt8], windowMilliseconds: Int64 = 5_000, verificationsPerSecond: Int = 400) {
+    public init(
+        streamKey: [UInt8], audience: PacketAudience, windowMilliseconds: Int64 = 5_000,
+        verificationsPerSecond: Int = 400
+    ) {
         self.streamKey = streamKey
+        self.audience = audience
         keyID = KeyList.keyID(streamKey)
         self.windowMilliseconds = windowMilliseconds
         self.verificationsPerSecond = verificationsPerSecond
@@ -74,8 +86,14 @@ public final class PacketVerifier {
             let behind = highest - seal.index
             if behind >= 64 || seen & (1 << behind) != 0 { return .replayed }
         }
+        if !sameEpoch, epoch != nil, Int64(truncatingIfNeeded: seal.sendTime) <= newestSendTime,
+            (now &- newestSendTime).magnitude <= windowMilliseconds.magnitude
+        {
+            return .replayed  // an epoch no newer than the one in force: never go back
+        }
         guard budget.take(from: source, trusted: source == trustedSource, now: monotonic) else { return .rateLimited }
-        let length = PacketSeal.signedMessage(packet: datagram, payload: packet.payload, into: message)
+        let length = PacketSeal.signedMessage(
+            packet: datagram, payload: packet.payload, audience: audience, into: message)
         let valid =
             length > 0
             && streamKey.withUnsafeBytes { key in
@@ -96,6 +114,9 @@ public final class PacketVerifier {
             seen |= 1 << (highest - seal.index)
         }
         lastAccepted = seal
+        if !sameEpoch || Int64(truncatingIfNeeded: seal.sendTime) > newestSendTime {
+            newestSendTime = Int64(truncatingIfNeeded: seal.sendTime)
+        }
         trustedSource = source
         return .accepted
     }

@@ -7,7 +7,8 @@
 ///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
 ///   · flags (UInt8; bit 0: an emergency is on the air) · Ed25519 signature (64 bytes)
 /// The signature covers the 12-byte fixed RTP header (with the X bit set), the 25 bytes of key id, epoch,
-/// index, send time and flags, and the payload — everything a replay or a forgery would want to change.
+/// index, send time and flags, the packet's audience (`PacketAudience`: zone group, port and commune, signed but
+/// not sent) and the payload — everything a replay, a relay or a forgery would want to change.
 /// Every packet of an emergency says so, so a receiver that boots in the middle of one knows at once.
 public struct PacketSeal: Equatable, Sendable {
     public var keyID: UInt32
@@ -40,7 +41,7 @@ public struct PacketSeal: Equatable, Sendable {
     /// Bytes a seal adds to a packet.
     public static let overhead = 4 + extensionDataBytes
     /// Bytes of the signed message besides the payload.
-    public static let signedPrefixBytes = RTPHeader.fixedSize + metadataBytes
+    public static let signedPrefixBytes = RTPHeader.fixedSize + metadataBytes + PacketAudience.bytes
 
     /// Writes `header` (X bit set), the extension with this seal and a zeroed signature, and `payload` into
     /// `packet`. Returns the packet length (0 if `packet` is too small) and where the signature goes.
@@ -65,18 +66,21 @@ public struct PacketSeal: Equatable, Sendable {
         return (length, signatureStart..<signatureStart + Self.signatureBytes)
     }
 
-    /// Copies the signed message of a packet written by `write` (or read by `read`) into `message`: fixed
-    /// header, metadata, payload. Returns its length, or 0 if `message` is too small.
+    /// Copies the signed message of a packet written by `write` (or read by `read`) for `audience` into
+    /// `message`: fixed header, metadata, audience, payload. Returns its length, or 0 if `message` is too small.
     public static func signedMessage(
-        packet: UnsafeRawBufferPointer, payload: Range<Int>, into message: UnsafeMutableRawBufferPointer
+        packet: UnsafeRawBufferPointer, payload: Range<Int>, audience: PacketAudience,
+        into message: UnsafeMutableRawBufferPointer
     ) -> Int {
         let length = signedPrefixBytes + payload.count
         guard message.count >= length, packet.count >= RTPHeader.fixedSize + 6 + metadataBytes else { return 0 }
         UnsafeMutableRawBufferPointer(rebasing: message[0..<RTPHeader.fixedSize])
             .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[0..<RTPHeader.fixedSize]))
         let metadata = RTPHeader.fixedSize + 6
-        UnsafeMutableRawBufferPointer(rebasing: message[RTPHeader.fixedSize..<signedPrefixBytes])
+        let audienceStart = RTPHeader.fixedSize + metadataBytes
+        UnsafeMutableRawBufferPointer(rebasing: message[RTPHeader.fixedSize..<audienceStart])
             .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[metadata..<metadata + metadataBytes]))
+        audience.write(into: message, at: audienceStart)
         if !payload.isEmpty {
             UnsafeMutableRawBufferPointer(rebasing: message[signedPrefixBytes..<length])
                 .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[payload]))
@@ -114,5 +118,32 @@ public struct PacketSeal: Equatable, Sendable {
         packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime >> 32), at: offset + 16)
         packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime), at: offset + 20)
         packet[offset + 24] = flags
+    }
+}
+
+/// Whom a sealed packet is for: the zone's multicast group and port, and the commune (the first 4 bytes of its
+/// root key, `KeyList.keyID`). Signed with every packet but never sent: the sealer and the verifier each know it
+/// (the controller from its zone and root key, a box from its `group` setting and trust anchor), so a packet
+/// relayed into another zone's group or another commune fails its signature there.
+public struct PacketAudience: Equatable, Sendable {
+    /// The group's IPv4 address (host order).
+    public var group: UInt32
+    public var port: UInt16
+    /// The commune's root key id.
+    public var commune: UInt32
+
+    /// Bytes the audience adds to the signed message.
+    public static let bytes = 10
+
+    public init(group: UInt32, port: UInt16, commune: UInt32) {
+        self.group = group
+        self.port = port
+        self.commune = commune
+    }
+
+    func write(into message: UnsafeMutableRawBufferPointer, at offset: Int) {
+        message.storeBigEndian(group, at: offset)
+        message.storeBigEndian(port, at: offset + 4)
+        message.storeBigEndian(commune, at: offset + 6)
     }
 }

@@ -26,6 +26,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "A YAML file that defines the zones.")
     var config: String?
 
+    @Option(
+        name: .long,
+        help:
+            "The folder of the key ceremony ('loa keys init-root --out DIR'), read at first start: root.pub, stream.key, keylist.bin."
+    )
+    var keys: String?
+
     @Option(name: .long, help: "HOST:PORT of the HTTP control API.")
     var listen: String = "127.0.0.1:8750"
 
@@ -36,6 +43,7 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "loa-controller")
+        umask(0o077)  // what the controller makes is its own: state 0700, databases and secrets 0600
         let configuration: ControllerConfiguration
         if let config {
             do { configuration = try ControllerConfiguration.load(path: config) } catch {
@@ -51,7 +59,8 @@ struct Serve: AsyncParsableCommand {
         }
         let controller = Controller(
             stateDirectory: URL(fileURLWithPath: stateDir), configuration: configuration,
-            host: String(listen[..<colon]), port: port, logger: logger)
+            host: String(listen[..<colon]), port: port, logger: logger,
+            keyCeremony: keys.map { URL(fileURLWithPath: $0) })
         do { try await controller.run() } catch let error as ControllerError {
             fail("loa-controller: \(error.description)")
         } catch {

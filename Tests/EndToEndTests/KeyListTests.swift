@@ -35,13 +35,13 @@ extension RealProcesses {
                 #expect(
                     try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status
                         == 0)
-                #expect(try harness.loa(["keys", "add", harness.path("\(name).pub"), "--emergency"]).status == 0)
+                #expect(try harness.addOperator(harness.path("\(name).pub"), emergency: true).status == 0)
             }
             let before = try canonicalJSON(harness, "/keys")
             let inForce = try KeyList(
                 decoding: [UInt8](try Data(contentsOf: URL(string: harness.controllerURL + "/keys/list")!)))
             try #require(inForce.version == 3 && before.contains("\"version\":3"), "\(before)")
-            let rootText = try String(contentsOfFile: harness.path("state/keys/root.key"), encoding: .utf8)
+            let rootText = try String(contentsOfFile: harness.rootKey, encoding: .utf8)
             let root = try #require(KeyText.bytes(base64: rootText).flatMap { SigningKeyPair(secretKey: $0) })
 
             // What an intruder would want in force: its own key, allowed to trigger emergencies.
@@ -96,31 +96,49 @@ extension RealProcesses {
         }
 
         /// `stream.key` replaced (here: deleted, so the controller makes a new one) and then `keylist.bin` lost too:
-        /// each time the controller signs a list with a version above every one it issued, keeping the operators,
-        /// and a receiver that holds the old version on disk takes the new one after a restart. (Reusing version 2
-        /// would be refused by the receiver; version 1, as before, too: it would never get trusted time.)
-        @Test func aReplacedStreamKeyOrLostListGetsANewerVersion() throws {
+        /// with the root key offline the controller cannot sign, so it refuses to start with one line naming the
+        /// stream key and a version above every one it issued; the list signed where the root key is (`loa keys
+        /// sign-list`), put in place, is used, and a receiver that holds the old version on disk takes the new one
+        /// after a restart. (Reusing version 2 would be refused by the receiver; version 1, as before, too.)
+        @Test func aReplacedStreamKeyOrLostListNeedsANewerVersionSignedOffline() throws {
             let harness = try Harness(groupOctet: 75)
             try harness.startController()
             let made = try harness.loa(["keys", "new", "chu-tich", "--dir", harness.directory.path], controller: false)
             #expect(made.status == 0)
-            #expect(try harness.loa(["keys", "add", harness.path("chu-tich.pub"), "--emergency"]).status == 0)
+            #expect(try harness.addOperator(harness.path("chu-tich.pub"), emergency: true).status == 0)
             let first = try served(harness)
             try #require(first.version == 2 && first.operators.map(\.name) == ["chu-tich"])
             harness.stop(try harness.startReceiver(output: harness.path("box.raw"), name: "box"))
             #expect(try String(contentsOfFile: harness.path("box.log"), encoding: .utf8).contains("key list version 2"))
+            try Data(first.encoded).write(to: URL(fileURLWithPath: harness.path("last.bin")))
 
+            /// The refused start names the new stream key and `version`; the list signed offline is put in place.
             let keys = harness.path("state/keys")
-            harness.stop(try #require(harness.controller))
+            func signOffline(_ reason: String, version: UInt32) throws -> KeyList {
+                harness.stop(try #require(harness.controller))
+                #expect(throws: HarnessError.self) { try harness.startController() }
+                let stream = KeyText.base64(try KeyFile.readSecret(keys + "/stream.key").publicKey)
+                let log = try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)
+                #expect(
+                    log.contains(
+                        reason
+                            + " and the root key is offline: sign a list naming the stream key \(stream) with version \(version)"
+                    ), "\(log)")
+                let signed = try harness.loa(
+                    [
+                        "keys", "sign-list", "--root", harness.rootKey, "--from", harness.path("last.bin"), "--stream",
+                        stream, "--version", String(version), "--out", keys + "/keylist.bin",
+                    ], controller: false)
+                #expect(signed.status == 0, "\(signed.err)")
+                try harness.startController()
+                let list = try served(harness)
+                try Data(list.encoded).write(to: URL(fileURLWithPath: harness.path("last.bin")))
+                return list
+            }
             try FileManager.default.removeItem(atPath: keys + "/stream.key")
-            try harness.startController()
-            let second = try served(harness)
-            #expect(second.version == 3)
-            #expect(second.streamKey != first.streamKey)
-            #expect(second.operators == first.operators)
-            let log = try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)
-            let reason = "the key list (version 2) names another stream key than stream.key"
-            #expect(log.contains(reason + ": signed key list version 3"), "\(log)")
+            let second = try signOffline(
+                "the key list (version 2) names another stream key than stream.key", version: 3)
+            #expect(second.version == 3 && second.streamKey != first.streamKey && second.operators == first.operators)
             // The box restarts holding version 2 and takes version 3 with the controller's time.
             harness.stop(try harness.startReceiver(output: harness.path("box.raw"), name: "box"))
             #expect(
@@ -128,13 +146,10 @@ extension RealProcesses {
                     .contains("key list version 3 from the controller"))
 
             // Both the stream key and the list file lost: keylist.version carries the count on.
-            harness.stop(try #require(harness.controller))
-            try FileManager.default.removeItem(atPath: keys + "/stream.key")
             try FileManager.default.removeItem(atPath: keys + "/keylist.bin")
-            try harness.startController()
-            let third = try served(harness)
-            #expect(third.version == 4)
-            #expect(third.streamKey != second.streamKey)
+            try FileManager.default.removeItem(atPath: keys + "/stream.key")
+            let third = try signOffline("there is no valid signed key list in \(keys)", version: 4)
+            #expect(third.version == 4 && third.streamKey != second.streamKey)
             harness.stop(try harness.startReceiver(output: harness.path("box.raw"), name: "box"))
             #expect(
                 try String(contentsOfFile: harness.path("box.log"), encoding: .utf8)

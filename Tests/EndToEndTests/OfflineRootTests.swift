@@ -6,29 +6,75 @@ import LoaWire
 import Testing
 
 extension RealProcesses {
-    /// The commune root key kept offline, as the README and the controller's first-start warning say: root.key is
-    /// copied to a USB stick and deleted from the server; the controller keeps running with the list it has, also
-    /// after a restart, and refuses to sign (one line naming the real command). The official signs the next list
-    /// with `loa keys sign-list` (also on a laptop without the controller) and installs it with `loa keys install`;
-    /// the controller takes only what the root signed, newer than its list.
+    /// The commune root key offline from birth: the key ceremony (`loa keys init-root`, run by the harness into
+    /// its `ceremony` folder, the chairman's USB stick) makes it; the controller starts from root.pub and the first
+    /// list and never holds root.key (it refuses to start if it finds one) and never signs a list. The official
+    /// signs the next list with `loa keys sign-list` (also on a laptop without the controller) and installs it with
+    /// `loa keys install`; the controller takes only what the root signed, newer than its list.
     @Suite("Offline root key")
     struct OfflineRootTests {
-        static let offline =
-            "loa: the root key is offline: where it is kept, run 'loa keys sign-list --root root.key --add NAME.pub "
-            + "--role emergency --out new.bin', then 'loa keys install new.bin' here\n"
-
-        /// Starts a controller and moves its root key to `usb/root.key` (cp, then delete), as the warning says.
-        /// Returns the path on the stick.
+        /// Starts a controller from the key ceremony; returns the root key's path on the stick.
         func controllerWithRootOffline(_ harness: Harness) throws -> String {
             try harness.startController()
+            #expect(!FileManager.default.fileExists(atPath: harness.path("state/keys/root.key")))
+            return harness.rootKey
+        }
+
+        /// A root private key in the state dir stops the start with one line saying how to move it offline; with
+        /// no root.pub and no ceremony folder the start stops with one line naming the ceremony. The state dir's
+        /// keys folder is 0700, its private keys and database 0600.
+        @Test func aControllerHoldingTheRootKeyOrNoRootRefusesToStart() throws {
+            let harness = try Harness(groupOctet: 92)
+            try harness.startController()
+            let state = harness.path("state")
+            for (file, mode) in [
+                ("", 0o700), ("keys", 0o700), ("keys/stream.key", 0o600), ("loa.sqlite", 0o600),
+            ] {
+                let found = try FileManager.default.attributesOfItem(atPath: state + "/" + file)[.posixPermissions]
+                #expect(found as? Int == mode, "\(file): \(String(found as? Int ?? 0, radix: 8))")
+            }
+            harness.stop(try #require(harness.controller))
+            let copied = try harness.run("/bin/cp", [harness.rootKey, state + "/keys/root.key"])
+            try #require(copied.status == 0)
+            let controller = Harness.binaries.appendingPathComponent("loa-controller").path
+            let arguments = [
+                "--state-dir", state, "--config", harness.path("controller.yaml"), "--listen", "127.0.0.1:0",
+            ]
+            let refused = try harness.run(controller, arguments)
+            #expect(refused.status == 1, "\(refused)")
+            #expect(
+                refused.err
+                    == "loa-controller: cannot load the keys: the commune root private key is on the controller ('\(state)/keys/root.key'): move it offline (copy it to the chairman's USB stick, check the copy, then delete it here) and start again; the controller needs only root.pub\n",
+                "\(refused.err)")
+
+            let empty = harness.path("empty")
+            let none = try harness.run(controller, ["--state-dir", empty] + arguments.dropFirst(2))
+            #expect(none.status == 1, "\(none)")
+            #expect(
+                none.err
+                    == "loa-controller: cannot load the keys: there is no commune root key in '\(empty)/keys': run the key ceremony 'loa keys init-root --out DIR' where the root key will be kept (a laptop with the chairman's USB stick), then start with '--keys DIR'\n",
+                "\(none.err)")
+        }
+
+        /// A stream key that exists but cannot be read (here: a folder in its place, which also root cannot read as
+        /// a file) stops the start with one line; no new key is made in its place.
+        @Test func anUnreadableKeyFileStopsTheStartAndIsNotReplaced() throws {
+            let harness = try Harness(groupOctet: 93)
+            try harness.startController()
+            harness.stop(try #require(harness.controller))
+            let streamKey = harness.path("state/keys/stream.key")
+            try FileManager.default.removeItem(atPath: streamKey)
+            try FileManager.default.createDirectory(atPath: streamKey, withIntermediateDirectories: false)
+            #expect(throws: HarnessError.self) { try harness.startController() }
             let log = try String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)
-            #expect(log.contains("copy it to a USB stick kept by the chairman, then delete it here"), "\(log)")
-            try FileManager.default.createDirectory(atPath: harness.path("usb"), withIntermediateDirectories: true)
-            let copied = try harness.run(
-                "/bin/cp", [harness.path("state/keys/root.key"), harness.path("usb/root.key")])
-            try #require(copied.status == 0, "\(copied.err)")
-            try FileManager.default.removeItem(atPath: harness.path("state/keys/root.key"))
-            return harness.path("usb/root.key")
+            #expect(
+                log.hasPrefix("loa-controller: cannot load the keys: cannot read the key file '\(streamKey)': "),
+                "\(log)")
+            #expect(
+                log.hasSuffix("; fix its owner or mode (a new key would lock the boxes out)\n")
+                    && log.split(separator: "\n").count == 1, "\(log)")
+            var isFolder: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: streamKey, isDirectory: &isFolder) && isFolder.boolValue)
         }
 
         func keys(_ harness: Harness) throws -> [String: Any] {
@@ -49,17 +95,21 @@ extension RealProcesses {
                     try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false).status
                         == 0)
             }
-            // The server cannot sign any more, and says what to run instead; the list in force stays.
-            let refused = try harness.loa(["keys", "add", harness.path("chu-tich.pub"), "--emergency"])
-            #expect(refused.status == 1 && refused.err == Self.offline, "\(refused.err)")
+            // The server cannot sign: there is no route that would (the old POST /keys/operators is gone).
+            let posted = try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary",
+                    "@" + harness.path("chu-tich.pub"),
+                    harness.controllerURL + "/keys/operators?name=chu-tich&emergency=1",
+                ])
+            #expect(posted.out == "404", "\(posted)")
             #expect(try keys(harness)["version"] as? Int == 1)
             // It keeps running with the list it has after a restart, and does not make a new root key.
             harness.stop(try #require(harness.controller))
             try harness.startController()
             #expect(try keys(harness)["version"] as? Int == 1)
             #expect(!FileManager.default.fileExists(atPath: harness.path("state/keys/root.key")))
-            let again = try harness.loa(["keys", "add", harness.path("chu-tich.pub"), "--emergency"])
-            #expect(again.status == 1 && again.err == Self.offline, "\(again.err)")
 
             // Where the root key is: sign the next list from the controller's, then install it.
             let signed = try harness.loa(

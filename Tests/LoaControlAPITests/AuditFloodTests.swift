@@ -11,15 +11,12 @@ import Testing
 /// 64 bytes, and beyond 20 a minute per source they are only counted, in one summary entry.
 @Suite struct AuditFloodTests {
     @Test func refusedCommandsAreStoredCompactlyAndRateLimited() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-flood-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let controller = try TestController()
+        defer { try? FileManager.default.removeItem(at: controller.directory) }
         var logger = Logger(label: "loa-flood-test")
         logger.logLevel = .critical
-        let parts = try Controller(
-            stateDirectory: directory, configuration: ControllerConfiguration(), host: "127.0.0.1", port: 0,
-            logger: logger
-        ).assemble()
-        let database = directory.appendingPathComponent("loa.sqlite").path
+        let parts = try controller.controller.assemble()
+        let database = controller.directory.appendingPathComponent("state/loa.sqlite").path
         let before = try bytes(database)
         // Each command is 12 KiB of junk (base64 in the header, under its 16 KiB limit).
         let flood = 1_000

@@ -3,6 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import LoaControlAPI
 import LoaController
+import LoaCrypto
+import LoaTrust
+import LoaWire
 import Logging
 import Testing
 
@@ -11,9 +14,18 @@ import Testing
 @Suite struct ControlAPIRouteTests {
     /// Runs `body` against a fresh controller's API, signed in as an admin.
     func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await withAPIAndRoot { client, _ in try await body(client) }
+    }
+
+    /// Runs `body` against a fresh controller's API started from a key ceremony (`RootCeremony`) run outside its
+    /// state directory, signed in as an admin, with the ceremony's root key.
+    func withAPIAndRoot(_ body: @escaping @Sendable (any TestClientProtocol, SigningKeyPair) async throws -> Void)
+        async throws
+    {
         let controller = try TestController()
         let token = try controller.session("quan-tri", .admin)
-        try await controller.run { client in try await body(SignedIn(base: client, token: token)) }
+        let root = try controller.rootKey()
+        try await controller.run { client in try await body(SignedIn(base: client, token: token), root) }
     }
 
     @Test func health() async throws {
@@ -153,20 +165,22 @@ import Testing
         }
     }
 
+    /// The controller never signs a key list: `POST /keys/operators` (the server signing with the root) is gone;
+    /// a list signed by the ceremony's root key, newer, is installed.
     @Test func keys() async throws {
-        try await withAPI { client in
+        try await withAPIAndRoot { client, root in
             let list = try await client.json(KeyListView.self, .get, "/keys")
             #expect(list.operators == [] && list.streamKey.count == 44)
             try await client.execute(uri: "/keys/root.pub", method: .get) { response in
                 #expect(response.status == .ok && String(buffer: response.body).count == 45)
             }
-            try await client.expectError(.post, "/keys/operators", .badRequest, body: ByteBuffer(string: "x"))
-            try await client.expectError(
-                .post, "/keys/operators?name=chu-tich", .badRequest, body: ByteBuffer(string: "not a key"))
             let key = String(repeating: "A", count: 43) + "="
-            let added = try await client.json(
-                KeyListView.self, .post, "/keys/operators?name=chu-tich&emergency=1", body: ByteBuffer(string: key))
-            #expect(added.version > list.version && added.operators.map(\.name) == ["chu-tich"])
+            try await client.execute(
+                uri: "/keys/operators?name=chu-tich&emergency=1", method: .post, body: ByteBuffer(string: key)
+            ) { response in #expect(response.status == .notFound) }
+            let added = try await client.installList(
+                adding: "chu-tich", key: Array(repeating: 0, count: 32), emergency: true, signedBy: root)
+            #expect(added.version == list.version + 1 && added.operators.map(\.name) == ["chu-tich"])
             try await client.expectError(.post, "/keys/list", .badRequest, body: ByteBuffer(string: "junk"))
         }
     }

@@ -149,9 +149,8 @@ import Testing
 
             // A signed command airs one; no account, not even an admin, cancels it: that takes a signed stop.
             let officer = SigningKeyPair.generate()
-            _ = try await client.json(
-                KeyListView.self, .post, "/keys/operators?name=chu-tich&emergency=1",
-                body: ByteBuffer(string: KeyText.base64(officer.publicKey)))
+            _ = try await client.installList(
+                adding: "chu-tich", key: officer.publicKey, emergency: true, signedBy: controller.rootKey())
             let wav = Sound.wav(seconds: 1)
             let now = UInt64(Date().timeIntervalSince1970 * 1000)
             let command = EmergencyAuthority.sign(

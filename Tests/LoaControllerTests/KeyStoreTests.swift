@@ -6,90 +6,127 @@ import LoaWire
 import Logging
 import Testing
 
-/// The controller's key store on real files: a key list version is never issued twice (stream key replaced,
-/// list file lost, damaged or put back older), with the root key on the server or offline. (Secret key files:
-/// `KeyFileTests` in LoaTrustTests.)
+/// The controller's key store on real files: it starts from a key ceremony's folder and never holds the root
+/// private key, and a key list version is never issued twice (stream key replaced, list file lost, damaged or put
+/// back older). (Secret key files: `KeyFileTests` in LoaTrustTests.)
 @Suite("Key store")
 struct KeyStoreTests {
     let logger = Logger(label: "test")
 
-    /// A fresh keys folder, removed when `body` returns.
-    func withKeysFolder(_ body: (URL) throws -> Void) throws {
+    /// A fresh keys folder and a ceremony folder (`RootCeremony` run in it) with its root key, removed when
+    /// `body` returns.
+    func withKeysFolder(_ body: (_ keys: URL, _ ceremony: URL, _ root: SigningKeyPair) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loa-keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder.appendingPathComponent("keys"))
+        let ceremony = folder.appendingPathComponent("ceremony")
+        try FileManager.default.createDirectory(at: ceremony, withIntermediateDirectories: true)
+        _ = try RootCeremony.run(into: ceremony.path, streamKey: nil, now: 1)
+        let root = try KeyFile.readSecret(ceremony.appendingPathComponent("root.key").path)
+        try body(folder.appendingPathComponent("keys"), ceremony, root)
     }
 
     /// `list` signed by `key`, as bytes.
     func signed(_ list: KeyList, by key: SigningKeyPair) -> [UInt8] { list.signed(by: key).encoded }
 
-    @Test func aNewListAlwaysTakesAVersionAboveEveryOneIssued() throws {
-        try withKeysFolder { keys in
-            let store = try KeyStore(directory: keys, logger: logger)
-            #expect(store.current.version == 1)
-            _ = try store.addOperator(
-                name: "chu-tich", publicKey: SigningKeyPair.generate().publicKey, mayTriggerEmergencies: true)
-            let three = try store.addOperator(
-                name: "pho-chu-tich", publicKey: SigningKeyPair.generate().publicKey, mayTriggerEmergencies: false)
-            #expect(three.version == 3)
-            let listFile = keys.appendingPathComponent("keylist.bin")
-            let versionFile = keys.appendingPathComponent("keylist.version")
-            #expect(try String(contentsOf: versionFile, encoding: .utf8).hasPrefix("3 "))
+    /// The one line `KeyStore` stops with when it needs a list signed offline.
+    func needsList(_ why: String, stream: [UInt8], version: UInt32, from: String) -> String {
+        let key = KeyText.base64(stream)
+        return "\(why) and the root key is offline: sign a list naming the stream key \(key) with version \(version) "
+            + "or higher where the root key is kept ('loa keys sign-list --root root.key --from \(from) --stream \(key) "
+            + "--version \(version) --out keylist.bin'), and put it there as keylist.bin"
+    }
 
-            // stream.key replaced: version 4 names the new key and keeps the operators the root signed.
-            let replacement = SigningKeyPair.generate()
-            try KeyFile.writeSecret(replacement, to: keys.appendingPathComponent("stream.key").path)
-            let four = try KeyStore(directory: keys, logger: logger).current
-            #expect(four.version == 4)
-            #expect(four.streamKey == replacement.publicKey)
-            #expect(four.operators == three.operators)
-
-            // The list file lost, then damaged: keylist.version carries the count on.
-            try FileManager.default.removeItem(at: listFile)
-            #expect(try KeyStore(directory: keys, logger: logger).current.version == 5)
-            try Data("not a key list".utf8).write(to: listFile)
-            #expect(try KeyStore(directory: keys, logger: logger).current.version == 6)
-
-            // An older root-signed list put back (version 3, naming this stream key) is not served: version 7 is.
-            let root = try KeyFile.readSecret(keys.appendingPathComponent("root.key").path)
-            var older = three
-            older.streamKey = replacement.publicKey
-            try Data(signed(older, by: root)).write(to: listFile)
-            let seven = try KeyStore(directory: keys, logger: logger).current
-            #expect(seven.version == 7 && seven.operators == three.operators)
-
-            // keylist.version lost: the list file still carries the highest version, and the file is written again.
-            try FileManager.default.removeItem(at: versionFile)
-            #expect(try KeyStore(directory: keys, logger: logger).current == seven)
-            #expect(try String(contentsOf: versionFile, encoding: .utf8).hasPrefix("7 "))
-
-            // A list of a version already in force cannot be installed, even signed by the root.
-            var again = seven
-            again.operators = []
-            #expect(throws: SecurityError.listNotNewer(have: 7)) {
-                _ = try KeyStore(directory: keys, logger: logger).install(signed(again, by: root))
+    @Test func theControllerStartsFromTheCeremonyAndNeverHoldsTheRootKey() throws {
+        try withKeysFolder { keys, ceremony, root in
+            #expect(throws: SecurityError.noRoot(keys.path)) { _ = try KeyStore(directory: keys, logger: logger) }
+            let empty = ceremony.deletingLastPathComponent().appendingPathComponent("empty")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+            #expect(throws: SecurityError.badCeremony(empty.path, "root.pub")) {
+                _ = try KeyStore(directory: keys, ceremony: empty, logger: logger)
+            }
+            let store = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)
+            #expect(store.rootPublicKey == root.publicKey && store.current.version == 1)
+            #expect(!FileManager.default.fileExists(atPath: keys.appendingPathComponent("root.key").path))
+            let mode = try FileManager.default.attributesOfItem(atPath: keys.path)[.posixPermissions] as? Int
+            #expect(mode == 0o700)
+            // A root key put in the state: refused, whatever else is there.
+            try KeyFile.writeSecret(root, to: keys.appendingPathComponent("root.key").path)
+            #expect(throws: SecurityError.rootKeyOnController(keys.appendingPathComponent("root.key").path)) {
+                _ = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)
             }
         }
     }
 
-    /// The root key offline: the controller cannot sign, so it refuses to start with one line naming the stream
+    @Test func aListMustAlwaysTakeAVersionAboveEveryOneIssued() throws {
+        try withKeysFolder { keys, ceremony, root in
+            let store = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)
+            var next = store.current
+            next.version = 3
+            next.operators = [
+                .init(name: "chu-tich", mayTriggerEmergencies: true, publicKey: SigningKeyPair.generate().publicKey)
+            ]
+            let three = try store.install(signed(next, by: root))
+            let listFile = keys.appendingPathComponent("keylist.bin")
+            let versionFile = keys.appendingPathComponent("keylist.version")
+            #expect(try String(contentsOf: versionFile, encoding: .utf8).hasPrefix("3 "))
+
+            // The list file lost, then damaged: the start stops and names version 4.
+            try FileManager.default.removeItem(at: listFile)
+            let why = "there is no valid signed key list in \(keys.path)"
+            #expect {
+                _ = try KeyStore(directory: keys, logger: logger)
+            } throws: {
+                "\($0)" == needsList(why, stream: store.streamKey.publicKey, version: 4, from: "LAST-LIST.bin")
+            }
+            try Data("not a key list".utf8).write(to: listFile)
+            #expect(throws: ControllerError.self) { _ = try KeyStore(directory: keys, logger: logger) }
+
+            // An older root-signed list put back (version 1): refused too; version 4 is taken.
+            try Data(contentsOf: ceremony.appendingPathComponent("keylist.bin")).write(to: listFile)
+            #expect {
+                _ = try KeyStore(directory: keys, logger: logger)
+            } throws: {
+                "\($0)"
+                    == needsList(
+                        "the key list is version 1 but version 3 was issued before", stream: store.streamKey.publicKey,
+                        version: 4, from: "keylist.bin")
+            }
+            next.version = 4
+            try Data(signed(next, by: root)).write(to: listFile)
+            let four = try KeyStore(directory: keys, logger: logger).current
+            #expect(four.version == 4 && four.operators == three.operators)
+
+            // keylist.version lost: the list file still carries the highest version, and the file is written again.
+            try FileManager.default.removeItem(at: versionFile)
+            #expect(try KeyStore(directory: keys, logger: logger).current == four)
+            #expect(try String(contentsOf: versionFile, encoding: .utf8).hasPrefix("4 "))
+
+            // A list of a version already in force cannot be installed, even signed by the root.
+            next.operators = []
+            #expect(throws: SecurityError.listNotNewer(have: 4)) {
+                _ = try KeyStore(directory: keys, logger: logger).install(signed(next, by: root))
+            }
+        }
+    }
+
+    /// A replaced stream key: the controller cannot sign, so it refuses to start with one line naming the stream
     /// key and the lowest version a list signed elsewhere must carry; such a list, put in place, is used.
-    @Test func withTheRootOfflineAReplacedStreamKeyNeedsANewerListSignedElsewhere() throws {
-        try withKeysFolder { keys in
-            let store = try KeyStore(directory: keys, logger: logger)
-            let two = try store.addOperator(
-                name: "chu-tich", publicKey: SigningKeyPair.generate().publicKey, mayTriggerEmergencies: true)
-            let rootFile = keys.appendingPathComponent("root.key")
-            let root = try KeyFile.readSecret(rootFile.path)
-            try FileManager.default.removeItem(at: rootFile)  // taken offline, as the README asks
+    @Test func aReplacedStreamKeyNeedsANewerListSignedElsewhere() throws {
+        try withKeysFolder { keys, ceremony, root in
+            let store = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)
+            var two = store.current
+            two.version = 2
+            two = try store.install(signed(two, by: root))
             let replacement = SigningKeyPair.generate()
             try KeyFile.writeSecret(replacement, to: keys.appendingPathComponent("stream.key").path)
 
             #expect {
-                _ = try KeyStore(directory: keys, logger: logger)
+                _ = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)
             } throws: { error in
                 "\(error)"
-                    == "the key list (version 2) names another stream key than stream.key and the root key is offline: sign a list naming the stream key \(KeyText.base64(replacement.publicKey)) with version 3 or higher where the root key is kept ('loa keys sign-list --root root.key --from keylist.bin --stream \(KeyText.base64(replacement.publicKey)) --version 3 --out keylist.bin'), and put it there as keylist.bin"
+                    == needsList(
+                        "the key list (version 2) names another stream key than stream.key",
+                        stream: replacement.publicKey, version: 3, from: "keylist.bin")
             }
             // A list of the same version signed elsewhere is still refused; version 3 is taken.
             var list = two

@@ -105,6 +105,56 @@ struct ControllerLinkTests {
         }
     }
 
+    /// A provisioned box (its controller's key pinned with `controller-key`, as `Firmware/provision` writes it)
+    /// never believes a welcome signed by another key, from another address, even when it comes first (the real
+    /// controller welcomes only after a person approves the box); the real controller's welcome enrols it.
+    @Test func aProvisionedBoxRefusesAForgedWelcome() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-pin-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let controllerKeys = SigningKeyPair.generate()
+        let controller = try UDPSocket()
+        try controller.bind(SocketAddress(address: IPv4Address("127.0.0.1")!, port: 0))
+        let forger = try UDPSocket()
+        try forger.bind(SocketAddress(address: IPv4Address("127.0.0.2")!, port: 0))
+        var settings = ReceiverSettings.defaults
+        settings.controller = "127.0.0.1:\(controller.localPort)"
+        settings.stateDirectory = state
+        settings.controllerKey = KeyText.base64(controllerKeys.publicKey)
+        let link = try ControllerLink(settings: settings)
+        // The box's signed enrolment tells where it listens.
+        link.send(Heartbeat(receiver: ReceiverID(0)), now: MonotonicClock.now())
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
+        defer { buffer.deallocate() }
+        var box = SocketAddress(address: .any, port: 0)
+        _ = controller.waitReadable(until: MonotonicClock.now() + 5_000_000_000)
+        guard case .datagram = try controller.receive(into: buffer, from: &box) else {
+            throw HarnessFailure("the box sent no enrolment")
+        }
+
+        /// Sends a welcome offering `offered`, signed by `signer`, from `socket`; runs the box until it has taken
+        /// or refused it.
+        func welcome(from socket: UDPSocket, offering offered: SigningKeyPair, signedBy signer: SigningKeyPair) {
+            let bytes = FleetAuthentication.bytes(
+                .welcome(receiver: link.identity.id, controllerKey: offered.publicKey), signer: signer)
+            let refusedBefore = link.refused
+            bytes.withUnsafeBytes { _ = socket.send($0, to: box) }
+            let end = MonotonicClock.now() + 10_000_000_000
+            while link.refused == refusedBefore && !link.isEnrolled && MonotonicClock.now() < end {
+                link.receive { _ in }
+            }
+        }
+        let intruder = SigningKeyPair.generate()
+        welcome(from: forger, offering: intruder, signedBy: intruder)
+        #expect(!link.isEnrolled && link.refused == 1)
+        // Offering the real key but signed by another: refused too.
+        welcome(from: forger, offering: controllerKeys, signedBy: intruder)
+        #expect(!link.isEnrolled && link.refused == 2)
+        #expect(!FileManager.default.fileExists(atPath: state + "/controller.pub"))
+        welcome(from: controller, offering: controllerKeys, signedBy: controllerKeys)
+        #expect(link.isEnrolled && link.refused == 2)
+    }
+
     @Test func forgedReplayedAndUntaggedCommandsAreRefusedAndChangeNothing() throws {
         let scene = try Scene()
         let volume30 = scene.command(10, .volume(30))

@@ -52,7 +52,8 @@ struct FreshnessSettingTests {
         let trusted = try #require(link.now(monotonic: now))
         let playout = try Playout(settings: PlayoutSettings(), sink: CountingSink())
         let verdict = deliver(
-            try SealedStream(key: stream, frames: 1).packet(0, sentAt: trusted - 3_000), to: playout, through: link,
+            try SealedStream(key: stream, audience: link.audience, frames: 1).packet(0, sentAt: trusted - 3_000),
+            to: playout, through: link,
             at: now)
         playout.advance(to: now + 2_000_000_000)
         #expect((playout.sink.samples > 0) == (verdict == .accepted))

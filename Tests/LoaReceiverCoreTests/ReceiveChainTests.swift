@@ -17,8 +17,8 @@ struct ReceiveChainTests {
             fixture.exchange(
                 link, at: 1_000_000_000, time: 1_795_000_000_000, list: fixture.list(version: 1, stream: stream),
                 stream: stream))
-        let sealed = try SealedStream(key: stream, frames: 6)
-        let forged = try SealedStream(key: forger, frames: 6)
+        let sealed = try SealedStream(key: stream, audience: fixture.audience, frames: 6)
+        let forged = try SealedStream(key: forger, audience: fixture.audience, frames: 6)
         var emergencies: [UInt64] = []
         let chain = ReceiveChain(playout: try Playout(settings: PlayoutSettings(), sink: CountingSink())) {
             emergencies.append($0)

@@ -3,6 +3,7 @@ import LoaCrypto
 import LoaReceiverCore
 import LoaTestSupport
 import LoaTrust
+import LoaWire
 import Testing
 
 /// The receive path allocates nothing per frame: for each sealed datagram the receiver's `ReceiveChain` parses
@@ -15,10 +16,11 @@ struct ReceivePathAllocationTests {
     static let warmUpFrames = 50
 
     @Test func verifyingAndPlayingAFrameAllocatesNothing() throws {
-        let stream = try SealedStream(key: SigningKeyPair.generate(), frames: 300)
+        let audience = PacketAudience(group: 0xEFFF_4D01, port: 5004, commune: 1)
+        let stream = try SealedStream(key: SigningKeyPair.generate(), audience: audience, frames: 300)
         let sentAt: Int64 = 1_795_000_000_000
         let packets = (0..<stream.count).map { stream.packet($0, sentAt: sentAt + Int64($0 * 20)) }
-        let verifier = PacketVerifier(streamKey: stream.key.publicKey)
+        let verifier = PacketVerifier(streamKey: stream.key.publicKey, audience: audience)
         let sink = CountingSink()
         let chain = ReceiveChain(playout: try Playout(settings: PlayoutSettings(), sink: sink))
         var accepted = 0

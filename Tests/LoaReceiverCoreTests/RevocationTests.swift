@@ -42,7 +42,10 @@ struct RevocationTests {
         #expect(fixture.exchange(box, at: 1_000 * ms, time: wall, list: versionOne, stream: revoked))
         let before = try Playout(settings: PlayoutSettings(), sink: CountingSink())
         #expect(
-            play(try SealedStream(key: revoked, epoch: 1), through: box, into: before, from: 2_000 * ms).allSatisfy {
+            play(
+                try SealedStream(key: revoked, audience: fixture.audience, epoch: 1), through: box, into: before,
+                from: 2_000 * ms
+            ).allSatisfy {
                 $0 == .accepted
             })
         #expect(before.sink.samples > 0)
@@ -66,11 +69,14 @@ struct RevocationTests {
         // The thief's stream, freshly stamped in a new epoch: not one sample.
         let after = try Playout(settings: PlayoutSettings(), sink: CountingSink())
         let stolen = play(
-            try SealedStream(key: revoked, epoch: 2, frames: 50), through: rebooted, into: after, from: 2_000 * ms)
+            try SealedStream(key: revoked, audience: fixture.audience, epoch: 2, frames: 50), through: rebooted,
+            into: after, from: 2_000 * ms)
         #expect(stolen.allSatisfy { $0 == .unknownKey })
         #expect(after.sink.samples == 0)
         // The controller's own stream still plays.
-        let genuine = play(try SealedStream(key: current, epoch: 3), through: rebooted, into: after, from: 10_000 * ms)
+        let genuine = play(
+            try SealedStream(key: current, audience: fixture.audience, epoch: 3), through: rebooted, into: after,
+            from: 10_000 * ms)
         #expect(genuine.allSatisfy { $0 == .accepted })
         #expect(after.sink.samples > 0)
     }
@@ -115,10 +121,13 @@ struct RevocationTests {
         // The thief's stream: not one sample. The controller's plays.
         let playout = try Playout(settings: PlayoutSettings(), sink: CountingSink())
         let thief = play(
-            try SealedStream(key: stolen, epoch: 2, frames: 50), through: rebooted, into: playout, from: 2_000 * ms)
+            try SealedStream(key: stolen, audience: fixture.audience, epoch: 2, frames: 50), through: rebooted,
+            into: playout, from: 2_000 * ms)
         #expect(thief.allSatisfy { $0 == .unknownKey })
         #expect(playout.sink.samples == 0)
-        let real = play(try SealedStream(key: current, epoch: 3), through: rebooted, into: playout, from: 10_000 * ms)
+        let real = play(
+            try SealedStream(key: current, audience: fixture.audience, epoch: 3), through: rebooted, into: playout,
+            from: 10_000 * ms)
         #expect(real.allSatisfy { $0 == .accepted })
         #expect(playout.sink.samples > 0)
     }

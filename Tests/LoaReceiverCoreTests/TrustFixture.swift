@@ -22,6 +22,12 @@ final class TrustFixture {
 
     deinit { try? FileManager.default.removeItem(atPath: state) }
 
+    /// What a box with the default settings listens as: the default group, this commune.
+    var audience: PacketAudience {
+        let group = ReceiverSettings.defaults.group
+        return PacketAudience(group: group.address.value, port: group.port, commune: KeyList.keyID(root.publicKey))
+    }
+
     /// A link built as `Receiver` builds it, from `settings` (its state folder replaced by this fixture's).
     /// Making a second one on the same fixture is a receiver restart: only the state folder carries over.
     func link(_ settings: ReceiverSettings = .defaults) throws -> TrustLink {

@@ -26,7 +26,8 @@ struct TrustLinkTests {
         try (KeyText.base64(root.publicKey) + "\n").write(
             toFile: state + "/root.pub", atomically: true, encoding: .utf8)
         return try TrustLink(
-            trustFile: state + "/root.pub", identity: try ReceiverIdentity.loadOrCreate(stateDirectory: state))
+            trustFile: state + "/root.pub", identity: try ReceiverIdentity.loadOrCreate(stateDirectory: state),
+            group: ReceiverSettings.defaults.group)
     }
 
     @Test func acceptsOnlyTheAnswerToItsOwnQuestionAndNeverAnOlderList() throws {

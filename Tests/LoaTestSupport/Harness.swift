@@ -64,13 +64,17 @@ public final class Harness: @unchecked Sendable {
                 ttl: 0
             """
         if configPath == nil { try config.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8) }
+        if !FileManager.default.fileExists(atPath: ceremony) {
+            let made = try loa(["keys", "init-root", "--out", ceremony], controller: false)
+            guard made.status == 0 else { throw HarnessError("the key ceremony failed: \(made.err)") }
+        }
         try makeAdmin()
         let log = path("controller.log")
         let process = try launch(
             "loa-controller",
             [
                 "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
-                "127.0.0.1:0",
+                "127.0.0.1:0", "--keys", ceremony,
             ],
             stderr: log, environment: environment)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
@@ -121,6 +125,25 @@ public final class Harness: @unchecked Sendable {
         let result = try run("/usr/bin/curl", ["-sf", controllerURL + path])
         guard result.status == 0 else { throw HarnessError("GET \(path) failed: \(result.err)") }
         return result.out
+    }
+
+    /// The key ceremony's folder (`loa keys init-root`), made at the first `startController`: the controller
+    /// takes its first keys from there; `root.key` stays there, as on the chairman's USB stick.
+    public var ceremony: String { path("ceremony") }
+    /// The commune root private key, offline (in `ceremony`).
+    public var rootKey: String { path("ceremony/root.key") }
+
+    /// Adds an operator's `NAME.pub` to the controller's key list the offline way: `loa keys sign-list` with the
+    /// root key, then `loa keys install`. Returns the install's result.
+    @discardableResult
+    public func addOperator(_ publicKey: String, emergency: Bool) throws -> (status: Int32, out: String, err: String) {
+        let signed = path("list-\(UUID().uuidString).bin")
+        let made = try loa([
+            "keys", "sign-list", "--root", rootKey, "--add", publicKey, "--role", emergency ? "emergency" : "plain",
+            "--out", signed,
+        ])
+        guard made.status == 0 else { return made }
+        return try loa(["keys", "install", signed])
     }
 
     /// GETs a JSON answer from the controller's API.
@@ -232,14 +255,25 @@ public final class Harness: @unchecked Sendable {
     }
 
     /// Starts a long-running program whose stderr goes to `stderr`.
+    ///
+    /// With an `LD_PRELOAD` (libfaketime) in `environment` the program is started through `/bin/sh -c 'exec …'`:
+    /// libfaketime's constructor `setenv`s `FAKETIME_SHARED`, which moves `environ` off the initial stack, and the
+    /// Swift runtime on Linux finds `argv` by walking back from `environ`, so a Swift program preloaded directly
+    /// sees no arguments at all (and a controller would run on its default state directory). Started from a
+    /// shell that has already set `FAKETIME_SHARED`, the program's libfaketime reuses it and leaves `environ` be.
     public func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:])
         throws
         -> Process
     {
         let process = Process()
         let program = name.hasPrefix("/") ? name : Harness.binaries.appendingPathComponent(name).path
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
+        if environment["LD_PRELOAD"] == nil {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\"", program] + arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         FileManager.default.createFile(atPath: stderr, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))

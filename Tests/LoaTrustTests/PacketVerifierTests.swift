@@ -8,17 +8,19 @@ import Testing
 struct PacketVerifierTests {
     let key = SigningKeyPair.generate()
     let now: Int64 = 1_795_000_000_000
+    /// Zone A of commune 0x0C0FFEE0: the box under test listens as it.
+    let audience = PacketAudience(group: 0xEFFF_4D01, port: 5004, commune: 0x0C0F_FEE0)
 
     /// A sealed packet as the controller sends it.
     func packet(
         index: UInt64, sentAt: Int64, epoch: UInt32 = 7, key signer: SigningKeyPair? = nil,
-        payload: [UInt8] = [0x78, 1, 2, 3]
+        payload: [UInt8] = [0x78, 1, 2, 3], for target: PacketAudience? = nil
     ) -> [UInt8] {
         let signer = signer ?? key
         let header = RTPHeader(
             marker: false, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index),
             timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 5)
-        let sealer = PacketSealer(key: signer, epoch: epoch)
+        let sealer = PacketSealer(key: signer, audience: target ?? audience, epoch: epoch)
         var bytes = [UInt8](repeating: 0, count: 1500)
         let length = bytes.withUnsafeMutableBytes { raw in
             payload.withUnsafeBytes {
@@ -38,7 +40,7 @@ struct PacketVerifierTests {
     }
 
     @Test func acceptsTheControllersPacketsOnce() {
-        let verifier = PacketVerifier(streamKey: key.publicKey)
+        let verifier = PacketVerifier(streamKey: key.publicKey, audience: audience)
         let first = packet(index: 1, sentAt: now)
         #expect(check(verifier, first, at: now + 40) == .accepted)
         #expect(check(verifier, first, at: now + 60) == .replayed)
@@ -48,7 +50,7 @@ struct PacketVerifierTests {
     }
 
     @Test func refusesEveryAlteredBitAndForgery() {
-        let verifier = PacketVerifier(streamKey: key.publicKey)
+        let verifier = PacketVerifier(streamKey: key.publicKey, audience: audience)
         let good = packet(index: 10, sentAt: now)
         // Checks 100 ms apart: no packet here is refused for want of a signature check (`VerificationBudget`
         // gives a source not yet trusted about 12 a second).
@@ -78,22 +80,65 @@ struct PacketVerifierTests {
 
     @Test func refusesReplaysSecondsOrADayLaterEvenAfterARestart() {
         let recording = (1...50).map { packet(index: UInt64($0), sentAt: now + Int64($0) * 20) }
-        let live = PacketVerifier(streamKey: key.publicKey)
+        let live = PacketVerifier(streamKey: key.publicKey, audience: audience)
         for (i, bytes) in recording.enumerated() {
             #expect(check(live, bytes, at: now + Int64(i) * 20 + 30) == .accepted)
         }
         // Replayed to the same receiver within the window: already seen.
         #expect(recording.allSatisfy { check(live, $0, at: now + 2_000) == .replayed })
         // Replayed ten seconds later, or the next day, to a receiver that has just restarted and remembers nothing.
-        let restarted = PacketVerifier(streamKey: key.publicKey)
+        let restarted = PacketVerifier(streamKey: key.publicKey, audience: audience)
         #expect(recording.allSatisfy { check(restarted, $0, at: now + 10_000) == .stale })
         #expect(recording.allSatisfy { check(restarted, $0, at: now + 86_400_000) == .stale })
         // Without trusted time nothing passes.
-        #expect(check(PacketVerifier(streamKey: key.publicKey), recording[0], at: nil) == .noTrustedTime)
+        #expect(
+            check(PacketVerifier(streamKey: key.publicKey, audience: audience), recording[0], at: nil) == .noTrustedTime
+        )
+    }
+
+    @Test func aPacketSealedForAnotherZoneOrCommuneNeverVerifies() {
+        let verifier = PacketVerifier(streamKey: key.publicKey, audience: audience)
+        var zoneB = audience
+        zoneB.group += 1
+        var otherPort = audience
+        otherPort.port += 2
+        var otherCommune = audience
+        otherCommune.commune ^= 1
+        var monotonic: UInt64 = 1_000_000_000
+        for (index, target) in [zoneB, otherPort, otherCommune].enumerated() {
+            monotonic += 1_000_000_000
+            let relayed = packet(index: UInt64(index + 1), sentAt: now, for: target)
+            #expect(check(verifier, relayed, at: now, monotonic: monotonic) == .badSignature)
+        }
+        #expect(check(verifier, packet(index: 1, sentAt: now), at: now, monotonic: monotonic + 1) == .accepted)
+    }
+
+    @Test func alternatingTwoEpochsNeverGoesBack() {
+        let verifier = PacketVerifier(streamKey: key.publicKey, audience: audience)
+        // The controller ran epoch 7, restarted a second later as epoch 8; both recorded within the window.
+        let old = (1...10).map { packet(index: UInt64($0), sentAt: now + Int64($0) * 20, epoch: 7) }
+        let new = (1...10).map { packet(index: UInt64($0), sentAt: now + 1_000 + Int64($0) * 20, epoch: 8) }
+        var monotonic: UInt64 = 1_000_000_000
+        func at() -> UInt64 {
+            monotonic += 200_000_000
+            return monotonic
+        }
+        for bytes in old.prefix(5) { #expect(check(verifier, bytes, at: now + 300, monotonic: at()) == .accepted) }
+        for bytes in new.prefix(5) { #expect(check(verifier, bytes, at: now + 1_300, monotonic: at()) == .accepted) }
+        // The rest of the old epoch, then the new epoch's packets again: nothing plays twice, nothing goes back.
+        for bytes in old.suffix(5) { #expect(check(verifier, bytes, at: now + 1_400, monotonic: at()) == .replayed) }
+        for bytes in new.prefix(5) { #expect(check(verifier, bytes, at: now + 1_500, monotonic: at()) == .replayed) }
+        #expect(check(verifier, new[5], at: now + 1_500, monotonic: at()) == .accepted)
+        // Once the old epoch's newest packet is out of the window, a controller restarted with its clock set back
+        // (a new epoch whose send times are earlier) is heard again.
+        let restarted = packet(index: 1, sentAt: now + 900, epoch: 9)
+        #expect(check(verifier, restarted, at: now + 7_000, monotonic: at()) == .stale)
+        let stepped = packet(index: 1, sentAt: now - 3_600_000, epoch: 9)
+        #expect(check(verifier, stepped, at: now - 3_600_000, monotonic: at()) == .accepted)
     }
 
     @Test func aRevokedKeyNoLongerPasses() {
-        let verifier = PacketVerifier(streamKey: key.publicKey)
+        let verifier = PacketVerifier(streamKey: key.publicKey, audience: audience)
         #expect(check(verifier, packet(index: 1, sentAt: now), at: now) == .accepted)
         let next = SigningKeyPair.generate()
         verifier.use(streamKey: next.publicKey)
@@ -102,7 +147,7 @@ struct PacketVerifierTests {
     }
 
     @Test func aHundredThousandForgedOrReplayedPacketsPassNoneAndAreCapped() {
-        let verifier = PacketVerifier(streamKey: key.publicKey, verificationsPerSecond: 400)
+        let verifier = PacketVerifier(streamKey: key.publicKey, audience: audience, verificationsPerSecond: 400)
         let genuine = packet(index: 1, sentAt: now)
         #expect(check(verifier, genuine, at: now) == .accepted)
         var accepted = 0

@@ -52,7 +52,7 @@ struct VerificationBudgetTests {
     }
 
     @Test func theControllersStreamIsNotStarvedByAFloodFromElsewhere() {
-        let verifier = PacketVerifier(streamKey: packets.key.publicKey)
+        let verifier = PacketVerifier(streamKey: packets.key.publicKey, audience: packets.audience)
         #expect(
             check(
                 verifier, packets.packet(index: 1, sentAt: packets.now), from: controller, at: packets.now, monotonic: 1
@@ -63,14 +63,14 @@ struct VerificationBudgetTests {
     }
 
     @Test func aReceiverThatStartsDuringTheFloodFindsTheStreamAtOnce() {
-        let verifier = PacketVerifier(streamKey: packets.key.publicKey)
+        let verifier = PacketVerifier(streamKey: packets.key.publicKey, audience: packets.audience)
         let result = flood(verifier, firstIndex: 1)
         #expect(result.forged == 0)
         #expect(result.genuine >= 499, "genuine packets accepted under the flood: \(result.genuine) of 500")
     }
 
     @Test func theWholeBudgetStaysCappedWhateverTheSources() {
-        let verifier = PacketVerifier(streamKey: packets.key.publicKey)
+        let verifier = PacketVerifier(streamKey: packets.key.publicKey, audience: packets.audience)
         var checked = 0
         // One second of forgeries from 1,000 different addresses and ports.
         for index in 0..<20_000 {

@@ -72,7 +72,6 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case boxRemoved = "box removed"
     /// Volume, mute, unmute, test tone, refresh or zone (the target says which).
     case boxCommand = "box command"
-    case operatorAdded = "operator added"
     case keyListInstalled = "key list installed"
     /// An account added, removed, given a role, or its sessions revoked (the target says which).
     case accountChanged = "account changed"

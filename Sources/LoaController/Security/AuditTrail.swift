@@ -46,7 +46,7 @@ struct AuditTrail: RouterMiddleware {
         .storeClip: .clipStored, .queueItem: .itemQueued, .cancelItem: .itemCancelled,
         .applySchedule: .scheduleApplied, .approvePending: .pendingApproved, .approveReceiver: .boxApproved,
         .moveReceiver: .boxMoved, .renameReceiver: .boxRenamed, .rejectReceiver: .boxRejected,
-        .removeReceiver: .boxRemoved, .command: .boxCommand, .addOperator: .operatorAdded,
+        .removeReceiver: .boxRemoved, .command: .boxCommand,
         .installKeyList: .keyListInstalled, .login: .login, .logout: .logout, .addAccount: .accountChanged,
         .removeAccount: .accountChanged, .setRole: .accountChanged, .revokeSessions: .accountChanged,
     ]

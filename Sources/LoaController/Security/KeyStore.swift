@@ -27,26 +27,32 @@ public final class KeyStore: Sendable {
     /// even when `keylist.bin` is gone or replaced by another list of that version.
     var versionFile: URL { directory.appendingPathComponent("keylist.version") }
 
-    /// Loads the keys, creating what a one-server commune needs on first start (and saying so in the log).
+    /// Loads the keys. The root private key never lives here: a `root.key` in `directory` stops the start with
+    /// one line saying how to move it offline. At first start (no `root.pub` here) the files of a key ceremony
+    /// (`loa keys init-root --out DIR`) are taken from `ceremony` (`RootCeremony.controllerFiles`, never
+    /// `root.key`); without them the start stops with one line naming the ceremony. `stream.key` is made only
+    /// when absent; a key file that exists but cannot be read stops the start with one line, never a new key.
+    /// The folder is mode 0700.
     ///
     /// If `keylist.bin` is missing, does not verify, names another stream key (`stream.key` was replaced), is
-    /// older than a version issued before or is that version with other contents, a new list is made with the
-    /// highest version ever seen + 1, keeping the operators of the old list if the root signed it; that needs
-    /// `root.key` (a one-server commune has it). With the root key offline this throws one line naming the
-    /// stream key and the lowest version a list signed elsewhere (and put in place as `keylist.bin`) must carry,
-    /// and the `loa keys sign-list` command that makes it.
-    public init(directory: URL, logger: Logger) throws {
+    /// older than a version issued before or is that version with other contents, this throws one line naming
+    /// the stream key and the lowest version a list signed where the root key is kept (and put in place as
+    /// `keylist.bin`) must carry, and the `loa keys sign-list` command that makes it.
+    public init(directory: URL, ceremony: URL? = nil, logger: Logger) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
         let rootPublic = directory.appendingPathComponent("root.pub")
         let rootSecret = directory.appendingPathComponent("root.key")
-        if !FileManager.default.fileExists(atPath: rootPublic.path) {
-            let root = SigningKeyPair.generate()
-            try Self.keyFile { () throws(KeyFileError) in try KeyFile.writeSecret(root, to: rootSecret.path) }
-            try Self.keyFile { () throws(KeyFileError) in try KeyFile.writePublic(root.publicKey, to: rootPublic.path) }
-            logger.warning(
-                "created the commune root key \(rootSecret.path); its private half belongs offline: copy it to a USB stick kept by the chairman, then delete it here (the controller keeps root.pub)"
-            )
+        guard !FileManager.default.fileExists(atPath: rootSecret.path) else {
+            throw SecurityError.rootKeyOnController(rootSecret.path)
+        }
+        if let ceremony, !FileManager.default.fileExists(atPath: rootPublic.path) {
+            try Self.take(ceremony, into: directory)
+        }
+        guard FileManager.default.fileExists(atPath: rootPublic.path) else {
+            throw SecurityError.noRoot(directory.path)
         }
         rootPublicKey = try Self.keyFile { () throws(KeyFileError) in try KeyFile.readPublic(rootPublic.path) }
         let streamSecret = directory.appendingPathComponent("stream.key")
@@ -71,12 +77,7 @@ public final class KeyStore: Sendable {
             let otherContents = remembered.digest.map { $0 != Self.digest(of: stored) } ?? false
             reused = stored.version < remembered.version || (stored.version == remembered.version && otherContents)
         }
-        if let stored, stored.streamKey == streamKey.publicKey, !reused {
-            list = Mutex(stored)
-            if remembered.version != stored.version || remembered.digest == nil {
-                try Self.writeIssued(stored, to: versionFile)
-            }
-        } else {
+        guard let stored, stored.streamKey == streamKey.publicKey, !reused else {
             guard highest < UInt32.max else {
                 throw ControllerError("key list version \(highest) is the last one; this commune needs a new root key")
             }
@@ -91,50 +92,41 @@ public final class KeyStore: Sendable {
             } else {
                 why = "there is no valid signed key list in \(directory.path)"
             }
-            guard let root = Self.rootKey(directory) else {
-                let stream = KeyText.base64(streamKey.publicKey)
-                let from = stored == nil ? "LAST-LIST.bin" : "keylist.bin"
-                throw ControllerError(
-                    "\(why) and the root key is offline: sign a list naming the stream key \(stream) with version "
-                        + "\(highest + 1) or higher where the root key is kept ('loa keys sign-list --root root.key --from "
-                        + "\(from) --stream \(stream) --version \(highest + 1) --out keylist.bin'), and put it there as keylist.bin"
-                )
+            let stream = KeyText.base64(streamKey.publicKey)
+            let from = stored == nil ? "LAST-LIST.bin" : "keylist.bin"
+            throw ControllerError(
+                "\(why) and the root key is offline: sign a list naming the stream key \(stream) with version "
+                    + "\(highest + 1) or higher where the root key is kept ('loa keys sign-list --root root.key --from "
+                    + "\(from) --stream \(stream) --version \(highest + 1) --out keylist.bin'), and put it there as keylist.bin"
+            )
+        }
+        list = Mutex(stored)
+        if remembered.version != stored.version || remembered.digest == nil {
+            try Self.writeIssued(stored, to: versionFile)
+        }
+    }
+
+    /// Copies a ceremony folder's controller files into `directory` (a stream key only if the ceremony made one).
+    private static func take(_ ceremony: URL, into directory: URL) throws {
+        for name in RootCeremony.controllerFiles {
+            let source = ceremony.appendingPathComponent(name).path
+            guard let bytes = FileManager.default.contents(atPath: source) else {
+                guard name == "stream.key", FileManager.default.fileExists(atPath: ceremony.path) else {
+                    throw SecurityError.badCeremony(ceremony.path, name)
+                }
+                continue
             }
-            var fresh = KeyList(
-                version: highest + 1, issuedAt: UInt64(SystemClock().now()), streamKey: streamKey.publicKey,
-                operators: stored?.operators ?? [])
-            fresh = fresh.signed(by: root)
-            try Self.put(fresh, listFile: listFile, versionFile: versionFile)
-            list = Mutex(fresh)
-            if highest > 0 {
-                let kept = fresh.operators.isEmpty ? "" : ", keeping its \(fresh.operators.count) operator(s)"
-                logger.warning(
-                    "\(why): signed key list version \(fresh.version) with the root key for this stream key\(kept)")
-            }
+            let secret = name.hasSuffix(".key")
+            do {
+                try FileSystem.replace(
+                    directory.appendingPathComponent(name).path, with: [UInt8](bytes),
+                    permissions: secret ? 0o600 : 0o644)
+            } catch { throw SecurityError.cannotWrite(directory.appendingPathComponent(name).path, error.reason) }
         }
     }
 
     /// The signed list in force.
     public var current: KeyList { list.withLock { $0 } }
-
-    /// Adds (or replaces) an operator and signs a new version with the root key, if the root key is here.
-    public func addOperator(name: String, publicKey: [UInt8], mayTriggerEmergencies: Bool) throws -> KeyList {
-        guard let root = Self.rootKey(directory) else {
-            throw SecurityError.rootOffline
-        }
-        return try list.withLock { list in
-            guard list.version < UInt32.max else { throw SecurityError.listNotNewer(have: list.version) }
-            var next = list
-            next.version += 1
-            next.issuedAt = UInt64(SystemClock().now())
-            next.operators.removeAll { $0.name == name || $0.publicKey == publicKey }
-            next.operators.append(.init(name: name, mayTriggerEmergencies: mayTriggerEmergencies, publicKey: publicKey))
-            next = next.signed(by: root)
-            try Self.put(next, listFile: listFile, versionFile: versionFile)
-            list = next
-            return next
-        }
-    }
 
     /// Installs a list signed elsewhere (the root key offline). It must verify, name this controller's stream key
     /// (else every receiver would refuse the controller's time answers and go silent) and be newer than the list
@@ -187,7 +179,8 @@ public final class KeyStore: Sendable {
         do { return try step() } catch {
             switch error {
             case .unwritable(let path, let reason): throw .cannotWrite(path, reason)
-            case .unreadable(let path, _), .notAKeyFile(let path), .publicWhereSecretWanted(let path),
+            case .unreadable(let path, let reason): throw .unreadableKeyFile(path, reason)
+            case .notAKeyFile(let path), .publicWhereSecretWanted(let path),
                 .secretWherePublicWanted(let path):
                 throw .badKeyFile(path)
             }
@@ -198,15 +191,18 @@ public final class KeyStore: Sendable {
     private static func replace(_ path: String, with bytes: [UInt8]) throws(SecurityError) {
         do { try FileSystem.replace(path, with: bytes) } catch { throw .cannotWrite(path, error.reason) }
     }
-
-    private static func rootKey(_ directory: URL) -> SigningKeyPair? {
-        try? KeyFile.readSecret(directory.appendingPathComponent("root.key").path)
-    }
 }
 
 /// Why a key or command was refused: one line for the broadcaster.
 public enum SecurityError: Error, Equatable, Sendable {
-    case rootOffline
+    /// A root private key (its path) in the controller's state: it belongs offline.
+    case rootKeyOnController(String)
+    /// No `root.pub` in the keys folder (its path): the key ceremony was not run.
+    case noRoot(String)
+    /// A ceremony folder (its path) without one of the files the controller takes (its name).
+    case badCeremony(String, String)
+    /// A key file that exists but cannot be read: its path and the system's reason.
+    case unreadableKeyFile(String, String)
     case malformedList
     case listNotSignedByRoot
     case listNotNewer(have: UInt32)
@@ -218,9 +214,18 @@ public enum SecurityError: Error, Equatable, Sendable {
 
     public var message: String {
         switch self {
-        case .rootOffline:
-            return "the root key is offline: where it is kept, run 'loa keys sign-list --root root.key --add NAME.pub "
-                + "--role emergency --out new.bin', then 'loa keys install new.bin' here"
+        case .rootKeyOnController(let path):
+            return "the commune root private key is on the controller ('\(path)'): move it offline (copy it to the "
+                + "chairman's USB stick, check the copy, then delete it here) and start again; the controller needs only root.pub"
+        case .noRoot(let path):
+            return
+                "there is no commune root key in '\(path)': run the key ceremony 'loa keys init-root --out DIR' where "
+                + "the root key will be kept (a laptop with the chairman's USB stick), then start with '--keys DIR'"
+        case .badCeremony(let path, let name):
+            return "'\(path)' is not a key ceremony folder (no \(name)); make one with 'loa keys init-root --out DIR'"
+        case .unreadableKeyFile(let path, let reason):
+            return
+                "cannot read the key file '\(path)': \(reason); fix its owner or mode (a new key would lock the boxes out)"
         case .malformedList: return "not a Loa key list"
         case .listNotSignedByRoot: return "the key list is not signed by this commune's root key"
         case .listNotNewer(let have): return "the key list is not newer than the one in force (version \(have))"

@@ -8,7 +8,6 @@ import LoaWire
 ///
 /// - `GET /keys/root.pub` — the commune root public key (base64), the receivers' trust anchor
 /// - `GET /keys` — the key list in force (JSON); `GET /keys/list` — the same, signed, as bytes
-/// - `POST /keys/operators?name=N&emergency=1` — body: a public key (base64); signs a new list with the root key
 /// - `POST /keys/list` — body: a list signed elsewhere with the root key; installed if newer
 /// - `POST /emergency?title=T` — header `X-Loa-Command` (base64 command), body: the clip (for start with a clip)
 /// - `GET /audit` — every entry; `GET /audit/verify` — checks the hash chain ("N entries, chain intact")
@@ -24,26 +23,6 @@ struct SecurityAPI {
             Response(
                 status: .ok, headers: [.contentType: "application/octet-stream"],
                 body: .init(byteBuffer: ByteBuffer(bytes: keys.current.encoded)))
-        }
-        router.on(Route.addOperator) { request, context -> KeyListView in
-            let query = request.uri.queryParameters
-            guard let name = query[Substring(Query.name)].map(String.init), Limits.nameCharacters.contains(name.count)
-            else {
-                throw APIError(
-                    .badRequest, "an operator needs a name of 1 to \(Limits.nameCharacters.upperBound) characters")
-            }
-            let body: ByteBuffer
-            do { body = try await request.body.collect(upTo: Limits.publicKeyBytes) } catch {
-                throw APIError(.contentTooLarge, "the body is not a Loa public key (base64 of 32 bytes)")
-            }
-            guard let key = KeyText.bytes(base64: String(buffer: body)), key.count == 32 else {
-                throw APIError(.badRequest, "the body is not a Loa public key (base64 of 32 bytes)")
-            }
-            do {
-                return KeyListView(
-                    try keys.addOperator(
-                        name: name, publicKey: key, mayTriggerEmergencies: query[Substring(Query.emergency)] == "1"))
-            } catch let error as SecurityError { throw APIError(.conflict, error.message) }
         }
         router.on(Route.installKeyList) { request, context -> KeyListView in
             let body: ByteBuffer

@@ -28,7 +28,7 @@ public final class TrustResponder: Sendable {
         let allowed = meters.withLock { $0.perSource.take(source, now: now) && $0.overall.spend(now: now) }
         guard allowed else { return nil }
         let list = keys.current.encoded
-        let time = UInt64(WallClock.now() / 1_000_000)
+        let time = UInt64(SealClock.now())
         return TrustAnswer.make(nonce: nonce, time: time, keyList: list, signedBy: keys.streamKey)
     }
 }
