@@ -43,6 +43,22 @@ import Testing
         #expect(try parts.api.desk.auditLog.verify().firstBrokenRow == nil)
     }
 
+    @Test func refusalsFromManyAddressesAreBoundedInAll() {
+        // 3,000 addresses, 5 refusals each, in one minute: each address is under its own 20, but the log takes
+        // 600 rows at most; the rest come back as one summary per address when the minute ends.
+        var meter = RefusalMeter(perMinute: 20)
+        var stored = 0
+        for _ in 0..<5 {
+            for source in 0..<3_000 where meter.admit(source: "10.0.\(source / 250).\(source % 250)", minute: 7).0 {
+                stored += 1
+            }
+        }
+        #expect(stored == RefusalMeter.overallPerMinute)
+        let (admitted, summaries) = meter.admit(source: "10.9.9.9", minute: 8)
+        #expect(admitted)
+        #expect(summaries.map(\.count).reduce(0, +) == 5 * 3_000 - stored)
+    }
+
     /// The database's size once its write-ahead log is folded in.
     private func bytes(_ database: String) throws -> Int {
         let lines = try sqlite(database, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA page_count; PRAGMA page_size;")
