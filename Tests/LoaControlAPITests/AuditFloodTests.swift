@@ -11,15 +11,12 @@ import Testing
 /// 64 bytes, and beyond 20 a minute per source they are only counted, in one summary entry.
 @Suite struct AuditFloodTests {
     @Test func refusedCommandsAreStoredCompactlyAndRateLimited() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-flood-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let controller = try TestController()
+        defer { try? FileManager.default.removeItem(at: controller.directory) }
         var logger = Logger(label: "loa-flood-test")
         logger.logLevel = .critical
-        let parts = try Controller(
-            stateDirectory: directory, configuration: ControllerConfiguration(), host: "127.0.0.1", port: 0,
-            logger: logger
-        ).assemble()
-        let database = directory.appendingPathComponent("loa.sqlite").path
+        let parts = try controller.controller.assemble()
+        let database = controller.directory.appendingPathComponent("state/loa.sqlite").path
         let before = try bytes(database)
         // Each command is 12 KiB of junk (base64 in the header, under its 16 KiB limit).
         let flood = 1_000
@@ -44,6 +41,22 @@ import Testing
         let growth = try bytes(database) - before
         #expect(growth / flood < 100, "\(growth) bytes for \(flood) refusals")
         #expect(try parts.api.desk.auditLog.verify().firstBrokenRow == nil)
+    }
+
+    @Test func refusalsFromManyAddressesAreBoundedInAll() {
+        // 3,000 addresses, 5 refusals each, in one minute: each address is under its own 20, but the log takes
+        // 600 rows at most; the rest come back as one summary per address when the minute ends.
+        var meter = RefusalMeter(perMinute: 20)
+        var stored = 0
+        for _ in 0..<5 {
+            for source in 0..<3_000 where meter.admit(source: "10.0.\(source / 250).\(source % 250)", minute: 7).0 {
+                stored += 1
+            }
+        }
+        #expect(stored == RefusalMeter.overallPerMinute)
+        let (admitted, summaries) = meter.admit(source: "10.9.9.9", minute: 8)
+        #expect(admitted)
+        #expect(summaries.map(\.count).reduce(0, +) == 5 * 3_000 - stored)
     }
 
     /// The database's size once its write-ahead log is folded in.
