@@ -80,6 +80,14 @@ public final class TrustLink {
         return TrustMessage.request(nonce: nonce).encoded
     }
 
+    /// The controller says the key list of `version` is in force (its answer to a heartbeat). If that is newer
+    /// than the list this box holds, the next question is due at once (at most one a second), so a new list, and
+    /// a revocation in it, reaches the box within a heartbeat interval instead of at the ten-minute re-ask.
+    public func announced(keyListVersion version: UInt32, now: UInt64) {
+        guard let held = keyList?.version, version > held else { return }
+        nextRequest = min(nextRequest, max(now, askedAt + 1_000_000_000))
+    }
+
     /// Takes an answer; returns true if it set the time.
     @discardableResult
     public func handle(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> Bool {

@@ -24,6 +24,9 @@ package final class FleetRegistry: Sendable {
         case answer(FleetMessage)
         /// `receiver` acknowledged `command`: tell the command tracker.
         case acknowledgement(command: UInt32, receiver: ReceiverID)
+        /// An approved receiver's heartbeat: answer it with the version of the key list in force
+        /// (`FleetMessage.heartbeatAnswer`), tagged with its key.
+        case heartbeat(ReceiverID)
     }
 
     fileprivate struct State {
@@ -83,7 +86,7 @@ package final class FleetRegistry: Sendable {
                 guard var record = state.records[heartbeat.receiver] else { return nil }
                 state.accept(heartbeat, into: &record, from: sender, now: now, rules: configuration, groups: groups)
                 metrics.accepted()
-                return nil
+                return .heartbeat(heartbeat.receiver)
             case .enrolment(let heartbeat, let publicKey):
                 let id = heartbeat.receiver
                 let known = state.records[id]
