@@ -185,6 +185,21 @@ extension RealProcesses {
             let list = try KeyList(
                 decoding: try #require(KeyText.bytes(base64: held.trimmingCharacters(in: .whitespacesAndNewlines))))
             #expect(list.version == 2 && list.operators.map(\.name) == ["chu-tich"])
+            #expect(list.expiresAt == list.issuedAt + KeyList.defaultValidity)  // signed for 180 days
+
+            // The validity is the signer's choice, within 1 to 3650 days; anything else is one line, no file.
+            let out = harness.path("short.bin")
+            let bad = try harness.loa([
+                "keys", "sign-list", "--root", harness.rootKey, "--valid-days", "0", "--out", out,
+            ])
+            #expect(bad.status == 1 && bad.err.contains("--valid-days 0 is not 1 to 3650"), "\(bad.err)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+            let short = try harness.loa([
+                "keys", "sign-list", "--root", harness.rootKey, "--valid-days", "30", "--out", out,
+            ])
+            #expect(short.status == 0 && short.out.contains("valid until"), "\(short.err)")
+            let thirty = try KeyList(decoding: [UInt8](try Data(contentsOf: URL(fileURLWithPath: out))))
+            #expect(thirty.version == 3 && thirty.expiresAt == thirty.issuedAt + 30 * 86_400_000)
         }
     }
 }

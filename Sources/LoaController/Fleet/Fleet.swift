@@ -132,10 +132,23 @@ private struct FleetService: Service {
                 for await alert in alerts { await dispatcher.deliver(alert) }
             }
             var round = 0
+            var expiryAlerted: UInt64?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 round += 1
-                for alert in fleet.flush(heartbeats: round % 20 == 0) {
+                var raised = fleet.flush(heartbeats: round % 20 == 0)
+                let now = UInt64(wallMilliseconds())
+                if round % 120 == 1, let list = fleet.trust?.keys.current,
+                    let (kind, detail) = KeyListExpiry.alert(for: list, now: now),
+                    KeyListExpiry.due(now: now, last: expiryAlerted)
+                {
+                    expiryAlerted = now
+                    raised.append(
+                        Alert(
+                            kind: kind, receiver: "-", name: "key list", zone: nil, at: isoTime(Int64(now)),
+                            lastSeen: nil, detail: detail))
+                }
+                for alert in raised {
                     fleet.metrics.alert(alert.kind)
                     delivery.yield(alert)
                 }
