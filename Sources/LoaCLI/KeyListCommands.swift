@@ -10,7 +10,8 @@ extension KeysCommand {
     ///
     /// Contract: reads the list to change (`--from`, else the controller's `GET /keys/list`), which must verify
     /// against the root key given; applies `--remove`, then `--add` (a name or key already listed is replaced),
-    /// then `--stream`; signs it with a version above the old one (old + 1 unless `--version`) and writes it to
+    /// then `--stream`; signs it with a version above the old one (old + 1 unless `--version`), valid for
+    /// `--valid-days` (180 by default) from now, and writes it to
     /// `--out` atomically. With `--from` it never contacts the controller. Any bad input: one line, exit 1, no file.
     struct SignList: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -28,6 +29,8 @@ extension KeysCommand {
         @Option(name: .long, help: "The controller's stream public key: a file, or the key in base64.") var stream:
             String?
         @Option(name: .long, help: "The new list's version (default: the old one + 1).") var version: UInt32?
+        @Option(name: .long, help: "Days the new list is valid; boxes adopt no list past it (default 180, 1 to 3650).")
+        var validDays: Int = Int(KeyList.defaultValidity / 86_400_000)
         @Option(name: .long, help: "Where to write the signed list.") var out: String
         @OptionGroup var options: ControllerOptions
 
@@ -46,6 +49,10 @@ extension KeysCommand {
                     "wrote \(out): key list version \(next.version) (was \(old.version)), signed by root key \(keyID(rootKey.publicKey))"
                 )
                 print("stream key \(keyID(next.streamKey))")
+                let expiry = Date(timeIntervalSince1970: Double(next.expiresAt) / 1000)
+                print(
+                    "valid until \(ISO8601DateFormatter().string(from: expiry)): sign the next one before then "
+                        + "(the controller alerts 14 days ahead; boxes adopt no expired list)")
                 print(next.operators.isEmpty ? "no operators" : "operators:")
                 for entry in next.operators {
                     print(
@@ -120,7 +127,11 @@ extension KeysCommand {
                 }
                 next.version = old.version + 1
             }
+            guard (1...3650).contains(validDays) else {
+                throw CLIError("--valid-days \(validDays) is not 1 to 3650: give how many days the list is valid")
+            }
             next.issuedAt = UInt64(Date().timeIntervalSince1970 * 1000)
+            next.expiresAt = next.issuedAt + UInt64(validDays) * 86_400_000
             next.signature = []
             return next
         }

@@ -101,8 +101,12 @@ public final class ControllerLink {
     }
 
     /// Reads every waiting datagram; calls `perform` with each new, authentic command (after acknowledging
-    /// it). Everything else is dropped (and counted in `refused` when it was a fleet message).
-    public func receive(_ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in }) {
+    /// it), `trust` with each trust answer and `keyListVersion` with the version an authentic heartbeat answer
+    /// names. Everything else is dropped (and counted in `refused` when it was a fleet message).
+    public func receive(
+        _ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in },
+        keyListVersion: (UInt32) -> Void = { _ in }
+    ) {
         while true {
             let received: UDPSocket.Received
             do { received = try socket.receive(into: buffer) } catch { return }
@@ -138,6 +142,12 @@ public final class ControllerLink {
                     identity.write("last-command", String(id))
                     perform(action)
                 }
+            case .heartbeatAnswer(_, let version):
+                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
+                    refused += 1
+                    continue
+                }
+                keyListVersion(version)
             default:
                 refused += 1
             }

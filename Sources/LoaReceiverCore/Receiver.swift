@@ -115,7 +115,8 @@ public final class Receiver {
             if ready.second, let link {
                 link.receive(
                     { action in refresh = perform(action, on: playout.sink, tone: &tone, link: link) || refresh },
-                    trust: { bytes in trust.handle(bytes, now: MonotonicClock.now()) })
+                    trust: { bytes in trust.handle(bytes, now: MonotonicClock.now()) },
+                    keyListVersion: { version in trust.announced(keyListVersion: version, now: MonotonicClock.now()) })
             }
             let now = MonotonicClock.now()
             playout.sink.reopenIfDue(now: now)

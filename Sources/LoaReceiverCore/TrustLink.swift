@@ -6,7 +6,8 @@ import LoaWire
 /// What the receiver trusts, and how it learns the time: the commune root key (`--trust FILE`), the
 /// root-signed key list (kept in `STATE/keylist`, and never replaced by an older version nor by a different
 /// list of the same version, so a revocation survives a reboot), and the controller's time, asked for with a
-/// fresh nonce and signed by the stream key.
+/// fresh nonce and signed by the stream key. A list past its signed expiry is never adopted; the one held goes on
+/// working after it expires (with a warning in the log), so that a lapsed signature never silences the box.
 ///
 /// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
 /// until answered, then every ten minutes.
@@ -24,6 +25,8 @@ public final class TrustLink {
     public private(set) var refused = 0
     /// Why the last key list was refused, the line written to the log; nil until one is.
     public private(set) var lastRefusal: String?
+    /// Whether the log has said that the list held has expired.
+    private var warnedExpired = false
     /// The freshness window the packet verifier is built with: how far (ms) a packet's signed send time may
     /// lie from the trusted clock.
     public let freshnessMilliseconds: Int64
@@ -80,6 +83,14 @@ public final class TrustLink {
         return TrustMessage.request(nonce: nonce).encoded
     }
 
+    /// The controller says the key list of `version` is in force (its answer to a heartbeat). If that is newer
+    /// than the list this box holds, the next question is due at once (at most one a second), so a new list, and
+    /// a revocation in it, reaches the box within a heartbeat interval instead of at the ten-minute re-ask.
+    public func announced(keyListVersion version: UInt32, now: UInt64) {
+        guard let held = keyList?.version, version > held else { return }
+        nextRequest = min(nextRequest, max(now, askedAt + 1_000_000_000))
+    }
+
     /// Takes an answer; returns true if it set the time.
     @discardableResult
     public func handle(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> Bool {
@@ -104,6 +115,25 @@ public final class TrustLink {
         else {
             refused += 1
             return false
+        }
+        if list.isExpired(at: time) {
+            // A box never adopts an expired list; one it already holds keeps working (a lapsed signature must not
+            // silence the commune), loudly, until the controller installs a newer one.
+            guard keyList?.version == list.version else {
+                let reason =
+                    "refused key list version " + String(list.version) + ": it expired at " + String(list.expiresAt)
+                    + " (Unix ms); the controller must install a newer one ('loa keys sign-list', 'loa keys install')"
+                refused += 1
+                lastRefusal = reason
+                Log.warning(reason)
+                return false
+            }
+            if !warnedExpired {
+                Log.warning(
+                    "key list version " + String(list.version)
+                        + " has expired; playing on with it until the controller installs a newer one")
+                warnedExpired = true
+            }
         }
         nonce = []
         if keyList?.version != list.version {

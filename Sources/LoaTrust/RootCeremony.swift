@@ -36,7 +36,9 @@ public enum RootCeremony {
         }
         try KeyFile.writeSecret(root, to: rootFile)
         try KeyFile.writePublic(root.publicKey, to: directory + "/root.pub")
-        let list = KeyList(version: 1, issuedAt: now, streamKey: stream ?? [], operators: []).signed(by: root)
+        let list = KeyList(
+            version: 1, issuedAt: now, expiresAt: now + KeyList.defaultValidity, streamKey: stream ?? [], operators: []
+        ).signed(by: root)
         do { try FileSystem.replace(directory + "/keylist.bin", with: list.encoded) } catch {
             throw .unwritable(path: directory + "/keylist.bin", reason: error.reason)
         }

@@ -20,6 +20,7 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | welcome | controller | receiver id (8), controller public key (32) | Ed25519 signature (64) |
 /// | command | controller | receiver id (8), command id (4), action (`ReceiverAction`: 2, or more for a zone) | tag (16) |
 /// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
+/// | heartbeat answer | controller | receiver id (8), key list version in force (4) | tag (16) |
 ///
 /// The signature or tag covers every byte before it, header included, so a message of one kind can never
 /// pass for another. Encoding writes the body and leaves the trailer to the caller (LoaWire has no
@@ -30,6 +31,9 @@ public enum FleetMessage: Equatable, Sendable {
     case welcome(receiver: ReceiverID, controllerKey: [UInt8])
     case command(receiver: ReceiverID, id: UInt32, action: ReceiverAction)
     case acknowledgement(receiver: ReceiverID, id: UInt32, result: UInt8)
+    /// The controller's answer to each heartbeat: the version of the key list in force, so that a box that holds
+    /// an older one asks for the new list at once instead of at its next scheduled trust request.
+    case heartbeatAnswer(receiver: ReceiverID, keyListVersion: UInt32)
 
     public static let magic: (UInt8, UInt8) = (0x4C, 0x46)
     public static let version: UInt8 = 1
@@ -43,7 +47,8 @@ public enum FleetMessage: Equatable, Sendable {
     public var receiver: ReceiverID {
         switch self {
         case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
-        case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _):
+        case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _),
+            .heartbeatAnswer(let receiver, _):
             return receiver
         }
     }
@@ -55,6 +60,7 @@ public enum FleetMessage: Equatable, Sendable {
         case .welcome: return 3
         case .command: return 4
         case .acknowledgement: return 5
+        case .heartbeatAnswer: return 6
         }
     }
 
@@ -62,7 +68,7 @@ public enum FleetMessage: Equatable, Sendable {
     public var trailerBytes: Int {
         switch self {
         case .enrolment, .welcome: return Self.signatureBytes
-        case .heartbeat, .command, .acknowledgement: return Self.tagBytes
+        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer: return Self.tagBytes
         }
     }
 
@@ -91,6 +97,9 @@ public enum FleetMessage: Equatable, Sendable {
             writer.put(receiver.value)
             writer.put(id)
             writer.put(result)
+        case .heartbeatAnswer(let receiver, let version):
+            writer.put(receiver.value)
+            writer.put(version)
         }
         return writer.offset
     }
@@ -113,7 +122,7 @@ public enum FleetMessage: Equatable, Sendable {
         let trailer: Int
         switch kind {
         case 1, 3: trailer = signatureBytes
-        case 2, 4, 5: trailer = tagBytes
+        case 2, 4, 5, 6: trailer = tagBytes
         default: throw .notFleet
         }
         guard bytes.count >= 4 + trailer else { throw .badLength }
@@ -134,10 +143,12 @@ public enum FleetMessage: Equatable, Sendable {
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()
             message = .command(receiver: receiver, id: id, action: try ReceiverAction(reading: &reader))
-        default:
+        case 5:
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()
             message = .acknowledgement(receiver: receiver, id: id, result: try reader.uint8())
+        default:
+            message = .heartbeatAnswer(receiver: ReceiverID(try reader.uint64()), keyListVersion: try reader.uint32())
         }
         guard reader.offset == end else { throw .badLength }
         return Parsed(message: message, signed: 0..<end, trailer: end..<bytes.count)

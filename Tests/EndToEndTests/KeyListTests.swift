@@ -155,6 +155,52 @@ extension RealProcesses {
                 try String(contentsOfFile: harness.path("box.log"), encoding: .utf8)
                     .contains("key list version 4 from the controller"))
         }
+
+        /// A newer key list reaches a running box within a heartbeat interval (issue 12, point 8): the controller
+        /// answers each heartbeat of an approved box with the version in force, and a box that holds an older one
+        /// asks for the list at once instead of at its ten-minute re-ask. A revocation is in force on every online
+        /// box seconds after `loa keys install`, without a restart.
+        @Test func aNewerListReachesARunningBoxWithoutWaitingForItsReAsk() throws {
+            let harness = try Harness(groupOctet: 76)
+            try harness.startController()
+            let receiver = try harness.startReceiver(output: harness.path("box.raw"), name: "box")
+            let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
+                try FleetTests.receivers(harness).first?["id"] as? String
+            }
+            #expect(try harness.loa(["receivers", "approve", id, "--name", "cho", "--zone", "all"]).status == 0)
+            try FleetTests.waitForState(harness, id, "online")
+            let log = { (try? String(contentsOfFile: harness.path("box.log"), encoding: .utf8)) ?? "" }
+            #expect(log().contains("key list version 1 from the controller"))
+
+            #expect(
+                try harness.loa(["keys", "new", "chu-tich", "--dir", harness.directory.path], controller: false).status
+                    == 0)
+            #expect(try harness.addOperator(harness.path("chu-tich.pub"), emergency: true).status == 0)
+            // The box asked for the next list only ten minutes after its first; it has version 2 long before.
+            _ = try harness.waitFor("the box to take key list version 2", timeout: 30) { () -> Bool? in
+                log().contains("key list version 2 from the controller") ? true : nil
+            }
+            #expect(receiver.isRunning)
+            let held = try String(contentsOfFile: harness.path("box/state/keylist"), encoding: .utf8)
+            let list = try KeyList(
+                decoding: try #require(KeyText.bytes(base64: held.trimmingCharacters(in: .whitespacesAndNewlines))))
+            #expect(list.version == 2 && list.operators.map(\.name) == ["chu-tich"])
+            #expect(list.expiresAt == list.issuedAt + KeyList.defaultValidity)  // signed for 180 days
+
+            // The validity is the signer's choice, within 1 to 3650 days; anything else is one line, no file.
+            let out = harness.path("short.bin")
+            let bad = try harness.loa([
+                "keys", "sign-list", "--root", harness.rootKey, "--valid-days", "0", "--out", out,
+            ])
+            #expect(bad.status == 1 && bad.err.contains("--valid-days 0 is not 1 to 3650"), "\(bad.err)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+            let short = try harness.loa([
+                "keys", "sign-list", "--root", harness.rootKey, "--valid-days", "30", "--out", out,
+            ])
+            #expect(short.status == 0 && short.out.contains("valid until"), "\(short.err)")
+            let thirty = try KeyList(decoding: [UInt8](try Data(contentsOf: URL(fileURLWithPath: out))))
+            #expect(thirty.version == 3 && thirty.expiresAt == thirty.issuedAt + 30 * 86_400_000)
+        }
     }
 }
 

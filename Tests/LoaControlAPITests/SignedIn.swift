@@ -42,7 +42,9 @@ struct TestController {
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("ceremony"), withIntermediateDirectories: true)
-        _ = try RootCeremony.run(into: directory.appendingPathComponent("ceremony").path, streamKey: nil, now: 0)
+        _ = try RootCeremony.run(
+            into: directory.appendingPathComponent("ceremony").path, streamKey: nil,
+            now: UInt64(Date().timeIntervalSince1970 * 1000))
         var logger = Logger(label: "loa-api-test")
         logger.logLevel = .error
         controller = Controller(

@@ -20,7 +20,8 @@ struct KeyStoreTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let ceremony = folder.appendingPathComponent("ceremony")
         try FileManager.default.createDirectory(at: ceremony, withIntermediateDirectories: true)
-        _ = try RootCeremony.run(into: ceremony.path, streamKey: nil, now: 1)
+        _ = try RootCeremony.run(
+            into: ceremony.path, streamKey: nil, now: UInt64(Date().timeIntervalSince1970 * 1000))
         let root = try KeyFile.readSecret(ceremony.appendingPathComponent("root.key").path)
         try body(folder.appendingPathComponent("keys"), ceremony, root)
     }
@@ -111,6 +112,20 @@ struct KeyStoreTests {
 
     /// A replaced stream key: the controller cannot sign, so it refuses to start with one line naming the stream
     /// key and the lowest version a list signed elsewhere must carry; such a list, put in place, is used.
+    /// A list past its signed expiry is refused (boxes would never adopt it) and changes nothing; the ceremony's
+    /// first list is valid for 180 days.
+    @Test func anExpiredListIsRefused() throws {
+        try withKeysFolder { keys, ceremony, root in
+            let store = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)
+            #expect(store.current.expiresAt == store.current.issuedAt + KeyList.defaultValidity)
+            var next = store.current
+            next.version = 2
+            next.expiresAt = UInt64(Date().timeIntervalSince1970 * 1000) - 1
+            #expect(throws: SecurityError.listExpired(2)) { _ = try store.install(signed(next, by: root)) }
+            #expect(store.current.version == 1)
+        }
+    }
+
     @Test func aReplacedStreamKeyNeedsANewerListSignedElsewhere() throws {
         try withKeysFolder { keys, ceremony, root in
             let store = try KeyStore(directory: keys, ceremony: ceremony, logger: logger)

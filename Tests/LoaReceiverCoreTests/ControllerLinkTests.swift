@@ -155,6 +155,34 @@ struct ControllerLinkTests {
         #expect(link.isEnrolled && link.refused == 2)
     }
 
+    /// A heartbeat answer tells the box the key list version in force only when the controller's agreed key
+    /// tagged it: a forged, untagged or stranger-tagged one is refused and counted, never passed on.
+    @Test func onlyAuthenticHeartbeatAnswersNameAKeyListVersion() throws {
+        let scene = try Scene()
+        let id = scene.link.identity.id
+        let stranger = SigningKeyPair.generate()
+        let strangerKey = try #require(
+            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+        var forged = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: scene.key)
+        forged[forged.count - 1] ^= 0x01
+        var untagged = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: scene.key)
+        for index in (untagged.count - 16)..<untagged.count { untagged[index] = 0 }
+        let hostile = [
+            forged, untagged,
+            FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: strangerKey),
+        ]
+        let genuine = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 2), key: scene.key)
+        for datagram in hostile + [genuine] { datagram.withUnsafeBytes { _ = scene.socket.send($0, to: scene.box) } }
+        var versions: [UInt32] = []
+        let end = MonotonicClock.now() + 10_000_000_000
+        while versions.isEmpty && MonotonicClock.now() < end {
+            usleep(10_000)
+            scene.link.receive({ _ in }, keyListVersion: { versions.append($0) })
+        }
+        #expect(versions == [2])
+        #expect(scene.link.refused == hostile.count)
+    }
+
     @Test func forgedReplayedAndUntaggedCommandsAreRefusedAndChangeNothing() throws {
         let scene = try Scene()
         let volume30 = scene.command(10, .volume(30))

@@ -67,4 +67,37 @@ struct TrustLinkTests {
         #expect(restarted.verifier == nil)
         #expect(restarted.refused == 1)
     }
+
+    /// Key lists expire (issue 12, point 8): a box never adopts a list past its signed expiry (by the controller's
+    /// signed time), but the list it holds goes on working after it expires, so a lapsed signature never
+    /// silences the commune; a newer, valid list is taken as ever.
+    @Test func anExpiredListIsNeverAdoptedButTheOneHeldPlaysOn() throws {
+        let fixture = try TrustFixture()
+        let stream = SigningKeyPair.generate()
+        let link = try fixture.link()
+        func list(_ version: UInt32, expiresAt: UInt64) -> [UInt8] {
+            KeyListFixture.list(
+                version: version, stream: stream.publicKey, expiresAt: expiresAt, signedBy: fixture.root
+            ).encoded
+        }
+        // Offered, already expired at the answer's time: refused, no trusted time.
+        #expect(
+            !fixture.exchange(link, at: 1_000_000_000, time: 10_000, list: list(1, expiresAt: 10_000), stream: stream))
+        #expect(link.keyList == nil && link.now(monotonic: 1_100_000_000) == nil)
+        #expect(link.lastRefusal?.hasPrefix("refused key list version 1: it expired at 10000") == true)
+        // Valid: taken. Later, past its expiry, the same list still gives the box its time.
+        let held = list(1, expiresAt: 20_000)
+        #expect(fixture.exchange(link, at: 2_000_000_000, time: 10_000, list: held, stream: stream))
+        #expect(fixture.exchange(link, at: 700_000_000_000, time: 30_000, list: held, stream: stream))
+        #expect(link.now(monotonic: 700_005_000_000) == 30_000)
+        // A newer list, expired: refused; the held one stays in force. A newer valid one is taken.
+        #expect(
+            !fixture.exchange(
+                link, at: 1_400_000_000_000, time: 40_000, list: list(2, expiresAt: 35_000), stream: stream))
+        #expect(link.keyList?.version == 1)
+        #expect(
+            fixture.exchange(
+                link, at: 2_100_000_000_000, time: 50_000, list: list(3, expiresAt: 90_000), stream: stream))
+        #expect(link.keyList?.version == 3)
+    }
 }

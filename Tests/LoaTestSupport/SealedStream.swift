@@ -53,11 +53,13 @@ public struct SealedStream {
 
 /// Key lists as a commune's root signs them, for tests.
 public enum KeyListFixture {
-    /// A key list of `version` naming `stream` as the stream key, with `operators`, signed by `signer`.
+    /// A key list of `version` naming `stream` as the stream key, with `operators`, expiring at `expiresAt`
+    /// (Unix ms; default never), signed by `signer`.
     public static func list(
         version: UInt32, stream: [UInt8], operators: [KeyList.Operator] = [], issuedAt: UInt64 = 1,
-        signedBy signer: SigningKeyPair
+        expiresAt: UInt64 = .max, signedBy signer: SigningKeyPair
     ) -> KeyList {
-        KeyList(version: version, issuedAt: issuedAt, streamKey: stream, operators: operators).signed(by: signer)
+        KeyList(version: version, issuedAt: issuedAt, expiresAt: expiresAt, streamKey: stream, operators: operators)
+            .signed(by: signer)
     }
 }

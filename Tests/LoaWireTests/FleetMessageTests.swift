@@ -31,6 +31,7 @@ struct FleetMessageTests {
             .command(receiver: heartbeat.receiver, id: 9, action: .volume(30)),
             .command(receiver: heartbeat.receiver, id: 10, action: .testTone),
             .acknowledgement(receiver: heartbeat.receiver, id: 9, result: 0),
+            .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 7),
         ]
         for message in messages {
             let parsed = try roundTrip(message)

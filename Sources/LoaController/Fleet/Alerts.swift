@@ -30,6 +30,9 @@ package struct Alert: Codable, Sendable {
         case zoneGone = "zone-gone"
         /// A `wrong-zone` or `zone-gone` alert no longer holds.
         case zoneCleared = "zone-cleared"
+        /// The key list in force expires within 14 days (`KeyListExpiry`), or has expired; about no one box.
+        case keyListExpiring = "key-list-expiring"
+        case keyListExpired = "key-list-expired"
     }
 
     package var kind: Kind

@@ -155,10 +155,22 @@ private struct FleetService: Service {
                 }
             }
             var round = 0
+            var expiryAlerted: UInt64?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 round += 1
-                let alerts = fleet.flush(heartbeats: round % 20 == 0)
+                var alerts = fleet.flush(heartbeats: round % 20 == 0)
+                let now = UInt64(fleet.registry.clock.now())
+                if round % 120 == 1, let list = fleet.trust?.keys.current,
+                    let (kind, detail) = KeyListExpiry.alert(for: list, now: now),
+                    KeyListExpiry.due(now: now, last: expiryAlerted)
+                {
+                    expiryAlerted = now
+                    alerts.append(
+                        Alert(
+                            kind: kind, receiver: "controller", name: "key list", at: isoTime(Int64(now)),
+                            detail: detail))
+                }
                 for alert in alerts { fleet.metrics.alert(alert.kind) }
                 if !alerts.isEmpty {
                     backlog.withLock { $0.add(alerts) }

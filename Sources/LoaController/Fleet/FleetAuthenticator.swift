@@ -126,7 +126,7 @@ package struct FleetAuthenticator: Sendable {
         case .acknowledgement(let receiver, let command, _):
             _ = try Self.checkTag(trailer, of: signed, from: receiver, known: known)
             return .acknowledgement(receiver: receiver, command: command)
-        case .welcome, .command:
+        case .welcome, .command, .heartbeatAnswer:
             throw .wrongKind
         }
     }

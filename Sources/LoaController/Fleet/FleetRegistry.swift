@@ -24,6 +24,9 @@ package final class FleetRegistry: Sendable {
         case answer(FleetMessage)
         /// `receiver` acknowledged `command`: tell the command tracker.
         case acknowledgement(command: UInt32, receiver: ReceiverID)
+        /// An approved receiver's heartbeat: answer it with the version of the key list in force
+        /// (`FleetMessage.heartbeatAnswer`), tagged with its key.
+        case heartbeat(ReceiverID)
     }
 
     fileprivate struct State {
@@ -95,7 +98,7 @@ package final class FleetRegistry: Sendable {
                 state.accept(
                     heartbeat, into: &record, from: sender, now: now, wall: wall, rules: configuration, groups: groups)
                 metrics.accepted()
-                return nil
+                return .heartbeat(heartbeat.receiver)
             case .enrolment(let heartbeat, let publicKey):
                 let id = heartbeat.receiver
                 let known = state.records[id]

@@ -7,8 +7,10 @@ import Synchronization
 
 /// The controller's end of the fleet protocol: one UDP socket (by default on the HTTP API's address and
 /// port) read by one real-time thread, which alone owns the socket. It feeds every datagram to the registry,
-/// answers approved enrolments and approvals with a welcome, marks silent receivers offline, and sends the
-/// commands the tracker says are due, reporting acknowledgements back to it.
+/// answers approved enrolments and approvals with a welcome and every approved heartbeat with the key list
+/// version in force (so a newer list reaches every online box within one heartbeat interval and its trust
+/// request), marks silent receivers offline, and sends the commands the tracker says are due, reporting
+/// acknowledgements back to it.
 ///
 /// A datagram costs the thread a parse, a dictionary look-up and one keyed BLAKE2b before anything changes, so
 /// junk is dropped far faster than a sender can produce it; enrolment signatures (the only expensive check) are
@@ -88,6 +90,12 @@ final class HeartbeatListener: Sendable {
                     switch registry.handle(bytes, from: sender, now: MonotonicClock.now()) {
                     case .answer(let reply): send(reply, to: sender, through: socket, buffer: outgoing)
                     case .acknowledgement(let command, let receiver): commands.acknowledged(command, by: receiver)
+                    case .heartbeat(let receiver):
+                        guard let version = trust?.keys.current.version, let route = registry.route(to: receiver)
+                        else { break }
+                        send(
+                            .heartbeatAnswer(receiver: receiver, keyListVersion: version), to: sender, through: socket,
+                            buffer: outgoing, key: route.key)
                     case nil: break
                     }
                 }

@@ -129,13 +129,17 @@ public final class KeyStore: Sendable {
     public var current: KeyList { list.withLock { $0 } }
 
     /// Installs a list signed elsewhere (the root key offline). It must verify, name this controller's stream key
-    /// (else every receiver would refuse the controller's time answers and go silent) and be newer than the list
-    /// in force. Throws `SecurityError` and changes nothing otherwise.
+    /// (else every receiver would refuse the controller's time answers and go silent), not have expired (boxes
+    /// adopt no expired list) and be newer than the list in force. Throws `SecurityError` and changes nothing
+    /// otherwise.
     public func install(_ encoded: [UInt8]) throws -> KeyList {
         guard let candidate = try? KeyList(decoding: encoded) else { throw SecurityError.malformedList }
         guard candidate.isSigned(by: rootPublicKey) else { throw SecurityError.listNotSignedByRoot }
         guard candidate.streamKey == streamKey.publicKey else {
             throw SecurityError.listLacksStreamKey(KeyText.base64(streamKey.publicKey))
+        }
+        guard !candidate.isExpired(at: UInt64(SealClock.now())) else {
+            throw SecurityError.listExpired(candidate.version)
         }
         return try list.withLock { list in
             guard candidate.version > list.version else { throw SecurityError.listNotNewer(have: list.version) }
@@ -206,6 +210,8 @@ public enum SecurityError: Error, Equatable, Sendable {
     case malformedList
     case listNotSignedByRoot
     case listNotNewer(have: UInt32)
+    /// The list (its version) is past its expiry: boxes would refuse it.
+    case listExpired(UInt32)
     /// The list names another stream key than this controller's (base64).
     case listLacksStreamKey(String)
     case badKeyFile(String)
@@ -229,6 +235,9 @@ public enum SecurityError: Error, Equatable, Sendable {
         case .malformedList: return "not a Loa key list"
         case .listNotSignedByRoot: return "the key list is not signed by this commune's root key"
         case .listNotNewer(let have): return "the key list is not newer than the one in force (version \(have))"
+        case .listExpired(let version):
+            return "key list version \(version) has expired and boxes would refuse it; sign a new one with "
+                + "'loa keys sign-list' (valid 180 days, or --valid-days N)"
         case .listLacksStreamKey(let key):
             return "the key list does not name this controller's stream key (\(key)); sign a list that includes it"
         case .badKeyFile(let path): return "'\(path)' is not a Loa key file"
