@@ -143,7 +143,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "LoaSpeechTests", dependencies: ["LoaSpeech", "LoaSource", "LoaCodec"],
-            resources: [.copy("sentences.tsv")]),
+            resources: [.copy("sentences.tsv"), .copy("fuzzed-text.txt")]),
         .testTarget(
             name: "LoaControllerTests",
             dependencies: [

@@ -8,8 +8,10 @@ public enum EspeakVoice {
     /// The sample rate espeak-ng reported when it started, or nil before the first use.
     private static let state = Mutex<Int?>(nil)
 
-    /// Speaks `text` (already normalised: words only) at `wordsPerMinute` (80 to 450).
+    /// Speaks `text` (already normalised: words only) at `wordsPerMinute` (80 to 450). Only what a Vietnamese
+    /// notice is written with reaches the library (`speakable`): anything else is a pause.
     public static func speak(_ text: String, wordsPerMinute: Int = 150) throws(SpeechError) -> SpokenAudio {
+        let text = speakable(text)
         guard text.contains(where: { $0.isLetter || $0.isNumber }) else { throw .nothingToSay }
         let result: Result<SpokenAudio, SpeechError> = state.withLock { sampleRate in
             do throws(SpeechError) {
@@ -22,6 +24,24 @@ public enum EspeakVoice {
             }
         }
         return try result.get()
+    }
+
+    /// `text` with every character outside the Latin script (Vietnamese letters and their combining marks
+    /// included), digits, spaces and common punctuation replaced by a space. espeak-ng crashes the process on
+    /// some other input (found by the API fuzzer: a text mixing control characters, private-use and CJK
+    /// characters); a commune's notice never needs them.
+    public static func speakable(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let allowed =
+                (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || (0x30...0x39).contains(value)
+                || (0xC0...0x24F).contains(value) && value != 0xD7 && value != 0xF7
+                || (0x300...0x36F).contains(value) || (0x1E00...0x1EFF).contains(value)
+                || " \n.,;:!?-()'\"/%".unicodeScalars.contains(scalar)
+            result.append(allowed ? scalar : " ")
+        }
+        return String(result)
     }
 
     private static func start() throws(SpeechError) -> Int {

@@ -34,6 +34,16 @@ struct SpeechTests {
         #expect(rms > 500, "the decoded speech is silent (RMS \(rms))")
     }
 
+    /// A text the API fuzzer sent to `POST /speech` (JSON with escapes, huge numbers) crashed the controller inside
+    /// libespeak-ng; now only a notice's characters reach the library and the text is spoken (or refused) in-process.
+    @Test func aFuzzedTextIsSpokenWithoutCrashing() throws {
+        let url = try #require(Bundle.module.url(forResource: "fuzzed-text", withExtension: "txt"))
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let spoken = try TextToSpeech().clip(of: text, settings: settings)
+        #expect(spoken.clip.sourceSamples > 0)
+        #expect(EspeakVoice.speakable("Ủy ban {xã} #7 <b> \\u00e1 ệ") == "Ủy ban  xã   7  b   u00e1 ệ")
+    }
+
     /// The stand-in writes on stdout, or at the path that replaces `{wav}`; either way it hears the spoken words.
     @Test(arguments: [
         ("", "UBND họp lúc 7h", "Ủy ban nhân dân họp lúc bảy giờ"),
