@@ -43,7 +43,7 @@ public enum EmergencyAuthorityError: Error, Equatable, Sendable {
             return "signed for commune " + EmergencyAuthority.communeText(named)
                 + ", but this controller serves commune "
                 + EmergencyAuthority.communeText(serving)
-                + ": sign it again for this commune (loa emergency start|stop --controller with this controller's URL)"
+                + ": sign it again for this commune (loa emergency without --root, or with this commune's root.pub)"
         case .unknownKey(let keyID, let version):
             return "signed by an unknown key " + keyID + " (not in key list version " + String(version) + ")"
         case .notPermitted(let name): return "operator '" + name + "' may not trigger emergencies"
