@@ -18,6 +18,7 @@ struct EmergencyCommandLine: AsyncParsableCommand {
         @Option(name: .long, help: "A stored item to broadcast instead of a file.") var item: Int64?
         @Option(name: .long, help: "Your private key file (twice, for two operators, if the commune requires it).")
         var key: [String]
+        @OptionGroup var commune: CommuneOption
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
@@ -25,7 +26,9 @@ struct EmergencyCommandLine: AsyncParsableCommand {
                 guard (clip == nil) != (item == nil) else { throw CLIError("give either --clip FILE or --item ID") }
                 let data = try clip.map { try readClip($0) }
                 let hash = data.map { SHA256.hash([UInt8]($0)) } ?? [UInt8](repeating: 0, count: 32)
-                let command = try signed(.start, zones: zones, hash: hash, item: UInt64(item ?? 0), keys: key)
+                let command = try signed(
+                    .start, commune: try await commune.id(options), zones: zones, hash: hash, item: UInt64(item ?? 0),
+                    keys: key)
                 let title = clip.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "item \(item ?? 0)"
                 let decision = try await send(command, clip: clip, title: title, options: options)
                 print("emergency started in \(zones): item \(decision.items.map(String.init).joined(separator: ", "))")
@@ -38,12 +41,14 @@ struct EmergencyCommandLine: AsyncParsableCommand {
             abstract: "End the emergency broadcast; zones go back to the programme.")
         @Option(name: .long, help: "all, or zones separated by commas.") var zones: String = "all"
         @Option(name: .long, help: "Your private key file.") var key: [String]
+        @OptionGroup var commune: CommuneOption
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 let command = try signed(
-                    .stop, zones: zones, hash: [UInt8](repeating: 0, count: 32), item: 0, keys: key)
+                    .stop, commune: try await commune.id(options), zones: zones, hash: [UInt8](repeating: 0, count: 32),
+                    item: 0, keys: key)
                 let decision = try await send(command, clip: nil, title: "stop", options: options)
                 print(
                     "emergency stopped in \(zones) (\(decision.items.count) item\(decision.items.count == 1 ? "" : "s"))"
@@ -53,14 +58,33 @@ struct EmergencyCommandLine: AsyncParsableCommand {
     }
 }
 
-/// Builds a command valid for two minutes from now with a fresh nonce, signed by each key file.
-func signed(_ action: EmergencyCommand.Action, zones: String, hash: [UInt8], item: UInt64, keys: [String])
-    throws(CLIError) -> EmergencyCommand
-{
+/// The commune an emergency command is for: the root public key of `--root FILE`, else the controller's.
+struct CommuneOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: "The commune's root public key file (root.pub); default: the controller's (GET /keys/root.pub).")
+    var root: String?
+
+    /// The commune's id (`EmergencyAuthority.commune(of:)` its root public key), from `--root` or the controller.
+    func id(_ options: ControllerOptions) async throws -> UInt32 {
+        if let root {
+            return EmergencyAuthority.commune(of: try readPublicKey(root, what: "the commune root public key"))
+        }
+        let text = String(decoding: try await options.client().send(.rootKey), as: UTF8.self)
+        return EmergencyAuthority.commune(
+            of: try publicKey(text: text, named: "the controller's root public key (GET /keys/root.pub)"))
+    }
+}
+
+/// Builds a command for `commune`, valid for two minutes from now with a fresh nonce, signed by each key file.
+func signed(
+    _ action: EmergencyCommand.Action, commune: UInt32, zones: String, hash: [UInt8], item: UInt64, keys: [String]
+) throws(CLIError) -> EmergencyCommand {
     guard !keys.isEmpty else { throw CLIError("sign with your key: --key NAME.key") }
     let now = UInt64(Date().timeIntervalSince1970 * 1000)
     var command = EmergencyCommand(
-        action: action, issuedAt: now, expiresAt: now + 120_000, nonce: RandomBytes.make(16), clipSHA256: hash,
+        commune: commune, action: action, issuedAt: now, expiresAt: now + 120_000, nonce: RandomBytes.make(16),
+        clipSHA256: hash,
         item: item,
         zones: zones.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     for file in keys {

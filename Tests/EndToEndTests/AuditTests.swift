@@ -91,7 +91,8 @@ extension RealProcesses {
 
             let now = UInt64(Date().timeIntervalSince1970 * 1000)
             var command = EmergencyCommand(
-                action: .start, issuedAt: now, expiresAt: now + 60_000, nonce: RandomBytes.make(16),
+                commune: try harness.commune(), action: .start, issuedAt: now, expiresAt: now + 60_000,
+                nonce: RandomBytes.make(16),
                 clipSHA256: [UInt8](repeating: 0, count: 32), item: UInt64(item), zones: ["all"])
             command = EmergencyAuthority.sign(command, with: officer.pair)
             let posted = try harness.run(

@@ -47,14 +47,16 @@ extension RealProcesses {
                 pair: SigningKeyPair(secretKey: KeyText.bytes(base64: text)!)!, file: harness.path("\(name).key"))
         }
 
+        /// A command for `harness`'s commune, signed by each of `signers`.
         func command(
-            _ action: EmergencyCommand.Action = .start, zones: [String] = ["all"], clip: [UInt8],
+            _ harness: Harness, _ action: EmergencyCommand.Action = .start, zones: [String] = ["all"], clip: [UInt8],
             by signers: [Operator],
             issued: Int64 = 0, validFor: Int64 = 120_000
-        ) -> EmergencyCommand {
+        ) throws -> EmergencyCommand {
             let now = UInt64(Int64(Date().timeIntervalSince1970 * 1000) + issued)
             var command = EmergencyCommand(
-                action: action, issuedAt: now, expiresAt: UInt64(Int64(now) + validFor), nonce: RandomBytes.make(16),
+                commune: try harness.commune(), action: action, issuedAt: now, expiresAt: UInt64(Int64(now) + validFor),
+                nonce: RandomBytes.make(16),
                 clipSHA256: SHA256.hash(clip), item: 0, zones: zones)
             for signer in signers { command = EmergencyAuthority.sign(command, with: signer.pair) }
             return command
@@ -88,31 +90,37 @@ extension RealProcesses {
             let clip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: clipFile)))
             let otherFile = try harness.speech("khac.wav", "Một thông báo khác.")
 
-            var forged = command(clip: clip, by: [officer])
+            var forged = try command(harness, clip: clip, by: [officer])
             forged.signatures[0].signature = RandomBytes.make(64)
-            var bitFlipped = command(clip: clip, by: [officer])
+            var bitFlipped = try command(harness, clip: clip, by: [officer])
             bitFlipped.signatures[0].signature[7] ^= 0x01
-            var zonesAltered = command(zones: ["thon-a"], clip: clip, by: [officer])
+            var zonesAltered = try command(harness, zones: ["thon-a"], clip: clip, by: [officer])
             zonesAltered.zones = ["thon-a", "thon-b"]
             let cases: [(String, [UInt8], String, String)] = [
                 ("forged", forged.encoded, clipFile, "does not verify"),
                 ("one bit flipped", bitFlipped.encoded, clipFile, "does not verify"),
-                ("unknown key", command(clip: clip, by: [stranger]).encoded, clipFile, "unknown key"),
+                ("unknown key", try command(harness, clip: clip, by: [stranger]).encoded, clipFile, "unknown key"),
                 (
-                    "no emergency role", command(clip: clip, by: [clerk]).encoded, clipFile,
+                    "no emergency role", try command(harness, clip: clip, by: [clerk]).encoded, clipFile,
                     "may not trigger emergencies"
                 ),
-                ("expired", command(clip: clip, by: [officer], issued: -200_000).encoded, clipFile, "expired"),
                 (
-                    "not yet valid", command(clip: clip, by: [officer], issued: 60_000).encoded, clipFile,
+                    "expired", try command(harness, clip: clip, by: [officer], issued: -200_000).encoded, clipFile,
+                    "expired"
+                ),
+                (
+                    "not yet valid", try command(harness, clip: clip, by: [officer], issued: 60_000).encoded, clipFile,
                     "not yet valid"
                 ),
                 (
-                    "too long", command(clip: clip, by: [officer], validFor: 600_000).encoded, clipFile,
+                    "too long", try command(harness, clip: clip, by: [officer], validFor: 600_000).encoded, clipFile,
                     "more than 2 minutes"
                 ),
                 ("zones altered", zonesAltered.encoded, clipFile, "does not verify"),
-                ("clip swapped", command(clip: clip, by: [officer]).encoded, otherFile, "not the one that was signed"),
+                (
+                    "clip swapped", try command(harness, clip: clip, by: [officer]).encoded, otherFile,
+                    "not the one that was signed"
+                ),
                 ("garbage", RandomBytes.make(200), clipFile, "malformed"),
             ]
             for (name, bytes, file, reason) in cases {
@@ -125,7 +133,7 @@ extension RealProcesses {
             #expect(!state.out.contains("\"playing\"") && !state.out.contains("\"id\""))
 
             // A valid command is accepted once; the same bytes again are a replay, also after a restart.
-            let valid = command(clip: clip, by: [officer]).encoded
+            let valid = try command(harness, clip: clip, by: [officer]).encoded
             #expect(try post(harness, valid, clip: clipFile).0 == 200)
             let (again, againBody) = try post(harness, valid, clip: clipFile)
             #expect(again == 403 && againBody.contains("replayed"))
@@ -263,9 +271,10 @@ extension RealProcesses {
             let deputy = try makeOperator(harness, "pho-chu-tich", role: "emergency")
             let clipFile = try harness.speech("canh-bao.wav", "Cảnh báo cháy rừng.")
             let clip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: clipFile)))
-            let alone = try post(harness, command(clip: clip, by: [chairman]).encoded, clip: clipFile)
+            let alone = try post(harness, try command(harness, clip: clip, by: [chairman]).encoded, clip: clipFile)
             #expect(alone.0 == 403 && alone.1.contains("needs the signatures of 2 different operators, has 1"))
-            let twice = try post(harness, command(clip: clip, by: [chairman, chairman]).encoded, clip: clipFile)
+            let twice = try post(
+                harness, try command(harness, clip: clip, by: [chairman, chairman]).encoded, clip: clipFile)
             #expect(twice.0 == 403 && twice.1.contains("has 1"))
             let both = try harness.loa(
                 [

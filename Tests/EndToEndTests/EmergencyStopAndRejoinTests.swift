@@ -26,7 +26,7 @@ extension RealProcesses.EmergencyCommandTests {
         FileManager.default.createFile(atPath: noClip, contents: nil)
         func start() throws -> Int {
             let (status, body) = try post(
-                harness, command(.start, clip: warning, by: [officer]).encoded, clip: warningFile)
+                harness, try command(harness, .start, clip: warning, by: [officer]).encoded, clip: warningFile)
             let decision = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             try #require(status == 200, "\(body)")
             return try #require((decision?["items"] as? [Int])?.first)
@@ -35,20 +35,20 @@ extension RealProcesses.EmergencyCommandTests {
         // A first emergency, ended by a valid stop: the bytes an eavesdropper on the commune's network records.
         let first = try start()
         _ = try harness.waitFor("the first emergency", timeout: 30) { try playing(harness) == first ? true : nil }
-        let recordedStop = command(.stop, clip: [], by: [officer]).encoded
+        let recordedStop = try command(harness, .stop, clip: [], by: [officer]).encoded
         #expect(try post(harness, recordedStop, clip: noClip).0 == 200)
         _ = try harness.waitFor("the first emergency to stop", timeout: 30) { try playing(harness) == 0 ? true : nil }
 
         // The next emergency; every stop below is refused and it goes on.
         let second = try start()
         _ = try harness.waitFor("the second emergency", timeout: 30) { try playing(harness) == second ? true : nil }
-        var forged = command(.stop, clip: [], by: [officer])
+        var forged = try command(harness, .stop, clip: [], by: [officer])
         forged.signatures[0].signature = RandomBytes.make(64)
         let attacks: [(String, [UInt8], String)] = [
             ("forged", forged.encoded, "the signature of 'chu-tich' does not verify: forged or altered after signing"),
-            ("unknown key", command(.stop, clip: [], by: [stranger]).encoded, "signed by an unknown key"),
+            ("unknown key", try command(harness, .stop, clip: [], by: [stranger]).encoded, "signed by an unknown key"),
             (
-                "no emergency role", command(.stop, clip: [], by: [clerk]).encoded,
+                "no emergency role", try command(harness, .stop, clip: [], by: [clerk]).encoded,
                 "operator 'van-thu' may not trigger emergencies"
             ),
             ("replayed", recordedStop, "replayed: this command's nonce was used before"),

@@ -155,7 +155,8 @@ import Testing
             let now = UInt64(Date().timeIntervalSince1970 * 1000)
             let command = EmergencyAuthority.sign(
                 EmergencyCommand(
-                    action: .start, issuedAt: now, expiresAt: now + 60_000, nonce: RandomBytes.make(16),
+                    commune: EmergencyAuthority.commune(of: try controller.rootKey().publicKey), action: .start,
+                    issuedAt: now, expiresAt: now + 60_000, nonce: RandomBytes.make(16),
                     clipSHA256: SHA256.hash(Array(buffer: wav)), item: 0, zones: ["all"]),
                 with: officer)
             let decision = try await base.executeRequest(

@@ -1,4 +1,5 @@
 import Foundation
+import LoaTrust
 
 /// Real processes for end-to-end tests: a controller, receivers, the CLI, ffmpeg; a temporary directory each.
 ///
@@ -135,6 +136,10 @@ public final class Harness: @unchecked Sendable {
     public var ceremony: String { path("ceremony") }
     /// The commune root private key, offline (in `ceremony`).
     public var rootKey: String { path("ceremony/root.key") }
+    /// The commune's id (its root key's, `EmergencyAuthority.commune(of:)`), as emergency commands name it.
+    public func commune() throws -> UInt32 {
+        EmergencyAuthority.commune(of: try KeyFile.readPublic(path("ceremony/root.pub")))
+    }
 
     /// Adds an operator's `NAME.pub` to the controller's key list the offline way: `loa keys sign-list` with the
     /// root key, then `loa keys install`. Returns the install's result.

@@ -75,7 +75,7 @@ struct FuzzTests {
 
     @Test func commandAndKeyListDecodersSurviveAnything() {
         var command = EmergencyCommand(
-            action: .start, issuedAt: 1, expiresAt: 2, nonce: [UInt8](repeating: 3, count: 16),
+            commune: 0x0A0B_0C0D, action: .start, issuedAt: 1, expiresAt: 2, nonce: [UInt8](repeating: 3, count: 16),
             clipSHA256: [UInt8](repeating: 4, count: 32),
             item: 0, zones: ["thon-dong", "thon-tay"])
         command.signatures = [([UInt8](repeating: 5, count: 32), [UInt8](repeating: 6, count: 64))]

@@ -7,7 +7,8 @@ import Logging
 
 /// Checks signed emergency commands and carries out those that pass.
 ///
-/// A command is accepted only if: it is well formed; every signature is by an operator of the key list in force
+/// A command is accepted only if: it is well formed; it names this commune (the id of `root.pub`), else it is
+/// refused as `other-commune`; every signature is by an operator of the key list in force
 /// who may trigger emergencies, and verifies; there are as many distinct operators as required; it was issued
 /// no later than now (+ 5 s of clock skew), has not expired, and is valid for at most 2 minutes; its nonce was
 /// never seen (the cache survives restarts); its zones exist; the clip is the one whose SHA-256 was signed; and
@@ -71,7 +72,8 @@ public actor EmergencyDesk {
         let operators: [String]
         do {
             operators = try EmergencyAuthority.check(
-                command, list: keys.current, requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
+                command, commune: EmergencyAuthority.commune(of: keys.rootPublicKey), list: keys.current,
+                requiredSignatures: requiredSignatures, now: UInt64(max(0, now)))
         } catch { return refuse(command, .unauthorised(error)) }
         // Checked again when the nonce is spent; this first look saves a replayed command the clip's encoding.
         let nonce = KeyText.hex(command.nonce)
