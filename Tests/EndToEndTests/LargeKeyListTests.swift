@@ -31,6 +31,37 @@ extension RealProcesses {
             let installed = try harness.loa(["keys", "install", harness.path("big.bin")])
             #expect(installed.status == 0, "\(installed.err)")
 
+            // A list longer than a box accepts (250 operators with 120-byte names, 38 KiB) is refused by sign-list and by
+            // the controller, each with one line, and nothing is written or installed.
+            let rootText = try String(contentsOfFile: harness.rootKey, encoding: .utf8)
+            let root = try #require(KeyText.bytes(base64: rootText).flatMap { SigningKeyPair(secretKey: $0) })
+            var long = list
+            long.version = list.version + 1
+            long.operators = (0..<250).map { index in
+                .init(
+                    name: String(repeating: "n", count: 117) + String(1000 + index).suffix(3),
+                    mayTriggerEmergencies: false, publicKey: SigningKeyPair.generate().publicKey)
+            }
+            let longFile = harness.path("long.bin")
+            try Data(long.signed(by: root).encoded).write(to: URL(fileURLWithPath: longFile))
+            let resigned = try harness.loa(
+                ["keys", "sign-list", "--root", harness.rootKey, "--from", longFile, "--out", harness.path("no.bin")],
+                controller: false)
+            #expect(resigned.status != 0)
+            #expect(
+                resigned.err.hasSuffix(
+                    "more than the 32768 a speaker box accepts in its trust answer: remove operators (--remove) or give them shorter names\n"
+                ),
+                "\(resigned.err)")
+            #expect(resigned.err.split(separator: "\n").count == 1)
+            #expect(!FileManager.default.fileExists(atPath: harness.path("no.bin")))
+            let refused = try harness.loa(["keys", "install", longFile])
+            #expect(refused.status != 0)
+            #expect(refused.err.contains("more than the 32768 a speaker box accepts"), "\(refused.err)")
+            #expect(
+                try KeyList(decoding: [UInt8](try Data(contentsOf: URL(string: harness.controllerURL + "/keys/list")!)))
+                    == list)
+
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output, name: "box")  // waits for trusted time
             let log = try String(contentsOfFile: harness.path("box.log"), encoding: .utf8)
