@@ -92,6 +92,7 @@ extension RealProcesses {
             let detail = try #require(try harness.api("/receivers/\(id)") as? [String: Any])
             #expect((detail["receiver"] as? [String: Any])?["noTrustedTime"] as? Bool == true, "\(detail)")
             #expect((detail["heartbeat"] as? [String: Any])?["noTrustedTime"] as? Bool == true, "\(detail)")
+            #expect(try harness.loa(["receivers", "show", id]).out.contains("NO TRUSTED TIME"))
             let log = try String(contentsOfFile: harness.path("box.log"), encoding: .utf8)
             #expect(log.contains("no trusted time from the controller after"), "\(log)")
             #expect(!log.contains("trusted time from the controller (±"))
