@@ -107,7 +107,11 @@ extension KeysCommand {
                 next.operators.removeAll { $0.name == name || $0.publicKey == key }
                 next.operators.append(.init(name: name, mayTriggerEmergencies: role == "emergency", publicKey: key))
             }
-            guard next.operators.count <= 255 else { throw CLIError("a key list holds at most 255 operators") }
+            guard next.operators.count <= KeyList.maximumOperators else {
+                throw CLIError(
+                    "a key list holds at most \(KeyList.maximumOperators) operators (this one would hold \(next.operators.count)): remove some with --remove"
+                )
+            }
             if let stream {
                 next.streamKey =
                     FileManager.default.fileExists(atPath: stream)
@@ -133,6 +137,12 @@ extension KeysCommand {
             next.issuedAt = UInt64(Date().timeIntervalSince1970 * 1000)
             next.expiresAt = next.issuedAt + UInt64(validDays) * 86_400_000
             next.signature = []
+            let size = next.signedBytes.count + 64
+            guard size <= KeyList.maximumBytes else {
+                throw CLIError(
+                    "the key list would be \(size) bytes, more than the \(KeyList.maximumBytes) a speaker box accepts in its trust answer: "
+                        + "remove operators (--remove) or give them shorter names")
+            }
             return next
         }
     }

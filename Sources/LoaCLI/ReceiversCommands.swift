@@ -75,6 +75,11 @@ struct ReceiversCommand: AsyncParsableCommand {
                         "  SOUND CARD FAILING: the box is alive but cannot be heard ('loa refresh \(info.name)' reopens it)"
                     )
                 }
+                if info.noTrustedTime {
+                    print(
+                        "  NO TRUSTED TIME: the box cannot get trusted time from the controller and plays nothing (check its trust anchor and its log)"
+                    )
+                }
                 if let beat = detail.heartbeat {
                     print(
                         "  version \(beat.version), up \(beat.uptimeSeconds) s, volume \(beat.volume)%\(beat.muted ? " (muted)" : "")"

@@ -17,6 +17,8 @@ public struct ReceiverView: Codable, Sendable, Equatable {
     public var playing: Bool
     /// Its last heartbeat says the sound card cannot be opened or fails while playing: alive, but not heard.
     public var soundCardFailing: Bool
+    /// Its last heartbeat says it cannot get trusted time from the controller: alive, but it plays nothing.
+    public var noTrustedTime: Bool
     public var temperatureC: Double?
     public var uptimeSeconds: Int?
     /// "wrong-zone" (its heartbeats report another group than its zone's) or "zone-gone" (its zone is no longer
@@ -29,8 +31,9 @@ public struct ReceiverView: Codable, Sendable, Equatable {
         id: String, name: String, zone: String?, state: ReceiverState, lastSeen: String?, address: String?,
         version: String?, lossPercent: Double, underruns: Int, volume: Int?, muted: Bool, playing: Bool,
         soundCardFailing: Bool, temperatureC: Double?, uptimeSeconds: Int?, zoneProblem: String? = nil,
-        group: String? = nil
+        group: String? = nil, noTrustedTime: Bool = false
     ) {
+        self.noTrustedTime = noTrustedTime
         self.id = id
         self.name = name
         self.zone = zone
@@ -91,6 +94,8 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
     public var muted: Bool
     /// Always written; optional so that rows recorded before the flag existed still decode (as false).
     public var soundCardFailing: Bool?
+    /// The box cannot get trusted time (it plays nothing). Optional like `soundCardFailing`.
+    public var noTrustedTime: Bool?
     public var volume: Int
     public var temperatureC: Double?
     public var streamId: UInt32?
@@ -110,8 +115,9 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
         epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,
         soundCardFailing: Bool?, volume: Int, temperatureC: Double?, streamId: UInt32?, jitterFrames: Int,
         received: UInt32, lost: UInt32, late: UInt32, recoveredByFEC: UInt32, concealed: UInt32, rejected: UInt32,
-        underruns: UInt32, version: String, zones: [String]
+        underruns: UInt32, version: String, zones: [String], noTrustedTime: Bool? = nil
     ) {
+        self.noTrustedTime = noTrustedTime
         self.epoch = epoch
         self.sequence = sequence
         self.intervalMs = intervalMs

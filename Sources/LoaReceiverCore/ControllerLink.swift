@@ -63,7 +63,9 @@ public final class ControllerLink {
             throw ReceiverSetupError("cannot open the heartbeat socket: " + error.message)
         }
         intervalNanoseconds = UInt64(settings.heartbeatIntervalSeconds) * 1_000_000_000
-        buffer = .allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        // Allocated once: room for the longest trust answer (a key list of up to `KeyList.maximumBytes`), which is
+        // larger than any fleet message.
+        buffer = .allocate(byteCount: max(FleetMessage.maximumBytes, TrustMessage.maximumAnswerBytes), alignment: 8)
         epoch = identity.nextEpoch()
         lastCommand = identity.read("last-command").flatMap { UInt32($0) } ?? 0
         nextHeartbeat = started

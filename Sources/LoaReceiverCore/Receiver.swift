@@ -124,7 +124,11 @@ public final class Receiver {
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
             if !playout.isActive { tone.advance(to: now, into: playout.sink) }
-            if let link, now >= link.nextHeartbeat { link.send(heartbeat(playout), now: now) }
+            if let link, now >= link.nextHeartbeat {
+                var beat = heartbeat(playout)
+                beat.noTrustedTime = trust.lacksTrustedTime(now: now)
+                link.send(beat, now: now)
+            }
             ServiceManager.keepAlive(now: now)
             if now >= nextReport {
                 Log.info("statistics: " + playout.statistics.summary + " underruns=" + String(playout.sink.underruns))

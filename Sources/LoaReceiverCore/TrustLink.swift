@@ -10,7 +10,8 @@ import LoaWire
 /// working after it expires (with a warning in the log), so that a lapsed signature never silences the box.
 ///
 /// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
-/// until answered, then every ten minutes.
+/// until answered, then every ten minutes. A box still without trusted time `graceNanoseconds` after it started
+/// says so: in its log (once, then every minute) and in its heartbeats (`lacksTrustedTime`, the controller alerts).
 public final class TrustLink {
     public let root: [UInt8]
     public private(set) var keyList: KeyList?
@@ -25,6 +26,11 @@ public final class TrustLink {
     public private(set) var refused = 0
     /// Why the last key list was refused, the line written to the log; nil until one is.
     public private(set) var lastRefusal: String?
+    /// When this link started asking (monotonic ns), and when the log next says the time is still not trusted.
+    private let startedAt = MonotonicClock.now()
+    private var nextMissingTimeLine: UInt64 = 0
+    /// How long a box may ask before it reports that it has no trusted time: 10 s, ten questions.
+    public static let graceNanoseconds: UInt64 = 10_000_000_000
     /// Whether the log has said that the list held has expired.
     private var warnedExpired = false
     /// The freshness window the packet verifier is built with: how far (ms) a packet's signed send time may
@@ -74,8 +80,19 @@ public final class TrustLink {
     /// The trusted wall time now (Unix ms), or nil.
     public func now(monotonic: UInt64) -> Int64? { clock.now(monotonic: monotonic) }
 
-    /// A new question to send if one is due.
+    /// True if the box has had no trusted time for `graceNanoseconds` since it started asking: it plays nothing.
+    public func lacksTrustedTime(now: UInt64) -> Bool { !clock.isSet && now &- startedAt >= Self.graceNanoseconds }
+
+    /// A new question to send if one is due. While the box lacks trusted time, says so in the log once a minute.
     public func request(now: UInt64) -> [UInt8]? {
+        if lacksTrustedTime(now: now), now >= nextMissingTimeLine {
+            nextMissingTimeLine = now + 60_000_000_000
+            Log.warning(
+                "no trusted time from the controller after " + String((now &- startedAt) / 1_000_000_000) + " s ("
+                    + String(refused) + " answers refused" + (lastRefusal.map { "; last: " + $0 } ?? "")
+                    + "): this box plays nothing; check that --trust is this commune's root.pub and the controller answers"
+            )
+        }
         guard now >= nextRequest else { return nil }
         nonce = RandomBytes.make(16)
         askedAt = now

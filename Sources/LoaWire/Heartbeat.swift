@@ -31,7 +31,7 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// and how well.
 ///
 /// On the wire (network byte order), after the fleet header: id (8), epoch (4), sequence (4), interval ms (4),
-/// uptime s (4), flags (1: playing, muted, sound card failing), volume % (1), temperature m°C (4, `Int32.min` if unknown),
+/// uptime s (4), flags (1: playing, muted, sound card failing, no trusted time), volume % (1), temperature m°C (4, `Int32.min` if unknown),
 /// stream id (4), jitter-buffer depth in frames (2), received, lost, late, FEC-recovered, concealed,
 /// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first), then the
 /// multicast group it listens to: address (4) and port (2), both 0 when it does not say.
@@ -52,6 +52,9 @@ public struct Heartbeat: Equatable, Sendable {
     public var muted: Bool
     /// The sound card cannot be opened or fails while playing: the box is alive but cannot be heard.
     public var soundCardFailing: Bool
+    /// The box has asked its controller for trusted time for a while in vain (bit 8 of the flags; a box from before
+    /// it leaves it 0): it verifies and plays nothing.
+    public var noTrustedTime: Bool
     /// Volume in percent, 0–100.
     public var volume: UInt8
     /// The board's temperature in thousandths of a degree Celsius, where it has a sensor.
@@ -77,7 +80,7 @@ public struct Heartbeat: Equatable, Sendable {
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
         uptimeSeconds: UInt32 = 0, playing: Bool = false, muted: Bool = false, soundCardFailing: Bool = false,
-        volume: UInt8 = 100,
+        noTrustedTime: Bool = false, volume: UInt8 = 100,
         temperatureMilliCelsius: Int32? = nil, streamID: UInt32 = 0, jitterDepthFrames: UInt16 = 0,
         received: UInt32 = 0, lost: UInt32 = 0, late: UInt32 = 0, recoveredByFEC: UInt32 = 0, concealed: UInt32 = 0,
         rejected: UInt32 = 0, underruns: UInt32 = 0, version: String = "", zones: [String] = [],
@@ -91,6 +94,7 @@ public struct Heartbeat: Equatable, Sendable {
         self.playing = playing
         self.muted = muted
         self.soundCardFailing = soundCardFailing
+        self.noTrustedTime = noTrustedTime
         self.volume = volume
         self.temperatureMilliCelsius = temperatureMilliCelsius
         self.streamID = streamID
@@ -118,7 +122,7 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(sequence)
         writer.put(intervalMilliseconds)
         writer.put(uptimeSeconds)
-        writer.put(UInt8((playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0)))
+        writer.put(UInt8((playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)))
         writer.put(volume)
         writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
         writer.put(streamID)
@@ -142,6 +146,7 @@ public struct Heartbeat: Equatable, Sendable {
         playing = flags & 1 != 0
         muted = flags & 2 != 0
         soundCardFailing = flags & 4 != 0
+        noTrustedTime = flags & 8 != 0
         volume = try reader.uint8()
         guard volume <= 100 else { throw .badField }
         let temperature = Int32(bitPattern: try reader.uint32())

@@ -43,6 +43,12 @@ public struct KeyList: Equatable, Sendable {
 
     static let magic: [UInt8] = [0x4C, 0x4F, 0x41, 0x4B]  // "LOAK"
 
+    /// The most operators a list holds (the count is one byte on the wire).
+    public static let maximumOperators = 255
+    /// The longest signed list, in bytes: a box's trust-answer buffer is sized for it (`TrustMessage.maximumAnswerBytes`),
+    /// so `loa keys sign-list` and the controller refuse a longer one. 200 operators with 40-byte names take 15 KiB.
+    public static let maximumBytes = 32 * 1024
+
     /// How long a list is valid unless its signer says otherwise: 180 days, in ms.
     public static let defaultValidity: UInt64 = 180 * 86_400_000
     /// How long before its expiry the controller starts to alert: 14 days, in ms.

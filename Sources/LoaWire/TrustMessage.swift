@@ -11,6 +11,9 @@ public enum TrustMessage: Equatable, Sendable {
     case answer(nonce: [UInt8], time: UInt64, keyList: [UInt8], signature: [UInt8])
 
     public static let magic: [UInt8] = [0x4C, 0x54]  // "LT"
+    /// The longest answer: its 30-byte head, the longest key list (`KeyList.maximumBytes`) and the signature. One UDP
+    /// datagram (IP fragments it on the way; the limit of 65,507 bytes is far off).
+    public static let maximumAnswerBytes = 30 + KeyList.maximumBytes + 64
 
     /// True if `bytes` start like a trust message (so it is not a fleet message).
     public static func isTrust(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -86,7 +86,7 @@ enum Samples {
         epoch: 1, sequence: 2, intervalMs: 5000, uptimeSeconds: 60, playing: true, muted: false,
         soundCardFailing: false, volume: 80, temperatureC: 40.5, streamId: 0xABCD, jitterFrames: 6, received: 100,
         lost: 1, late: 0, recoveredByFEC: 1, concealed: 0, rejected: 0, underruns: 0, version: "1.4",
-        zones: ["thon-dong"])
+        zones: ["thon-dong"], noTrustedTime: false)
 
     static let all: [Sample] = [
         Sample("ErrorBody", ErrorBody(error: "month '2026-13' must be YYYY-MM, such as 2026-11")),

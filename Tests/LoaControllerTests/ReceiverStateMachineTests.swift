@@ -163,6 +163,30 @@ struct ReceiverStateMachineTests {
         #expect(beat(failing: false).isEmpty)
     }
 
+    /// Issue 12, point 11: a box that cannot get trusted time plays nothing; the controller alerts it once, and
+    /// once more when it has trusted time again.
+    @Test func aBoxWithoutTrustedTimeIsAlertedOnceAndClearedOnce() {
+        var (machine, previous) = Self.online()
+        func beat(lacking: Bool) -> [ReceiverEvent] {
+            var next = Self.heartbeat(sequence: previous.sequence + 1)
+            next.noTrustedTime = lacking
+            defer { previous = next }
+            return machine.heard(next, previous: previous, silentSeconds: 1, rules: Self.rules)
+        }
+        let alert = ReceiverEvent.alert(
+            .noTrustedTime,
+            detail: "the box cannot get trusted time from the controller and plays nothing: check its trust "
+                + "anchor is this commune's root.pub and its log")
+        #expect(beat(lacking: true) == [alert])
+        #expect(beat(lacking: true).isEmpty)
+        #expect(beat(lacking: false) == [.alert(.trustedTimeCleared, detail: "the box has trusted time again")])
+        #expect(beat(lacking: false).isEmpty)
+        var restarted = ReceiverStateMachine(state: .online, approved: true, noTrustedTime: true)
+        var still = Self.heartbeat(sequence: 9)
+        still.noTrustedTime = true
+        #expect(restarted.heard(still, previous: nil, silentSeconds: 1, rules: Self.rules) == [alert])
+    }
+
     @Test func afterARestartAStandingSoundCardAlertIsRaisedAgainOrCleared() {
         let failing = Self.heartbeat(sequence: 7, soundCardFailing: true)
         var stillFailing = ReceiverStateMachine(state: .online, approved: true, soundCardFailing: true)

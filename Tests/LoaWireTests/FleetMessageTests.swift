@@ -44,6 +44,24 @@ struct FleetMessageTests {
         #expect(try roundTrip(.heartbeat(unknown)).message == .heartbeat(unknown))
     }
 
+    /// A box without trusted time sets bit 8 of the flags, alone: a heartbeat from a box before the flag (bit clear)
+    /// reads as one with trusted time, and the other flags keep their bits.
+    @Test func noTrustedTimeIsBitEightOfTheFlags() throws {
+        var lacking = heartbeat
+        lacking.noTrustedTime = true
+        lacking.playing = false
+        lacking.muted = false
+        lacking.soundCardFailing = false
+        #expect(try roundTrip(.heartbeat(lacking)).message == .heartbeat(lacking))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        defer { buffer.deallocate() }
+        _ = FleetMessage.heartbeat(lacking).encode(into: buffer)
+        #expect(buffer[4 + 24] == 8)  // header (4), id, epoch, sequence, interval, uptime (24), then the flags
+        lacking.noTrustedTime = false
+        _ = FleetMessage.heartbeat(lacking).encode(into: buffer)
+        #expect(buffer[4 + 24] == 0)
+    }
+
     @Test func malformedDatagramsAreRefused() throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
         defer { buffer.deallocate() }

@@ -12,7 +12,7 @@ struct AlertBacklog {
     /// The receivers named in each waiting alert, by kind.
     private var named: [Alert.Kind: [String]] = [:]
 
-    static let urgent: Set<Alert.Kind> = [.offline, .soundCard, .auditFailed]
+    static let urgent: Set<Alert.Kind> = [.offline, .soundCard, .noTrustedTime, .auditFailed]
 
     /// Adds `alerts`, each merged into a waiting alert of its kind if there is one.
     mutating func add(_ alerts: [Alert]) {

@@ -22,6 +22,10 @@ package struct Alert: Codable, Sendable {
         /// The box is alive but its sound card cannot be opened or fails while playing: nobody hears it.
         case soundCard = "sound-card"
         case soundCardCleared = "sound-card-cleared"
+        /// The box cannot get trusted time from the controller (a wrong trust anchor, a key list it refuses, trust
+        /// answers that do not reach it): it verifies and plays nothing.
+        case noTrustedTime = "no-trusted-time"
+        case trustedTimeCleared = "trusted-time-cleared"
         /// The controller could not write its audit log (a full disk): what it does is no longer recorded.
         case auditFailed = "audit-failed"
         /// The box's heartbeats report another group than its registered zone's (two in a row).

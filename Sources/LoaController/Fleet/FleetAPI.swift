@@ -263,7 +263,7 @@ extension ReceiverView {
             temperatureC: record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 },
             uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) },
             zoneProblem: gone ? Alert.Kind.zoneGone.rawValue : record.machine.zoneAlerting?.rawValue,
-            group: record.heartbeat?.group?.text)
+            group: record.heartbeat?.group?.text, noTrustedTime: record.noTrustedTime)
     }
 }
 

@@ -31,6 +31,10 @@ package struct ReceiverRecord: Sendable {
     /// cannot be heard. False before its first heartbeat.
     package var soundCardFailing: Bool { heartbeat?.soundCardFailing ?? false }
 
+    /// Its last heartbeat says it cannot get trusted time from this controller: it plays nothing. False before its
+    /// first heartbeat.
+    package var noTrustedTime: Bool { heartbeat?.noTrustedTime ?? false }
+
     /// The cumulative loss its last heartbeat reports, in percent.
     var lossPercent: Double {
         guard let heartbeat else { return 0 }
@@ -68,7 +72,8 @@ package struct ReceiverRecord: Sendable {
         sequence = row.sequence
         heartbeat = row.heartbeat.flatMap { try? JSONDecoder().decode(HeartbeatView.self, from: Data($0.utf8)) }?
             .heartbeat(receiver: id)
-        machine = ReceiverStateMachine(state: state, approved: row.approved, soundCardFailing: soundCardFailing)
+        machine = ReceiverStateMachine(
+            state: state, approved: row.approved, soundCardFailing: soundCardFailing, noTrustedTime: noTrustedTime)
         if approved { key = controller.sharedKey(receiver: publicKey, controller: controller.publicKey) }
     }
 }
@@ -85,14 +90,14 @@ extension HeartbeatView {
             jitterFrames: Int(heartbeat.jitterDepthFrames), received: heartbeat.received, lost: heartbeat.lost,
             late: heartbeat.late, recoveredByFEC: heartbeat.recoveredByFEC, concealed: heartbeat.concealed,
             rejected: heartbeat.rejected, underruns: heartbeat.underruns, version: heartbeat.version,
-            zones: heartbeat.zones)
+            zones: heartbeat.zones, noTrustedTime: heartbeat.noTrustedTime)
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
         Heartbeat(
             receiver: receiver, epoch: epoch, sequence: sequence, intervalMilliseconds: intervalMs,
             uptimeSeconds: uptimeSeconds, playing: playing, muted: muted, soundCardFailing: soundCardFailing ?? false,
-            volume: UInt8(clamping: volume),
+            noTrustedTime: noTrustedTime ?? false, volume: UInt8(clamping: volume),
             temperatureMilliCelsius: temperatureC.map { Int32($0 * 1000) }, streamID: streamId ?? 0,
             jitterDepthFrames: UInt16(clamping: jitterFrames), received: received, lost: lost, late: late,
             recoveredByFEC: recoveredByFEC, concealed: concealed, rejected: rejected, underruns: underruns,

@@ -25,6 +25,7 @@ package enum ReceiverEvent: Equatable, Sendable {
 /// - Zone placement (`ZonePlacement`), judged at each heartbeat of an approved box: a zone that is gone is alerted at
 ///   once, a wrong group after two heartbeats in a row (a box being moved reports its old group once at most);
 ///   each alert is raised once while it holds, and `zone-cleared` when it no longer does.
+/// - A box without trusted time (`no-trusted-time`) is alerted, and cleared, by the same rule as a failing sound card.
 /// - A failing sound card is alerted at once when the previous heartbeat said it worked, or at the first heartbeat
 ///   judged since approval or since the controller started; a working card while that alert stands clears it.
 package struct ReceiverStateMachine: Equatable, Sendable {
@@ -38,16 +39,25 @@ package struct ReceiverStateMachine: Equatable, Sendable {
     private(set) var soundCardAlerting: Bool
     /// A heartbeat has been judged for its sound card since the controller started (only approved boxes' are).
     private(set) var soundCardHeard = false
+    /// A `no-trusted-time` alert stands; `trusted-time-cleared` is owed when the box has trusted time again.
+    private(set) var trustedTimeAlerting: Bool
+    /// A heartbeat has been judged for its trusted time since the controller started.
+    private(set) var trustedTimeHeard = false
     /// The zone alert that stands (`wrong-zone` or `zone-gone`), if any.
     package private(set) var zoneAlerting: Alert.Kind?
     /// Heartbeats in a row that reported a wrong group.
     private(set) var wrongZoneStreak = 0
 
-    /// A box as recorded: after a restart, a `sound-card` alert stands if it is approved and its card failed.
-    package init(state: ReceiverState = .pending, approved: Bool = false, soundCardFailing: Bool = false) {
+    /// A box as recorded: after a restart, a `sound-card` alert stands if it is approved and its card failed, a
+    /// `no-trusted-time` one if it had no trusted time.
+    package init(
+        state: ReceiverState = .pending, approved: Bool = false, soundCardFailing: Bool = false,
+        noTrustedTime: Bool = false
+    ) {
         self.state = state
         self.approved = approved
         soundCardAlerting = approved && soundCardFailing
+        trustedTimeAlerting = approved && noTrustedTime
     }
 
     /// A box never heard before enrolled from `address`.
@@ -102,6 +112,7 @@ package struct ReceiverStateMachine: Equatable, Sendable {
             events += judgeQuality(from: previous, to: heartbeat, rules: rules)
         }
         events += judgeSoundCard(heartbeat)
+        events += judgeTrustedTime(heartbeat)
         events += judgeZone(placement)
         return events
     }
@@ -161,6 +172,23 @@ package struct ReceiverStateMachine: Equatable, Sendable {
         zoneAlerting = standing
         guard let standing else { return [.alert(.zoneCleared, detail: placement.detail)] }
         return [.alert(standing, detail: placement.detail)]
+    }
+
+    private mutating func judgeTrustedTime(_ heartbeat: Heartbeat) -> [ReceiverEvent] {
+        defer { trustedTimeHeard = true }
+        if heartbeat.noTrustedTime {
+            guard !trustedTimeAlerting || !trustedTimeHeard else { return [] }
+            trustedTimeAlerting = true
+            return [
+                .alert(
+                    .noTrustedTime,
+                    detail: "the box cannot get trusted time from the controller and plays nothing: check its trust "
+                        + "anchor is this commune's root.pub and its log")
+            ]
+        }
+        guard trustedTimeAlerting else { return [] }
+        trustedTimeAlerting = false
+        return [.alert(.trustedTimeCleared, detail: "the box has trusted time again")]
     }
 
     private mutating func judgeSoundCard(_ heartbeat: Heartbeat) -> [ReceiverEvent] {

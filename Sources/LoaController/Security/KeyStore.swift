@@ -130,10 +130,11 @@ public final class KeyStore: Sendable {
 
     /// Installs a list signed elsewhere (the root key offline). It must verify, name this controller's stream key
     /// (else every receiver would refuse the controller's time answers and go silent), not have expired (boxes
-    /// adopt no expired list) and be newer than the list in force. Throws `SecurityError` and changes nothing
+    /// adopt no expired list), fit a box's trust answer (`KeyList.maximumBytes`) and be newer than the list in force. Throws `SecurityError` and changes nothing
     /// otherwise.
     public func install(_ encoded: [UInt8]) throws -> KeyList {
         guard let candidate = try? KeyList(decoding: encoded) else { throw SecurityError.malformedList }
+        guard encoded.count <= KeyList.maximumBytes else { throw SecurityError.listTooLong(encoded.count) }
         guard candidate.isSigned(by: rootPublicKey) else { throw SecurityError.listNotSignedByRoot }
         guard candidate.streamKey == streamKey.publicKey else {
             throw SecurityError.listLacksStreamKey(KeyText.base64(streamKey.publicKey))
@@ -210,6 +211,8 @@ public enum SecurityError: Error, Equatable, Sendable {
     case malformedList
     case listNotSignedByRoot
     case listNotNewer(have: UInt32)
+    /// The list is longer (its bytes) than a box's trust answer holds (`KeyList.maximumBytes`).
+    case listTooLong(Int)
     /// The list (its version) is past its expiry: boxes would refuse it.
     case listExpired(UInt32)
     /// The list names another stream key than this controller's (base64).
@@ -235,6 +238,9 @@ public enum SecurityError: Error, Equatable, Sendable {
         case .malformedList: return "not a Loa key list"
         case .listNotSignedByRoot: return "the key list is not signed by this commune's root key"
         case .listNotNewer(let have): return "the key list is not newer than the one in force (version \(have))"
+        case .listTooLong(let bytes):
+            return "the key list is \(bytes) bytes, more than the \(KeyList.maximumBytes) a speaker box accepts; sign "
+                + "one with fewer operators or shorter names"
         case .listExpired(let version):
             return "key list version \(version) has expired and boxes would refuse it; sign a new one with "
                 + "'loa keys sign-list' (valid 180 days, or --valid-days N)"
