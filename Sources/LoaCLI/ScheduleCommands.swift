@@ -149,8 +149,11 @@ private func clipDuration(_ path: String, client: ControlClient) async throws(CL
         return .failure(.init("cannot be read (permission denied)"))
     }
     do { return .success(try await client.checkClip(file: path).durationMs) } catch {
-        guard error.status == 400 else { throw CLIError(error) }
-        return .failure(.init("cannot be played: \(error.description)"))
+        switch error.status {
+        case 400: return .failure(.init("cannot be played: \(error.description)"))
+        case 413: return .failure(.init("is too large for the controller: \(error.description)"))
+        default: throw CLIError(error)
+        }
     }
 }
 
