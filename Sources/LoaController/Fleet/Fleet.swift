@@ -123,7 +123,8 @@ public final class Fleet: Sendable {
             }
     }
 
-    /// Raises an alert about the controller itself (`audit-failed`): delivered with the next flush.
+    /// Raises an alert about the controller itself (`audit-failed`, the key list's expiry): delivered with the next
+    /// flush.
     package func raise(_ kind: Alert.Kind, detail: String) {
         let alert = Alert(
             kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(registry.clock.now()),
@@ -159,18 +160,15 @@ private struct FleetService: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 round += 1
-                var alerts = fleet.flush(heartbeats: round % 20 == 0)
                 let now = UInt64(fleet.registry.clock.now())
                 if round % 120 == 1, let list = fleet.trust?.keys.current,
                     let (kind, detail) = KeyListExpiry.alert(for: list, now: now),
                     KeyListExpiry.due(now: now, last: expiryAlerted)
                 {
                     expiryAlerted = now
-                    alerts.append(
-                        Alert(
-                            kind: kind, receiver: "controller", name: "key list", at: isoTime(Int64(now)),
-                            detail: detail))
+                    fleet.raise(kind, detail: detail)
                 }
+                let alerts = fleet.flush(heartbeats: round % 20 == 0)
                 for alert in alerts { fleet.metrics.alert(alert.kind) }
                 if !alerts.isEmpty {
                     backlog.withLock { $0.add(alerts) }
