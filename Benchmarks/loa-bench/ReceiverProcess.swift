@@ -30,7 +30,7 @@ enum ReceiverProcess {
             at: work.appendingPathComponent("box"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let group = BenchNetwork.group(200, port: 5416).text
-        try "zones:\n  - name: all\n    group: \(group)\n    interface: 127.0.0.1\n    ttl: 0\n"
+        try "loudness: off\nzones:\n  - name: all\n    group: \(group)\n    interface: 127.0.0.1\n    ttl: 0\n"
             .write(to: work.appendingPathComponent("zones.yaml"), atomically: true, encoding: .utf8)
         var started: [Process] = []
         defer { for process in started where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
@@ -56,15 +56,23 @@ enum ReceiverProcess {
             }
             throw Failure(description: "no '" + text + "' in " + log + " within " + fixed(timeout, 0) + " s")
         }
-        func run(_ name: String, _ arguments: [String]) throws -> String {
+        /// Runs a program to its end; `input` goes to its standard input, `token` into `LOA_TOKEN`.
+        func run(_ name: String, _ arguments: [String], input: String? = nil, token: String? = nil) throws -> String {
             let process = Process()
             process.executableURL = URL(
                 fileURLWithPath: name.hasPrefix("/") ? name : binaries.appendingPathComponent(name).path)
             process.arguments = arguments
+            if let token {
+                process.environment = ProcessInfo.processInfo.environment.merging(["LOA_TOKEN": token]) { $1 }
+            }
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
+            let stdin = Pipe()
+            process.standardInput = stdin
             try process.run()
+            stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
+            try stdin.fileHandleForWriting.close()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
@@ -74,11 +82,17 @@ enum ReceiverProcess {
         }
 
         let ceremony = work.appendingPathComponent("ceremony").path
+        let stateDirectory = work.appendingPathComponent("state").path
         _ = try run(binaries.appendingPathComponent("loa").path, ["keys", "init-root", "--out", ceremony])
+        // The operator plane: the broadcaster's `loa queue` needs an account and a session, as in the field.
+        let password = "bench-" + UUID().uuidString
+        _ = try run(
+            "loa-controller", ["admin", "add", "bench", "--role", "admin", "--state-dir", stateDirectory],
+            input: password + "\n")
         _ = try launch(
             "loa-controller",
             [
-                "--state-dir", work.appendingPathComponent("state").path, "--config",
+                "--state-dir", stateDirectory, "--config",
                 work.appendingPathComponent("zones.yaml").path,
                 "--listen", "127.0.0.1:0", "--keys", ceremony,
             ], log: "controller.log")
@@ -95,7 +109,16 @@ enum ReceiverProcess {
                 "--controller", controller, "--state-dir", state.path,
             ], log: "receiver.log")
         _ = try wait(for: "trusted time from the controller", in: "receiver.log", timeout: 60)
-        _ = try run("loa", ["queue", clipPath, "--controller", controller])
+        let login = try run(
+            "/usr/bin/curl",
+            [
+                "-sf", "-X", "POST", "--data-binary", "{\"name\":\"bench\",\"password\":\"" + password + "\"}",
+                controller + "/login",
+            ])
+        guard let object = try? JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any],
+            let token = object["token"] as? String
+        else { throw Failure(description: "cannot log in to the controller: " + login) }
+        _ = try run("loa", ["queue", clipPath, "--controller", controller], token: token)
         sleep(3)  // the item starts at once; let the jitter buffer fill and the stream settle
         let (cpuBefore, _) = try usage(receiver.processIdentifier)
         let wallBefore = MonotonicClock.now()
