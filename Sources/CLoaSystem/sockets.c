@@ -115,6 +115,38 @@ ssize_t loa_udp_send(int fd, const void *bytes, size_t count, uint32_t address, 
     return sent;
 }
 
+size_t loa_udp_send_each(int fd, const void *bytes, size_t count, const uint32_t *addresses, const uint16_t *ports,
+                         size_t targets) {
+    enum { batch = 64 };
+    struct sockaddr_in names[batch];
+    struct iovec vector = {.iov_base = (void *)bytes, .iov_len = count};
+    struct mmsghdr messages[batch];
+    size_t sent = 0;
+    size_t next = 0;
+    while (next < targets) {
+        unsigned int size = targets - next < batch ? (unsigned int)(targets - next) : batch;
+        memset(messages, 0, sizeof(struct mmsghdr) * size);
+        for (unsigned int i = 0; i < size; i++) {
+            names[i] = loa_sockaddr(addresses[next + i], ports[next + i]);
+            messages[i].msg_hdr.msg_name = &names[i];
+            messages[i].msg_hdr.msg_namelen = sizeof names[i];
+            messages[i].msg_hdr.msg_iov = &vector;
+            messages[i].msg_hdr.msg_iovlen = 1;
+        }
+        int done;
+        do {
+            done = sendmmsg(fd, messages, size, 0);
+        } while (done < 0 && errno == EINTR);
+        if (done <= 0) {
+            next += 1;  // the first of the batch was refused: skip it, go on with the rest
+            continue;
+        }
+        sent += (size_t)done;
+        next += (size_t)done;
+    }
+    return sent;
+}
+
 ssize_t loa_udp_receive(int fd, void *buffer, size_t capacity, uint32_t *from_address, uint16_t *from_port) {
     struct sockaddr_in from;
     socklen_t from_length = sizeof from;

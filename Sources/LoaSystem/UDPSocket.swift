@@ -49,6 +49,18 @@ public final class UDPSocket {
         loa_udp_send(descriptor, bytes.baseAddress, bytes.count, target.address.value, target.port) == bytes.count
     }
 
+    /// Sends the same datagram to each target (`addresses[i]`, `ports[i]`), batched into few system calls, as a
+    /// zone's packet goes to its unicast boxes. Returns how many were sent; a target the kernel refused is skipped.
+    /// Allocates nothing.
+    public func send(
+        _ bytes: UnsafeRawBufferPointer, toEach addresses: UnsafeBufferPointer<UInt32>,
+        ports: UnsafeBufferPointer<UInt16>
+    ) -> Int {
+        guard let addressBase = addresses.baseAddress, let portBase = ports.baseAddress else { return 0 }
+        return loa_udp_send_each(
+            descriptor, bytes.baseAddress, bytes.count, addressBase, portBase, min(addresses.count, ports.count))
+    }
+
     /// The result of one receive.
     public enum Received: Equatable {
         /// Nothing is waiting.

@@ -51,6 +51,11 @@ public struct ByteReader {
         return bytes[offset - 1]
     }
 
+    public mutating func u16() throws(DecodeError) -> UInt16 {
+        let high = try u8()
+        return UInt16(high) << 8 | UInt16(try u8())
+    }
+
     public mutating func u32() throws(DecodeError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 { value = value << 8 | UInt32(try u8()) }

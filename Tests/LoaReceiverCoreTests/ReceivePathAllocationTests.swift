@@ -41,4 +41,22 @@ struct ReceivePathAllocationTests {
         #expect(
             allocating == 0, "\(allocating) of \(packets.count - Self.warmUpFrames) frames allocated")
     }
+    /// The loss-repair and jitter-depth bookkeeping a box keeps per packet allocates nothing either, gaps included.
+    @Test func repairRequestsAndTheJitterTargetAllocateNothing() {
+        var target = JitterTarget(floor: 40_000_000, ceiling: 400_000_000, frame: 20_000_000)
+        var requests = RepairRequests()
+        var due: [Int64] = []
+        due.reserveCapacity(requests.capacity)
+        var allocating = 0
+        for index in 0..<2_000 where index % 7 != 3 {  // one packet in seven lost
+            let now = 1_000_000_000 + UInt64(index) * 20_000_000 + UInt64(index % 5) * 3_000_000
+            let before = loa_bench_thread_allocations()
+            target.arrived(at: now, sample: 7_000 + Int64(index) * 960)
+            requests.received(Int64(index), now: now)
+            requests.due(now: now, roundTrip: 30_000_000, oldestUseful: Int64(index) - 10, into: &due)
+            if index >= Self.warmUpFrames && loa_bench_thread_allocations() != before { allocating += 1 }
+        }
+        #expect(requests.missed > 200 && requests.asked >= requests.missed)
+        #expect(allocating == 0, "\(allocating) packets allocated")
+    }
 }

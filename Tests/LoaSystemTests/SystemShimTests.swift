@@ -78,6 +78,33 @@ struct SystemShimTests {
         #expect(try receiver.receive(into: buffer) == .oversized)
     }
 
+    @Test func oneDatagramGoesToEachOfManyTargetsInBatches() throws {
+        // 150 receivers on loopback (three batches of up to 64), each bound to its own port.
+        let receivers = try (0..<150).map { _ in
+            let socket = try UDPSocket()
+            try socket.bind(SocketAddress(address: IPv4Address("127.0.0.1")!, port: 0), shared: false)
+            return socket
+        }
+        let addresses = [UInt32](repeating: IPv4Address("127.0.0.1")!.value, count: receivers.count)
+        let ports = receivers.map { UInt16($0.localPort) }
+        let sender = try UDPSocket()
+        let message: [UInt8] = Array("LOA unicast".utf8)
+        let sent = message.withUnsafeBytes { bytes in
+            addresses.withUnsafeBufferPointer { addresses in
+                ports.withUnsafeBufferPointer { sender.send(bytes, toEach: addresses, ports: $0) }
+            }
+        }
+        #expect(sent == 150)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
+        defer { buffer.deallocate() }
+        for receiver in receivers {
+            #expect(receiver.waitReadable(until: MonotonicClock.now() + 5_000_000_000))
+            #expect(try receiver.receive(into: buffer) == .datagram(message.count))
+            #expect(Array(buffer[0..<message.count]) == message)
+            #expect(try receiver.receive(into: buffer) == .nothing)  // once each
+        }
+    }
+
     @Test func theMonotonicClockMovesForwardAndSleepsToADeadline() {
         let start = MonotonicClock.now()
         MonotonicClock.sleep(until: start + 2_000_000)

@@ -35,6 +35,10 @@ int loa_udp_multicast_out(int fd, int ifindex, uint32_t if_address, int ttl, int
 int loa_udp_receive_buffer(int fd, int bytes);
 /// Sends one datagram; returns bytes sent or -1.
 ssize_t loa_udp_send(int fd, const void *bytes, size_t count, uint32_t address, uint16_t port);
+/// Sends the same datagram to each of `targets` addresses and ports, in batches of up to 64 per system call
+/// (sendmmsg); returns how many were sent (a target the kernel refused, e.g. a full buffer, is skipped).
+size_t loa_udp_send_each(int fd, const void *bytes, size_t count, const uint32_t *addresses, const uint16_t *ports,
+                         size_t targets);
 /// Receives one datagram without blocking. Returns its full length (which may exceed `capacity`: the
 /// datagram was truncated), 0 if nothing is waiting, or -1 on error. `from` may be NULL.
 ssize_t loa_udp_receive(int fd, void *buffer, size_t capacity, uint32_t *from_address, uint16_t *from_port);
