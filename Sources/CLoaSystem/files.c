@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,4 +97,59 @@ done:
     free(folder);
     errno = saved;
     return result;
+}
+
+long loa_file_size(const char *path) {
+    struct stat status;
+    if (stat(path, &status) != 0) return -1;
+    if (!S_ISREG(status.st_mode)) {
+        errno = S_ISDIR(status.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    return (long)status.st_size;
+}
+
+int loa_append_file(const char *path, const void *bytes, size_t count, unsigned mode) {
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) return -1;
+    if (loa_write_all(fd, bytes, count) != 0 || fdatasync(fd) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return close(fd);
+}
+
+int loa_remove_file(const char *path) { return unlink(path) == 0 || errno == ENOENT ? 0 : -1; }
+
+long loa_list_folder(const char *path, char *buffer, size_t capacity) {
+    DIR *folder = opendir(path);
+    if (folder == NULL) return -1;
+    size_t needed = 0, written = 0;
+    struct dirent *entry;
+    errno = 0;
+    while ((entry = readdir(folder)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        size_t size = strlen(entry->d_name) + 1;
+        if (written == needed && written + size <= capacity) {
+            memcpy(buffer + written, entry->d_name, size);
+            written += size;
+        }
+        needed += size;
+    }
+    int saved = errno;
+    closedir(folder);
+    if (saved != 0) {
+        errno = saved;
+        return -1;
+    }
+    return (long)needed;
+}
+
+int loa_make_folder(const char *path, unsigned mode) {
+    if (mkdir(path, (mode_t)mode) == 0) return 0;
+    struct stat status;
+    if (errno == EEXIST && stat(path, &status) == 0 && S_ISDIR(status.st_mode)) return 0;
+    return -1;
 }

@@ -36,6 +36,66 @@ public enum FileSystem {
     }
 }
 
+extension FileSystem {
+    /// Reads the whole file at `path` as bytes. Throws if it cannot be read or (`code` EFBIG) holds more than
+    /// `limit` bytes.
+    public static func readBytes(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
+        let expected = path.withCString { loa_file_size($0) }
+        guard expected >= 0 else { throw SystemError("read " + path) }
+        guard expected <= limit else {
+            throw SystemError("read " + path + " (over " + String(limit) + " bytes)", code: 27 /* EFBIG */)
+        }
+        var size = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(expected, 1)) { buffer, count in
+            size = path.withCString { loa_read_file($0, buffer.baseAddress, expected) }
+            count = size >= 0 ? min(size, expected) : 0
+        }
+        guard size >= 0 else { throw SystemError("read " + path) }
+        return bytes
+    }
+
+    /// The size of the regular file at `path`, or nil if there is none (or it cannot be read).
+    public static func size(_ path: String) -> Int? {
+        let size = path.withCString { loa_file_size($0) }
+        return size >= 0 ? size : nil
+    }
+
+    /// Appends `bytes` to the file at `path` (made with `permissions` if absent), on the disk when it returns.
+    public static func append(_ path: String, bytes: [UInt8], permissions: UInt32 = 0o600) throws(SystemError) {
+        let result = bytes.withUnsafeBytes { raw in
+            path.withCString { loa_append_file($0, raw.baseAddress, raw.count, permissions) }
+        }
+        guard result == 0 else { throw SystemError("append to " + path) }
+    }
+
+    /// Removes the file at `path`; a file already gone is fine.
+    public static func remove(_ path: String) throws(SystemError) {
+        guard path.withCString({ loa_remove_file($0) }) == 0 else { throw SystemError("remove " + path) }
+    }
+
+    /// Makes the folder at `path` (mode `permissions`) unless it exists.
+    public static func makeFolder(_ path: String, permissions: UInt32 = 0o700) throws(SystemError) {
+        guard path.withCString({ loa_make_folder($0, permissions) }) == 0 else { throw SystemError("make " + path) }
+    }
+
+    /// The names of the entries of the folder at `path` (at most `limit` bytes of names), in no order.
+    public static func names(in path: String, limit: Int = 64 * 1024) throws(SystemError) -> [String] {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: limit, alignment: 1)
+        defer { buffer.deallocate() }
+        let needed = path.withCString {
+            loa_list_folder($0, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), limit)
+        }
+        guard needed >= 0 else { throw SystemError("list " + path) }
+        var names: [String] = []
+        var start = 0
+        for index in 0..<min(needed, limit) where buffer[index] == 0 {
+            names.append(String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self))
+            start = index + 1
+        }
+        return names
+    }
+}
+
 extension SystemError {
     /// The operating system's words for `code` alone: "No such file or directory".
     public var reason: String { String(cString: loa_strerror(code)) }

@@ -20,6 +20,20 @@ long loa_read_file(const char *path, void *buffer, size_t capacity);
 /// `path`, then fsyncs the folder. `mode` is the new file's permission bits. Returns 0, or -1 with errno
 /// set (the temporary file is then removed).
 int loa_replace_file(const char *path, const void *bytes, size_t count, unsigned mode);
+/// The size in bytes of the regular file at `path`, or -1 with errno set (ENOENT: there is none).
+long loa_file_size(const char *path);
+/// Appends `count` bytes to the file at `path` (made with `mode` if absent) and flushes them to the disk
+/// (fdatasync) before returning 0; -1 with errno set. After a power cut the file holds a prefix of what was
+/// appended: readers check a digest before use.
+int loa_append_file(const char *path, const void *bytes, size_t count, unsigned mode);
+/// Removes the file at `path`: 0, or -1 with errno set (ENOENT counts as removed: 0).
+int loa_remove_file(const char *path);
+/// Makes the folder at `path` with `mode` if it does not exist: 0, or -1 with errno set.
+int loa_make_folder(const char *path, unsigned mode);
+/// Writes the names of the entries of the folder at `path` (not "." or ".."), each ended by a zero byte, into
+/// `buffer`. Returns the bytes the names need (more than `capacity`: only those that fitted whole were written),
+/// or -1 with errno set.
+long loa_list_folder(const char *path, char *buffer, size_t capacity);
 
 #ifdef __cplusplus
 }
