@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import LoaControlAPI
+import LoaSystem
 
 /// `loa`: the broadcaster's command line.
 public struct Loa: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "loa",
         abstract: "Broadcast announcements to the commune's loudspeakers.",
+        version: LoaRelease.version,
         subcommands: [
             Queue.self, SayCommand.self, Cancel.self, StatusCommand.self, ScheduleCommand.self, LogCommand.self,
             Report.self,

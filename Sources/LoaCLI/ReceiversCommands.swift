@@ -260,7 +260,8 @@ struct TargetOptions: ParsableArguments {
         switch (receiver, zone) {
         case (let receiver?, nil): return (receiver, nil)
         case (nil, let zone?): return (nil, zone)
-        default: throw CLIError("name one receiver, or a zone with --zone, not both")
+        case (nil, nil): throw CLIError("name the receiver (its name or id), or a zone with --zone")
+        case (_?, _?): throw CLIError("name one receiver or a zone with --zone, not both")
         }
     }
 }

@@ -150,7 +150,10 @@ public actor Programme {
         guard let item = try stored({ () throws(StoreError) in try store.item(id) }) else { throw .unknownItem(id) }
         let airings = try stored { () throws(StoreError) in try store.airings(ofItem: id) }
         guard airings.contains(where: { $0.state == .pending || $0.state == .playing }) else {
-            throw .finished(id)
+            let ended: AiringState =
+                airings.contains { $0.state == .completed }
+                ? .completed : airings.contains { $0.state == .failed } ? .failed : .cancelled
+            throw .finished(id, ended: ended)
         }
         let now = clock.now()
         try stored { () throws(StoreError) in

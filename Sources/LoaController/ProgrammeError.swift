@@ -1,3 +1,4 @@
+import LoaControlAPI
 import LoaSource
 import LoaSpeech
 
@@ -10,7 +11,9 @@ public enum ProgrammeError: Error, Sendable, Equatable {
     case speech(SpeechError)
     case unknownItem(Int64)
     case unknownClip(Int64)
-    case finished(Int64)
+    /// Nothing of the item waits or plays; `ended`: how it ended (completed if it aired anywhere, else failed if
+    /// it failed anywhere, else cancelled).
+    case finished(Int64, ended: AiringState)
     /// The controller could not read or write its state (database or clip files); the cause is in `detail`.
     case storage(String)
 
@@ -22,7 +25,9 @@ public enum ProgrammeError: Error, Sendable, Equatable {
         case .speech(let error): return error.message
         case .unknownItem(let id): return "no item \(id); 'loa queue --list' shows the queue"
         case .unknownClip(let id): return "no stored clip \(id)"
-        case .finished(let id): return "item \(id) has already aired; nothing to cancel"
+        case .finished(let id, .cancelled): return "item \(id) was already cancelled; nothing to cancel"
+        case .finished(let id, .failed): return "item \(id) could not be played ('loa log' says why); nothing to cancel"
+        case .finished(let id, _): return "item \(id) has already aired; nothing to cancel"
         case .storage: return "the controller cannot save or read its state; its log says why"
         }
     }

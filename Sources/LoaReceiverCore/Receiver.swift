@@ -188,7 +188,7 @@ public final class Receiver {
     }
 
     /// The receiver's version, as heartbeats report it.
-    public static let version = "0.5.0"
+    public static let version = LoaRelease.version
 
     /// The board's temperature from the first thermal zone, if it has one (see `BoardTemperature`).
     private static func temperature() -> Int32? { BoardTemperature.read() }

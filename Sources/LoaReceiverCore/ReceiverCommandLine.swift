@@ -4,7 +4,7 @@ import LoaSystem
 public enum ReceiverCommandLine {
     /// The usage text shown by `--help` and after a bad flag.
     public static let usage = """
-        usage: loa-receiver [--config FILE] [--group ADDR:PORT] [--interface NAME_OR_ADDR] [--device ALSA_PCM]
+        usage: loa-receiver [--version] [--config FILE] [--group ADDR:PORT] [--interface NAME_OR_ADDR] [--device ALSA_PCM]
                             [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
@@ -36,6 +36,7 @@ public enum ReceiverCommandLine {
     public enum Request {
         case run(ReceiverLaunch)
         case help
+        case version
     }
 
     /// Parses `arguments` (without the program name). Throws a one-line message on a bad flag or value;
@@ -47,6 +48,7 @@ public enum ReceiverCommandLine {
         while index < arguments.count {
             let flag = arguments[index]
             if flag == "-h" || flag == "--help" { return .help }
+            if flag == "--version" { return .version }
             let key = flag.utf8.starts(with: "--".utf8) ? String(decoding: flag.utf8.dropFirst(2), as: UTF8.self) : ""
             guard key == "config" || ReceiverSettings.keys.contains(key) else {
                 throw CommandLineError("unknown flag '" + flag + "'; run 'loa-receiver --help' for the flags")

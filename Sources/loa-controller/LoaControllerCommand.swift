@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoaSystem
 import Foundation
 import LoaController
 import Logging
@@ -12,6 +13,7 @@ struct LoaControllerCommand: AsyncParsableCommand {
         abstract: "Keeps the broadcast programme and streams each zone's audio to its speaker boxes.",
         discussion:
             "With no configuration it has one zone, 'all', on this host only (TTL 0). See README, Configuration.",
+        version: LoaRelease.version,
         subcommands: [Serve.self, AdminCommand.self, AuditCommand.self], defaultSubcommand: Serve.self
     )
 }

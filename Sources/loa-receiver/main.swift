@@ -6,7 +6,9 @@ StopSignal.install()
 do {
     switch try ReceiverCommandLine.parse(ProcessArguments.all) {
     case .help:
-        StandardError.write(ReceiverCommandLine.usage + "\n")
+        print(ReceiverCommandLine.usage)
+    case .version:
+        print("loa-receiver " + LoaRelease.version)
     case .run(let launch):
         _ = launch.run()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LoaSystem
 import LoaTestSupport
 import Testing
 
@@ -47,6 +48,36 @@ extension RealProcesses {
             #expect(clips.isEmpty)
             let uploads = try FileManager.default.contentsOfDirectory(atPath: harness.path("state/uploads"))
             #expect(uploads.isEmpty)
+        }
+
+        @Test func cancellingTwiceAndAVolumeWithoutATargetSayWhatIsTrue() throws {
+            let harness = try Harness(groupOctet: 141)
+            try harness.startController()
+            let clip = try harness.speech(
+                "notice.wav", "Thông báo của Ủy ban nhân dân xã về lịch tiêm phòng cho đàn gia súc trong tháng này.")
+            let queued = try harness.loa(["queue", clip])
+            #expect(queued.status == 0)
+            let id = queued.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try harness.loa(["cancel", id]).status == 0)
+            // Not "already aired": it never aired.
+            try expectRefused(harness, ["cancel", id], "item \(id) was already cancelled")
+            // Not "not both": neither was given.
+            try expectRefused(harness, ["volume", "70"], "name the receiver (its name or id), or a zone with --zone")
+            try expectRefused(harness, ["volume", "70", "loa-1", "--zone", "all"], "not both")
+        }
+
+        @Test func everyProgramSaysItsVersionAndTheReceiversHelpGoesToStandardOutput() throws {
+            let harness = try Harness(groupOctet: 142)
+            for program in ["loa", "loa-controller", "loa-receiver"] {
+                let result = try harness.run(Harness.binaries.appendingPathComponent(program).path, ["--version"])
+                #expect(result.status == 0, "\(program) --version: \(result.err)")
+                #expect(result.out.contains(LoaRelease.version), "\(program) --version said: \(result.out)")
+                #expect(result.err.isEmpty)
+            }
+            let help = try harness.run(Harness.binaries.appendingPathComponent("loa-receiver").path, ["--help"])
+            #expect(help.status == 0)
+            #expect(help.out.contains("usage: loa-receiver [--version]"))
+            #expect(help.err.isEmpty)
         }
 
         @Test func aControllerThatIsNotRunningIsNamedWithHowToStartIt() throws {
