@@ -75,14 +75,17 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Broadcast hours and item counts per zone and priority for a month.")
 
-    @Option(name: .long, help: "The month, YYYY-MM, in the controller's time zone.")
-    var month: String
+    @Option(name: .long, help: "The month, YYYY-MM, in the controller's time zone (default: this month).")
+    var month: String?
 
     @OptionGroup var options: ControllerOptions
 
     func run() async throws {
         try await runReportingErrors {
-            let rows = try await options.client().report(month: month)
+            let client = try options.client()
+            var month = self.month ?? ""
+            if self.month == nil { month = Self.thisMonth(in: try await CommuneTimeZone.of(client)) }
+            let rows = try await client.report(month: month)
             print("Báo cáo phát thanh \(month)")
             print("zone".padding(toLength: 16, withPad: " ", startingAt: 0) + "priority   items    hours")
             var totalSeconds = 0
@@ -105,4 +108,14 @@ struct Report: AsyncParsableCommand {
 func csvField(_ text: String) -> String {
     text.contains(",") || text.contains("\"") || text.contains("\n")
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+extension Report {
+    /// "YYYY-MM" of `now` in the commune's time zone.
+    static func thisMonth(in zone: TimeZone, now: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month], from: now)
+        return String(format: "%04d-%02d", parts.year ?? 1970, parts.month ?? 1)
+    }
 }

@@ -72,6 +72,9 @@ struct ItemOptions: ParsableArguments {
         guard let onInterrupt = InterruptPolicy(rawValue: onInterrupt) else {
             throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
         }
+        guard !now || priority != .normal else {
+            throw CLIError("--now is for a priority item: add --priority priority (a normal item waits its turn)")
+        }
         return (priority, onInterrupt)
     }
 }

@@ -66,6 +66,23 @@ extension RealProcesses {
             try expectRefused(harness, ["volume", "70", "loa-1", "--zone", "all"], "not both")
         }
 
+        @Test func nowWithoutPriorityIsRefusedAndTheReportDefaultsToThisMonth() throws {
+            let harness = try Harness(groupOctet: 143)
+            try harness.startController()
+            let clip = try harness.speech("clip.wav", "Thử.")
+            // --now only ever applied to priority items: a normal one asking for it is told, not ignored.
+            try expectRefused(harness, ["queue", clip, "--now"], "--now is for a priority item")
+            let status = try harness.loa(["status", "--json"])
+            #expect(!status.out.contains("\"id\""), "nothing was queued: \(status.out)")
+            let report = try harness.loa(["report"])
+            #expect(report.status == 0, "\(report.err)")
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+            let now = calendar.dateComponents([.year, .month], from: Date())
+            let month = String(format: "%04d-%02d", now.year!, now.month!)
+            #expect(report.out.hasPrefix("Báo cáo phát thanh \(month)"), "\(report.out)")
+        }
+
         @Test func everyProgramSaysItsVersionAndTheReceiversHelpGoesToStandardOutput() throws {
             let harness = try Harness(groupOctet: 142)
             for program in ["loa", "loa-controller", "loa-receiver"] {
