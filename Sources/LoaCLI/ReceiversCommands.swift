@@ -267,6 +267,7 @@ struct TargetOptions: ParsableArguments {
 }
 
 /// Sends a command and prints one line per receiver; exits 1 if any did not acknowledge it.
+/// A test tone on a muted box plays silently: each such box gets a line saying so and what to do.
 func sendCommand(_ action: CommandAction, value: Int? = nil, target: TargetOptions, options: ControllerOptions)
     async throws
 {
@@ -274,9 +275,14 @@ func sendCommand(_ action: CommandAction, value: Int? = nil, target: TargetOptio
         let client = try options.client()
         let (receiver, zone) = try target.chosen()
         let results = try await client.command(action, value: value, receiver: receiver, zone: zone)
+        let muted =
+            action == .testTone ? Set(try await client.receivers().filter(\.muted).map(\.id)) : []
         var failed = 0
         for result in results {
             print("\(result.name) (\(result.receiver)): \(action.rawValue) \(result.resultText)")
+            if muted.contains(result.receiver) {
+                print("  \(result.name) is muted: the tone played silently; 'loa unmute \(result.name)' and try again")
+            }
             if result.result != .acknowledged { failed += 1 }
         }
         if failed > 0 {

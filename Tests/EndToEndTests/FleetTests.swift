@@ -173,6 +173,10 @@ extension RealProcesses {
             }
             #expect(try harness.loa(["mute", "--zone", "all"]).status == 0)
             try Self.waitForState(harness, id, "muted")
+            // A tone on a muted box is silent: the technician is told, not left wondering.
+            let silent = try harness.loa(["test-tone", id])
+            #expect(silent.status == 0, "\(silent.err)")
+            #expect(silent.out.contains("is muted: the tone played silently; 'loa unmute box-"), "\(silent.out)")
             #expect(try harness.loa(["unmute", id]).status == 0)
             try Self.waitForState(harness, id, "online")
 
