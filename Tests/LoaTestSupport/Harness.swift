@@ -16,6 +16,9 @@ public final class Harness: @unchecked Sendable {
     public static let adminName = "loa-test"
     public static let adminPassword = "test-password-\(UUID().uuidString.prefix(8))"
     private var processes: [Process] = []
+    /// A network namespace (made by the test) that every program the harness starts runs in (`ip netns exec`),
+    /// the controller, receivers, `loa` and curl alike; nil: the test's own.
+    public var namespace: String?
 
     /// The folder holding the built executables (next to the test bundle).
     public static let binaries: URL = {
@@ -240,11 +243,10 @@ public final class Harness: @unchecked Sendable {
         let stdin = Pipe()
         process.standardInput = stdin
         if let asUser {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(asUser)", "--regid=nogroup", "--clear-groups", program] + arguments
+            arguments = ["--reuid=\(asUser)", "--regid=nogroup", "--clear-groups", program] + arguments
+            (process.executableURL, process.arguments) = inNamespace("/usr/bin/setpriv", arguments)
         } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
+            (process.executableURL, process.arguments) = inNamespace(program, arguments)
         }
         let out = Pipe()
         let err = Pipe()
@@ -276,11 +278,10 @@ public final class Harness: @unchecked Sendable {
         let process = Process()
         let program = name.hasPrefix("/") ? name : Harness.binaries.appendingPathComponent(name).path
         if environment["LD_PRELOAD"] == nil {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
+            (process.executableURL, process.arguments) = inNamespace(program, arguments)
         } else {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "exec \"$0\" \"$@\"", program] + arguments
+            (process.executableURL, process.arguments) = inNamespace(
+                "/bin/sh", ["-c", "exec \"$0\" \"$@\"", program] + arguments)
         }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         FileManager.default.createFile(atPath: stderr, contents: nil)
@@ -289,6 +290,13 @@ public final class Harness: @unchecked Sendable {
         try process.run()
         processes.append(process)
         return process
+    }
+
+    /// `program` with `arguments`, run in `namespace` if there is one (`ip netns exec` runs it in its own process,
+    /// so its pid is the program's).
+    private func inNamespace(_ program: String, _ arguments: [String]) -> (URL, [String]) {
+        guard let namespace else { return (URL(fileURLWithPath: program), arguments) }
+        return (URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", namespace, program] + arguments)
     }
 
     /// Stops a process with SIGTERM (or `signal`) and waits for it.

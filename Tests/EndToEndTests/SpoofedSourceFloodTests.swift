@@ -1,0 +1,138 @@
+import Foundation
+import LoaTestSupport
+import Testing
+
+extension RealProcesses {
+    /// Issue 12, point 13: the forgery flood of `ForgeryFloodTests`, but from a forger who also spoofs the
+    /// controller's own source address and port (a raw socket), so that its forgeries come from where the genuine
+    /// packets come from. The controller, its box and the forger run in a network namespace the test makes
+    /// (on its loopback, TTL 0), so the spoofed packets never leave it.
+    @Suite("Spoofed-source forgery flood")
+    struct SpoofedSourceFloodTests {
+        /// The forger: learns the live stream from the group (SSRC, key id, epoch, index, and the controller's
+        /// address and port), and sends `rate` forgeries a second of the packets that come next, each a copy of the
+        /// newest genuine packet with the next sequence number, timestamp and index (1 to 5 ahead), a fresh send
+        /// time, and random bytes in place of everything after the seal's metadata (signature and tag), from the
+        /// controller's address and port through a raw socket. On SIGTERM it writes how many it sent to `out`.
+        static let forger = #"""
+            import os, select, signal, socket, struct, sys, time
+            group, port, rate, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+            listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((group, port))
+            listener.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                                socket.inet_aton(group) + socket.inet_aton("127.0.0.1"))
+            listener.setblocking(False)
+            raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+            raw.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+            running = [True]
+            signal.signal(signal.SIGTERM, lambda *_: running.__setitem__(0, False))
+            sent, copy, latest, due = 0, 0, None, time.monotonic()
+            while running[0]:
+                try:
+                    readable = select.select([listener], [], [], max(0.0, min(0.05, due - time.monotonic())))[0]
+                except InterruptedError:
+                    continue
+                while readable:
+                    try:
+                        data, source = listener.recvfrom(2048)
+                    except BlockingIOError:
+                        break
+                    if len(data) > 20 and data[0] & 0x10 and data[12:14] == b"\x10\x00" and data[16] == 1:
+                        latest = (data, source)
+                now = time.monotonic()
+                if latest is None:
+                    due = now
+                    continue
+                data, (address, source_port) = latest
+                end = 16 + 4 * struct.unpack_from("!H", data, 14)[0] - 1
+                sequence, timestamp = struct.unpack_from("!HI", data, 2)
+                index = struct.unpack_from("!Q", data, 26)[0]
+                if now - due > 0.1:
+                    due = now
+                while due <= now:
+                    ahead = 1 + copy % 5
+                    copy += 1
+                    forged = bytearray(data)
+                    struct.pack_into("!HI", forged, 2, (sequence + ahead) & 0xFFFF, (timestamp + 960 * ahead) & 0xFFFFFFFF)
+                    struct.pack_into("!QQ", forged, 26, index + ahead, int(time.time() * 1000))
+                    forged[43:end] = os.urandom(end - 43)
+                    udp = struct.pack("!HHHH", source_port, port, 8 + len(forged), 0) + forged
+                    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 0, 17, 0,
+                                     socket.inet_aton(address), socket.inet_aton(group))
+                    raw.sendto(ip + udp, (group, 0))
+                    sent += 1
+                    due += 1.0 / rate
+            with open(out, "w") as f:
+                f.write(str(sent))
+            """#
+
+        /// Makes a network namespace with its loopback up; nil (the test is skipped, and says why) if `ip netns`
+        /// cannot (not root, or no `ip`).
+        static func makeNamespace(_ name: String) -> Bool {
+            let made = Process()
+            made.executableURL = URL(fileURLWithPath: "/bin/sh")
+            made.arguments = ["-c", "ip netns add \(name) && ip -n \(name) link set lo up"]
+            made.standardError = FileHandle.nullDevice
+            guard (try? made.run()) != nil else { return false }
+            made.waitUntilExit()
+            return made.terminationStatus == 0
+        }
+
+        static func deleteNamespace(_ name: String) {
+            let deleted = Process()
+            deleted.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            deleted.arguments = ["netns", "delete", name]
+            try? deleted.run()
+            deleted.waitUntilExit()
+        }
+
+        @Test func aBulletinPlaysWholeThroughForgeriesFromTheControllersOwnAddress() throws {
+            let namespace = "loa-spoof-\(UUID().uuidString.prefix(8))"
+            guard Self.makeNamespace(namespace) else {
+                print("SKIPPED spoofed-source flood: 'ip netns add' failed (needs root and iproute2); CI runs it as root")
+                return
+            }
+            defer { Self.deleteNamespace(namespace) }
+            let harness = try Harness(groupOctet: 53)
+            harness.namespace = namespace
+            try harness.startController()
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output)
+            // The box must be welcomed: the controller hands its stream tag key only to boxes it knows.
+            let id = try harness.waitFor("the box to enrol", timeout: 30) { () -> String? in
+                try RealProcesses.FleetTests.receivers(harness).first.flatMap { $0["id"] as? String }
+            }
+            #expect(try harness.loa(["receivers", "approve", id, "--zone", "all"]).status == 0)
+            _ = try harness.waitFor("the box to learn the stream tag key", timeout: 30) { () -> Bool? in
+                let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
+                return log.contains("stream tag key from the controller") ? true : nil
+            }
+            let counted = harness.path("forged.count")
+            let forger = try harness.launch(
+                "/usr/bin/python3", ["-c", Self.forger, harness.group, String(harness.port), "2000", counted],
+                stderr: harness.path("forger.log"))
+            let clip = try harness.speech(
+                "clip.wav", "Thông báo khẩn: nước sông đang lên nhanh, bà con vùng trũng di chuyển ngay đến nơi cao.")
+            try harness.queueAndWait([clip])
+            harness.stop(forger)
+            harness.stop(receiver)
+            let forgeries = Int((try? String(contentsOfFile: counted, encoding: .utf8)) ?? "") ?? 0
+            let forgerLog = (try? String(contentsOfFile: harness.path("forger.log"), encoding: .utf8)) ?? ""
+            #expect(forgeries > 5_000, "\(forgeries) forgeries sent: \(forgerLog)")
+            let source = try AudioComparison.reference(clip)
+            let played = try AudioComparison.raw16(output)
+            let match = AudioComparison.compare(source: source, played: played)
+            let log = try String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)
+            let refusals = log.split(separator: "\n").last { $0.contains("refused packets:") }.map(String.init) ?? ""
+            #expect(match.correlation >= 0.9, "the bulletin under the spoofed flood: NCC \(match.correlation); \(refusals)")
+            #expect(abs(played.count - source.count) < 4_800, "\(played.count) samples played for \(source.count)")
+            func count(_ reason: String) -> Int {
+                guard let range = refusals.range(of: reason + "=") else { return -1 }
+                return Int(refusals[range.upperBound...].prefix { $0.isNumber }) ?? -1
+            }
+            // The forgeries reached the box, from the controller's address, and were refused.
+            #expect(count("forged") + count("rate-limited") > forgeries / 2, "\(refusals)")
+        }
+    }
+}
