@@ -27,10 +27,12 @@ extension RealProcesses {
             raw.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
             running = [True]
             signal.signal(signal.SIGTERM, lambda *_: running.__setitem__(0, False))
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])  # the test runner starts it blocked
             sent, copy, latest, due = 0, 0, None, time.monotonic()
             while running[0]:
                 try:
-                    readable = select.select([listener], [], [], max(0.0, min(0.05, due - time.monotonic())))[0]
+                    wait = 0.05 if latest is None else max(0.0, min(0.05, due - time.monotonic()))
+                    readable = select.select([listener], [], [], wait)[0]
                 except InterruptedError:
                     continue
                 while readable:
