@@ -54,7 +54,8 @@ final class PacerThread: Sendable {
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
         for (_, zone) in zones {
-            streams.append(try ZoneStream(
+            streams.append(
+                try ZoneStream(
                     zone: zone, random: &random, signingKey: signingKey, tagKey: tagKey, commune: commune))
         }
         self.number = number

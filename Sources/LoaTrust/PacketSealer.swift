@@ -22,7 +22,8 @@ public final class PacketSealer {
     /// A sealer for `key` and the packets of `audience`, tagging them with `tagKey` if given; `epoch` defaults to a
     /// random number (the controller's choice for every run).
     public init(
-        key: SigningKeyPair, audience: PacketAudience, tagKey: StreamTagKey? = nil, epoch: UInt32 = SecureRandom.uint32()
+        key: SigningKeyPair, audience: PacketAudience, tagKey: StreamTagKey? = nil,
+        epoch: UInt32 = SecureRandom.uint32()
     ) {
         self.key = key
         self.audience = audience

@@ -53,7 +53,7 @@ public final class PacketVerifier {
 
     public init(
         streamKey: [UInt8], audience: PacketAudience, windowMilliseconds: Int64 = 5_000,
-        verificationsPerSecond: Int = 400
+        verificationsPerSecond: Int = 400, tagKey: StreamTagKey? = nil
     ) {
         self.streamKey = streamKey
         self.audience = audience
@@ -61,6 +61,7 @@ public final class PacketVerifier {
         self.windowMilliseconds = windowMilliseconds
         self.verificationsPerSecond = verificationsPerSecond
         budget = VerificationBudget(perSecond: verificationsPerSecond)
+        self.tagKey = tagKey
     }
 
     deinit { message.deallocate() }
@@ -84,7 +85,8 @@ public final class PacketVerifier {
     private func isTagged(_ datagram: UnsafeRawBufferPointer) -> Bool {
         guard let tagKey else { return false }
         let count = PacketSeal.taggedBytes(packet: datagram, length: datagram.count, into: message)
-        return count > 0 && tagKey.tag(UnsafeRawBufferPointer(rebasing: message[0..<count])) == PacketSeal.readTag(datagram)
+        return count > 0
+            && tagKey.tag(UnsafeRawBufferPointer(rebasing: message[0..<count])) == PacketSeal.readTag(datagram)
     }
 
     /// Checks one parsed packet that came from `source` (its sender's address and port as one number, see

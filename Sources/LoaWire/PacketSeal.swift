@@ -46,7 +46,8 @@ public struct PacketSeal: Equatable, Sendable {
     /// Bytes a seal adds to a packet.
     public static let overhead = 4 + extensionDataBytes
     /// Where the stream tag and the signature lie in a sealed datagram.
-    public static let tag = (RTPHeader.fixedSize + 6 + metadataBytes)..<(RTPHeader.fixedSize + 6 + metadataBytes + tagBytes)
+    public static let tag =
+        (RTPHeader.fixedSize + 6 + metadataBytes)..<(RTPHeader.fixedSize + 6 + metadataBytes + tagBytes)
     public static let signature = tag.upperBound..<(tag.upperBound + signatureBytes)
     /// Bytes of the signed message besides the payload.
     public static let signedPrefixBytes = RTPHeader.fixedSize + metadataBytes + tagBytes + PacketAudience.bytes

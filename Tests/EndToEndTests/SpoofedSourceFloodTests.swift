@@ -92,7 +92,8 @@ extension RealProcesses {
         @Test func aBulletinPlaysWholeThroughForgeriesFromTheControllersOwnAddress() throws {
             let namespace = "loa-spoof-\(UUID().uuidString.prefix(8))"
             guard Self.makeNamespace(namespace) else {
-                print("SKIPPED spoofed-source flood: 'ip netns add' failed (needs root and iproute2); CI runs it as root")
+                print(
+                    "SKIPPED spoofed-source flood: 'ip netns add' failed (needs root and iproute2); CI runs it as root")
                 return
             }
             defer { Self.deleteNamespace(namespace) }
@@ -127,7 +128,8 @@ extension RealProcesses {
             let match = AudioComparison.compare(source: source, played: played)
             let log = try String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)
             let refusals = log.split(separator: "\n").last { $0.contains("refused packets:") }.map(String.init) ?? ""
-            #expect(match.correlation >= 0.9, "the bulletin under the spoofed flood: NCC \(match.correlation); \(refusals)")
+            #expect(
+                match.correlation >= 0.9, "the bulletin under the spoofed flood: NCC \(match.correlation); \(refusals)")
             #expect(abs(played.count - source.count) < 4_800, "\(played.count) samples played for \(source.count)")
             func count(_ reason: String) -> Int {
                 guard let range = refusals.range(of: reason + "=") else { return -1 }

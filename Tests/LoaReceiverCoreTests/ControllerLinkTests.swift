@@ -183,6 +183,32 @@ struct ControllerLinkTests {
         #expect(scene.link.refused == hostile.count)
     }
 
+    /// The stream tag key reaches the box only sealed with the key it shares with the controller: one sealed for
+    /// another box (in an answer tagged for this one) is refused and counted, the genuine one is passed on.
+    @Test func theStreamTagKeyOpensOnlyWhenSealedForThisBox() throws {
+        let scene = try Scene()
+        let id = scene.link.identity.id
+        let stranger = SigningKeyPair.generate()
+        let strangerKey = try #require(
+            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+        let tagKey = StreamTagKey.random()
+        let misSealed = FleetAuthentication.bytes(
+            .heartbeatAnswer(receiver: id, keyListVersion: 2, sealedTagKey: strangerKey.seal(tagKey.bytes)),
+            key: scene.key)
+        let genuine = FleetAuthentication.bytes(
+            .heartbeatAnswer(receiver: id, keyListVersion: 2, sealedTagKey: scene.key.seal(tagKey.bytes)),
+            key: scene.key)
+        for datagram in [misSealed, genuine] { datagram.withUnsafeBytes { _ = scene.socket.send($0, to: scene.box) } }
+        var keys: [StreamTagKey] = []
+        let end = MonotonicClock.now() + 10_000_000_000
+        while keys.isEmpty && MonotonicClock.now() < end {
+            usleep(10_000)
+            scene.link.receive({ _ in }, tagKey: { keys.append($0) })
+        }
+        #expect(keys == [tagKey])
+        #expect(scene.link.refused == 1)
+    }
+
     @Test func forgedReplayedAndUntaggedCommandsAreRefusedAndChangeNothing() throws {
         let scene = try Scene()
         let volume30 = scene.command(10, .volume(30))
