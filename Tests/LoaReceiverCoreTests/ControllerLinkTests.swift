@@ -155,14 +155,19 @@ struct ControllerLinkTests {
         #expect(link.isEnrolled && link.refused == 2)
     }
 
+    /// The key this box would share with a controller that is not its own.
+    static func strangerKey(for scene: Scene) throws -> MessageKey {
+        let stranger = SigningKeyPair.generate()
+        return try #require(
+            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+    }
+
     /// A heartbeat answer tells the box the key list version in force only when the controller's agreed key
     /// tagged it: a forged, untagged or stranger-tagged one is refused and counted, never passed on.
     @Test func onlyAuthenticHeartbeatAnswersNameAKeyListVersion() throws {
         let scene = try Scene()
         let id = scene.link.identity.id
-        let stranger = SigningKeyPair.generate()
-        let strangerKey = try #require(
-            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+        let strangerKey = try Self.strangerKey(for: scene)
         var forged = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: scene.key)
         forged[forged.count - 1] ^= 0x01
         var untagged = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: scene.key)
@@ -188,9 +193,7 @@ struct ControllerLinkTests {
     @Test func theStreamTagKeyOpensOnlyWhenSealedForThisBox() throws {
         let scene = try Scene()
         let id = scene.link.identity.id
-        let stranger = SigningKeyPair.generate()
-        let strangerKey = try #require(
-            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+        let strangerKey = try Self.strangerKey(for: scene)
         let tagKey = StreamTagKey.random()
         let misSealed = FleetAuthentication.bytes(
             .heartbeatAnswer(receiver: id, keyListVersion: 2, sealedTagKey: strangerKey.seal(tagKey.bytes)),
