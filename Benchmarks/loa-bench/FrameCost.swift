@@ -184,14 +184,16 @@ extension FrameCost {
     /// and the whole path, per packet.
     static func verifyReceiveAndPlay(_ clip: EncodedClip) -> (Measured, Measured) {
         let streamKey = SigningKeyPair.generate()
+        let tagKey = StreamTagKey.random()
         let sentAt: Int64 = 1_795_000_000_000
         let datagrams = Datagrams(
             clip: clip, ssrc: 0x4C4F_4133,
-            sealer: PacketSealer(key: streamKey, audience: .benchmark, epoch: 0x4C4F_4131), sentAt: sentAt)
+            sealer: PacketSealer(key: streamKey, audience: .benchmark, tagKey: tagKey, epoch: 0x4C4F_4131),
+            sentAt: sentAt)
         let sink = NullSink()
         let chain = ReceiveChain(playout: try! Playout(settings: PlayoutSettings(), sink: sink))
-        let pathVerifier = PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark)
-        let checkVerifier = PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark)
+        let pathVerifier = PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark, tagKey: tagKey)
+        let checkVerifier = PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark, tagKey: tagKey)
         let checkTimes = Samples(capacity: clip.frameCount)
         let pathTimes = Samples(capacity: clip.frameCount)
         var checkAllocations = AllocationCount()

@@ -44,11 +44,13 @@ enum Latency {
 
         let entered = Samples(capacity: frames)
         let streamKey = SigningKeyPair.generate()
-        let sealer = PacketSealer(key: streamKey, audience: .benchmark, epoch: 0x4C4F_4131)
+        let tagKey = StreamTagKey.random()
+        let sealer = PacketSealer(key: streamKey, audience: .benchmark, tagKey: tagKey, epoch: 0x4C4F_4131)
         let receiver = LatencyReceiver(
             group: group, interface: interface,
             playout: PlayoutSettings(jitterMilliseconds: profile.jitterMilliseconds),
-            verifier: PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark), frames: frames,
+            verifier: PacketVerifier(streamKey: streamKey.publicKey, audience: .benchmark, tagKey: tagKey),
+            frames: frames,
             until: MonotonicClock.now() + UInt64(seconds * 1e9) + 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {

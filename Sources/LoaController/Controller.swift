@@ -72,7 +72,8 @@ public struct Controller: Sendable {
         let pacer: Pacer
         do {
             pacer = try Pacer(
-                zones: configuration.zones, signingKey: keys.streamKey, commune: KeyList.keyID(keys.rootPublicKey),
+                zones: configuration.zones, signingKey: keys.streamKey, tagKey: keys.streamTagKey,
+                commune: KeyList.keyID(keys.rootPublicKey),
                 clock: clock)
         } catch {
             throw ControllerError(error.message)

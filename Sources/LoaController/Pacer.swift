@@ -49,11 +49,12 @@ public final class Pacer: Air {
         @Sendable (_ thread: Int, _ zone: Int, _ airing: Int64, _ deadline: UInt64, _ sentAt: UInt64) -> Void
 
     /// Opens one stream per zone, sealing every packet with `signingKey` if given (for its zone and `commune`,
-    /// the root key id: see `PacketAudience`), on `threads` threads (default:
+    /// the root key id: see `PacketAudience`; tagged with `tagKey` if given, see `PacketSeal`), on `threads` threads (default:
     /// one per available core, never more than there are zones). Throws if a zone's interface cannot be used.
     /// `observer` sees every packet sent (see `SendObserver`). Events carry the wall time of `clock`.
     public init(
-        zones: [Zone], signingKey: SigningKeyPair? = nil, commune: UInt32 = 0, threads: Int? = nil,
+        zones: [Zone], signingKey: SigningKeyPair? = nil, tagKey: StreamTagKey? = nil, commune: UInt32 = 0,
+        threads: Int? = nil,
         observer: SendObserver? = nil,
         clock: any ControllerClock = SystemClock()
     ) throws(SystemError) {
@@ -70,7 +71,8 @@ public final class Pacer: Air {
         for (number, zones) in dealt.enumerated() {
             made.append(
                 try PacerThread(
-                    number: number, zones: zones, signingKey: signingKey, commune: commune, events: eventSink,
+                    number: number, zones: zones, signingKey: signingKey, tagKey: tagKey, commune: commune,
+                    events: eventSink,
                     observer: observer,
                     clock: clock))
         }

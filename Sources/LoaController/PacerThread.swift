@@ -45,15 +45,18 @@ final class PacerThread: Sendable {
     static let batchWindow: UInt64 = 250_000
 
     /// Opens a stream for each of `zones` (with its pacer-wide index), sealing with `signingKey` if given, for
-    /// the commune `commune`.
+    /// the commune `commune`, tagging with `tagKey` if given.
     init(
-        number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?, commune: UInt32,
+        number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?, tagKey: StreamTagKey?,
+        commune: UInt32,
         events: AsyncStream<AirEvent>.Continuation, observer: Pacer.SendObserver?, clock: any ControllerClock
     ) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
         for (_, zone) in zones {
-            streams.append(try ZoneStream(zone: zone, random: &random, signingKey: signingKey, commune: commune))
+            streams.append(
+                try ZoneStream(
+                    zone: zone, random: &random, signingKey: signingKey, tagKey: tagKey, commune: commune))
         }
         self.number = number
         zoneIndices = zones.map(\.index)

@@ -8,14 +8,16 @@ import LoaSystem
 package final class BenchmarkZoneStream {
     private let stream: ZoneStream
 
-    /// Opens the zone's socket, as `Pacer` does for each zone; `signed`: every packet is sealed with a fresh key;
+    /// Opens the zone's socket, as `Pacer` does for each zone; `signed`: every packet is sealed (and tagged) with
+    /// fresh keys;
     /// `first`: the first sequence number and timestamp instead of random ones.
     package init(zone: Zone, signed: Bool = false, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil)
         throws(SystemError)
     {
         var random = SystemRandomNumberGenerator()
         stream = try ZoneStream(
-            zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil, first: first)
+            zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil,
+            tagKey: signed ? StreamTagKey.random() : nil, first: first)
     }
 
     /// Puts `clip` on the air from `now`, cutting off what plays.

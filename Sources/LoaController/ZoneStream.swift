@@ -48,15 +48,17 @@ final class ZoneStream {
     private let sealer: PacketSealer?
 
     /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it for the zone's
-    /// group and port and the commune `commune` (its root key id, see `PacketAudience`). The SSRC, the
+    /// group and port and the commune `commune` (its root key id, see `PacketAudience`), and tagged with `tagKey`
+    /// if given (see `PacketSeal`). The SSRC, the
     /// first sequence number and the first timestamp are random (RFC 3550 §5.1), unless `first` gives the latter
     /// two (tests of wrap-around).
     init(
-        zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil, commune: UInt32 = 0,
+        zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
+        tagKey: StreamTagKey? = nil, commune: UInt32 = 0,
         first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
         let audience = PacketAudience(group: zone.group.address.value, port: zone.group.port, commune: commune)
-        sealer = signingKey.map { PacketSealer(key: $0, audience: audience) }
+        sealer = signingKey.map { PacketSealer(key: $0, audience: audience, tagKey: tagKey) }
         guard let interface = NetworkInterface(zone.interface) else {
             throw SystemError("find the interface '" + zone.interface + "' of zone " + zone.name, code: 19)
         }

@@ -103,11 +103,13 @@ public final class ControllerLink {
     }
 
     /// Reads every waiting datagram; calls `perform` with each new, authentic command (after acknowledging
-    /// it), `trust` with each trust answer and `keyListVersion` with the version an authentic heartbeat answer
-    /// names. Everything else is dropped (and counted in `refused` when it was a fleet message).
+    /// it), `trust` with each trust answer, `keyListVersion` with the version an authentic heartbeat answer
+    /// names and `tagKey` with the stream tag key it brings (opened with the key this box shares with the
+    /// controller; one that does not open is dropped and counted). Everything else is dropped (and counted in
+    /// `refused` when it was a fleet message).
     public func receive(
         _ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in },
-        keyListVersion: (UInt32) -> Void = { _ in }
+        keyListVersion: (UInt32) -> Void = { _ in }, tagKey: (StreamTagKey) -> Void = { _ in }
     ) {
         while true {
             let received: UDPSocket.Received
@@ -144,12 +146,19 @@ public final class ControllerLink {
                     identity.write("last-command", String(id))
                     perform(action)
                 }
-            case .heartbeatAnswer(_, let version):
+            case .heartbeatAnswer(_, let version, let sealed):
                 guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
                     refused += 1
                     continue
                 }
                 keyListVersion(version)
+                if let sealed {
+                    guard let opened = key.open(sealed).flatMap({ StreamTagKey(bytes: $0) }) else {
+                        refused += 1
+                        continue
+                    }
+                    tagKey(opened)
+                }
             default:
                 refused += 1
             }

@@ -116,7 +116,8 @@ public final class Receiver {
                 link.receive(
                     { action in refresh = perform(action, on: playout.sink, tone: &tone, link: link) || refresh },
                     trust: { bytes in trust.handle(bytes, now: MonotonicClock.now()) },
-                    keyListVersion: { version in trust.announced(keyListVersion: version, now: MonotonicClock.now()) })
+                    keyListVersion: { version in trust.announced(keyListVersion: version, now: MonotonicClock.now()) },
+                    tagKey: { key in trust.use(tagKey: key) })
             }
             let now = MonotonicClock.now()
             playout.sink.reopenIfDue(now: now)

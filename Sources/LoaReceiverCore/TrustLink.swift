@@ -17,6 +17,9 @@ public final class TrustLink {
     public private(set) var keyList: KeyList?
     public private(set) var clock = TrustedClock()
     public private(set) var verifier: PacketVerifier?
+    /// The controller's stream tag key, from its last heartbeat answer (nil until one brings it): handed to the
+    /// verifier, now or when it is made, so that the controller's packets get their signature checks first.
+    public private(set) var tagKey: StreamTagKey?
     private let identity: ReceiverIdentity
     private var nonce: [UInt8] = []
     private var askedAt: UInt64 = 0
@@ -108,6 +111,14 @@ public final class TrustLink {
         nextRequest = min(nextRequest, max(now, askedAt + 1_000_000_000))
     }
 
+    /// Takes the stream tag key an authentic heartbeat answer brought; says so in the log when it is new.
+    public func use(tagKey key: StreamTagKey) {
+        guard key != tagKey else { return }
+        tagKey = key
+        verifier?.use(tagKey: key)
+        Log.info("stream tag key from the controller: its packets get signature checks first")
+    }
+
     /// Takes an answer; returns true if it set the time.
     @discardableResult
     public func handle(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> Bool {
@@ -165,8 +176,10 @@ public final class TrustLink {
         if let verifier {
             verifier.use(streamKey: list.streamKey)
         } else {
-            verifier = PacketVerifier(
+            let made = PacketVerifier(
                 streamKey: list.streamKey, audience: audience, windowMilliseconds: freshnessMilliseconds)
+            if let tagKey { made.use(tagKey: tagKey) }
+            verifier = made
         }
         nextRequest = now + 600_000_000_000
         return true

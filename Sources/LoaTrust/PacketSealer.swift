@@ -14,22 +14,28 @@ public final class PacketSealer {
     public let epoch: UInt32
     /// The zone and commune the packets are for: signed with each packet (see `PacketAudience`).
     public let audience: PacketAudience
+    /// The key of the packets' stream tags (nil: tags are zero, and boxes treat the packets as untagged).
+    public let tagKey: StreamTagKey?
     private var index: UInt64 = 0
     private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 1600, alignment: 8)
 
-    /// A sealer for `key` and the packets of `audience`; `epoch` defaults to a random number (the controller's
-    /// choice for every run).
-    public init(key: SigningKeyPair, audience: PacketAudience, epoch: UInt32 = SecureRandom.uint32()) {
+    /// A sealer for `key` and the packets of `audience`, tagging them with `tagKey` if given; `epoch` defaults to a
+    /// random number (the controller's choice for every run).
+    public init(
+        key: SigningKeyPair, audience: PacketAudience, tagKey: StreamTagKey? = nil,
+        epoch: UInt32 = SecureRandom.uint32()
+    ) {
         self.key = key
         self.audience = audience
+        self.tagKey = tagKey
         keyID = KeyList.keyID(key.publicKey)
         self.epoch = epoch
     }
 
     deinit { message.deallocate() }
 
-    /// Writes `header` + seal + `payload` into `packet` and signs header, seal and payload, with the next
-    /// index of this epoch. `sendTime` is Unix milliseconds; `emergency` sets the seal's emergency flag.
+    /// Writes `header` + seal + `payload` into `packet`, tags it and signs header, seal (tag included) and payload
+    /// (see `PacketSeal`), with the next index of this epoch. `sendTime` is Unix milliseconds; `emergency` sets the seal's emergency flag.
     /// Returns the packet's length, or 0 (and uses no index) if `packet` is too small.
     public func seal(
         header: RTPHeader, payload: UnsafeRawBufferPointer, sendTime: Int64, emergency: Bool = false,
@@ -53,6 +59,12 @@ public final class PacketSealer {
             flags: emergency ? PacketSeal.emergencyFlag : 0)
         let (length, signature) = seal.write(header: header, payload: payload, into: packet)
         guard length > 0 else { return 0 }
+        if let tagKey {
+            let tagged = PacketSeal.taggedBytes(packet: UnsafeRawBufferPointer(packet), length: length, into: message)
+            guard tagged > 0 else { return 0 }
+            let tag = tagKey.tag(UnsafeRawBufferPointer(rebasing: message[0..<tagged]))
+            packet.storeBytes(of: tag, toByteOffset: PacketSeal.tag.lowerBound, as: UInt64.self)
+        }
         let messageLength = PacketSeal.signedMessage(
             packet: UnsafeRawBufferPointer(packet), payload: (RTPHeader.fixedSize + PacketSeal.overhead)..<length,
             audience: audience, into: message)

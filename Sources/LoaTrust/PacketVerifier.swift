@@ -7,9 +7,11 @@ import LoaWire
 /// Checks run cheapest first: a seal is present and names the known stream key; trusted time is set; the
 /// signed send time lies within `windowMilliseconds` of the trusted clock (a recording replayed seconds or a
 /// day later fails here, even at a receiver that has just restarted); the index is new within the epoch's
-/// window; a budget allows at most `verificationsPerSecond` signature checks, most of them kept for the
-/// address the last genuine packet came from, so a flood of forgeries from elsewhere can neither use up the CPU
-/// nor starve the real stream (`VerificationBudget`); and only then the Ed25519 signature. A packet of a new epoch (the
+/// window; the stream tag, if this verifier holds the controller's stream tag key (`use(tagKey:)`); a budget
+/// allows at most `verificationsPerSecond` signature checks, tagged packets first, and of the rest most for the
+/// address the last genuine packet came from, so a flood of forgeries, even one that spoofs the controller's
+/// address, can neither use up the CPU nor starve the real stream (`VerificationBudget`); and only then the
+/// Ed25519 signature. A tag only orders the checks: a tagged packet is verified like any other. A packet of a new epoch (the
 /// controller restarted) is accepted only if its signature verifies and it is newer than the epoch in force:
 /// its send time is later than the last accepted packet's while that one is still fresh, so a recording of an
 /// earlier epoch can never take the stream back (alternating two epochs re-plays nothing). The signature covers
@@ -43,13 +45,15 @@ public final class PacketVerifier {
     /// Bit i set: index `highest - i` was accepted.
     private var seen: UInt64 = 0
     private var budget: VerificationBudget
+    /// The controller's stream tag key, once a heartbeat answer brought it (nil: no packet counts as tagged).
+    public private(set) var tagKey: StreamTagKey?
     /// Where the last genuine packet came from (address and port as one number).
     private var trustedSource: UInt64?
     private let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 1600, alignment: 8)
 
     public init(
         streamKey: [UInt8], audience: PacketAudience, windowMilliseconds: Int64 = 5_000,
-        verificationsPerSecond: Int = 400
+        verificationsPerSecond: Int = 400, tagKey: StreamTagKey? = nil
     ) {
         self.streamKey = streamKey
         self.audience = audience
@@ -57,6 +61,7 @@ public final class PacketVerifier {
         self.windowMilliseconds = windowMilliseconds
         self.verificationsPerSecond = verificationsPerSecond
         budget = VerificationBudget(perSecond: verificationsPerSecond)
+        self.tagKey = tagKey
     }
 
     deinit { message.deallocate() }
@@ -67,6 +72,21 @@ public final class PacketVerifier {
         self.streamKey = streamKey
         keyID = KeyList.keyID(streamKey)
         epoch = nil
+    }
+
+    /// Takes the controller's stream tag key (from its heartbeat answer; a controller makes a new one each start).
+    public func use(tagKey: StreamTagKey) {
+        guard tagKey != self.tagKey else { return }
+        self.tagKey = tagKey
+        budget.reserving = false  // until a packet tagged with it verifies
+    }
+
+    /// True if the stream tag of sealed `datagram` checks with the tag key held.
+    private func isTagged(_ datagram: UnsafeRawBufferPointer) -> Bool {
+        guard let tagKey else { return false }
+        let count = PacketSeal.taggedBytes(packet: datagram, length: datagram.count, into: message)
+        return count > 0
+            && tagKey.tag(UnsafeRawBufferPointer(rebasing: message[0..<count])) == PacketSeal.readTag(datagram)
     }
 
     /// Checks one parsed packet that came from `source` (its sender's address and port as one number, see
@@ -91,7 +111,10 @@ public final class PacketVerifier {
         {
             return .replayed  // an epoch no newer than the one in force: never go back
         }
-        guard budget.take(from: source, trusted: source == trustedSource, now: monotonic) else { return .rateLimited }
+        let tagged = isTagged(datagram)
+        guard budget.take(from: source, trusted: source == trustedSource, tagged: tagged, now: monotonic) else {
+            return .rateLimited
+        }
         let length = PacketSeal.signedMessage(
             packet: datagram, payload: packet.payload, audience: audience, into: message)
         let valid =
@@ -118,6 +141,7 @@ public final class PacketVerifier {
             newestSendTime = Int64(truncatingIfNeeded: seal.sendTime)
         }
         trustedSource = source
+        budget.reserving = tagged
         return .accepted
     }
 

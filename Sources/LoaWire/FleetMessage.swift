@@ -20,7 +20,7 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | welcome | controller | receiver id (8), controller public key (32) | Ed25519 signature (64) |
 /// | command | controller | receiver id (8), command id (4), action (`ReceiverAction`: 2, or more for a zone) | tag (16) |
 /// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
-/// | heartbeat answer | controller | receiver id (8), key list version in force (4) | tag (16) |
+/// | heartbeat answer | controller | receiver id (8), key list version in force (4), [stream tag key sealed to the box (56)] | tag (16) |
 ///
 /// The signature or tag covers every byte before it, header included, so a message of one kind can never
 /// pass for another. Encoding writes the body and leaves the trailer to the caller (LoaWire has no
@@ -32,8 +32,11 @@ public enum FleetMessage: Equatable, Sendable {
     case command(receiver: ReceiverID, id: UInt32, action: ReceiverAction)
     case acknowledgement(receiver: ReceiverID, id: UInt32, result: UInt8)
     /// The controller's answer to each heartbeat: the version of the key list in force, so that a box that holds
-    /// an older one asks for the new list at once instead of at its next scheduled trust request.
-    case heartbeatAnswer(receiver: ReceiverID, keyListVersion: UInt32)
+    /// an older one asks for the new list at once instead of at its next scheduled trust request; and the
+    /// controller's stream tag key (`PacketSeal`), sealed with the key it shares with this box
+    /// (`sealedTagKeyBytes`: nonce, ciphertext, Poly1305 tag), or nil (an answer without it, as older controllers
+    /// sent).
+    case heartbeatAnswer(receiver: ReceiverID, keyListVersion: UInt32, sealedTagKey: [UInt8]? = nil)
 
     public static let magic: (UInt8, UInt8) = (0x4C, 0x46)
     public static let version: UInt8 = 1
@@ -42,13 +45,15 @@ public enum FleetMessage: Equatable, Sendable {
     public static let signatureBytes = 64
     public static let tagBytes = 16
     public static let publicKeyBytes = 32
+    /// A stream tag key (16 bytes) sealed for one box: 24-byte nonce, ciphertext, 16-byte Poly1305 tag.
+    public static let sealedTagKeyBytes = 56
 
     /// The receiver the message is from or for.
     public var receiver: ReceiverID {
         switch self {
         case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
         case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _),
-            .heartbeatAnswer(let receiver, _):
+            .heartbeatAnswer(let receiver, _, _):
             return receiver
         }
     }
@@ -97,9 +102,10 @@ public enum FleetMessage: Equatable, Sendable {
             writer.put(receiver.value)
             writer.put(id)
             writer.put(result)
-        case .heartbeatAnswer(let receiver, let version):
+        case .heartbeatAnswer(let receiver, let version, let sealedTagKey):
             writer.put(receiver.value)
             writer.put(version)
+            if let sealedTagKey { writer.put(bytes: sealedTagKey) }
         }
         return writer.offset
     }
@@ -148,7 +154,10 @@ public enum FleetMessage: Equatable, Sendable {
             let id = try reader.uint32()
             message = .acknowledgement(receiver: receiver, id: id, result: try reader.uint8())
         default:
-            message = .heartbeatAnswer(receiver: ReceiverID(try reader.uint64()), keyListVersion: try reader.uint32())
+            let receiver = ReceiverID(try reader.uint64())
+            let version = try reader.uint32()
+            let sealed = reader.offset == end ? nil : try reader.bytes(sealedTagKeyBytes)
+            message = .heartbeatAnswer(receiver: receiver, keyListVersion: version, sealedTagKey: sealed)
         }
         guard reader.offset == end else { throw .badLength }
         return Parsed(message: message, signed: 0..<end, trailer: end..<bytes.count)

@@ -2,13 +2,17 @@
 /// receivers play only audio the controller sent, and only once, and only fresh; players that know nothing of
 /// it (ffmpeg, GStreamer) skip the extension and decode the stream.
 ///
-/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 89 bytes of data, then one byte
-/// of zero padding (23 words in all):
+/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 97 bytes of data, then one byte
+/// of zero padding (25 words in all):
 ///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
-///   · flags (UInt8; bit 0: an emergency is on the air) · Ed25519 signature (64 bytes)
+///   · flags (UInt8; bit 0: an emergency is on the air) · stream tag (8 bytes) · Ed25519 signature (64 bytes)
 /// The signature covers the 12-byte fixed RTP header (with the X bit set), the 25 bytes of key id, epoch,
-/// index, send time and flags, the packet's audience (`PacketAudience`: zone group, port and commune, signed but
-/// not sent) and the payload — everything a replay, a relay or a forgery would want to change.
+/// index, send time and flags, the stream tag, the packet's audience (`PacketAudience`: zone group, port and
+/// commune, signed but not sent) and the payload — everything a replay, a relay or a forgery would want to change.
+/// The stream tag is SipHash-2-4, with the controller's stream tag key (`StreamTagKey`), of the datagram without
+/// tag and signature (`taggedBytes`: header, extension up to the tag, padding byte and payload); zero when the
+/// sealer has no tag key. It is a cheap proof, for boxes that hold the key, that the packet is worth a signature
+/// check first (`VerificationBudget`), and never a reason to play a packet.
 /// Every packet of an emergency says so, so a receiver that boots in the middle of one knows at once.
 public struct PacketSeal: Equatable, Sendable {
     public var keyID: UInt32
@@ -36,15 +40,21 @@ public struct PacketSeal: Equatable, Sendable {
     /// Key id, epoch, index, send time and flags.
     public static let metadataBytes = 25
     public static let signatureBytes = 64
+    public static let tagBytes = 8
     /// Bytes of the extension after its 4-byte header.
-    public static let extensionDataBytes = 92
+    public static let extensionDataBytes = 100
     /// Bytes a seal adds to a packet.
     public static let overhead = 4 + extensionDataBytes
+    /// Where the stream tag and the signature lie in a sealed datagram.
+    public static let tag =
+        (RTPHeader.fixedSize + 6 + metadataBytes)..<(RTPHeader.fixedSize + 6 + metadataBytes + tagBytes)
+    public static let signature = tag.upperBound..<(tag.upperBound + signatureBytes)
     /// Bytes of the signed message besides the payload.
-    public static let signedPrefixBytes = RTPHeader.fixedSize + metadataBytes + PacketAudience.bytes
+    public static let signedPrefixBytes = RTPHeader.fixedSize + metadataBytes + tagBytes + PacketAudience.bytes
 
     /// Writes `header` (X bit set), the extension with this seal and a zeroed signature, and `payload` into
-    /// `packet`. Returns the packet length (0 if `packet` is too small) and where the signature goes.
+    /// `packet`. Returns the packet length (0 if `packet` is too small) and where the signature goes (`signature`);
+    /// the stream tag (`tag`) is zero.
     public func write(
         header: RTPHeader, payload: UnsafeRawBufferPointer, into packet: UnsafeMutableRawBufferPointer
     ) -> (length: Int, signature: Range<Int>) {
@@ -56,30 +66,49 @@ public struct PacketSeal: Equatable, Sendable {
         packet.storeBigEndian(Self.profile, at: start)
         packet.storeBigEndian(UInt16(Self.extensionDataBytes / 4), at: start + 2)
         packet[start + 4] = Self.elementID
-        packet[start + 5] = UInt8(Self.metadataBytes + Self.signatureBytes)
+        packet[start + 5] = UInt8(Self.metadataBytes + Self.signatureBytes + Self.tagBytes)
         writeMetadata(into: packet, at: start + 6)
         for offset in (start + 6 + Self.metadataBytes)..<(start + 4 + Self.extensionDataBytes) { packet[offset] = 0 }
         if payload.count > 0 {
             UnsafeMutableRawBufferPointer(rebasing: packet[(start + Self.overhead)..<length]).copyMemory(from: payload)
         }
-        let signatureStart = start + 6 + Self.metadataBytes
-        return (length, signatureStart..<signatureStart + Self.signatureBytes)
+        return (length, Self.signature)
+    }
+
+    /// Copies the bytes the stream tag covers, the first `length` bytes of sealed `packet` without tag and
+    /// signature, into `out`. Returns their count, or 0 if `out` is too small or `packet` is shorter than a seal.
+    public static func taggedBytes(
+        packet: UnsafeRawBufferPointer, length: Int, into out: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        let count = length - tagBytes - signatureBytes
+        guard length >= RTPHeader.fixedSize + overhead, length <= packet.count, out.count >= count else { return 0 }
+        UnsafeMutableRawBufferPointer(rebasing: out[0..<tag.lowerBound])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[0..<tag.lowerBound]))
+        UnsafeMutableRawBufferPointer(rebasing: out[tag.lowerBound..<count])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[signature.upperBound..<length]))
+        return count
+    }
+
+    /// The stream tag of a sealed datagram, as `StreamTagKey.tag` returns it (memory order).
+    public static func readTag(_ datagram: UnsafeRawBufferPointer) -> UInt64 {
+        datagram.loadUnaligned(fromByteOffset: tag.lowerBound, as: UInt64.self)
     }
 
     /// Copies the signed message of a packet written by `write` (or read by `read`) for `audience` into
-    /// `message`: fixed header, metadata, audience, payload. Returns its length, or 0 if `message` is too small.
+    /// `message`: fixed header, metadata, stream tag, audience, payload. Returns its length, or 0 if `message` is too small.
     public static func signedMessage(
         packet: UnsafeRawBufferPointer, payload: Range<Int>, audience: PacketAudience,
         into message: UnsafeMutableRawBufferPointer
     ) -> Int {
         let length = signedPrefixBytes + payload.count
-        guard message.count >= length, packet.count >= RTPHeader.fixedSize + 6 + metadataBytes else { return 0 }
+        guard message.count >= length, packet.count >= tag.upperBound else { return 0 }
         UnsafeMutableRawBufferPointer(rebasing: message[0..<RTPHeader.fixedSize])
             .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[0..<RTPHeader.fixedSize]))
         let metadata = RTPHeader.fixedSize + 6
-        let audienceStart = RTPHeader.fixedSize + metadataBytes
+        let audienceStart = RTPHeader.fixedSize + metadataBytes + tagBytes
+        // Metadata and tag lie together in the packet.
         UnsafeMutableRawBufferPointer(rebasing: message[RTPHeader.fixedSize..<audienceStart])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[metadata..<metadata + metadataBytes]))
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[metadata..<tag.upperBound]))
         audience.write(into: message, at: audienceStart)
         if !payload.isEmpty {
             UnsafeMutableRawBufferPointer(rebasing: message[signedPrefixBytes..<length])
@@ -95,7 +124,7 @@ public struct PacketSeal: Equatable, Sendable {
             packet.extensionData.lowerBound == RTPHeader.fixedSize + 4
         else { return nil }
         let start = packet.extensionData.lowerBound
-        guard datagram[start] == elementID, Int(datagram[start + 1]) == metadataBytes + signatureBytes,
+        guard datagram[start] == elementID, Int(datagram[start + 1]) == metadataBytes + signatureBytes + tagBytes,
             datagram[start + extensionDataBytes - 1] == 0
         else { return nil }  // the padding byte is not signed, so it must be exactly zero
         let m = start + 2
@@ -106,8 +135,7 @@ public struct PacketSeal: Equatable, Sendable {
             sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32
                 | UInt64(datagram.loadBigEndianUInt32(at: m + 20)),
             flags: datagram[m + 24])
-        let signature = m + metadataBytes
-        return (seal, signature..<signature + signatureBytes)
+        return (seal, Self.signature)
     }
 
     private func writeMetadata(into packet: UnsafeMutableRawBufferPointer, at offset: Int) {

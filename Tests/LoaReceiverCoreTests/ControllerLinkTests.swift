@@ -155,14 +155,19 @@ struct ControllerLinkTests {
         #expect(link.isEnrolled && link.refused == 2)
     }
 
+    /// The key this box would share with a controller that is not its own.
+    static func strangerKey(for scene: Scene) throws -> MessageKey {
+        let stranger = SigningKeyPair.generate()
+        return try #require(
+            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+    }
+
     /// A heartbeat answer tells the box the key list version in force only when the controller's agreed key
     /// tagged it: a forged, untagged or stranger-tagged one is refused and counted, never passed on.
     @Test func onlyAuthenticHeartbeatAnswersNameAKeyListVersion() throws {
         let scene = try Scene()
         let id = scene.link.identity.id
-        let stranger = SigningKeyPair.generate()
-        let strangerKey = try #require(
-            stranger.sharedKey(receiver: scene.link.identity.keys.publicKey, controller: stranger.publicKey))
+        let strangerKey = try Self.strangerKey(for: scene)
         var forged = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: scene.key)
         forged[forged.count - 1] ^= 0x01
         var untagged = FleetAuthentication.bytes(.heartbeatAnswer(receiver: id, keyListVersion: 9), key: scene.key)
@@ -181,6 +186,30 @@ struct ControllerLinkTests {
         }
         #expect(versions == [2])
         #expect(scene.link.refused == hostile.count)
+    }
+
+    /// The stream tag key reaches the box only sealed with the key it shares with the controller: one sealed for
+    /// another box (in an answer tagged for this one) is refused and counted, the genuine one is passed on.
+    @Test func theStreamTagKeyOpensOnlyWhenSealedForThisBox() throws {
+        let scene = try Scene()
+        let id = scene.link.identity.id
+        let strangerKey = try Self.strangerKey(for: scene)
+        let tagKey = StreamTagKey.random()
+        let misSealed = FleetAuthentication.bytes(
+            .heartbeatAnswer(receiver: id, keyListVersion: 2, sealedTagKey: strangerKey.seal(tagKey.bytes)),
+            key: scene.key)
+        let genuine = FleetAuthentication.bytes(
+            .heartbeatAnswer(receiver: id, keyListVersion: 2, sealedTagKey: scene.key.seal(tagKey.bytes)),
+            key: scene.key)
+        for datagram in [misSealed, genuine] { datagram.withUnsafeBytes { _ = scene.socket.send($0, to: scene.box) } }
+        var keys: [StreamTagKey] = []
+        let end = MonotonicClock.now() + 10_000_000_000
+        while keys.isEmpty && MonotonicClock.now() < end {
+            usleep(10_000)
+            scene.link.receive({ _ in }, tagKey: { keys.append($0) })
+        }
+        #expect(keys == [tagKey])
+        #expect(scene.link.refused == 1)
     }
 
     @Test func forgedReplayedAndUntaggedCommandsAreRefusedAndChangeNothing() throws {

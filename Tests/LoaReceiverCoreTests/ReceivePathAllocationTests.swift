@@ -17,10 +17,12 @@ struct ReceivePathAllocationTests {
 
     @Test func verifyingAndPlayingAFrameAllocatesNothing() throws {
         let audience = PacketAudience(group: 0xEFFF_4D01, port: 5004, commune: 1)
-        let stream = try SealedStream(key: SigningKeyPair.generate(), audience: audience, frames: 300)
+        // Tagged, as the controller sends them, to a box that holds the tag key: the tag check allocates nothing too.
+        let tagKey = StreamTagKey.random()
+        let stream = try SealedStream(key: SigningKeyPair.generate(), audience: audience, tagKey: tagKey, frames: 300)
         let sentAt: Int64 = 1_795_000_000_000
         let packets = (0..<stream.count).map { stream.packet($0, sentAt: sentAt + Int64($0 * 20)) }
-        let verifier = PacketVerifier(streamKey: stream.key.publicKey, audience: audience)
+        let verifier = PacketVerifier(streamKey: stream.key.publicKey, audience: audience, tagKey: tagKey)
         let sink = CountingSink()
         let chain = ReceiveChain(playout: try Playout(settings: PlayoutSettings(), sink: sink))
         var accepted = 0

@@ -71,6 +71,26 @@ struct TrustLinkTests {
     /// Key lists expire (issue 12, point 8): a box never adopts a list past its signed expiry (by the controller's
     /// signed time), but the list it holds goes on working after it expires, so a lapsed signature never
     /// silences the commune; a newer, valid list is taken as ever.
+    /// A stream tag key that arrives before the first trust answer reaches the verifier the answer makes; a new
+    /// one (the controller restarted) replaces it in the verifier in force.
+    @Test func theStreamTagKeyReachesTheVerifierWhicheverComesFirst() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-trust-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let stream = SigningKeyPair.generate()
+        let link = try makeLink(state)
+        let first = StreamTagKey.random()
+        link.use(tagKey: first)
+        #expect(link.verifier == nil)
+        let question = try #require(link.request(now: 1_000_000_000))
+        #expect(
+            answer(question, time: 5_000_000, list: list(version: 2, stream: stream), stream: stream)
+                .withUnsafeBytes { link.handle($0, now: 1_100_000_000) })
+        #expect(link.verifier?.tagKey == first)
+        let second = StreamTagKey.random()
+        link.use(tagKey: second)
+        #expect(link.verifier?.tagKey == second)
+    }
+
     @Test func anExpiredListIsNeverAdoptedButTheOneHeldPlaysOn() throws {
         let fixture = try TrustFixture()
         let stream = SigningKeyPair.generate()

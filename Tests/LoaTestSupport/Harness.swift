@@ -16,6 +16,11 @@ public final class Harness: @unchecked Sendable {
     public static let adminName = "loa-test"
     public static let adminPassword = "test-password-\(UUID().uuidString.prefix(8))"
     private var processes: [Process] = []
+    /// A network namespace (made by the test) that every program the harness starts runs in (`ip netns exec`),
+    /// the controller, receivers, `loa` and curl alike; nil: the test's own.
+    public var namespace: String?
+    /// The address the controller's API and heartbeat port listen on (in `namespace`).
+    public var listenAddress = "127.0.0.1"
 
     /// The folder holding the built executables (next to the test bundle).
     public static let binaries: URL = {
@@ -78,19 +83,19 @@ public final class Harness: @unchecked Sendable {
             "loa-controller",
             [
                 "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
-                "127.0.0.1:0", "--keys", ceremony,
+                listenAddress + ":0", "--keys", ceremony,
             ],
             stderr: log, environment: environment)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
             guard process.isRunning else { return "" }
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            guard let range = text.range(of: "listening on 127.0.0.1:") else { return nil }
+            guard let range = text.range(of: "listening on \(self.listenAddress):") else { return nil }
             return String(text[range.upperBound...].prefix { $0.isNumber })
         }
         guard !listening.isEmpty else {
             throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
-        controllerURL = "http://127.0.0.1:\(listening)"
+        controllerURL = "http://\(listenAddress):\(listening)"
         controller = process
         if logIn { token = try self.logIn(Harness.adminName, password: Harness.adminPassword) }
     }
@@ -164,10 +169,12 @@ public final class Harness: @unchecked Sendable {
     /// Starts `loa-receiver` playing to an ALSA `file` PCM (slave `null`) that writes raw samples to `output`.
     @discardableResult
     /// `environment` is added to the receiver's (e.g. libfaketime's); `waitForTrust` waits until it has verified
-    /// the controller's time; `trust` replaces the trust anchor with another file.
+    /// the controller's time; `trust` replaces the trust anchor with another file; `interface` is the one it
+    /// listens on and `namespace` the network namespace it runs in (default: the harness's).
     public func startReceiver(
         output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil,
-        environment: [String: String] = [:], waitForTrust: Bool = true, trust: String? = nil
+        environment: [String: String] = [:], waitForTrust: Bool = true, trust: String? = nil,
+        interface: String = "127.0.0.1", namespace: String? = nil
     ) throws -> Process {
         let home = path(name)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -188,10 +195,11 @@ public final class Harness: @unchecked Sendable {
         let process = try launch(
             "loa-receiver",
             [
-                "--group", group ?? "\(self.group):\(port)", "--interface", "127.0.0.1", "--device", "loatest",
+                "--group", group ?? "\(self.group):\(port)", "--interface", interface, "--device", "loatest",
                 "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", controllerURL,
                 "--state-dir", home + "/state",
-            ], stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 })
+            ], stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 },
+            namespace: namespace)
         if waitForTrust {
             _ = try waitFor("the receiver to get trusted time", timeout: 30) { () -> Bool? in
                 let text = (try? String(contentsOfFile: self.path("\(name).log"), encoding: .utf8)) ?? ""
@@ -240,11 +248,10 @@ public final class Harness: @unchecked Sendable {
         let stdin = Pipe()
         process.standardInput = stdin
         if let asUser {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(asUser)", "--regid=nogroup", "--clear-groups", program] + arguments
+            arguments = ["--reuid=\(asUser)", "--regid=nogroup", "--clear-groups", program] + arguments
+            (process.executableURL, process.arguments) = inNamespace("/usr/bin/setpriv", arguments)
         } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
+            (process.executableURL, process.arguments) = inNamespace(program, arguments)
         }
         let out = Pipe()
         let err = Pipe()
@@ -269,18 +276,18 @@ public final class Harness: @unchecked Sendable {
     /// Swift runtime on Linux finds `argv` by walking back from `environ`, so a Swift program preloaded directly
     /// sees no arguments at all (and a controller would run on its default state directory). Started from a
     /// shell that has already set `FAKETIME_SHARED`, the program's libfaketime reuses it and leaves `environ` be.
-    public func launch(_ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:])
-        throws
-        -> Process
-    {
+    /// `namespace` runs it in that network namespace instead of the harness's.
+    public func launch(
+        _ name: String, _ arguments: [String], stderr: String, environment: [String: String] = [:],
+        namespace: String? = nil
+    ) throws -> Process {
         let process = Process()
         let program = name.hasPrefix("/") ? name : Harness.binaries.appendingPathComponent(name).path
         if environment["LD_PRELOAD"] == nil {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
+            (process.executableURL, process.arguments) = inNamespace(program, arguments, namespace)
         } else {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "exec \"$0\" \"$@\"", program] + arguments
+            (process.executableURL, process.arguments) = inNamespace(
+                "/bin/sh", ["-c", "exec \"$0\" \"$@\"", program] + arguments, namespace)
         }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         FileManager.default.createFile(atPath: stderr, contents: nil)
@@ -289,6 +296,13 @@ public final class Harness: @unchecked Sendable {
         try process.run()
         processes.append(process)
         return process
+    }
+
+    /// `program` with `arguments`, run in `namespace` if there is one (`ip netns exec` runs it in its own process,
+    /// so its pid is the program's).
+    private func inNamespace(_ program: String, _ arguments: [String], _ other: String? = nil) -> (URL, [String]) {
+        guard let namespace = other ?? namespace else { return (URL(fileURLWithPath: program), arguments) }
+        return (URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", namespace, program] + arguments)
     }
 
     /// Stops a process with SIGTERM (or `signal`) and waits for it.

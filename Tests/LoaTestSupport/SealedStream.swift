@@ -10,12 +10,19 @@ public struct SealedStream {
     public let key: SigningKeyPair
     public let epoch: UInt32
     public let audience: PacketAudience
+    /// The stream tag key the packets are tagged with (nil: untagged).
+    public let tagKey: StreamTagKey?
     private let frames: [[UInt8]]
 
-    /// `audience`: the zone and commune the packets are sealed for (a box verifies only its own).
-    public init(key: SigningKeyPair, audience: PacketAudience, epoch: UInt32 = 1, frames count: Int = 25) throws {
+    /// `audience`: the zone and commune the packets are sealed for (a box verifies only its own); `tagKey`: the
+    /// controller's stream tag key, if the packets are to be tagged.
+    public init(
+        key: SigningKeyPair, audience: PacketAudience, tagKey: StreamTagKey? = nil, epoch: UInt32 = 1,
+        frames count: Int = 25
+    ) throws {
         self.key = key
         self.audience = audience
+        self.tagKey = tagKey
         self.epoch = epoch
         let encoder = try OpusEncoder()
         var opus = [UInt8](repeating: 0, count: 1275)
@@ -38,7 +45,7 @@ public struct SealedStream {
         let header = RTPHeader(
             marker: index == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: 1000 + index),
             timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 0x51A1)
-        let sealer = PacketSealer(key: key, audience: audience, epoch: epoch)
+        let sealer = PacketSealer(key: key, audience: audience, tagKey: tagKey, epoch: epoch)
         var bytes = [UInt8](repeating: 0, count: 1500)
         let length = bytes.withUnsafeMutableBytes { raw in
             frames[index].withUnsafeBytes {

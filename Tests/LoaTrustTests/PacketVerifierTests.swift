@@ -11,16 +11,16 @@ struct PacketVerifierTests {
     /// Zone A of commune 0x0C0FFEE0: the box under test listens as it.
     let audience = PacketAudience(group: 0xEFFF_4D01, port: 5004, commune: 0x0C0F_FEE0)
 
-    /// A sealed packet as the controller sends it.
+    /// A sealed packet as the controller sends it (tagged with `tagKey` if given).
     func packet(
         index: UInt64, sentAt: Int64, epoch: UInt32 = 7, key signer: SigningKeyPair? = nil,
-        payload: [UInt8] = [0x78, 1, 2, 3], for target: PacketAudience? = nil
+        payload: [UInt8] = [0x78, 1, 2, 3], for target: PacketAudience? = nil, tagKey: StreamTagKey? = nil
     ) -> [UInt8] {
         let signer = signer ?? key
         let header = RTPHeader(
             marker: false, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index),
             timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 5)
-        let sealer = PacketSealer(key: signer, audience: target ?? audience, epoch: epoch)
+        let sealer = PacketSealer(key: signer, audience: target ?? audience, tagKey: tagKey, epoch: epoch)
         var bytes = [UInt8](repeating: 0, count: 1500)
         let length = bytes.withUnsafeMutableBytes { raw in
             payload.withUnsafeBytes {

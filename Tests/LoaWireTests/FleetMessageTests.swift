@@ -32,6 +32,9 @@ struct FleetMessageTests {
             .command(receiver: heartbeat.receiver, id: 10, action: .testTone),
             .acknowledgement(receiver: heartbeat.receiver, id: 9, result: 0),
             .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 7),
+            .heartbeatAnswer(
+                receiver: heartbeat.receiver, keyListVersion: 7,
+                sealedTagKey: [UInt8](repeating: 9, count: FleetMessage.sealedTagKeyBytes)),
         ]
         for message in messages {
             let parsed = try roundTrip(message)

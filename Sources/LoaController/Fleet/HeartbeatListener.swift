@@ -91,11 +91,12 @@ final class HeartbeatListener: Sendable {
                     case .answer(let reply): send(reply, to: sender, through: socket, buffer: outgoing)
                     case .acknowledgement(let command, let receiver): commands.acknowledged(command, by: receiver)
                     case .heartbeat(let receiver):
-                        guard let version = trust?.keys.current.version, let route = registry.route(to: receiver)
-                        else { break }
+                        guard let keys = trust?.keys, let route = registry.route(to: receiver) else { break }
                         send(
-                            .heartbeatAnswer(receiver: receiver, keyListVersion: version), to: sender, through: socket,
-                            buffer: outgoing, key: route.key)
+                            .heartbeatAnswer(
+                                receiver: receiver, keyListVersion: keys.current.version,
+                                sealedTagKey: route.key.seal(keys.streamTagKey.bytes)),
+                            to: sender, through: socket, buffer: outgoing, key: route.key)
                     case nil: break
                     }
                 }

@@ -18,6 +18,9 @@ public final class KeyStore: Sendable {
     public let directory: URL
     public let rootPublicKey: [UInt8]
     public let streamKey: SigningKeyPair
+    /// The key of the stream tags on every sealed packet (`PacketSeal`): random at every start, never stored, and
+    /// given only to welcomed boxes, sealed to each with the key it shares with the controller (heartbeat answers).
+    public let streamTagKey = StreamTagKey.random()
     private let list: Mutex<KeyList>
 
     /// `keylist.bin`: the signed list in force.
