@@ -257,12 +257,12 @@ public struct ControlClient: Sendable {
         let status: UInt
         let answer: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await Self.http.execute(request, timeout: timeout)
             status = response.status.code
             answer = try await response.body.collect(upTo: 256 << 20)
         } catch {
             throw ControlClientError(
-                "no controller answers at \(baseURL.absoluteString) (\(error)); start it with "
+                "no controller answers at \(baseURL.absoluteString) (\(Self.reason(error))); start it with "
                     + "'loa-controller', or point --controller or LOA_CONTROLLER at the right one")
         }
         let data = Data(answer.readableBytesView)
@@ -285,5 +285,26 @@ public struct ControlClientError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String, status: UInt? = nil) {
         self.description = description
         self.status = status
+    }
+}
+
+extension ControlClient {
+    /// The process's one HTTP client. A refused connection fails at once, not after the pool's retries (90 s
+    /// during which `loa` said nothing while no controller was running); a connection takes at most 10 s.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// Why no answer came, in words: the library's own text only when it is neither of the common two.
+    static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
+        if text.lowercased().contains("timeout") || text.lowercased().contains("timed out") {
+            return "no answer within 10 s"
+        }
+        return text
     }
 }
