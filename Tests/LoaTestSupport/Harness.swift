@@ -9,6 +9,8 @@ public final class Harness: @unchecked Sendable {
     public let group: String
     public let port: Int
     public private(set) var controllerURL = ""
+    /// Where the controller takes heartbeats ("127.0.0.1:PORT", its own port): what boxes get as `--controller`.
+    public private(set) var heartbeatAddress = ""
     public private(set) var controller: Process?
     /// The session of the test's admin account (`Harness.adminName`) on the controller: `loa` runs get it as
     /// `LOA_TOKEN`, curl runs as an `Authorization` header (unless run with `authenticated: false`).
@@ -78,7 +80,7 @@ public final class Harness: @unchecked Sendable {
             "loa-controller",
             [
                 "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
-                "127.0.0.1:0", "--keys", ceremony,
+                "127.0.0.1:0", "--heartbeat-port", "0", "--keys", ceremony,
             ],
             stderr: log, environment: environment)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
@@ -90,7 +92,19 @@ public final class Harness: @unchecked Sendable {
         guard !listening.isEmpty else {
             throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
-        controllerURL = "http://127.0.0.1:\(listening)"
+        let heartbeats = try waitFor("the controller's heartbeat port and scheme", timeout: 60) { () -> String? in
+            guard process.isRunning else { return "" }
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard text.contains("control API on "), let range = text.range(of: "heartbeats on udp://127.0.0.1:")
+            else { return nil }
+            return String(text[range.upperBound...].prefix { $0.isNumber })
+        }
+        guard !heartbeats.isEmpty else {
+            throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))")
+        }
+        heartbeatAddress = "127.0.0.1:\(heartbeats)"
+        let secure = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("control API on https://")
+        controllerURL = "\(secure ? "https" : "http")://127.0.0.1:\(listening)"
         controller = process
         if logIn { token = try self.logIn(Harness.adminName, password: Harness.adminPassword) }
     }
@@ -189,7 +203,7 @@ public final class Harness: @unchecked Sendable {
             "loa-receiver",
             [
                 "--group", group ?? "\(self.group):\(port)", "--interface", "127.0.0.1", "--device", "loatest",
-                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", controllerURL,
+                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", heartbeatAddress,
                 "--state-dir", home + "/state",
             ], stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 })
         if waitForTrust {
