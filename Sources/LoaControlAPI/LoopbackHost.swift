@@ -5,7 +5,15 @@ public enum LoopbackHost {
     /// which may resolve anywhere.
     public static func contains(_ host: String) -> Bool {
         if ["localhost", "::1", "[::1]"].contains(host.lowercased()) { return true }
+        return IPv4Parts.isAddress(host) && host.hasPrefix("127.")
+    }
+}
+
+/// Dotted-quad IPv4 text.
+enum IPv4Parts {
+    /// True for four decimal numbers 0-255 joined by dots.
+    static func isAddress(_ host: String) -> Bool {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
     }
 }

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// How `ControlClient` decides that an https controller is the right one: a CA it was given, or the certificate
 /// pinned for that controller (trust on first use, as ssh does).
@@ -73,6 +74,12 @@ public enum ServerTrust: Sendable {
             // Only the pinned certificate itself is a trust root; its names need not match the address used.
             configuration.trustRoots = .certificates([pinned])
             configuration.certificateVerification = .noHostnameVerification
+        }
+        // A refused certificate is said at once, in one line, rather than after the HTTP client's retries.
+        guard try await CertificateProbe.accepts(configuration, host: host, port: port) else {
+            throw ControlClientError(
+                await explain(host: host, port: port)
+                    ?? "the controller at \(host):\(port) presents a certificate that is not trusted; nothing was sent")
         }
         return configuration
     }
@@ -178,9 +185,58 @@ enum CertificateProbe {
         return certificate
     }
 
+    /// Whether a handshake with `configuration` (trusting as a request will) succeeds: false if the presented
+    /// certificate is refused; throws one line if no TLS server answers.
+    static func accepts(_ configuration: TLSConfiguration, host: String, port: Int) async throws(ControlClientError)
+        -> Bool
+    {
+        let outcome = NIOLockedValueBox<Bool?>(nil)
+        let isAddress = host.contains(":") || IPv4Parts.isAddress(host)
+        do {
+            let context = try NIOSSLContext(configuration: configuration)
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(10))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = try NIOSSLClientHandler(
+                            context: context, serverHostname: isAddress ? nil : host)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try channel.pipeline.syncOperations.addHandler(HandshakeOutcome(outcome: outcome))
+                    }
+                }
+                .connect(host: host, port: port).get()
+            channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
+            try? await channel.closeFuture.get()
+        } catch {
+            throw ControlClientError("cannot reach the controller at \(host):\(port) over TLS: \(error)")
+        }
+        return outcome.withLockedValue { $0 } ?? false
+    }
+
     static func fingerprint(_ certificate: NIOSSLCertificate) throws(ControlClientError) -> CertificateFingerprint {
         do { return try CertificateFingerprint(certificate) } catch {
             throw ControlClientError("the controller's certificate cannot be read: \(error)")
         }
+    }
+}
+
+/// Notes how a probe's handshake ended (completed, or an error such as a refused certificate) and closes it.
+private final class HandshakeOutcome: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let outcome: NIOLockedValueBox<Bool?>
+
+    init(outcome: NIOLockedValueBox<Bool?>) { self.outcome = outcome }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            outcome.withLockedValue { $0 = $0 ?? true }
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        outcome.withLockedValue { $0 = $0 ?? false }
+        context.close(promise: nil)
     }
 }
