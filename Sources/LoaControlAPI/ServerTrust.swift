@@ -156,28 +156,17 @@ public struct PinStore: Sendable {
 enum CertificateProbe {
     static func presented(host: String, port: Int) async throws(ControlClientError) -> NIOSSLCertificate {
         let seen = NIOLockedValueBox<NIOSSLCertificate?>(nil)
-        do {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .noHostnameVerification
-            let context = try NIOSSLContext(configuration: configuration)
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(10))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let handler = try NIOSSLClientHandler(
-                            context: context, serverHostname: nil,
-                            customVerificationCallback: { certificates, verdict in
-                                seen.withLockedValue { $0 = certificates.first }
-                                verdict.succeed(.failed)
-                            })
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                }
-                .connect(host: host, port: port).get()
-            channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
-            try? await channel.closeFuture.get()
-        } catch {
-            throw ControlClientError("cannot reach the controller at \(host):\(port) over TLS: \(error)")
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        try await handshake(host: host, port: port, configuration: configuration) { context in
+            [
+                try NIOSSLClientHandler(
+                    context: context, serverHostname: nil,
+                    customVerificationCallback: { certificates, verdict in
+                        seen.withLockedValue { $0 = certificates.first }
+                        verdict.succeed(.failed)
+                    })
+            ]
         }
         guard let certificate = seen.withLockedValue({ $0 }) else {
             throw ControlClientError("the controller at \(host):\(port) presented no TLS certificate (is it https?)")
@@ -192,16 +181,28 @@ enum CertificateProbe {
     {
         let outcome = NIOLockedValueBox<Bool?>(nil)
         let isAddress = host.contains(":") || IPv4Parts.isAddress(host)
+        try await handshake(host: host, port: port, configuration: configuration) { context in
+            [
+                try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host),
+                HandshakeOutcome(outcome: outcome),
+            ]
+        }
+        return outcome.withLockedValue { $0 } ?? false
+    }
+
+    /// Connects to `host:port` with the handlers `handlers` makes (given the TLS context of `configuration`)
+    /// and waits until the connection closes, at most 10 s. Throws one line if no server answers.
+    private static func handshake(
+        host: String, port: Int, configuration: TLSConfiguration,
+        _ handlers: @escaping @Sendable (NIOSSLContext) throws -> [any ChannelHandler]
+    ) async throws(ControlClientError) {
         do {
             let context = try NIOSSLContext(configuration: configuration)
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(10))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handler = try NIOSSLClientHandler(
-                            context: context, serverHostname: isAddress ? nil : host)
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                        try channel.pipeline.syncOperations.addHandler(HandshakeOutcome(outcome: outcome))
+                        try channel.pipeline.syncOperations.addHandlers(handlers(context))
                     }
                 }
                 .connect(host: host, port: port).get()
@@ -210,7 +211,6 @@ enum CertificateProbe {
         } catch {
             throw ControlClientError("cannot reach the controller at \(host):\(port) over TLS: \(error)")
         }
-        return outcome.withLockedValue { $0 } ?? false
     }
 
     static func fingerprint(_ certificate: NIOSSLCertificate) throws(ControlClientError) -> CertificateFingerprint {

@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "UDP port for the boxes' heartbeats on the --listen host (default: fleet: heartbeat-port:, else 8750; "
-                + "never taken from the API's port; 0 takes a free one)."))
+                + "never taken from the API's port; 0 takes a free one). A whole 'fleet: heartbeats: HOST:PORT' wins."))
     var heartbeatPort: Int?
 
     func run() async throws {
@@ -69,7 +69,6 @@ struct Serve: AsyncParsableCommand {
                 fail("loa-controller: --heartbeat-port '\(heartbeatPort)' must be a UDP port from 0 to 65535")
             }
             configuration.fleet.heartbeatPort = heartbeatPort
-            configuration.fleet.heartbeatAddress = nil
         }
         let controller = Controller(
             stateDirectory: URL(fileURLWithPath: stateDir), configuration: configuration,

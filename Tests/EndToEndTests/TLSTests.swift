@@ -120,6 +120,40 @@ extension RealProcesses {
                     .out.contains("=" + fingerprint), "\(pinned)")
         }
 
+        @Test func onATerminalTheFingerprintIsShownAndAskedAsSSHDoes() throws {
+            let harness = try Harness(groupOctet: 145)
+            try Self.config(tls: "auto").write(toFile: harness.path("tls.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("tls.yaml"), logIn: false)
+            let fingerprint = try printedFingerprint(log: harness.path("controller.log"))
+            let port = String(try #require(harness.controllerURL.split(separator: ":").last))
+            let pinFile = harness.path("config/loa/pins/127.0.0.1_\(port).pem")
+            let loa = Harness.binaries.appendingPathComponent("loa").path
+            /// `loa ARGUMENTS` on a terminal (a pty from script(1)) with `answer` typed.
+            func onATerminal(_ arguments: String, answer: String) throws -> (status: Int32, out: String) {
+                let result = try harness.run(
+                    "/usr/bin/script",
+                    ["-qec", "\(loa) \(arguments) --controller \(harness.controllerURL)", "/dev/null"],
+                    authenticated: false, input: answer + "\n")
+                return (result.status, result.out)
+            }
+
+            // "no": nothing pinned, nothing sent, the password never asked.
+            let declined = try onATerminal("login --user \(Harness.adminName)", answer: "no")
+            #expect(declined.status != 0)
+            #expect(declined.out.contains("is not known yet"))
+            #expect(declined.out.contains(fingerprint))
+            #expect(declined.out.contains("was not trusted; nothing was sent"))
+            #expect(!declined.out.contains("Password"))
+            #expect(!FileManager.default.fileExists(atPath: pinFile))
+            // "yes": pinned (the command itself then needs a session, which this one has not).
+            let accepted = try onATerminal("status", answer: "yes")
+            #expect(accepted.out.contains(fingerprint))
+            #expect(FileManager.default.fileExists(atPath: pinFile))
+            let pinned = try harness.run(
+                "/usr/bin/openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-in", pinFile])
+            #expect(pinned.out.contains("=" + fingerprint))
+        }
+
         @Test func aCertificateSignedByACAIsCheckedWithCA() throws {
             let harness = try Harness(groupOctet: 142)
             // The commune's own CA and a server certificate it signed, naming 127.0.0.1; and an unrelated CA.

@@ -7,7 +7,8 @@ import Yams
 /// ```yaml
 /// fleet:
 ///   heartbeat-port: 8750            # UDP port for heartbeats on the --listen host (default 8750; never the API's)
-///   heartbeats: 0.0.0.0:8750        # or a whole UDP HOST:PORT for heartbeats (instead of heartbeat-port)
+///   heartbeats: 0.0.0.0:8750        # or a whole UDP HOST:PORT for heartbeats (instead of heartbeat-port; it
+///                                   # also wins over --heartbeat-port)
 ///   alert-command: /usr/local/bin/notify-commune   # run with the alert's JSON on stdin and in $LOA_ALERT
 ///   alert-webhook: http://127.0.0.1:9000/alerts    # POSTed the alert's JSON
 ///   alert-timeout: 10               # seconds an alert command may run before it is stopped
