@@ -5,7 +5,9 @@ import LoaControlAPI
 /// How `loa` trusts an https controller: a CA file, else the certificate pinned on first contact (shown to the
 /// person at the terminal, as ssh does, or matched against a fingerprint given beforehand).
 struct TLSOptions: ParsableArguments {
-    @Option(name: .long, help: "Trust an https controller whose certificate a CA in this PEM file signed.")
+    @Option(
+        name: .long,
+        help: "Trust an https controller whose certificate a CA in this PEM file signed (default: $LOA_CA).")
     var ca: String?
 
     @Option(
@@ -17,9 +19,10 @@ struct TLSOptions: ParsableArguments {
 
     /// The trust `ControlClient` uses for https; throws one line for a fingerprint that is not one.
     func trust() throws(CLIError) -> ServerTrust {
-        if let ca { return .authority(file: ca) }
+        let environment = ProcessInfo.processInfo.environment
+        if let ca = ca ?? environment["LOA_CA"].flatMap({ $0.isEmpty ? nil : $0 }) { return .authority(file: ca) }
         var expected: CertificateFingerprint?
-        if let text = trustFingerprint ?? ProcessInfo.processInfo.environment["LOA_TLS_FINGERPRINT"] {
+        if let text = trustFingerprint ?? environment["LOA_TLS_FINGERPRINT"] {
             guard let fingerprint = CertificateFingerprint(text: text) else {
                 throw CLIError(
                     "'\(text)' is not a SHA-256 fingerprint: give the 64 hex digits the controller printed (AB:CD:…)")

@@ -194,6 +194,12 @@ extension RealProcesses {
             #expect(login.status == 0, "\(login.err)")
             let status = try harness.loa(["status", "--ca", harness.path("ca.pem")], authenticated: false)
             #expect(status.status == 0, "\(status.err)")
+            let loa = Harness.binaries.appendingPathComponent("loa").path
+            let fromEnvironment = try harness.run(
+                "/usr/bin/env",
+                ["LOA_CA=\(harness.path("ca.pem"))", loa, "status", "--controller", harness.controllerURL],
+                authenticated: false)
+            #expect(fromEnvironment.status == 0, "LOA_CA: \(fromEnvironment.err)")
             // Another CA's file does not vouch for it; nothing is pinned on the way.
             let stranger = try harness.loa(["status", "--ca", harness.path("other-ca.pem")], authenticated: false)
             #expect(stranger.status != 0)
