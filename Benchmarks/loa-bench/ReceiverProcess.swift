@@ -94,9 +94,11 @@ enum ReceiverProcess {
             [
                 "--state-dir", stateDirectory, "--config",
                 work.appendingPathComponent("zones.yaml").path,
-                "--listen", "127.0.0.1:0", "--keys", ceremony,
+                "--listen", "127.0.0.1:0", "--heartbeat-port", "0", "--keys", ceremony,
             ], log: "controller.log")
         let port = try wait(for: "listening on 127.0.0.1:", in: "controller.log", timeout: 60).prefix { $0.isNumber }
+        let heartbeats = try wait(for: "heartbeats on udp://127.0.0.1:", in: "controller.log", timeout: 60)
+            .prefix { $0.isNumber }
         let controller = "http://127.0.0.1:" + port
         let state = work.appendingPathComponent("box/state")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
@@ -106,7 +108,7 @@ enum ReceiverProcess {
             "loa-receiver",
             [
                 "--group", group, "--interface", "127.0.0.1", "--device", BenchALSA.device, "--stats-interval", "0",
-                "--controller", controller, "--state-dir", state.path,
+                "--controller", "127.0.0.1:" + heartbeats, "--state-dir", state.path,
             ], log: "receiver.log")
         _ = try wait(for: "trusted time from the controller", in: "receiver.log", timeout: 60)
         let login = try run(

@@ -58,7 +58,7 @@ let controller = Process()
 controller.executableURL = binaries.appendingPathComponent("loa-controller")
 controller.arguments = [
     "--state-dir", work.appendingPathComponent("state").path, "--config", work.appendingPathComponent("c.yaml").path,
-    "--listen", "127.0.0.1:0", "--keys", work.appendingPathComponent("ceremony").path,
+    "--listen", "127.0.0.1:0", "--heartbeat-port", "0", "--keys", work.appendingPathComponent("ceremony").path,
 ]
 controller.standardError = try FileHandle(forWritingTo: controllerLog)
 try controller.run()

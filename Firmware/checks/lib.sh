@@ -96,7 +96,7 @@ ZONES
         [ -s "$work/state/accounts.sqlite" ] || echo "firmware-check-password" \
             | "$debug/loa-controller" admin add check --role admin --state-dir "$work/state" >/dev/null || return 1
         "$debug/loa-controller" --state-dir "$work/state" --listen "127.0.0.1:$http_port" --config "$work/zones.yaml" \
-            --keys "$work/ceremony" > "$work/controller.log" 2>&1 &
+            --heartbeat-port "$http_port" --keys "$work/ceremony" > "$work/controller.log" 2>&1 &
         echo $! > "$work/controller.pid"
     fi
     # Receivers trust only what the commune root key signed, and play only with the controller's signed time.

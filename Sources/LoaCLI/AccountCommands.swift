@@ -18,6 +18,7 @@ struct Login: AsyncParsableCommand {
             client.token = nil
             let name = user ?? ProcessInfo.processInfo.environment["USER"] ?? ""
             guard !name.isEmpty else { throw CLIError("say which account with --user NAME") }
+            try await client.trustController()  // the fingerprint question, if any, before the password
             guard let password = PasswordPrompt.read("Password for \(name) at \(client.baseURL.absoluteString): ")
             else { throw CLIError("no password given (type it, or pipe it on standard input)") }
             let answer = try await client.login(name: name, password: password)

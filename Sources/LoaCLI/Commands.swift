@@ -27,8 +27,11 @@ struct ControllerOptions: ParsableArguments {
     @Option(name: .long, help: "The controller's URL (default: $LOA_CONTROLLER, else http://127.0.0.1:8750).")
     var controller: String?
 
+    @OptionGroup var tls: TLSOptions
+
     /// The controller named by `--controller`, else `LOA_CONTROLLER`, else http://127.0.0.1:8750, with the
-    /// session token of `LOA_TOKEN`, else the one `loa login` saved for that controller.
+    /// session token of `LOA_TOKEN`, else the one `loa login` saved for that controller, and the way an https
+    /// controller is trusted (`TLSOptions`).
     func client() throws(CLIError) -> ControlClient {
         let environment = ProcessInfo.processInfo.environment
         let address = controller ?? environment["LOA_CONTROLLER"] ?? "http://127.0.0.1:8750"
@@ -37,6 +40,7 @@ struct ControllerOptions: ParsableArguments {
         client.token =
             environment["LOA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             ?? TokenFile.user.tokens()[client.baseURL.absoluteString]
+        client.trust = try tls.trust()
         return client
     }
 }

@@ -13,14 +13,30 @@ public struct ControlClient: Sendable {
     public var timeout: TimeAmount = .seconds(600)
     /// The session token sent as `Authorization: Bearer` (from `loa login` or `LOA_TOKEN`); nil sends none.
     public var token: String?
+    /// How an https controller is trusted (ServerTrust.swift); unused for http.
+    public var trust: ServerTrust = .pinned(.user, firstUse: .init(expected: nil, ask: nil))
 
-    /// The controller at `address` ("http://HOST:PORT", or "HOST:PORT").
+    /// The controller at `address` ("http://HOST:PORT", "https://HOST:PORT", or "HOST:PORT"). Plain http only to a
+    /// loopback host (`LoopbackHost`): a session token or a password never crosses a network unencrypted.
     public init(address: String) throws(ControlClientError) {
         let withScheme = address.contains("://") ? address : "http://" + address
-        guard let url = URL(string: withScheme), url.host != nil, url.scheme == "http" else {
+        guard let url = URL(string: withScheme), let host = url.host, url.scheme == "http" || url.scheme == "https"
+        else {
             throw ControlClientError("the controller address '\(address)' is not a URL such as http://127.0.0.1:8750")
         }
+        guard url.scheme == "https" || LoopbackHost.contains(host) else {
+            throw ControlClientError(
+                "refusing plain http to \(host): the session token and passwords would cross the network readable; "
+                    + "use https://\(host):\(url.port ?? 8750) (off loopback the controller serves only TLS)")
+        }
         baseURL = url
+    }
+
+    /// For an https controller: makes sure its certificate is trusted (pinning it on first contact, as `trust`
+    /// says) before anything secret is typed or sent; nothing for http.
+    public func trustController() async throws(ControlClientError) {
+        guard baseURL.scheme == "https", let host = baseURL.host else { return }
+        _ = try await trust.configuration(host: host, port: baseURL.port ?? 443)
     }
 
     // MARK: programme
@@ -248,6 +264,9 @@ public struct ControlClient: Sendable {
         guard let url = components?.url else { throw ControlClientError("cannot form a URL for \(route)") }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = HTTPMethod(rawValue: route.method.rawValue)
+        let secure = baseURL.scheme == "https"
+        let (host, port) = (baseURL.host ?? "", baseURL.port ?? (secure ? 443 : 80))
+        if secure { request.tlsConfiguration = try await trust.configuration(host: host, port: port) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let token { request.headers.add(name: Header.authorization, value: "Bearer " + token) }
         if let body {
@@ -261,6 +280,7 @@ public struct ControlClient: Sendable {
             status = response.status.code
             answer = try await response.body.collect(upTo: 256 << 20)
         } catch {
+            if secure, let line = await trust.explain(host: host, port: port) { throw ControlClientError(line) }
             throw ControlClientError(
                 "no controller answers at \(baseURL.absoluteString) (\(Self.reason(error))); start it with "
                     + "'loa-controller', or point --controller or LOA_CONTROLLER at the right one")

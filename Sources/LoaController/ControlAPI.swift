@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import LoaControlAPI
 import LoaSchedule
 import LoaSource
@@ -46,12 +47,13 @@ public struct ControlAPI: Sendable {
 
     /// The Hummingbird application `loa-controller` runs (and tests drive in-process).
     public func application(
-        configuration: ApplicationConfiguration = .init(), services: [any Service] = [],
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger
+        server: HTTPServerBuilder = .http1(), configuration: ApplicationConfiguration = .init(),
+        services: [any Service] = [], onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        logger: Logger
     ) -> Application<RouterResponder<ControlContext>> {
         Application(
-            router: router(), configuration: configuration, services: services, onServerRunning: onServerRunning,
-            logger: logger)
+            router: router(), server: server, configuration: configuration, services: services,
+            onServerRunning: onServerRunning, logger: logger)
     }
 }
 

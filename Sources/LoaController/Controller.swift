@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import LoaSystem
 import LoaWire
 import Logging
@@ -121,15 +123,23 @@ public struct Controller: Sendable {
     /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
     /// the operator if the controller cannot start.
     public func run() async throws {
+        if let refusal = ListenRule.refusal(host: host, tls: configuration.tls) { throw ControllerError(refusal) }
         let parts = try assemble()
         let logger = self.logger
         let (pacer, programme, fleet) = (parts.pacer, parts.programme, parts.fleet)
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls {
+            let served = try ServedCertificate.load(tls, stateDirectory: stateDirectory, hosts: [host])
+            server = try .tls(.http1(), tlsConfiguration: served.configuration)
+            logger.info("TLS certificate SHA-256 fingerprint \(served.fingerprint) (loa shows it on first contact)")
+        }
+        let scheme = configuration.tls == nil ? "http" : "https"
         let app = parts.api.application(
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
             services: [PacerService(pacer: pacer, programme: programme, logger: logger), fleet.service(host: host)],
             onServerRunning: { channel in
-                logger.info("control API on http://\(channel.localAddress?.description ?? "?")")
-                fleet.serverStarted(port: channel.localAddress?.port)
+                logger.info("control API on \(scheme)://\(channel.localAddress?.description ?? "?")")
                 ServiceManager.ready()
             },
             logger: logger

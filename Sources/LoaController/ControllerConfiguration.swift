@@ -33,6 +33,8 @@ public struct ControllerConfiguration: Sendable {
     public var emergencySignatures = 1
     /// The commune's time zone for schedules and reports (`timezone:`, default Asia/Ho_Chi_Minh).
     public var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
+    /// HTTPS for the control API (`tls:`); nil serves plain HTTP, on a loopback address only.
+    public var tls: TLSSetting?
 
     public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
 
@@ -85,10 +87,13 @@ public struct ControllerConfiguration: Sendable {
             }
             frameMilliseconds = value
         }
+        let tls = try mapping["tls"].map { node throws(ConfigurationError) in try parseTLS(node, path: path) }
         for key in mapping.keys
-        where !["zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms"]
-            .contains(
-                key.string ?? "")
+        where ![
+            "zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms", "tls",
+        ]
+        .contains(
+            key.string ?? "")
         {
             throw ConfigurationError(path: path, line: key.mark?.line, problem: "unknown key '\(key.string ?? "?")'")
         }
@@ -114,6 +119,7 @@ public struct ControllerConfiguration: Sendable {
             configuration.loudness = loudness
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
+            configuration.tls = tls
             return configuration
         }
         guard let list = zonesNode.sequence, !list.isEmpty else {
@@ -148,7 +154,21 @@ public struct ControllerConfiguration: Sendable {
         configuration.loudness = loudness
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
+        configuration.tls = tls
         return configuration
+    }
+
+    /// `tls: auto`, or `tls: {certificate: FILE, key: FILE}`.
+    private static func parseTLS(_ node: Node, path: String) throws(ConfigurationError) -> TLSSetting {
+        if node.string == "auto" { return .automatic }
+        guard let mapping = node.mapping, let certificate = mapping["certificate"]?.string,
+            let key = mapping["key"]?.string, mapping.count == 2
+        else {
+            throw ConfigurationError(
+                path: path, line: node.mark?.line,
+                problem: "'tls' must be 'auto' or a mapping with 'certificate: FILE' and 'key: FILE' (PEM)")
+        }
+        return .files(certificate: certificate, key: key)
     }
 }
 

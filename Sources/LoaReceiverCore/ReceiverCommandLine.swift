@@ -18,7 +18,7 @@ public enum ReceiverCommandLine {
           --payload-type N         RTP payload type of the stream, 96-127 (default 111)
           --stats-interval S       seconds between statistics log lines, 0 for none (default 60)
           --zone NAME              the zone's name, for the log (default 'all')
-          --controller ADDR        the controller's HOST:PORT or URL: heartbeats go there (UDP, same port)
+          --controller ADDR        the controller's heartbeat HOST:PORT (UDP: its --heartbeat-port, default 8750)
           --heartbeat-to HOST:PORT send heartbeats here instead
           --heartbeat-interval S   seconds between heartbeats, 1-3600 (default 5)
           --state-dir DIR          identity key, volume, enrolment (default /var/lib/loa)

@@ -14,8 +14,9 @@ public struct ReceiverSettings: Sendable {
     public var playout: PlayoutSettings
     /// Seconds between statistics lines in the log (0: only at exit).
     public var statisticsIntervalSeconds: Int
-    /// The controller's address ("HOST:PORT" or a URL): heartbeats go to the same host and port as its
-    /// HTTP API unless `heartbeatTo` says otherwise. Nil: no heartbeats.
+    /// The controller's heartbeat address ("HOST:PORT" or a URL; the port is the controller's heartbeat port,
+    /// UDP 8750 by default, not its HTTP API's): heartbeats go there unless `heartbeatTo` says otherwise. Nil: no
+    /// heartbeats.
     public var controller: String?
     /// Where heartbeats go when not to `controller`'s own address ("HOST:PORT").
     public var heartbeatTo: String?

@@ -38,6 +38,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "HOST:PORT of the HTTP control API.")
     var listen: String = "127.0.0.1:8750"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "UDP port for the boxes' heartbeats on the --listen host (default: fleet: heartbeat-port:, else 8750; "
+                + "never taken from the API's port; 0 takes a free one). A whole 'fleet: heartbeats: HOST:PORT' wins."))
+    var heartbeatPort: Int?
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -46,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "loa-controller")
         umask(0o077)  // what the controller makes is its own: state 0700, databases and secrets 0600
-        let configuration: ControllerConfiguration
+        var configuration: ControllerConfiguration
         if let config {
             do { configuration = try ControllerConfiguration.load(path: config) } catch {
                 fail("loa-controller: bad configuration: \(error.message)")
@@ -58,6 +65,12 @@ struct Serve: AsyncParsableCommand {
             (0...65535).contains(port), colon != listen.startIndex
         else {
             fail("loa-controller: --listen '\(listen)' must be HOST:PORT, such as 127.0.0.1:8750")
+        }
+        if let heartbeatPort {
+            guard (0...65535).contains(heartbeatPort) else {
+                fail("loa-controller: --heartbeat-port '\(heartbeatPort)' must be a UDP port from 0 to 65535")
+            }
+            configuration.fleet.heartbeatPort = heartbeatPort
         }
         let controller = Controller(
             stateDirectory: URL(fileURLWithPath: stateDir), configuration: configuration,

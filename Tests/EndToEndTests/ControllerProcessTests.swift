@@ -36,7 +36,10 @@ extension RealProcesses {
             let log = harness.path("second.log")
             let second = try harness.launch(
                 "loa-controller",
-                ["--state-dir", state, "--config", harness.path("controller.yaml"), "--listen", "127.0.0.1:0"],
+                [
+                    "--state-dir", state, "--config", harness.path("controller.yaml"), "--listen", "127.0.0.1:0",
+                    "--heartbeat-port", "0",
+                ],
                 stderr: log)
             let ended = Self.ends(second, within: 30)
             #expect(ended, "the second controller is still running")

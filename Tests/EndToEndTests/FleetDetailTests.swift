@@ -79,7 +79,7 @@ extension RealProcesses {
         @Test func theReceiversTableShowsEachColumnOfAKnownBox() throws {
             let harness = try Harness(groupOctet: 44)
             try harness.startController()
-            let port = Int(harness.controllerURL.split(separator: ":").last!)!
+            let port = Int(harness.heartbeatAddress.split(separator: ":").last!)!
 
             // Two boxes of the fleet protocol: one approved whose counters we choose, one left pending.
             let known = try SimulatedReceiver(controllerPort: port)

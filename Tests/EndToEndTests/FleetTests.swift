@@ -53,7 +53,7 @@ extension RealProcesses {
             try """
             pcm.loatest { type file slave.pcm "null" file "\(harness.path(name + ".raw"))" format "raw" }
             """.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
-            let port = harness.controllerURL.split(separator: ":").last!
+            let port = harness.heartbeatAddress.split(separator: ":").last!
             try harness.installTrust(stateDirectory: home + "/state")
             let log = harness.path(name + ".log")
             let process = try harness.launch(
@@ -218,7 +218,7 @@ extension RealProcesses {
         @Test func hostileDatagramsAreDroppedCountedAndDoNotDelayRealHeartbeats() throws {
             let harness = try Harness(groupOctet: 42)
             try Self.startController(harness)
-            let port = Int(harness.controllerURL.split(separator: ":").last!)!
+            let port = Int(harness.heartbeatAddress.split(separator: ":").last!)!
             try Self.startReceiver(harness, name: "box")
             let id = try harness.waitFor("the box to appear", timeout: 30) { () -> String? in
                 try Self.receivers(harness).first?["id"] as? String

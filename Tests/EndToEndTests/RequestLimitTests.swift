@@ -87,7 +87,7 @@ extension RealProcesses {
         @Test func trustAnswersAreMeteredPerSourceAndAGenuineBoxIsStillAnswered() throws {
             let harness = try Harness(groupOctet: 123)
             try harness.startController(config: try config(harness, "  trust-per-second: 20"))
-            let port = try #require(UInt16(harness.controllerURL.split(separator: ":").last ?? ""))
+            let port = try #require(UInt16(harness.heartbeatAddress.split(separator: ":").last ?? ""))
             let controller = try #require(SocketAddress("127.0.0.1:\(port)"))
             let flooder = try UDPSocket()
             try flooder.bind(SocketAddress(address: #require(IPv4Address("127.0.0.77")), port: 0), shared: false)
@@ -126,7 +126,7 @@ extension RealProcesses {
             let harness = try Harness(groupOctet: 124)
             try harness.startController(
                 config: try config(harness, "  pending-boxes: 5\n  enrolments-per-second: 1000"))
-            let port = try #require(Int(harness.controllerURL.split(separator: ":").last ?? ""))
+            let port = try #require(Int(harness.heartbeatAddress.split(separator: ":").last ?? ""))
             let genuine = try SimulatedReceiver(controllerPort: port)
             genuine.send(genuine.bytes(.enrolment(genuine.heartbeat(), publicKey: genuine.keys.publicKey)))
             _ = try harness.waitFor("the genuine box", timeout: 10) { () -> Bool? in

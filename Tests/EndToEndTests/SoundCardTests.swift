@@ -67,7 +67,7 @@ extension RealProcesses {
             try harness.installTrust(stateDirectory: home + "/state")
             let config = harness.path("asound.conf")
             try "pcm.other { type null }\n".write(toFile: config, atomically: true, encoding: .utf8)
-            let port = harness.controllerURL.split(separator: ":").last!
+            let port = harness.heartbeatAddress.split(separator: ":").last!
             let receiver = try harness.launch(
                 "loa-receiver",
                 [

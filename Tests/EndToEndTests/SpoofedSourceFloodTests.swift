@@ -131,9 +131,11 @@ extension RealProcesses {
             defer { link.delete() }
             let harness = try Harness(groupOctet: 53)
             harness.namespace = link.controller
-            harness.listenAddress = link.controllerAddress
+            // The API on the namespace's loopback (plain HTTP is for loopback only); heartbeats on the link.
             let config = """
                 loudness: off
+                fleet:
+                  heartbeats: \(link.controllerAddress):0
                 zones:
                   - name: all
                     group: \(harness.group):\(harness.port)

@@ -52,6 +52,24 @@ struct CLIParsingTests {
         #expect((try? ControlClient(address: "http://127.0.0.1:8750")) != nil)
     }
 
+    /// A session token or a password never crosses a network in plain HTTP: plain http only to this machine
+    /// (`localhost`, 127.0.0.0/8, ::1), decided from the address before any connection is made.
+    @Test func plainHTTPOnlyToALoopbackController() throws {
+        for address in ["http://127.0.0.1:8750", "127.0.0.2:8750", "http://localhost:8750", "http://[::1]:8750"] {
+            #expect((try? ControlClient(address: address)) != nil, "\(address)")
+        }
+        for address in ["https://10.0.0.1:8750", "https://xa.example:8443"] {
+            #expect((try? ControlClient(address: address)) != nil, "\(address)")
+        }
+        for address in ["http://10.0.0.1:8750", "10.0.0.1", "http://xa.example:8750", "http://128.0.0.1:80"] {
+            let error = #expect(throws: ControlClientError.self) { try ControlClient(address: address) }
+            #expect(error?.description.hasPrefix("refusing plain http to ") == true, "\(address)")
+            #expect(error?.description.contains("use https://") == true)
+        }
+        #expect(LoopbackHost.contains("127.255.0.1") && !LoopbackHost.contains("127.0.0"))
+        #expect(!LoopbackHost.contains("127.0.0.1.example") && !LoopbackHost.contains("0.0.0.0"))
+    }
+
     @Test func readsPublicKeyText() throws {
         let key = [UInt8](repeating: 7, count: 32)
         let text = Data(key).base64EncodedString()

@@ -1,8 +1,9 @@
 import LoaController
 import Testing
 
-/// The controller's `fleet:` section: the defaults README "Fleet" states, a heartbeat address that moves
-/// heartbeats off the API's port, and one line naming the file, line and problem for a bad value.
+/// The controller's `fleet:` section: the defaults README "Fleet" states, heartbeats on their own port (8750 by
+/// default, `heartbeat-port`, or a whole `heartbeats` address), and one line naming the file, line and problem
+/// for a bad value.
 @Suite("Fleet configuration")
 struct FleetConfigurationTests {
     func fleet(_ text: String) throws(ConfigurationError) -> FleetConfiguration {
@@ -12,7 +13,8 @@ struct FleetConfigurationTests {
     @Test func withoutAFleetSectionTheDefaultsHold() throws {
         for text in ["", "timezone: Asia/Ho_Chi_Minh\n", "fleet: {}\n"] {
             let fleet = try fleet(text)
-            #expect(fleet.heartbeatAddress == nil, "heartbeats go to the --listen address and port")
+            #expect(fleet.heartbeatAddress == nil, "heartbeats go to the --listen host and the heartbeat port")
+            #expect(fleet.heartbeatPort == 8750, "their own default, whatever the API's port")
             #expect(fleet.lossPercent == 5)
             #expect(fleet.underrunsPerHeartbeat == 1)
             #expect(fleet.sustainedHeartbeats == 3)
@@ -45,7 +47,17 @@ struct FleetConfigurationTests {
         #expect(fleet.commandRetryMilliseconds == 250)
     }
 
+    @Test func theHeartbeatPortIsItsOwnSetting() throws {
+        #expect(try fleet("fleet:\n  heartbeat-port: 9750\n").heartbeatPort == 9750)
+        #expect(try fleet("fleet:\n  heartbeat-port: 0\n").heartbeatPort == 0, "0: any free port")
+        let both = #expect(throws: ConfigurationError.self) {
+            try fleet("fleet:\n  heartbeats: 0.0.0.0:8751\n  heartbeat-port: 9750\n")
+        }
+        #expect(both?.problem == "give either 'heartbeats' (HOST:PORT) or 'heartbeat-port', not both")
+    }
+
     @Test(arguments: [
+        ("heartbeat-port: 70000", "'heartbeat-port' must be a whole number from 0 to 65535"),
         ("heartbeats: nowhere", "'heartbeats' must be an IPv4 ADDR:PORT such as 127.0.0.1:8750"),
         ("heartbeats: 127.0.0.1", "'heartbeats' must be an IPv4 ADDR:PORT such as 127.0.0.1:8750"),
         ("heartbeats: 127.0.0.1:99999", "'heartbeats' must be an IPv4 ADDR:PORT such as 127.0.0.1:8750"),

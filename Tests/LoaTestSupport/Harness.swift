@@ -9,6 +9,8 @@ public final class Harness: @unchecked Sendable {
     public let group: String
     public let port: Int
     public private(set) var controllerURL = ""
+    /// Where the controller takes heartbeats ("127.0.0.1:PORT", its own port): what boxes get as `--controller`.
+    public private(set) var heartbeatAddress = ""
     public private(set) var controller: Process?
     /// The session of the test's admin account (`Harness.adminName`) on the controller: `loa` runs get it as
     /// `LOA_TOKEN`, curl runs as an `Authorization` header (unless run with `authenticated: false`).
@@ -19,7 +21,8 @@ public final class Harness: @unchecked Sendable {
     /// A network namespace (made by the test) that every program the harness starts runs in (`ip netns exec`),
     /// the controller, receivers, `loa` and curl alike; nil: the test's own.
     public var namespace: String?
-    /// The address the controller's API and heartbeat port listen on (in `namespace`).
+    /// The address the controller's API listens on (in `namespace`), and its heartbeat port unless the
+    /// configuration's `fleet: heartbeats:` says another. Plain HTTP: loopback only.
     public var listenAddress = "127.0.0.1"
 
     /// The folder holding the built executables (next to the test bundle).
@@ -83,7 +86,7 @@ public final class Harness: @unchecked Sendable {
             "loa-controller",
             [
                 "--state-dir", path("state"), "--config", configPath ?? path("controller.yaml"), "--listen",
-                listenAddress + ":0", "--keys", ceremony,
+                listenAddress + ":0", "--heartbeat-port", "0", "--keys", ceremony,
             ],
             stderr: log, environment: environment)
         let listening = try waitFor("the controller's API", timeout: 60) { () -> String? in
@@ -95,7 +98,20 @@ public final class Harness: @unchecked Sendable {
         guard !listening.isEmpty else {
             throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))")
         }
-        controllerURL = "http://\(listenAddress):\(listening)"
+        let heartbeats = try waitFor("the controller's heartbeat port and scheme", timeout: 60) { () -> String? in
+            guard process.isRunning else { return "" }
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard text.contains("control API on "), let range = text.range(of: "heartbeats on udp://") else {
+                return nil
+            }
+            return String(text[range.upperBound...].prefix { !$0.isWhitespace })
+        }
+        guard !heartbeats.isEmpty else {
+            throw HarnessError("controller exited: \(try String(contentsOfFile: log, encoding: .utf8))")
+        }
+        heartbeatAddress = heartbeats
+        let secure = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("control API on https://")
+        controllerURL = "\(secure ? "https" : "http")://\(listenAddress):\(listening)"
         controller = process
         if logIn { token = try self.logIn(Harness.adminName, password: Harness.adminPassword) }
     }
@@ -196,7 +212,7 @@ public final class Harness: @unchecked Sendable {
             "loa-receiver",
             [
                 "--group", group ?? "\(self.group):\(port)", "--interface", interface, "--device", "loatest",
-                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", controllerURL,
+                "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", heartbeatAddress,
                 "--state-dir", home + "/state",
             ], stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 },
             namespace: namespace)

@@ -25,7 +25,6 @@ public final class Fleet: Sendable {
     private let raised = Mutex<[Alert]>([])
     /// Where the heartbeat listener is bound while it runs.
     private let listening = Mutex<SocketAddress?>(nil)
-    private let port: (stream: AsyncStream<Int>, continuation: AsyncStream<Int>.Continuation)
 
     /// Opens the registry and the controller's own key pair (`controller.key`, 0600, made at first start;
     /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
@@ -55,7 +54,6 @@ public final class Fleet: Sendable {
             attempts: configuration.commandAttempts, retryMilliseconds: configuration.commandRetryMilliseconds,
             metrics: metrics)
         flusher = FleetFlusher(store: store, registry: registry, commands: commands, logger: logger)
-        port = AsyncStream.makeStream(of: Int.self)
     }
 
     private static func controllerKeys(in directory: String, logger: Logger) throws -> SigningKeyPair {
@@ -79,16 +77,12 @@ public final class Fleet: Sendable {
         return keys
     }
 
-    /// Call when the HTTP server is listening: heartbeats then go to the same port (unless configured).
-    public func serverStarted(port: Int?) {
-        if let port { self.port.continuation.yield(port) }
-    }
-
     /// Where heartbeats go (`udp://HOST:PORT`), while the listener runs.
     var heartbeatAddress: SocketAddress? { listening.withLock { $0 } }
 
-    /// The service: binds the heartbeat socket on `host` (and the HTTP port, once known), runs the listener
-    /// thread, and writes the registry and delivers alerts every second until shutdown.
+    /// The service: binds the heartbeat socket (`fleet: heartbeats:`, else `host` and the heartbeat port, never
+    /// the API's), runs the listener thread, and writes the registry and delivers alerts every second until
+    /// shutdown.
     public func service(host: String) -> some Service { FleetService(fleet: self, host: host) }
 
     fileprivate func startListener(host: String) async throws -> HeartbeatListener {
@@ -96,20 +90,16 @@ public final class Fleet: Sendable {
         if let configured = configuration.heartbeatAddress, let parsed = SocketAddress(configured) {
             address = parsed
         } else {
-            var bound = 0
-            for await port in port.stream {
-                bound = port
-                break
-            }
-            guard let resolved = SocketAddress.resolve("\(host):\(bound)") else {
+            guard var resolved = SocketAddress.resolve("\(host):1") else {
                 throw ControllerError("cannot receive heartbeats: '\(host)' is not an IPv4 address")
             }
+            resolved.port = UInt16(configuration.heartbeatPort)
             address = resolved
         }
         let listener = try HeartbeatListener(address: address, registry: registry, commands: commands, trust: trust)
         listener.start()
-        listening.withLock { $0 = address }
-        logger.info("heartbeats on udp://\(address.text)")
+        listening.withLock { $0 = listener.address }
+        logger.info("heartbeats on udp://\(listener.address.text)")
         return listener
     }
 

@@ -6,7 +6,9 @@ import Yams
 ///
 /// ```yaml
 /// fleet:
-///   heartbeats: 0.0.0.0:8750        # UDP HOST:PORT for heartbeats (default: the --listen address and port)
+///   heartbeat-port: 8750            # UDP port for heartbeats on the --listen host (default 8750; never the API's)
+///   heartbeats: 0.0.0.0:8750        # or a whole UDP HOST:PORT for heartbeats (instead of heartbeat-port; it
+///                                   # also wins over --heartbeat-port)
 ///   alert-command: /usr/local/bin/notify-commune   # run with the alert's JSON on stdin and in $LOA_ALERT
 ///   alert-webhook: http://127.0.0.1:9000/alerts    # POSTed the alert's JSON
 ///   alert-timeout: 10               # seconds an alert command may run before it is stopped
@@ -17,7 +19,13 @@ import Yams
 ///   command-retry-ms: 1000          # between sends
 /// ```
 public struct FleetConfiguration: Sendable {
+    /// The UDP port boxes send heartbeats to unless `heartbeat-port` or `--heartbeat-port` says another: its own
+    /// setting, whatever port the control API has.
+    public static let defaultHeartbeatPort = 8750
+    /// UDP HOST:PORT for heartbeats (`heartbeats:`); nil: the `--listen` host and `heartbeatPort`.
     public var heartbeatAddress: String?
+    /// The heartbeat port on the `--listen` host (`heartbeat-port:`, `--heartbeat-port`); 0 takes a free one.
+    public var heartbeatPort = defaultHeartbeatPort
     public var alertCommand: String?
     public var alertWebhook: URL?
     public var alertTimeoutSeconds = 10
@@ -30,7 +38,8 @@ public struct FleetConfiguration: Sendable {
     public init() {}
 
     static let keys = [
-        "heartbeats", "alert-command", "alert-webhook", "alert-timeout", "loss-percent", "underruns", "sustained",
+        "heartbeats", "heartbeat-port", "alert-command", "alert-webhook", "alert-timeout", "loss-percent", "underruns",
+        "sustained",
         "command-attempts",
         "command-retry-ms",
     ]
@@ -58,6 +67,7 @@ public struct FleetConfiguration: Sendable {
                     throw fail(value, "'heartbeats' must be an IPv4 ADDR:PORT such as 127.0.0.1:8750")
                 }
                 result.heartbeatAddress = text
+            case "heartbeat-port": result.heartbeatPort = try integer(0...65535)
             case "alert-command":
                 guard let text = value.string, !text.isEmpty else {
                     throw fail(value, "'alert-command' must be a command")
@@ -82,6 +92,9 @@ public struct FleetConfiguration: Sendable {
             default:
                 throw fail(keyNode, "unknown fleet key '\(key)'; known keys: \(keys.joined(separator: ", "))")
             }
+        }
+        if result.heartbeatAddress != nil, mapping["heartbeat-port"] != nil {
+            throw fail(node, "give either 'heartbeats' (HOST:PORT) or 'heartbeat-port', not both")
         }
         return result
     }

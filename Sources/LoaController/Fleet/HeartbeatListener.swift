@@ -5,8 +5,8 @@ import LoaTrust
 import LoaWire
 import Synchronization
 
-/// The controller's end of the fleet protocol: one UDP socket (by default on the HTTP API's address and
-/// port) read by one real-time thread, which alone owns the socket. It feeds every datagram to the registry,
+/// The controller's end of the fleet protocol: one UDP socket (by default on the `--listen` host and the heartbeat
+/// port, UDP 8750, whatever the API's port) read by one real-time thread, which alone owns the socket. It feeds every datagram to the registry,
 /// answers approved enrolments and approvals with a welcome and every approved heartbeat with the key list
 /// version in force (so a newer list reaches every online box within one heartbeat interval and its trust
 /// request), marks silent receivers offline, and sends the commands the tracker says are due, reporting
@@ -18,6 +18,7 @@ import Synchronization
 final class HeartbeatListener: Sendable {
     let registry: FleetRegistry
     let commands: CommandTracker
+    /// Where the socket is bound (the port it got when asked for port 0).
     let address: SocketAddress
     private let trust: TrustResponder?
     /// The bound socket until `start()` hands it to the thread.
@@ -29,16 +30,16 @@ final class HeartbeatListener: Sendable {
         self.trust = trust
         self.registry = registry
         self.commands = commands
-        self.address = address
         let socket: UDPSocket
         do {
             socket = try UDPSocket()
             try socket.bind(address, shared: false)
         } catch {
             throw ControllerError(
-                "cannot receive heartbeats on UDP \(address.text): \(error.message); stop what uses it or set fleet: heartbeats:"
-            )
+                "cannot receive heartbeats on UDP \(address.text): \(error.message); stop what uses it or choose "
+                    + "another port with --heartbeat-port (and the boxes' controller setting)")
         }
+        self.address = SocketAddress(address: address.address, port: UInt16(clamping: socket.localPort))
         socket.setReceiveBuffer(bytes: 8 << 20)
         unstarted = Mutex(socket)
     }
