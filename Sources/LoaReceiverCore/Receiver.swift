@@ -210,7 +210,8 @@ public final class Receiver {
                 chain.receive(
                     UnsafeRawBufferPointer(rebasing: datagram[0..<length]),
                     from: PacketVerifier.sourceKey(address: sender.address.value, port: sender.port),
-                    verifier: trust.verifier, trustedNow: trust.now(monotonic: now), at: now)
+                    verifier: trust.verifier, trustedNow: trust.now(monotonic: now),
+                    timeline: trust.controllerKeepsTimeline ? trust.timeline : nil, at: now)
             }
         }
     }

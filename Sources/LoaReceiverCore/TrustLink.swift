@@ -21,6 +21,9 @@ public final class TrustLink {
     public private(set) var clock = TrustedClock()
     /// The controller's clock (offset, rate, uncertainty) from every verified answer; never the box's wall clock.
     public private(set) var timeline = ControllerTimeline()
+    /// True once the controller answered with nanoseconds (version 2): it keeps the media timeline, its seals
+    /// carrying the instant each packet plays (`docs/sync.md`). A controller of an earlier release does not.
+    public private(set) var controllerKeepsTimeline = false
     /// Answers taken since this link started.
     public private(set) var answers = 0
     /// The encoded key list held, as it arrived (root-signed): an answer carrying the same bytes needs no check.
@@ -188,6 +191,7 @@ public final class TrustLink {
             Log.warning("the controller's clock jumped by " + String(jump / 1_000_000) + " ms; estimating it afresh")
         }
         answers += 1
+        controllerKeepsTimeline = nanoseconds != nil
         if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
         if let verifier {
             verifier.use(streamKey: list.streamKey)
