@@ -127,6 +127,7 @@ public final class Receiver {
             if let link, now >= link.nextHeartbeat {
                 var beat = heartbeat(playout)
                 beat.noTrustedTime = trust.lacksTrustedTime(now: now)
+                beat.sync = Self.syncReport(trust.timeline, playout)
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)
@@ -185,6 +186,17 @@ public final class Receiver {
             recoveredByFEC: counter(statistics.recoveredByFEC), concealed: counter(statistics.concealed),
             rejected: counter(statistics.rejected), underruns: counter(playout.sink.underruns),
             version: Self.version, zones: [settings.zone], group: settings.streamGroup)
+    }
+
+    /// How well the box follows the controller's clock, for heartbeats; nil before its first answer.
+    private static func syncReport(_ timeline: ControllerTimeline, _ playout: Playout<ALSAPlayback>) -> SyncReport? {
+        guard timeline.isSet else { return nil }
+        let drift = timeline.driftPPM * 1000
+        return SyncReport(
+            uncertaintyMicroseconds: UInt32(min(timeline.uncertaintyNanoseconds / 1000, UInt64(UInt32.max))),
+            driftPartsPerBillion: Int32(max(min(drift, 2e9), -2e9)),
+            errorMicroseconds: playout.isActive
+                ? Int32(max(min(playout.syncErrorNanoseconds / 1000, Int64(Int32.max)), -Int64(Int32.max))) : 0)
     }
 
     /// The receiver's version, as heartbeats report it.
