@@ -119,6 +119,8 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
     public var syncUncertaintyUs: Int?
     public var syncDriftPpm: Double?
     public var syncErrorUs: Int?
+    /// Samples the box has doubled (positive) or dropped (negative) to keep to the timeline.
+    public var syncCorrectedSamples: Int?
 
     public init(
         epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,

@@ -14,7 +14,8 @@ import LoaWire
 ///   packet of any SSRC starts a new stream.
 /// - On the controller's timeline (issue 13, `docs/sync.md`): a packet given with `due` (the local instant its
 ///   first sample must leave the DAC) starts the stream so that it does, less the sink's reported delay and
-///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`; a stream joined late starts at the sample due
+///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there: beyond
+///   `deadBandNanoseconds` one sample a frame (0.1 %) is dropped or doubled, interpolated; a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
 ///   again and what was missing is lost (silence), not played late. Without `due`, a stream starts
 ///   `jitterMilliseconds` after its first packet and a stall delays the rest of the talkspurt.
@@ -47,6 +48,11 @@ public final class Playout<Sink: AudioSink> {
     /// The last difference (ns) between when a packet's first sample is due out of the DAC and when it is
     /// scheduled to: positive, the box plays late. 0 without a timeline.
     public private(set) var syncErrorNanoseconds: Int64 = 0
+    /// Samples added (positive) or dropped (negative) so far to keep to the timeline (drift correction).
+    public private(set) var correctedSamples = 0
+    /// Within this (ns) of the timeline nothing is corrected; beyond it one sample a frame is dropped or doubled.
+    public static var deadBandNanoseconds: Int64 { 200_000 }
+    private static var sampleNanoseconds: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 
     public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
         self.settings = settings
@@ -209,11 +215,12 @@ public final class Playout<Sink: AudioSink> {
                 } else {
                     let skipped = min(skipSamples, produced)
                     skipSamples -= skipped
-                    if skipped < produced {
-                        sink.play(UnsafeBufferPointer(rebasing: pcm[skipped..<produced]))
+                    let (length, shift) = skipped == 0 ? correct(produced) : (produced, 0)
+                    if skipped < length {
+                        sink.play(UnsafeBufferPointer(rebasing: pcm[skipped..<length]))
                         statistics.framesPlayed += 1
                     }
-                    state = .playing(base: base, samples: samples + produced)
+                    state = .playing(base: base &+ UInt64(bitPattern: shift), samples: samples + produced)
                 }
             case .holding(let since):
                 guard now >= since + Self.nanoseconds(milliseconds: settings.idleAfterMilliseconds) else { return }
@@ -222,6 +229,35 @@ public final class Playout<Sink: AudioSink> {
                 return
             }
         }
+    }
+
+    /// Drift correction: beyond the dead band, drops (late) or doubles (early) one sample in the middle of the
+    /// frame of `length` samples in `pcm`, each neighbour interpolated so the wave has no step, and moves the
+    /// schedule by that sample. Returns the frame's new length and the shift of the schedule (ns).
+    private func correct(_ length: Int) -> (Int, Int64) {
+        let middle = length / 2
+        guard middle > 0 else { return (length, 0) }
+        if syncErrorNanoseconds > Self.deadBandNanoseconds {
+            // Late: samples middle−1 and middle become their mean, the rest moves up one.
+            pcm[middle - 1] = Int16((Int32(pcm[middle - 1]) + Int32(pcm[middle])) / 2)
+            for index in middle..<(length - 1) { pcm[index] = pcm[index + 1] }
+            correctedSamples -= 1
+            syncErrorNanoseconds -= Self.sampleNanoseconds
+            return (length - 1, -Self.sampleNanoseconds)
+        }
+        if syncErrorNanoseconds < -Self.deadBandNanoseconds, length < pcm.count {
+            // Early: the mean of samples middle−1 and middle goes between them.
+            var index = length
+            while index > middle {
+                pcm[index] = pcm[index - 1]
+                index -= 1
+            }
+            pcm[middle] = Int16((Int32(pcm[middle - 1]) + Int32(pcm[middle + 1])) / 2)
+            correctedSamples += 1
+            syncErrorNanoseconds += Self.sampleNanoseconds
+            return (length + 1, Self.sampleNanoseconds)
+        }
+        return (length, 0)
     }
 
     /// Decodes the next frame into `pcm`; returns its sample count, or 0 if nothing can be played yet.

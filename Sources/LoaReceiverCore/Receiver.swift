@@ -196,7 +196,8 @@ public final class Receiver {
             uncertaintyMicroseconds: UInt32(min(timeline.uncertaintyNanoseconds / 1000, UInt64(UInt32.max))),
             driftPartsPerBillion: Int32(max(min(drift, 2e9), -2e9)),
             errorMicroseconds: playout.isActive
-                ? Int32(max(min(playout.syncErrorNanoseconds / 1000, Int64(Int32.max)), -Int64(Int32.max))) : 0)
+                ? Int32(max(min(playout.syncErrorNanoseconds / 1000, Int64(Int32.max)), -Int64(Int32.max))) : 0,
+            correctedSamples: Int32(truncatingIfNeeded: playout.correctedSamples))
     }
 
     /// The receiver's version, as heartbeats report it.

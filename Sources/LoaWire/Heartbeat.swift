@@ -77,7 +77,7 @@ public struct Heartbeat: Equatable, Sendable {
     /// The multicast group it has joined; nil when it does not say.
     public var group: StreamGroup?
     /// How well the box follows the commune's clock (issue 13); nil from a box that does not say (bit 16 of the
-    /// flags says it follows the group, 12 bytes; boxes of earlier releases leave it 0).
+    /// flags says it follows the group, 16 bytes; boxes of earlier releases leave it 0).
     public var sync: SyncReport?
 
     public init(
@@ -144,6 +144,7 @@ public struct Heartbeat: Equatable, Sendable {
             writer.put(sync.uncertaintyMicroseconds)
             writer.put(UInt32(bitPattern: sync.driftPartsPerBillion))
             writer.put(UInt32(bitPattern: sync.errorMicroseconds))
+            writer.put(UInt32(bitPattern: sync.correctedSamples))
         }
     }
 
@@ -183,7 +184,8 @@ public struct Heartbeat: Equatable, Sendable {
             sync = SyncReport(
                 uncertaintyMicroseconds: try reader.uint32(),
                 driftPartsPerBillion: Int32(bitPattern: try reader.uint32()),
-                errorMicroseconds: Int32(bitPattern: try reader.uint32()))
+                errorMicroseconds: Int32(bitPattern: try reader.uint32()),
+                correctedSamples: Int32(bitPattern: try reader.uint32()))
         }
     }
 }
@@ -196,11 +198,17 @@ public struct SyncReport: Equatable, Sendable {
     public var driftPartsPerBillion: Int32
     /// How far the stream's schedule lies from the instants the packets ask (positive: late), in µs; 0 idle.
     public var errorMicroseconds: Int32
+    /// The correction applied so far: samples doubled (positive) or dropped (negative) to keep to the timeline.
+    public var correctedSamples: Int32
 
-    public init(uncertaintyMicroseconds: UInt32, driftPartsPerBillion: Int32, errorMicroseconds: Int32) {
+    public init(
+        uncertaintyMicroseconds: UInt32, driftPartsPerBillion: Int32, errorMicroseconds: Int32,
+        correctedSamples: Int32 = 0
+    ) {
         self.uncertaintyMicroseconds = uncertaintyMicroseconds
         self.driftPartsPerBillion = driftPartsPerBillion
         self.errorMicroseconds = errorMicroseconds
+        self.correctedSamples = correctedSamples
     }
 
     /// The bound on how far this box plays from the commune's timeline: the uncertainty plus the error (µs).

@@ -91,6 +91,7 @@ enum Samples {
         view.syncUncertaintyUs = 350
         view.syncDriftPpm = -12.5
         view.syncErrorUs = 40
+        view.syncCorrectedSamples = -144
         return view
     }()
 

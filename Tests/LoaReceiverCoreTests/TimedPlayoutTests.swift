@@ -131,3 +131,63 @@ struct OutputDelaySettingTests {
         #expect(settings.playout.acousticDelayMilliseconds == 290)
     }
 }
+
+/// Drift correction (issue 13, point 4): a controller whose clock runs 100 ppm apart from the box's stays locked:
+/// one sample a frame at most is doubled or dropped beyond the dead band, interpolated (no step beyond 1.5 times
+/// the tone's own), and the frames keep leaving within the dead band of their instants.
+@Suite("Drift correction")
+struct DriftCorrectionTests {
+    @Test(arguments: [100.0, -100.0])
+    func aBoxHundredPPMApartStaysLocked(ppm: Double) throws {
+        let frames = 1500  // 30 s
+        let stream = try StreamMaker(frames: frames)
+        let playout = try Playout(
+            settings: PlayoutSettings(jitterMilliseconds: 60, idleAfterMilliseconds: 200), sink: TimedSink())
+        let start: UInt64 = 1_150 * ms
+        // Frame k is due at its controller instant, which the box's clock sees stretched by `ppm`.
+        func due(_ k: Int) -> UInt64 { start + UInt64((Double(k) * 20_000_000 * (1 + ppm / 1e6)).rounded()) }
+        var next = 0
+        var now = start - 150 * ms
+        var errors: [Int64] = []
+        while now <= due(frames) + 500 * ms {
+            while next < frames, due(next) <= now + 100 * ms {
+                stream.packets[next].withUnsafeBytes { bytes in
+                    playout.receive(try! RTPPacket(parsing: bytes), in: bytes, at: now, due: due(next))
+                }
+                next += 1
+            }
+            playout.sink.now = now
+            let before = playout.sink.frames.count
+            playout.advance(to: now)
+            if playout.sink.frames.count > before {
+                // The frame handed over now: its media position is the number of frames before it.
+                errors.append(Int64(bitPattern: now &- due(before)))
+            }
+            now += 20_000
+        }
+        #expect(playout.sink.frames.count == frames)
+        // Locked: after the first second, every frame within the dead band (plus the 20 µs steps of this loop).
+        let worst = errors.dropFirst(50).map { abs($0) }.max() ?? 0
+        #expect(worst <= Playout<TimedSink>.deadBandNanoseconds + 45_000, "worst \(worst) ns")
+        // 100 ppm of 30 s of 48 kHz is 144 samples, doubled when the controller is slower, dropped when faster.
+        let expected = Int((Double(frames * 960) * ppm / 1e6).rounded())
+        #expect(abs(playout.correctedSamples - expected) <= 12, "\(playout.correctedSamples) vs \(expected)")
+        #expect(playout.sink.samplesPlayed == frames * 960 + playout.correctedSamples)
+        // No click: no step between neighbouring samples beyond 1.5 times the tone's own largest (a dropped sample
+        // spreads one step over two, a doubled one halves it; a click would be a step of the signal's full size).
+        let reference = try Playout(
+            settings: PlayoutSettings(jitterMilliseconds: 60, idleAfterMilliseconds: 200), sink: TimedSink())
+        var time: UInt64 = 0
+        for packet in stream.packets {
+            packet.withUnsafeBytes { reference.receive($0, at: time) }
+            time += 20 * ms
+            reference.advance(to: time)
+        }
+        reference.advance(to: time + 2_000 * ms)
+        func largestStep(_ frames: [(at: UInt64, samples: [Int16])]) -> Int {
+            let all = frames.flatMap(\.samples).map(Int.init)
+            return zip(all.dropFirst(), all).map { abs($0 - $1) }.max() ?? 0
+        }
+        #expect(largestStep(playout.sink.frames) * 2 <= largestStep(reference.sink.frames) * 3)
+    }
+}

@@ -63,11 +63,12 @@ struct FleetMessageTests {
     }
 
     /// The sync estimate (issue 13) follows the group when bit 16 of the flags says so: a heartbeat from a box
-    /// before it (bit clear, 12 bytes shorter) reads as one without, and an enrolment's key still follows.
-    @Test func theSyncReportIsBitSixteenAndTwelveBytesAfterTheGroup() throws {
+    /// before it (bit clear, 16 bytes shorter) reads as one without, and an enrolment's key still follows.
+    @Test func theSyncReportIsBitSixteenAndSixteenBytesAfterTheGroup() throws {
         var synced = heartbeat
         synced.group = StreamGroup(address: 0xEFFF_4D01, port: 5004)
-        synced.sync = SyncReport(uncertaintyMicroseconds: 420, driftPartsPerBillion: -100_000, errorMicroseconds: -37)
+        synced.sync = SyncReport(
+            uncertaintyMicroseconds: 420, driftPartsPerBillion: -100_000, errorMicroseconds: -37, correctedSamples: -9)
         #expect(try roundTrip(.heartbeat(synced)).message == .heartbeat(synced))
         let key = [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 7, count: 24)
         var owned = synced
@@ -80,7 +81,7 @@ struct FleetMessageTests {
         var plain = synced
         plain.sync = nil
         let short = FleetMessage.heartbeat(plain).encode(into: buffer)
-        #expect(long - short == 12 && buffer[4 + 24] & 16 == 0)
+        #expect(long - short == 16 && buffer[4 + 24] & 16 == 0)
         #expect(try roundTrip(.heartbeat(plain)).message == .heartbeat(plain))
         #expect(synced.sync?.boundMicroseconds == 457)
     }

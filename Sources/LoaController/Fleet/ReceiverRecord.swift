@@ -94,6 +94,7 @@ extension HeartbeatView {
         syncUncertaintyUs = heartbeat.sync.map { Int($0.uncertaintyMicroseconds) }
         syncDriftPpm = heartbeat.sync.map { Double($0.driftPartsPerBillion) / 1000 }
         syncErrorUs = heartbeat.sync.map { Int($0.errorMicroseconds) }
+        syncCorrectedSamples = heartbeat.sync.map { Int($0.correctedSamples) }
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
@@ -109,7 +110,8 @@ extension HeartbeatView {
             beat.sync = SyncReport(
                 uncertaintyMicroseconds: UInt32(clamping: syncUncertaintyUs),
                 driftPartsPerBillion: Int32(clamping: Int((syncDriftPpm * 1000).rounded())),
-                errorMicroseconds: Int32(clamping: syncErrorUs))
+                errorMicroseconds: Int32(clamping: syncErrorUs),
+                correctedSamples: Int32(clamping: syncCorrectedSamples ?? 0))
         }
         return beat
     }
