@@ -13,14 +13,12 @@ import Testing
 @Suite("Trust responder")
 struct TrustResponderTests {
     @Test func answersInTheRequestsVersionWithTheTimeInNanosecondsSigned() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loa-trust-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let ceremony = folder.appendingPathComponent("ceremony")
-        try FileManager.default.createDirectory(at: ceremony, withIntermediateDirectories: true)
-        _ = try RootCeremony.run(
-            into: ceremony.path, streamKey: nil, now: UInt64(Date().timeIntervalSince1970 * 1000))
-        let keys = try KeyStore(
-            directory: folder.appendingPathComponent("keys"), ceremony: ceremony, logger: Logger(label: "test"))
+        try KeyStoreTests().withKeysFolder { folder, ceremony, _ in
+            try check(try KeyStore(directory: folder, ceremony: ceremony, logger: Logger(label: "test")))
+        }
+    }
+
+    func check(_ keys: KeyStore) throws {
         let responder = TrustResponder(keys: keys)
         let nonce = RandomBytes.make(16)
         let stream = keys.current.streamKey
