@@ -94,5 +94,33 @@ extension RealProcesses {
             #expect(abs(skew) <= 2_000_000, "the boxes are \(Double(skew) / 1e6) ms apart")
             #expect(abs(a.index - b.index) <= 48, "marker at sample \(a.index) and \(b.index)")
         }
+
+        /// A box that joins mid-item starts at the sample due then: the clip's marker leaves it at the instant it
+        /// leaves a box that heard the item from its start, and it played less of the item before it.
+        @Test func aBoxThatJoinsMidItemPlaysTheMarkerWithTheOthers() throws {
+            let harness = try Harness(groupOctet: 98)
+            try harness.startController()
+            let early = try FIFORecorder(harness.path("early.fifo"))
+            let late = try FIFORecorder(harness.path("late.fifo"))
+            let first = try harness.startReceiver(output: early.path, name: "early")
+            Thread.sleep(forTimeInterval: 3)
+            // 6 s of a quiet tone (below the marker's threshold), then a loud one.
+            let clip = harness.path("marker.wav")
+            var samples = (0..<288_000).map { Float(0.02 * sin(Double($0) * 2 * Double.pi * 440 / 48_000)) }
+            samples += (0..<48_000).map { Float(0.5 * sin(Double($0) * 2 * Double.pi * 1000 / 48_000)) }
+            try FFmpegLoudness.writeWAV(samples, to: clip)
+            let queued = try harness.loa(["queue", clip, "--zone", "all"])
+            #expect(queued.status == 0, "\(queued.err)")
+            Thread.sleep(forTimeInterval: 1)
+            let second = try harness.startReceiver(output: late.path, name: "late")
+            try harness.waitUntilIdle()
+            harness.stop(first)
+            harness.stop(second)
+            let a = try #require(early.marker(threshold: 6000), "no marker from the box there from the start")
+            let b = try #require(late.marker(threshold: 6000), "no marker from the box that joined")
+            let skew = Int64(bitPattern: a.at &- b.at)
+            #expect(abs(skew) <= 2_000_000, "the boxes are \(Double(skew) / 1e6) ms apart")
+            #expect(b.index < a.index - 48_000, "the late box played \(b.index) samples before the marker, \(a.index)")
+        }
     }
 }
