@@ -49,6 +49,12 @@ long loa_pcm_write(loa_pcm *pcm, const int16_t *samples, unsigned long frames, u
     return (long)done;
 }
 
+long loa_pcm_delay(loa_pcm *pcm) {
+    snd_pcm_sframes_t delay = 0;
+    if (snd_pcm_state(pcm->handle) != SND_PCM_STATE_RUNNING || snd_pcm_delay(pcm->handle, &delay) < 0) return 0;
+    return delay > 0 ? (long)delay : 0;
+}
+
 void loa_pcm_drain(loa_pcm *pcm) {
     snd_pcm_drain(pcm->handle);
     snd_pcm_prepare(pcm->handle);

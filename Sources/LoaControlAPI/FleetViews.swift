@@ -26,14 +26,18 @@ public struct ReceiverView: Codable, Sendable, Equatable {
     public var zoneProblem: String?
     /// The group its last heartbeat reported (ADDRESS:PORT); nil if it does not say.
     public var group: String?
+    /// How far (ms) it may play from the commune's timeline: its clock estimate's uncertainty plus its playout's
+    /// error (issue 13); nil from a box that does not say.
+    public var syncMs: Double?
 
     public init(
         id: String, name: String, zone: String?, state: ReceiverState, lastSeen: String?, address: String?,
         version: String?, lossPercent: Double, underruns: Int, volume: Int?, muted: Bool, playing: Bool,
         soundCardFailing: Bool, temperatureC: Double?, uptimeSeconds: Int?, zoneProblem: String? = nil,
-        group: String? = nil, noTrustedTime: Bool = false
+        group: String? = nil, noTrustedTime: Bool = false, syncMs: Double? = nil
     ) {
         self.noTrustedTime = noTrustedTime
+        self.syncMs = syncMs
         self.id = id
         self.name = name
         self.zone = zone
@@ -110,6 +114,13 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
     public var version: String
     /// The zones the box says it plays.
     public var zones: [String]
+    /// Its sync estimate (issue 13): the clock's uncertainty (µs), the controller's drift against it (ppm) and its
+    /// playout's error (µs, positive late). nil from a box that does not say.
+    public var syncUncertaintyUs: Int?
+    public var syncDriftPpm: Double?
+    public var syncErrorUs: Int?
+    /// Samples the box has doubled (positive) or dropped (negative) to keep to the timeline.
+    public var syncCorrectedSamples: Int?
 
     public init(
         epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,

@@ -14,6 +14,7 @@ import Yams
 ///     ttl: 1                   # 0 = this host only
 ///     bitrate: 32000           # Opus bits per second
 ///     expected-loss: 10        # percent, sizes the in-band FEC
+///     playout-delay-ms: 150    # send to DAC on every box; larger for 4G (300–500)
 /// ```
 /// Without a `zones` list the controller has the single built-in zone `all`. `frame-ms:` (top level; 10, 20, 40
 /// or 60, default 20) sets every zone's Opus frame length: 10, with receivers' `jitter-ms` 20, is the
@@ -197,7 +198,9 @@ private struct ZoneParser {
         guard let mapping = node.mapping else {
             throw fail(node, "each zone must be a mapping with 'name:' and 'group:'")
         }
-        let known: Set<String> = ["name", "group", "interface", "ttl", "bitrate", "expected-loss", "payload-type"]
+        let known: Set<String> = [
+            "name", "group", "interface", "ttl", "bitrate", "expected-loss", "payload-type", "playout-delay-ms",
+        ]
         for key in mapping.keys where !known.contains(key.string ?? "") {
             throw fail(
                 key, "unknown zone key '\(key.string ?? "?")'; known keys: \(known.sorted().joined(separator: ", "))")
@@ -226,6 +229,8 @@ private struct ZoneParser {
         zone.encoder.expectedLossPercent =
             try integer(mapping["expected-loss"], "expected-loss", in: 0...100) ?? zone.encoder.expectedLossPercent
         zone.payloadType = UInt8(try integer(mapping["payload-type"], "payload-type", in: 96...127) ?? 111)
+        zone.playoutDelayMilliseconds =
+            try integer(mapping["playout-delay-ms"], "playout-delay-ms", in: 20...2000) ?? zone.playoutDelayMilliseconds
         return zone
     }
 

@@ -16,6 +16,12 @@ public struct Zone: Sendable, Equatable {
     public var encoder: EncoderSettings
     /// The RTP payload type (dynamic, 96–127).
     public var payloadType: UInt8
+    /// How long after a packet is sent its first sample leaves every box's DAC (issue 13, `docs/sync.md`): the
+    /// margin for the network's delay and jitter, the same for every box of the zone. 150 ms suits a LAN; boxes
+    /// on 4G need more (300–500 ms).
+    public var playoutDelayMilliseconds: Int = Zone.defaultPlayoutDelayMilliseconds
+
+    public static let defaultPlayoutDelayMilliseconds = 150
 
     public init(
         name: String, group: SocketAddress, interface: String, ttl: Int, encoder: EncoderSettings = EncoderSettings(),

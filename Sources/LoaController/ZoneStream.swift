@@ -29,6 +29,12 @@ public struct ReadyItem: Sendable {
 /// long item does not drift; an item starts at the zone's next phase point in the frame period (within one
 /// frame of being put on the air), with the marker bit set on its first packet. The RTP timestamp advances
 /// with the monotonic clock across pauses, as RFC 3550 asks.
+///
+/// The media timeline (issue 13, `docs/sync.md`): every deadline falls on a whole millisecond of the seal clock
+/// (`SealClock`), and each packet's seal carries its deadline plus the zone's playout delay, in ms: the signed
+/// instant at which its first sample is due out of every box's DAC. RTCP sender reports (RFC 3550) go to the
+/// group's port + 1 with an item's first packet and every `reportInterval`, mapping the RTP timestamp to the
+/// seal clock (the send deadline, without the delay) for standard receivers. Sending allocates nothing.
 final class ZoneStream {
     let zone: Zone
     private let socket: UDPSocket
@@ -46,6 +52,13 @@ final class ZoneStream {
     private(set) var sendFailures = 0
 
     private let sealer: PacketSealer?
+    /// Where sender reports go (the group's port + 1), nil if the group's port is the last one.
+    private let reportTarget: SocketAddress?
+    private var report: RTCPSenderReport
+    private var nextReport: UInt64 = 0
+    private var octetsSent: UInt32 = 0
+    /// How often a zone on the air sends a sender report (RFC 3550 §6.2 allows 5 s as the minimum interval).
+    static let reportInterval: UInt64 = 5_000_000_000
 
     /// Opens the zone's socket. With `signingKey`, every packet is sealed (`PacketSeal`) with it for the zone's
     /// group and port and the commune `commune` (its root key id, see `PacketAudience`), and tagged with `tagKey`
@@ -69,6 +82,11 @@ final class ZoneStream {
         sequenceNumber = first?.sequenceNumber ?? UInt16.random(in: 0...UInt16.max, using: &random)
         timestampBase = first?.timestamp ?? UInt32.random(in: 0...UInt32.max, using: &random)
         clockBase = MonotonicClock.now()
+        reportTarget =
+            zone.group.port < UInt16.max
+            ? SocketAddress(address: zone.group.address, port: zone.group.port + 1) : nil
+        report = RTCPSenderReport(
+            ssrc: ssrc, ntpTime: 0, rtpTimestamp: 0, packetCount: 0, octetCount: 0, cname: "loa-" + zone.name)
     }
 
     /// The monotonic time of the next packet, or nil if nothing is on the air.
@@ -106,16 +124,23 @@ final class ZoneStream {
             marker: frameIndex == firstFrame, payloadType: zone.payloadType, sequenceNumber: sequenceNumber,
             timestamp: timestamp,
             ssrc: ssrc)
+        // The instant the frame's first sample leaves every box's DAC, on the seal clock (a whole ms).
+        let playAt = SealClock.nanoseconds(monotonic: deadline) / 1_000_000 + Int64(zone.playoutDelayMilliseconds)
+        var payloadBytes = 0
         let length = item.clip.withPacket(frameIndex) { payload in
-            sealer?.seal(
-                header: header, payload: payload, sendTime: SealClock.now(), emergency: item.emergency,
-                into: buffer)
+            payloadBytes = payload.count
+            return sealer?.seal(
+                header: header, payload: payload, sendTime: playAt, emergency: item.emergency, into: buffer)
                 ?? header.write(payload: payload, into: buffer)
         }
         if socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: zone.group) {
             packetsSent += 1
+            octetsSent &+= UInt32(truncatingIfNeeded: payloadBytes)
         } else {
             sendFailures += 1
+        }
+        if frameIndex == firstFrame || deadline >= nextReport {
+            sendReport(timestamp: timestamp, samplesSinceBase: sinceBase, at: deadline, buffer: buffer)
         }
         sequenceNumber &+= 1
         frameIndex += 1
@@ -124,9 +149,32 @@ final class ZoneStream {
         return (item.id, frameIndex)
     }
 
+    /// Sends the sender report for the packet just sent (RTP `timestamp`, `samplesSinceBase` samples after the
+    /// stream's clock base) into `buffer`, whose packet is gone.
+    private func sendReport(
+        timestamp: UInt32, samplesSinceBase: UInt64, at deadline: UInt64, buffer: UnsafeMutableRawBufferPointer
+    ) {
+        nextReport = deadline + Self.reportInterval
+        guard let reportTarget else { return }
+        // The seal-clock instant of exactly this timestamp (the samples are whole, the deadline may not be).
+        let instant =
+            SealClock.nanoseconds(monotonic: clockBase) + Int64(samplesSinceBase * 1_000_000 / 48)
+        report.ntpTime = RTCPSenderReport.ntpTime(unixNanoseconds: instant)
+        report.rtpTimestamp = timestamp
+        report.packetCount = UInt32(truncatingIfNeeded: packetsSent)
+        report.octetCount = octetsSent
+        let length = report.write(into: buffer)
+        if length > 0 { _ = socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: reportTarget) }
+    }
+
     /// Where in the frame period this zone's packets fall: zones are spread over the period so that a province
-    /// server's streams never all fall due at the same instant (each starts at most one frame later).
-    private lazy var phase: UInt64 = UInt64(truncatingIfNeeded: Int(ssrc) &* 7919) % 20_000_000
+    /// server's streams never all fall due at the same instant (each starts at most one frame later). The phase
+    /// puts every deadline on a whole millisecond of the seal clock, so a seal's time (ms) is exact.
+    private lazy var phase: UInt64 = {
+        let spread = UInt64(truncatingIfNeeded: Int(ssrc) &* 7919) % 20_000_000 / 1_000_000 * 1_000_000
+        let sealBase = UInt64(bitPattern: SealClock.nanoseconds(monotonic: clockBase))
+        return spread + (1_000_000 - sealBase % 1_000_000) % 1_000_000
+    }()
 
     private func start(_ item: ReadyItem, at requested: UInt64) {
         current = item

@@ -105,6 +105,12 @@ public final class ALSAPlayback: AudioSink {
 
     public var underruns: Int { Int(underrunCount) }
 
+    /// What ALSA reports as written but not yet out of the DAC (`snd_pcm_delay`); 0 while not playing.
+    public var delayFrames: Int {
+        guard let pcm else { return 0 }
+        return loa_pcm_delay(pcm)
+    }
+
     /// Plays one frame; dropped while the device is not working.
     public func play(_ samples: UnsafeBufferPointer<Int16>) {
         guard let pcm, let base = samples.baseAddress else { return }

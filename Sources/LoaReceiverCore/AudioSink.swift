@@ -8,4 +8,11 @@ public protocol AudioSink: AnyObject {
     func pause()
     /// Underruns the device has reported so far.
     var underruns: Int { get }
+    /// Frames handed to the sink that have not yet left the DAC, as the device reports it (ALSA's
+    /// `snd_pcm_delay`); 0 where it cannot say.
+    var delayFrames: Int { get }
+}
+
+extension AudioSink {
+    public var delayFrames: Int { 0 }
 }

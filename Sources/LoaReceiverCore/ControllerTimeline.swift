@@ -116,7 +116,8 @@ public struct ControllerTimeline: Sendable {
         return update
     }
 
-    /// Fits the line through the `best` exchanges with the shortest round trips among those held.
+    /// Fits the line through the `best` exchanges with the shortest round trips among those held (the newest of
+    /// equal ones).
     private mutating func fit() {
         // The indices of the kept exchanges: a partial selection sort on round trip (window is small).
         var kept = [Int](repeating: 0, count: best)
@@ -125,7 +126,13 @@ public struct ControllerTimeline: Sendable {
         while keptCount < min(best, count) {
             var choice = -1
             for index in 0..<count where !taken[index] {
-                if choice < 0 || exchanges[index].roundTrip < exchanges[choice].roundTrip { choice = index }
+                // Of equal round trips the newer is kept: the kept exchanges then span the most time for the rate.
+                if choice < 0 || exchanges[index].roundTrip < exchanges[choice].roundTrip
+                    || (exchanges[index].roundTrip == exchanges[choice].roundTrip
+                        && exchanges[index].middle > exchanges[choice].middle)
+                {
+                    choice = index
+                }
             }
             taken[choice] = true
             kept[keptCount] = choice

@@ -12,6 +12,13 @@ import LoaWire
 ///   jitter margin delays the rest of the talkspurt rather than cutting it.
 /// - After `idleAfterMilliseconds` with nothing to play, the stream ends: the sink is paused and the next
 ///   packet of any SSRC starts a new stream.
+/// - On the controller's timeline (issue 13, `docs/sync.md`): a packet given with `due` (the local instant its
+///   first sample must leave the DAC) starts the stream so that it does, less the sink's reported delay and
+///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there: beyond
+///   `deadBandNanoseconds` one sample a frame (0.1 %) is dropped or doubled, interpolated; a stream joined late starts at the sample due
+///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
+///   again and what was missing is lost (silence), not played late. Without `due`, a stream starts
+///   `jitterMilliseconds` after its first packet and a stall delays the rest of the talkspurt.
 ///
 /// Time is passed in (monotonic nanoseconds), so tests drive it without a clock. Allocates nothing per packet.
 public final class Playout<Sink: AudioSink> {
@@ -34,6 +41,18 @@ public final class Playout<Sink: AudioSink> {
     private let decoder: OpusDecoder
     private let pcm: UnsafeMutableBufferPointer<Int16>
     private var frameSamples = 960
+    /// Samples still to be dropped from the head of what is decoded: a stream joined after its instant.
+    private var skipSamples = 0
+    /// The sequence number of the first sample of the stream's timing (`playing.samples` counts from it).
+    private var baseSequence: Int64 = 0
+    /// The last difference (ns) between when a packet's first sample is due out of the DAC and when it is
+    /// scheduled to: positive, the box plays late. 0 without a timeline.
+    public private(set) var syncErrorNanoseconds: Int64 = 0
+    /// Samples added (positive) or dropped (negative) so far to keep to the timeline (drift correction).
+    public private(set) var correctedSamples = 0
+    /// Within this (ns) of the timeline nothing is corrected; beyond it one sample a frame is dropped or doubled.
+    public static var deadBandNanoseconds: Int64 { 200_000 }
+    private static var sampleNanoseconds: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 
     public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
         self.settings = settings
@@ -77,8 +96,9 @@ public final class Playout<Sink: AudioSink> {
         receive(packet, in: datagram, at: now)
     }
 
-    /// Handles one datagram already read as `packet` (by a caller that verified it), at `now`.
-    public func receive(_ packet: RTPPacket, in datagram: UnsafeRawBufferPointer, at now: UInt64) {
+    /// Handles one datagram already read as `packet` (by a caller that verified it), at `now`; `due` is the local
+    /// monotonic instant its first sample must leave the DAC (nil: no timeline, play by the jitter margin).
+    public func receive(_ packet: RTPPacket, in datagram: UnsafeRawBufferPointer, at now: UInt64, due: UInt64? = nil) {
         guard packet.header.payloadType == settings.payloadType else {
             statistics.rejected += 1
             return
@@ -88,6 +108,7 @@ public final class Playout<Sink: AudioSink> {
             statistics.rejected += 1
             return
         }
+        let starting: Bool
         if case .idle = state {
             ssrc = packet.header.ssrc
             sequences.reset()
@@ -95,9 +116,12 @@ public final class Playout<Sink: AudioSink> {
             decoder.reset()
             state = .buffering(startAt: now + jitter)
             statistics.streamsStarted += 1
+            starting = true
         } else if packet.header.ssrc != ssrc {
             statistics.rejected += 1
             return
+        } else {
+            starting = false
         }
         let sequence = sequences.extend(packet.header.sequenceNumber)
         if case .holding = state, packet.header.marker, let next = buffer.nextSequence, sequence > next {
@@ -116,11 +140,58 @@ public final class Playout<Sink: AudioSink> {
         switch insertion {
         case .stored:
             statistics.received += 1
-            if case .holding = state { state = .buffering(startAt: now + jitter) }
+            if let due {
+                time(sequence, due: due, now: now, restart: starting || isHolding)
+            } else if case .holding = state {
+                state = .buffering(startAt: now + jitter)
+            }
         case .duplicate: statistics.duplicates += 1
         case .late: statistics.late += 1
         case .tooFarAhead, .oversized: statistics.rejected += 1
         }
+    }
+
+    private var isHolding: Bool {
+        if case .holding = state { return true }
+        return false
+    }
+
+    /// The local instant the sample due out of the DAC at `due` must be handed to the sink.
+    private func writeTime(due: UInt64) -> UInt64 {
+        let sinkDelay = UInt64(max(sink.delayFrames, 0)) * 1_000_000_000 / UInt64(OpusFormat.sampleRate)
+        return due &+ Self.nanoseconds(milliseconds: settings.acousticDelayMilliseconds)
+            &- Self.nanoseconds(milliseconds: settings.outputDelayMilliseconds) &- sinkDelay
+    }
+
+    /// Times the stream by packet `sequence`, due out of the DAC at `due`: on a (re)start the stream's timing is
+    /// set from it; else the difference from the timing in force is noted (`syncErrorNanoseconds`).
+    private func time(_ sequence: Int64, due: UInt64, now: UInt64, restart: Bool) {
+        let wanted = writeTime(due: due)
+        if restart {
+            // What was missing before this packet will not play: it is past its time.
+            if let next = buffer.nextSequence, sequence > next {
+                statistics.lost += Int(sequence - next) - buffer.skip(to: sequence)
+            }
+            baseSequence = sequence
+            syncErrorNanoseconds = 0
+            if wanted >= now {
+                skipSamples = 0
+                state = .buffering(startAt: wanted)
+            } else {
+                // Joined after the instant: start now, at the sample due now.
+                skipSamples = Int((now - wanted) * UInt64(OpusFormat.sampleRate) / 1_000_000_000)
+                state = .playing(base: wanted, samples: 0)
+            }
+            return
+        }
+        let scheduled: UInt64
+        switch state {
+        case .buffering(let start): scheduled = start
+        case .playing(let base, _): scheduled = base
+        default: return
+        }
+        let offset = Self.nanoseconds(samples: Int(sequence - baseSequence) * frameSamples)
+        syncErrorNanoseconds = Int64(bitPattern: (scheduled &+ offset) &- wanted)
     }
 
     /// Counts a datagram rejected before it could be read (larger than any packet of the stream).
@@ -142,9 +213,14 @@ public final class Playout<Sink: AudioSink> {
                 if produced == 0 {
                     state = .holding(since: deadline)
                 } else {
-                    sink.play(UnsafeBufferPointer(rebasing: pcm[0..<produced]))
-                    statistics.framesPlayed += 1
-                    state = .playing(base: base, samples: samples + produced)
+                    let skipped = min(skipSamples, produced)
+                    skipSamples -= skipped
+                    let (length, shift) = skipped == 0 ? correct(produced) : (produced, 0)
+                    if skipped < length {
+                        sink.play(UnsafeBufferPointer(rebasing: pcm[skipped..<length]))
+                        statistics.framesPlayed += 1
+                    }
+                    state = .playing(base: base &+ UInt64(bitPattern: shift), samples: samples + produced)
                 }
             case .holding(let since):
                 guard now >= since + Self.nanoseconds(milliseconds: settings.idleAfterMilliseconds) else { return }
@@ -153,6 +229,35 @@ public final class Playout<Sink: AudioSink> {
                 return
             }
         }
+    }
+
+    /// Drift correction: beyond the dead band, drops (late) or doubles (early) one sample in the middle of the
+    /// frame of `length` samples in `pcm`, each neighbour interpolated so the wave has no step, and moves the
+    /// schedule by that sample. Returns the frame's new length and the shift of the schedule (ns).
+    private func correct(_ length: Int) -> (Int, Int64) {
+        let middle = length / 2
+        guard middle > 0 else { return (length, 0) }
+        if syncErrorNanoseconds > Self.deadBandNanoseconds {
+            // Late: samples middle−1 and middle become their mean, the rest moves up one.
+            pcm[middle - 1] = Int16((Int32(pcm[middle - 1]) + Int32(pcm[middle])) / 2)
+            for index in middle..<(length - 1) { pcm[index] = pcm[index + 1] }
+            correctedSamples -= 1
+            syncErrorNanoseconds -= Self.sampleNanoseconds
+            return (length - 1, -Self.sampleNanoseconds)
+        }
+        if syncErrorNanoseconds < -Self.deadBandNanoseconds, length < pcm.count {
+            // Early: the mean of samples middle−1 and middle goes between them.
+            var index = length
+            while index > middle {
+                pcm[index] = pcm[index - 1]
+                index -= 1
+            }
+            pcm[middle] = Int16((Int32(pcm[middle - 1]) + Int32(pcm[middle + 1])) / 2)
+            correctedSamples += 1
+            syncErrorNanoseconds += Self.sampleNanoseconds
+            return (length + 1, Self.sampleNanoseconds)
+        }
+        return (length, 0)
     }
 
     /// Decodes the next frame into `pcm`; returns its sample count, or 0 if nothing can be played yet.

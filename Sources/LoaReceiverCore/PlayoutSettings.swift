@@ -8,6 +8,12 @@ public struct PlayoutSettings: Equatable, Sendable {
     public var payloadType: UInt8
     /// Frames the jitter buffer can hold: 256 × 20 ms ≈ 5 s.
     public var bufferFrames: Int
+    /// The delay after the sound card, in the amplifier or a DSP (`output-delay-ms`): samples are handed over
+    /// this much earlier so that they come out of the horn on time.
+    public var outputDelayMilliseconds = 0
+    /// The acoustic offset of this box (`delay-ms`): it plays this much later than the commune's timeline, so a
+    /// technician can delay the far pole of a road by its distance (about 2.9 ms per metre).
+    public var acousticDelayMilliseconds = 0
 
     public init(
         jitterMilliseconds: Int = 60, idleAfterMilliseconds: Int = 500, payloadType: UInt8 = 111,

@@ -23,11 +23,13 @@ public final class ReceiveChain<Sink: AudioSink> {
 
     /// Takes one datagram that came from `source` (see `PacketVerifier.sourceKey`) at `now` (monotonic ns).
     /// `verifier` is the one the trusted key list made (nil: none yet) and `trustedNow` the trusted clock
-    /// (Unix ms, nil if not set). Returns the verdict.
+    /// (Unix ms, nil if not set). With `timeline` (the controller's clock, `TrustLink.timeline` when the
+    /// controller keeps the media timeline), an accepted packet plays at the instant its seal gives. Returns the
+    /// verdict.
     @discardableResult
     public func receive(
         _ datagram: UnsafeRawBufferPointer, from source: UInt64 = 0, verifier: PacketVerifier?, trustedNow: Int64?,
-        at now: UInt64
+        timeline: ControllerTimeline? = nil, at now: UInt64
     ) -> PacketVerifier.Verdict {
         guard let packet = try? RTPPacket(parsing: datagram) else {
             playout.countRejected()
@@ -40,8 +42,11 @@ public final class ReceiveChain<Sink: AudioSink> {
             refuse(verdict)
             return verdict
         }
-        if verifier.lastAccepted.isEmergency { onEmergency(now) }
-        playout.receive(packet, in: datagram, at: now)
+        let seal = verifier.lastAccepted
+        if seal.isEmergency { onEmergency(now) }
+        // The seal's time is the instant (controller ms) the packet's first sample leaves every box's DAC.
+        let due = timeline?.localTime(at: Int64(bitPattern: seal.sendTime) &* 1_000_000)
+        playout.receive(packet, in: datagram, at: now, due: due)
         return verdict
     }
 

@@ -128,6 +128,7 @@ public final class Receiver {
             if let link, now >= link.nextHeartbeat {
                 var beat = heartbeat(playout)
                 beat.noTrustedTime = trust.lacksTrustedTime(now: now)
+                beat.sync = Self.syncReport(trust.timeline, playout)
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)
@@ -188,6 +189,18 @@ public final class Receiver {
             version: Self.version, zones: [settings.zone], group: settings.streamGroup)
     }
 
+    /// How well the box follows the controller's clock, for heartbeats; nil before its first answer.
+    private static func syncReport(_ timeline: ControllerTimeline, _ playout: Playout<ALSAPlayback>) -> SyncReport? {
+        guard timeline.isSet else { return nil }
+        let drift = timeline.driftPPM * 1000
+        return SyncReport(
+            uncertaintyMicroseconds: UInt32(min(timeline.uncertaintyNanoseconds / 1000, UInt64(UInt32.max))),
+            driftPartsPerBillion: Int32(max(min(drift, 2e9), -2e9)),
+            errorMicroseconds: playout.isActive
+                ? Int32(max(min(playout.syncErrorNanoseconds / 1000, Int64(Int32.max)), -Int64(Int32.max))) : 0,
+            correctedSamples: Int32(truncatingIfNeeded: playout.correctedSamples))
+    }
+
     /// The receiver's version, as heartbeats report it.
     public static let version = LoaRelease.version
 
@@ -211,7 +224,8 @@ public final class Receiver {
                 chain.receive(
                     UnsafeRawBufferPointer(rebasing: datagram[0..<length]),
                     from: PacketVerifier.sourceKey(address: sender.address.value, port: sender.port),
-                    verifier: trust.verifier, trustedNow: trust.now(monotonic: now), at: now)
+                    verifier: trust.verifier, trustedNow: trust.now(monotonic: now),
+                    timeline: trust.controllerKeepsTimeline ? trust.timeline : nil, at: now)
             }
         }
     }

@@ -8,7 +8,8 @@ public enum ReceiverCommandLine {
                             [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
-                            [--emergency-volume N] [--freshness-seconds S]
+                            [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
+                            [--delay-ms N]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -29,6 +30,10 @@ public enum ReceiverCommandLine {
           --emergency-volume N     volume in percent while an emergency is on the air, unmuted (default 100)
           --freshness-seconds S    play a packet only if its signed send time is within S seconds of the
                                    controller's time, 1-60 (default 5): older recordings are refused
+          --output-delay-ms N      delay of the amplifier or DSP after the sound card, 0-1000 ms (default 0):
+                                   samples are handed over that much earlier, to leave the horn on time
+          --delay-ms N             acoustic offset, 0-1000 ms (default 0): this box plays that much later
+                                   than the commune's timeline (about 2.9 ms per metre of road to the source)
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

@@ -68,7 +68,7 @@ public struct ReceiverSettings: Sendable {
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
-        "freshness-seconds",
+        "freshness-seconds", "output-delay-ms", "delay-ms",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -101,6 +101,8 @@ public struct ReceiverSettings: Sendable {
         case "trust": trust = value
         case "emergency-volume": emergencyVolume = try Self.number(key, value, in: 1...100)
         case "freshness-seconds": freshnessSeconds = try Self.number(key, value, in: 1...60)
+        case "output-delay-ms": playout.outputDelayMilliseconds = try Self.number(key, value, in: 0...1000)
+        case "delay-ms": playout.acousticDelayMilliseconds = try Self.number(key, value, in: 0...1000)
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

@@ -10,12 +10,28 @@ import LoaWire
 /// working after it expires (with a warning in the log), so that a lapsed signature never silences the box.
 ///
 /// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
-/// until answered, then every ten minutes. A box still without trusted time `graceNanoseconds` after it started
+/// until answered, then every half second for the first `quickAnswers` answers and every `steadyInterval` after
+/// (issue 13): each verified answer is one exchange of `timeline`, the estimate of the controller's clock that
+/// playout is timed by. An answer costs one signature check (the stream key's); the root's signature of the key
+/// list is checked only when the list's bytes differ from the list held. A box still without trusted time `graceNanoseconds` after it started
 /// says so: in its log (once, then every minute) and in its heartbeats (`lacksTrustedTime`, the controller alerts).
 public final class TrustLink {
     public let root: [UInt8]
     public private(set) var keyList: KeyList?
     public private(set) var clock = TrustedClock()
+    /// The controller's clock (offset, rate, uncertainty) from every verified answer; never the box's wall clock.
+    public private(set) var timeline = ControllerTimeline()
+    /// True once the controller answered with nanoseconds (version 2): it keeps the media timeline, its seals
+    /// carrying the instant each packet plays (`docs/sync.md`). A controller of an earlier release does not.
+    public private(set) var controllerKeepsTimeline = false
+    /// Answers taken since this link started.
+    public private(set) var answers = 0
+    /// The encoded key list held, as it arrived (root-signed): an answer carrying the same bytes needs no check.
+    private var heldListBytes: [UInt8] = []
+    /// How many answers are asked for every `quickInterval` after start before the pace drops to `steadyInterval`.
+    public static let quickAnswers = 8
+    public static let quickInterval: UInt64 = 500_000_000
+    public static let steadyInterval: UInt64 = 4_000_000_000
     public private(set) var verifier: PacketVerifier?
     /// The controller's stream tag key, from its last heartbeat answer (nil until one brings it): handed to the
     /// verifier, now or when it is made, so that the controller's packets get their signature checks first.
@@ -77,11 +93,15 @@ public final class TrustLink {
             list.isSigned(by: root)
         {
             keyList = list
+            heldListBytes = saved
         }
     }
 
     /// The trusted wall time now (Unix ms), or nil.
     public func now(monotonic: UInt64) -> Int64? { clock.now(monotonic: monotonic) }
+
+    /// The pause before the next question once the time is set: short while the timeline is young.
+    private var interval: UInt64 { answers < Self.quickAnswers ? Self.quickInterval : Self.steadyInterval }
 
     /// True if the box has had no trusted time for `graceNanoseconds` since it started asking: it plays nothing.
     public func lacksTrustedTime(now: UInt64) -> Bool { !clock.isSet && now &- startedAt >= Self.graceNanoseconds }
@@ -99,7 +119,7 @@ public final class TrustLink {
         guard now >= nextRequest else { return nil }
         nonce = RandomBytes.make(16)
         askedAt = now
-        nextRequest = now + (clock.isSet ? 600_000_000_000 : 1_000_000_000)
+        nextRequest = now + (clock.isSet ? interval : 1_000_000_000)
         return TrustMessage.request(nonce: nonce).encoded
     }
 
@@ -123,10 +143,10 @@ public final class TrustLink {
     @discardableResult
     public func handle(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> Bool {
         guard
-            case .answer(let echoed, let time, let listBytes, let signature)? = try? TrustMessage(
+            case .answer(let echoed, let time, let nanoseconds, let listBytes, let signature)? = try? TrustMessage(
                 decoding: Array(bytes)),
             !nonce.isEmpty, echoed == nonce, now &- askedAt < 5_000_000_000,
-            let list = try? KeyList(decoding: listBytes), list.isSigned(by: root)
+            let list = try? KeyList(decoding: listBytes), listBytes == heldListBytes || list.isSigned(by: root)
         else {
             refused += 1
             return false
@@ -139,7 +159,8 @@ public final class TrustLink {
         }
         guard
             TrustAnswer.isSigned(
-                nonce: echoed, time: time, keyList: listBytes, signature: signature, by: list.streamKey)
+                nonce: echoed, time: time, nanoseconds: nanoseconds, keyList: listBytes, signature: signature,
+                by: list.streamKey)
         else {
             refused += 1
             return false
@@ -170,8 +191,18 @@ public final class TrustLink {
                 "key list version " + String(list.version) + " from the controller, signed by the commune root key")
         }
         keyList = list
+        heldListBytes = listBytes
         let first = !clock.isSet
         clock.set(controllerTime: Int64(time), askedAt: askedAt, answeredAt: now)
+        // A controller of an earlier release answers in milliseconds only: the timeline takes those.
+        let controllerTime = nanoseconds.map { Int64(bitPattern: $0) } ?? Int64(time) &* 1_000_000
+        if case .restarted(let jump) = timeline.take(
+            .init(askedAt: askedAt, controllerTime: controllerTime, answeredAt: now))
+        {
+            Log.warning("the controller's clock jumped by " + String(jump / 1_000_000) + " ms; estimating it afresh")
+        }
+        answers += 1
+        controllerKeepsTimeline = nanoseconds != nil
         if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
         if let verifier {
             verifier.use(streamKey: list.streamKey)
@@ -181,7 +212,7 @@ public final class TrustLink {
             if let tagKey { made.use(tagKey: tagKey) }
             verifier = made
         }
-        nextRequest = now + 600_000_000_000
+        nextRequest = now + interval
         return true
     }
 

@@ -76,6 +76,9 @@ public struct Heartbeat: Equatable, Sendable {
     public var zones: [String]
     /// The multicast group it has joined; nil when it does not say.
     public var group: StreamGroup?
+    /// How well the box follows the commune's clock (issue 13); nil from a box that does not say (bit 16 of the
+    /// flags says it follows the group, 16 bytes; boxes of earlier releases leave it 0).
+    public var sync: SyncReport?
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -122,7 +125,10 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(sequence)
         writer.put(intervalMilliseconds)
         writer.put(uptimeSeconds)
-        writer.put(UInt8((playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)))
+        writer.put(
+            UInt8(
+                (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
+                    | (sync == nil ? 0 : 16)))
         writer.put(volume)
         writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
         writer.put(streamID)
@@ -134,6 +140,12 @@ public struct Heartbeat: Equatable, Sendable {
         for zone in carried { writer.put(text: zone) }
         writer.put(group?.address ?? 0)
         writer.put(group?.port ?? 0)
+        if let sync {
+            writer.put(sync.uncertaintyMicroseconds)
+            writer.put(UInt32(bitPattern: sync.driftPartsPerBillion))
+            writer.put(UInt32(bitPattern: sync.errorMicroseconds))
+            writer.put(UInt32(bitPattern: sync.correctedSamples))
+        }
     }
 
     init(reading reader: inout WireReader) throws(FleetWireError) {
@@ -168,6 +180,40 @@ public struct Heartbeat: Equatable, Sendable {
         let address = try reader.uint32()
         let port = try reader.uint16()
         group = address == 0 && port == 0 ? nil : StreamGroup(address: address, port: port)
+        if flags & 16 != 0 {
+            sync = SyncReport(
+                uncertaintyMicroseconds: try reader.uint32(),
+                driftPartsPerBillion: Int32(bitPattern: try reader.uint32()),
+                errorMicroseconds: Int32(bitPattern: try reader.uint32()),
+                correctedSamples: Int32(bitPattern: try reader.uint32()))
+        }
+    }
+}
+
+/// A box's estimate of how well it plays on the commune's clock (issue 13, `docs/sync.md`), as heartbeats carry it.
+public struct SyncReport: Equatable, Sendable {
+    /// How far the box's estimate of the controller's clock may be off (`ControllerTimeline`), in µs.
+    public var uncertaintyMicroseconds: UInt32
+    /// The controller's clock rate against the box's, in parts per billion (100 ppm is 100,000).
+    public var driftPartsPerBillion: Int32
+    /// How far the stream's schedule lies from the instants the packets ask (positive: late), in µs; 0 idle.
+    public var errorMicroseconds: Int32
+    /// The correction applied so far: samples doubled (positive) or dropped (negative) to keep to the timeline.
+    public var correctedSamples: Int32
+
+    public init(
+        uncertaintyMicroseconds: UInt32, driftPartsPerBillion: Int32, errorMicroseconds: Int32,
+        correctedSamples: Int32 = 0
+    ) {
+        self.uncertaintyMicroseconds = uncertaintyMicroseconds
+        self.driftPartsPerBillion = driftPartsPerBillion
+        self.errorMicroseconds = errorMicroseconds
+        self.correctedSamples = correctedSamples
+    }
+
+    /// The bound on how far this box plays from the commune's timeline: the uncertainty plus the error (µs).
+    public var boundMicroseconds: UInt32 {
+        uncertaintyMicroseconds &+ UInt32(min(errorMicroseconds.magnitude, UInt32(Int32.max)))
     }
 }
 

@@ -50,29 +50,45 @@ public struct RTCPSenderReport: Equatable, Sendable {
 
     /// The compound packet: SR (28 bytes) then SDES with one chunk (the CNAME), padded to 32-bit words.
     public var encoded: [UInt8] {
-        var writer = ByteWriter()
-        writer.u8(RTPHeader.version << 6)  // V=2, P=0, RC=0
-        writer.u8(Self.senderReportType)
-        writer.u16(6)  // length in 32-bit words minus one
-        writer.u32(ssrc)
-        writer.u64(ntpTime)
-        writer.u32(rtpTimestamp)
-        writer.u32(packetCount)
-        writer.u32(octetCount)
-        let name = Array(cname.utf8.prefix(255))
-        // The chunk: SSRC, the CNAME item (type, length, text), then at least one zero octet ending the list,
-        // up to the next 32-bit boundary.
-        let chunk = 4 + 2 + name.count
-        let padded = (chunk + 1 + 3) / 4 * 4
-        writer.u8(RTPHeader.version << 6 | 1)  // V=2, P=0, SC=1
-        writer.u8(Self.sourceDescriptionType)
-        writer.u16(UInt16(padded / 4))
-        writer.u32(ssrc)
-        writer.u8(Self.cnameItem)
-        writer.u8(UInt8(name.count))
-        writer.raw(name)
-        writer.raw([UInt8](repeating: 0, count: padded - chunk))
-        return writer.bytes
+        var bytes = [UInt8](repeating: 0, count: encodedCount)
+        _ = bytes.withUnsafeMutableBytes { write(into: $0) }
+        return bytes
+    }
+
+    /// The length of the compound packet in bytes.
+    public var encodedCount: Int { 28 + chunkWords * 4 + 4 }
+
+    /// The SDES chunk's length in 32-bit words: SSRC, the CNAME item (type, length, text), then at least one zero
+    /// octet ending the list, up to the next 32-bit boundary.
+    private var chunkWords: Int { (4 + 2 + min(cname.utf8.count, 255) + 1 + 3) / 4 }
+
+    /// Writes the compound packet (`encoded`) into `packet` without allocating (the pacer sends one every few
+    /// seconds on its real-time path). Returns its length, or 0 if `packet` is too small.
+    public func write(into packet: UnsafeMutableRawBufferPointer) -> Int {
+        let count = encodedCount
+        guard packet.count >= count else { return 0 }
+        packet[0] = RTPHeader.version << 6  // V=2, P=0, RC=0
+        packet[1] = Self.senderReportType
+        packet.storeBigEndian(UInt16(6), at: 2)  // length in 32-bit words minus one
+        packet.storeBigEndian(ssrc, at: 4)
+        packet.storeBigEndian(UInt32(truncatingIfNeeded: ntpTime >> 32), at: 8)
+        packet.storeBigEndian(UInt32(truncatingIfNeeded: ntpTime), at: 12)
+        packet.storeBigEndian(rtpTimestamp, at: 16)
+        packet.storeBigEndian(packetCount, at: 20)
+        packet.storeBigEndian(octetCount, at: 24)
+        packet[28] = RTPHeader.version << 6 | 1  // V=2, P=0, SC=1
+        packet[29] = Self.sourceDescriptionType
+        packet.storeBigEndian(UInt16(chunkWords), at: 30)
+        packet.storeBigEndian(ssrc, at: 32)
+        packet[36] = Self.cnameItem
+        var length = 0
+        for byte in cname.utf8.prefix(255) {
+            packet[38 + length] = byte
+            length += 1
+        }
+        packet[37] = UInt8(length)
+        for index in (38 + length)..<count { packet[index] = 0 }
+        return count
     }
 
     /// Reads a compound packet that starts with a sender report and holds an SDES CNAME for the same source.

@@ -117,6 +117,15 @@ extension RealProcesses {
             try Self.waitForState(harness, id, "online")
             let table = try harness.loa(["receivers"])
             #expect(table.out.contains("truong-hoc") && table.out.contains("online") && table.out.contains("0.5.0"))
+            // The box reports how well it follows the controller's clock (issue 13), from its first heartbeat after
+            // its first trust answer: a SYNC column, in the API and in /metrics.
+            let sync = try harness.waitFor("the box's sync report", timeout: 20) { () -> Double? in
+                try Self.receivers(harness).first?["syncMs"] as? Double
+            }
+            #expect(sync >= 0 && sync < 1000)
+            let synced = try harness.loa(["receivers"])
+            #expect(synced.out.contains("SYNC") && synced.out.contains("ms"), "\(synced.out)")
+            #expect(try harness.apiText("/metrics").contains("loa_receiver_sync_seconds{receiver=\"truong-hoc\"}"))
 
             // Silent: offline after three missed heartbeats, with an alert; back with the same identity.
             harness.stop(receiver)

@@ -77,16 +77,23 @@ enum Samples {
         id: "a1b2c3d4e5f60718", name: "nha-van-hoa", zone: "thon-dong", state: .online,
         lastSeen: "2026-12-01T05:00:00.000Z", address: "10.0.0.5:5005", version: "1.4", lossPercent: 0.25,
         underruns: 2, volume: 80, muted: false, playing: true, soundCardFailing: false, temperatureC: 41.5,
-        uptimeSeconds: 3600, zoneProblem: "wrong-zone", group: "239.255.77.3:5004")
+        uptimeSeconds: 3600, zoneProblem: "wrong-zone", group: "239.255.77.3:5004", syncMs: 0.4)
     static let bareReceiver = ReceiverView(
         id: "a1b2c3d4e5f60718", name: "a1b2c3d4e5f60718", zone: nil, state: .pending, lastSeen: nil, address: nil,
         version: nil, lossPercent: 0, underruns: 0, volume: nil, muted: false, playing: false,
         soundCardFailing: false, temperatureC: nil, uptimeSeconds: nil)
-    static let heartbeat = HeartbeatView(
-        epoch: 1, sequence: 2, intervalMs: 5000, uptimeSeconds: 60, playing: true, muted: false,
-        soundCardFailing: false, volume: 80, temperatureC: 40.5, streamId: 0xABCD, jitterFrames: 6, received: 100,
-        lost: 1, late: 0, recoveredByFEC: 1, concealed: 0, rejected: 0, underruns: 0, version: "1.4",
-        zones: ["thon-dong"], noTrustedTime: false)
+    static let heartbeat = {
+        var view = HeartbeatView(
+            epoch: 1, sequence: 2, intervalMs: 5000, uptimeSeconds: 60, playing: true, muted: false,
+            soundCardFailing: false, volume: 80, temperatureC: 40.5, streamId: 0xABCD, jitterFrames: 6, received: 100,
+            lost: 1, late: 0, recoveredByFEC: 1, concealed: 0, rejected: 0, underruns: 0, version: "1.4",
+            zones: ["thon-dong"], noTrustedTime: false)
+        view.syncUncertaintyUs = 350
+        view.syncDriftPpm = -12.5
+        view.syncErrorUs = 40
+        view.syncCorrectedSamples = -144
+        return view
+    }()
 
     static let all: [Sample] = [
         Sample("ErrorBody", ErrorBody(error: "month '2026-13' must be YYYY-MM, such as 2026-11")),

@@ -41,10 +41,15 @@ final class TrustFixture {
         KeyListFixture.list(version: version, stream: stream.publicKey, signedBy: signer ?? root).encoded
     }
 
-    /// The answer to `question` carrying the controller time `time` (Unix ms) and `list`, signed by `signer`.
-    func answer(_ question: [UInt8], time: Int64, list: [UInt8], signedBy signer: SigningKeyPair) -> [UInt8] {
+    /// The answer to `question` carrying the controller time `time` (Unix ms), or with `nanoseconds` (Unix ns) a
+    /// version 2 answer carrying both, and `list`, signed by `signer`.
+    func answer(
+        _ question: [UInt8], time: Int64, nanoseconds: Int64? = nil, list: [UInt8], signedBy signer: SigningKeyPair
+    ) -> [UInt8] {
         guard case .request(let nonce)? = try? TrustMessage(decoding: question) else { return [] }
-        return TrustAnswer.make(nonce: nonce, time: UInt64(time), keyList: list, signedBy: signer)
+        return TrustAnswer.make(
+            nonce: nonce, time: UInt64(time), nanoseconds: nanoseconds.map { UInt64($0) }, keyList: list,
+            signedBy: signer)
     }
 
     /// Asks `link` for the time at `monotonic` ns (a question must be due) and gives it, 10 ms later, the

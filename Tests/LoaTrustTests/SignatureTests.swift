@@ -38,7 +38,7 @@ struct SignatureTests {
         let nonce = [UInt8](repeating: 7, count: 16)
         let list = KeyListFixture.list(version: 1, stream: stream.publicKey, signedBy: root).encoded
         let answer = TrustAnswer.make(nonce: nonce, time: 1_795_000_000_000, keyList: list, signedBy: stream)
-        guard case .answer(let echoed, let time, let listBytes, let signature) = try TrustMessage(decoding: answer)
+        guard case .answer(let echoed, let time, nil, let listBytes, let signature) = try TrustMessage(decoding: answer)
         else {
             Issue.record("not an answer")
             return

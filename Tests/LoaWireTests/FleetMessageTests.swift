@@ -65,6 +65,30 @@ struct FleetMessageTests {
         #expect(buffer[4 + 24] == 0)
     }
 
+    /// The sync estimate (issue 13) follows the group when bit 16 of the flags says so: a heartbeat from a box
+    /// before it (bit clear, 16 bytes shorter) reads as one without, and an enrolment's key still follows.
+    @Test func theSyncReportIsBitSixteenAndSixteenBytesAfterTheGroup() throws {
+        var synced = heartbeat
+        synced.group = StreamGroup(address: 0xEFFF_4D01, port: 5004)
+        synced.sync = SyncReport(
+            uncertaintyMicroseconds: 420, driftPartsPerBillion: -100_000, errorMicroseconds: -37, correctedSamples: -9)
+        #expect(try roundTrip(.heartbeat(synced)).message == .heartbeat(synced))
+        let key = [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 7, count: 24)
+        var owned = synced
+        owned.receiver = ReceiverID(publicKey: key)
+        #expect(try roundTrip(.enrolment(owned, publicKey: key)).message == .enrolment(owned, publicKey: key))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        defer { buffer.deallocate() }
+        let long = FleetMessage.heartbeat(synced).encode(into: buffer)
+        #expect(buffer[4 + 24] & 16 == 16)
+        var plain = synced
+        plain.sync = nil
+        let short = FleetMessage.heartbeat(plain).encode(into: buffer)
+        #expect(long - short == 16 && buffer[4 + 24] & 16 == 0)
+        #expect(try roundTrip(.heartbeat(plain)).message == .heartbeat(plain))
+        #expect(synced.sync?.boundMicroseconds == 457)
+    }
+
     @Test func malformedDatagramsAreRefused() throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
         defer { buffer.deallocate() }

@@ -20,6 +20,9 @@ int loa_pcm_open(loa_pcm **pcm, const char *device, unsigned rate, unsigned late
 /// Writes `frames` frames; recovers from an underrun (counting it in `*underruns`). Returns frames
 /// written or a negative ALSA error code that could not be recovered.
 long loa_pcm_write(loa_pcm *pcm, const int16_t *samples, unsigned long frames, unsigned *underruns);
+/// Frames written that have not yet left the DAC (`snd_pcm_delay`), or 0 if the device cannot say (not
+/// running, or an error).
+long loa_pcm_delay(loa_pcm *pcm);
 /// Plays what is buffered, then stops; the device stays open and restarts on the next write.
 void loa_pcm_drain(loa_pcm *pcm);
 /// Closes the device (a `file` PCM flushes its file here).

@@ -26,6 +26,10 @@ package struct Alert: Codable, Sendable {
         /// answers that do not reach it): it verifies and plays nothing.
         case noTrustedTime = "no-trusted-time"
         case trustedTimeCleared = "trusted-time-cleared"
+        /// The box may play further from the commune's timeline than `fleet: sync-alert-ms:` allows (its clock
+        /// estimate is poor, or its playout is off): neighbouring horns echo (issue 13).
+        case sync
+        case syncCleared = "sync-cleared"
         /// The controller could not write its audit log (a full disk): what it does is no longer recorded.
         case auditFailed = "audit-failed"
         /// The box's heartbeats report another group than its registered zone's (two in a row).

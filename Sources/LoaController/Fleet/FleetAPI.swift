@@ -131,7 +131,8 @@ struct FleetAPI {
                 controllerKey: KeyText.base64(fleet.registry.controllerKeys.publicKey))
         }
         router.on(Route.metrics) { _, _ -> Response in
-            let text = fleet.metrics.exposition(states: fleet.registry.counts())
+            let text = fleet.metrics.exposition(
+                states: fleet.registry.counts(), sync: fleet.registry.syncBounds())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -263,7 +264,8 @@ extension ReceiverView {
             temperatureC: record.heartbeat?.temperatureMilliCelsius.map { Double($0) / 1000 },
             uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) },
             zoneProblem: gone ? Alert.Kind.zoneGone.rawValue : record.machine.zoneAlerting?.rawValue,
-            group: record.heartbeat?.group?.text, noTrustedTime: record.noTrustedTime)
+            group: record.heartbeat?.group?.text, noTrustedTime: record.noTrustedTime,
+            syncMs: record.heartbeat?.sync.map { Double($0.boundMicroseconds) / 1000 })
     }
 }
 

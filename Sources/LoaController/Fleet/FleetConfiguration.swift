@@ -17,6 +17,7 @@ import Yams
 ///   sustained: 3                    # … in this many heartbeats in a row is an alert
 ///   command-attempts: 5             # sends of a command before it is reported failed
 ///   command-retry-ms: 1000          # between sends
+///   sync-alert-ms: 5                # a box that may play further than this from the commune's timeline
 /// ```
 public struct FleetConfiguration: Sendable {
     /// The UDP port boxes send heartbeats to unless `heartbeat-port` or `--heartbeat-port` says another: its own
@@ -34,6 +35,9 @@ public struct FleetConfiguration: Sendable {
     public var sustainedHeartbeats = 3
     public var commandAttempts = 5
     public var commandRetryMilliseconds = 1000
+    /// A box whose heartbeat says it may play further than this (ms) from the commune's timeline (its clock's
+    /// uncertainty plus its playout's error, issue 13) raises `sync`; `sync-cleared` below half of it.
+    public var syncAlertMilliseconds = 5
 
     public init() {}
 
@@ -41,7 +45,7 @@ public struct FleetConfiguration: Sendable {
         "heartbeats", "heartbeat-port", "alert-command", "alert-webhook", "alert-timeout", "loss-percent", "underruns",
         "sustained",
         "command-attempts",
-        "command-retry-ms",
+        "command-retry-ms", "sync-alert-ms",
     ]
 
     /// Reads the `fleet:` mapping; `path` names the file in errors.
@@ -89,6 +93,7 @@ public struct FleetConfiguration: Sendable {
             case "sustained": result.sustainedHeartbeats = try integer(1...1000)
             case "command-attempts": result.commandAttempts = try integer(1...100)
             case "command-retry-ms": result.commandRetryMilliseconds = try integer(50...60_000)
+            case "sync-alert-ms": result.syncAlertMilliseconds = try integer(1...10_000)
             default:
                 throw fail(keyNode, "unknown fleet key '\(key)'; known keys: \(keys.joined(separator: ", "))")
             }

@@ -12,6 +12,8 @@ import Synchronization
 ///   name, such as `offline` or `sound-card`, from its first alert on)
 /// - `loa_zone_packets_sent_total{zone}`: RTP packets each zone's stream has sent
 /// - `loa_items_played_total`: items played to their end
+/// - `loa_receiver_sync_seconds{receiver}`: how far each box that reports it may play from the commune's timeline
+///   (its clock's uncertainty plus its playout's error, issue 13), by the box's name
 package final class FleetMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let acceptedCounter: Counter
@@ -61,8 +63,14 @@ package final class FleetMetrics: Sendable {
     }
 
     /// The text exposition, with the gauges brought up to date first.
-    func exposition(states: [ReceiverState: Int]) -> String {
+    func exposition(states: [ReceiverState: Int], sync: [String: Double] = [:]) -> String {
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
+        for (receiver, seconds) in sync {
+            registry.makeGauge(
+                name: "loa_receiver_sync_seconds", labels: [("receiver", receiver)],
+                help: "How far a box may play from the commune's timeline"
+            ).set(seconds)
+        }
         let packets = zonePackets()
         let played = itemsPlayed()
         programmeCounts.withLock { counts in

@@ -244,6 +244,17 @@ package final class FleetRegistry: Sendable {
     }
 
     /// Counts by state, for metrics.
+    /// Each box's sync bound (seconds) by name, for the boxes whose last heartbeat says it.
+    func syncBounds() -> [String: Double] {
+        state.withLock { state in
+            var result: [String: Double] = [:]
+            for record in state.records.values {
+                if let sync = record.heartbeat?.sync { result[record.name] = Double(sync.boundMicroseconds) / 1e6 }
+            }
+            return result
+        }
+    }
+
     func counts() -> [ReceiverState: Int] {
         state.withLock { state in
             var result: [ReceiverState: Int] = [:]

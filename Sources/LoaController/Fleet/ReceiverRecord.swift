@@ -91,10 +91,14 @@ extension HeartbeatView {
             late: heartbeat.late, recoveredByFEC: heartbeat.recoveredByFEC, concealed: heartbeat.concealed,
             rejected: heartbeat.rejected, underruns: heartbeat.underruns, version: heartbeat.version,
             zones: heartbeat.zones, noTrustedTime: heartbeat.noTrustedTime)
+        syncUncertaintyUs = heartbeat.sync.map { Int($0.uncertaintyMicroseconds) }
+        syncDriftPpm = heartbeat.sync.map { Double($0.driftPartsPerBillion) / 1000 }
+        syncErrorUs = heartbeat.sync.map { Int($0.errorMicroseconds) }
+        syncCorrectedSamples = heartbeat.sync.map { Int($0.correctedSamples) }
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
-        Heartbeat(
+        var beat = Heartbeat(
             receiver: receiver, epoch: epoch, sequence: sequence, intervalMilliseconds: intervalMs,
             uptimeSeconds: uptimeSeconds, playing: playing, muted: muted, soundCardFailing: soundCardFailing ?? false,
             noTrustedTime: noTrustedTime ?? false, volume: UInt8(clamping: volume),
@@ -102,6 +106,14 @@ extension HeartbeatView {
             jitterDepthFrames: UInt16(clamping: jitterFrames), received: received, lost: lost, late: late,
             recoveredByFEC: recoveredByFEC, concealed: concealed, rejected: rejected, underruns: underruns,
             version: version, zones: zones)
+        if let syncUncertaintyUs, let syncDriftPpm, let syncErrorUs {
+            beat.sync = SyncReport(
+                uncertaintyMicroseconds: UInt32(clamping: syncUncertaintyUs),
+                driftPartsPerBillion: Int32(clamping: Int((syncDriftPpm * 1000).rounded())),
+                errorMicroseconds: Int32(clamping: syncErrorUs),
+                correctedSamples: Int32(clamping: syncCorrectedSamples ?? 0))
+        }
+        return beat
     }
 }
 

@@ -43,6 +43,8 @@ package struct ReceiverStateMachine: Equatable, Sendable {
     private(set) var trustedTimeAlerting: Bool
     /// A heartbeat has been judged for its trusted time since the controller started.
     private(set) var trustedTimeHeard = false
+    /// A `sync` alert stands; `sync-cleared` is owed when the box is back within half the threshold.
+    private(set) var syncAlerting = false
     /// The zone alert that stands (`wrong-zone` or `zone-gone`), if any.
     package private(set) var zoneAlerting: Alert.Kind?
     /// Heartbeats in a row that reported a wrong group.
@@ -113,6 +115,7 @@ package struct ReceiverStateMachine: Equatable, Sendable {
         }
         events += judgeSoundCard(heartbeat)
         events += judgeTrustedTime(heartbeat)
+        events += judgeSync(heartbeat, limit: UInt32(rules.syncAlertMilliseconds) * 1000)
         events += judgeZone(placement)
         return events
     }
@@ -189,6 +192,24 @@ package struct ReceiverStateMachine: Equatable, Sendable {
         guard trustedTimeAlerting else { return [] }
         trustedTimeAlerting = false
         return [.alert(.trustedTimeCleared, detail: "the box has trusted time again")]
+    }
+
+    /// A box that does not report its sync (an earlier release, or no time yet) is not judged.
+    private mutating func judgeSync(_ heartbeat: Heartbeat, limit: UInt32) -> [ReceiverEvent] {
+        guard let bound = heartbeat.sync?.boundMicroseconds else { return [] }
+        let words = String(format: "%.1f ms", Double(bound) / 1000)
+        if !syncAlerting, bound > limit {
+            syncAlerting = true
+            return [
+                .alert(
+                    .sync,
+                    detail: "the box may play " + words + " off the commune's timeline (limit "
+                        + String(limit / 1000) + " ms): check its network path and its log")
+            ]
+        }
+        guard syncAlerting, bound <= limit / 2 else { return [] }
+        syncAlerting = false
+        return [.alert(.syncCleared, detail: "the box follows the commune's timeline again (" + words + ")")]
     }
 
     private mutating func judgeSoundCard(_ heartbeat: Heartbeat) -> [ReceiverEvent] {

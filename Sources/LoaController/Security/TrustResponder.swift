@@ -19,8 +19,8 @@ public final class TrustResponder: Sendable {
         meters = Mutex((SourceMeter(perSecond: perSource), SignatureBudget(now: MonotonicClock.now())))
     }
 
-    /// The answer to a trust request from `source` at `now` (monotonic nanoseconds), or nil if `bytes` is not
-    /// one or the source's (or everyone's) allowance is spent.
+    /// The answer to a trust request from `source` at `now` (monotonic nanoseconds), in the request's version, or
+    /// nil if `bytes` is not one or the source's (or everyone's) allowance is spent.
     public func answer(_ bytes: UnsafeRawBufferPointer, from source: IPv4Address, now: UInt64) -> [UInt8]? {
         guard bytes.count == 20, case .request(let nonce)? = try? TrustMessage(decoding: Array(bytes)) else {
             return nil
@@ -28,7 +28,12 @@ public final class TrustResponder: Sendable {
         let allowed = meters.withLock { $0.perSource.take(source, now: now) && $0.overall.spend(now: now) }
         guard allowed else { return nil }
         let list = keys.current.encoded
-        let time = UInt64(SealClock.now())
-        return TrustAnswer.make(nonce: nonce, time: time, keyList: list, signedBy: keys.streamKey)
+        // One reading of the clock for both fields; a version 1 request (a box of an earlier release) gets a
+        // version 1 answer, without the nanoseconds.
+        let nanoseconds = SealClock.nanoseconds()
+        return TrustAnswer.make(
+            nonce: nonce, time: UInt64(nanoseconds / 1_000_000),
+            nanoseconds: TrustMessage.version(of: bytes) >= 2 ? UInt64(nanoseconds) : nil, keyList: list,
+            signedBy: keys.streamKey)
     }
 }

@@ -1,0 +1,134 @@
+import Foundation
+import LoaTestSupport
+import Testing
+
+extension RealProcesses {
+    /// Issue 13: two boxes, one of them on a clock that starts 1 s off and runs 100 ppm fast (libfaketime fakes its
+    /// wall and monotonic clocks), with jitter margins 180 ms apart, play the same clip aligned within 2 ms of each
+    /// other (0.5 ms measured here).
+    ///
+    /// How it is measured: each box plays into an ALSA `file` PCM (slave `null`, whose reported delay is 0) that
+    /// writes into a FIFO, read by a thread of this test that timestamps every read on the test's own (real)
+    /// monotonic clock. The `file` PCM writes a chunk when a frame handed over fills it, so a chunk arrives when
+    /// the frame holding its last sample was handed over (or later, on a busy machine); the earliest of the reads
+    /// around the marker (the clip's first loud sample) places the stream's frames, and so the marker.
+    @Suite("Synchronised playout")
+    struct SynchronisedPlayoutTests {
+        /// The reads of one FIFO: when each arrived (test's monotonic ns) and the bytes so far after it.
+        final class FIFORecorder: @unchecked Sendable {
+            let path: String
+            private let lock = NSLock()
+            private var reads: [(at: UInt64, total: Int)] = []
+            private var bytes: [UInt8] = []
+            private let done = DispatchSemaphore(value: 0)
+
+            init(_ path: String) throws {
+                guard mkfifo(path, 0o600) == 0 else { throw HarnessError("mkfifo \(path) failed") }
+                self.path = path
+                Thread.detachNewThread { self.run() }
+            }
+
+            private func run() {
+                let descriptor = open(path, O_RDONLY)
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while descriptor >= 0 {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    let at = DispatchTime.now().uptimeNanoseconds
+                    guard count > 0 else { break }
+                    lock.lock()
+                    bytes += buffer[0..<count]
+                    reads.append((at, bytes.count))
+                    lock.unlock()
+                }
+                if descriptor >= 0 { close(descriptor) }
+                done.signal()
+            }
+
+            /// The instant (test's monotonic ns) the first sample above `threshold` was handed over, and its index.
+            func marker(threshold: Int16 = 3000) -> (at: UInt64, index: Int)? {
+                _ = done.wait(timeout: .now() + 10)
+                lock.lock()
+                defer { lock.unlock() }
+                var index = -1
+                for sample in stride(from: 0, to: bytes.count - 1, by: 2) {
+                    let value = Int16(bitPattern: UInt16(bytes[sample]) | UInt16(bytes[sample + 1]) << 8)
+                    if abs(Int(value)) > Int(threshold) {
+                        index = sample / 2
+                        break
+                    }
+                }
+                guard index >= 0 else { return nil }
+                // Each read's last sample lies in the frame handed over before it arrived (frames are 960 samples
+                // from the stream's start), so every read bounds from above when the stream's sample 0 was handed
+                // over; a read that waited (a busy machine) only bounds it later. The earliest bound of the reads
+                // within half a second of the marker is taken.
+                var start: Int64?
+                for read in reads where abs(read.total / 2 - index) <= 24_000 {
+                    let frameStart = (read.total / 2 - 1) / 960 * 960
+                    let bound = Int64(read.at) - Int64(frameStart) * 1_000_000_000 / 48_000
+                    start = min(start ?? bound, bound)
+                }
+                guard let start else { return nil }
+                return (UInt64(start + Int64(index) * 1_000_000_000 / 48_000), index)
+            }
+        }
+
+        @Test func twoBoxesOnDifferentClocksPlayAClipWithinTwoMilliseconds() throws {
+            let harness = try Harness(groupOctet: 97)
+            try harness.startController()
+            let plain = try FIFORecorder(harness.path("plain.fifo"))
+            let fast = try FIFORecorder(harness.path("fast.fifo"))
+            // Their jitter margins differ by 180 ms: a box that started by its own margin instead of the timeline
+            // would play that much apart.
+            let first = try harness.startReceiver(output: plain.path, name: "plain", jitterMilliseconds: 20)
+            let second = try harness.startReceiver(
+                output: fast.path, name: "fast", jitterMilliseconds: 200,
+                environment: [
+                    "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "FAKETIME": "+1s x1.0001",
+                ])
+            // Let both learn the controller's clock over several answers.
+            Thread.sleep(forTimeInterval: 6)
+            // The clip: 1 s of silence, then a tone (the marker is its first loud sample).
+            let clip = harness.path("marker.wav")
+            var samples = [Float](repeating: 0, count: 48_000)
+            samples += (0..<48_000).map { Float(0.5 * sin(Double($0) * 2 * Double.pi * 1000 / 48_000)) }
+            try FFmpegLoudness.writeWAV(samples, to: clip)
+            try harness.queueAndWait([clip])
+            harness.stop(first)
+            harness.stop(second)
+            let a = try #require(plain.marker(), "no marker from the plain box")
+            let b = try #require(fast.marker(), "no marker from the fast box")
+            let skew = Int64(bitPattern: a.at &- b.at)
+            #expect(abs(skew) <= 2_000_000, "the boxes are \(Double(skew) / 1e6) ms apart")
+            #expect(abs(a.index - b.index) <= 48, "marker at sample \(a.index) and \(b.index)")
+        }
+
+        /// A box that joins mid-item starts at the sample due then: the clip's marker leaves it at the instant it
+        /// leaves a box that heard the item from its start, and it played less of the item before it.
+        @Test func aBoxThatJoinsMidItemPlaysTheMarkerWithTheOthers() throws {
+            let harness = try Harness(groupOctet: 98)
+            try harness.startController()
+            let early = try FIFORecorder(harness.path("early.fifo"))
+            let late = try FIFORecorder(harness.path("late.fifo"))
+            let first = try harness.startReceiver(output: early.path, name: "early")
+            Thread.sleep(forTimeInterval: 3)
+            // 6 s of a quiet tone (below the marker's threshold), then a loud one.
+            let clip = harness.path("marker.wav")
+            var samples = (0..<288_000).map { Float(0.02 * sin(Double($0) * 2 * Double.pi * 440 / 48_000)) }
+            samples += (0..<48_000).map { Float(0.5 * sin(Double($0) * 2 * Double.pi * 1000 / 48_000)) }
+            try FFmpegLoudness.writeWAV(samples, to: clip)
+            let queued = try harness.loa(["queue", clip, "--zone", "all"])
+            #expect(queued.status == 0, "\(queued.err)")
+            Thread.sleep(forTimeInterval: 1)
+            let second = try harness.startReceiver(output: late.path, name: "late")
+            try harness.waitUntilIdle()
+            harness.stop(first)
+            harness.stop(second)
+            let a = try #require(early.marker(threshold: 6000), "no marker from the box there from the start")
+            let b = try #require(late.marker(threshold: 6000), "no marker from the box that joined")
+            let skew = Int64(bitPattern: a.at &- b.at)
+            #expect(abs(skew) <= 2_000_000, "the boxes are \(Double(skew) / 1e6) ms apart")
+            #expect(b.index < a.index - 48_000, "the late box played \(b.index) samples before the marker, \(a.index)")
+        }
+    }
+}
