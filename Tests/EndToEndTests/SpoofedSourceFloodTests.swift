@@ -135,7 +135,7 @@ extension RealProcesses {
             let config = """
                 loudness: off
                 fleet:
-                  heartbeats: \(link.controllerAddress):0
+                  heartbeats: \(link.controllerAddress):8750
                 zones:
                   - name: all
                     group: \(harness.group):\(harness.port)
