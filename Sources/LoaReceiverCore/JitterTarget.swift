@@ -85,8 +85,9 @@ public struct JitterTarget: Sendable {
                 total += buckets[index]
             }
             // The first packet fills the histogram; after it, each adds what forgetting took.
-            buckets[bucket] += total == 0 ? 1 : 1 - Self.forgetting
-            return Self.quantileDelay(of: UnsafeBufferPointer(buckets), at: quantile)
+            let added = total == 0 ? 1 : 1 - Self.forgetting
+            buckets[bucket] += added
+            return Self.quantileDelay(of: UnsafeBufferPointer(buckets), total: total + added, at: quantile)
         }
         let wanted = min(ceiling, max(floor, delayQuantile + frame))
         if wanted >= target {
@@ -98,11 +99,10 @@ public struct JitterTarget: Sendable {
         lastUpdate = max(lastUpdate ?? 0, now)
     }
 
-    /// The upper edge of the bucket where the cumulative mass first reaches `quantile`.
-    private static func quantileDelay(of histogram: UnsafeBufferPointer<Double>, at quantile: Double) -> UInt64 {
-        var total = 0.0
-        for index in 0..<histogram.count { total += histogram[index] }
-        guard total > 0 else { return 0 }
+    /// The upper edge of the bucket where the cumulative mass (of `total` in all) first reaches `quantile`.
+    private static func quantileDelay(of histogram: UnsafeBufferPointer<Double>, total: Double, at quantile: Double)
+        -> UInt64
+    {
         var cumulative = 0.0
         for index in 0..<histogram.count {
             cumulative += histogram[index]
