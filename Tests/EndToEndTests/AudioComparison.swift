@@ -25,7 +25,15 @@ enum AudioComparison {
 
     /// The best alignment of `played` against `source` (lag of `played`, up to ±`maximumLag` samples) and the
     /// normalised cross-correlation there, over the overlapping part.
-    static func compare(source: [Float], played: [Float], maximumLag: Int = 4800) -> (lag: Int, correlation: Double) {
+    ///
+    /// A box keeps to the controller's timeline by dropping or doubling one sample a frame (`Playout`'s drift
+    /// correction), so the lag of what it played may move by a few samples in the course of a clip. The
+    /// correlation is therefore summed window by window (50 ms), each window at its own best lag within
+    /// `drift` samples (1 ms) of the clip's. A gap, or a lost frame played as silence or noise, moves the lag by far
+    /// more than that or leaves nothing to match, so it still lowers the correlation.
+    static func compare(
+        source: [Float], played: [Float], maximumLag: Int = 4800, drift: Int = 48
+    ) -> (lag: Int, correlation: Double) {
         // Coarse search on 8× decimated signals, then a fine search around it at full rate.
         let step = 8
         let a = decimate(source, step)
@@ -40,7 +48,44 @@ enum AudioComparison {
             let value = correlation(source, played, lag: lag)
             if value > fine.value { fine = (lag, value) }
         }
-        return (fine.lag, fine.value)
+        return (fine.lag, windowed(source, played, lag: fine.lag, drift: drift))
+    }
+
+    /// The correlation of `a` with `b` over their overlap at `lag`, each `window` of `a` matched at the lag within
+    /// `drift` of `lag` that suits it best.
+    static func windowed(_ a: [Float], _ b: [Float], lag: Int, drift: Int, window: Int = 2400) -> Double {
+        var ab = 0.0, aa = 0.0, bb = 0.0
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let limit = min(a.count, b.count - lag)
+                var start = max(0, -lag)
+                while start < limit {
+                    let end = min(start + window, limit)
+                    var chosen = (score: -Double.infinity, ab: 0.0, aa: 0.0, bb: 0.0)
+                    for candidate in (lag - drift)...(lag + drift) {
+                        var xy = 0.0, xx = 0.0, yy = 0.0
+                        for i in start..<end {
+                            let j = i + candidate
+                            let x = Double(a[i])
+                            let y = j >= 0 && j < b.count ? Double(b[j]) : 0
+                            xy += x * y
+                            xx += x * x
+                            yy += y * y
+                        }
+                        let score = xx > 0 && yy > 0 ? xy / (xx * yy).squareRoot() : -1
+                        // Ties (silence) keep the clip's lag.
+                        if score > chosen.score || (score == chosen.score && candidate == lag) {
+                            chosen = (score, xy, xx, yy)
+                        }
+                    }
+                    ab += chosen.ab
+                    aa += chosen.aa
+                    bb += chosen.bb
+                    start = end
+                }
+            }
+        }
+        return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : 0
     }
 
     /// Normalised correlation of `a[i]` with `b[i + lag]` over their overlap.

@@ -54,7 +54,10 @@ public final class Harness: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: directory)
+        // LOA_KEEP_TEST_FILES=1 keeps the test's folder (logs, what the boxes played) for a look after a failure.
+        if ProcessInfo.processInfo.environment["LOA_KEEP_TEST_FILES"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
