@@ -9,9 +9,10 @@ extension RealProcesses {
     ///
     /// How it is measured: each box plays into an ALSA `file` PCM (slave `null`, whose reported delay is 0) that
     /// writes into a FIFO, read by a thread of this test that timestamps every read on the test's own (real)
-    /// monotonic clock. The `file` PCM writes each frame handed over at once, so a chunk arrives when the frame
-    /// that ends it was handed over (or later, on a busy machine); the earliest of the reads around the marker (the
-    /// clip's first loud sample) places the stream's frames, and so the marker.
+    /// monotonic clock. The `file` PCM writes each frame handed over at once (in two pieces where its ring buffer
+    /// wraps), so a chunk arrives when the frame that ends it was handed over (or later, on a busy machine); the
+    /// earliest of the reads around the marker (the clip's first loud sample) places the stream's frames, and so
+    /// the marker.
     @Suite("Synchronised playout")
     struct SynchronisedPlayoutTests {
         /// The reads of one FIFO: when each arrived (test's monotonic ns) and the bytes so far after it.
@@ -58,15 +59,17 @@ extension RealProcesses {
                     }
                 }
                 guard index >= 0 else { return nil }
-                // A box hands whole frames over and the `file` PCM writes each at once, so every read ends where a
-                // frame ended. The frame holding a read's last sample therefore began no earlier than where the
-                // read before it ended, and was handed over before the read arrived: each read bounds from above
-                // when the stream's sample 0 was handed over (a read that waited, on a busy machine, only bounds
-                // it later). The earliest bound of the reads within half a second of the marker is taken. (Frames
-                // are not all 960 samples: drift correction makes some 959 or 961, and a box that joined late cut
-                // its first one.)
+                // A box hands whole frames over and the `file` PCM writes each at once, except where its ring
+                // buffer wraps: there it writes a frame in two pieces. So a read ends where a frame ended, unless it
+                // is the first piece of a split frame; a read of at least a frame's samples (959: drift correction
+                // makes some frames 959 or 961 long, and a box that joined late cut its first one) does not follow
+                // such a piece. The frame holding its last sample began no earlier than where the read before it
+                // ended, and was handed over before the read arrived: each such read bounds from above when the
+                // stream's sample 0 was handed over (a read that waited, on a busy machine, only bounds it later).
+                // The earliest bound of the reads within half a second of the marker is taken.
                 var start: Int64?
-                for (previous, read) in zip(reads, reads.dropFirst()) where abs(read.total / 2 - index) <= 24_000 {
+                for (previous, read) in zip(reads, reads.dropFirst())
+                where abs(read.total / 2 - index) <= 24_000 && read.total / 2 - previous.total / 2 >= 959 {
                     let frameStart = previous.total / 2
                     let bound = Int64(read.at) - Int64(frameStart) * 1_000_000_000 / 48_000
                     start = min(start ?? bound, bound)
