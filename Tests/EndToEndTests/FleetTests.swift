@@ -43,11 +43,13 @@ extension RealProcesses {
         }
 
         /// Starts a real receiver that heartbeats to the harness's controller every second; `arguments` are
-        /// added to its command line (they may override the controller's address).
+        /// added to its command line (they may override the controller's address), `environment` to its
+        /// environment (e.g. libfaketime's).
         @discardableResult
-        static func startReceiver(_ harness: Harness, name: String, zone: String = "all", arguments: [String] = [])
-            throws -> Process
-        {
+        static func startReceiver(
+            _ harness: Harness, name: String, zone: String = "all", arguments: [String] = [],
+            environment: [String: String] = [:]
+        ) throws -> Process {
             let home = harness.path(name)
             try FileManager.default.createDirectory(atPath: home + "/state", withIntermediateDirectories: true)
             try """
@@ -62,7 +64,7 @@ extension RealProcesses {
                     "--group", "\(harness.group):\(harness.port)", "--interface", "127.0.0.1", "--device", "loatest",
                     "--stats-interval", "0", "--zone", zone, "--controller", "127.0.0.1:\(port)", "--state-dir",
                     home + "/state", "--heartbeat-interval", "1",
-                ] + arguments, stderr: log, environment: ["HOME": home])
+                ] + arguments, stderr: log, environment: environment.merging(["HOME": home]) { $1 })
             _ = try harness.waitFor("\(name) to start heartbeats", timeout: 30) { () -> Bool? in
                 let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 return text.contains("heartbeats every") ? true : nil
