@@ -55,6 +55,20 @@ long loa_pcm_delay(loa_pcm *pcm) {
     return delay > 0 ? (long)delay : 0;
 }
 
+long loa_pcm_start_frames(loa_pcm *pcm) {
+    snd_pcm_info_t *info;
+    snd_pcm_info_alloca(&info);
+    if (snd_pcm_info(pcm->handle, info) < 0 || snd_pcm_info_get_card(info) < 0) return 0;
+    snd_pcm_sw_params_t *software;
+    snd_pcm_sw_params_alloca(&software);
+    snd_pcm_uframes_t threshold = 0, buffer = 0, period = 0;
+    if (snd_pcm_sw_params_current(pcm->handle, software) < 0 ||
+        snd_pcm_sw_params_get_start_threshold(software, &threshold) < 0 ||
+        snd_pcm_get_params(pcm->handle, &buffer, &period) < 0)
+        return 0;
+    return (long)(threshold < buffer ? threshold : buffer);
+}
+
 void loa_pcm_drain(loa_pcm *pcm) {
     snd_pcm_drain(pcm->handle);
     snd_pcm_prepare(pcm->handle);

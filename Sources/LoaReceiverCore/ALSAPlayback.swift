@@ -33,6 +33,7 @@ public final class ALSAPlayback: AudioSink {
     private let latencyMilliseconds: Int
     private var pcm: OpaquePointer?
     private var channels = 1
+    private var threshold = 0
     private let stereo: UnsafeMutableBufferPointer<Int16>
     private var underrunCount: UInt32 = 0
     private var backoff = ALSAPlayback.freshBackoff
@@ -93,6 +94,7 @@ public final class ALSAPlayback: AudioSink {
         if failure != nil { Log.info("ALSA device '" + device + "' works again") }
         pcm = handle
         self.channels = Int(channels)
+        threshold = loa_pcm_start_frames(handle)
         failure = nil
         nextAttempt = nil
         backoff = Self.freshBackoff
@@ -110,6 +112,10 @@ public final class ALSAPlayback: AudioSink {
         guard let pcm else { return 0 }
         return loa_pcm_delay(pcm)
     }
+
+    /// The device's start threshold (ALSA's `start_threshold`) where a sound card is behind it; 0 for `null` or a
+    /// file, and while the device is not open.
+    public var startFrames: Int { pcm == nil ? 0 : threshold }
 
     /// Plays one frame; dropped while the device is not working.
     public func play(_ samples: UnsafeBufferPointer<Int16>) {

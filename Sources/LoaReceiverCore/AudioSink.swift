@@ -11,8 +11,12 @@ public protocol AudioSink: AnyObject {
     /// Frames handed to the sink that have not yet left the DAC, as the device reports it (ALSA's
     /// `snd_pcm_delay`); 0 where it cannot say.
     var delayFrames: Int { get }
+    /// Frames a device at rest must be given before it starts playing (ALSA's start threshold, for a sound card);
+    /// 0 where it plays what it is given at once. A device that starts late holds back the first sample.
+    var startFrames: Int { get }
 }
 
 extension AudioSink {
     public var delayFrames: Int { 0 }
+    public var startFrames: Int { 0 }
 }

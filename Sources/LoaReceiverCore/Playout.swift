@@ -14,7 +14,9 @@ import LoaWire
 ///   packet of any SSRC starts a new stream.
 /// - On the controller's timeline (issue 13, `docs/sync.md`): a packet given with `due` (the local instant its
 ///   first sample must leave the DAC) starts the stream so that it does, less the sink's reported delay and
-///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there: beyond
+///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there (the delay compared is the one
+///   the sink reports just before each frame is handed over; a sound card at rest, which starts only when it holds
+///   its start threshold, is first handed that much silence, that much earlier): beyond
 ///   `deadBandNanoseconds` one sample a frame (0.1 %) is dropped or doubled, interpolated; a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
 ///   again and what was missing is lost (silence), not played late. Without `due`, a stream starts
@@ -43,6 +45,13 @@ public final class Playout<Sink: AudioSink> {
     private var frameSamples = 960
     /// Samples still to be dropped from the head of what is decoded: a stream joined after its instant.
     private var skipSamples = 0
+    /// Silence still to be handed over before the stream's first frame, so that a sound card at rest starts (its
+    /// start threshold) and plays that frame's first sample at its instant.
+    private var leadSamples = 0
+    /// The device's delay (frames) read just before the last frame was handed over: what stands between a frame
+    /// handed over on schedule and the DAC. Read between handovers, the delay also counts the part of the last
+    /// frame not yet played, so the timeline compares with this one.
+    private var handoverDelay = 0
     /// The sequence number of the first sample of the stream's timing (`playing.samples` counts from it).
     private var baseSequence: Int64 = 0
     /// The last difference (ns) between when a packet's first sample is due out of the DAC and when it is
@@ -156,9 +165,10 @@ public final class Playout<Sink: AudioSink> {
         return false
     }
 
-    /// The local instant the sample due out of the DAC at `due` must be handed to the sink.
-    private func writeTime(due: UInt64) -> UInt64 {
-        let sinkDelay = UInt64(max(sink.delayFrames, 0)) * 1_000_000_000 / UInt64(OpusFormat.sampleRate)
+    /// The local instant the sample due out of the DAC at `due` must be handed to the sink, which holds `delay`
+    /// frames ahead of it.
+    private func writeTime(due: UInt64, delay: Int) -> UInt64 {
+        let sinkDelay = Self.nanoseconds(samples: max(delay, 0))
         return due &+ Self.nanoseconds(milliseconds: settings.acousticDelayMilliseconds)
             &- Self.nanoseconds(milliseconds: settings.outputDelayMilliseconds) &- sinkDelay
     }
@@ -166,7 +176,6 @@ public final class Playout<Sink: AudioSink> {
     /// Times the stream by packet `sequence`, due out of the DAC at `due`: on a (re)start the stream's timing is
     /// set from it; else the difference from the timing in force is noted (`syncErrorNanoseconds`).
     private func time(_ sequence: Int64, due: UInt64, now: UInt64, restart: Bool) {
-        let wanted = writeTime(due: due)
         if restart {
             // What was missing before this packet will not play: it is past its time.
             if let next = buffer.nextSequence, sequence > next {
@@ -174,16 +183,23 @@ public final class Playout<Sink: AudioSink> {
             }
             baseSequence = sequence
             syncErrorNanoseconds = 0
-            if wanted >= now {
+            // A device at rest starts only once it holds its start threshold: that much silence goes first, handed
+            // over that much earlier, so the frame after it leaves at its instant and the device then holds it.
+            let running = sink.delayFrames
+            leadSamples = running > 0 ? 0 : max(sink.startFrames, 0)
+            handoverDelay = running + leadSamples
+            let start = writeTime(due: due, delay: running) &- Self.nanoseconds(samples: leadSamples)
+            if start >= now {
                 skipSamples = 0
-                state = .buffering(startAt: wanted)
+                state = .buffering(startAt: start)
             } else {
                 // Joined after the instant: start now, at the sample due now.
-                skipSamples = Int((now - wanted) * UInt64(OpusFormat.sampleRate) / 1_000_000_000)
-                state = .playing(base: wanted, samples: 0)
+                skipSamples = Int((now - start) * UInt64(OpusFormat.sampleRate) / 1_000_000_000)
+                state = .playing(base: start, samples: 0)
             }
             return
         }
+        let wanted = writeTime(due: due, delay: handoverDelay)
         let scheduled: UInt64
         switch state {
         case .buffering(let start): scheduled = start
@@ -209,6 +225,7 @@ public final class Playout<Sink: AudioSink> {
             case .playing(let base, let samples):
                 let deadline = base + Self.nanoseconds(samples: samples)
                 guard now >= deadline else { return }
+                handLead()
                 let produced = produceFrame()
                 if produced == 0 {
                     state = .holding(since: deadline)
@@ -217,6 +234,7 @@ public final class Playout<Sink: AudioSink> {
                     skipSamples -= skipped
                     let (length, shift) = skipped == 0 ? correct(produced) : (produced, 0)
                     if skipped < length {
+                        handoverDelay = sink.delayFrames
                         sink.play(UnsafeBufferPointer(rebasing: pcm[skipped..<length]))
                         statistics.framesPlayed += 1
                     }
@@ -228,6 +246,18 @@ public final class Playout<Sink: AudioSink> {
                 sink.pause()
                 return
             }
+        }
+    }
+
+    /// Hands over the silence a device at rest needs before the stream's first frame (`leadSamples`).
+    private func handLead() {
+        guard leadSamples > 0 else { return }
+        let chunk = min(leadSamples, pcm.count)
+        pcm.update(repeating: 0)
+        while leadSamples > 0 {
+            let count = min(leadSamples, chunk)
+            sink.play(UnsafeBufferPointer(rebasing: pcm[0..<count]))
+            leadSamples -= count
         }
     }
 

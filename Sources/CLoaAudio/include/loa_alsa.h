@@ -23,6 +23,9 @@ long loa_pcm_write(loa_pcm *pcm, const int16_t *samples, unsigned long frames, u
 /// Frames written that have not yet left the DAC (`snd_pcm_delay`), or 0 if the device cannot say (not
 /// running, or an error).
 long loa_pcm_delay(loa_pcm *pcm);
+/// Frames the device must hold before it starts playing (its start threshold, at most its buffer), for a PCM with a
+/// sound card behind it; 0 for one without (`null`, a plain file), which takes what it is given at once.
+long loa_pcm_start_frames(loa_pcm *pcm);
 /// Plays what is buffered, then stops; the device stays open and restarts on the next write.
 void loa_pcm_drain(loa_pcm *pcm);
 /// Closes the device (a `file` PCM flushes its file here).

@@ -1,0 +1,83 @@
+import LoaReceiverCore
+import LoaWire
+import Testing
+
+/// A sound card as ALSA presents one: at rest until it holds its start threshold, then it plays 48 kHz from that
+/// instant; its delay is what it holds that has not left the DAC yet (0 at rest). It notes where each frame handed
+/// over lies in what it plays, and whether it ever ran dry.
+final class ModelledCard: AudioSink {
+    let threshold: Int
+    var now: UInt64 = 0
+    private(set) var startedAt: UInt64?
+    private(set) var written = 0
+    /// Each frame handed over: its position in what the card plays, its length, and whether it was all silence.
+    private(set) var frames: [(position: Int, count: Int, silent: Bool)] = []
+    private(set) var ranDry = 0
+
+    init(threshold: Int) { self.threshold = threshold }
+
+    var underruns: Int { ranDry }
+    var startFrames: Int { threshold }
+    var delayFrames: Int { startedAt == nil ? 0 : max(written - played, 0) }
+    private var played: Int {
+        guard let startedAt else { return 0 }
+        return Int((now - startedAt) * 48_000 / 1_000_000_000)
+    }
+
+    func play(_ samples: UnsafeBufferPointer<Int16>) {
+        if startedAt != nil && played > written { ranDry += 1 }
+        frames.append((written, samples.count, samples.allSatisfy { $0 == 0 }))
+        written += samples.count
+        if startedAt == nil && written >= threshold { startedAt = now }
+    }
+
+    func pause() {}
+
+    /// The instant the sample at `position` leaves the DAC (the card must have started).
+    func leaves(_ position: Int) -> UInt64? {
+        startedAt.map { $0 + UInt64(position) * 1_000_000_000 / 48_000 }
+    }
+}
+
+/// Issue 13 on real hardware: a sound card at rest starts only once it holds its start threshold (ALSA's default is
+/// the whole buffer), and between two frames handed over its delay also counts the rest of the last one. The box
+/// first hands it the threshold in silence, that much earlier, and compares the timeline with the delay read just
+/// before each handover: the first sample leaves at its instant and no correction is needed.
+@Suite("Playout on a sound card that starts at its threshold")
+struct SoundCardStartTests {
+    @Test func theFirstSampleLeavesOnTimeAndTheCardIsHeldWithoutCorrection() throws {
+        let stream = try StreamMaker(frames: 100)
+        let card = ModelledCard(threshold: 2_880)  // 60 ms, the box's default latency
+        let playout = try Playout(
+            settings: PlayoutSettings(jitterMilliseconds: 60, idleAfterMilliseconds: 200), sink: card)
+        let start: UInt64 = 1_150 * ms
+        var next = 0
+        var now: UInt64 = 1_000 * ms
+        while now <= 3_500 * ms {
+            // Packet i is sent at 1 s + 20 ms × i, arrives 5 ms later, and is due out of the DAC 150 ms after sending.
+            while next < 100, 1_005 * ms + UInt64(next) * 20 * ms <= now {
+                stream.packets[next].withUnsafeBytes { bytes in
+                    let packet = try! RTPPacket(parsing: bytes)
+                    playout.receive(packet, in: bytes, at: now, due: start + UInt64(next) * 20 * ms)
+                }
+                next += 1
+            }
+            card.now = now
+            playout.advance(to: now)
+            now += 100_000
+        }
+        // The threshold in silence first, then the stream's frames.
+        let lead = card.frames.prefix { $0.silent }.reduce(0) { $0 + $1.count }
+        #expect(lead == 2_880)
+        let audio = card.frames.drop { $0.silent }
+        #expect(audio.count == 100)
+        // Every frame's first sample leaves at its instant, within the 100 µs this test steps its clock by.
+        for (index, frame) in audio.enumerated() {
+            let instant = start + UInt64(index) * 20 * ms
+            let leaves = try #require(card.leaves(frame.position))
+            #expect(leaves >= instant && leaves - instant <= 100_000, "frame \(index) leaves \(leaves) for \(instant)")
+        }
+        #expect(playout.correctedSamples == 0)
+        #expect(card.underruns == 0)
+    }
+}
