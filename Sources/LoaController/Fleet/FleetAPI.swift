@@ -265,7 +265,9 @@ extension ReceiverView {
             uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) },
             zoneProblem: gone ? Alert.Kind.zoneGone.rawValue : record.machine.zoneAlerting?.rawValue,
             group: record.heartbeat?.group?.text, noTrustedTime: record.noTrustedTime,
-            syncMs: record.heartbeat?.sync.map { Double($0.boundMicroseconds) / 1000 })
+            syncMs: record.heartbeat?.sync.map { Double($0.boundMicroseconds) / 1000 },
+            delivery: record.heartbeat?.delivery?.name,
+            unicast: record.heartbeat?.delivery == nil ? nil : record.heartbeat?.wantsUnicast == true)
     }
 }
 
