@@ -36,7 +36,8 @@ struct ReceiversCommand: AsyncParsableCommand {
                 let rows =
                     [
                         [
-                            "NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "DELIVERY", "LAST SEEN", "LOSS", "UNDERRUNS",
+                            "NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "DELIVERY", "LAST SEEN", "LOSS",
+                            "UNDERRUNS",
                             "VERSION",
                         ]
                     ]

@@ -74,8 +74,8 @@ extension RealProcesses {
         /// The attacker, in the carrier: from a socket bound at the victim's address it sends the controller, five
         /// times a second, a heartbeat in the box's name tagged with a key that is not the box's, an enrolment
         /// signed by nobody, and (once it has seen one pass on the box's side) a replay of the box's own latest
-        /// heartbeat, each asking for unicast. It counts every datagram that reaches the victim's socket and on
-        /// SIGTERM writes "received sent replayed" to `out`.
+        /// heartbeat, each asking for unicast (`out`.captured appears once it has one). It counts every datagram that
+        /// reaches the victim's socket and on SIGTERM writes "received sent replayed" to `out`.
         static let attacker = #"""
             import os, select, signal, socket, struct, sys, time
             box, victim, controller, port, side, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
@@ -115,6 +115,8 @@ extension RealProcesses {
                             break
                         ihl = (packet[0] & 15) * 4
                         if packet[9] == 17 and packet[ihl + 8:ihl + 12] == b"LF\x01\x02":
+                            if captured is None:
+                                open(out + ".captured", "w").close()
                             captured = packet[ihl + 8:]
                 if time.monotonic() >= due:
                     due += 0.2
@@ -200,6 +202,9 @@ extension RealProcesses {
                 "/usr/bin/python3",
                 ["-c", Self.attacker, id, net.carrierOutside, net.controllerAddress, "8750", net.boxSide, counted],
                 stderr: harness.path("attacker.log"), namespace: net.carrier)
+            _ = try harness.waitFor("the attacker to capture one of the box's heartbeats", timeout: 40) { () -> Bool? in
+                FileManager.default.fileExists(atPath: counted + ".captured") ? true : nil
+            }
             try bulletin("the first bulletin behind the NAT")
             harness.stop(attacker)
             let numbers = ((try? String(contentsOfFile: counted, encoding: .utf8)) ?? "").split(separator: " ")

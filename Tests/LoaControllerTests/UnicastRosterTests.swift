@@ -29,11 +29,11 @@ struct UnicastRosterTests {
         #expect(asked)
         let sent1 = targets(&roster, zone: 1, now: 2 * second)
         #expect(sent1 == [mapped])
-        let sent2 = targets(&roster, zone: 0, now: 2 * second)
-        #expect(sent2.isEmpty)
         #expect(roster.isOnAir(1, now: 2 * second + second / 2))
         #expect(!roster.isOnAir(1, now: 4 * second))
-        #expect(!roster.isOnAir(0, now: 2 * second))
+        #expect(!roster.isOnAir(0, now: 2 * second), "zone 0 sent nothing")
+        let sent2 = targets(&roster, zone: 0, now: 2 * second)
+        #expect(sent2.isEmpty, "nobody asked for zone 0")
     }
 
     /// A new mapping (port) is followed at the next heartbeat; a move to another zone leaves the old roster; a
@@ -51,10 +51,12 @@ struct UnicastRosterTests {
         #expect(sent4.isEmpty)
         let sent5 = targets(&roster, zone: 1, now: 5 * second)
         #expect(sent5 == [moved])
-        let stopped = roster.heard(box, zone: 1, address: moved, intervalMilliseconds: 5000, wants: false, now: 6 * second)
+        let stopped = roster.heard(
+            box, zone: 1, address: moved, intervalMilliseconds: 5000, wants: false, now: 6 * second)
         #expect(!stopped)
         #expect(roster.count == 0)
-        let zoneless = roster.heard(box, zone: nil, address: moved, intervalMilliseconds: 5000, wants: true, now: 7 * second)
+        let zoneless = roster.heard(
+            box, zone: nil, address: moved, intervalMilliseconds: 5000, wants: true, now: 7 * second)
         #expect(!zoneless)
         #expect(roster.count == 0)
     }

@@ -32,7 +32,8 @@ public final class UnicastDelivery: Sendable {
         addresses = .allocate(capacity: capacity)
         ports = .allocate(capacity: capacity)
         state = Mutex(
-            State(roster: UnicastRoster(zoneCount: zones.count, limits: limits, now: MonotonicClock.now()), socket: nil))
+            State(roster: UnicastRoster(zoneCount: zones.count, limits: limits, now: MonotonicClock.now()), socket: nil)
+        )
     }
 
     deinit {
