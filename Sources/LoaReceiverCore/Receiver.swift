@@ -1,4 +1,5 @@
 import LoaCodec
+import LoaCrypto
 import LoaSystem
 import LoaTrust
 import LoaWire

@@ -206,6 +206,8 @@ extension RealProcesses {
                 FileManager.default.fileExists(atPath: counted + ".captured") ? true : nil
             }
             try bulletin("the first bulletin behind the NAT")
+            let metrics = try harness.apiText("/metrics")
+            #expect(metrics.contains("loa_unicast_boxes 1"), "\(metrics)")
             harness.stop(attacker)
             let numbers = ((try? String(contentsOfFile: counted, encoding: .utf8)) ?? "").split(separator: " ")
                 .compactMap { Int($0) }
