@@ -42,12 +42,12 @@ public final class UnicastDelivery: Sendable {
     }
 
     /// Sends from `socket` from now on (nil: stop sending).
-    func attach(_ socket: UDPSocket?) { state.withLock { $0.socket = socket } }
+    package func attach(_ socket: UDPSocket?) { state.withLock { $0.socket = socket } }
 
     /// Takes an approved box's authenticated heartbeat (`heartbeat`, from `sender`, registered in `zone`) at
     /// `now`; returns whether the box is on a roster now.
     @discardableResult
-    func heard(_ heartbeat: Heartbeat, zone: String?, from sender: SocketAddress, now: UInt64) -> Bool {
+    package func heard(_ heartbeat: Heartbeat, zone: String?, from sender: SocketAddress, now: UInt64) -> Bool {
         let index = zone.flatMap { zones.firstIndex(of: $0) }
         return state.withLock {
             $0.roster.heard(
