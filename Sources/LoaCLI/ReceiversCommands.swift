@@ -34,10 +34,17 @@ struct ReceiversCommand: AsyncParsableCommand {
                     return
                 }
                 let rows =
-                    [["NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]]
+                    [
+                        [
+                            "NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "DELIVERY", "LAST SEEN", "LOSS",
+                            "UNDERRUNS",
+                            "VERSION",
+                        ]
+                    ]
                     + receivers.map {
                         [
-                            $0.name, $0.id, $0.zoneText, $0.state.rawValue, $0.soundText, $0.syncText, ago($0.lastSeen),
+                            $0.name, $0.id, $0.zoneText, $0.state.rawValue, $0.soundText, $0.syncText, $0.deliveryText,
+                            ago($0.lastSeen),
                             String(format: "%.1f%%", $0.lossPercent),
                             String($0.underruns), $0.version ?? "-",
                         ]
@@ -344,6 +351,12 @@ extension ReceiverView {
 
     /// The SYNC column: how far the box may play from the commune's timeline ("±0.4ms"), "-" if it does not say.
     var syncText: String { syncMs.map { String(format: "±%.1fms", $0) } ?? "-" }
+    /// "multicast", "unicast", or for a box set to auto what it hears now ("auto:unicast"); "-" if it does not say.
+    var deliveryText: String {
+        guard let delivery else { return "-" }
+        let now = unicast == true ? "unicast" : "multicast"
+        return delivery == "auto" ? "auto:" + now : now
+    }
 
     /// The ZONE column: the zone, and its problem in capitals ("thon-dong WRONG-ZONE").
     var zoneText: String { (zone ?? "-") + (zoneProblem.map { " " + $0.uppercased() } ?? "") }

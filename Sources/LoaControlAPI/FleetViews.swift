@@ -29,13 +29,20 @@ public struct ReceiverView: Codable, Sendable, Equatable {
     /// How far (ms) it may play from the commune's timeline: its clock estimate's uncertainty plus its playout's
     /// error (issue 13); nil from a box that does not say.
     public var syncMs: Double?
+    /// How it is set to hear its zone: "multicast", "unicast" or "auto" (issue 14); nil from a box that does not say.
+    public var delivery: String?
+    /// Its last heartbeat asks for the zone's packets by unicast (through its NAT).
+    public var unicast: Bool?
 
     public init(
         id: String, name: String, zone: String?, state: ReceiverState, lastSeen: String?, address: String?,
         version: String?, lossPercent: Double, underruns: Int, volume: Int?, muted: Bool, playing: Bool,
         soundCardFailing: Bool, temperatureC: Double?, uptimeSeconds: Int?, zoneProblem: String? = nil,
-        group: String? = nil, noTrustedTime: Bool = false, syncMs: Double? = nil
+        group: String? = nil, noTrustedTime: Bool = false, syncMs: Double? = nil, delivery: String? = nil,
+        unicast: Bool? = nil
     ) {
+        self.delivery = delivery
+        self.unicast = unicast
         self.noTrustedTime = noTrustedTime
         self.syncMs = syncMs
         self.id = id

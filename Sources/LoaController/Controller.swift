@@ -72,10 +72,11 @@ public struct Controller: Sendable {
             throw ControllerError("cannot load the keys: \((error as? SecurityError)?.message ?? "\(error)")")
         }
         let pacer: Pacer
+        let unicast = UnicastDelivery(zones: configuration.zones.map(\.name), limits: configuration.fleet.unicast)
         do {
             pacer = try Pacer(
                 zones: configuration.zones, signingKey: keys.streamKey, tagKey: keys.streamTagKey,
-                commune: KeyList.keyID(keys.rootPublicKey),
+                commune: KeyList.keyID(keys.rootPublicKey), unicast: unicast,
                 clock: clock)
         } catch {
             throw ControllerError(error.message)
@@ -95,7 +96,7 @@ public struct Controller: Sendable {
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, clock: clock,
             trust: TrustResponder(keys: keys, perSource: configuration.limits.trustPerSecond),
-            limits: configuration.limits,
+            limits: configuration.limits, unicast: unicast,
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },

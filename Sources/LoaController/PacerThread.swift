@@ -48,15 +48,16 @@ final class PacerThread: Sendable {
     /// the commune `commune`, tagging with `tagKey` if given.
     init(
         number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?, tagKey: StreamTagKey?,
-        commune: UInt32,
+        commune: UInt32, unicast: UnicastDelivery? = nil,
         events: AsyncStream<AirEvent>.Continuation, observer: Pacer.SendObserver?, clock: any ControllerClock
     ) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
         var streams: [ZoneStream] = []
-        for (_, zone) in zones {
+        for (index, zone) in zones {
             streams.append(
                 try ZoneStream(
-                    zone: zone, random: &random, signingKey: signingKey, tagKey: tagKey, commune: commune))
+                    zone: zone, random: &random, signingKey: signingKey, tagKey: tagKey, commune: commune,
+                    unicast: unicast.map { ($0, index) }))
         }
         self.number = number
         zoneIndices = zones.map(\.index)

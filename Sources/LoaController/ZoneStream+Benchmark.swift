@@ -10,14 +10,16 @@ package final class BenchmarkZoneStream {
 
     /// Opens the zone's socket, as `Pacer` does for each zone; `signed`: every packet is sealed (and tagged) with
     /// fresh keys;
-    /// `first`: the first sequence number and timestamp instead of random ones.
-    package init(zone: Zone, signed: Bool = false, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil)
-        throws(SystemError)
-    {
+    /// `first`: the first sequence number and timestamp instead of random ones; `unicast`: every packet also goes to
+    /// the zone's (number 0) unicast boxes there.
+    package init(
+        zone: Zone, signed: Bool = false, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil,
+        unicast: UnicastDelivery? = nil
+    ) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
         stream = try ZoneStream(
             zone: zone, random: &random, signingKey: signed ? SigningKeyPair.generate() : nil,
-            tagKey: signed ? StreamTagKey.random() : nil, first: first)
+            tagKey: signed ? StreamTagKey.random() : nil, unicast: unicast.map { ($0, 0) }, first: first)
     }
 
     /// Puts `clip` on the air from `now`, cutting off what plays.

@@ -52,6 +52,8 @@ final class ZoneStream {
     private(set) var sendFailures = 0
 
     private let sealer: PacketSealer?
+    /// Where the zone's unicast boxes are, and the zone's index there.
+    private let unicast: (delivery: UnicastDelivery, zone: Int)?
     /// Where sender reports go (the group's port + 1), nil if the group's port is the last one.
     private let reportTarget: SocketAddress?
     private var report: RTCPSenderReport
@@ -64,12 +66,14 @@ final class ZoneStream {
     /// group and port and the commune `commune` (its root key id, see `PacketAudience`), and tagged with `tagKey`
     /// if given (see `PacketSeal`). The SSRC, the
     /// first sequence number and the first timestamp are random (RFC 3550 §5.1), unless `first` gives the latter
-    /// two (tests of wrap-around).
+    /// two (tests of wrap-around). With `unicast` (the delivery and this zone's index in it), every packet also
+    /// goes, the same sealed bytes, to the zone's unicast boxes.
     init(
         zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
-        tagKey: StreamTagKey? = nil, commune: UInt32 = 0,
+        tagKey: StreamTagKey? = nil, commune: UInt32 = 0, unicast: (UnicastDelivery, Int)? = nil,
         first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
+        self.unicast = unicast.map { (delivery: $0.0, zone: $0.1) }
         let audience = PacketAudience(group: zone.group.address.value, port: zone.group.port, commune: commune)
         sealer = signingKey.map { PacketSealer(key: $0, audience: audience, tagKey: tagKey) }
         guard let interface = NetworkInterface(zone.interface) else {
@@ -138,6 +142,9 @@ final class ZoneStream {
             octetsSent &+= UInt32(truncatingIfNeeded: payloadBytes)
         } else {
             sendFailures += 1
+        }
+        if let unicast {
+            unicast.delivery.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), zone: unicast.zone, now: now)
         }
         if frameIndex == firstFrame || deadline >= nextReport {
             sendReport(timestamp: timestamp, samplesSinceBase: sinceBase, at: deadline, buffer: buffer)

@@ -13,12 +13,21 @@ import LoaWire
 /// believed only if it is signed by the pinned controller key (`controller-key`), or, without one, by the
 /// first controller that welcomes this box (kept in `controller.pub`).
 ///
+/// Unicast (issue 14, `docs/delivery.md`): a box that asks for it in its heartbeats receives its zone's sealed
+/// packets on this same socket, from the controller's heartbeat address (what the NAT mapping lets in); they go to
+/// `receive`'s `media`, to be verified like multicast ones. While it asks, heartbeats go out at least every
+/// `keepaliveNanoseconds`, so that the mapping never lapses.
+///
 /// Commands: each has an id that only grows. A box carries out an id once, acknowledges it every time it
 /// arrives (the controller retries until it hears the acknowledgement), and drops older ids as replays.
 public final class ControllerLink {
     public let identity: ReceiverIdentity
     public let controller: SocketAddress
     public let intervalNanoseconds: UInt64
+    /// The longest gap between heartbeats while the box asks for unicast (`keepalive`).
+    public let keepaliveNanoseconds: UInt64
+    /// Whether the heartbeats ask for unicast (set by the receiver's `DeliveryChoice`).
+    public var wantsUnicast = false
     /// When the next heartbeat is due (monotonic).
     public private(set) var nextHeartbeat: UInt64
     let socket: UDPSocket
@@ -28,6 +37,7 @@ public final class ControllerLink {
     private let epoch: UInt32
     private var sequence: UInt32 = 0
     private var lastCommand: UInt32
+    private let delivery: Delivery
     private let started = MonotonicClock.now()
     private let buffer: UnsafeMutableRawBufferPointer
     /// Authenticated messages dropped because they were not for this box, replays, or forged.
@@ -63,6 +73,8 @@ public final class ControllerLink {
             throw ReceiverSetupError("cannot open the heartbeat socket: " + error.message)
         }
         intervalNanoseconds = UInt64(settings.heartbeatIntervalSeconds) * 1_000_000_000
+        keepaliveNanoseconds = UInt64(settings.keepaliveSeconds) * 1_000_000_000
+        delivery = settings.delivery
         // Allocated once: room for the longest trust answer (a key list of up to `KeyList.maximumBytes`), which is
         // larger than any fleet message.
         buffer = .allocate(byteCount: max(FleetMessage.maximumBytes, TrustMessage.maximumAnswerBytes), alignment: 8)
@@ -84,15 +96,26 @@ public final class ControllerLink {
     /// Seconds since this link started.
     public var uptimeSeconds: UInt32 { UInt32((MonotonicClock.now() - started) / 1_000_000_000) }
 
-    /// Sends one heartbeat (numbered and authenticated here) and schedules the next.
+    /// The gap to the next heartbeat: the heartbeat interval, or the keepalive while asking for unicast.
+    private var currentInterval: UInt64 {
+        wantsUnicast ? min(intervalNanoseconds, keepaliveNanoseconds) : intervalNanoseconds
+    }
+
+    /// Makes the next heartbeat due at once (the delivery changed: the controller should know now).
+    public func heartbeatSoon(now: UInt64) { nextHeartbeat = min(nextHeartbeat, now) }
+
+    /// Sends one heartbeat (numbered and authenticated here, with the box's delivery) and schedules the next.
     public func send(_ heartbeat: Heartbeat, now: UInt64) {
         var heartbeat = heartbeat
         heartbeat.receiver = identity.id
         heartbeat.epoch = epoch
         sequence &+= 1
         heartbeat.sequence = sequence
+        let intervalNanoseconds = currentInterval
         heartbeat.intervalMilliseconds = UInt32(intervalNanoseconds / 1_000_000)
         heartbeat.uptimeSeconds = uptimeSeconds
+        heartbeat.delivery = delivery
+        heartbeat.wantsUnicast = wantsUnicast
         if key != nil {
             transmit(.heartbeat(heartbeat))
         } else {
@@ -105,21 +128,28 @@ public final class ControllerLink {
     /// Reads every waiting datagram; calls `perform` with each new, authentic command (after acknowledging
     /// it), `trust` with each trust answer, `keyListVersion` with the version an authentic heartbeat answer
     /// names and `tagKey` with the stream tag key it brings (opened with the key this box shares with the
-    /// controller; one that does not open is dropped and counted). Everything else is dropped (and counted in
-    /// `refused` when it was a fleet message).
+    /// controller; one that does not open is dropped and counted), `zoneOnAir` with what an authentic answer says
+    /// of the zone, and `media` with each RTP datagram from the controller's address (unicast audio, unverified).
+    /// Everything else is dropped (and counted in `refused` when it was a fleet message).
     public func receive(
         _ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in },
-        keyListVersion: (UInt32) -> Void = { _ in }, tagKey: (StreamTagKey) -> Void = { _ in }
+        keyListVersion: (UInt32) -> Void = { _ in }, tagKey: (StreamTagKey) -> Void = { _ in },
+        zoneOnAir: (Bool) -> Void = { _ in }, media: (UnsafeRawBufferPointer, SocketAddress) -> Void = { _, _ in }
     ) {
+        var sender = SocketAddress(address: IPv4Address(0), port: 0)
         while true {
             let received: UDPSocket.Received
-            do { received = try socket.receive(into: buffer) } catch { return }
+            do { received = try socket.receive(into: buffer, from: &sender) } catch { return }
             guard case .datagram(let length) = received else {
                 if received == .nothing { return }
                 refused += 1
                 continue
             }
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            if bytes.count >= 12, bytes[0] & 0xC0 == 0x80 {
+                if sender == controller { media(bytes, sender) } else { refused += 1 }
+                continue
+            }
             if TrustMessage.isTrust(bytes) {
                 trust(bytes)
                 continue
@@ -146,12 +176,13 @@ public final class ControllerLink {
                     identity.write("last-command", String(id))
                     perform(action)
                 }
-            case .heartbeatAnswer(_, let version, let sealed):
+            case .heartbeatAnswer(_, let version, let sealed, let onAir):
                 guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
                     refused += 1
                     continue
                 }
                 keyListVersion(version)
+                if let onAir { zoneOnAir(onAir) }
                 if let sealed {
                     guard let opened = key.open(sealed).flatMap({ StreamTagKey(bytes: $0) }) else {
                         refused += 1

@@ -1,4 +1,5 @@
 import LoaCodec
+import LoaCrypto
 import LoaSystem
 import LoaTrust
 import LoaWire
@@ -103,23 +104,36 @@ public final class Receiver {
         var nextReport = interval > 0 ? MonotonicClock.now() + interval : UInt64.max
         var tone = TestTone()
         var refresh = false
+        var delivery = DeliveryChoice(mode: settings.delivery)
+        link?.wantsUnicast = delivery.wantsUnicast
         while !StopSignal.requested && !refresh {
             var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
             if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest) }
             if let due = tone.nextDeadline { wake = min(wake, due) }
             if let due = playout.sink.nextAttempt { wake = min(wake, due) }
             let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
-            if ready.first {
-                drain(socket, into: chain, trust: trust)
+            if ready.first, drain(socket, into: chain, trust: trust) {
+                delivery.heardMulticast(at: MonotonicClock.now())
             }
             if ready.second, let link {
                 link.receive(
                     { action in refresh = perform(action, on: playout.sink, tone: &tone, link: link) || refresh },
                     trust: { bytes in trust.handle(bytes, now: MonotonicClock.now()) },
                     keyListVersion: { version in trust.announced(keyListVersion: version, now: MonotonicClock.now()) },
-                    tagKey: { key in trust.use(tagKey: key) })
+                    tagKey: { key in trust.use(tagKey: key) },
+                    zoneOnAir: { onAir in delivery.zoneOnAir(onAir, at: MonotonicClock.now()) },
+                    media: { bytes, sender in _ = feed(bytes, from: sender, into: chain, trust: trust) })
             }
             let now = MonotonicClock.now()
+            _ = delivery.advance(to: now)
+            if let link, link.wantsUnicast != delivery.wantsUnicast {
+                link.wantsUnicast = delivery.wantsUnicast
+                link.heartbeatSoon(now: now)
+                Log.info(
+                    delivery.wantsUnicast
+                        ? "no multicast from " + settings.group.text + " while the zone is on the air: asking the "
+                            + "controller for unicast" : "multicast arrives again: no more unicast")
+            }
             playout.sink.reopenIfDue(now: now)
             if let question = trust.request(now: now) { link?.send(raw: question) }
             playout.advance(to: now)
@@ -211,23 +225,35 @@ public final class Receiver {
     private lazy var emergency = EmergencyVolume(level: settings.emergencyVolume)
 
     /// Hands every waiting datagram to the receive chain; one too large for the buffer is counted as rejected.
-    private func drain(_ socket: UDPSocket, into chain: ReceiveChain<ALSAPlayback>, trust: TrustLink) {
+    /// Returns whether any was accepted.
+    private func drain(_ socket: UDPSocket, into chain: ReceiveChain<ALSAPlayback>, trust: TrustLink) -> Bool {
         var sender = SocketAddress(address: IPv4Address(0), port: 0)
+        var accepted = false
         while true {
             let received: UDPSocket.Received
-            do { received = try socket.receive(into: datagram, from: &sender) } catch { return }
+            do { received = try socket.receive(into: datagram, from: &sender) } catch { return accepted }
             switch received {
-            case .nothing: return
+            case .nothing: return accepted
             case .oversized: chain.playout.countRejected()
             case .datagram(let length):
-                let now = MonotonicClock.now()
-                chain.receive(
-                    UnsafeRawBufferPointer(rebasing: datagram[0..<length]),
-                    from: PacketVerifier.sourceKey(address: sender.address.value, port: sender.port),
-                    verifier: trust.verifier, trustedNow: trust.now(monotonic: now),
-                    timeline: trust.controllerKeepsTimeline ? trust.timeline : nil, at: now)
+                if feed(UnsafeRawBufferPointer(rebasing: datagram[0..<length]), from: sender, into: chain, trust: trust)
+                {
+                    accepted = true
+                }
             }
         }
+    }
+
+    /// Verifies and plays one datagram (multicast, or unicast from the controller) exactly alike; true if accepted.
+    private func feed(
+        _ bytes: UnsafeRawBufferPointer, from sender: SocketAddress, into chain: ReceiveChain<ALSAPlayback>,
+        trust: TrustLink
+    ) -> Bool {
+        let now = MonotonicClock.now()
+        return chain.receive(
+            bytes, from: PacketVerifier.sourceKey(address: sender.address.value, port: sender.port),
+            verifier: trust.verifier, trustedNow: trust.now(monotonic: now),
+            timeline: trust.controllerKeepsTimeline ? trust.timeline : nil, at: now) == .accepted
     }
 }
 

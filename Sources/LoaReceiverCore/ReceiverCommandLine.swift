@@ -9,7 +9,7 @@ public enum ReceiverCommandLine {
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
-                            [--delay-ms N]
+                            [--delay-ms N] [--delivery MODE] [--keepalive S]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -34,6 +34,11 @@ public enum ReceiverCommandLine {
                                    samples are handed over that much earlier, to leave the horn on time
           --delay-ms N             acoustic offset, 0-1000 ms (default 0): this box plays that much later
                                    than the commune's timeline (about 2.9 ms per metre of road to the source)
+          --delivery MODE          multicast, unicast (from the controller, through the path heartbeats keep
+                                   open: a box behind a 4G NAT) or auto (default: unicast only when the zone
+                                   is on the air and no multicast arrives)
+          --keepalive S            seconds between heartbeats at most while hearing by unicast, 1-3600
+                                   (default 15: carriers may close a NAT mapping after 30 s of silence)
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

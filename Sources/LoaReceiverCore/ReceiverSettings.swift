@@ -1,4 +1,5 @@
 import LoaSystem
+import LoaWire
 
 /// Everything a receiver needs to know: which stream, through which interface, to which device.
 public struct ReceiverSettings: Sendable {
@@ -22,6 +23,11 @@ public struct ReceiverSettings: Sendable {
     public var heartbeatTo: String?
     /// Seconds between heartbeats.
     public var heartbeatIntervalSeconds = 5
+    /// How the box hears its zone: multicast, unicast from the controller (behind a NAT), or auto (`DeliveryChoice`).
+    public var delivery = Delivery.auto
+    /// Seconds between heartbeats at most while the box hears by unicast: they keep the carrier's NAT mapping open
+    /// (carriers may drop one after 30 s of silence).
+    public var keepaliveSeconds = 15
     /// The box's own state: identity key, epoch, volume (see `ReceiverIdentity`).
     public var stateDirectory = "/var/lib/loa"
     /// The controller's public key (base64, or the path of a `.pub` file holding it); without it the first
@@ -68,7 +74,7 @@ public struct ReceiverSettings: Sendable {
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
-        "freshness-seconds", "output-delay-ms", "delay-ms",
+        "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -103,6 +109,12 @@ public struct ReceiverSettings: Sendable {
         case "freshness-seconds": freshnessSeconds = try Self.number(key, value, in: 1...60)
         case "output-delay-ms": playout.outputDelayMilliseconds = try Self.number(key, value, in: 0...1000)
         case "delay-ms": playout.acousticDelayMilliseconds = try Self.number(key, value, in: 0...1000)
+        case "delivery":
+            guard let mode = Delivery(name: value) else {
+                throw SettingError("delivery '" + value + "' must be multicast, unicast or auto")
+            }
+            delivery = mode
+        case "keepalive": keepaliveSeconds = try Self.number(key, value, in: 1...3600)
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

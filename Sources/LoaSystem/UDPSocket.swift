@@ -2,8 +2,9 @@ import CLoaSystem
 
 /// A non-blocking IPv4 UDP socket for multicast streams: the one way Loa's Swift code touches the network.
 ///
-/// The socket is closed when the value is deinitialised. Receiving never allocates.
-public final class UDPSocket {
+/// The socket is closed when the value is deinitialised. Receiving never allocates. Each call is one system call on
+/// one descriptor, so several threads may share a socket (the heartbeat socket also sends unicast audio).
+public final class UDPSocket: @unchecked Sendable {
     private let descriptor: Int32
 
     /// Opens a socket.

@@ -20,7 +20,7 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | welcome | controller | receiver id (8), controller public key (32) | Ed25519 signature (64) |
 /// | command | controller | receiver id (8), command id (4), action (`ReceiverAction`: 2, or more for a zone) | tag (16) |
 /// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
-/// | heartbeat answer | controller | receiver id (8), key list version in force (4), [stream tag key sealed to the box (56)] | tag (16) |
+/// | heartbeat answer | controller | receiver id (8), key list version in force (4), [stream tag key sealed to the box (56)], [zone on the air (1)] | tag (16) |
 ///
 /// The signature or tag covers every byte before it, header included, so a message of one kind can never
 /// pass for another. Encoding writes the body and leaves the trailer to the caller (LoaWire has no
@@ -35,8 +35,10 @@ public enum FleetMessage: Equatable, Sendable {
     /// an older one asks for the new list at once instead of at its next scheduled trust request; and the
     /// controller's stream tag key (`PacketSeal`), sealed with the key it shares with this box
     /// (`sealedTagKeyBytes`: nonce, ciphertext, Poly1305 tag), or nil (an answer without it, as older controllers
-    /// sent).
-    case heartbeatAnswer(receiver: ReceiverID, keyListVersion: UInt32, sealedTagKey: [UInt8]? = nil)
+    /// sent). `zoneOnAir` says whether the box's zone is on the air (1 byte, 1 or 0), for a box whose heartbeat
+    /// carried its delivery (`Heartbeat.delivery`: older boxes would refuse the longer answer); nil otherwise.
+    case heartbeatAnswer(
+        receiver: ReceiverID, keyListVersion: UInt32, sealedTagKey: [UInt8]? = nil, zoneOnAir: Bool? = nil)
 
     public static let magic: (UInt8, UInt8) = (0x4C, 0x46)
     public static let version: UInt8 = 1
@@ -53,7 +55,7 @@ public enum FleetMessage: Equatable, Sendable {
         switch self {
         case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
         case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _),
-            .heartbeatAnswer(let receiver, _, _):
+            .heartbeatAnswer(let receiver, _, _, _):
             return receiver
         }
     }
@@ -102,10 +104,11 @@ public enum FleetMessage: Equatable, Sendable {
             writer.put(receiver.value)
             writer.put(id)
             writer.put(result)
-        case .heartbeatAnswer(let receiver, let version, let sealedTagKey):
+        case .heartbeatAnswer(let receiver, let version, let sealedTagKey, let zoneOnAir):
             writer.put(receiver.value)
             writer.put(version)
             if let sealedTagKey { writer.put(bytes: sealedTagKey) }
+            if let zoneOnAir { writer.put(UInt8(zoneOnAir ? 1 : 0)) }
         }
         return writer.offset
     }
@@ -156,8 +159,15 @@ public enum FleetMessage: Equatable, Sendable {
         default:
             let receiver = ReceiverID(try reader.uint64())
             let version = try reader.uint32()
-            let sealed = reader.offset == end ? nil : try reader.bytes(sealedTagKeyBytes)
-            message = .heartbeatAnswer(receiver: receiver, keyListVersion: version, sealedTagKey: sealed)
+            let sealed = end - reader.offset >= sealedTagKeyBytes ? try reader.bytes(sealedTagKeyBytes) : nil
+            var onAir: Bool?
+            if reader.offset < end {
+                let byte = try reader.uint8()
+                guard byte <= 1 else { throw .badField }
+                onAir = byte == 1
+            }
+            message = .heartbeatAnswer(
+                receiver: receiver, keyListVersion: version, sealedTagKey: sealed, zoneOnAir: onAir)
         }
         guard reader.offset == end else { throw .badLength }
         return Parsed(message: message, signed: 0..<end, trailer: end..<bytes.count)

@@ -34,7 +34,9 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// uptime s (4), flags (1: playing, muted, sound card failing, no trusted time), volume % (1), temperature m°C (4, `Int32.min` if unknown),
 /// stream id (4), jitter-buffer depth in frames (2), received, lost, late, FEC-recovered, concealed,
 /// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first), then the
-/// multicast group it listens to: address (4) and port (2), both 0 when it does not say.
+/// multicast group it listens to: address (4) and port (2), both 0 when it does not say; then, each only where its
+/// flag says it is there, the sync report (bit 16, 16 bytes) and the delivery (bit 32, 1 byte: `Delivery`'s code
+/// in the low nibble, 0x10 when the box asks for the zone's packets by unicast).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -79,6 +81,11 @@ public struct Heartbeat: Equatable, Sendable {
     /// How well the box follows the commune's clock (issue 13); nil from a box that does not say (bit 16 of the
     /// flags says it follows the group, 16 bytes; boxes of earlier releases leave it 0).
     public var sync: SyncReport?
+    /// How the box is set to hear its zone (issue 14, `docs/delivery.md`); nil from a box of an earlier release.
+    public var delivery: Delivery?
+    /// The box asks for its zone's packets by unicast, to the address and port this heartbeat came from. Only an
+    /// authenticated heartbeat's request counts; carried with `delivery` (a box that does not say never asks).
+    public var wantsUnicast: Bool
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -87,7 +94,7 @@ public struct Heartbeat: Equatable, Sendable {
         temperatureMilliCelsius: Int32? = nil, streamID: UInt32 = 0, jitterDepthFrames: UInt16 = 0,
         received: UInt32 = 0, lost: UInt32 = 0, late: UInt32 = 0, recoveredByFEC: UInt32 = 0, concealed: UInt32 = 0,
         rejected: UInt32 = 0, underruns: UInt32 = 0, version: String = "", zones: [String] = [],
-        group: StreamGroup? = nil
+        group: StreamGroup? = nil, delivery: Delivery? = nil, wantsUnicast: Bool = false
     ) {
         self.receiver = receiver
         self.epoch = epoch
@@ -112,6 +119,8 @@ public struct Heartbeat: Equatable, Sendable {
         self.version = version
         self.zones = zones
         self.group = group
+        self.delivery = delivery
+        self.wantsUnicast = wantsUnicast
     }
 
     /// The longest version text and zone name carried; longer ones are cut.
@@ -128,7 +137,7 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(
             UInt8(
                 (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
-                    | (sync == nil ? 0 : 16)))
+                    | (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32)))
         writer.put(volume)
         writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
         writer.put(streamID)
@@ -146,6 +155,7 @@ public struct Heartbeat: Equatable, Sendable {
             writer.put(UInt32(bitPattern: sync.errorMicroseconds))
             writer.put(UInt32(bitPattern: sync.correctedSamples))
         }
+        if let delivery { writer.put(delivery.code | (wantsUnicast ? 0x10 : 0)) }
     }
 
     init(reading reader: inout WireReader) throws(FleetWireError) {
@@ -186,6 +196,61 @@ public struct Heartbeat: Equatable, Sendable {
                 driftPartsPerBillion: Int32(bitPattern: try reader.uint32()),
                 errorMicroseconds: Int32(bitPattern: try reader.uint32()),
                 correctedSamples: Int32(bitPattern: try reader.uint32()))
+        }
+        delivery = nil
+        wantsUnicast = false
+        if flags & 32 != 0 {
+            let byte = try reader.uint8()
+            guard let mode = Delivery(code: byte & 0x0F), byte & 0xE0 == 0 else { throw .badField }
+            delivery = mode
+            wantsUnicast = byte & 0x10 != 0
+        }
+    }
+}
+
+/// How a box hears its zone's stream (`delivery:` on the box; `docs/delivery.md`).
+public enum Delivery: Equatable, Sendable {
+    /// Only the zone's multicast group.
+    case multicast
+    /// Only unicast from the controller, through the path its heartbeats keep open (a box behind a 4G NAT).
+    case unicast
+    /// Multicast where it arrives; unicast while the zone is on the air and no multicast has arrived for a few
+    /// seconds, until multicast arrives again.
+    case auto
+
+    /// The setting's word, and what `loa receivers` shows.
+    public var name: String {
+        switch self {
+        case .multicast: return "multicast"
+        case .unicast: return "unicast"
+        case .auto: return "auto"
+        }
+    }
+
+    /// The setting named `name`, or nil.
+    public init?(name: String) {
+        switch name {
+        case "multicast": self = .multicast
+        case "unicast": self = .unicast
+        case "auto": self = .auto
+        default: return nil
+        }
+    }
+
+    var code: UInt8 {
+        switch self {
+        case .multicast: return 1
+        case .unicast: return 2
+        case .auto: return 3
+        }
+    }
+
+    init?(code: UInt8) {
+        switch code {
+        case 1: self = .multicast
+        case 2: self = .unicast
+        case 3: self = .auto
+        default: return nil
         }
     }
 }

@@ -115,6 +115,7 @@ extension RealProcesses {
             #expect(row["STATE"] == "online")
             #expect(row["SOUND"] == "ok")
             #expect(row["SYNC"] == "-", "a box that sends no sync report: \(row)")
+            #expect(row["DELIVERY"] == "-", "a box that does not say its delivery: \(row)")
             #expect(row["LAST SEEN"]?.wholeMatch(of: /[0-9]+ s ago/) != nil, "\(row)")
             #expect(row["LOSS"] == "10.0%")
             #expect(row["UNDERRUNS"] == "7")
@@ -131,7 +132,9 @@ extension RealProcesses {
         static func columns(_ text: String) -> [[String: String]] {
             let lines = text.split(separator: "\n").map(String.init)
             guard let header = lines.first else { return [] }
-            let titles = ["NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION"]
+            let titles = [
+                "NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "DELIVERY", "LAST SEEN", "LOSS", "UNDERRUNS", "VERSION",
+            ]
             var starts: [Int] = []
             var from = header.startIndex
             for title in titles {

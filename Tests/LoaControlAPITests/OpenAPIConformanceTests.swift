@@ -77,7 +77,8 @@ enum Samples {
         id: "a1b2c3d4e5f60718", name: "nha-van-hoa", zone: "thon-dong", state: .online,
         lastSeen: "2026-12-01T05:00:00.000Z", address: "10.0.0.5:5005", version: "1.4", lossPercent: 0.25,
         underruns: 2, volume: 80, muted: false, playing: true, soundCardFailing: false, temperatureC: 41.5,
-        uptimeSeconds: 3600, zoneProblem: "wrong-zone", group: "239.255.77.3:5004", syncMs: 0.4)
+        uptimeSeconds: 3600, zoneProblem: "wrong-zone", group: "239.255.77.3:5004", syncMs: 0.4,
+        delivery: "auto", unicast: true)
     static let bareReceiver = ReceiverView(
         id: "a1b2c3d4e5f60718", name: "a1b2c3d4e5f60718", zone: nil, state: .pending, lastSeen: nil, address: nil,
         version: nil, lossPercent: 0, underruns: 0, volume: nil, muted: false, playing: false,

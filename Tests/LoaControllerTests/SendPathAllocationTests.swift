@@ -34,10 +34,12 @@ struct SendPathAllocationTests {
 
     /// Sends every frame of `clip` through a stream to a TTL-0 group on loopback, at each deadline, and
     /// returns how many frames after the warm-up allocated, and how many packets the kernel took.
-    static func framesThatAllocate(signed: Bool, group: String) throws -> (allocating: Int, counted: Int, sent: Int) {
+    static func framesThatAllocate(signed: Bool, group: String, unicast: UnicastDelivery? = nil) throws -> (
+        allocating: Int, counted: Int, sent: Int
+    ) {
         let clip = try clip()
         let zone = Zone(name: "alloc", group: SocketAddress(group)!, interface: "127.0.0.1", ttl: 0)
-        let stream = try BenchmarkZoneStream(zone: zone, signed: signed)
+        let stream = try BenchmarkZoneStream(zone: zone, signed: signed, unicast: unicast)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
         defer { buffer.deallocate() }
         stream.play(clip, id: 1, now: MonotonicClock.now())
@@ -72,5 +74,31 @@ struct SendPathAllocationTests {
         #expect(result.counted >= 200)
         #expect(result.sent == result.counted + Self.warmUpFrames)
         #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
+    }
+
+    /// Issue 14: each sealed packet also goes to the zone's unicast boxes (`sendmmsg` from the heartbeat socket),
+    /// still without allocating; every copy reaches the box's socket on loopback.
+    @Test func sendingASealedFrameToUnicastBoxesAllocatesNothing() throws {
+        let box = try UDPSocket()
+        try box.bind(SocketAddress(address: IPv4Address(0x7F00_0001), port: 0), shared: false)
+        box.setReceiveBuffer(bytes: 4 << 20)
+        let heartbeats = try UDPSocket()
+        try heartbeats.bind(SocketAddress(address: IPv4Address(0x7F00_0001), port: 0), shared: false)
+        let delivery = UnicastDelivery(zones: ["alloc"], limits: UnicastLimits())
+        delivery.attach(heartbeats)
+        var beat = Heartbeat(receiver: ReceiverID(0xB0), intervalMilliseconds: 60_000)
+        beat.delivery = .unicast
+        beat.wantsUnicast = true
+        let asked = delivery.heard(
+            beat, zone: "alloc", from: SocketAddress(address: IPv4Address(0x7F00_0001), port: UInt16(box.localPort)),
+            now: MonotonicClock.now())
+        #expect(asked)
+        let result = try Self.framesThatAllocate(signed: true, group: "239.255.79.63:5004", unicast: delivery)
+        #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        var received = 0
+        while case .datagram = try box.receive(into: buffer) { received += 1 }
+        #expect(received == result.sent, "\(received) unicast copies for \(result.sent) packets")
     }
 }

@@ -189,11 +189,12 @@ public final class Harness: @unchecked Sendable {
     @discardableResult
     /// `environment` is added to the receiver's (e.g. libfaketime's); `waitForTrust` waits until it has verified
     /// the controller's time; `trust` replaces the trust anchor with another file; `interface` is the one it
-    /// listens on and `namespace` the network namespace it runs in (default: the harness's).
+    /// listens on and `namespace` the network namespace it runs in (default: the harness's); `arguments` are
+    /// added to its flags.
     public func startReceiver(
         output: String, name: String = "receiver", jitterMilliseconds: Int = 60, group: String? = nil,
         environment: [String: String] = [:], waitForTrust: Bool = true, trust: String? = nil,
-        interface: String = "127.0.0.1", namespace: String? = nil
+        interface: String = "127.0.0.1", namespace: String? = nil, arguments: [String] = []
     ) throws -> Process {
         let home = path(name)
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -217,7 +218,7 @@ public final class Harness: @unchecked Sendable {
                 "--group", group ?? "\(self.group):\(port)", "--interface", interface, "--device", "loatest",
                 "--jitter-ms", String(jitterMilliseconds), "--stats-interval", "0", "--controller", heartbeatAddress,
                 "--state-dir", home + "/state",
-            ], stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 },
+            ] + arguments, stderr: path("\(name).log"), environment: environment.merging(["HOME": home]) { $1 },
             namespace: namespace)
         if waitForTrust {
             _ = try waitFor("the receiver to get trusted time", timeout: 30) { () -> Bool? in

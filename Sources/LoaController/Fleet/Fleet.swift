@@ -25,6 +25,8 @@ public final class Fleet: Sendable {
     private let raised = Mutex<[Alert]>([])
     /// Where the heartbeat listener is bound while it runs.
     private let listening = Mutex<SocketAddress?>(nil)
+    /// The zones' unicast boxes (issue 14): kept by the listener, sent to by the pacer.
+    package let unicast: UnicastDelivery
 
     /// Opens the registry and the controller's own key pair (`controller.key`, 0600, made at first start;
     /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
@@ -32,7 +34,7 @@ public final class Fleet: Sendable {
     public init(
         stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
         clock: any ControllerClock = SystemClock(), trust: TrustResponder? = nil,
-        limits: RequestLimits = RequestLimits(),
+        limits: RequestLimits = RequestLimits(), unicast: UnicastDelivery? = nil,
         zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
@@ -40,6 +42,7 @@ public final class Fleet: Sendable {
         self.zones = zones.map(\.name)
         self.logger = logger
         self.trust = trust
+        self.unicast = unicast ?? UnicastDelivery(zones: zones.map(\.name), limits: configuration.unicast)
         let keys = try Self.controllerKeys(in: stateDirectory.path, logger: logger)
         do { store = try FleetStore(path: stateDirectory.appendingPathComponent("fleet.sqlite").path) } catch {
             throw ControllerError("cannot open the fleet registry in \(stateDirectory.path): \(error)")
@@ -96,7 +99,8 @@ public final class Fleet: Sendable {
             resolved.port = UInt16(configuration.heartbeatPort)
             address = resolved
         }
-        let listener = try HeartbeatListener(address: address, registry: registry, commands: commands, trust: trust)
+        let listener = try HeartbeatListener(
+            address: address, registry: registry, commands: commands, trust: trust, unicast: unicast)
         listener.start()
         listening.withLock { $0 = listener.address }
         logger.info("heartbeats on udp://\(listener.address.text)")

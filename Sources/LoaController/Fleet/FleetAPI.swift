@@ -132,7 +132,7 @@ struct FleetAPI {
         }
         router.on(Route.metrics) { _, _ -> Response in
             let text = fleet.metrics.exposition(
-                states: fleet.registry.counts(), sync: fleet.registry.syncBounds())
+                states: fleet.registry.counts(), sync: fleet.registry.syncBounds(), unicast: fleet.unicast.counts)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -265,7 +265,9 @@ extension ReceiverView {
             uptimeSeconds: record.heartbeat.map { Int($0.uptimeSeconds) },
             zoneProblem: gone ? Alert.Kind.zoneGone.rawValue : record.machine.zoneAlerting?.rawValue,
             group: record.heartbeat?.group?.text, noTrustedTime: record.noTrustedTime,
-            syncMs: record.heartbeat?.sync.map { Double($0.boundMicroseconds) / 1000 })
+            syncMs: record.heartbeat?.sync.map { Double($0.boundMicroseconds) / 1000 },
+            delivery: record.heartbeat?.delivery?.name,
+            unicast: record.heartbeat?.delivery == nil ? nil : record.heartbeat?.wantsUnicast == true)
     }
 }
 

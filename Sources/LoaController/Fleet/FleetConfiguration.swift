@@ -18,6 +18,9 @@ import Yams
 ///   command-attempts: 5             # sends of a command before it is reported failed
 ///   command-retry-ms: 1000          # between sends
 ///   sync-alert-ms: 5                # a box that may play further than this from the commune's timeline
+///   unicast-box-kbps: 256           # unicast sent to one box at most (kbit/s; docs/delivery.md)
+///   unicast-total-mbps: 100         # unicast sent to all boxes together at most (Mbit/s)
+///   unicast-boxes: 2000             # boxes that may hear by unicast at once
 /// ```
 public struct FleetConfiguration: Sendable {
     /// The UDP port boxes send heartbeats to unless `heartbeat-port` or `--heartbeat-port` says another: its own
@@ -38,6 +41,8 @@ public struct FleetConfiguration: Sendable {
     /// A box whose heartbeat says it may play further than this (ms) from the commune's timeline (its clock's
     /// uncertainty plus its playout's error, issue 13) raises `sync`; `sync-cleared` below half of it.
     public var syncAlertMilliseconds = 5
+    /// The caps on unicast delivery (`unicast-box-kbps`, `unicast-total-mbps`, `unicast-boxes`).
+    public var unicast = UnicastLimits()
 
     public init() {}
 
@@ -45,7 +50,7 @@ public struct FleetConfiguration: Sendable {
         "heartbeats", "heartbeat-port", "alert-command", "alert-webhook", "alert-timeout", "loss-percent", "underruns",
         "sustained",
         "command-attempts",
-        "command-retry-ms", "sync-alert-ms",
+        "command-retry-ms", "sync-alert-ms", "unicast-box-kbps", "unicast-total-mbps", "unicast-boxes",
     ]
 
     /// Reads the `fleet:` mapping; `path` names the file in errors.
@@ -94,6 +99,9 @@ public struct FleetConfiguration: Sendable {
             case "command-attempts": result.commandAttempts = try integer(1...100)
             case "command-retry-ms": result.commandRetryMilliseconds = try integer(50...60_000)
             case "sync-alert-ms": result.syncAlertMilliseconds = try integer(1...10_000)
+            case "unicast-box-kbps": result.unicast.boxBytesPerSecond = try integer(8...100_000) * 125
+            case "unicast-total-mbps": result.unicast.totalBytesPerSecond = try integer(1...10_000) * 125_000
+            case "unicast-boxes": result.unicast.maximumBoxes = try integer(0...100_000)
             default:
                 throw fail(keyNode, "unknown fleet key '\(key)'; known keys: \(keys.joined(separator: ", "))")
             }

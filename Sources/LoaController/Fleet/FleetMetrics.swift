@@ -62,8 +62,19 @@ package final class FleetMetrics: Sendable {
             .increment()
     }
 
-    /// The text exposition, with the gauges brought up to date first.
-    func exposition(states: [ReceiverState: Int], sync: [String: Double] = [:]) -> String {
+    /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
+    func exposition(
+        states: [ReceiverState: Int], sync: [String: Double] = [:], unicast: (boxes: Int, sent: Int, capped: Int)? = nil
+    ) -> String {
+        if let unicast {
+            registry.makeGauge(name: "loa_unicast_boxes", help: "Boxes hearing their zone by unicast").set(
+                Double(unicast.boxes))
+            registry.makeGauge(name: "loa_unicast_copies_sent", help: "Unicast copies of packets sent since start")
+                .set(Double(unicast.sent))
+            registry.makeGauge(
+                name: "loa_unicast_copies_capped", help: "Unicast copies skipped by the rate caps since start"
+            ).set(Double(unicast.capped))
+        }
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
         for (receiver, seconds) in sync {
             registry.makeGauge(

@@ -283,6 +283,14 @@ package final class FleetRegistry: Sendable {
         }
     }
 
+    /// `receiver`'s latest authenticated heartbeat and its registered zone (what a unicast request is judged by).
+    func delivery(of receiver: ReceiverID) -> (heartbeat: Heartbeat?, zone: String?) {
+        state.withLock { state in
+            guard let record = state.records[receiver], record.approved else { return (nil, nil) }
+            return (record.heartbeat, record.zone)
+        }
+    }
+
     /// Takes what must be written: receivers whose state changed (and, with `heartbeats`, those with newer
     /// heartbeats), history entries and alerts raised since the last call.
     func takeChanges(heartbeats: Bool) -> (

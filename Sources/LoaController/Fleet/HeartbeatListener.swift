@@ -21,13 +21,19 @@ final class HeartbeatListener: Sendable {
     /// Where the socket is bound (the port it got when asked for port 0).
     let address: SocketAddress
     private let trust: TrustResponder?
+    /// The zones' unicast boxes: the listener keeps the rosters and lends them its socket to send from.
+    private let unicast: UnicastDelivery?
     /// The bound socket until `start()` hands it to the thread.
     private let unstarted: Mutex<UDPSocket?>
     private let stopping = Mutex(false)
 
     /// Binds the socket (alone on its port). Throws a `ControllerError` if the address is taken.
-    init(address: SocketAddress, registry: FleetRegistry, commands: CommandTracker, trust: TrustResponder?) throws {
+    init(
+        address: SocketAddress, registry: FleetRegistry, commands: CommandTracker, trust: TrustResponder?,
+        unicast: UnicastDelivery? = nil
+    ) throws {
         self.trust = trust
+        self.unicast = unicast
         self.registry = registry
         self.commands = commands
         let socket: UDPSocket
@@ -68,7 +74,9 @@ final class HeartbeatListener: Sendable {
         defer {
             datagram.deallocate()
             outgoing.deallocate()
+            unicast?.attach(nil)
         }
+        unicast?.attach(socket)
         var nextCheck = MonotonicClock.now()
         while !stopping.withLock({ $0 }) {
             if socket.waitReadable(until: MonotonicClock.now() + 50_000_000) {
@@ -92,11 +100,16 @@ final class HeartbeatListener: Sendable {
                     case .answer(let reply): send(reply, to: sender, through: socket, buffer: outgoing)
                     case .acknowledgement(let command, let receiver): commands.acknowledged(command, by: receiver)
                     case .heartbeat(let receiver):
-                        guard let keys = trust?.keys, let route = registry.route(to: receiver) else { break }
+                        guard let route = registry.route(to: receiver) else { break }
+                        let (heartbeat, zone) = registry.delivery(of: receiver)
+                        let now = MonotonicClock.now()
+                        if let heartbeat { unicast?.heard(heartbeat, zone: zone, from: sender, now: now) }
+                        guard let keys = trust?.keys else { break }
                         send(
                             .heartbeatAnswer(
                                 receiver: receiver, keyListVersion: keys.current.version,
-                                sealedTagKey: route.key.seal(keys.streamTagKey.bytes)),
+                                sealedTagKey: route.key.seal(keys.streamTagKey.bytes),
+                                zoneOnAir: heartbeat?.delivery == nil ? nil : unicast?.isOnAir(zone, now: now) ?? false),
                             to: sender, through: socket, buffer: outgoing, key: route.key)
                     case nil: break
                     }
@@ -105,6 +118,7 @@ final class HeartbeatListener: Sendable {
             let now = MonotonicClock.now()
             if now >= nextCheck {
                 registry.checkOffline(now: now)
+                unicast?.expire(now: now)
                 nextCheck = now + 200_000_000
             }
             for (id, address) in registry.takeWelcomes() {

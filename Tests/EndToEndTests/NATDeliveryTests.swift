@@ -1,0 +1,229 @@
+import Foundation
+import LoaTestSupport
+import Testing
+
+extension RealProcesses {
+    /// Issue 14, points 1–3, through a real NAT: a controller namespace, a "carrier" namespace that masquerades
+    /// (conntrack's UDP timeout 30 s, as 4G carriers do) and a box namespace behind it, with no route from the
+    /// controller to the box. The box hears only what comes back through the mapping its heartbeats open.
+    /// One controller and one box for every step (they take minutes to set up and the idle step must be long).
+    @Suite("Unicast delivery through a NAT")
+    struct NATDeliveryTests {
+        /// Namespaces made by the test: controller ↔ carrier (10.254.61.0/24), carrier ↔ box (10.254.62.0/24).
+        struct Carrier {
+            let suffix = String(UUID().uuidString.prefix(8)).lowercased()
+            var controller: String { "loa-nat-c-" + suffix }
+            var carrier: String { "loa-nat-n-" + suffix }
+            var box: String { "loa-nat-b-" + suffix }
+            let controllerAddress = "10.254.61.1"
+            let carrierOutside = "10.254.61.2"
+            let boxAddress = "10.254.62.2"
+            /// The carrier's interface towards the box (where the box's own heartbeats pass, before the NAT).
+            var boxSide: String { "nm" + suffix }
+
+            func make() throws {
+                let script = """
+                    set -e
+                    ip netns add \(controller)
+                    ip netns add \(carrier)
+                    ip netns add \(box)
+                    for n in \(controller) \(carrier) \(box); do ip -n $n link set lo up; done
+                    ip link add nc\(suffix) netns \(controller) type veth peer name nn\(suffix) netns \(carrier)
+                    ip link add nb\(suffix) netns \(box) type veth peer name nm\(suffix) netns \(carrier)
+                    ip -n \(controller) addr add \(controllerAddress)/24 dev nc\(suffix)
+                    ip -n \(carrier) addr add \(carrierOutside)/24 dev nn\(suffix)
+                    ip -n \(carrier) addr add 10.254.62.1/24 dev nm\(suffix)
+                    ip -n \(box) addr add \(boxAddress)/24 dev nb\(suffix)
+                    ip -n \(controller) link set nc\(suffix) up
+                    ip -n \(carrier) link set nn\(suffix) up
+                    ip -n \(carrier) link set nm\(suffix) up
+                    ip -n \(box) link set nb\(suffix) up
+                    ip -n \(box) route add default via 10.254.62.1
+                    ip netns exec \(carrier) sysctl -qw net.ipv4.ip_forward=1
+                    ip netns exec \(carrier) iptables -t nat -A POSTROUTING -o nn\(suffix) -j MASQUERADE
+                    ip netns exec \(carrier) sysctl -qw net.netfilter.nf_conntrack_udp_timeout=30
+                    ip netns exec \(carrier) sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=30
+                    """
+                guard run(script) == 0 else {
+                    delete()
+                    throw HarnessError("cannot make the namespaces and the NAT with 'ip' and 'iptables'")
+                }
+            }
+
+            /// Drops `percent` % of what the carrier forwards, both ways, at random.
+            func lose(_ percent: Int) -> Bool {
+                run(
+                    "ip netns exec \(carrier) iptables -A FORWARD -m statistic --mode random --probability "
+                        + "0.\(String(format: "%02d", percent)) -j DROP") == 0
+            }
+
+            func delete() {
+                _ = run("for n in \(controller) \(carrier) \(box); do ip netns delete $n 2>/dev/null; done; true")
+            }
+
+            private func run(_ script: String) -> Int32 {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", script]
+                guard (try? process.run()) != nil else { return -1 }
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+        }
+
+        /// The attacker, in the carrier: from a socket bound at the victim's address it sends the controller, five
+        /// times a second, a heartbeat in the box's name tagged with a key that is not the box's, an enrolment
+        /// signed by nobody, and (once it has seen one pass on the box's side) a replay of the box's own latest
+        /// heartbeat, each asking for unicast (`out`.captured appears once it has one). It counts every datagram that
+        /// reaches the victim's socket and on SIGTERM writes "received sent replayed" to `out`.
+        static let attacker = #"""
+            import os, select, signal, socket, struct, sys, time
+            box, victim, controller, port, side, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+            v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            v.bind((victim, 47123))
+            v.setblocking(False)
+            sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+            sniff.bind((side, 0))
+            sniff.setblocking(False)
+            running = [True]
+            signal.signal(signal.SIGTERM, lambda *_: running.__setitem__(0, False))
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
+            body = bytes.fromhex(box) + struct.pack("!IIII", 0xFFFFFFF0, 0xFFFFFFF0, 5000, 1)
+            body += bytes([32, 100]) + struct.pack("!IIH", 0x80000000, 0, 0) + bytes(28) + bytes([0, 0]) + bytes(6)
+            body += bytes([0x12])
+            forged = b"LF\x01\x02" + body + os.urandom(16)
+            key = os.urandom(32)
+            enrolment = b"LF\x01\x01" + key[:8] + body[8:] + key + os.urandom(64)
+            received, sent, captured, due = 0, 0, None, time.monotonic()
+            while running[0]:
+                try:
+                    readable = select.select([v, sniff], [], [], 0.05)[0]
+                except InterruptedError:
+                    continue
+                if v in readable:
+                    while True:
+                        try:
+                            v.recvfrom(4096)
+                            received += 1
+                        except BlockingIOError:
+                            break
+                if sniff in readable:
+                    while True:
+                        try:
+                            packet = sniff.recv(4096)
+                        except BlockingIOError:
+                            break
+                        ihl = (packet[0] & 15) * 4
+                        if packet[9] == 17 and packet[ihl + 8:ihl + 12] == b"LF\x01\x02":
+                            if captured is None:
+                                open(out + ".captured", "w").close()
+                            captured = packet[ihl + 8:]
+                if time.monotonic() >= due:
+                    due += 0.2
+                    for datagram in [forged, enrolment] + ([captured] if captured else []):
+                        v.sendto(datagram, (controller, port))
+                        sent += 1
+            with open(out, "w") as f:
+                f.write("%d %d %d" % (received, sent, 1 if captured else 0))
+            """#
+
+        /// The samples the box played from `offset` bytes on, from a little before the first loud one.
+        static func played(_ output: String, after offset: Int) throws -> [Float] {
+            let all = try AudioComparison.raw16(output)
+            let tail = Array(all.dropFirst(offset / 2))
+            guard let first = tail.firstIndex(where: { abs($0) > 300 }) else { return [] }
+            return Array(tail[max(0, first - 2400)...])
+        }
+
+        static func size(_ path: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        }
+
+        @Test(
+            .enabled(
+                if: SpoofedSourceFloodTests.namespacesAvailable
+                    && FileManager.default.isExecutableFile(atPath: "/usr/sbin/iptables"),
+                "needs root, iproute2 and iptables to make namespaces and a NAT; CI runs it")
+        )
+        func aBoxBehindANATHearsEveryBulletinByUnicastAndNobodyElseDoes() throws {
+            let net = Carrier()
+            try net.make()
+            defer { net.delete() }
+            let harness = try Harness(groupOctet: 61)
+            harness.namespace = net.controller
+            let config = """
+                loudness: off
+                fleet:
+                  heartbeats: \(net.controllerAddress):8750
+                zones:
+                  - name: all
+                    group: \(harness.group):\(harness.port)
+                    interface: \(net.controllerAddress)
+                    ttl: 1
+                """
+            try config.write(toFile: harness.path("controller.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("controller.yaml"))
+            let output = harness.path("played.raw")
+            // Heartbeats only every minute, but every 10 s while asking for unicast: the keepalive holds the
+            // 30 s mapping open.
+            let receiver = try harness.startReceiver(
+                output: output, interface: net.boxAddress, namespace: net.box,
+                arguments: ["--delivery", "unicast", "--heartbeat-interval", "60", "--keepalive", "10"])
+            let id = try harness.waitFor("the box to enrol", timeout: 30) { () -> String? in
+                try RealProcesses.FleetTests.receivers(harness).first.flatMap { $0["id"] as? String }
+            }
+            #expect(try harness.loa(["receivers", "approve", id, "--zone", "all"]).status == 0)
+            _ = try harness.waitFor("the box to ask for unicast", timeout: 30) { () -> Bool? in
+                let box = try RealProcesses.FleetTests.receivers(harness).first
+                return box?["unicast"] as? Bool == true && box?["delivery"] as? String == "unicast" ? true : nil
+            }
+            let table = try harness.loa(["receivers"])
+            let row = try #require(FleetDetailTests.columns(table.out).first, "\(table.out)")
+            #expect(row["DELIVERY"] == "unicast", "\(table.out)")
+            _ = try harness.waitFor("the box to learn the stream tag key", timeout: 30) { () -> Bool? in
+                let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
+                return log.contains("stream tag key from the controller") ? true : nil
+            }
+            let clip = try harness.speech(
+                "clip.wav", "Thông báo: chiều nay thôn Đông cắt điện từ hai giờ đến bốn giờ để sửa đường dây.")
+            let source = try AudioComparison.reference(clip)
+            func bulletin(_ what: String) throws {
+                let offset = Self.size(output)
+                try harness.queueAndWait([clip])
+                let played = try Self.played(output, after: offset)
+                let match = AudioComparison.compare(source: source, played: played)
+                let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
+                #expect(match.correlation >= 0.9, "\(what): NCC \(match.correlation), \(played.count) samples; \(log)")
+            }
+
+            // 1. Whole, by unicast alone, while an attacker at another address forges and replays requests.
+            let counted = harness.path("attacker.count")
+            let attacker = try harness.launch(
+                "/usr/bin/python3",
+                ["-c", Self.attacker, id, net.carrierOutside, net.controllerAddress, "8750", net.boxSide, counted],
+                stderr: harness.path("attacker.log"), namespace: net.carrier)
+            _ = try harness.waitFor("the attacker to capture one of the box's heartbeats", timeout: 40) { () -> Bool? in
+                FileManager.default.fileExists(atPath: counted + ".captured") ? true : nil
+            }
+            try bulletin("the first bulletin behind the NAT")
+            let metrics = try harness.apiText("/metrics")
+            #expect(metrics.contains("loa_unicast_boxes 1"), "\(metrics)")
+            harness.stop(attacker)
+            let numbers = ((try? String(contentsOfFile: counted, encoding: .utf8)) ?? "").split(separator: " ")
+                .compactMap { Int($0) }
+            let attackerLog = (try? String(contentsOfFile: harness.path("attacker.log"), encoding: .utf8)) ?? ""
+            try #require(numbers.count == 3, "the attacker did not report: \(attackerLog)")
+            #expect(numbers[1] > 30 && numbers[2] == 1, "forgeries sent \(numbers[1]), replay captured \(numbers[2])")
+            #expect(numbers[0] == 0, "\(numbers[0]) datagrams reached the address the forged requests came from")
+
+            // 2. After two quiet minutes (four times the carrier's mapping lifetime), the next bulletin still arrives.
+            Thread.sleep(forTimeInterval: 125)
+            try bulletin("a bulletin after two idle minutes")
+
+            // 3. With 10 % of the carrier's packets lost at random, both ways.
+            #expect(net.lose(10))
+            try bulletin("a bulletin through 10 % random loss")
+            harness.stop(receiver)
+        }
+    }
+}

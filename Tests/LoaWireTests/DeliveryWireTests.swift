@@ -1,0 +1,70 @@
+import Testing
+
+@testable import LoaWire
+
+/// Issue 14: a heartbeat says how the box hears its zone and whether it asks for unicast; the controller's answer
+/// says whether the zone is on the air. Both are optional fields, so boxes and controllers of earlier releases
+/// keep understanding each other.
+@Suite("Delivery on the wire")
+struct DeliveryWireTests {
+    let heartbeat = Heartbeat(receiver: ReceiverID(0x0123_4567_89AB_CDEF), epoch: 3, sequence: 9, version: "0.9.0")
+
+    func encode(_ message: FleetMessage) -> [UInt8] {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FleetMessage.maximumBytes, alignment: 8)
+        defer { buffer.deallocate() }
+        let length = message.encode(into: buffer)
+        return Array(buffer[0..<length]) + [UInt8](repeating: 0, count: message.trailerBytes)
+    }
+
+    func parse(_ bytes: [UInt8]) throws -> FleetMessage {
+        try bytes.withUnsafeBytes { (raw) throws(FleetWireError) in try FleetMessage.parse(raw).message }
+    }
+
+    @Test(arguments: [Delivery.multicast, .unicast, .auto], [false, true])
+    func theDeliveryAndTheRequestRoundTrip(_ delivery: Delivery, _ wants: Bool) throws {
+        var beat = heartbeat
+        beat.delivery = delivery
+        beat.wantsUnicast = wants
+        beat.sync = SyncReport(uncertaintyMicroseconds: 5, driftPartsPerBillion: -7, errorMicroseconds: 1)
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        beat.sync = nil
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+    }
+
+    /// A heartbeat from a box that does not say (flag bit 32 clear) reads as no delivery and no request: an older
+    /// box never gets unicast. A bad delivery byte is refused.
+    @Test func anOlderHeartbeatAsksForNothingAndABadByteIsRefused() throws {
+        let plain = encode(.heartbeat(heartbeat))
+        guard case .heartbeat(let read) = try parse(plain) else { Issue.record("not a heartbeat"); return }
+        #expect(read.delivery == nil && !read.wantsUnicast)
+        var beat = heartbeat
+        beat.delivery = .auto
+        beat.wantsUnicast = true
+        var bytes = encode(.heartbeat(beat))
+        let deliveryByte = bytes.count - FleetMessage.tagBytes - 1
+        #expect(bytes[deliveryByte] == 0x13)
+        bytes[deliveryByte] = 0x07
+        #expect(throws: FleetWireError.badField) { try parse(bytes) }
+        bytes[deliveryByte] = 0x53
+        #expect(throws: FleetWireError.badField) { try parse(bytes) }
+    }
+
+    /// The answer's on-air byte comes after the optional sealed tag key, with or without it; an answer without it
+    /// is exactly what earlier controllers sent.
+    @Test func theAnswerSaysWhetherTheZoneIsOnTheAir() throws {
+        let sealed = [UInt8](repeating: 4, count: FleetMessage.sealedTagKeyBytes)
+        let answers: [FleetMessage] = [
+            .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, sealedTagKey: sealed, zoneOnAir: true),
+            .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, sealedTagKey: sealed, zoneOnAir: false),
+            .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, zoneOnAir: true),
+            .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, sealedTagKey: sealed),
+        ]
+        for answer in answers { #expect(try parse(encode(answer)) == answer) }
+        #expect(
+            encode(.heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, sealedTagKey: sealed)).count
+                == 4 + 8 + 4 + FleetMessage.sealedTagKeyBytes + FleetMessage.tagBytes)
+        var bad = encode(.heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, zoneOnAir: true))
+        bad[16] = 2
+        #expect(throws: FleetWireError.badField) { try parse(bad) }
+    }
+}
