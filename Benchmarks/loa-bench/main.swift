@@ -13,7 +13,9 @@ struct Options {
     var latencySeconds = 60.0
     var scaleSeconds = 20.0
     var scaleCounts = [10, 50, 100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000]
-    var only: Set<String> = ["1", "2", "3", "4", "5", "6", "7"]
+    var only: Set<String> = ["1", "2", "3", "4", "5", "6", "7", "8"]
+    /// Figure 8: the simulated item's length.
+    var driftMinutes = 30.0
     var emergencyTrials = 20
     var emergencyZones = 10
     var scaleSignedOnly = false
@@ -24,9 +26,9 @@ struct Options {
 let usage = """
     usage: loa-bench [--clip WAV] [--quick] [--runs N] [--pacing-seconds S] [--latency-seconds S]
                      [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--pacer-threads N]
-                     [--only 1,2,3,4,6,7]
+                     [--only 1,2,3,4,6,7,8] [--drift-minutes M]
                      [--emergency-trials N] [--emergency-zones N]
-      --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps
+      --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps, a 5-minute drift item
     Figures 3, 6 and 7 drive the real Pacer (sealing on) through its send observer.
     Prints the Markdown table of README "Performance". Sends only to 239.255.x.x with TTL 0 on 127.0.0.1.
     """
@@ -51,6 +53,7 @@ func parse(_ arguments: [String]) -> Options {
             options.pacingSeconds = 30
             options.latencySeconds = 10
             options.scaleSeconds = 5
+            options.driftMinutes = 5
         case "--runs": options.runs = Int(value()) ?? options.runs
         case "--pacing-seconds": options.pacingSeconds = Double(value()) ?? options.pacingSeconds
         case "--latency-seconds": options.latencySeconds = Double(value()) ?? options.latencySeconds
@@ -60,6 +63,7 @@ func parse(_ arguments: [String]) -> Options {
         case "--pacer-threads": options.pacerThreads = Int(value())
         case "--emergency-trials": options.emergencyTrials = Int(value()) ?? options.emergencyTrials
         case "--emergency-zones": options.emergencyZones = Int(value()) ?? options.emergencyZones
+        case "--drift-minutes": options.driftMinutes = Double(value()) ?? options.driftMinutes
         case "--only": options.only = Set(value().split(separator: ",").map(String.init))
         case "--help", "-h":
             print(usage)
@@ -139,6 +143,10 @@ if let clip, options.only.contains("7") {
         "figure 7: emergency latency, " + String(options.emergencyTrials) + " trials on "
             + String(options.emergencyZones) + " zones")
     EmergencyLatency.measure(clip: clip, trials: options.emergencyTrials, zones: options.emergencyZones, report: report)
+}
+if options.only.contains("8") {
+    print("figure 8: drift held over a " + fixed(options.driftMinutes, 0) + "-minute item, simulated")
+    DriftHold.measure(minutes: options.driftMinutes, report: report)
 }
 
 print(
