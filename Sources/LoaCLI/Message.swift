@@ -1,0 +1,478 @@
+import ArgumentParser
+
+/// Every line `loa` shows a person, in English and in Vietnamese: one case per message, each with both texts, so
+/// that a message without its translation does not compile. `{1}`, `{2}` … stand for the arguments of `text(_:)`,
+/// and each text of a message uses the same ones (a unit test checks it). Words the controller sends (its error
+/// lines) are translated where they are known (`ClientErrorWords`); ArgumentParser's own words by `ParserWords`.
+enum Message: CaseIterable, Sendable {
+    // The program and its shared options.
+    case loaAbstract, loaDiscussion, controllerHelp, jsonHelp, csvHelp
+    // Queue, say, cancel, status.
+    case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
+    case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
+    case cancelAbstract, itemIdHelp, cancelled
+    case statusAbstract, statusPlaying, statusIdle, statusQueued
+    case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
+    case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
+    case sayNeedsText, sayTextTwice, sayTextEmpty, sayTextTooLong
+    // Log and report.
+    case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, badSince
+    case reportAbstract, monthHelp, badMonth, reportZone, reportPriority, reportItems, reportHours, reportTotal
+    // Receivers and zones.
+    case receiversAbstract, receiversListAbstract, noReceivers, receiversHeadings, receiverHelp
+    case receiversShowAbstract, receiverSummary, soundCardFailing, noTrustedTime, heartbeatVersion, mutedMark
+    case heartbeatPlayback, playingStream, idle, heartbeatCounters, history
+    case approveAbstract, approveDiscussion, approveNameHelp, approveZoneHelp, approved
+    case moveAbstract, moveZoneHelp, movedWithoutGroup, renameAbstract, newNameHelp, renamed
+    case removeReceiverAbstract, receiverRemoved, rejectAbstract, receiverRejected, zoneCommandResult, zoneNotJoined
+    case zonesAbstract, zonesHeadings, zoneGone, onlineOf
+    case targetZoneHelp, targetMissing, targetTwice, commandResult, toneOnMutedBox, commandsFailed
+    case volumeAbstract, percentHelp, badVolume, muteAbstract, unmuteAbstract, testToneAbstract, refreshAbstract
+    case soundOK, soundFailing, never, secondsAgo, minutesAgo, hoursAgo
+    // The controller's and the libraries' words (`ClientErrorWords`).
+    case noController, connectionRefused, noAnswerIn10s, noControllerTLS, clipNotAudio, clipEmpty, clipTruncated
+    case unknownZone, unknownItem, itemAlreadyCancelled, wrongPassword, notLoggedIn, sessionExpired, needsRole
+    case scheduleNotYAML
+    // ArgumentParser's words (`ParserWords`).
+    case parserUsage, parserArguments, parserOptions, parserSubcommands, parserOverview, parserHelpFlag
+    case parserVersionFlag, parserSeeHelp, parserDefault, parserError, parserMissing, parserUnknownOption
+    case parserInvalidValue, parserShortUsage, parserMoreInformation
+
+    /// The English and the Vietnamese text.
+    var texts: (english: String, vietnamese: String) {
+        switch self {
+        case .loaAbstract:
+            return ("Broadcast announcements to the commune's loudspeakers.", "Phát thông báo ra loa của xã.")
+        case .loaDiscussion:
+            return (
+                "Messages are in Vietnamese when LANG (or LOA_LANG=vi) says so, in English otherwise.",
+                "Thông báo bằng tiếng Việt khi LANG là vi_VN (hoặc LOA_LANG=vi); LOA_LANG=en để dùng tiếng Anh."
+            )
+        case .controllerHelp:
+            return (
+                "The controller's URL (default: $LOA_CONTROLLER, else http://127.0.0.1:8750).",
+                "Địa chỉ máy chủ điều khiển (mặc định: $LOA_CONTROLLER, nếu không có thì http://127.0.0.1:8750)."
+            )
+        case .jsonHelp: return ("Print JSON instead of a table.", "In dạng JSON thay cho bảng.")
+        case .csvHelp: return ("Comma-separated values, for a spreadsheet.", "In dạng CSV, để mở bằng bảng tính.")
+        case .queueAbstract:
+            return (
+                "Queue a sound file (WAV, FLAC, Ogg, MP3) to play; says when it will air. --list shows the queue.",
+                "Đưa một tệp âm thanh (WAV, FLAC, Ogg, MP3) vào hàng chờ phát; cho biết khi nào phát. --list xem hàng chờ."
+            )
+        case .queueFileHelp: return ("The sound file.", "Tệp âm thanh.")
+        case .queueTitleHelp:
+            return ("A title for the programme (default: the file's name).", "Tên bản tin (mặc định: tên tệp).")
+        case .queueListHelp:
+            return (
+                "Show the pending queue of every zone in play order instead.",
+                "Xem hàng chờ của từng khu vực theo thứ tự phát."
+            )
+        case .queueNow: return ("  now   #{1} [{2}] {3} ({4} of {5})", "  đang  #{1} [{2}] {3} ({4} / {5})")
+        case .nothingQueued: return ("  (nothing queued)", "  (không có gì trong hàng chờ)")
+        case .queueNeedsFile:
+            return (
+                "name a sound file to queue, or use --list to see the queue",
+                "hãy ghi tên tệp âm thanh cần phát, hoặc dùng --list để xem hàng chờ"
+            )
+        case .zonesHelp:
+            return (
+                "Zone, or zones separated by commas, or all.",
+                "Khu vực (thôn), nhiều khu vực cách nhau bằng dấu phẩy, hoặc all (tất cả)."
+            )
+        case .priorityHelp:
+            return (
+                "normal (in its turn), priority (before normal items) or emergency (at once); also thuong, uu-tien, khan-cap.",
+                "thuong (thường: phát theo lượt), uu-tien (ưu tiên: phát trước mục thường) hoặc khan-cap (khẩn cấp: phát ngay)."
+            )
+        case .nowHelp:
+            return (
+                "A priority item interrupts a normal one at once instead of waiting for its end.",
+                "Mục ưu tiên ngắt ngay mục thường đang phát thay vì chờ phát xong."
+            )
+        case .onInterruptHelp:
+            return (
+                "When cut off by a more urgent item: resume where it was cut, or restart.",
+                "Khi bị mục khẩn hơn ngắt: resume (phát tiếp từ chỗ bị ngắt) hoặc restart (phát lại từ đầu)."
+            )
+        case .badPriority:
+            return (
+                "--priority '{1}' must be normal, priority or emergency (or thuong, uu-tien, khan-cap)",
+                "--priority '{1}' không hợp lệ: dùng thuong, uu-tien hoặc khan-cap"
+            )
+        case .badOnInterrupt:
+            return (
+                "--on-interrupt '{1}' must be resume or restart",
+                "--on-interrupt '{1}' không hợp lệ: dùng resume (phát tiếp) hoặc restart (phát lại từ đầu)"
+            )
+        case .nowNeedsPriority:
+            return (
+                "--now is for a priority item: add --priority priority (a normal item waits its turn)",
+                "--now chỉ dùng cho mục ưu tiên: thêm --priority uu-tien (mục thường phải chờ đến lượt)"
+            )
+        case .cancelAbstract:
+            return (
+                "Remove a queued item, or stop it where it plays.", "Bỏ một mục khỏi hàng chờ, hoặc dừng mục đang phát."
+            )
+        case .itemIdHelp:
+            return (
+                "The item's id (from 'loa queue' or 'loa queue --list').",
+                "Số của mục (xem bằng 'loa queue' hoặc 'loa queue --list')."
+            )
+        case .cancelled: return ("cancelled #{1} {2}", "đã hủy #{1} {2}")
+        case .statusAbstract:
+            return (
+                "Show what each zone is playing and what is queued.",
+                "Xem mỗi khu vực đang phát gì và còn gì trong hàng chờ."
+            )
+        case .statusPlaying:
+            return ("{1}: playing #{2} [{3}] {4} at {5} of {6}", "{1}: đang phát #{2} [{3}] {4}, {5} / {6}")
+        case .statusIdle: return ("{1}: idle", "{1}: đang nghỉ")
+        case .statusQueued: return ("  queued #{1} [{2}] {3} ({4})", "  chờ phát #{1} [{2}] {3} ({4})")
+        case .noSuchFile: return ("no file '{1}'; check the path", "không có tệp '{1}'; kiểm tra lại đường dẫn")
+        case .fileIsFolder:
+            return ("'{1}' is a folder, not a sound file", "'{1}' là một thư mục, không phải tệp âm thanh")
+        case .fileUnreadable:
+            return ("cannot read '{1}' (permission denied?)", "không đọc được '{1}' (không có quyền đọc?)")
+        case .fileEmpty:
+            return ("'{1}' is empty; record or export the clip again", "'{1}' rỗng; hãy ghi âm hoặc xuất lại tệp")
+        case .sayAbstract:
+            return (
+                "Read a Vietnamese notice aloud in some zones; says when it will air. --dry-run shows how it reads.",
+                "Đọc to một thông báo tiếng Việt ở các khu vực; cho biết khi nào phát. --dry-run xem máy sẽ đọc thế nào."
+            )
+        case .sayTextHelp: return ("The text of the notice (or --text-file).", "Nội dung thông báo (hoặc --text-file).")
+        case .sayTextFileHelp:
+            return (
+                "Read the text from this UTF-8 file ('-': standard input).",
+                "Lấy nội dung từ tệp văn bản UTF-8 này ('-': đầu vào chuẩn)."
+            )
+        case .sayTitleHelp:
+            return (
+                "A title for the programme (default: the text's first line).",
+                "Tên bản tin (mặc định: dòng đầu của nội dung)."
+            )
+        case .sayDryRunHelp:
+            return (
+                "Print the words the voice would speak and the playing time; queue nothing.",
+                "In ra các từ máy sẽ đọc và thời lượng; không phát gì."
+            )
+        case .textFileUnreadable:
+            return ("cannot read '{1}'; check the path", "không đọc được '{1}'; kiểm tra lại đường dẫn")
+        case .textFileNotUTF8:
+            return (
+                "'{1}' is not UTF-8 text; save it as UTF-8",
+                "'{1}' không phải văn bản UTF-8; hãy lưu lại với bảng mã UTF-8"
+            )
+        case .sayNeedsText:
+            return (
+                "give the text to read aloud, in quotes, or --text-file FILE",
+                "hãy ghi nội dung cần đọc trong dấu ngoặc kép, hoặc --text-file TỆP"
+            )
+        case .sayTextTwice:
+            return ("give the text or --text-file, not both", "chỉ ghi nội dung hoặc --text-file, không dùng cả hai")
+        case .sayTextEmpty:
+            return (
+                "the text to read aloud is empty; give the words of the notice",
+                "nội dung cần đọc đang trống; hãy ghi nội dung thông báo"
+            )
+        case .sayTextTooLong:
+            return (
+                "the text is longer than {1} KiB; split the notice in two",
+                "nội dung dài quá {1} KiB; hãy chia thông báo làm hai"
+            )
+        case .logAbstract:
+            return (
+                "The as-played log: what actually aired, when, and how it ended.",
+                "Nhật ký phát: những gì đã thực sự phát, lúc nào, và kết thúc ra sao."
+            )
+        case .sinceHelp:
+            return (
+                "From this date or time in the commune's time zone: dd/mm/yyyy, 'dd/mm/yyyy HH:MM', YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today).",
+                "Từ ngày hoặc giờ này (giờ của xã): dd/mm/yyyy hoặc 'dd/mm/yyyy HH:MM' (mặc định: hôm nay)."
+            )
+        case .logZoneHelp: return ("Only this zone.", "Chỉ khu vực này.")
+        case .nothingAired: return ("nothing aired since {1}", "không có gì được phát từ {1}")
+        case .logLine: return ("{1}  {2}  #{3} [{4}] {5}  → {6}  until {7}", "{1}  {2}  #{3} [{4}] {5}  → {6}  đến {7}")
+        case .logSaid: return ("    said: {1}", "    đã đọc: {1}")
+        case .badSince:
+            return (
+                "--since '{1}' must be a date such as 01/12/2026 or 2026-12-01, or a date and time such as '01/12/2026 17:00'",
+                "--since '{1}' không phải ngày hợp lệ: ghi như 01/12/2026, hoặc ngày và giờ như '01/12/2026 17:00'"
+            )
+        case .reportAbstract:
+            return (
+                "Broadcast hours and item counts per zone and priority for a month.",
+                "Số giờ phát và số mục theo khu vực và mức ưu tiên trong một tháng."
+            )
+        case .monthHelp:
+            return (
+                "The month, MM/YYYY or YYYY-MM, in the commune's time zone (default: this month).",
+                "Tháng cần báo cáo, ghi mm/yyyy như 12/2026 (mặc định: tháng này)."
+            )
+        case .badMonth:
+            return (
+                "--month '{1}' must be a month such as 12/2026 or 2026-12",
+                "--month '{1}' không phải tháng hợp lệ: ghi như 12/2026"
+            )
+        case .reportZone: return ("zone", "khu vực")
+        case .reportPriority: return ("priority", "mức")
+        case .reportItems: return ("items", "số mục")
+        case .reportHours: return ("hours", "số giờ")
+        case .reportTotal: return ("total", "tổng")
+        case .receiversAbstract:
+            return (
+                "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",
+                "Danh sách loa: trạng thái, card âm thanh, lần liên lạc cuối, tỉ lệ mất gói, số lần hụt tiếng, phiên bản."
+            )
+        case .receiversListAbstract:
+            return (
+                "The table: name, id, zone, state, sound card, last seen, loss, underruns, version.",
+                "Bảng: tên, mã, khu vực, trạng thái, card âm thanh, lần liên lạc cuối, mất gói, hụt tiếng, phiên bản."
+            )
+        case .noReceivers:
+            return (
+                "no receivers yet: a box appears here (pending) once its heartbeats reach the controller",
+                "chưa có loa nào: một loa hiện ở đây (chờ duyệt) khi tín hiệu của nó về tới máy chủ"
+            )
+        case .receiversHeadings:
+            return (
+                "NAME|ID|ZONE|STATE|SOUND|SYNC|LAST SEEN|LOSS|UNDERRUNS|VERSION",
+                "TÊN|MÃ|KHU VỰC|TRẠNG THÁI|ÂM THANH|ĐỒNG BỘ|LIÊN LẠC CUỐI|MẤT GÓI|HỤT TIẾNG|PHIÊN BẢN"
+            )
+        case .receiverHelp:
+            return (
+                "The receiver's id (or a unique start of it) or name.",
+                "Tên loa, hoặc mã của nó (hay vài ký tự đầu của mã)."
+            )
+        case .receiversShowAbstract:
+            return (
+                "One receiver: its last heartbeat and recent history.", "Một loa: tín hiệu mới nhất và lịch sử gần đây."
+            )
+        case .receiverSummary:
+            return ("{1} ({2}): {3}, zone {4}, last seen {5}", "{1} ({2}): {3}, khu vực {4}, liên lạc cuối {5}")
+        case .soundCardFailing:
+            return (
+                "  SOUND CARD FAILING: the box is alive but cannot be heard ('loa refresh {1}' reopens it)",
+                "  CARD ÂM THANH HỎNG: loa vẫn liên lạc nhưng không phát ra tiếng ('loa refresh {1}' để mở lại)"
+            )
+        case .noTrustedTime:
+            return (
+                "  NO TRUSTED TIME: the box cannot get trusted time from the controller and plays nothing (check its trust anchor and its log)",
+                "  CHƯA CÓ GIỜ TIN CẬY: loa không lấy được giờ từ máy chủ nên không phát gì (kiểm tra khóa gốc và nhật ký của loa)"
+            )
+        case .heartbeatVersion:
+            return ("  version {1}, up {2} s, volume {3}%{4}", "  phiên bản {1}, đã chạy {2} giây, âm lượng {3}%{4}")
+        case .mutedMark: return (" (muted)", " (đang tắt tiếng)")
+        case .heartbeatPlayback: return ("  {1}, jitter buffer {2} frames", "  {1}, bộ đệm {2} khung")
+        case .playingStream: return ("playing stream {1}", "đang phát luồng {1}")
+        case .idle: return ("idle", "đang nghỉ")
+        case .heartbeatCounters:
+            return (
+                "  received {1}, lost {2}, late {3}, FEC {4}, concealed {5}, rejected {6}, underruns {7}",
+                "  đã nhận {1}, mất {2}, trễ {3}, khôi phục {4}, che lỗi {5}, từ chối {6}, hụt tiếng {7}"
+            )
+        case .history: return ("history:", "lịch sử:")
+        case .approveAbstract:
+            return (
+                "Admit a pending receiver (or rename it, or move it to another zone).",
+                "Duyệt một loa đang chờ (hoặc đổi tên, chuyển nó sang khu vực khác)."
+            )
+        case .approveDiscussion:
+            return (
+                "With a zone, the box is sent the zone's group and joins it at once; this waits for its answer.",
+                "Khi ghi khu vực, loa được gửi nhóm của khu vực đó và vào nhóm ngay; lệnh chờ loa trả lời."
+            )
+        case .approveNameHelp:
+            return (
+                "A name for it, such as 'thon-dong-truong-hoc' (unique).",
+                "Tên cho loa, như 'thon-dong-truong-hoc' (không trùng)."
+            )
+        case .approveZoneHelp: return ("The zone it plays.", "Khu vực loa phát.")
+        case .approved: return ("approved {1} ({2}), zone {3}: {4}", "đã duyệt {1} ({2}), khu vực {3}: {4}")
+        case .moveAbstract:
+            return (
+                "Move a receiver to another zone: it is sent the zone's group and joins it at once.",
+                "Chuyển loa sang khu vực khác: loa nhận nhóm của khu vực đó và vào nhóm ngay."
+            )
+        case .moveZoneHelp:
+            return (
+                "The zone it plays from now on ('loa zones' lists them).",
+                "Khu vực loa phát từ nay ('loa zones' liệt kê các khu vực)."
+            )
+        case .movedWithoutGroup:
+            return (
+                "{1} ({2}) is registered in zone {3}; it does not report its group, so none was sent",
+                "{1} ({2}) đã được ghi vào khu vực {3}; loa này không báo nhóm nên không gửi nhóm cho nó"
+            )
+        case .renameAbstract:
+            return ("Give a receiver another name (names are unique).", "Đổi tên một loa (tên không được trùng).")
+        case .newNameHelp: return ("Its new name, such as 'thon-dong-cho'.", "Tên mới, như 'thon-dong-cho'.")
+        case .renamed: return ("renamed {1} to {2}", "đã đổi tên {1} thành {2}")
+        case .removeReceiverAbstract:
+            return (
+                "Forget a receiver: its history goes, and its heartbeats are ignored from now on.",
+                "Xóa một loa: xóa lịch sử của nó và bỏ qua tín hiệu của nó từ nay."
+            )
+        case .receiverRemoved: return ("removed {1} ({2})", "đã xóa {1} ({2})")
+        case .rejectAbstract:
+            return (
+                "Refuse a pending receiver: it is not admitted and raises no more alerts.",
+                "Từ chối một loa đang chờ: không nhận nó và không cảnh báo về nó nữa."
+            )
+        case .receiverRejected: return ("rejected {1} ({2})", "đã từ chối {1} ({2})")
+        case .zoneCommandResult: return ("{1} ({2}): zone {3} {4}", "{1} ({2}): khu vực {3} {4}")
+        case .zoneNotJoined:
+            return (
+                "{1} is registered in zone {2} but has not joined it; it shows 'wrong-zone' until it does (try again with 'loa receivers move {1} --zone {2}' once it is online)",
+                "{1} đã được ghi vào khu vực {2} nhưng chưa vào nhóm; nó hiện 'wrong-zone' đến khi vào được (chạy lại 'loa receivers move {1} --zone {2}' khi loa có liên lạc)"
+            )
+        case .zonesAbstract:
+            return (
+                "List the zones: their multicast group and their boxes (online / all).",
+                "Danh sách khu vực: nhóm phát và số loa (đang hoạt động / tổng số)."
+            )
+        case .zonesHeadings: return ("ZONE|GROUP|BOXES ONLINE", "KHU VỰC|NHÓM|LOA HOẠT ĐỘNG")
+        case .zoneGone: return ("NOT CONFIGURED (zone-gone)", "CHƯA CẤU HÌNH (zone-gone)")
+        case .onlineOf: return ("{1} of {2}", "{1} / {2}")
+        case .targetZoneHelp:
+            return ("Every approved receiver in this zone instead.", "Thay vào đó: mọi loa đã duyệt trong khu vực này.")
+        case .targetMissing:
+            return (
+                "name the receiver (its name or id), or a zone with --zone",
+                "hãy ghi loa (tên hoặc mã), hoặc khu vực bằng --zone"
+            )
+        case .targetTwice:
+            return (
+                "name one receiver or a zone with --zone, not both",
+                "chỉ ghi một loa hoặc một khu vực bằng --zone, không dùng cả hai"
+            )
+        case .commandResult: return ("{1} ({2}): {3} {4}", "{1} ({2}): {3} {4}")
+        case .toneOnMutedBox:
+            return (
+                "  {1} is muted: the tone played silently; 'loa unmute {1}' and try again",
+                "  {1} đang tắt tiếng nên không nghe thấy âm thử; chạy 'loa unmute {1}' rồi thử lại"
+            )
+        case .commandsFailed:
+            return (
+                "{1} of {2} receivers did not acknowledge '{3}'",
+                "{1} trên {2} loa không nhận lệnh '{3}'; kiểm tra loa đó bằng 'loa receivers'"
+            )
+        case .volumeAbstract:
+            return (
+                "Set the volume of a receiver or of every receiver in a zone.",
+                "Đặt âm lượng cho một loa hoặc cho mọi loa trong một khu vực."
+            )
+        case .percentHelp: return ("Percent, 0-100.", "Phần trăm, từ 0 đến 100.")
+        case .badVolume:
+            return ("the volume is a percent from 0 to 100", "âm lượng là một số phần trăm từ 0 đến 100")
+        case .muteAbstract: return ("Silence a receiver or a zone.", "Tắt tiếng một loa hoặc một khu vực.")
+        case .unmuteAbstract: return ("Undo 'loa mute'.", "Bật lại tiếng (ngược với 'loa mute').")
+        case .testToneAbstract:
+            return (
+                "Play a 1 s, 1 kHz tone on a receiver to check its horn by ear.",
+                "Phát một tiếng bíp 1 giây, 1 kHz trên loa để nghe thử loa còn kêu không."
+            )
+        case .refreshAbstract:
+            return (
+                "Make a receiver re-read its settings and set up again.",
+                "Bảo loa đọc lại cài đặt và khởi động lại phần phát."
+            )
+        case .soundOK: return ("ok", "tốt")
+        case .soundFailing: return ("FAILING", "HỎNG")
+        case .never: return ("never", "chưa bao giờ")
+        case .secondsAgo: return ("{1} s ago", "{1} giây trước")
+        case .minutesAgo: return ("{1} min ago", "{1} phút trước")
+        case .hoursAgo: return ("{1} h ago", "{1} giờ trước")
+        case .noController:
+            return (
+                "no controller answers at {1} ({2}); start it with 'loa-controller', or point --controller or LOA_CONTROLLER at the right one",
+                "không có máy chủ điều khiển nào trả lời ở {1} ({2}); hãy bật máy chủ ('loa-controller'), hoặc ghi đúng địa chỉ bằng --controller hay LOA_CONTROLLER"
+            )
+        case .connectionRefused: return ("connection refused", "bị từ chối kết nối")
+        case .noAnswerIn10s: return ("no answer within 10 s", "không trả lời trong 10 giây")
+        case .noControllerTLS:
+            return (
+                "cannot reach the controller at {1} over TLS; check that it runs and that the address is right (--controller)",
+                "không kết nối được máy chủ ở {1} qua TLS; kiểm tra máy chủ đang chạy và địa chỉ đúng (--controller)"
+            )
+        case .clipNotAudio:
+            return (
+                "not an audio file Loa can read; save or export it as WAV, FLAC, Ogg Vorbis/Opus or MP3 and try again",
+                "tệp này không phải tệp âm thanh Loa đọc được; hãy lưu hoặc xuất lại thành WAV, FLAC, Ogg hoặc MP3 rồi thử lại"
+            )
+        case .clipEmpty:
+            return (
+                "the audio file is empty (no samples); record or export the clip again",
+                "tệp âm thanh không có tiếng nào; hãy ghi âm hoặc xuất lại tệp"
+            )
+        case .clipTruncated:
+            return (
+                "the audio file is truncated (it ends too early); copy or export the clip again",
+                "tệp âm thanh bị cụt (kết thúc sớm hơn khai báo); hãy chép hoặc xuất lại tệp"
+            )
+        case .unknownZone:
+            return ("unknown zone '{1}'; zones are: {2}", "không có khu vực '{1}'; các khu vực là: {2}")
+        case .unknownItem:
+            return (
+                "no item {1}; 'loa queue --list' shows the queue",
+                "không có mục {1}; 'loa queue --list' để xem hàng chờ"
+            )
+        case .itemAlreadyCancelled:
+            return (
+                "item {1} was already cancelled; nothing to cancel", "mục {1} đã bị hủy từ trước; không cần hủy nữa"
+            )
+        case .wrongPassword: return ("wrong name or password", "sai tên hoặc mật khẩu; hãy nhập lại")
+        case .notLoggedIn:
+            return (
+                "not logged in: log in with 'loa login --controller URL' (or set LOA_TOKEN)",
+                "chưa đăng nhập: hãy chạy 'loa login' (hoặc đặt LOA_TOKEN)"
+            )
+        case .sessionExpired:
+            return (
+                "your session has expired or was revoked: log in again with 'loa login --controller URL'",
+                "phiên đăng nhập đã hết hạn hoặc bị thu hồi: hãy chạy lại 'loa login'"
+            )
+        case .needsRole:
+            return (
+                "{1} needs the role {2} (or admin); account '{3}' is {4}",
+                "tài khoản '{3}' ({4}) không được làm việc này ({1}): cần vai trò {2} hoặc admin; hãy nhờ quản trị viên"
+            )
+        case .scheduleNotYAML:
+            return (
+                "not valid YAML ({1}); check the indentation and the colons on this line",
+                "tệp lịch viết sai cú pháp YAML ở đây; kiểm tra thụt lề và dấu hai chấm ở dòng này ({1})"
+            )
+        case .parserUsage: return ("USAGE:", "CÁCH DÙNG:")
+        case .parserArguments: return ("ARGUMENTS:", "THAM SỐ:")
+        case .parserOptions: return ("OPTIONS:", "TÙY CHỌN:")
+        case .parserSubcommands: return ("SUBCOMMANDS:", "LỆNH:")
+        case .parserOverview: return ("OVERVIEW:", "TỔNG QUAN:")
+        case .parserHelpFlag: return ("Show help information.", "Xem hướng dẫn này.")
+        case .parserVersionFlag: return ("Show the version.", "Xem phiên bản.")
+        case .parserSeeHelp: return ("for detailed help.", "để xem hướng dẫn chi tiết.")
+        case .parserDefault: return ("(default:", "(mặc định:")
+        case .parserError: return ("Error: ", "Lỗi: ")
+        case .parserMissing: return ("Missing expected argument", "Thiếu tham số")
+        case .parserUnknownOption: return ("Unknown option", "Không có tùy chọn")
+        case .parserInvalidValue: return ("is invalid for", "không hợp lệ cho")
+        case .parserShortUsage: return ("Usage:", "Cách dùng:")
+        case .parserMoreInformation: return ("for more information.", "để biết thêm.")
+        }
+    }
+
+    /// The text in `language` with `{n}` replaced by the n-th argument.
+    func filled(_ arguments: [any CustomStringConvertible], in language: Language) -> String {
+        var text = language == .vietnamese ? texts.vietnamese : texts.english
+        for (index, argument) in arguments.enumerated().reversed() {
+            text = text.replacingOccurrences(of: "{\(index + 1)}", with: argument.description)
+        }
+        return text
+    }
+
+    /// The text in the user's language (`Language.current`) with `{n}` replaced by the n-th argument.
+    func text(_ arguments: any CustomStringConvertible...) -> String { filled(arguments, in: .current) }
+
+    /// The text as an option's or argument's help.
+    var help: ArgumentHelp { ArgumentHelp(text()) }
+}
