@@ -29,6 +29,18 @@ enum Message: CaseIterable, Sendable {
     case targetZoneHelp, targetMissing, targetTwice, commandResult, toneOnMutedBox, commandsFailed
     case volumeAbstract, percentHelp, badVolume, muteAbstract, unmuteAbstract, testToneAbstract, refreshAbstract
     case soundOK, soundFailing, never, secondsAgo, minutesAgo, hoursAgo
+    // Schedules, emergencies, audit, accounts, TLS.
+    case scheduleAbstract, scheduleCheckAbstract, scheduleApplyAbstract, scheduleFileHelp, scheduleChecked,
+        scheduleApplied, scheduleShowAbstract, dayHelp, weekHelp, badDay, nothingScheduled, weekdays, scheduleHasErrors,
+        scheduleErrorCount, nothingApplied, clipMissing, clipUnreadable, clipUnplayable, clipTooLarge, textUnreadable,
+        emergencyAbstract, emergencyStartAbstract, emergencyZonesHelp, emergencyClipHelp, emergencyItemHelp,
+        emergencyKeyHelp, emergencyClipOrItem, emergencyStarted, emergencyStopAbstract, emergencyStopKeyHelp,
+        emergencyStopped, rootHelp, signWithKey, notPrivateKey, auditAbstract, auditVerifyAbstract, auditLine,
+        auditZones, loginAbstract, loginDiscussion, userHelp, sayWhichAccount, passwordPrompt, noPassword, loggedIn,
+        logoutAbstract, loggedOut, accountsAbstract, accountAddAbstract, accountNameHelp, roleHelp, newAccountPrompt,
+        accountAdded, accountsListAbstract, accountLine, accountRemoveAbstract, accountRemoved, accountRoleAbstract,
+        accountRoleSet, accountRevokeAbstract, sessionsEnded, badRole, caHelp, fingerprintHelp, badFingerprint,
+        trustQuestion
     // The controller's and the libraries' words (`ClientErrorWords`).
     case noController, connectionRefused, noAnswerIn10s, noControllerTLS, clipNotAudio, clipEmpty, clipTruncated
     case unknownZone, unknownItem, itemAlreadyCancelled, wrongPassword, notLoggedIn, sessionExpired, needsRole
@@ -384,6 +396,336 @@ enum Message: CaseIterable, Sendable {
         case .secondsAgo: return ("{1} s ago", "{1} giây trước")
         case .minutesAgo: return ("{1} min ago", "{1} phút trước")
         case .hoursAgo: return ("{1} h ago", "{1} giờ trước")
+        case .scheduleAbstract:
+            return (
+                "Check, apply and show the broadcast schedule (see Schedules/README.md).",
+                "Kiểm tra, áp dụng và xem lịch phát (xem Schedules/README.md)."
+            )
+        case .scheduleCheckAbstract:
+            return (
+                "Report every error in a schedule file; applies nothing.",
+                "Báo mọi lỗi trong tệp lịch; không áp dụng gì."
+            )
+        case .scheduleApplyAbstract:
+            return (
+                "Check a schedule file and make it the schedule: all of it, or nothing if anything is wrong.",
+                "Kiểm tra tệp lịch rồi dùng nó làm lịch phát: áp dụng tất cả, hoặc không gì nếu có lỗi."
+            )
+        case .scheduleFileHelp:
+            return (
+                "The schedule file (YAML).",
+                "Tệp lịch (YAML)."
+            )
+        case .scheduleChecked:
+            return (
+                "{1}: {2} slots, no errors",
+                "{1}: {2} khung giờ, không có lỗi"
+            )
+        case .scheduleApplied:
+            return (
+                "applied {1}: {2} slots",
+                "đã áp dụng {1}: {2} khung giờ"
+            )
+        case .scheduleShowAbstract:
+            return (
+                "Show the timetable per zone, for a day or a week.",
+                "Xem thời gian biểu của từng khu vực, cho một ngày hoặc một tuần."
+            )
+        case .dayHelp:
+            return (
+                "The day to show, dd/mm/yyyy or YYYY-MM-DD (default: today).",
+                "Ngày cần xem, dd/mm/yyyy (mặc định: hôm nay)."
+            )
+        case .weekHelp:
+            return (
+                "Show seven days from that day.",
+                "Xem bảy ngày kể từ ngày đó."
+            )
+        case .badDay:
+            return (
+                "--day '{1}' must be a date such as 01/12/2026 or 2026-12-01",
+                "--day '{1}' không phải ngày hợp lệ: ghi như 01/12/2026"
+            )
+        case .nothingScheduled:
+            return (
+                "nothing scheduled",
+                "không có gì trong lịch"
+            )
+        case .weekdays:
+            return (
+                "Mon|Tue|Wed|Thu|Fri|Sat|Sun",
+                "T2|T3|T4|T5|T6|T7|CN"
+            )
+        case .scheduleHasErrors:
+            return (
+                "the schedule has errors",
+                "tệp lịch có lỗi"
+            )
+        case .scheduleErrorCount:
+            return (
+                " ({1} errors; nothing applied)",
+                " ({1} lỗi; chưa áp dụng gì)"
+            )
+        case .nothingApplied:
+            return (
+                " (nothing applied)",
+                " (chưa áp dụng gì)"
+            )
+        case .clipMissing:
+            return (
+                "is missing (no file at {1})",
+                "không có (không thấy tệp ở {1})"
+            )
+        case .clipUnreadable:
+            return (
+                "cannot be read (permission denied)",
+                "không đọc được (không có quyền đọc)"
+            )
+        case .clipUnplayable:
+            return (
+                "cannot be played: {1}",
+                "không phát được: {1}"
+            )
+        case .clipTooLarge:
+            return (
+                "is too large for the controller: {1}",
+                "quá lớn với máy chủ: {1}"
+            )
+        case .textUnreadable:
+            return (
+                "cannot be read aloud: {1}",
+                "không đọc to được: {1}"
+            )
+        case .emergencyAbstract:
+            return (
+                "Start or stop an emergency broadcast with a signed command.",
+                "Bắt đầu hoặc dừng phát khẩn cấp bằng lệnh có chữ ký."
+            )
+        case .emergencyStartAbstract:
+            return (
+                "Interrupt every targeted zone at once with a clip (or a stored item), signed with your key.",
+                "Ngắt ngay mọi khu vực được chọn để phát một tệp (hoặc một mục đã lưu), ký bằng khóa của bạn."
+            )
+        case .emergencyZonesHelp:
+            return (
+                "all, or zones separated by commas.",
+                "all (tất cả), hoặc các khu vực cách nhau bằng dấu phẩy."
+            )
+        case .emergencyClipHelp:
+            return (
+                "The sound file to broadcast.",
+                "Tệp âm thanh cần phát."
+            )
+        case .emergencyItemHelp:
+            return (
+                "A stored item to broadcast instead of a file.",
+                "Một mục đã lưu để phát thay cho tệp."
+            )
+        case .emergencyKeyHelp:
+            return (
+                "Your private key file (twice, for two operators, if the commune requires it).",
+                "Tệp khóa riêng của bạn (ghi hai lần, cho hai người, nếu xã yêu cầu)."
+            )
+        case .emergencyClipOrItem:
+            return (
+                "give either --clip FILE or --item ID",
+                "hãy ghi --clip TỆP hoặc --item SỐ (chỉ một trong hai)"
+            )
+        case .emergencyStarted:
+            return (
+                "emergency started in {1}: item {2}",
+                "đã bắt đầu phát khẩn cấp ở {1}: mục {2}"
+            )
+        case .emergencyStopAbstract:
+            return (
+                "End the emergency broadcast; zones go back to the programme.",
+                "Kết thúc phát khẩn cấp; các khu vực trở lại chương trình."
+            )
+        case .emergencyStopKeyHelp:
+            return (
+                "Your private key file.",
+                "Tệp khóa riêng của bạn."
+            )
+        case .emergencyStopped:
+            return (
+                "emergency stopped in {1} ({2} items)",
+                "đã dừng phát khẩn cấp ở {1} ({2} mục)"
+            )
+        case .rootHelp:
+            return (
+                "The commune's root public key file (root.pub); default: the controller's (GET /keys/root.pub).",
+                "Tệp khóa công khai gốc của xã (root.pub); mặc định: của máy chủ (GET /keys/root.pub)."
+            )
+        case .signWithKey:
+            return (
+                "sign with your key: --key NAME.key",
+                "hãy ký bằng khóa của bạn: --key TÊN.key"
+            )
+        case .notPrivateKey:
+            return (
+                "'{1}' is not a Loa private key file (make one with 'loa keys new NAME')",
+                "'{1}' không phải tệp khóa riêng của Loa (tạo bằng 'loa keys new TÊN')"
+            )
+        case .auditAbstract:
+            return (
+                "The hash-chained audit log: every state change and refused command, who, from where.",
+                "Nhật ký kiểm tra (chuỗi băm): mọi thay đổi và lệnh bị từ chối, ai làm, từ đâu."
+            )
+        case .auditVerifyAbstract:
+            return (
+                "Checks the audit log's hash chain: 'N entries, chain intact', or the first broken row.",
+                "Kiểm tra chuỗi băm của nhật ký: 'N mục, chuỗi nguyên vẹn', hoặc dòng hỏng đầu tiên."
+            )
+        case .auditLine:
+            return (
+                "{1}  {2}  {3}  by {4} from {5}  {6}  — {7}",
+                "{1}  {2}  {3}  bởi {4} từ {5}  {6}  — {7}"
+            )
+        case .auditZones:
+            return (
+                "zones {1}",
+                "khu vực {1}"
+            )
+        case .loginAbstract:
+            return (
+                "Log in to the controller; the session is kept in ~/.config/loa/tokens for the next commands.",
+                "Đăng nhập vào máy chủ; phiên được giữ trong ~/.config/loa/tokens cho các lệnh sau."
+            )
+        case .loginDiscussion:
+            return (
+                "The password is read without echo from the terminal, or from standard input in scripts.",
+                "Mật khẩu được nhập mà không hiện trên màn hình, hoặc đọc từ đầu vào chuẩn trong kịch bản."
+            )
+        case .userHelp:
+            return (
+                "The account's name (default: $USER).",
+                "Tên tài khoản (mặc định: $USER)."
+            )
+        case .sayWhichAccount:
+            return (
+                "say which account with --user NAME",
+                "hãy ghi tài khoản bằng --user TÊN"
+            )
+        case .passwordPrompt:
+            return (
+                "Password for {1} at {2}: ",
+                "Mật khẩu của {1} ở {2}: "
+            )
+        case .noPassword:
+            return (
+                "no password given (type it, or pipe it on standard input)",
+                "chưa nhập mật khẩu (gõ vào, hoặc đưa qua đầu vào chuẩn)"
+            )
+        case .loggedIn:
+            return (
+                "logged in as {1} ({2}) until {3} if unused",
+                "đã đăng nhập là {1} ({2}); phiên hết hạn lúc {3} nếu không dùng"
+            )
+        case .logoutAbstract:
+            return (
+                "End this session and forget its token.",
+                "Kết thúc phiên này và quên mã phiên."
+            )
+        case .loggedOut:
+            return (
+                "logged out of {1}",
+                "đã đăng xuất khỏi {1}"
+            )
+        case .accountsAbstract:
+            return (
+                "Manage the operators' accounts (admin).",
+                "Quản lý tài khoản người vận hành (quản trị viên)."
+            )
+        case .accountAddAbstract:
+            return (
+                "Add an account; its password is read without echo (or from standard input).",
+                "Thêm tài khoản; mật khẩu được nhập mà không hiện (hoặc từ đầu vào chuẩn)."
+            )
+        case .accountNameHelp:
+            return (
+                "The account's name.",
+                "Tên tài khoản."
+            )
+        case .roleHelp:
+            return (
+                "viewer, broadcaster, technician or admin.",
+                "viewer (xem), broadcaster (phát thanh viên), technician (kỹ thuật) hoặc admin (quản trị)."
+            )
+        case .newAccountPrompt:
+            return (
+                "Password for the new account {1}: ",
+                "Mật khẩu cho tài khoản mới {1}: "
+            )
+        case .accountAdded:
+            return (
+                "account '{1}' added with the role {2}",
+                "đã thêm tài khoản '{1}' với vai trò {2}"
+            )
+        case .accountsListAbstract:
+            return (
+                "List the accounts, roles and live sessions.",
+                "Danh sách tài khoản, vai trò và phiên đang mở."
+            )
+        case .accountLine:
+            return (
+                "{1}\t{2}\t{3} session(s)",
+                "{1}\t{2}\t{3} phiên"
+            )
+        case .accountRemoveAbstract:
+            return (
+                "Remove an account and end its sessions.",
+                "Xóa tài khoản và kết thúc các phiên của nó."
+            )
+        case .accountRemoved:
+            return (
+                "account '{1}' removed",
+                "đã xóa tài khoản '{1}'"
+            )
+        case .accountRoleAbstract:
+            return (
+                "Give an account another role (its sessions end).",
+                "Đổi vai trò của tài khoản (các phiên của nó kết thúc)."
+            )
+        case .accountRoleSet:
+            return (
+                "account '{1}' is now {2}",
+                "tài khoản '{1}' giờ là {2}"
+            )
+        case .accountRevokeAbstract:
+            return (
+                "End every session of an account.",
+                "Kết thúc mọi phiên của một tài khoản."
+            )
+        case .sessionsEnded:
+            return (
+                "every session of '{1}' ended",
+                "mọi phiên của '{1}' đã kết thúc"
+            )
+        case .badRole:
+            return (
+                "the role '{1}' must be viewer, broadcaster, technician or admin",
+                "vai trò '{1}' không hợp lệ: dùng viewer, broadcaster, technician hoặc admin"
+            )
+        case .caHelp:
+            return (
+                "Trust an https controller whose certificate a CA in this PEM file signed (default: $LOA_CA).",
+                "Tin máy chủ https có chứng chỉ do CA trong tệp PEM này ký (mặc định: $LOA_CA)."
+            )
+        case .fingerprintHelp:
+            return (
+                "The SHA-256 fingerprint the controller printed at start (default: $LOA_TLS_FINGERPRINT): pins its certificate without asking, or re-pins a replaced one.",
+                "Dấu vân tay SHA-256 máy chủ in ra khi khởi động (mặc định: $LOA_TLS_FINGERPRINT): ghi nhớ chứng chỉ mà không hỏi, hoặc ghi nhớ lại chứng chỉ đã thay."
+            )
+        case .badFingerprint:
+            return (
+                "'{1}' is not a SHA-256 fingerprint: give the 64 hex digits the controller printed (AB:CD:…)",
+                "'{1}' không phải dấu vân tay SHA-256: hãy ghi 64 chữ số hex máy chủ đã in ra (AB:CD:…)"
+            )
+        case .trustQuestion:
+            return (
+                "The controller at {1} is not known yet. Its TLS certificate's SHA-256 fingerprint is\n  {2}\nCompare it with the one loa-controller printed when it started. Trust it (yes/no)? ",
+                "Máy chủ ở {1} chưa được biết. Dấu vân tay SHA-256 của chứng chỉ TLS là\n  {2}\nHãy so với dấu vân tay loa-controller in ra khi khởi động. Tin máy chủ này (yes/no)? "
+            )
         case .noController:
             return (
                 "no controller answers at {1} ({2}); start it with 'loa-controller', or point --controller or LOA_CONTROLLER at the right one",
