@@ -17,6 +17,8 @@ enum ClientErrorWords {
         (#"^wrong name or password$"#, .wrongPassword),
         (#"^not logged in: "#, .notLoggedIn),
         (#"^your session has expired or was revoked"#, .sessionExpired),
+        (#"^an emergency airs only by a signed command"#, .emergencyNeedsCommand),
+        (#"^an emergency item stops only by a signed command"#, .emergencyStopNeedsCommand),
         (#"^(\S+) needs the role (\S+) \(or admin\); account '([^']*)' is (\S+)$"#, .needsRole),
     ]
 

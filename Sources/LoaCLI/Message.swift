@@ -10,7 +10,7 @@ enum Message: CaseIterable, Sendable {
     // Queue, say, cancel, status.
     case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
-    case cancelAbstract, itemIdHelp, cancelled
+    case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying
     case statusAbstract, statusPlaying, statusIdle, statusQueued
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
@@ -44,7 +44,7 @@ enum Message: CaseIterable, Sendable {
     // The controller's and the libraries' words (`ClientErrorWords`).
     case noController, connectionRefused, noAnswerIn10s, noControllerTLS, clipNotAudio, clipEmpty, clipTruncated
     case unknownZone, unknownItem, itemAlreadyCancelled, wrongPassword, notLoggedIn, sessionExpired, needsRole
-    case scheduleNotYAML
+    case scheduleNotYAML, emergencyNeedsCommand, emergencyStopNeedsCommand
     // ArgumentParser's words (`ParserWords`).
     case parserUsage, parserArguments, parserOptions, parserSubcommands, parserOverview, parserHelpFlag
     case parserVersionFlag, parserSeeHelp, parserDefault, parserError, parserMissing, parserUnknownOption
@@ -132,6 +132,9 @@ enum Message: CaseIterable, Sendable {
                 "Số của mục (xem bằng 'loa queue' hoặc 'loa queue --list')."
             )
         case .cancelled: return ("cancelled #{1} {2}", "đã hủy #{1} {2}")
+        case .queuedHead: return ("#{1} \"{2}\" → {3}", "#{1} \"{2}\" → {3}")
+        case .queuedAt: return ("{1}: airs about {2}, after {3} items", "{1}: phát khoảng {2}, sau {3} mục")
+        case .queuedPlaying: return ("{1}: playing now", "{1}: đang phát")
         case .statusAbstract:
             return (
                 "Show what each zone is playing and what is queued.",
@@ -784,6 +787,16 @@ enum Message: CaseIterable, Sendable {
             return (
                 "not valid YAML ({1}); check the indentation and the colons on this line",
                 "tệp lịch viết sai cú pháp YAML ở đây; kiểm tra thụt lề và dấu hai chấm ở dòng này ({1})"
+            )
+        case .emergencyNeedsCommand:
+            return (
+                "an emergency airs only by a signed command: use 'loa emergency start' (priority=emergency is refused here)",
+                "chỉ lệnh có chữ ký mới phát khẩn cấp được: dùng 'loa emergency start --key TỆP-KHÓA'"
+            )
+        case .emergencyStopNeedsCommand:
+            return (
+                "an emergency item stops only by a signed command: use 'loa emergency stop'",
+                "chỉ lệnh có chữ ký mới dừng được phát khẩn cấp: dùng 'loa emergency stop --key TỆP-KHÓA'"
             )
         case .parserUsage: return ("USAGE:", "CÁCH DÙNG:")
         case .parserArguments: return ("ARGUMENTS:", "THAM SỐ:")

@@ -45,7 +45,7 @@ struct Queue: AsyncParsableCommand {
             let queued = try await client.queue(
                 file: file, zones: item.zone, title: title ?? URL(fileURLWithPath: file).lastPathComponent,
                 priority: priority, now: item.now, onInterrupt: onInterrupt)
-            print(queued.id)
+            try await QueuedSentence.report(queued, client: client)
         }
     }
 }

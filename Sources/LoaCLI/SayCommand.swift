@@ -37,7 +37,7 @@ struct SayCommand: AsyncParsableCommand {
             let queued = try await client.say(
                 text: words, zones: item.zone, title: title, priority: priority, now: item.now,
                 onInterrupt: onInterrupt)
-            print(queued.id)
+            try await QueuedSentence.report(queued, client: client)
         }
     }
 

@@ -96,7 +96,8 @@ struct VietnameseTests {
             ClientErrorWords.translated("unknown zone 'x'; zones are: a, b", in: .vietnamese)
                 == "không có khu vực 'x'; các khu vực là: a, b")
         #expect(ClientErrorWords.translated("something new", in: .vietnamese) == "something new")
-        #expect(ParserWords.translated("USAGE: loa queue\nOPTIONS:", in: .vietnamese) == "CÁCH DÙNG: loa queue\nTÙY CHỌN:")
+        #expect(
+            ParserWords.translated("USAGE: loa queue\nOPTIONS:", in: .vietnamese) == "CÁCH DÙNG: loa queue\nTÙY CHỌN:")
         #expect(ParserWords.translated("USAGE: loa", in: .english) == "USAGE: loa")
     }
 
@@ -106,5 +107,33 @@ struct VietnameseTests {
         #expect(localText(iso: "2026-12-01T10:00:05.123Z", timeZone: hanoi) == "2026-12-01 17:00:05")
         #expect(localText(iso: "2026-12-01T10:00:05Z", timeZone: hanoi) == "2026-12-01 17:00:05")
         #expect(localText(iso: "not a time", timeZone: hanoi) == "not a time")
+    }
+
+    /// After queueing, a sentence: where it airs, about when and after how many items, per zone.
+    @Test func saysWhenAQueuedItemWillAir() throws {
+        let hanoi = try #require(TimeZone(identifier: "Asia/Ho_Chi_Minh"))
+        let now: Int64 = 1_796_108_400_000  // 01/12/2026 14:00 in Hà Nội
+        func zoneItem(_ id: Int64, _ durationMs: Int, at position: Int? = nil) -> ZoneItem {
+            ZoneItem(
+                id: id, title: "t\(id)", priority: .normal, durationMs: durationMs, positionMs: position,
+                plannedAt: now, source: "queue")
+        }
+        let item = ItemView(
+            id: 21, title: "Thông báo họp", priority: .normal, zones: ["thon-dong", "thon-tay", "thon-nam"],
+            durationMs: 60_000, plannedAt: now, source: "queue", states: [:])
+        let status = StatusView(zones: [
+            // 90 s left of the playing item, then 30 s of item 19, then item 21: about 14:02.
+            ZoneState(
+                name: "thon-dong", playing: zoneItem(18, 120_000, at: 30_000),
+                queued: [zoneItem(19, 30_000), zoneItem(21, 60_000)], packetsSent: 0),
+            ZoneState(name: "thon-tay", playing: zoneItem(21, 60_000, at: 0), queued: [], packetsSent: 0),
+        ])
+        #expect(
+            QueuedSentence.text(item, status: status, now: now, timeZone: hanoi, language: .vietnamese)
+                == "#21 \"Thông báo họp\" → thon-dong: phát khoảng 14:02, sau 2 mục; thon-tay: đang phát; thon-nam")
+        #expect(
+            QueuedSentence.text(item, status: status, now: now, timeZone: hanoi, language: .english)
+                == "#21 \"Thông báo họp\" → thon-dong: airs about 14:02, after 2 items; thon-tay: playing now; thon-nam"
+        )
     }
 }
