@@ -44,6 +44,7 @@ struct ControllerOptions: ParsableArguments {
             environment["LOA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             ?? TokenFile.user.tokens()[client.baseURL.absoluteString]
         client.trust = try tls.trust()
+        if isatty(2) == 1 { client.uploadProgress = UploadLine.show }
         return client
     }
 }

@@ -8,6 +8,7 @@ enum ClientErrorWords {
     private static let rules: [(pattern: String, message: Message)] = [
         (#"^no controller answers at (\S+) \((.*)\); start it"#, .noController),
         (#"^cannot reach the controller at (\S+) over TLS"#, .noControllerTLS),
+        (#"^the controller did not answer within (\d+) s"#, .controllerStillWorking),
         (#"not an audio file Loa can read"#, .clipNotAudio),
         (#"^the audio file is empty"#, .clipEmpty),
         (#"^the audio file is truncated"#, .clipTruncated),

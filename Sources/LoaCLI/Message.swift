@@ -10,7 +10,8 @@ enum Message: CaseIterable, Sendable {
     // Queue, say, cancel, status.
     case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
-    case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying
+    case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying, uploading, uploadSent
+    case controllerStillWorking
     case statusAbstract, statusPlaying, statusIdle, statusQueued
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
@@ -135,6 +136,17 @@ enum Message: CaseIterable, Sendable {
         case .queuedHead: return ("#{1} \"{2}\" → {3}", "#{1} \"{2}\" → {3}")
         case .queuedAt: return ("{1}: airs about {2}, after {3} items", "{1}: phát khoảng {2}, sau {3} mục")
         case .queuedPlaying: return ("{1}: playing now", "{1}: đang phát")
+        case .uploading: return ("sending: {1}% ({2} of {3} MiB)", "đang gửi: {1}% ({2} / {3} MiB)")
+        case .uploadSent:
+            return (
+                "; the controller is preparing it (a long clip takes a while)",
+                "; máy chủ đang xử lý tệp (tệp dài cần chờ lâu hơn)"
+            )
+        case .controllerStillWorking:
+            return (
+                "the controller did not answer within {1} s; it may still be working on it: check with 'loa queue --list' or 'loa status' before sending it again",
+                "máy chủ chưa trả lời sau {1} giây; có thể nó vẫn đang xử lý: xem 'loa queue --list' hoặc 'loa status' trước khi gửi lại"
+            )
         case .statusAbstract:
             return (
                 "Show what each zone is playing and what is queued.",
