@@ -53,7 +53,7 @@ struct EmergencyCommandLine: AsyncParsableCommand {
                     .stop, commune: try await commune.id(options), zones: zones, hash: [UInt8](repeating: 0, count: 32),
                     item: 0, keys: key)
                 let decision = try await send(command, clip: nil, title: "stop", options: options)
-                print(Message.emergencyStopped.text(zones, decision.items.count))
+                print(Message.emergencyStopped.text(zones, Message.items(decision.items.count)))
             }
         }
     }

@@ -48,7 +48,7 @@ enum ParserWords {
     private static let words: [Message] = [
         .parserUsage, .parserArguments, .parserOptions, .parserSubcommands, .parserOverview, .parserHelpFlag,
         .parserVersionFlag, .parserSeeHelp, .parserDefault, .parserError, .parserMissing, .parserUnknownOption,
-        .parserInvalidValue, .parserShortUsage, .parserMoreInformation,
+        .parserInvalidValue, .parserShortUsage, .parserMoreInformation, .parserSee,
     ]
 
     /// `text` with ArgumentParser's English words replaced by the Vietnamese ones when `language` is Vietnamese.

@@ -14,10 +14,9 @@ extension KeysCommand {
     /// `--valid-days` (180 by default) from now, and writes it to
     /// `--out` atomically. With `--from` it never contacts the controller. Any bad input: one line, exit 1, no file.
     struct SignList: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "sign-list",
-            abstract:
-                "Sign the next key list with the commune root key kept offline; install it with 'loa keys install'.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "sign-list", abstract: Message.signListAbstract.text())
+        }
         @Option(name: .long, help: "The commune root private key file (root.key, from the USB stick).") var root: String
         @Option(name: .long, help: "The list to change (default: the controller's list in force, GET /keys/list).")
         var from: String?
@@ -151,8 +150,9 @@ extension KeysCommand {
     /// (`POST /keys/list`). Contract: prints "key list version N in force", or the controller's one-line reason for
     /// refusing it (exit 1; the controller's list stays as it was).
     struct Install: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Install a key list signed elsewhere with the root key (made by 'loa keys sign-list').")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.installAbstract.text())
+        }
         @Argument(help: "The signed list, e.g. new.bin.") var file: String
         @OptionGroup var options: ControllerOptions
 
@@ -162,7 +162,7 @@ extension KeysCommand {
                     throw CLIError("cannot read '\(file)'")
                 }
                 let list = try await options.client().installKeyList([UInt8](data))
-                print("key list version \(list.version) in force")
+                print(Message.keyListInForce.text(list.version))
             }
         }
     }

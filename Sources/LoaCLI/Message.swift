@@ -11,7 +11,7 @@ enum Message: CaseIterable, Sendable {
     case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
     case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying, uploading, uploadSent
-    case controllerStillWorking
+    case controllerStillWorking, itemCountOne, itemCountMany
     case statusAbstract, statusPlaying, statusIdle, statusQueued
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
@@ -42,6 +42,10 @@ enum Message: CaseIterable, Sendable {
         accountAdded, accountsListAbstract, accountLine, accountRemoveAbstract, accountRemoved, accountRoleAbstract,
         accountRoleSet, accountRevokeAbstract, sessionsEnded, badRole, caHelp, fingerprintHelp, badFingerprint,
         trustQuestion
+    // Keys.
+    case keysAbstract, keysNewAbstract, operatorNameHelp, keysDirHelp, keyExists, keysWritten, initRootAbstract,
+        keysListAbstract, keyListVersion, emergencyMark, signListAbstract, installAbstract, keyListInForce,
+        cannotReadFile
     // The controller's and the libraries' words (`ClientErrorWords`).
     case noController, connectionRefused, noAnswerIn10s, noControllerTLS, clipNotAudio, clipEmpty, clipTruncated
     case unknownZone, unknownItem, itemAlreadyCancelled, wrongPassword, notLoggedIn, sessionExpired, needsRole
@@ -49,7 +53,7 @@ enum Message: CaseIterable, Sendable {
     // ArgumentParser's words (`ParserWords`).
     case parserUsage, parserArguments, parserOptions, parserSubcommands, parserOverview, parserHelpFlag
     case parserVersionFlag, parserSeeHelp, parserDefault, parserError, parserMissing, parserUnknownOption
-    case parserInvalidValue, parserShortUsage, parserMoreInformation
+    case parserInvalidValue, parserShortUsage, parserMoreInformation, parserSee
 
     /// The English and the Vietnamese text.
     var texts: (english: String, vietnamese: String) {
@@ -134,7 +138,9 @@ enum Message: CaseIterable, Sendable {
             )
         case .cancelled: return ("cancelled #{1} {2}", "đã hủy #{1} {2}")
         case .queuedHead: return ("#{1} \"{2}\" → {3}", "#{1} \"{2}\" → {3}")
-        case .queuedAt: return ("{1}: airs about {2}, after {3} items", "{1}: phát khoảng {2}, sau {3} mục")
+        case .queuedAt: return ("{1}: airs about {2}, after {3}", "{1}: phát khoảng {2}, sau {3}")
+        case .itemCountOne: return ("{1} item", "{1} mục")
+        case .itemCountMany: return ("{1} items", "{1} mục")
         case .queuedPlaying: return ("{1}: playing now", "{1}: đang phát")
         case .uploading: return ("sending: {1}% ({2} of {3} MiB)", "đang gửi: {1}% ({2} / {3} MiB)")
         case .uploadSent:
@@ -563,8 +569,8 @@ enum Message: CaseIterable, Sendable {
             )
         case .emergencyStopped:
             return (
-                "emergency stopped in {1} ({2} items)",
-                "đã dừng phát khẩn cấp ở {1} ({2} mục)"
+                "emergency stopped in {1} ({2})",
+                "đã dừng phát khẩn cấp ở {1} ({2})"
             )
         case .rootHelp:
             return (
@@ -741,6 +747,76 @@ enum Message: CaseIterable, Sendable {
                 "The controller at {1} is not known yet. Its TLS certificate's SHA-256 fingerprint is\n  {2}\nCompare it with the one loa-controller printed when it started. Trust it (yes/no)? ",
                 "Máy chủ ở {1} chưa được biết. Dấu vân tay SHA-256 của chứng chỉ TLS là\n  {2}\nHãy so với dấu vân tay loa-controller in ra khi khởi động. Tin máy chủ này (yes/no)? "
             )
+        case .keysAbstract:
+            return (
+                "Operator keys and the commune's signed key list.",
+                "Khóa của người vận hành và danh sách khóa có chữ ký của xã."
+            )
+        case .keysNewAbstract:
+            return (
+                "Make an operator key pair: NAME.key (private, mode 0600: keep it to yourself) and NAME.pub.",
+                "Tạo cặp khóa cho người vận hành: TÊN.key (khóa riêng, tự giữ) và TÊN.pub."
+            )
+        case .operatorNameHelp:
+            return (
+                "The operator's name, e.g. chu-tich.",
+                "Tên người vận hành, như chu-tich."
+            )
+        case .keysDirHelp:
+            return (
+                "The folder to write the two files in.",
+                "Thư mục để ghi hai tệp."
+            )
+        case .keyExists:
+            return (
+                "'{1}' exists already; choose another name or folder",
+                "'{1}' đã có; hãy chọn tên hoặc thư mục khác"
+            )
+        case .keysWritten:
+            return (
+                "wrote {1} (private, keep it safe) and {2} (give it to the commune's key keeper)",
+                "đã ghi {1} (khóa riêng, hãy giữ cẩn thận) và {2} (đưa cho người giữ khóa của xã)"
+            )
+        case .initRootAbstract:
+            return (
+                "Make the commune root key and the first signed key list (on the laptop with the USB stick, not on the controller).",
+                "Tạo khóa gốc của xã và danh sách khóa đầu tiên (trên máy tính xách tay có USB, không trên máy chủ)."
+            )
+        case .keysListAbstract:
+            return (
+                "Show the key list in force.",
+                "Xem danh sách khóa đang dùng."
+            )
+        case .keyListVersion:
+            return (
+                "key list version {1}; stream key {2}",
+                "danh sách khóa phiên bản {1}; khóa luồng {2}"
+            )
+        case .emergencyMark:
+            return (
+                " (emergency)",
+                " (khẩn cấp)"
+            )
+        case .signListAbstract:
+            return (
+                "Sign the next key list with the commune root key kept offline; install it with 'loa keys install'.",
+                "Ký danh sách khóa mới bằng khóa gốc của xã (giữ ngoài mạng); cài bằng 'loa keys install'."
+            )
+        case .installAbstract:
+            return (
+                "Install a key list signed elsewhere with the root key (made by 'loa keys sign-list').",
+                "Cài danh sách khóa đã ký bằng khóa gốc (tạo bằng 'loa keys sign-list')."
+            )
+        case .keyListInForce:
+            return (
+                "key list version {1} in force",
+                "danh sách khóa phiên bản {1} đã có hiệu lực"
+            )
+        case .cannotReadFile:
+            return (
+                "cannot read '{1}'",
+                "không đọc được '{1}'"
+            )
         case .noController:
             return (
                 "no controller answers at {1} ({2}); start it with 'loa-controller', or point --controller or LOA_CONTROLLER at the right one",
@@ -824,6 +900,7 @@ enum Message: CaseIterable, Sendable {
         case .parserUnknownOption: return ("Unknown option", "Không có tùy chọn")
         case .parserInvalidValue: return ("is invalid for", "không hợp lệ cho")
         case .parserShortUsage: return ("Usage:", "Cách dùng:")
+        case .parserSee: return ("See '", "Xem '")
         case .parserMoreInformation: return ("for more information.", "để biết thêm.")
         }
     }
@@ -839,6 +916,11 @@ enum Message: CaseIterable, Sendable {
 
     /// The text in the user's language (`Language.current`) with `{n}` replaced by the n-th argument.
     func text(_ arguments: any CustomStringConvertible...) -> String { filled(arguments, in: .current) }
+
+    /// "1 item", "3 items" ("3 mục") in `language`.
+    static func items(_ count: Int, in language: Language = .current) -> String {
+        (count == 1 ? itemCountOne : itemCountMany).filled([count], in: language)
+    }
 
     /// The text as an option's or argument's help.
     var help: ArgumentHelp { ArgumentHelp(text()) }

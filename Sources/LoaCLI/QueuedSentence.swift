@@ -21,7 +21,7 @@ enum QueuedSentence {
             let ahead = index + (zone.playing == nil ? 0 : 1)
             let start = max(now + Int64(before), item.plannedAt)
             let clock = String(localText(start, timeZone: timeZone).dropFirst(11).prefix(5))
-            return Message.queuedAt.filled([name, clock, ahead], in: language)
+            return Message.queuedAt.filled([name, clock, Message.items(ahead, in: language)], in: language)
         }
         return Message.queuedHead.filled([item.id, item.title, zones.joined(separator: "; ")], in: language)
     }

@@ -92,7 +92,8 @@ struct ReceiversCommand: AsyncParsableCommand {
                 let timeZone = try await CommuneTimeZone.of(client)
                 print(Message.history.text())
                 for entry in detail.history {
-                    print("  \(localText(iso: entry.at, timeZone: timeZone))  \(entry.state)  \(entry.detail)")
+                    let state = ReceiverState(rawValue: entry.state)?.name() ?? entry.state
+                    print("  \(localText(iso: entry.at, timeZone: timeZone))  \(state)  \(entry.detail)")
                 }
             }
         }
