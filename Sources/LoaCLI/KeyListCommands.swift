@@ -68,7 +68,7 @@ extension KeysCommand {
             let what: String
             if let from {
                 guard let data = FileManager.default.contents(atPath: from) else {
-                    throw CLIError("cannot read '\(from)'")
+                    throw CLIError(.cannotReadFile, from)
                 }
                 (bytes, what) = ([UInt8](data), "'\(from)'")
             } else {
@@ -90,18 +90,18 @@ extension KeysCommand {
             var next = old
             for name in remove {
                 guard next.operators.contains(where: { $0.name == name }) else {
-                    throw CLIError("there is no operator '\(name)' in key list version \(old.version)")
+                    throw CLIError(.noOperator, name, old.version)
                 }
                 next.operators.removeAll { $0.name == name }
             }
             for (file, role) in zip(add, role) {
                 guard role == "emergency" || role == "plain" else {
-                    throw CLIError("the role '\(role)' is neither emergency nor plain")
+                    throw CLIError(.badKeyRole, role)
                 }
                 let key = try readPublicKey(file, what: "an operator's public key")
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 guard !name.isEmpty, name.utf8.count <= 255 else {
-                    throw CLIError("'\(file)' does not name an operator")
+                    throw CLIError(.fileNamesNoOperator, file)
                 }
                 next.operators.removeAll { $0.name == name || $0.publicKey == key }
                 next.operators.append(.init(name: name, mayTriggerEmergencies: role == "emergency", publicKey: key))
@@ -126,12 +126,12 @@ extension KeysCommand {
                 next.version = version
             } else {
                 guard old.version < UInt32.max else {
-                    throw CLIError("key list version \(old.version) is the last one")
+                    throw CLIError(.lastKeyListVersion, old.version)
                 }
                 next.version = old.version + 1
             }
             guard (1...3650).contains(validDays) else {
-                throw CLIError("--valid-days \(validDays) is not 1 to 3650: give how many days the list is valid")
+                throw CLIError(.badValidDays, validDays)
             }
             next.issuedAt = UInt64(Date().timeIntervalSince1970 * 1000)
             next.expiresAt = next.issuedAt + UInt64(validDays) * 86_400_000
@@ -159,7 +159,7 @@ extension KeysCommand {
         func run() async throws {
             try await runReportingErrors {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CLIError("cannot read '\(file)'")
+                    throw CLIError(.cannotReadFile, file)
                 }
                 let list = try await options.client().installKeyList([UInt8](data))
                 print(Message.keyListInForce.text(list.version))

@@ -69,7 +69,7 @@ struct KeysCommand: AsyncParsableCommand {
             do {
                 try FileManager.default.createDirectory(
                     atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch { throw CLIError("cannot make the folder '\(out)': \(error.localizedDescription)") }
+            } catch { throw CLIError(.cannotMakeFolder, out, error.localizedDescription) }
             let made: RootCeremony.Outcome
             do {
                 made = try RootCeremony.run(

@@ -46,6 +46,10 @@ enum Message: CaseIterable, Sendable {
     case keysAbstract, keysNewAbstract, operatorNameHelp, keysDirHelp, keyExists, keysWritten, initRootAbstract,
         keysListAbstract, keyListVersion, emergencyMark, signListAbstract, installAbstract, keyListInForce,
         cannotReadFile
+    // Key files, time zone, session file.
+    case badTimeZone, publicNotRoot, notLoaPrivateKey, privateNotPublic, notThatKey, notPublicKey, cannotWrite,
+        noOperator, badKeyRole, fileNamesNoOperator, lastKeyListVersion, badValidDays, cannotMakeFolder,
+        cannotSaveSession
     // The controller's and the libraries' words (`ClientErrorWords`).
     case noController, connectionRefused, noAnswerIn10s, noControllerTLS, clipNotAudio, clipEmpty, clipTruncated
     case unknownZone, unknownItem, itemAlreadyCancelled, wrongPassword, notLoggedIn, sessionExpired, needsRole
@@ -816,6 +820,76 @@ enum Message: CaseIterable, Sendable {
             return (
                 "cannot read '{1}'",
                 "không đọc được '{1}'"
+            )
+        case .badTimeZone:
+            return (
+                "LOA_TIMEZONE '{1}' is not a time zone; use a name such as Asia/Ho_Chi_Minh",
+                "LOA_TIMEZONE '{1}' không phải múi giờ; dùng tên như Asia/Ho_Chi_Minh"
+            )
+        case .publicNotRoot:
+            return (
+                "'{1}' is a public key; sign with the commune root's private key (root.key)",
+                "'{1}' là khóa công khai; hãy ký bằng khóa riêng gốc của xã (root.key)"
+            )
+        case .notLoaPrivateKey:
+            return (
+                "'{1}' is not a Loa private key file",
+                "'{1}' không phải tệp khóa riêng của Loa"
+            )
+        case .privateNotPublic:
+            return (
+                "'{1}' is a private key; give {2} (its .pub file)",
+                "'{1}' là khóa riêng; hãy đưa tệp .pub ({2})"
+            )
+        case .notThatKey:
+            return (
+                "'{1}' is not {2}",
+                "'{1}' không phải {2}"
+            )
+        case .notPublicKey:
+            return (
+                "{1} is not a Loa public key",
+                "{1} không phải khóa công khai của Loa"
+            )
+        case .cannotWrite:
+            return (
+                "cannot write '{1}': {2}",
+                "không ghi được '{1}': {2}"
+            )
+        case .noOperator:
+            return (
+                "there is no operator '{1}' in key list version {2}",
+                "không có người vận hành '{1}' trong danh sách khóa phiên bản {2}"
+            )
+        case .badKeyRole:
+            return (
+                "the role '{1}' is neither emergency nor plain",
+                "vai trò '{1}' không hợp lệ: dùng emergency hoặc plain"
+            )
+        case .fileNamesNoOperator:
+            return (
+                "'{1}' does not name an operator",
+                "'{1}' không cho biết tên người vận hành (đặt tên tệp là TÊN.pub)"
+            )
+        case .lastKeyListVersion:
+            return (
+                "key list version {1} is the last one",
+                "danh sách khóa phiên bản {1} là phiên bản cuối cùng"
+            )
+        case .badValidDays:
+            return (
+                "--valid-days {1} is not 1 to 3650: give how many days the list is valid",
+                "--valid-days {1} không nằm trong 1 đến 3650: ghi số ngày danh sách có hiệu lực"
+            )
+        case .cannotMakeFolder:
+            return (
+                "cannot make the folder '{1}': {2}",
+                "không tạo được thư mục '{1}': {2}"
+            )
+        case .cannotSaveSession:
+            return (
+                "cannot save the session in {1}: {2}",
+                "không lưu được phiên đăng nhập vào {1}: {2}"
             )
         case .noController:
             return (
