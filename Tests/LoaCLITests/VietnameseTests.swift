@@ -136,4 +136,14 @@ struct VietnameseTests {
                 == "#21 \"Thông báo họp\" → thon-dong: airs about 14:02, after 2 items; thon-tay: playing now; thon-nam"
         )
     }
+
+    /// The upload's progress line, and what happens once the file is sent.
+    @Test func saysHowMuchOfAnUploadIsSent() {
+        #expect(UploadLine.text(sent: 1 << 20, total: 4 << 20, language: .english) == "sending: 25% (1.0 of 4.0 MiB)")
+        #expect(
+            UploadLine.text(sent: 1 << 20, total: 4 << 20, language: .vietnamese) == "đang gửi: 25% (1.0 / 4.0 MiB)")
+        #expect(
+            UploadLine.text(sent: 4 << 20, total: 4 << 20, language: .vietnamese)
+                == "đang gửi: 100% (4.0 / 4.0 MiB); máy chủ đang xử lý tệp (tệp dài cần chờ lâu hơn)")
+    }
 }
