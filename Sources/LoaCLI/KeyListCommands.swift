@@ -45,20 +45,18 @@ extension KeysCommand {
                 let next = try edited(old).signed(by: rootKey)
                 try writeAtomically(next.encoded, to: out)
                 print(
-                    "wrote \(out): key list version \(next.version) (was \(old.version)), signed by root key \(keyID(rootKey.publicKey))"
-                )
-                print("stream key \(keyID(next.streamKey))")
-                let expiry = Date(timeIntervalSince1970: Double(next.expiresAt) / 1000)
-                print(
-                    "valid until \(ISO8601DateFormatter().string(from: expiry)): sign the next one before then "
-                        + "(the controller alerts 14 days ahead; boxes adopt no expired list)")
-                print(next.operators.isEmpty ? "no operators" : "operators:")
+                    Message.signedListWritten.text(out, next.version, old.version, keyID(rootKey.publicKey)))
+                print(Message.streamKeyLine.text(keyID(next.streamKey)))
+                // In the commune's time (LOA_TIMEZONE, else Asia/Ho_Chi_Minh): this may run on a laptop offline.
+                let expiry = localText(Int64(next.expiresAt), timeZone: try CommuneTimeZone.offline())
+                print(Message.validUntil.text(expiry))
+                print(next.operators.isEmpty ? Message.noOperators.text() : Message.operatorsHeading.text())
                 for entry in next.operators {
                     print(
                         "  \(entry.name)  \(entry.mayTriggerEmergencies ? "emergency" : "plain")  \(keyID(entry.publicKey))"
                     )
                 }
-                print("install it with 'loa keys install \(out)'")
+                print(Message.installWith.text(out))
             }
         }
 

@@ -75,12 +75,9 @@ struct KeysCommand: AsyncParsableCommand {
                 made = try RootCeremony.run(
                     into: out, streamKey: streamKey, now: UInt64(Date().timeIntervalSince1970 * 1000))
             } catch { throw CLIError(error.description) }
-            print("root key fingerprint \(RootCeremony.fingerprint(made.rootPublicKey))")
-            print("wrote \(out)/root.key: the commune root private key; keep it on the chairman's USB stick only")
-            print(
-                "wrote \(out)/root.pub, keylist.bin (version 1)\(streamKey == nil ? " and stream.key" : ""): "
-                    + "start the controller once with 'loa-controller --keys \(out)', then remove root.key from any copy"
-            )
+            print(Message.rootFingerprint.text(RootCeremony.fingerprint(made.rootPublicKey)))
+            print(Message.rootKeyWritten.text(out))
+            print(Message.rootFilesWritten.text(out, streamKey == nil ? Message.andStreamKey.text() : ""))
         }
     }
 

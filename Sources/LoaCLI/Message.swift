@@ -50,6 +50,9 @@ enum Message: CaseIterable, Sendable {
     case badTimeZone, publicNotRoot, notLoaPrivateKey, privateNotPublic, notThatKey, notPublicKey, cannotWrite,
         noOperator, badKeyRole, fileNamesNoOperator, lastKeyListVersion, badValidDays, cannotMakeFolder,
         cannotSaveSession
+    // Key ceremony and key lists.
+    case signedListWritten, streamKeyLine, validUntil, noOperators, operatorsHeading, installWith, rootFingerprint,
+        rootKeyWritten, rootFilesWritten, andStreamKey
     // The controller's and the libraries' words (`ClientErrorWords`).
     case noController, connectionRefused, noAnswerIn10s, noControllerTLS, clipNotAudio, clipEmpty, clipTruncated
     case unknownZone, unknownItem, itemAlreadyCancelled, wrongPassword, notLoggedIn, sessionExpired, needsRole
@@ -890,6 +893,56 @@ enum Message: CaseIterable, Sendable {
             return (
                 "cannot save the session in {1}: {2}",
                 "không lưu được phiên đăng nhập vào {1}: {2}"
+            )
+        case .signedListWritten:
+            return (
+                "wrote {1}: key list version {2} (was {3}), signed by root key {4}",
+                "đã ghi {1}: danh sách khóa phiên bản {2} (trước là {3}), ký bằng khóa gốc {4}"
+            )
+        case .streamKeyLine:
+            return (
+                "stream key {1}",
+                "khóa luồng {1}"
+            )
+        case .validUntil:
+            return (
+                "valid until {1}: sign the next one before then (the controller alerts 14 days ahead; boxes adopt no expired list)",
+                "có hiệu lực đến {1}: hãy ký danh sách mới trước ngày đó (máy chủ cảnh báo trước 14 ngày; loa không nhận danh sách hết hạn)"
+            )
+        case .noOperators:
+            return (
+                "no operators",
+                "không có người vận hành"
+            )
+        case .operatorsHeading:
+            return (
+                "operators:",
+                "người vận hành:"
+            )
+        case .installWith:
+            return (
+                "install it with 'loa keys install {1}'",
+                "cài bằng 'loa keys install {1}'"
+            )
+        case .rootFingerprint:
+            return (
+                "root key fingerprint {1}",
+                "dấu vân tay khóa gốc {1}"
+            )
+        case .rootKeyWritten:
+            return (
+                "wrote {1}/root.key: the commune root private key; keep it on the chairman's USB stick only",
+                "đã ghi {1}/root.key: khóa riêng gốc của xã; chỉ giữ trong USB của chủ tịch"
+            )
+        case .rootFilesWritten:
+            return (
+                "wrote {1}/root.pub, keylist.bin (version 1){2}: start the controller once with 'loa-controller --keys {1}', then remove root.key from any copy",
+                "đã ghi {1}/root.pub, keylist.bin (phiên bản 1){2}: khởi động máy chủ một lần với 'loa-controller --keys {1}', rồi xóa root.key khỏi mọi bản sao"
+            )
+        case .andStreamKey:
+            return (
+                " and stream.key",
+                " và stream.key"
             )
         case .noController:
             return (
