@@ -3,11 +3,11 @@ import Foundation
 import LoaControlAPI
 
 struct Login: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Log in to the controller; the session is kept in ~/.config/loa/tokens for the next commands.",
-        discussion: "The password is read without echo from the terminal, or from standard input in scripts.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: Message.loginAbstract.text(), discussion: Message.loginDiscussion.text())
+    }
 
-    @Option(name: .long, help: "The account's name (default: $USER).")
+    @Option(name: .long, help: Message.userHelp.help)
     var user: String?
 
     @OptionGroup var options: ControllerOptions
@@ -17,19 +17,22 @@ struct Login: AsyncParsableCommand {
             var client = try options.client()
             client.token = nil
             let name = user ?? ProcessInfo.processInfo.environment["USER"] ?? ""
-            guard !name.isEmpty else { throw CLIError("say which account with --user NAME") }
+            guard !name.isEmpty else { throw CLIError(.sayWhichAccount) }
             try await client.trustController()  // the fingerprint question, if any, before the password
-            guard let password = PasswordPrompt.read("Password for \(name) at \(client.baseURL.absoluteString): ")
-            else { throw CLIError("no password given (type it, or pipe it on standard input)") }
+            guard let password = PasswordPrompt.read(Message.passwordPrompt.text(name, client.baseURL.absoluteString))
+            else { throw CLIError(.noPassword) }
             let answer = try await client.login(name: name, password: password)
             try TokenFile.user.save(answer.token, for: client.baseURL.absoluteString)
-            print("logged in as \(answer.name) (\(answer.role.rawValue)) until \(answer.expiresAt) if unused")
+            let expiry = localText(iso: answer.expiresAt, timeZone: try await CommuneTimeZone.of(client))
+            print(Message.loggedIn.text(answer.name, answer.role.rawValue, expiry))
         }
     }
 }
 
 struct Logout: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "End this session and forget its token.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: Message.logoutAbstract.text())
+    }
 
     @OptionGroup var options: ControllerOptions
 
@@ -38,87 +41,97 @@ struct Logout: AsyncParsableCommand {
             let client = try options.client()
             if client.token != nil { try? await client.logout() }
             try TokenFile.user.save(nil, for: client.baseURL.absoluteString)
-            print("logged out of \(client.baseURL.absoluteString)")
+            print(Message.loggedOut.text(client.baseURL.absoluteString))
         }
     }
 }
 
 struct AccountsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "accounts", abstract: "Manage the operators' accounts (admin).",
-        subcommands: [Add.self, List.self, Remove.self, SetRole.self, Revoke.self], defaultSubcommand: List.self)
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "accounts", abstract: Message.accountsAbstract.text(),
+            subcommands: [Add.self, List.self, Remove.self, SetRole.self, Revoke.self], defaultSubcommand: List.self)
+    }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Add an account; its password is read without echo (or from standard input).")
-        @Argument(help: "The account's name.") var name: String
-        @Option(name: .long, help: "viewer, broadcaster, technician or admin.") var role: String
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.accountAddAbstract.text())
+        }
+        @Argument(help: Message.accountNameHelp.help) var name: String
+        @Option(name: .long, help: Message.roleHelp.help) var role: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 let role = try parsedRole(role)
-                guard let password = PasswordPrompt.read("Password for the new account \(name): ") else {
-                    throw CLIError("no password given (type it, or pipe it on standard input)")
+                guard let password = PasswordPrompt.read(Message.newAccountPrompt.text(name)) else {
+                    throw CLIError(.noPassword)
                 }
                 let account = try await options.client().addAccount(
                     AccountInput(name: name, role: role, password: password))
-                print("account '\(account.name)' added with the role \(account.role.rawValue)")
+                print(Message.accountAdded.text(account.name, account.role.rawValue))
             }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the accounts, roles and live sessions.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.accountsListAbstract.text())
+        }
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 for account in try await options.client().accounts() {
-                    print("\(account.name)\t\(account.role.rawValue)\t\(account.sessions) session(s)")
+                    print(Message.accountLine.text(account.name, account.role.rawValue, account.sessions))
                 }
             }
         }
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an account and end its sessions.")
-        @Argument(help: "The account's name.") var name: String
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.accountRemoveAbstract.text())
+        }
+        @Argument(help: Message.accountNameHelp.help) var name: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 try await options.client().removeAccount(name)
-                print("account '\(name)' removed")
+                print(Message.accountRemoved.text(name))
             }
         }
     }
 
     struct SetRole: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "role", abstract: "Give an account another role (its sessions end).")
-        @Argument(help: "The account's name.") var name: String
-        @Argument(help: "viewer, broadcaster, technician or admin.") var role: String
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "role", abstract: Message.accountRoleAbstract.text())
+        }
+        @Argument(help: Message.accountNameHelp.help) var name: String
+        @Argument(help: Message.roleHelp.help) var role: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 let role = try parsedRole(role)
                 try await options.client().setRole(name, role: role)
-                print("account '\(name)' is now \(role.rawValue)")
+                print(Message.accountRoleSet.text(name, role.rawValue))
             }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End every session of an account.")
-        @Argument(help: "The account's name.") var name: String
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.accountRevokeAbstract.text())
+        }
+        @Argument(help: Message.accountNameHelp.help) var name: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 try await options.client().revokeSessions(name)
-                print("every session of '\(name)' ended")
+                print(Message.sessionsEnded.text(name))
             }
         }
     }
@@ -126,7 +139,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
 private func parsedRole(_ text: String) throws(CLIError) -> Role {
     guard let role = Role(rawValue: text) else {
-        throw CLIError("the role '\(text)' must be viewer, broadcaster, technician or admin")
+        throw CLIError(.badRole, text)
     }
     return role
 }

@@ -25,7 +25,7 @@ enum CommuneTimeZone {
     {
         if let name = environment["LOA_TIMEZONE"], !name.isEmpty {
             guard let zone = TimeZone(identifier: name) else {
-                throw CLIError("LOA_TIMEZONE '\(name)' is not a time zone; use a name such as Asia/Ho_Chi_Minh")
+                throw CLIError(.badTimeZone, name)
             }
             return zone
         }

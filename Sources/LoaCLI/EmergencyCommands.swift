@@ -6,24 +6,26 @@ import LoaTrust
 import LoaWire
 
 struct EmergencyCommandLine: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "emergency", abstract: "Start or stop an emergency broadcast with a signed command.",
-        subcommands: [Start.self, Stop.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "emergency", abstract: Message.emergencyAbstract.text(), subcommands: [Start.self, Stop.self])
+    }
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Interrupt every targeted zone at once with a clip (or a stored item), signed with your key.")
-        @Option(name: .long, help: "all, or zones separated by commas.") var zones: String
-        @Option(name: .long, help: "The sound file to broadcast.") var clip: String?
-        @Option(name: .long, help: "A stored item to broadcast instead of a file.") var item: Int64?
-        @Option(name: .long, help: "Your private key file (twice, for two operators, if the commune requires it).")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.emergencyStartAbstract.text())
+        }
+        @Option(name: .long, help: Message.emergencyZonesHelp.help) var zones: String
+        @Option(name: .long, help: Message.emergencyClipHelp.help) var clip: String?
+        @Option(name: .long, help: Message.emergencyItemHelp.help) var item: Int64?
+        @Option(name: .long, help: Message.emergencyKeyHelp.help)
         var key: [String]
         @OptionGroup var commune: CommuneOption
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
-                guard (clip == nil) != (item == nil) else { throw CLIError("give either --clip FILE or --item ID") }
+                guard (clip == nil) != (item == nil) else { throw CLIError(.emergencyClipOrItem) }
                 let data = try clip.map { try readClip($0) }
                 let hash = data.map { SHA256.hash([UInt8]($0)) } ?? [UInt8](repeating: 0, count: 32)
                 let command = try signed(
@@ -31,16 +33,17 @@ struct EmergencyCommandLine: AsyncParsableCommand {
                     keys: key)
                 let title = clip.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "item \(item ?? 0)"
                 let decision = try await send(command, clip: clip, title: title, options: options)
-                print("emergency started in \(zones): item \(decision.items.map(String.init).joined(separator: ", "))")
+                print(Message.emergencyStarted.text(zones, decision.items.map(String.init).joined(separator: ", ")))
             }
         }
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "End the emergency broadcast; zones go back to the programme.")
-        @Option(name: .long, help: "all, or zones separated by commas.") var zones: String = "all"
-        @Option(name: .long, help: "Your private key file.") var key: [String]
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.emergencyStopAbstract.text())
+        }
+        @Option(name: .long, help: Message.emergencyZonesHelp.help) var zones: String = "all"
+        @Option(name: .long, help: Message.emergencyStopKeyHelp.help) var key: [String]
         @OptionGroup var commune: CommuneOption
         @OptionGroup var options: ControllerOptions
 
@@ -50,9 +53,7 @@ struct EmergencyCommandLine: AsyncParsableCommand {
                     .stop, commune: try await commune.id(options), zones: zones, hash: [UInt8](repeating: 0, count: 32),
                     item: 0, keys: key)
                 let decision = try await send(command, clip: nil, title: "stop", options: options)
-                print(
-                    "emergency stopped in \(zones) (\(decision.items.count) item\(decision.items.count == 1 ? "" : "s"))"
-                )
+                print(Message.emergencyStopped.text(zones, Message.items(decision.items.count)))
             }
         }
     }
@@ -60,9 +61,7 @@ struct EmergencyCommandLine: AsyncParsableCommand {
 
 /// The commune an emergency command is for: the root public key of `--root FILE`, else the controller's.
 struct CommuneOption: ParsableArguments {
-    @Option(
-        name: .long,
-        help: "The commune's root public key file (root.pub); default: the controller's (GET /keys/root.pub).")
+    @Option(name: .long, help: Message.rootHelp.help)
     var root: String?
 
     /// The commune's id (`EmergencyAuthority.commune(of:)` its root public key), from `--root` or the controller.
@@ -80,7 +79,7 @@ struct CommuneOption: ParsableArguments {
 func signed(
     _ action: EmergencyCommand.Action, commune: UInt32, zones: String, hash: [UInt8], item: UInt64, keys: [String]
 ) throws(CLIError) -> EmergencyCommand {
-    guard !keys.isEmpty else { throw CLIError("sign with your key: --key NAME.key") }
+    guard !keys.isEmpty else { throw CLIError(.signWithKey) }
     let now = UInt64(Date().timeIntervalSince1970 * 1000)
     var command = EmergencyCommand(
         commune: commune, action: action, issuedAt: now, expiresAt: now + 120_000, nonce: RandomBytes.make(16),
@@ -89,7 +88,7 @@ func signed(
         zones: zones.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
     for file in keys {
         guard let pair = try? KeyFile.readSecret(file) else {
-            throw CLIError("'\(file)' is not a Loa private key file (make one with 'loa keys new NAME')")
+            throw CLIError(.notPrivateKey, file)
         }
         command = EmergencyAuthority.sign(command, with: pair)
     }
@@ -104,10 +103,10 @@ func send(_ command: EmergencyCommand, clip: String?, title: String, options: Co
 }
 
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit",
-        abstract: "The hash-chained audit log: every state change and refused command, who, from where.",
-        subcommands: [AuditVerifyCommand.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "audit", abstract: Message.auditAbstract.text(), subcommands: [AuditVerifyCommand.self])
+    }
     @OptionGroup var options: ControllerOptions
 
     func run() async throws {
@@ -127,16 +126,16 @@ extension AuditCommand {
         let what = entry.action + (entry.count > 1 ? " ×\(entry.count)" : "")
         let who = entry.operators.isEmpty ? (entry.actor.isEmpty ? "?" : entry.actor) : entry.operators
         let from = entry.source.isEmpty ? "?" : entry.source
-        let target = entry.zones.isEmpty ? entry.target : "zones " + entry.zones
-        return "\(localText(entry.at, timeZone: timeZone))  \(what)  \(entry.outcome.rawValue)  by \(who) from \(from)"
-            + "  \(target)  — \(entry.reason)"
+        let target = entry.zones.isEmpty ? entry.target : Message.auditZones.text(entry.zones)
+        return Message.auditLine.text(
+            localText(entry.at, timeZone: timeZone), what, entry.outcome.rawValue, who, from, target, entry.reason)
     }
 }
 
 struct AuditVerifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract: "Checks the audit log's hash chain: 'N entries, chain intact', or the first broken row.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "verify", abstract: Message.auditVerifyAbstract.text())
+    }
     @OptionGroup var options: ControllerOptions
 
     func run() async throws {

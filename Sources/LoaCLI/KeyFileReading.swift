@@ -9,9 +9,9 @@ func readRootKey(_ path: String) throws(CLIError) -> SigningKeyPair {
     do { return try KeyFile.readSecret(path) } catch {
         switch error {
         case .publicWhereSecretWanted:
-            throw CLIError("'\(path)' is a public key; sign with the commune root's private key (root.key)")
+            throw CLIError(.publicNotRoot, path)
         case .notAKeyFile where (try? KeyFile.read(path)) != nil:
-            throw CLIError("'\(path)' is not a Loa private key file")
+            throw CLIError(.notLoaPrivateKey, path)
         default: throw words(error)
         }
     }
@@ -22,9 +22,9 @@ func readRootKey(_ path: String) throws(CLIError) -> SigningKeyPair {
 func readPublicKey(_ path: String, what: String) throws(CLIError) -> [UInt8] {
     do { return try KeyFile.readPublic(path) } catch {
         switch error {
-        case .secretWherePublicWanted: throw CLIError("'\(path)' is a private key; give \(what) (its .pub file)")
+        case .secretWherePublicWanted: throw CLIError(.privateNotPublic, path, what)
         case .notAKeyFile(let path) where (try? KeyFile.read(path)) != nil:
-            throw CLIError("'\(path)' is not \(what)")
+            throw CLIError(.notThatKey, path, what)
         default: throw words(error)
         }
     }
@@ -33,7 +33,7 @@ func readPublicKey(_ path: String, what: String) throws(CLIError) -> [UInt8] {
 /// A public key written in base64 on the command line; `named` says what it was in the error.
 func publicKey(text: String, named: String) throws(CLIError) -> [UInt8] {
     guard let bytes = KeyText.bytes(base64: text), bytes.count == SigningKeyPair.publicKeyBytes else {
-        throw CLIError("\(named) is not a Loa public key")
+        throw CLIError(.notPublicKey, named)
     }
     return bytes
 }
@@ -55,6 +55,6 @@ func keyID(_ publicKey: [UInt8]) -> String { KeyText.hex(Array(publicKey.prefix(
 /// (`FileSystem.replace`). One line on failure.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws(CLIError) {
     do { try FileSystem.replace(path, with: bytes) } catch {
-        throw CLIError("cannot write '\(path)': \(error.reason)")
+        throw CLIError(.cannotWrite, path, error.reason)
     }
 }

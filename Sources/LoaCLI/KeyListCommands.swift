@@ -14,10 +14,9 @@ extension KeysCommand {
     /// `--valid-days` (180 by default) from now, and writes it to
     /// `--out` atomically. With `--from` it never contacts the controller. Any bad input: one line, exit 1, no file.
     struct SignList: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "sign-list",
-            abstract:
-                "Sign the next key list with the commune root key kept offline; install it with 'loa keys install'.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "sign-list", abstract: Message.signListAbstract.text())
+        }
         @Option(name: .long, help: "The commune root private key file (root.key, from the USB stick).") var root: String
         @Option(name: .long, help: "The list to change (default: the controller's list in force, GET /keys/list).")
         var from: String?
@@ -46,20 +45,18 @@ extension KeysCommand {
                 let next = try edited(old).signed(by: rootKey)
                 try writeAtomically(next.encoded, to: out)
                 print(
-                    "wrote \(out): key list version \(next.version) (was \(old.version)), signed by root key \(keyID(rootKey.publicKey))"
-                )
-                print("stream key \(keyID(next.streamKey))")
-                let expiry = Date(timeIntervalSince1970: Double(next.expiresAt) / 1000)
-                print(
-                    "valid until \(ISO8601DateFormatter().string(from: expiry)): sign the next one before then "
-                        + "(the controller alerts 14 days ahead; boxes adopt no expired list)")
-                print(next.operators.isEmpty ? "no operators" : "operators:")
+                    Message.signedListWritten.text(out, next.version, old.version, keyID(rootKey.publicKey)))
+                print(Message.streamKeyLine.text(keyID(next.streamKey)))
+                // In the commune's time (LOA_TIMEZONE, else Asia/Ho_Chi_Minh): this may run on a laptop offline.
+                let expiry = localText(Int64(next.expiresAt), timeZone: try CommuneTimeZone.offline())
+                print(Message.validUntil.text(expiry))
+                print(next.operators.isEmpty ? Message.noOperators.text() : Message.operatorsHeading.text())
                 for entry in next.operators {
                     print(
                         "  \(entry.name)  \(entry.mayTriggerEmergencies ? "emergency" : "plain")  \(keyID(entry.publicKey))"
                     )
                 }
-                print("install it with 'loa keys install \(out)'")
+                print(Message.installWith.text(out))
             }
         }
 
@@ -69,7 +66,7 @@ extension KeysCommand {
             let what: String
             if let from {
                 guard let data = FileManager.default.contents(atPath: from) else {
-                    throw CLIError("cannot read '\(from)'")
+                    throw CLIError(.cannotReadFile, from)
                 }
                 (bytes, what) = ([UInt8](data), "'\(from)'")
             } else {
@@ -91,18 +88,18 @@ extension KeysCommand {
             var next = old
             for name in remove {
                 guard next.operators.contains(where: { $0.name == name }) else {
-                    throw CLIError("there is no operator '\(name)' in key list version \(old.version)")
+                    throw CLIError(.noOperator, name, old.version)
                 }
                 next.operators.removeAll { $0.name == name }
             }
             for (file, role) in zip(add, role) {
                 guard role == "emergency" || role == "plain" else {
-                    throw CLIError("the role '\(role)' is neither emergency nor plain")
+                    throw CLIError(.badKeyRole, role)
                 }
                 let key = try readPublicKey(file, what: "an operator's public key")
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 guard !name.isEmpty, name.utf8.count <= 255 else {
-                    throw CLIError("'\(file)' does not name an operator")
+                    throw CLIError(.fileNamesNoOperator, file)
                 }
                 next.operators.removeAll { $0.name == name || $0.publicKey == key }
                 next.operators.append(.init(name: name, mayTriggerEmergencies: role == "emergency", publicKey: key))
@@ -127,12 +124,12 @@ extension KeysCommand {
                 next.version = version
             } else {
                 guard old.version < UInt32.max else {
-                    throw CLIError("key list version \(old.version) is the last one")
+                    throw CLIError(.lastKeyListVersion, old.version)
                 }
                 next.version = old.version + 1
             }
             guard (1...3650).contains(validDays) else {
-                throw CLIError("--valid-days \(validDays) is not 1 to 3650: give how many days the list is valid")
+                throw CLIError(.badValidDays, validDays)
             }
             next.issuedAt = UInt64(Date().timeIntervalSince1970 * 1000)
             next.expiresAt = next.issuedAt + UInt64(validDays) * 86_400_000
@@ -151,18 +148,19 @@ extension KeysCommand {
     /// (`POST /keys/list`). Contract: prints "key list version N in force", or the controller's one-line reason for
     /// refusing it (exit 1; the controller's list stays as it was).
     struct Install: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Install a key list signed elsewhere with the root key (made by 'loa keys sign-list').")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.installAbstract.text())
+        }
         @Argument(help: "The signed list, e.g. new.bin.") var file: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CLIError("cannot read '\(file)'")
+                    throw CLIError(.cannotReadFile, file)
                 }
                 let list = try await options.client().installKeyList([UInt8](data))
-                print("key list version \(list.version) in force")
+                print(Message.keyListInForce.text(list.version))
             }
         }
     }

@@ -5,15 +5,18 @@ import LoaCrypto
 import LoaTrust
 
 struct KeysCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Operator keys and the commune's signed key list.",
-        subcommands: [New.self, InitRoot.self, List.self, SignList.self, Install.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "keys", abstract: Message.keysAbstract.text(),
+            subcommands: [New.self, InitRoot.self, List.self, SignList.self, Install.self])
+    }
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Make an operator key pair: NAME.key (private, mode 0600: keep it to yourself) and NAME.pub.")
-        @Argument(help: "The operator's name, e.g. chu-tich.") var name: String
-        @Option(name: .long, help: "The folder to write the two files in.") var dir: String = "."
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.keysNewAbstract.text())
+        }
+        @Argument(help: Message.operatorNameHelp.help) var name: String
+        @Option(name: .long, help: Message.keysDirHelp.help) var dir: String = "."
 
         func run() throws {
             let folder = URL(fileURLWithPath: dir)
@@ -21,7 +24,7 @@ struct KeysCommand: AsyncParsableCommand {
             let publicFile = folder.appendingPathComponent("\(name).pub")
             guard !FileManager.default.fileExists(atPath: secret.path) else {
                 FileHandle.standardError.write(
-                    Data("loa: '\(secret.path)' exists already; choose another name or folder\n".utf8))
+                    Data("loa: \(Message.keyExists.text(secret.path))\n".utf8))
                 throw ExitCode(1)
             }
             let pair = SigningKeyPair.generate()
@@ -32,9 +35,7 @@ struct KeysCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("loa: \(error.description)\n".utf8))
                 throw ExitCode(1)
             }
-            print(
-                "wrote \(secret.path) (private, keep it safe) and \(publicFile.path) (give it to the commune's key keeper)"
-            )
+            print(Message.keysWritten.text(secret.path, publicFile.path))
         }
     }
 
@@ -42,11 +43,9 @@ struct KeysCommand: AsyncParsableCommand {
     /// USB stick), never on the controller. Contract: see `RootCeremony`; the folder is made (0700) if absent;
     /// prints the root fingerprint and what to do with each file. Bad input: one line, exit 1.
     struct InitRoot: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "init-root",
-            abstract:
-                "Make the commune root key and the first signed key list (on the laptop with the USB stick, not on the controller)."
-        )
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "init-root", abstract: Message.initRootAbstract.text())
+        }
         @Option(name: .long, help: "The folder to write root.key, root.pub, stream.key and keylist.bin in.") var out:
             String
         @Option(
@@ -70,31 +69,30 @@ struct KeysCommand: AsyncParsableCommand {
             do {
                 try FileManager.default.createDirectory(
                     atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch { throw CLIError("cannot make the folder '\(out)': \(error.localizedDescription)") }
+            } catch { throw CLIError(.cannotMakeFolder, out, error.localizedDescription) }
             let made: RootCeremony.Outcome
             do {
                 made = try RootCeremony.run(
                     into: out, streamKey: streamKey, now: UInt64(Date().timeIntervalSince1970 * 1000))
             } catch { throw CLIError(error.description) }
-            print("root key fingerprint \(RootCeremony.fingerprint(made.rootPublicKey))")
-            print("wrote \(out)/root.key: the commune root private key; keep it on the chairman's USB stick only")
-            print(
-                "wrote \(out)/root.pub, keylist.bin (version 1)\(streamKey == nil ? " and stream.key" : ""): "
-                    + "start the controller once with 'loa-controller --keys \(out)', then remove root.key from any copy"
-            )
+            print(Message.rootFingerprint.text(RootCeremony.fingerprint(made.rootPublicKey)))
+            print(Message.rootKeyWritten.text(out))
+            print(Message.rootFilesWritten.text(out, streamKey == nil ? Message.andStreamKey.text() : ""))
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the key list in force.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.keysListAbstract.text())
+        }
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 let list = try await options.client().keyList()
-                print("key list version \(list.version); stream key \(list.streamKey)")
+                print(Message.keyListVersion.text(list.version, list.streamKey))
                 for entry in list.operators {
-                    print("  \(entry.name)\(entry.emergency ? " (emergency)" : "")  \(entry.key)")
+                    print("  \(entry.name)\(entry.emergency ? Message.emergencyMark.text() : "")  \(entry.key)")
                 }
             }
         }

@@ -3,19 +3,17 @@ import Foundation
 import LoaControlAPI
 
 struct LogCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "The as-played log: what actually aired, when, and how it ended.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "log", abstract: Message.logAbstract.text())
+    }
 
-    @Option(
-        name: .long,
-        help: "From this date or time in the controller's time zone: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: today)."
-    )
+    @Option(name: .long, help: Message.sinceHelp.help)
     var since: String?
 
-    @Option(name: .long, help: "Only this zone.")
+    @Option(name: .long, help: Message.logZoneHelp.help)
     var zone: String?
 
-    @Flag(name: .long, help: "Comma-separated values, for a spreadsheet.")
+    @Flag(name: .long, help: Message.csvHelp.help)
     var csv = false
 
     @OptionGroup var options: ControllerOptions
@@ -40,14 +38,15 @@ struct LogCommand: AsyncParsableCommand {
                 }
                 return
             }
-            if entries.isEmpty { print("nothing aired since \(local(start))") }
+            if entries.isEmpty { print(Message.nothingAired.text(local(start))) }
             for e in entries {
                 print(
-                    "\(local(e.startedAt ?? e.plannedAt))  \(e.zone)  #\(e.itemId) [\(e.priority.rawValue)] \(e.title)  → \(e.outcome.rawValue)\(e.reason.map { " (\($0))" } ?? "")  until \(local(e.endedAt))"
-                )
+                    Message.logLine.text(
+                        local(e.startedAt ?? e.plannedAt), e.zone, e.itemId, e.priority.name(), e.title,
+                        e.outcome.name() + (e.reason.map { " (\($0))" } ?? ""), local(e.endedAt)))
                 // An item read aloud shows the text it came from, indented under it.
                 if let text = e.text {
-                    print("    said: " + text.split(whereSeparator: \.isNewline).joined(separator: " "))
+                    print(Message.logSaid.text(text.split(whereSeparator: \.isNewline).joined(separator: " ")))
                 }
             }
         }
@@ -60,22 +59,15 @@ struct LogCommand: AsyncParsableCommand {
             calendar.timeZone = timeZone
             return Int64(calendar.startOfDay(for: Date()).timeIntervalSince1970 * 1000)
         }
-        let formatter = DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
-        }
-        throw CLIError("--since '\(text)' must be YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")
+        guard let date = TypedDate(text) else { throw CLIError(.badSince, text) }
+        return date.unixMilliseconds(in: timeZone)
     }
 }
 
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Broadcast hours and item counts per zone and priority for a month.")
+    static var configuration: CommandConfiguration { CommandConfiguration(abstract: Message.reportAbstract.text()) }
 
-    @Option(name: .long, help: "The month, YYYY-MM, in the controller's time zone (default: this month).")
+    @Option(name: .long, help: Message.monthHelp.help)
     var month: String?
 
     @OptionGroup var options: ControllerOptions
@@ -83,11 +75,19 @@ struct Report: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let client = try options.client()
-            var month = self.month ?? ""
-            if self.month == nil { month = Self.thisMonth(in: try await CommuneTimeZone.of(client)) }
+            var month = ""
+            if let typed = self.month {
+                guard let parsed = TypedDate.month(typed) else { throw CLIError(.badMonth, typed) }
+                month = parsed
+            } else {
+                month = Self.thisMonth(in: try await CommuneTimeZone.of(client))
+            }
             let rows = try await client.report(month: month)
             print("Báo cáo phát thanh \(month)")
-            print("zone".padding(toLength: 16, withPad: " ", startingAt: 0) + "priority   items    hours")
+            print(
+                Message.reportZone.text().padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + Message.reportPriority.text().padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + Message.reportItems.text().leftPadded(6) + " " + Message.reportHours.text().leftPadded(8))
             var totalSeconds = 0
             var totalItems = 0
             for row in rows {
@@ -95,14 +95,19 @@ struct Report: AsyncParsableCommand {
                 totalItems += row.items
                 print(
                     row.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
-                        + row.priority.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + row.priority.name().padding(toLength: 10, withPad: " ", startingAt: 0)
                         + String(format: "%6d %8.2f", row.items, Double(row.seconds) / 3600))
             }
             print(
-                "total".padding(toLength: 26, withPad: " ", startingAt: 0)
+                Message.reportTotal.text().padding(toLength: 26, withPad: " ", startingAt: 0)
                     + String(format: "%6d %8.2f", totalItems, Double(totalSeconds) / 3600))
         }
     }
+}
+
+extension String {
+    /// The text right-aligned in `width` characters (as it is if longer).
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
 
 func csvField(_ text: String) -> String {

@@ -3,18 +3,17 @@ import Foundation
 import LoaControlAPI
 
 struct Queue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Queue a sound file (WAV, FLAC, Ogg, MP3) to play; prints the item's id. --list shows the queue.")
+    static var configuration: CommandConfiguration { CommandConfiguration(abstract: Message.queueAbstract.text()) }
 
-    @Argument(help: "The sound file.")
+    @Argument(help: Message.queueFileHelp.help)
     var file: String?
 
     @OptionGroup var item: ItemOptions
 
-    @Option(name: .long, help: "A title for the programme (default: the file's name).")
+    @Option(name: .long, help: Message.queueTitleHelp.help)
     var title: String?
 
-    @Flag(name: .long, help: "Show the pending queue of every zone in play order instead.")
+    @Flag(name: .long, help: Message.queueListHelp.help)
     var list = false
 
     @OptionGroup var options: ControllerOptions
@@ -28,61 +27,58 @@ struct Queue: AsyncParsableCommand {
                     print("\(zone.name):")
                     if let item = zone.playing {
                         print(
-                            "  now   #\(item.id) [\(item.priority.rawValue)] \(item.title) (\(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs)))"
-                        )
+                            Message.queueNow.text(
+                                item.id, item.priority.name(), item.title, minutesSeconds(item.positionMs ?? 0),
+                                minutesSeconds(item.durationMs)))
                     }
                     for (index, item) in zone.queued.enumerated() {
                         print(
-                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority.rawValue)] \(item.title) (\(minutesSeconds(item.durationMs)))"
+                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority.name())] \(item.title) (\(minutesSeconds(item.durationMs)))"
                         )
                     }
-                    if zone.playing == nil && zone.queued.isEmpty { print("  (nothing queued)") }
+                    if zone.playing == nil && zone.queued.isEmpty { print(Message.nothingQueued.text()) }
                 }
                 return
             }
-            guard let file else { throw CLIError("name a sound file to queue, or use --list to see the queue") }
+            guard let file else { throw CLIError(.queueNeedsFile) }
             let (priority, onInterrupt) = try item.checked()
             let queued = try await client.queue(
                 file: file, zones: item.zone, title: title ?? URL(fileURLWithPath: file).lastPathComponent,
                 priority: priority, now: item.now, onInterrupt: onInterrupt)
-            print(queued.id)
+            try await QueuedSentence.report(queued, client: client)
         }
     }
 }
 
 /// How an item is queued (`loa queue`, `loa say`): its zones, priority and what happens when it is cut off.
 struct ItemOptions: ParsableArguments {
-    @Option(name: [.long, .customLong("zones")], help: "Zone, or zones separated by commas, or all.")
+    @Option(name: [.long, .customLong("zones")], help: Message.zonesHelp.help)
     var zone: String = "all"
 
-    @Option(name: .long, help: "normal (in its turn), priority (before normal items) or emergency (at once).")
+    @Option(name: .long, help: Message.priorityHelp.help)
     var priority: String = "normal"
 
-    @Flag(name: .long, help: "A priority item interrupts a normal one at once instead of waiting for its end.")
+    @Flag(name: .long, help: Message.nowHelp.help)
     var now = false
 
-    @Option(name: .long, help: "When cut off by a more urgent item: resume where it was cut, or restart.")
+    @Option(name: .long, help: Message.onInterruptHelp.help)
     var onInterrupt: String = "resume"
 
     /// The priority and the interrupt policy, or the one line saying which is wrong.
     func checked() throws(CLIError) -> (Priority, InterruptPolicy) {
-        guard let priority = Priority(rawValue: priority) else {
-            throw CLIError("--priority '\(priority)' must be normal, priority or emergency")
-        }
+        guard let priority = Priority(typed: priority) else { throw CLIError(.badPriority, priority) }
         guard let onInterrupt = InterruptPolicy(rawValue: onInterrupt) else {
-            throw CLIError("--on-interrupt '\(onInterrupt)' must be resume or restart")
+            throw CLIError(.badOnInterrupt, onInterrupt)
         }
-        guard !now || priority != .normal else {
-            throw CLIError("--now is for a priority item: add --priority priority (a normal item waits its turn)")
-        }
+        guard !now || priority != .normal else { throw CLIError(.nowNeedsPriority) }
         return (priority, onInterrupt)
     }
 }
 
 struct Cancel: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove a queued item, or stop it where it plays.")
+    static var configuration: CommandConfiguration { CommandConfiguration(abstract: Message.cancelAbstract.text()) }
 
-    @Argument(help: "The item's id (from 'loa queue' or 'loa queue --list').")
+    @Argument(help: Message.itemIdHelp.help)
     var id: Int64
 
     @OptionGroup var options: ControllerOptions
@@ -90,16 +86,17 @@ struct Cancel: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let item = try await options.client().cancel(id)
-            print("cancelled #\(item.id) \(item.title)")
+            print(Message.cancelled.text(item.id, item.title))
         }
     }
 }
 
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show what each zone is playing and what is queued.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "status", abstract: Message.statusAbstract.text())
+    }
 
-    @Flag(name: .long, help: "Print JSON instead of a table.")
+    @Flag(name: .long, help: Message.jsonHelp.help)
     var json = false
 
     @OptionGroup var options: ControllerOptions
@@ -113,15 +110,16 @@ struct StatusCommand: AsyncParsableCommand {
             for zone in try await client.status().zones {
                 if let item = zone.playing {
                     print(
-                        "\(zone.name): playing #\(item.id) [\(item.priority.rawValue)] \(item.title) at \(minutesSeconds(item.positionMs ?? 0)) of \(minutesSeconds(item.durationMs))"
-                    )
+                        Message.statusPlaying.text(
+                            zone.name, item.id, item.priority.name(), item.title, minutesSeconds(item.positionMs ?? 0),
+                            minutesSeconds(item.durationMs)))
                 } else {
-                    print("\(zone.name): idle")
+                    print(Message.statusIdle.text(zone.name))
                 }
                 for item in zone.queued {
                     print(
-                        "  queued #\(item.id) [\(item.priority.rawValue)] \(item.title) (\(minutesSeconds(item.durationMs)))"
-                    )
+                        Message.statusQueued.text(
+                            item.id, item.priority.name(), item.title, minutesSeconds(item.durationMs)))
                 }
             }
         }
@@ -132,12 +130,10 @@ struct StatusCommand: AsyncParsableCommand {
 func readClip(_ path: String) throws(CLIError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw CLIError("no file '\(path)'; check the path")
+        throw CLIError(.noSuchFile, path)
     }
-    guard !isDirectory.boolValue else { throw CLIError("'\(path)' is a folder, not a sound file") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CLIError("cannot read '\(path)' (permission denied?)")
-    }
-    guard !data.isEmpty else { throw CLIError("'\(path)' is empty; record or export the clip again") }
+    guard !isDirectory.boolValue else { throw CLIError(.fileIsFolder, path) }
+    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.fileUnreadable, path) }
+    guard !data.isEmpty else { throw CLIError(.fileEmpty, path) }
     return data
 }

@@ -5,19 +5,20 @@ import LoaControlAPI
 /// `loa receivers`: the speaker boxes, their state and how well they play. The listing is a default
 /// subcommand (`loa receivers [list] [--json]`), so that `--json` after `show ID` belongs to `show`.
 struct ReceiversCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "receivers",
-        abstract: "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",
-        subcommands: [
-            List.self, Show.self, Approve.self, Move.self, Rename.self, Remove.self, Reject.self,
-        ], defaultSubcommand: List.self)
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "receivers", abstract: Message.receiversAbstract.text(),
+            subcommands: [
+                List.self, Show.self, Approve.self, Move.self, Rename.self, Remove.self, Reject.self,
+            ], defaultSubcommand: List.self)
+    }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "list",
-            abstract: "The table: name, id, zone, state, sound card, last seen, loss, underruns, version.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "list", abstract: Message.receiversListAbstract.text())
+        }
 
-        @Flag(name: .long, help: "Print JSON (an array of receivers) instead of a table.")
+        @Flag(name: .long, help: Message.jsonHelp.help)
         var json = false
 
         @OptionGroup var options: ControllerOptions
@@ -30,20 +31,14 @@ struct ReceiversCommand: AsyncParsableCommand {
                 }
                 let receivers = try await client.receivers()
                 guard !receivers.isEmpty else {
-                    print("no receivers yet: a box appears here (pending) once its heartbeats reach the controller")
+                    print(Message.noReceivers.text())
                     return
                 }
                 let rows =
-                    [
-                        [
-                            "NAME", "ID", "ZONE", "STATE", "SOUND", "SYNC", "DELIVERY", "LAST SEEN", "LOSS",
-                            "UNDERRUNS",
-                            "VERSION",
-                        ]
-                    ]
+                    [Message.receiversHeadings.text().split(separator: "|").map(String.init)]
                     + receivers.map {
                         [
-                            $0.name, $0.id, $0.zoneText, $0.state.rawValue, $0.soundText, $0.syncText, $0.deliveryText,
+                            $0.name, $0.id, $0.zoneText, $0.state.name(), $0.soundText, $0.syncText, $0.deliveryText,
                             ago($0.lastSeen),
                             String(format: "%.1f%%", $0.lossPercent),
                             String($0.underruns), $0.version ?? "-",
@@ -55,13 +50,14 @@ struct ReceiversCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "One receiver: its last heartbeat and recent history.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "show", abstract: Message.receiversShowAbstract.text())
+        }
 
-        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        @Argument(help: Message.receiverHelp.help)
         var receiver: String
 
-        @Flag(name: .long, help: "Print JSON.")
+        @Flag(name: .long, help: Message.jsonHelp.help)
         var json = false
 
         @OptionGroup var options: ControllerOptions
@@ -75,49 +71,49 @@ struct ReceiversCommand: AsyncParsableCommand {
                 let detail = try await client.receiver(receiver)
                 let info = detail.receiver
                 print(
-                    "\(info.name) (\(info.id)): \(info.state.rawValue), zone \(info.zoneText), last seen \(ago(info.lastSeen))"
-                )
-                if info.soundCardFailing {
-                    print(
-                        "  SOUND CARD FAILING: the box is alive but cannot be heard ('loa refresh \(info.name)' reopens it)"
-                    )
-                }
-                if info.noTrustedTime {
-                    print(
-                        "  NO TRUSTED TIME: the box cannot get trusted time from the controller and plays nothing (check its trust anchor and its log)"
-                    )
-                }
+                    Message.receiverSummary.text(
+                        info.name, info.id, info.state.name(), info.zoneText, ago(info.lastSeen)))
+                if info.soundCardFailing { print(Message.soundCardFailing.text(info.name)) }
+                if info.noTrustedTime { print(Message.noTrustedTime.text()) }
                 if let beat = detail.heartbeat {
                     print(
-                        "  version \(beat.version), up \(beat.uptimeSeconds) s, volume \(beat.volume)%\(beat.muted ? " (muted)" : "")"
-                    )
+                        Message.heartbeatVersion.text(
+                            beat.version, beat.uptimeSeconds, beat.volume, beat.muted ? Message.mutedMark.text() : ""))
+                    let stream = beat.streamId.map { String($0, radix: 16) } ?? "?"
                     print(
-                        "  \(beat.playing ? "playing stream \(beat.streamId.map { String($0, radix: 16) } ?? "?")" : "idle"), jitter buffer \(beat.jitterFrames) frames"
+                        Message.heartbeatPlayback.text(
+                            beat.playing ? Message.playingStream.text(stream) : Message.idle.text(), beat.jitterFrames)
                             + (beat.temperatureC.map { String(format: ", %.1f °C", $0) } ?? ""))
                     print(
-                        "  received \(beat.received), lost \(beat.lost), late \(beat.late), FEC \(beat.recoveredByFEC), concealed \(beat.concealed), rejected \(beat.rejected), underruns \(beat.underruns)"
-                    )
+                        Message.heartbeatCounters.text(
+                            beat.received, beat.lost, beat.late, beat.recoveredByFEC, beat.concealed, beat.rejected,
+                            beat.underruns))
                 }
-                print("history:")
-                for entry in detail.history { print("  \(entry.at)  \(entry.state)  \(entry.detail)") }
+                // The history's times are the controller's UTC stamps, shown in the commune's time.
+                let timeZone = try await CommuneTimeZone.of(client)
+                print(Message.history.text())
+                for entry in detail.history {
+                    let state = ReceiverState(rawValue: entry.state)?.name() ?? entry.state
+                    print("  \(localText(iso: entry.at, timeZone: timeZone))  \(state)  \(entry.detail)")
+                }
             }
         }
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "approve",
-            abstract: "Admit a pending receiver (or rename it, or move it to another zone).",
-            discussion: "With a zone, the box is sent the zone's group and joins it at once; this waits for its answer."
-        )
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                commandName: "approve", abstract: Message.approveAbstract.text(),
+                discussion: Message.approveDiscussion.text())
+        }
 
-        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        @Argument(help: Message.receiverHelp.help)
         var receiver: String
 
-        @Option(name: .long, help: "A name for it, such as 'thon-dong-truong-hoc' (unique).")
+        @Option(name: .long, help: Message.approveNameHelp.help)
         var name: String?
 
-        @Option(name: .long, help: "The zone it plays.")
+        @Option(name: .long, help: Message.approveZoneHelp.help)
         var zone: String?
 
         @OptionGroup var options: ControllerOptions
@@ -126,21 +122,21 @@ struct ReceiversCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let placement = try await options.client().approve(receiver, name: name, zone: zone)
                 let info = placement.receiver
-                print("approved \(info.name) (\(info.id)), zone \(info.zone ?? "-"): \(info.state.rawValue)")
+                print(Message.approved.text(info.name, info.id, info.zone ?? "-", info.state.name()))
                 try report(placement)
             }
         }
     }
 
     struct Move: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "move",
-            abstract: "Move a receiver to another zone: it is sent the zone's group and joins it at once.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "move", abstract: Message.moveAbstract.text())
+        }
 
-        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        @Argument(help: Message.receiverHelp.help)
         var receiver: String
 
-        @Option(name: .long, help: "The zone it plays from now on ('loa zones' lists them).")
+        @Option(name: .long, help: Message.moveZoneHelp.help)
         var zone: String
 
         @OptionGroup var options: ControllerOptions
@@ -150,9 +146,7 @@ struct ReceiversCommand: AsyncParsableCommand {
                 let placement = try await options.client().move(receiver, zone: zone)
                 if placement.zoneCommand == nil {
                     let info = placement.receiver
-                    print(
-                        "\(info.name) (\(info.id)) is registered in zone \(zone); it does not report its group, so none was sent"
-                    )
+                    print(Message.movedWithoutGroup.text(info.name, info.id, zone))
                 }
                 try report(placement)
             }
@@ -160,13 +154,14 @@ struct ReceiversCommand: AsyncParsableCommand {
     }
 
     struct Rename: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "rename", abstract: "Give a receiver another name (names are unique).")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "rename", abstract: Message.renameAbstract.text())
+        }
 
-        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        @Argument(help: Message.receiverHelp.help)
         var receiver: String
 
-        @Argument(help: "Its new name, such as 'thon-dong-cho'.")
+        @Argument(help: Message.newNameHelp.help)
         var name: String
 
         @OptionGroup var options: ControllerOptions
@@ -174,17 +169,17 @@ struct ReceiversCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let info = try await options.client().rename(receiver, name: name)
-                print("renamed \(info.id) to \(info.name)")
+                print(Message.renamed.text(info.id, info.name))
             }
         }
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "remove",
-            abstract: "Forget a receiver: its history goes, and its heartbeats are ignored from now on.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "remove", abstract: Message.removeReceiverAbstract.text())
+        }
 
-        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        @Argument(help: Message.receiverHelp.help)
         var receiver: String
 
         @OptionGroup var options: ControllerOptions
@@ -192,16 +187,17 @@ struct ReceiversCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let info = try await options.client().remove(receiver)
-                print("removed \(info.name) (\(info.id))")
+                print(Message.receiverRemoved.text(info.name, info.id))
             }
         }
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "reject", abstract: "Refuse a pending receiver: it is not admitted and raises no more alerts.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "reject", abstract: Message.rejectAbstract.text())
+        }
 
-        @Argument(help: "The receiver's id (or a unique start of it) or name.")
+        @Argument(help: Message.receiverHelp.help)
         var receiver: String
 
         @OptionGroup var options: ControllerOptions
@@ -209,7 +205,7 @@ struct ReceiversCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let info = try await options.client().reject(receiver)
-                print("rejected \(info.name) (\(info.id))")
+                print(Message.receiverRejected.text(info.name, info.id))
             }
         }
     }
@@ -219,20 +215,17 @@ struct ReceiversCommand: AsyncParsableCommand {
 private func report(_ placement: PlacementView) throws(CLIError) {
     guard let command = placement.zoneCommand else { return }
     let zone = placement.receiver.zone ?? "-"
-    print("\(command.name) (\(command.receiver)): zone \(zone) \(command.resultText)")
-    if command.result != .acknowledged {
-        throw CLIError(
-            "\(command.name) is registered in zone \(zone) but has not joined it; it shows 'wrong-zone' until it does "
-                + "(try again with 'loa receivers move \(command.name) --zone \(zone)' once it is online)")
-    }
+    print(Message.zoneCommandResult.text(command.name, command.receiver, zone, command.resultName()))
+    if command.result != .acknowledged { throw CLIError(.zoneNotJoined, command.name, zone) }
 }
 
 /// `loa zones`: each zone's group and how many of its boxes are online.
 struct ZonesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "zones", abstract: "List the zones: their multicast group and their boxes (online / all).")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "zones", abstract: Message.zonesAbstract.text())
+    }
 
-    @Flag(name: .long, help: "Print JSON instead of a table.")
+    @Flag(name: .long, help: Message.jsonHelp.help)
     var json = false
 
     @OptionGroup var options: ControllerOptions
@@ -245,9 +238,9 @@ struct ZonesCommand: AsyncParsableCommand {
             }
             let zones = try await client.fleetZones()
             let rows =
-                [["ZONE", "GROUP", "BOXES ONLINE"]]
+                [Message.zonesHeadings.text().split(separator: "|").map(String.init)]
                 + zones.map {
-                    [$0.name, $0.group ?? "NOT CONFIGURED (zone-gone)", "\($0.online) of \($0.receivers)"]
+                    [$0.name, $0.group ?? Message.zoneGone.text(), Message.onlineOf.text($0.online, $0.receivers)]
                 }
             printTable(rows)
         }
@@ -256,10 +249,10 @@ struct ZonesCommand: AsyncParsableCommand {
 
 /// Options naming what a command goes to: one receiver, or every approved receiver of a zone.
 struct TargetOptions: ParsableArguments {
-    @Argument(help: "The receiver's id (or a unique start of it) or name.")
+    @Argument(help: Message.receiverHelp.help)
     var receiver: String?
 
-    @Option(name: .long, help: "Every approved receiver in this zone instead.")
+    @Option(name: .long, help: Message.targetZoneHelp.help)
     var zone: String?
 
     /// The receiver or the zone, exactly one of them.
@@ -267,8 +260,8 @@ struct TargetOptions: ParsableArguments {
         switch (receiver, zone) {
         case (let receiver?, nil): return (receiver, nil)
         case (nil, let zone?): return (nil, zone)
-        case (nil, nil): throw CLIError("name the receiver (its name or id), or a zone with --zone")
-        case (_?, _?): throw CLIError("name one receiver or a zone with --zone, not both")
+        case (nil, nil): throw CLIError(.targetMissing)
+        case (_?, _?): throw CLIError(.targetTwice)
         }
     }
 }
@@ -286,60 +279,65 @@ func sendCommand(_ action: CommandAction, value: Int? = nil, target: TargetOptio
             action == .testTone ? Set(try await client.receivers().filter(\.muted).map(\.id)) : []
         var failed = 0
         for result in results {
-            print("\(result.name) (\(result.receiver)): \(action.rawValue) \(result.resultText)")
-            if muted.contains(result.receiver) {
-                print("  \(result.name) is muted: the tone played silently; 'loa unmute \(result.name)' and try again")
-            }
+            print(Message.commandResult.text(result.name, result.receiver, action.name(), result.resultName()))
+            if muted.contains(result.receiver) { print(Message.toneOnMutedBox.text(result.name)) }
             if result.result != .acknowledged { failed += 1 }
         }
         if failed > 0 {
-            throw CLIError("\(failed) of \(results.count) receivers did not acknowledge '\(action.rawValue)'")
+            throw CLIError(.commandsFailed, failed, results.count, action.name())
         }
     }
 }
 
 struct VolumeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "volume", abstract: "Set the volume of a receiver or of every receiver in a zone.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "volume", abstract: Message.volumeAbstract.text())
+    }
 
-    @Argument(help: "Percent, 0-100.")
+    @Argument(help: Message.percentHelp.help)
     var percent: Int
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
 
     func validate() throws {
-        guard (0...100).contains(percent) else { throw ValidationError("the volume is a percent from 0 to 100") }
+        guard (0...100).contains(percent) else { throw ValidationError(Message.badVolume.text()) }
     }
 
     func run() async throws { try await sendCommand(.volume, value: percent, target: target, options: options) }
 }
 
 struct MuteCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mute", abstract: "Silence a receiver or a zone.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "mute", abstract: Message.muteAbstract.text())
+    }
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
     func run() async throws { try await sendCommand(.mute, target: target, options: options) }
 }
 
 struct UnmuteCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unmute", abstract: "Undo 'loa mute'.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "unmute", abstract: Message.unmuteAbstract.text())
+    }
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
     func run() async throws { try await sendCommand(.unmute, target: target, options: options) }
 }
 
 struct TestToneCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "test-tone", abstract: "Play a 1 s, 1 kHz tone on a receiver to check its horn by ear.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "test-tone", abstract: Message.testToneAbstract.text())
+    }
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
     func run() async throws { try await sendCommand(.testTone, target: target, options: options) }
 }
 
 struct RefreshCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "refresh", abstract: "Make a receiver re-read its settings and set up again.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "refresh", abstract: Message.refreshAbstract.text())
+    }
     @OptionGroup var target: TargetOptions
     @OptionGroup var options: ControllerOptions
     func run() async throws { try await sendCommand(.refresh, target: target, options: options) }
@@ -347,7 +345,7 @@ struct RefreshCommand: AsyncParsableCommand {
 
 extension ReceiverView {
     /// The SOUND column: "ok" or "FAILING".
-    var soundText: String { soundCardFailing ? "FAILING" : "ok" }
+    var soundText: String { soundCardFailing ? Message.soundFailing.text() : Message.soundOK.text() }
 
     /// The SYNC column: how far the box may play from the commune's timeline ("±0.4ms"), "-" if it does not say.
     var syncText: String { syncMs.map { String(format: "±%.1fms", $0) } ?? "-" }
@@ -364,14 +362,14 @@ extension ReceiverView {
 
 /// "12 s ago" for an ISO 8601 time; "never" for nil.
 func ago(_ iso: String?) -> String {
-    guard let iso else { return "never" }
+    guard let iso else { return Message.never.text() }
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     guard let date = formatter.date(from: iso) else { return iso }
     let seconds = max(0, Int(Date().timeIntervalSince(date)))
-    if seconds < 120 { return "\(seconds) s ago" }
-    if seconds < 7200 { return "\(seconds / 60) min ago" }
-    return "\(seconds / 3600) h ago"
+    if seconds < 120 { return Message.secondsAgo.text(seconds) }
+    if seconds < 7200 { return Message.minutesAgo.text(seconds / 60) }
+    return Message.hoursAgo.text(seconds / 3600)
 }
 
 /// Prints rows as left-aligned columns.

@@ -3,22 +3,22 @@ import Foundation
 import LoaControlAPI
 
 struct SayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "say",
-        abstract: "Read a Vietnamese notice aloud in some zones; prints the item's id. --dry-run shows how it reads.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "say", abstract: Message.sayAbstract.text())
+    }
 
-    @Argument(help: "The text of the notice (or --text-file).")
+    @Argument(help: Message.sayTextHelp.help)
     var text: String?
 
-    @Option(name: .long, help: "Read the text from this UTF-8 file ('-': standard input).")
+    @Option(name: .long, help: Message.sayTextFileHelp.help)
     var textFile: String?
 
     @OptionGroup var item: ItemOptions
 
-    @Option(name: .long, help: "A title for the programme (default: the text's first line).")
+    @Option(name: .long, help: Message.sayTitleHelp.help)
     var title: String?
 
-    @Flag(name: .long, help: "Print the words the voice would speak and the playing time; queue nothing.")
+    @Flag(name: .long, help: Message.sayDryRunHelp.help)
     var dryRun = false
 
     @OptionGroup var options: ControllerOptions
@@ -37,7 +37,7 @@ struct SayCommand: AsyncParsableCommand {
             let queued = try await client.say(
                 text: words, zones: item.zone, title: title, priority: priority, now: item.now,
                 onInterrupt: onInterrupt)
-            print(queued.id)
+            try await QueuedSentence.report(queued, client: client)
         }
     }
 
@@ -50,18 +50,18 @@ struct SayCommand: AsyncParsableCommand {
             let data: Data? =
                 file == "-"
                 ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-            guard let data else { throw CLIError("cannot read '\(file)'; check the path") }
+            guard let data else { throw CLIError(.textFileUnreadable, file) }
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw CLIError("'\(file)' is not UTF-8 text; save it as UTF-8")
+                throw CLIError(.textFileNotUTF8, file)
             }
             raw = decoded
-        case (nil, nil): throw CLIError("give the text to read aloud, in quotes, or --text-file FILE")
-        case (_?, _?): throw CLIError("give the text or --text-file, not both")
+        case (nil, nil): throw CLIError(.sayNeedsText)
+        case (_?, _?): throw CLIError(.sayTextTwice)
         }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw CLIError("the text to read aloud is empty; give the words of the notice") }
+        guard !trimmed.isEmpty else { throw CLIError(.sayTextEmpty) }
         guard trimmed.utf8.count <= Limits.speechBytes else {
-            throw CLIError("the text is longer than \(Limits.speechBytes >> 10) KiB; split the notice in two")
+            throw CLIError(.sayTextTooLong, Limits.speechBytes >> 10)
         }
         return trimmed
     }

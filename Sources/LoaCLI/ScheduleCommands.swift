@@ -4,28 +4,32 @@ import LoaControlAPI
 import LoaSchedule
 
 struct ScheduleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "schedule", abstract: "Check, apply and show the broadcast schedule (see Schedules/README.md).",
-        subcommands: [Check.self, Apply.self, Show.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "schedule", abstract: Message.scheduleAbstract.text(),
+            subcommands: [Check.self, Apply.self, Show.self])
+    }
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Report every error in a schedule file; applies nothing.")
-        @Argument(help: "The schedule file (YAML).") var file: String
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.scheduleCheckAbstract.text())
+        }
+        @Argument(help: Message.scheduleFileHelp.help) var file: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
                 let schedule = try await checked(file, client: try options.client())
-                print("\(file): \(schedule.slots.count) slots, no errors")
+                print(Message.scheduleChecked.text(file, schedule.slots.count))
             }
         }
     }
 
     struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Check a schedule file and make it the schedule: all of it, or nothing if anything is wrong.")
-        @Argument(help: "The schedule file (YAML).") var file: String
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.scheduleApplyAbstract.text())
+        }
+        @Argument(help: Message.scheduleFileHelp.help) var file: String
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
@@ -54,24 +58,29 @@ struct ScheduleCommand: AsyncParsableCommand {
                         clipIds: slot.clips.compactMap { clipIds[$0] } + slot.texts.compactMap { spokenIds[$0] })
                 }
                 _ = try await client.applySchedule(slots)
-                print("applied \(file): \(slots.count) slots")
+                print(Message.scheduleApplied.text(file, slots.count))
             }
         }
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the timetable per zone, for a day or a week.")
-        @Option(name: .long, help: "The day to show, YYYY-MM-DD (default: today).") var day: String?
-        @Flag(name: .long, help: "Show seven days from that day.") var week = false
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.scheduleShowAbstract.text())
+        }
+        @Option(name: .long, help: Message.dayHelp.help) var day: String?
+        @Flag(name: .long, help: Message.weekHelp.help) var week = false
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
-                if let day, LocalDate(day) == nil {
-                    throw CLIError("--day '\(day)' must be a date such as 2026-12-01")
+                var from: String?
+                if let day {
+                    guard let date = TypedDate(day), date.time == nil else { throw CLIError(.badDay, day) }
+                    from = date.iso
                 }
-                let entries = try await options.client().timetable(from: day, days: week ? 7 : 1)
-                if entries.isEmpty { print("nothing scheduled") }
+                let entries = try await options.client().timetable(from: from, days: week ? 7 : 1)
+                if entries.isEmpty { print(Message.nothingScheduled.text()) }
+                let weekdays = [""] + Message.weekdays.text().split(separator: "|").map(String.init)
                 var zone = ""
                 for entry in entries {
                     if entry.zone != zone {
@@ -79,7 +88,7 @@ struct ScheduleCommand: AsyncParsableCommand {
                         print(zone)
                     }
                     let weekday =
-                        LocalDate(entry.date).map { ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][$0.weekday] }
+                        LocalDate(entry.date).map { weekdays[$0.weekday] }
                         ?? ""
                     print(
                         "  \(entry.date) \(weekday) \(entry.time)  \(entry.slot): \(entry.titles.joined(separator: ", ")) (\(minutesSeconds(entry.durationMs)))"
@@ -126,11 +135,11 @@ func checked(_ file: String, client: ControlClient) async throws -> Schedule {
     var spoken: [String: Result<Int, ScheduleChecker.ClipProblem>] = [:]
     for text in Set(schedule.slots.flatMap(\.texts)) {
         do { spoken[text] = .success(try await client.previewSpeech(text: text).durationMs) } catch {
-            spoken[text] = .failure(.init("cannot be read aloud: \(error.description)"))
+            spoken[text] = .failure(.init(Message.textUnreadable.text(CLIError(error).description)))
         }
     }
     let checker = ScheduleChecker(zones: zones, today: today, textDuration: { spoken[$0] }) { path in
-        durations[path] ?? .failure(.init("is missing (no file at \(path))"))
+        durations[path] ?? .failure(.init(Message.clipMissing.text(path)))
     }
     issues += checker.check(schedule, file: file)
     if !issues.isEmpty { throw report(issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
@@ -143,15 +152,15 @@ private func clipDuration(_ path: String, client: ControlClient) async throws(CL
     Int, ScheduleChecker.ClipProblem
 > {
     guard FileManager.default.fileExists(atPath: path) else {
-        return .failure(.init("is missing (no file at \(path))"))
+        return .failure(.init(Message.clipMissing.text(path)))
     }
     guard FileManager.default.isReadableFile(atPath: path) else {
-        return .failure(.init("cannot be read (permission denied)"))
+        return .failure(.init(Message.clipUnreadable.text()))
     }
     do { return .success(try await client.checkClip(file: path).durationMs) } catch {
         switch error.status {
-        case 400: return .failure(.init("cannot be played: \(error.description)"))
-        case 413: return .failure(.init("is too large for the controller: \(error.description)"))
+        case 400: return .failure(.init(Message.clipUnplayable.text(CLIError(error).description)))
+        case 413: return .failure(.init(Message.clipTooLarge.text(CLIError(error).description)))
         default: throw CLIError(error)
         }
     }
@@ -159,7 +168,16 @@ private func clipDuration(_ path: String, client: ControlClient) async throws(CL
 
 /// Prints every issue but the last on stderr and returns the last as the error (so it is printed the same way).
 private func report(_ issues: [ScheduleIssue]) -> CLIError {
-    for issue in issues.dropLast() { FileHandle.standardError.write(Data("loa: \(issue.description)\n".utf8)) }
-    return CLIError(issues.last.map { "\($0.description)" } ?? "the schedule has errors")
-        .appending(issues.count > 1 ? " (\(issues.count) errors; nothing applied)" : " (nothing applied)")
+    for issue in issues.dropLast() { FileHandle.standardError.write(Data("loa: \(plain(issue))\n".utf8)) }
+    return CLIError(issues.last.map(plain) ?? Message.scheduleHasErrors.text())
+        .appending(
+            issues.count > 1 ? Message.scheduleErrorCount.text(issues.count) : Message.nothingApplied.text())
+}
+
+/// An issue as `file:line:column: message`, libyaml's words in it replaced by what to do.
+private func plain(_ issue: ScheduleIssue) -> String {
+    guard issue.message.hasPrefix("not valid YAML") else { return issue.description }
+    var sentence = issue
+    sentence.message = Message.scheduleNotYAML.text(issue.message.dropFirst("not valid YAML: ".count))
+    return sentence.description
 }

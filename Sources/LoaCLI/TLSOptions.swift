@@ -5,16 +5,10 @@ import LoaControlAPI
 /// How `loa` trusts an https controller: a CA file, else the certificate pinned on first contact (shown to the
 /// person at the terminal, as ssh does, or matched against a fingerprint given beforehand).
 struct TLSOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: "Trust an https controller whose certificate a CA in this PEM file signed (default: $LOA_CA).")
+    @Option(name: .long, help: Message.caHelp.help)
     var ca: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The SHA-256 fingerprint the controller printed at start (default: $LOA_TLS_FINGERPRINT): pins its "
-                + "certificate without asking, or re-pins a replaced one."))
+    @Option(name: .long, help: Message.fingerprintHelp.help)
     var trustFingerprint: String?
 
     /// The trust `ControlClient` uses for https; throws one line for a fingerprint that is not one.
@@ -24,8 +18,7 @@ struct TLSOptions: ParsableArguments {
         var expected: CertificateFingerprint?
         if let text = trustFingerprint ?? environment["LOA_TLS_FINGERPRINT"] {
             guard let fingerprint = CertificateFingerprint(text: text) else {
-                throw CLIError(
-                    "'\(text)' is not a SHA-256 fingerprint: give the 64 hex digits the controller printed (AB:CD:…)")
+                throw CLIError(.badFingerprint, text)
             }
             expected = fingerprint
         }
@@ -35,11 +28,7 @@ struct TLSOptions: ParsableArguments {
 
     /// Shows the fingerprint on stderr and reads "yes" from the terminal.
     @Sendable static func ask(controller: String, fingerprint: CertificateFingerprint) -> Bool {
-        let question = """
-            The controller at \(controller) is not known yet. Its TLS certificate's SHA-256 fingerprint is
-              \(fingerprint)
-            Compare it with the one loa-controller printed when it started. Trust it (yes/no)? 
-            """
+        let question = Message.trustQuestion.text(controller, fingerprint)
         FileHandle.standardError.write(Data(question.utf8))
         return readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes"
     }

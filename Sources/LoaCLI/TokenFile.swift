@@ -33,10 +33,12 @@ struct TokenFile {
             guard
                 FileManager.default.createFile(
                     atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
-            else { throw CLIError("cannot write \(temporary)") }
-            guard rename(temporary, path) == 0 else { throw CLIError("cannot replace \(path)") }
+            else { throw CLIError(.cannotWrite, temporary, String(cString: strerror(errno))) }
+            guard rename(temporary, path) == 0 else {
+                throw CLIError(.cannotSaveSession, path, String(cString: strerror(errno)))
+            }
         } catch let error as CLIError { throw error } catch {
-            throw CLIError("cannot save the session in \(path): \(error.localizedDescription)")
+            throw CLIError(.cannotSaveSession, path, error.localizedDescription)
         }
     }
 }

@@ -17,3 +17,13 @@ func localText(_ milliseconds: Int64?, timeZone: TimeZone) -> String {
     formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
     return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
 }
+
+/// `localText` of an ISO 8601 time from the controller ("2026-11-22T10:00:05.123Z"); the text as it is if it is
+/// not one.
+func localText(iso: String, timeZone: TimeZone) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    let plain = ISO8601DateFormatter()
+    guard let date = formatter.date(from: iso) ?? plain.date(from: iso) else { return iso }
+    return localText(Int64(date.timeIntervalSince1970 * 1000), timeZone: timeZone)
+}

@@ -13,6 +13,8 @@ public struct ControlClient: Sendable {
     public var timeout: TimeAmount = .seconds(600)
     /// The session token sent as `Authorization: Bearer` (from `loa login` or `LOA_TOKEN`); nil sends none.
     public var token: String?
+    /// Called as an uploaded file is read for sending (bytes sent so far, the file's size); nil: not told.
+    public var uploadProgress: UploadProgress?
     /// How an https controller is trusted (ServerTrust.swift); unused for http.
     public var trust: ServerTrust = .pinned(.user, firstUse: .init(expected: nil, ask: nil))
 
@@ -49,7 +51,8 @@ public struct ControlClient: Sendable {
     }
 
     public func storeClip(file: String, title: String) async throws(ControlClientError) -> ClipView {
-        try await json(.storeClip, query: [(Query.title, title)], body: try Upload(file: file))
+        try await json(
+            .storeClip, query: [(Query.title, title)], body: try Upload(file: file, progress: uploadProgress))
     }
 
     /// Has the controller read the sound file `file` as it would to store it, storing nothing: its length, or
@@ -69,7 +72,7 @@ public struct ControlClient: Sendable {
         ]
         if let clip { query.append((Query.clip, String(clip))) }
         var upload: Upload?
-        if let file { upload = try Upload(file: file) }
+        if let file { upload = try Upload(file: file, progress: uploadProgress) }
         return try await json(.queueItem, query: query, body: upload)
     }
 
@@ -198,7 +201,7 @@ public struct ControlClient: Sendable {
         -> EmergencyDecision
     {
         var upload: Upload?
-        if let clip { upload = try Upload(file: clip) }
+        if let clip { upload = try Upload(file: clip, progress: uploadProgress) }
         return try await json(
             .emergency, query: [(Query.title, title)], headers: [(Header.command, command)], body: upload)
     }
@@ -280,6 +283,11 @@ public struct ControlClient: Sendable {
             status = response.status.code
             answer = try await response.body.collect(upTo: 256 << 20)
         } catch {
+            if let late = error as? HTTPClientError, late == .deadlineExceeded {
+                throw ControlClientError(
+                    "the controller did not answer within \(timeout.nanoseconds / 1_000_000_000) s; it may still be "
+                        + "working on it: check with 'loa queue --list' or 'loa status' before sending it again")
+            }
             if secure, let line = await trust.explain(host: host, port: port) { throw ControlClientError(line) }
             throw ControlClientError(
                 "no controller answers at \(baseURL.absoluteString) (\(Self.reason(error))); start it with "

@@ -2,6 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
+/// Told how much of an uploaded file has been read for sending: (bytes so far, the file's size).
+public typealias UploadProgress = @Sendable (_ sent: Int64, _ total: Int64) -> Void
+
 /// A request body: a file streamed from disk in chunks (never read whole into memory), or a few bytes.
 public struct Upload: Sendable {
     let contentType: String
@@ -19,8 +22,8 @@ public struct Upload: Sendable {
     init(text: String) { self.init(data: Data(text.utf8), contentType: "text/plain; charset=utf-8") }
 
     /// The sound file at `file`, refused here, before the controller is bothered, if it is plainly not one or
-    /// is larger than the controller takes (`Limits.uploadBytes`).
-    public init(file: String) throws(ControlClientError) {
+    /// is larger than the controller takes (`Limits.uploadBytes`). `progress` is called after each chunk is read.
+    public init(file: String, progress: UploadProgress? = nil) throws(ControlClientError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
             throw ControlClientError("no file '\(file)'; check the path")
@@ -40,7 +43,8 @@ public struct Upload: Sendable {
             )
         }
         contentType = "application/octet-stream"
-        requestBody = .stream(FileChunks(path: file), length: .known(size.int64Value))
+        requestBody = .stream(
+            FileChunks(path: file, total: size.int64Value, progress: progress), length: .known(size.int64Value))
     }
 }
 
@@ -48,10 +52,15 @@ public struct Upload: Sendable {
 struct FileChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let path: String
+    let total: Int64
+    let progress: UploadProgress?
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var handle: FileHandle?
         let path: String
+        let total: Int64
+        let progress: UploadProgress?
+        var sent: Int64 = 0
 
         mutating func next() async throws -> ByteBuffer? {
             if handle == nil {
@@ -64,9 +73,13 @@ struct FileChunks: AsyncSequence, Sendable {
                 try? handle?.close()
                 return nil
             }
+            sent += Int64(data.count)
+            progress?(sent, total)
             return ByteBuffer(bytes: data)
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: nil, path: path) }
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(handle: nil, path: path, total: total, progress: progress)
+    }
 }

@@ -74,10 +74,12 @@ extension RealProcesses {
 
         @Test func aBadSinceIsOneLineBeforeAnythingElse() throws {
             let harness = try Harness(groupOctet: 56)
-            let result = try harness.loa(["log", "--since", "01/12/2026"], controller: false)
+            // 01/12/2026 is a date now (dd/mm/yyyy, as Vietnamese write it); 31/02/2026 is no day.
+            let result = try harness.loa(["log", "--since", "31/02/2026"], controller: false)
             #expect(result.status != 0)
             #expect(
-                result.err == "loa: --since '01/12/2026' must be YYYY-MM-DD or 'YYYY-MM-DD HH:MM'\n",
+                result.err
+                    == "loa: --since '31/02/2026' must be a date such as 01/12/2026 or 2026-12-01, or a date and time such as '01/12/2026 17:00'\n",
                 "got \(result.err)")
         }
     }

@@ -237,23 +237,25 @@ public final class Harness: @unchecked Sendable {
         try root.out.write(toFile: stateDirectory + "/root.pub", atomically: true, encoding: .utf8)
     }
 
-    /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr.
+    /// Runs `loa` with `arguments` (and `--controller`), returning exit status, stdout and stderr. It speaks
+    /// English (`LANG=C`, no `LC_ALL`, `LC_MESSAGES` or `LOA_LANG`) unless `environment` says otherwise.
     public func loa(
         _ arguments: [String], controller: Bool = true, asUser: String? = nil, authenticated: Bool = true,
-        input: String? = nil
+        input: String? = nil, environment: [String: String] = [:]
     ) throws -> (status: Int32, out: String, err: String) {
         var all = arguments
         if controller { all += ["--controller", controllerURL] }
         return try run(
             Harness.binaries.appendingPathComponent("loa").path, all, asUser: asUser, authenticated: authenticated,
-            input: input)
+            input: input, environment: environment)
     }
 
     /// Runs a program to its end, with `input` on its standard input. With `authenticated`, `loa` gets the
-    /// harness's session as `LOA_TOKEN` and curl as an `Authorization` header.
+    /// harness's session as `LOA_TOKEN` and curl as an `Authorization` header. `loa` runs in English (`LANG=C`)
+    /// unless `environment` (added last) chooses a language.
     public func run(
         _ program: String, _ arguments: [String], asUser: String? = nil, authenticated: Bool = true,
-        input: String? = nil
+        input: String? = nil, environment added: [String: String] = [:]
     ) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         var arguments = arguments
@@ -264,7 +266,11 @@ public final class Harness: @unchecked Sendable {
             if program.hasSuffix("/curl") { arguments = ["-H", "Authorization: Bearer " + token] + arguments }
             environment["LOA_TOKEN"] = token
         }
-        process.environment = environment
+        if program.hasSuffix("/loa") {
+            for name in ["LC_ALL", "LC_MESSAGES", "LOA_LANG"] { environment[name] = nil }
+            environment["LANG"] = "C"
+        }
+        process.environment = environment.merging(added) { $1 }
         let stdin = Pipe()
         process.standardInput = stdin
         if let asUser {
