@@ -104,18 +104,7 @@ struct FleetAPI {
             guard fleet.registry.remove(record.id) else { throw APIError(.notFound, "no receiver \(record.id.text)") }
             return ReceiverView(record, groups: fleet.registry.groups)
         }
-        router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in
-            let counts = fleet.registry.zoneCounts()
-            var views = fleet.zones.map { name in
-                ZoneFleetView(
-                    name: name, group: fleet.registry.groups[name]?.text, online: counts[name]?.online ?? 0,
-                    receivers: counts[name]?.approved ?? 0)
-            }
-            for (name, count) in counts.sorted(by: { $0.key < $1.key }) where !fleet.zones.contains(name) {
-                views.append(ZoneFleetView(name: name, group: nil, online: count.online, receivers: count.approved))
-            }
-            return views
-        }
+        router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in fleet.zoneViews() }
         router.on(Route.command) { request, _ -> [CommandView] in try await command(request) }
         router.on(Route.alerts) { request, _ -> [AlertView] in
             let after = try RequestInput(request: request).integer(Query.after, in: Int64(0)...Int64.max) ?? 0
@@ -275,5 +264,22 @@ extension CommandView {
         self.init(
             id: id, receiver: target.id.text, name: target.name, action: action,
             result: result == .acknowledged ? .acknowledged : .failed, reason: result.reason)
+    }
+}
+
+extension Fleet {
+    /// Per zone: its group and how many of its boxes are online and approved; then the zones that boxes are
+    /// registered in but the configuration no longer has (`GET /fleet/zones`, the dashboard's overview).
+    func zoneViews() -> [ZoneFleetView] {
+        let counts = registry.zoneCounts()
+        var views = zones.map { name in
+            ZoneFleetView(
+                name: name, group: registry.groups[name]?.text, online: counts[name]?.online ?? 0,
+                receivers: counts[name]?.approved ?? 0)
+        }
+        for (name, count) in counts.sorted(by: { $0.key < $1.key }) where !zones.contains(name) {
+            views.append(ZoneFleetView(name: name, group: nil, online: count.online, receivers: count.approved))
+        }
+        return views
     }
 }

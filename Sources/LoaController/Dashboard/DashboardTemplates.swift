@@ -1,0 +1,90 @@
+/// The dashboard's templates (Mustache, rendered on the server; compiled in, so the controller needs no file
+/// beside it). `layout` is the page every other one fills (`{{<layout}}{{$main}}…{{/main}}{{/layout}}`);
+/// `overviewBody` is both part of the overview page and what `/ui/events` sends when it changes.
+enum DashboardTemplates {
+    static let all: [String: String] = [
+        "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{$heading}}{{/heading}} · Loa</title>
+        <link rel="stylesheet" href="/ui/app.css">
+        </head>
+        <body>
+        <header>
+        <strong>Loa</strong>
+        {{#account}}
+        <nav>
+        <a href="/ui" class="{{#onOverview}}here{{/onOverview}}">{{t.overview}}</a>
+        </nav>
+        <form method="post" action="/ui/logout" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <span class="who">{{t.signedInAs}} {{account}}</span>
+        <button type="submit" id="logout">{{t.logout}}</button>
+        </form>
+        {{/account}}
+        <a href="/ui/language?lang={{otherLang}}" id="language" lang="{{otherLang}}">{{t.language}}</a>
+        </header>
+        <main>
+        <h1>{{$heading}}{{/heading}}</h1>
+        {{$main}}{{/main}}
+        </main>
+        <script src="/ui/app.js"></script>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        {{<layout}}
+        {{$heading}}{{t.login}}{{/heading}}
+        {{$main}}
+        {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/ui/login" class="login">
+        <label>{{t.name}} <input name="name" id="name" autocomplete="username" required maxlength="64"></label>
+        <label>{{t.password}} <input name="password" id="password" type="password" autocomplete="current-password" required maxlength="256"></label>
+        <button type="submit" id="submit">{{t.login}}</button>
+        </form>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let overview = """
+        {{<layout}}
+        {{$heading}}{{t.overview}}{{/heading}}
+        {{$main}}
+        <p class="live" id="live">{{t.live}}</p>
+        <div id="overview" data-events="/ui/events">{{>overviewBody}}</div>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let overviewBody = """
+        <section class="zones">
+        {{#zones}}
+        <article class="zone {{#down}}has-down{{/down}}" id="zone-{{name}}">
+        <h2>{{name}}</h2>
+        <dl>
+        <dt>{{t.nowPlaying}}</dt><dd class="playing">{{#playing}}{{.}}{{/playing}}{{^playing}}{{t.nothing}}{{/playing}}</dd>
+        <dt>{{t.next}}</dt><dd class="next">{{#next}}{{.}}{{/next}}{{^next}}{{t.nothing}}{{/next}}</dd>
+        <dt>{{t.boxesOnline}}</dt><dd class="count {{#allOnline}}ok{{/allOnline}}{{^allOnline}}bad{{/allOnline}}">{{online}}/{{total}}</dd>
+        </dl>
+        {{#boxes}}
+        <p class="box {{css}}" id="box-{{name}}">{{name}}: {{state}}</p>
+        {{/boxes}}
+        </article>
+        {{/zones}}
+        </section>
+        <section class="alerts">
+        <h2>{{t.alerts}}</h2>
+        {{^alerts}}<p>{{t.noAlerts}}</p>{{/alerts}}
+        <ul>
+        {{#alerts}}<li class="{{css}}">{{at}} · {{receiver}} · {{detail}}</li>{{/alerts}}
+        </ul>
+        </section>
+        """
+}

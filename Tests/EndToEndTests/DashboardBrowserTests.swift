@@ -1,0 +1,110 @@
+import Foundation
+import LoaTestSupport
+import Testing
+
+extension RealProcesses {
+    /// The office's web dashboard in a real browser (Debian's chromium over WebDriver) against a real controller
+    /// and a real box: logging in (refused with a wrong password), the overview in Vietnamese with "1/1" boxes
+    /// online, a box that stops turning red on the open page (Server-Sent Events, no reload), forms refused
+    /// without the session's token, screenshots at 1280 and 360 px (kept in `LOA_SCREENSHOTS` when set).
+    @Suite("Dashboard in a browser")
+    struct DashboardBrowserTests {
+        @Test func logInSeeTheOverviewAndAnOfflineBoxTurnRed() throws {
+            let harness = try Harness(groupOctet: 150)
+            try harness.startController()
+            let box = try RealProcesses.FleetTests.startReceiver(harness, name: "box")
+            let id = try RealProcesses.FleetModelEndToEndTests.pending(harness)
+            let approved = try harness.loa(["receivers", "approve", id, "--name", "nha-van-hoa", "--zone", "all"])
+            #expect(approved.status == 0, "\(approved.err)")
+            _ = try harness.waitFor("the box online", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["state"] as? String == "online"
+                    ? true : nil
+            }
+
+            let browser = try WebDriver(directory: harness.path("browser"))
+            defer { browser.close() }
+            try browser.open(harness.controllerURL + "/ui")
+            #expect(try browser.currentURL().hasSuffix("/ui/login"), "not logged in: the login page")
+            #expect(try browser.text("h1") == "Đăng nhập")
+
+            try browser.type("#name", Harness.adminName)
+            try browser.type("#password", "not-the-password")
+            try browser.click("#submit")
+            #expect(try browser.text("#error") == "Sai tên đăng nhập hoặc mật khẩu.")
+            #expect(try browser.cookies().first { $0["name"] as? String == "loa_session" } == nil)
+
+            try browser.type("#name", Harness.adminName)
+            try browser.type("#password", Harness.adminPassword)
+            try browser.click("#submit")
+            #expect(try browser.currentURL().hasSuffix("/ui"))
+            #expect(try browser.text("h1") == "Tổng quan")
+            #expect(try browser.text("#zone-all .count") == "1/1")
+            let cookie = try #require(try browser.cookies().first { $0["name"] as? String == "loa_session" })
+            #expect(cookie["httpOnly"] as? Bool == true)
+            #expect(cookie["sameSite"] as? String == "Strict")
+            let size = try browser.run("return new Blob([document.documentElement.outerHTML]).size;") as? Int ?? 0
+            #expect(size > 0 && size < 50_000, "the overview is \(size) bytes")
+
+            // A form without the session's token changes nothing: the session still holds.
+            let session = cookie["value"] as? String ?? ""
+            let forged = try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", "loa_session=\(session)", "--data",
+                    "csrf=0000", harness.controllerURL + "/ui/logout",
+                ], authenticated: false)
+            #expect(forged.out == "403")
+            let still = try Self.status(harness, "/ui", session: session)
+            #expect(still == "200")
+
+            try keep(browser.screenshot(), "overview-1280.png", harness)
+            try browser.setWindow(width: 360, height: 780)
+            let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
+            #expect(fits == true, "the overview scrolls sideways at 360 px")
+            try keep(browser.screenshot(), "overview-360.png", harness)
+
+            // The box stops: the open page (no reload) marks it "mất liên lạc" in red and counts 0/1.
+            harness.stop(box)
+            let state = try harness.waitFor("the box marked offline on the page", timeout: 90) { () -> String? in
+                let text = (try? browser.text("#box-nha-van-hoa")) ?? ""
+                return text.contains("mất liên lạc") ? text : nil
+            }
+            #expect(state == "nha-van-hoa: mất liên lạc")
+            #expect(try browser.attribute("#box-nha-van-hoa", "class").contains("down"))
+            #expect(try browser.attribute("#zone-all", "class").contains("has-down"))
+            #expect(try browser.text("#zone-all .count") == "0/1")
+            try keep(browser.screenshot(), "overview-offline-360.png", harness)
+
+            // English on request; logging out ends the session.
+            try browser.setWindow(width: 1280, height: 900)
+            try browser.click("#language")
+            #expect(try browser.text("h1") == "Overview")
+            try browser.click("#logout")
+            #expect(try browser.currentURL().hasSuffix("/ui/login"))
+            let after = try Self.status(harness, "/ui", session: session)
+            #expect(after == "303")
+        }
+
+        /// The HTTP status of GET `path` with the session cookie `session`.
+        static func status(_ harness: Harness, _ path: String, session: String) throws -> String {
+            try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", "loa_session=\(session)",
+                    harness.controllerURL + path,
+                ],
+                authenticated: false
+            ).out
+        }
+
+        /// Checks `png` is a PNG and keeps it in the harness's folder and, when `LOA_SCREENSHOTS` names a folder
+        /// (`docs/screenshots`), there too.
+        private func keep(_ png: Data, _ name: String, _ harness: Harness) throws {
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 2000, "\(name) is not a screenshot")
+            try png.write(to: URL(fileURLWithPath: harness.path(name)))
+            if let folder = ProcessInfo.processInfo.environment["LOA_SCREENSHOTS"] {
+                try png.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+            }
+        }
+    }
+}
