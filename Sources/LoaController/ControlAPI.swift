@@ -37,14 +37,15 @@ public struct ControlAPI: Sendable {
         router.add(middleware: AuditTrail(log: desk.auditLog))
         router.add(middleware: Gate(accounts: accounts, clock: programme.clock))
         AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle).addRoutes(to: router)
-        ProgrammeAPI(
+        let programmeAPI = ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
-            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk
-        ).addRoutes(to: router)
+            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk)
+        programmeAPI.addRoutes(to: router)
         FleetAPI(fleet: fleet).addRoutes(to: router)
         Dashboard(
             programme: programme, fleet: fleet, accounts: accounts,
             login: AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle),
+            programmeAPI: programmeAPI, auditLog: desk.auditLog,
             cookie: SessionCookie(secure: secure), csrf: csrf
         ).addRoutes(to: router)
         SecurityAPI(

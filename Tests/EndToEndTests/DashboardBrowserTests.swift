@@ -58,6 +58,27 @@ extension RealProcesses {
             #expect(still == "200")
 
             try keep(browser.screenshot(), "overview-1280.png", harness)
+
+            // Phát thanh: a typed text is read aloud, queued (the page names it) and heard at the box.
+            let before = RealProcesses.FleetModelEndToEndTests.outputBytes(harness, "box")
+            try browser.open(harness.controllerURL + "/ui/phat-thanh")
+            try browser.type("#text", "Thông báo: họp tổ dân phố lúc bảy giờ tối nay tại nhà văn hóa.")
+            try browser.type("#title", "Họp tổ dân phố")
+            try browser.click("#send")
+            let queuedAt = try browser.currentURL()
+            let itemID = try #require(queuedAt.components(separatedBy: "queued=").last.flatMap { Int($0) })
+            #expect(try browser.text("#queued").hasSuffix("#\(itemID)"))
+            try keep(browser.screenshot(), "phat-thanh-1280.png", harness)
+            _ = try harness.waitFor("the text to air", timeout: 120) { () -> Bool? in
+                let item = try harness.api("/items/\(itemID)") as? [String: Any]
+                return (item?["states"] as? [String: String])?["all"] == "completed" ? true : nil
+            }
+            let item = try harness.api("/items/\(itemID)") as? [String: Any]
+            #expect(item?["title"] as? String == "Họp tổ dân phố")
+            #expect(
+                RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: before) > 4800,
+                "the box did not play the text")
+            try browser.open(harness.controllerURL + "/ui")
             try browser.setWindow(width: 360, height: 780)
             let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
             #expect(fits == true, "the overview scrolls sideways at 360 px")

@@ -22,6 +22,9 @@ struct Dashboard: Sendable {
     let fleet: Fleet
     let accounts: AccountStore
     let login: AccountsAPI
+    /// The programme's routes' logic, which Phát thanh calls as `POST /say` and `DELETE /items/ID` do.
+    let programmeAPI: ProgrammeAPI
+    let auditLog: AuditLog
     let cookie: SessionCookie
     let csrf: CSRFKey
     let templates = DashboardPages()
@@ -72,7 +75,7 @@ struct Dashboard: Sendable {
         }
         router.post("/ui/logout") { request, _ -> Response in
             guard let session = try session(request) else { return Self.redirect("/ui/login") }
-            try await checkForm(request, session)
+            let _: TokenForm = try await checkedForm(request, session)
             try accounts.endSession(token: session.token)
             var response = Self.redirect("/ui/login")
             response.headers[.setCookie] = cookie.clearing()
@@ -83,6 +86,7 @@ struct Dashboard: Sendable {
             let overview = try await overview(DashboardText.words(language(request)))
             return page("overview", request, session: session, overview.context.merging(["onOverview": true]) { $1 })
         }
+        addBroadcastRoutes(to: router)
         router.get("/ui/events") { request, _ -> Response in
             guard let session = try session(request) else { throw APIError(.unauthorized, "not logged in") }
             let words = DashboardText.words(language(request))
@@ -135,25 +139,26 @@ struct Dashboard: Sendable {
     }
 
     /// The session of the request's cookie, if it is live.
-    private func session(_ request: Request) throws -> Session? {
+    func session(_ request: Request) throws -> Session? {
         guard let token = SessionCookie.value(SessionCookie.name, in: request.headers[.cookie]) else { return nil }
         guard let account = try accounts.account(forToken: token, now: programme.clock.now()) else { return nil }
         return Session(token: token, account: account)
     }
 
-    private func language(_ request: Request) -> DashboardLanguage {
+    func language(_ request: Request) -> DashboardLanguage {
         DashboardLanguage.preferred(
             cookie: SessionCookie.value(DashboardLanguage.cookie, in: request.headers[.cookie]),
             acceptLanguage: request.headers[.acceptLanguage])
     }
 
-    /// Refuses a POST whose form does not carry the session's token (403, nothing changed).
-    private func checkForm(_ request: Request, _ session: Session) async throws {
+    /// The form of a POST, refused (403, nothing changed) unless it carries the session's token.
+    func checkedForm<Form: SessionForm>(_ request: Request, _ session: Session) async throws -> Form {
         try refuseForeignOrigin(request)
-        let form: TokenForm = try await Self.form(request)
+        let form: Form = try await Self.form(request)
         guard csrf.check(form.csrf, session: session.token) else {
             throw APIError(.forbidden, DashboardText.words(language(request))["formExpired"] ?? "")
         }
+        return form
     }
 
     /// Refuses a POST that the browser says comes from a page of another origin.
@@ -166,7 +171,7 @@ struct Dashboard: Sendable {
     }
 
     /// A page rendered with the words, language links, account and form token every page has.
-    private func page(
+    func page(
         _ name: String, _ request: Request, session: Session?, _ values: [String: Any],
         status: HTTPResponse.Status = .ok
     ) -> Response {
@@ -197,12 +202,12 @@ struct Dashboard: Sendable {
         Response(status: .ok, headers: pageHeaders(type), body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private static func redirect(_ location: String) -> Response {
+    static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }
 
     /// Decodes a form body (`application/x-www-form-urlencoded`) of at most 4 KiB.
-    private static func form<T: Decodable>(_ request: Request) async throws -> T {
+    static func form<T: Decodable>(_ request: Request) async throws -> T {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: 4096) } catch {
@@ -218,9 +223,14 @@ struct Dashboard: Sendable {
         var password: String
     }
 
-    private struct TokenForm: Decodable {
+    private struct TokenForm: SessionForm {
         var csrf: String?
     }
+}
+
+/// A dashboard form: it carries the session's token.
+protocol SessionForm: Decodable {
+    var csrf: String? { get }
 }
 
 /// One Server-Sent Event: `event: NAME` and the data, one `data:` line per line of it.

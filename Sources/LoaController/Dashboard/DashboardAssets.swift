@@ -14,7 +14,8 @@ enum DashboardAssets {
         dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem;margin:0}dt{color:#555}dd{margin:0}
         .ok{color:#1b5e20;font-weight:bold}.bad,.down{color:#c62828;font-weight:bold}.box{margin:.4rem 0 0}
         .alerts{margin-top:1rem}.alerts ul{padding-left:1.2rem}.error{color:#c62828;font-weight:bold}
-        .login{display:grid;gap:.75rem;max-width:22rem}.login input{display:block;width:100%;padding:.5rem;font-size:1rem}
+        .login{display:grid;gap:.75rem;max-width:22rem}.login input,.login textarea{display:block;width:100%;padding:.5rem;font-size:1rem}
+        .login input[type=checkbox]{display:inline;width:auto}fieldset{border:1px solid #ccc;border-radius:.3rem}
         button{padding:.5rem 1rem;font-size:1rem}.live{color:#555;font-size:.85rem}
         """
 

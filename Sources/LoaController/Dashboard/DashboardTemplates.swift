@@ -4,6 +4,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
+        "broadcast": broadcast,
     ]
 
     static let layout = """
@@ -21,6 +22,7 @@ enum DashboardTemplates {
         {{#account}}
         <nav>
         <a href="/ui" class="{{#onOverview}}here{{/onOverview}}">{{t.overview}}</a>
+        <a href="/ui/phat-thanh" class="{{#onBroadcast}}here{{/onBroadcast}}">{{t.broadcast}}</a>
         </nav>
         <form method="post" action="/ui/logout" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -86,5 +88,42 @@ enum DashboardTemplates {
         {{#alerts}}<li class="{{css}}">{{at}} · {{receiver}} · {{detail}}</li>{{/alerts}}
         </ul>
         </section>
+        """
+
+    static let broadcast = """
+        {{<layout}}
+        {{$heading}}{{t.broadcast}}{{/heading}}
+        {{$main}}
+        {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
+        {{#queued}}<p class="ok" id="queued">{{t.queued}} {{queued}}</p>{{/queued}}
+        <form method="post" action="/ui/phat-thanh" class="login" id="say">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label>{{t.textToRead}} <textarea name="text" id="text" rows="5" required maxlength="32000"></textarea></label>
+        <label>{{t.titleField}} <input name="title" id="title" maxlength="200"></label>
+        <fieldset><legend>{{t.zone}}</legend>
+        {{#zoneNames}}<label><input type="checkbox" name="zones[]" value="{{.}}" checked> {{.}}</label> {{/zoneNames}}
+        </fieldset>
+        <label>{{t.priorityField}} <select name="priority" id="priority">
+        <option value="normal">{{t.normal}}</option><option value="priority">{{t.priority}}</option>
+        </select></label>
+        <p class="live">{{t.emergencyNote}}</p>
+        <label><input type="checkbox" name="now" value="1" id="now"> {{t.playNow}}</label>
+        <button type="submit" id="send">{{t.send}}</button>
+        </form>
+        <section class="alerts">
+        <h2>{{t.queue}}</h2>
+        {{#emptyQueue}}<p>{{t.nothing}}</p>{{/emptyQueue}}
+        <ul>
+        {{#queue}}
+        <li id="item-{{id}}">{{at}} · {{zone}} · {{title}} · {{priority}}{{#playing}} · <strong>{{t.nowPlaying}}</strong>{{/playing}}
+        <form method="post" action="/ui/phat-thanh/huy" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <button type="submit" class="cancel">{{t.cancel}}</button>
+        </form></li>
+        {{/queue}}
+        </ul>
+        </section>
+        {{/main}}
+        {{/layout}}
         """
 }

@@ -32,6 +32,23 @@ enum DashboardText {
         "live": ("Tự động cập nhật", "Live"),
         "signedInAs": ("Đang đăng nhập:", "Signed in as"),
         "language": ("English", "Tiếng Việt"),
+        "queued": ("Đã xếp hàng:", "Queued:"),
+        "textToRead": ("Nội dung cần đọc", "Text to read aloud"),
+        "titleField": ("Tiêu đề (không bắt buộc)", "Title (optional)"),
+        "priorityField": ("Mức ưu tiên", "Priority"),
+        "normal": ("thường", "normal"),
+        "priority": ("ưu tiên", "priority"),
+        "emergency": ("khẩn cấp", "emergency"),
+        "emergencyNote": (
+            "Khẩn cấp chỉ phát bằng lệnh có chữ ký (loa emergency start).",
+            "An emergency airs only by a signed command (loa emergency start)."
+        ),
+        "playNow": ("Phát ngay (ngắt mục đang phát)", "Play now (interrupts what is playing)"),
+        "send": ("Gửi phát", "Queue it"),
+        "queue": ("Hàng chờ phát", "Queue"),
+        "cancel": ("Hủy", "Cancel"),
+        "noText": ("Hãy nhập nội dung cần đọc.", "Type the text to read aloud."),
+        "needsRole": ("Tài khoản này không được phép. Cần vai trò: ", "This account may not do that. Role needed: "),
     ]
 
     /// The words of `language`, keyed as in `catalogue`.
