@@ -41,11 +41,12 @@ public struct ControlAPI: Sendable {
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
             uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk)
         programmeAPI.addRoutes(to: router)
-        FleetAPI(fleet: fleet).addRoutes(to: router)
+        let fleetAPI = FleetAPI(fleet: fleet)
+        fleetAPI.addRoutes(to: router)
         Dashboard(
             programme: programme, fleet: fleet, accounts: accounts,
             login: AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle),
-            programmeAPI: programmeAPI, auditLog: desk.auditLog,
+            programmeAPI: programmeAPI, auditLog: desk.auditLog, fleetAPI: fleetAPI,
             cookie: SessionCookie(secure: secure), csrf: csrf
         ).addRoutes(to: router)
         SecurityAPI(

@@ -14,13 +14,6 @@ extension RealProcesses {
             try harness.startController()
             let box = try RealProcesses.FleetTests.startReceiver(harness, name: "box")
             let id = try RealProcesses.FleetModelEndToEndTests.pending(harness)
-            let approved = try harness.loa(["receivers", "approve", id, "--name", "nha-van-hoa", "--zone", "all"])
-            #expect(approved.status == 0, "\(approved.err)")
-            _ = try harness.waitFor("the box online", timeout: 30) { () -> Bool? in
-                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["state"] as? String == "online"
-                    ? true : nil
-            }
-
             let browser = try WebDriver(directory: harness.path("browser"))
             defer { browser.close() }
             try browser.open(harness.controllerURL + "/ui")
@@ -38,6 +31,23 @@ extension RealProcesses {
             try browser.click("#submit")
             #expect(try browser.currentURL().hasSuffix("/ui"))
             #expect(try browser.text("h1") == "Tổng quan")
+
+            // Thiết bị: the new box is approved, muted and unmuted from the page, and the box follows.
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+            #expect(try browser.text("#device-\(id) .state") == "chờ duyệt")
+            try browser.click("#approve-\(id)")
+            try waitForState("online", id, harness)
+            let name = try #require(try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["name"] as? String)
+            #expect(try browser.text("#device-\(id) .state") == "hoạt động")
+            try browser.click("#mute-\(id)")
+            try waitForState("muted", id, harness)
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+            #expect(try browser.text("#device-\(id) .state") == "đang tắt tiếng")
+            try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
+            try browser.click("#unmute-\(id)")
+            try waitForState("online", id, harness)
+
+            try browser.open(harness.controllerURL + "/ui")
             #expect(try browser.text("#zone-all .count") == "1/1")
             let cookie = try #require(try browser.cookies().first { $0["name"] as? String == "loa_session" })
             #expect(cookie["httpOnly"] as? Bool == true)
@@ -87,11 +97,11 @@ extension RealProcesses {
             // The box stops: the open page (no reload) marks it "mất liên lạc" in red and counts 0/1.
             harness.stop(box)
             let state = try harness.waitFor("the box marked offline on the page", timeout: 90) { () -> String? in
-                let text = (try? browser.text("#box-nha-van-hoa")) ?? ""
+                let text = (try? browser.text("#box-\(name)")) ?? ""
                 return text.contains("mất liên lạc") ? text : nil
             }
-            #expect(state == "nha-van-hoa: mất liên lạc")
-            #expect(try browser.attribute("#box-nha-van-hoa", "class").contains("down"))
+            #expect(state == "\(name): mất liên lạc")
+            #expect(try browser.attribute("#box-\(name)", "class").contains("down"))
             #expect(try browser.attribute("#zone-all", "class").contains("has-down"))
             #expect(try browser.text("#zone-all .count") == "0/1")
             try keep(browser.screenshot(), "overview-offline-360.png", harness)
@@ -104,6 +114,14 @@ extension RealProcesses {
             #expect(try browser.currentURL().hasSuffix("/ui/login"))
             let after = try Self.status(harness, "/ui", session: session)
             #expect(after == "303")
+        }
+
+        /// Waits until the controller lists box `id` in `state` (the box acknowledged what the page asked).
+        private func waitForState(_ state: String, _ id: String, _ harness: Harness) throws {
+            _ = try harness.waitFor("the box \(state)", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["state"] as? String == state
+                    ? true : nil
+            }
         }
 
         /// The HTTP status of GET `path` with the session cookie `session`.

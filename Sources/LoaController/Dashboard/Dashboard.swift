@@ -25,6 +25,8 @@ struct Dashboard: Sendable {
     /// The programme's routes' logic, which Phát thanh calls as `POST /say` and `DELETE /items/ID` do.
     let programmeAPI: ProgrammeAPI
     let auditLog: AuditLog
+    /// The fleet's routes' logic, which Thiết bị calls as approve and `POST /commands` do.
+    let fleetAPI: FleetAPI
     let cookie: SessionCookie
     let csrf: CSRFKey
     let templates = DashboardPages()
@@ -87,6 +89,7 @@ struct Dashboard: Sendable {
             return page("overview", request, session: session, overview.context.merging(["onOverview": true]) { $1 })
         }
         addBroadcastRoutes(to: router)
+        addDeviceRoutes(to: router)
         router.get("/ui/events") { request, _ -> Response in
             guard let session = try session(request) else { throw APIError(.unauthorized, "not logged in") }
             let words = DashboardText.words(language(request))

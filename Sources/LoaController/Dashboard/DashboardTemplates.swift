@@ -4,7 +4,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
-        "broadcast": broadcast,
+        "broadcast": broadcast, "devices": devices,
     ]
 
     static let layout = """
@@ -23,6 +23,7 @@ enum DashboardTemplates {
         <nav>
         <a href="/ui" class="{{#onOverview}}here{{/onOverview}}">{{t.overview}}</a>
         <a href="/ui/phat-thanh" class="{{#onBroadcast}}here{{/onBroadcast}}">{{t.broadcast}}</a>
+        <a href="/ui/thiet-bi" class="{{#onDevices}}here{{/onDevices}}">{{t.devices}}</a>
         </nav>
         <form method="post" action="/ui/logout" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -122,6 +123,40 @@ enum DashboardTemplates {
         </form></li>
         {{/queue}}
         </ul>
+        </section>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let devices = """
+        {{<layout}}
+        {{$heading}}{{t.devices}}{{/heading}}
+        {{$main}}
+        {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
+        {{#noDevices}}<p>{{t.nothing}}</p>{{/noDevices}}
+        <section class="zones">
+        {{#devices}}
+        <article class="zone" id="device-{{id}}">
+        <h2>{{name}}</h2>
+        <dl>
+        <dt>{{t.state}}</dt><dd class="state {{css}}">{{state}}</dd>
+        <dt>{{t.zone}}</dt><dd>{{zone}}</dd>
+        <dt>{{t.lastHeard}}</dt><dd>{{lastHeard}}</dd>
+        <dt>{{t.loss}}</dt><dd>{{loss}}</dd>
+        <dt>{{t.sync}}</dt><dd>{{sync}}</dd>
+        <dt>{{t.volume}}</dt><dd>{{volume}}</dd>
+        </dl>
+        <form method="post" action="/ui/thiet-bi" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        {{#pending}}<button type="submit" name="action" value="approve" id="approve-{{id}}">{{t.approve}}</button>{{/pending}}
+        {{#approved}}
+        {{^muted}}<button type="submit" name="action" value="mute" id="mute-{{id}}">{{t.mute}}</button>{{/muted}}
+        {{#muted}}<button type="submit" name="action" value="unmute" id="unmute-{{id}}">{{t.unmute}}</button>{{/muted}}
+        <button type="submit" name="action" value="test-tone" id="tone-{{id}}">{{t.testTone}}</button>
+        {{/approved}}
+        </form>
+        </article>
+        {{/devices}}
         </section>
         {{/main}}
         {{/layout}}

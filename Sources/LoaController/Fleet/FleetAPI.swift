@@ -55,15 +55,8 @@ struct FleetAPI {
         }
         router.on(Route.approveReceiver) { request, context -> PlacementView in
             let record = try find(try context.parameters.require("id"))
-            let name = try nameParameter(request, required: false)
-            // Without --zone, a new receiver goes to the zone it says it plays, if the controller has that zone.
-            let zone =
-                try zoneParameter(request)
-                ?? (record.zone == nil ? record.heartbeat?.zones.first(where: fleet.zones.contains) : nil)
-            let approved = try refusing { () throws(ReceiverLookupError) in
-                try fleet.registry.approve(record.id, name: name, zone: zone)
-            }
-            return try await place(approved, in: zone)
+            return try await approve(
+                record, name: try nameParameter(request, required: false), zone: try zoneParameter(request))
         }
         router.on(Route.moveReceiver) { request, context -> PlacementView in
             let record = try find(try context.parameters.require("id"))
@@ -128,7 +121,17 @@ struct FleetAPI {
         }
     }
 
-    private func find(_ text: String) throws -> ReceiverRecord {
+    /// Admits (or renames / moves) `record`; without `zone`, a new receiver goes to the zone it says it plays, if
+    /// the controller has that zone. Answers once the box acknowledged its zone's group or the retries ran out.
+    func approve(_ record: ReceiverRecord, name: String?, zone: String?) async throws -> PlacementView {
+        let zone = zone ?? (record.zone == nil ? record.heartbeat?.zones.first(where: fleet.zones.contains) : nil)
+        let approved = try refusing { () throws(ReceiverLookupError) in
+            try fleet.registry.approve(record.id, name: name, zone: zone)
+        }
+        return try await place(approved, in: zone)
+    }
+
+    func find(_ text: String) throws -> ReceiverRecord {
         try refusing { () throws(ReceiverLookupError) in try fleet.registry.lookUp(text) }
     }
 
@@ -214,7 +217,7 @@ struct FleetAPI {
     }
 
     /// Sends `action` to each of `targets` (all approved, or nothing is sent) and waits for every outcome.
-    private func send(_ action: ReceiverAction, kind: CommandAction, to targets: [ReceiverRecord]) async throws
+    func send(_ action: ReceiverAction, kind: CommandAction, to targets: [ReceiverRecord]) async throws
         -> [CommandView]
     {
         guard fleet.heartbeatAddress != nil else {
