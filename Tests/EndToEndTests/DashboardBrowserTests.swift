@@ -88,6 +88,15 @@ extension RealProcesses {
             #expect(
                 RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: before) > 4800,
                 "the box did not play the text")
+
+            // Nhật ký: the aired text is in today's log and its CSV.
+            try browser.open(harness.controllerURL + "/ui/nhat-ky")
+            #expect(try browser.text("#log").contains("Họp tổ dân phố"))
+            let csv = try harness.run(
+                "/usr/bin/curl",
+                ["-s", "-b", "loa_session=\(sessionCookie(browser))", harness.controllerURL + "/ui/nhat-ky.csv"],
+                authenticated: false)
+            #expect(csv.out.contains("\"all\",\"Họp tổ dân phố\""), "\(csv.out)")
             try browser.open(harness.controllerURL + "/ui")
             try browser.setWindow(width: 360, height: 780)
             let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
@@ -122,6 +131,10 @@ extension RealProcesses {
                 try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["state"] as? String == state
                     ? true : nil
             }
+        }
+
+        private func sessionCookie(_ browser: WebDriver) throws -> String {
+            try browser.cookies().first { $0["name"] as? String == "loa_session" }?["value"] as? String ?? ""
         }
 
         /// The HTTP status of GET `path` with the session cookie `session`.

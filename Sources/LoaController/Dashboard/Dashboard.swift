@@ -90,6 +90,7 @@ struct Dashboard: Sendable {
         }
         addBroadcastRoutes(to: router)
         addDeviceRoutes(to: router)
+        addLogRoutes(to: router)
         router.get("/ui/events") { request, _ -> Response in
             guard let session = try session(request) else { throw APIError(.unauthorized, "not logged in") }
             let words = DashboardText.words(language(request))

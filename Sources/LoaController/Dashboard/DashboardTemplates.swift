@@ -4,7 +4,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
-        "broadcast": broadcast, "devices": devices,
+        "broadcast": broadcast, "devices": devices, "log": log,
     ]
 
     static let layout = """
@@ -24,6 +24,7 @@ enum DashboardTemplates {
         <a href="/ui" class="{{#onOverview}}here{{/onOverview}}">{{t.overview}}</a>
         <a href="/ui/phat-thanh" class="{{#onBroadcast}}here{{/onBroadcast}}">{{t.broadcast}}</a>
         <a href="/ui/thiet-bi" class="{{#onDevices}}here{{/onDevices}}">{{t.devices}}</a>
+        <a href="/ui/nhat-ky" class="{{#onLog}}here{{/onLog}}">{{t.logs}}</a>
         </nav>
         <form method="post" action="/ui/logout" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -157,6 +158,31 @@ enum DashboardTemplates {
         </form>
         </article>
         {{/devices}}
+        </section>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let log = """
+        {{<layout}}
+        {{$heading}}{{t.logs}}{{/heading}}
+        {{$main}}
+        <form method="get" action="/ui/nhat-ky" class="inline">
+        <label>{{t.day}} <input type="date" name="date" id="date" value="{{date}}"></label>
+        <button type="submit">{{t.show}}</button>
+        <a href="/ui/nhat-ky.csv?date={{date}}" id="csv">CSV</a>
+        </form>
+        <section class="alerts">
+        {{#noRows}}<p>{{t.nothing}}</p>{{/noRows}}
+        <ul id="log">
+        {{#rows}}<li>{{time}} · {{zone}} · {{title}} · {{priority}} · {{outcome}}</li>{{/rows}}
+        </ul>
+        </section>
+        <section class="alerts">
+        <h2>{{t.report}} {{month}}</h2>
+        <ul id="report">
+        {{#report}}<li>{{zone}} · {{priority}} · {{items}} · {{minutes}} {{t.minutes}}</li>{{/report}}
+        </ul>
         </section>
         {{/main}}
         {{/layout}}
