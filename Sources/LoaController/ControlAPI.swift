@@ -25,6 +25,10 @@ public struct ControlAPI: Sendable {
     /// Failed logins per account and address, for the life of the controller.
     let throttle = LoginThrottle.Shared()
     let limits: RequestLimits
+    /// The controller serves HTTPS (`tls:`): the dashboard's session cookie is marked Secure.
+    var secure = false
+    /// The key of the dashboard's form tokens, made at start.
+    let csrf = CSRFKey()
 
     /// The router with every route of the API, each behind the `Gate` (a session with the role it needs), and
     /// every request that may change state recorded by the `AuditTrail` (refusals by the Gate too).
@@ -33,11 +37,18 @@ public struct ControlAPI: Sendable {
         router.add(middleware: AuditTrail(log: desk.auditLog))
         router.add(middleware: Gate(accounts: accounts, clock: programme.clock))
         AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle).addRoutes(to: router)
-        ProgrammeAPI(
+        let programmeAPI = ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
-            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk
+            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk)
+        programmeAPI.addRoutes(to: router)
+        let fleetAPI = FleetAPI(fleet: fleet)
+        fleetAPI.addRoutes(to: router)
+        Dashboard(
+            programme: programme, fleet: fleet, accounts: accounts,
+            login: AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle),
+            programmeAPI: programmeAPI, auditLog: desk.auditLog, fleetAPI: fleetAPI,
+            cookie: SessionCookie(secure: secure), csrf: csrf
         ).addRoutes(to: router)
-        FleetAPI(fleet: fleet).addRoutes(to: router)
         SecurityAPI(
             keys: keys, desk: desk,
             uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes)

@@ -52,9 +52,8 @@ struct ProgrammeAPI {
             let options = try QueueOptions(input)
             _ = try await refusing { try await programme.resolveZones(options.zones) }
             let text = try await speechText(request)
-            let title = try input.title(Query.title, default: Programme.title(reading: text))
-            let clip = try await refusing { try await programme.storeSpeech(text, title: title) }
-            return try await queue(clip, title: title, options)
+            return try await say(
+                text, title: try input.title(Query.title, default: Programme.title(reading: text)), options)
         }
         router.on(Route.storeSpeech) { request, _ -> EditedResponse<ClipView> in
             let text = try await speechText(request)
@@ -75,16 +74,7 @@ struct ProgrammeAPI {
             return ItemView(item, airings: airings)
         }
         router.on(Route.cancelItem) { _, context -> ItemView in
-            let id = try itemID(context)
-            if let (item, _) = try await programme.item(id), item.priority == .emergency {
-                desk.auditLog.record(
-                    actor: .account(Caller.name), action: .emergencyCancelled, target: "item \(id)",
-                    from: context.callerAddress,
-                    result: .refused(code: "needs-signed-command", reason: EmergencyRequest.stopNeedsCommand))
-                throw APIError(.forbidden, EmergencyRequest.stopNeedsCommand)
-            }
-            let item = try await refusing { try await programme.cancel(id) }
-            return ItemView(item, airings: try await programme.item(id)?.1 ?? [])
+            try await cancel(try itemID(context), from: context.callerAddress)
         }
         router.on(Route.status) { _, _ in
             StatusView(zones: try await programme.status(packetsSent: { pacer?.packetsSent(zone: $0) ?? 0 }))
@@ -171,6 +161,26 @@ struct ProgrammeAPI {
         return try await queue(clip, title: title, options)
     }
 
+    /// Reads `text` aloud, stores it as a clip and queues it with `options` (`POST /say`, the dashboard's
+    /// Phát thanh).
+    func say(_ text: String, title: String, _ options: QueueOptions) async throws -> EditedResponse<ItemView> {
+        _ = try await refusing { try await programme.resolveZones(options.zones) }
+        let clip = try await refusing { try await programme.storeSpeech(text, title: title) }
+        return try await queue(clip, title: title, options)
+    }
+
+    /// Cancels item `id` unless it is an emergency (which only a signed command stops; refused and audited).
+    func cancel(_ id: Int64, from address: String) async throws -> ItemView {
+        if let (item, _) = try await programme.item(id), item.priority == .emergency {
+            desk.auditLog.record(
+                actor: .account(Caller.name), action: .emergencyCancelled, target: "item \(id)", from: address,
+                result: .refused(code: "needs-signed-command", reason: EmergencyRequest.stopNeedsCommand))
+            throw APIError(.forbidden, EmergencyRequest.stopNeedsCommand)
+        }
+        let item = try await refusing { try await programme.cancel(id) }
+        return ItemView(item, airings: try await programme.item(id)?.1 ?? [])
+    }
+
     /// Queues a stored clip with `options`.
     private func queue(_ clip: ClipRecord, title: String, _ options: QueueOptions) async throws
         -> EditedResponse<ItemView>
@@ -233,6 +243,13 @@ struct QueueOptions {
         }
         onInterrupt = policy
         immediate = input.text(Query.now).map { $0 == "1" || $0 == "true" } ?? false
+    }
+
+    init(zones: [String], priority: Priority, onInterrupt: InterruptPolicy = .resume, immediate: Bool) {
+        self.zones = zones
+        self.priority = priority
+        self.onInterrupt = onInterrupt
+        self.immediate = immediate
     }
 }
 

@@ -55,15 +55,8 @@ struct FleetAPI {
         }
         router.on(Route.approveReceiver) { request, context -> PlacementView in
             let record = try find(try context.parameters.require("id"))
-            let name = try nameParameter(request, required: false)
-            // Without --zone, a new receiver goes to the zone it says it plays, if the controller has that zone.
-            let zone =
-                try zoneParameter(request)
-                ?? (record.zone == nil ? record.heartbeat?.zones.first(where: fleet.zones.contains) : nil)
-            let approved = try refusing { () throws(ReceiverLookupError) in
-                try fleet.registry.approve(record.id, name: name, zone: zone)
-            }
-            return try await place(approved, in: zone)
+            return try await approve(
+                record, name: try nameParameter(request, required: false), zone: try zoneParameter(request))
         }
         router.on(Route.moveReceiver) { request, context -> PlacementView in
             let record = try find(try context.parameters.require("id"))
@@ -104,18 +97,7 @@ struct FleetAPI {
             guard fleet.registry.remove(record.id) else { throw APIError(.notFound, "no receiver \(record.id.text)") }
             return ReceiverView(record, groups: fleet.registry.groups)
         }
-        router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in
-            let counts = fleet.registry.zoneCounts()
-            var views = fleet.zones.map { name in
-                ZoneFleetView(
-                    name: name, group: fleet.registry.groups[name]?.text, online: counts[name]?.online ?? 0,
-                    receivers: counts[name]?.approved ?? 0)
-            }
-            for (name, count) in counts.sorted(by: { $0.key < $1.key }) where !fleet.zones.contains(name) {
-                views.append(ZoneFleetView(name: name, group: nil, online: count.online, receivers: count.approved))
-            }
-            return views
-        }
+        router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in fleet.zoneViews() }
         router.on(Route.command) { request, _ -> [CommandView] in try await command(request) }
         router.on(Route.alerts) { request, _ -> [AlertView] in
             let after = try RequestInput(request: request).integer(Query.after, in: Int64(0)...Int64.max) ?? 0
@@ -139,7 +121,17 @@ struct FleetAPI {
         }
     }
 
-    private func find(_ text: String) throws -> ReceiverRecord {
+    /// Admits (or renames / moves) `record`; without `zone`, a new receiver goes to the zone it says it plays, if
+    /// the controller has that zone. Answers once the box acknowledged its zone's group or the retries ran out.
+    func approve(_ record: ReceiverRecord, name: String?, zone: String?) async throws -> PlacementView {
+        let zone = zone ?? (record.zone == nil ? record.heartbeat?.zones.first(where: fleet.zones.contains) : nil)
+        let approved = try refusing { () throws(ReceiverLookupError) in
+            try fleet.registry.approve(record.id, name: name, zone: zone)
+        }
+        return try await place(approved, in: zone)
+    }
+
+    func find(_ text: String) throws -> ReceiverRecord {
         try refusing { () throws(ReceiverLookupError) in try fleet.registry.lookUp(text) }
     }
 
@@ -225,7 +217,7 @@ struct FleetAPI {
     }
 
     /// Sends `action` to each of `targets` (all approved, or nothing is sent) and waits for every outcome.
-    private func send(_ action: ReceiverAction, kind: CommandAction, to targets: [ReceiverRecord]) async throws
+    func send(_ action: ReceiverAction, kind: CommandAction, to targets: [ReceiverRecord]) async throws
         -> [CommandView]
     {
         guard fleet.heartbeatAddress != nil else {
@@ -277,5 +269,22 @@ extension CommandView {
         self.init(
             id: id, receiver: target.id.text, name: target.name, action: action,
             result: result == .acknowledged ? .acknowledged : .failed, reason: result.reason)
+    }
+}
+
+extension Fleet {
+    /// Per zone: its group and how many of its boxes are online and approved; then the zones that boxes are
+    /// registered in but the configuration no longer has (`GET /fleet/zones`, the dashboard's overview).
+    func zoneViews() -> [ZoneFleetView] {
+        let counts = registry.zoneCounts()
+        var views = zones.map { name in
+            ZoneFleetView(
+                name: name, group: registry.groups[name]?.text, online: counts[name]?.online ?? 0,
+                receivers: counts[name]?.approved ?? 0)
+        }
+        for (name, count) in counts.sorted(by: { $0.key < $1.key }) where !zones.contains(name) {
+            views.append(ZoneFleetView(name: name, group: nil, online: count.online, receivers: count.approved))
+        }
+        return views
     }
 }

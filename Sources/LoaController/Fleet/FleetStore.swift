@@ -147,14 +147,23 @@ final class FleetStore: Sendable {
     func alerts(after id: Int64, limit: Int) throws -> [(id: Int64, alert: Transition)] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alert WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit])
-                .map {
-                    (
-                        id: $0["id"],
-                        alert: Transition(
-                            receiver: $0["receiver"], at: $0["at"], state: $0["kind"], detail: $0["detail"])
-                    )
-                }
+                .map(Self.alert)
         }
+    }
+
+    /// The `limit` latest alerts, newest first (the dashboard's overview).
+    func latestAlerts(limit: Int) throws -> [(id: Int64, alert: Transition)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alert ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(Self.alert)
+        }
+    }
+
+    private static func alert(_ row: Row) -> (id: Int64, alert: Transition) {
+        (
+            id: row["id"],
+            alert: Transition(receiver: row["receiver"], at: row["at"], state: row["kind"], detail: row["detail"])
+        )
     }
 
     /// Records a new command and returns its id (larger than every earlier one).

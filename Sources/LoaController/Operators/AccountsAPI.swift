@@ -54,7 +54,7 @@ struct AccountsAPI {
     }
 
     /// Checks a login against the throttle and the account's password hash; records a failure in the audit log.
-    private func logIn(_ login: LoginRequest, from address: String) async throws -> LoginAnswer {
+    func logIn(_ login: LoginRequest, from address: String) async throws -> LoginAnswer {
         AuditNote.caller(String(login.name.prefix(64)))
         let keys = ["account:" + login.name, "address:" + address]
         let now = clock.now()

@@ -1,0 +1,162 @@
+import Foundation
+import LoaTestSupport
+import Testing
+
+extension RealProcesses {
+    /// The office's web dashboard in a real browser (Debian's chromium over WebDriver) against a real controller
+    /// and a real box: logging in (refused with a wrong password), the overview in Vietnamese with "1/1" boxes
+    /// online, a box that stops turning red on the open page (Server-Sent Events, no reload), forms refused
+    /// without the session's token, screenshots at 1280 and 360 px (kept in `LOA_SCREENSHOTS` when set).
+    @Suite("Dashboard in a browser")
+    struct DashboardBrowserTests {
+        @Test func logInSeeTheOverviewAndAnOfflineBoxTurnRed() throws {
+            let harness = try Harness(groupOctet: 150)
+            try harness.startController()
+            let box = try RealProcesses.FleetTests.startReceiver(harness, name: "box")
+            let id = try RealProcesses.FleetModelEndToEndTests.pending(harness)
+            let browser = try WebDriver(directory: harness.path("browser"))
+            defer { browser.close() }
+            try browser.open(harness.controllerURL + "/ui")
+            #expect(try browser.currentURL().hasSuffix("/ui/login"), "not logged in: the login page")
+            #expect(try browser.text("h1") == "Đăng nhập")
+
+            try browser.type("#name", Harness.adminName)
+            try browser.type("#password", "not-the-password")
+            try browser.click("#submit")
+            #expect(try browser.text("#error") == "Sai tên đăng nhập hoặc mật khẩu.")
+            #expect(try browser.cookies().first { $0["name"] as? String == "loa_session" } == nil)
+
+            try browser.type("#name", Harness.adminName)
+            try browser.type("#password", Harness.adminPassword)
+            try browser.click("#submit")
+            #expect(try browser.currentURL().hasSuffix("/ui"))
+            #expect(try browser.text("h1") == "Tổng quan")
+
+            // Thiết bị: the new box is approved, muted and unmuted from the page, and the box follows.
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+            #expect(try browser.text("#device-\(id) .state") == "chờ duyệt")
+            try browser.click("#approve-\(id)")
+            try waitForState("online", id, harness)
+            let name = try #require(try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["name"] as? String)
+            #expect(try browser.text("#device-\(id) .state") == "hoạt động")
+            try browser.click("#mute-\(id)")
+            try waitForState("muted", id, harness)
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+            #expect(try browser.text("#device-\(id) .state") == "đang tắt tiếng")
+            try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
+            try browser.click("#unmute-\(id)")
+            try waitForState("online", id, harness)
+
+            try browser.open(harness.controllerURL + "/ui")
+            #expect(try browser.text("#zone-all .count") == "1/1")
+            let cookie = try #require(try browser.cookies().first { $0["name"] as? String == "loa_session" })
+            #expect(cookie["httpOnly"] as? Bool == true)
+            #expect(cookie["sameSite"] as? String == "Strict")
+            let size = try browser.run("return new Blob([document.documentElement.outerHTML]).size;") as? Int ?? 0
+            #expect(size > 0 && size < 50_000, "the overview is \(size) bytes")
+
+            // A form without the session's token changes nothing: the session still holds.
+            let session = cookie["value"] as? String ?? ""
+            let forged = try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", "loa_session=\(session)", "--data",
+                    "csrf=0000", harness.controllerURL + "/ui/logout",
+                ], authenticated: false)
+            #expect(forged.out == "403")
+            let still = try Self.status(harness, "/ui", session: session)
+            #expect(still == "200")
+
+            try keep(browser.screenshot(), "overview-1280.png", harness)
+
+            // Phát thanh: a typed text is read aloud, queued (the page names it) and heard at the box.
+            let before = RealProcesses.FleetModelEndToEndTests.outputBytes(harness, "box")
+            try browser.open(harness.controllerURL + "/ui/phat-thanh")
+            try browser.type("#text", "Thông báo: họp tổ dân phố lúc bảy giờ tối nay tại nhà văn hóa.")
+            try browser.type("#title", "Họp tổ dân phố")
+            try browser.click("#send")
+            let queuedAt = try browser.currentURL()
+            let itemID = try #require(queuedAt.components(separatedBy: "queued=").last.flatMap { Int($0) })
+            #expect(try browser.text("#queued").hasSuffix("#\(itemID)"))
+            try keep(browser.screenshot(), "phat-thanh-1280.png", harness)
+            _ = try harness.waitFor("the text to air", timeout: 120) { () -> Bool? in
+                let item = try harness.api("/items/\(itemID)") as? [String: Any]
+                return (item?["states"] as? [String: String])?["all"] == "completed" ? true : nil
+            }
+            let item = try harness.api("/items/\(itemID)") as? [String: Any]
+            #expect(item?["title"] as? String == "Họp tổ dân phố")
+            #expect(
+                RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: before) > 4800,
+                "the box did not play the text")
+
+            // Nhật ký: the aired text is in today's log and its CSV.
+            try browser.open(harness.controllerURL + "/ui/nhat-ky")
+            #expect(try browser.text("#log").contains("Họp tổ dân phố"))
+            let csv = try harness.run(
+                "/usr/bin/curl",
+                ["-s", "-b", "loa_session=\(sessionCookie(browser))", harness.controllerURL + "/ui/nhat-ky.csv"],
+                authenticated: false)
+            #expect(csv.out.contains("\"all\",\"Họp tổ dân phố\""), "\(csv.out)")
+            try browser.open(harness.controllerURL + "/ui")
+            try browser.setWindow(width: 360, height: 780)
+            let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
+            #expect(fits == true, "the overview scrolls sideways at 360 px")
+            try keep(browser.screenshot(), "overview-360.png", harness)
+
+            // The box stops: the open page (no reload) marks it "mất liên lạc" in red and counts 0/1.
+            harness.stop(box)
+            let state = try harness.waitFor("the box marked offline on the page", timeout: 90) { () -> String? in
+                let text = (try? browser.text("#box-\(name)")) ?? ""
+                return text.contains("mất liên lạc") ? text : nil
+            }
+            #expect(state == "\(name): mất liên lạc")
+            #expect(try browser.attribute("#box-\(name)", "class").contains("down"))
+            #expect(try browser.attribute("#zone-all", "class").contains("has-down"))
+            #expect(try browser.text("#zone-all .count") == "0/1")
+            try keep(browser.screenshot(), "overview-offline-360.png", harness)
+
+            // English on request; logging out ends the session.
+            try browser.setWindow(width: 1280, height: 900)
+            try browser.click("#language")
+            #expect(try browser.text("h1") == "Overview")
+            try browser.click("#logout")
+            #expect(try browser.currentURL().hasSuffix("/ui/login"))
+            let after = try Self.status(harness, "/ui", session: session)
+            #expect(after == "303")
+        }
+
+        /// Waits until the controller lists box `id` in `state` (the box acknowledged what the page asked).
+        private func waitForState(_ state: String, _ id: String, _ harness: Harness) throws {
+            _ = try harness.waitFor("the box \(state)", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["state"] as? String == state
+                    ? true : nil
+            }
+        }
+
+        private func sessionCookie(_ browser: WebDriver) throws -> String {
+            try browser.cookies().first { $0["name"] as? String == "loa_session" }?["value"] as? String ?? ""
+        }
+
+        /// The HTTP status of GET `path` with the session cookie `session`.
+        static func status(_ harness: Harness, _ path: String, session: String) throws -> String {
+            try harness.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", "loa_session=\(session)",
+                    harness.controllerURL + path,
+                ],
+                authenticated: false
+            ).out
+        }
+
+        /// Checks `png` is a PNG and keeps it in the harness's folder and, when `LOA_SCREENSHOTS` names a folder
+        /// (`docs/screenshots`), there too.
+        private func keep(_ png: Data, _ name: String, _ harness: Harness) throws {
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 2000, "\(name) is not a screenshot")
+            try png.write(to: URL(fileURLWithPath: harness.path(name)))
+            if let folder = ProcessInfo.processInfo.environment["LOA_SCREENSHOTS"] {
+                try png.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+            }
+        }
+    }
+}
