@@ -5,7 +5,7 @@ import LoaWire
 
 /// Figure 8 (issue 13): the commune's timeline held over a long item by boxes whose clocks run ±100 ppm from the
 /// controller's, simulated faster than real time with the box's own code: `ControllerTimeline` fed by time
-/// exchanges (every 0.5 s for the first 8, then every 4 s, round trips 0.3–3 ms split unevenly), `Playout` given
+/// exchanges at `TrustLink`'s pace (round trips 0.3–3 ms, split unevenly), `Playout` given
 /// each packet's due instant as `ReceiveChain` computes it (the sealed send time in whole ms, mapped through the
 /// timeline), and handing frames over exactly at its deadlines (the device's own delay is outside this figure).
 /// Each box's clock starts 1 s off. The item is a pure 440 Hz tone at −10 dBFS, so that what drift correction does
@@ -115,7 +115,10 @@ enum DriftHold {
                         askedAt: nextAsk, controllerTime: Int64(stampedAt),
                         answeredAt: nextAsk + UInt64(roundTrip)))
                 answers += 1
-                nextAsk += answers < 8 ? TrustLink.quickInterval : TrustLink.steadyInterval
+                // TrustLink's pace: quick for the first answers, then every second until the timeline has a rate.
+                nextAsk +=
+                    answers < TrustLink.quickAnswers
+                    ? TrustLink.quickInterval : timeline.hasRate ? TrustLink.steadyInterval : TrustLink.youngInterval
             } else if nextArrival <= playing, nextPacket < packets.count {
                 let sent = itemStart + Int64(nextPacket) * 20_000_000
                 // The seal carries the send deadline plus the zone's playout delay, in whole ms.

@@ -17,7 +17,8 @@ import LoaWire
 ///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there (the delay compared is the one
 ///   the sink reports just before each frame is handed over; a sound card at rest, which starts only when it holds
 ///   its start threshold, is first handed that much silence, that much earlier): beyond
-///   `deadBandNanoseconds` one sample a frame (0.1 %) is dropped or doubled, interpolated; a stream joined late starts at the sample due
+///   `deadBandNanoseconds` each frame is resampled one sample shorter or longer (0.1 %) until it is back within
+///   half a sample; a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
 ///   again and what was missing is lost (silence), not played late. Without `due`, a stream starts
 ///   `jitterMilliseconds` after its first packet and a stall delays the rest of the talkspurt.
@@ -42,6 +43,10 @@ public final class Playout<Sink: AudioSink> {
     private let buffer: JitterBuffer
     private let decoder: OpusDecoder
     private let pcm: UnsafeMutableBufferPointer<Int16>
+    /// A frame's samples while drift correction resamples it.
+    private let scratch: UnsafeMutableBufferPointer<Float>
+    /// True from when the schedule left the dead band until it is back within half a sample of the timeline.
+    private var correcting = false
     private var frameSamples = 960
     /// Samples still to be dropped from the head of what is decoded: a stream joined after its instant.
     private var skipSamples = 0
@@ -59,8 +64,9 @@ public final class Playout<Sink: AudioSink> {
     public private(set) var syncErrorNanoseconds: Int64 = 0
     /// Samples added (positive) or dropped (negative) so far to keep to the timeline (drift correction).
     public private(set) var correctedSamples = 0
-    /// Within this (ns) of the timeline nothing is corrected; beyond it one sample a frame is dropped or doubled.
-    public static var deadBandNanoseconds: Int64 { 200_000 }
+    /// Within this (ns) of the timeline nothing is corrected; beyond it each frame is resampled one sample shorter
+    /// or longer until the schedule is back within half a sample.
+    public static var deadBandNanoseconds: Int64 { 100_000 }
     private static var sampleNanoseconds: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 
     public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
@@ -70,9 +76,14 @@ public final class Playout<Sink: AudioSink> {
         decoder = try OpusDecoder()
         pcm = .allocate(capacity: OpusFormat.maximumPacketSamples)
         pcm.initialize(repeating: 0)
+        scratch = .allocate(capacity: OpusFormat.maximumPacketSamples)
+        scratch.initialize(repeating: 0)
     }
 
-    deinit { pcm.deallocate() }
+    deinit {
+        pcm.deallocate()
+        scratch.deallocate()
+    }
 
     /// True while a stream is buffering or playing.
     public var isActive: Bool {
@@ -183,6 +194,7 @@ public final class Playout<Sink: AudioSink> {
             }
             baseSequence = sequence
             syncErrorNanoseconds = 0
+            correcting = false
             // A device at rest starts only once it holds its start threshold: that much silence goes first, handed
             // over that much earlier, so the frame after it leaves at its instant and the device then holds it.
             let running = sink.delayFrames
@@ -261,33 +273,50 @@ public final class Playout<Sink: AudioSink> {
         }
     }
 
-    /// Drift correction: beyond the dead band, drops (late) or doubles (early) one sample in the middle of the
-    /// frame of `length` samples in `pcm`, each neighbour interpolated so the wave has no step, and moves the
-    /// schedule by that sample. Returns the frame's new length and the shift of the schedule (ns).
+    /// Drift correction: once the schedule lies beyond the dead band from the timeline, each frame is resampled
+    /// one sample shorter (late) or longer (early) until it lies within half a sample again; the schedule moves
+    /// by that sample. The frame's first and last samples stay as they are and the ones between are read at
+    /// 959/960 or 961/960 of their spacing (cubic interpolation): a pitch change of 0.1 % for 20 ms, with no step
+    /// in the wave. Returns the frame's new length and the shift of the schedule (ns).
     private func correct(_ length: Int) -> (Int, Int64) {
-        let middle = length / 2
-        guard middle > 0 else { return (length, 0) }
-        if syncErrorNanoseconds > Self.deadBandNanoseconds {
-            // Late: samples middle−1 and middle become their mean, the rest moves up one.
-            pcm[middle - 1] = Int16((Int32(pcm[middle - 1]) + Int32(pcm[middle])) / 2)
-            for index in middle..<(length - 1) { pcm[index] = pcm[index + 1] }
-            correctedSamples -= 1
-            syncErrorNanoseconds -= Self.sampleNanoseconds
-            return (length - 1, -Self.sampleNanoseconds)
+        guard length > 3, length < pcm.count else { return (length, 0) }
+        let error = syncErrorNanoseconds
+        if !correcting {
+            guard error > Self.deadBandNanoseconds || error < -Self.deadBandNanoseconds else { return (length, 0) }
+            correcting = true
         }
-        if syncErrorNanoseconds < -Self.deadBandNanoseconds, length < pcm.count {
-            // Early: the mean of samples middle−1 and middle goes between them.
-            var index = length
-            while index > middle {
-                pcm[index] = pcm[index - 1]
-                index -= 1
-            }
-            pcm[middle] = Int16((Int32(pcm[middle - 1]) + Int32(pcm[middle + 1])) / 2)
-            correctedSamples += 1
-            syncErrorNanoseconds += Self.sampleNanoseconds
-            return (length + 1, Self.sampleNanoseconds)
+        guard error > Self.sampleNanoseconds / 2 || error < -Self.sampleNanoseconds / 2 else {
+            correcting = false
+            return (length, 0)
         }
-        return (length, 0)
+        let late = error > 0
+        let resampled = late ? length - 1 : length + 1
+        resample(length, to: resampled)
+        correctedSamples += late ? -1 : 1
+        syncErrorNanoseconds += late ? -Self.sampleNanoseconds : Self.sampleNanoseconds
+        return (resampled, late ? -Self.sampleNanoseconds : Self.sampleNanoseconds)
+    }
+
+    /// Resamples the `length` samples at the head of `pcm` to `count`, keeping the first and the last (Catmull-Rom
+    /// interpolation through `scratch`).
+    private func resample(_ length: Int, to count: Int) {
+        for index in 0..<length { scratch[index] = Float(pcm[index]) }
+        let step = Float(length - 1) / Float(count - 1)
+        for index in 0..<count {
+            let position = Float(index) * step
+            let whole = min(Int(position), length - 1)
+            let t = position - Float(whole)
+            let x0 = scratch[max(whole - 1, 0)]
+            let x1 = scratch[whole]
+            let x2 = scratch[min(whole + 1, length - 1)]
+            let x3 = scratch[min(whole + 2, length - 1)]
+            let a = 2 * x0 - 5 * x1 + 4 * x2 - x3
+            let b = 3 * (x1 - x2) + x3 - x0
+            let value = x1 + 0.5 * t * (x2 - x0 + t * (a + t * b))
+            // Rounded half away from zero without libm (the firmware links none).
+            let clamped = max(min(value, 32_767), -32_768)
+            pcm[index] = Int16(clamped >= 0 ? clamped + 0.5 : clamped - 0.5)
+        }
     }
 
     /// Decodes the next frame into `pcm`; returns its sample count, or 0 if nothing can be played yet.
