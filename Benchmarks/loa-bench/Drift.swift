@@ -115,10 +115,8 @@ enum DriftHold {
                         askedAt: nextAsk, controllerTime: Int64(stampedAt),
                         answeredAt: nextAsk + UInt64(roundTrip)))
                 answers += 1
-                // TrustLink's pace: quick for the first answers, then every second until the timeline has a rate.
-                nextAsk +=
-                    answers < TrustLink.quickAnswers
-                    ? TrustLink.quickInterval : timeline.hasRate ? TrustLink.steadyInterval : TrustLink.youngInterval
+                // TrustLink's pace: quick for the first answers, then steady.
+                nextAsk += answers < TrustLink.quickAnswers ? TrustLink.quickInterval : TrustLink.steadyInterval
             } else if nextArrival <= playing, nextPacket < packets.count {
                 let sent = itemStart + Int64(nextPacket) * 20_000_000
                 // The seal carries the send deadline plus the zone's playout delay, in whole ms.

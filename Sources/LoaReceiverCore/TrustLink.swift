@@ -10,8 +10,7 @@ import LoaWire
 /// working after it expires (with a warning in the log), so that a lapsed signature never silences the box.
 ///
 /// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
-/// until answered, then every half second for the first `quickAnswers` answers, every second until the timeline
-/// has a rate, and every `steadyInterval` after
+/// until answered, then every half second for the first `quickAnswers` answers and every `steadyInterval` after
 /// (issue 13): each verified answer is one exchange of `timeline`, the estimate of the controller's clock that
 /// playout is timed by. An answer costs one signature check (the stream key's); the root's signature of the key
 /// list is checked only when the list's bytes differ from the list held. A box still without trusted time `graceNanoseconds` after it started
@@ -32,9 +31,6 @@ public final class TrustLink {
     /// How many answers are asked for every `quickInterval` after start before the pace drops to `steadyInterval`.
     public static let quickAnswers = 8
     public static let quickInterval: UInt64 = 500_000_000
-    /// The pace after the quick answers until the timeline has a rate: the offset of a young timeline ages with
-    /// the crystals' difference, so it is refreshed every second.
-    public static let youngInterval: UInt64 = 1_000_000_000
     public static let steadyInterval: UInt64 = 4_000_000_000
     public private(set) var verifier: PacketVerifier?
     /// The controller's stream tag key, from its last heartbeat answer (nil until one brings it): handed to the
@@ -105,10 +101,7 @@ public final class TrustLink {
     public func now(monotonic: UInt64) -> Int64? { clock.now(monotonic: monotonic) }
 
     /// The pause before the next question once the time is set: short while the timeline is young.
-    private var interval: UInt64 {
-        answers < Self.quickAnswers
-            ? Self.quickInterval : timeline.hasRate ? Self.steadyInterval : Self.youngInterval
-    }
+    private var interval: UInt64 { answers < Self.quickAnswers ? Self.quickInterval : Self.steadyInterval }
 
     /// True if the box has had no trusted time for `graceNanoseconds` since it started asking: it plays nothing.
     public func lacksTrustedTime(now: UInt64) -> Bool { !clock.isSet && now &- startedAt >= Self.graceNanoseconds }
