@@ -16,7 +16,7 @@ import LoaWire
 ///   first sample must leave the DAC) starts the stream so that it does, less the sink's reported delay and
 ///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there (the delay compared is the one
 ///   the sink reports just before each frame is handed over; a sound card at rest, which starts only when it holds
-///   its start threshold, is first handed that much silence, that much earlier): beyond
+///   its start threshold, is first handed that much silence less one frame, that much earlier): beyond
 ///   `deadBandNanoseconds` each frame is resampled one sample shorter or longer (0.1 %) until it is back within
 ///   half a sample; a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
@@ -51,7 +51,7 @@ public final class Playout<Sink: AudioSink> {
     /// Samples still to be dropped from the head of what is decoded: a stream joined after its instant.
     private var skipSamples = 0
     /// Silence still to be handed over before the stream's first frame, so that a sound card at rest starts (its
-    /// start threshold) and plays that frame's first sample at its instant.
+    /// start threshold, reached with that frame) and plays that frame's first sample at its instant.
     private var leadSamples = 0
     /// The device's delay (frames) read just before the last frame was handed over: what stands between a frame
     /// handed over on schedule and the DAC. Read between handovers, the delay also counts the part of the last
@@ -195,10 +195,12 @@ public final class Playout<Sink: AudioSink> {
             baseSequence = sequence
             syncErrorNanoseconds = 0
             correcting = false
-            // A device at rest starts only once it holds its start threshold: that much silence goes first, handed
-            // over that much earlier, so the frame after it leaves at its instant and the device then holds it.
+            // A device at rest starts only once it holds its start threshold (ALSA's default: its whole buffer). The
+            // threshold less one frame goes first in silence, handed over that much earlier, with the first frame
+            // right after it: the device starts full, that frame leaves at its instant, and every later frame,
+            // handed over on time, finds room.
             let running = sink.delayFrames
-            leadSamples = running > 0 ? 0 : max(sink.startFrames, 0)
+            leadSamples = running > 0 ? 0 : max(sink.startFrames - frameSamples, 0)
             handoverDelay = running + leadSamples
             let start = writeTime(due: due, delay: running) &- Self.nanoseconds(samples: leadSamples)
             if start >= now {
