@@ -5,8 +5,7 @@
 /// NTP and Snapcast style: of the last `window` exchanges, the `best` with the shortest round trips are kept
 /// (a short round trip bounds the error of its stamp to half of it), and a straight line through their offsets
 /// gives the offset now and the rate (the crystals' difference, in parts per million). One exchange gives an
-/// offset; a rate needs exchanges spread over at least `rateSpan`, and until then an exchange's age counts
-/// against it (`youngDriftPPM`), so the offset follows the newest good exchanges rather than an old one. An answer that lies further from the line
+/// offset; a rate needs exchanges spread over at least `rateSpan`. An answer that lies further from the line
 /// than any round trip can explain means the controller's clock jumped (a restart): the estimate starts again
 /// from that answer. Never the box's own wall clock. Pure: no I/O; reading it never allocates (taking an exchange,
 /// every few seconds, may).
@@ -48,11 +47,6 @@ public struct ControllerTimeline: Sendable {
     public let rateSpan: UInt64
     /// The largest rate difference believed (ppm); a fit beyond it is clamped (a crystal is not that bad).
     public let maximumPPM: Double
-    /// Before a rate is fitted, the rate difference an exchange's age is charged at (ppm): an older exchange's
-    /// offset may have drifted by that much since, so a newer one with a longer round trip can be worth more.
-    public let youngDriftPPM: Double
-    /// True once a rate is fitted (the kept exchanges span `rateSpan`).
-    public private(set) var hasRate = false
     private var exchanges: [Exchange]
     private var next = 0
     private var count = 0
@@ -63,11 +57,7 @@ public struct ControllerTimeline: Sendable {
     /// Half the shortest kept round trip plus the fit's spread: how far `controllerTime(at:)` may be off (ns).
     public private(set) var uncertaintyNanoseconds: UInt64 = 0
 
-    public init(
-        window: Int = 32, best: Int = 8, rateSpan: UInt64 = 20_000_000_000, maximumPPM: Double = 500,
-        youngDriftPPM: Double = 100
-    ) {
-        self.youngDriftPPM = youngDriftPPM
+    public init(window: Int = 32, best: Int = 8, rateSpan: UInt64 = 20_000_000_000, maximumPPM: Double = 500) {
         self.window = max(window, 1)
         self.best = min(max(best, 1), max(window, 1))
         self.rateSpan = rateSpan
@@ -159,7 +149,6 @@ public struct ControllerTimeline: Sendable {
         reference = latest
         rate = 0
         offset = shortest.offset
-        hasRate = false
         if keptCount >= 3 && latest - earliest >= rateSpan {
             // Least squares of offset against local time, both taken relative to the newest kept exchange.
             var sumX = 0.0
@@ -183,27 +172,7 @@ public struct ControllerTimeline: Sendable {
                 let limit = maximumPPM / 1_000_000
                 rate = min(max(covariance / variance, -limit), limit)
                 offset = shortest.offset &+ nearest(meanY - rate * meanX)
-                hasRate = true
             }
-        }
-        if !hasRate {
-            // Young: no rate yet, so each exchange's offset is charged its age at `youngDriftPPM` on top of half its
-            // round trip, and the cheapest gives the offset and the uncertainty.
-            var newest: UInt64 = 0
-            for index in 0..<count { newest = max(newest, exchanges[index].middle) }
-            var cost = UInt64.max
-            for index in 0..<count {
-                let exchange = exchanges[index]
-                let age = Double(newest &- exchange.middle) * youngDriftPPM / 1_000_000
-                let charged = exchange.roundTrip / 2 &+ UInt64(nearest(age))
-                if charged < cost {
-                    cost = charged
-                    offset = exchange.offset
-                }
-            }
-            reference = newest
-            uncertaintyNanoseconds = cost
-            return
         }
         // The spread of the kept offsets around the line, added to half the shortest round trip.
         var squares = 0.0

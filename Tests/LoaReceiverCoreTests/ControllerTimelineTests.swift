@@ -81,27 +81,6 @@ struct ControllerTimelineTests {
     }
 
     /// Without a rate (exchanges spread over less than `rateSpan`), the estimate is the best offset alone.
-    /// Before a rate is fitted, an exchange's age counts against it: a box 100 ppm fast that had one very short
-    /// round trip at its start and longer ones every second after follows the newer ones (the old one is 1.4 ms
-    /// off after 14 s), and says how far it may be off.
-    @Test func aYoungTimelineFollowsItsNewerExchanges() throws {
-        let network = Network(ppm: 100)
-        var timeline = ControllerTimeline()
-        func exchange(at controller: Int64, each way: Int64) -> ControllerTimeline.Exchange {
-            .init(
-                askedAt: network.local(at: controller), controllerTime: controller + way,
-                answeredAt: network.local(at: controller + 2 * way))
-        }
-        timeline.take(exchange(at: 1_000_000_000, each: 150_000))
-        for second in 2...15 { timeline.take(exchange(at: Int64(second) * 1_000_000_000, each: 500_000)) }
-        #expect(!timeline.hasRate)
-        let now = network.local(at: 15_001_000_000)
-        let estimate = try #require(timeline.controllerTime(at: now))
-        let error = abs(estimate - 15_001_000_000)
-        #expect(error < 100_000, "\(error) ns off")
-        #expect(error <= Int64(timeline.uncertaintyNanoseconds))
-    }
-
     @Test func noRateBeforeTheExchangesSpanEnough() {
         var network = Network(ppm: 100)
         var timeline = ControllerTimeline()
