@@ -276,9 +276,9 @@ public final class Playout<Sink: AudioSink> {
     }
 
     /// Drift correction: while the schedule lies beyond the dead band from the timeline, each frame is resampled
-    /// one sample shorter (late) or longer (early); the schedule moves by that sample. The frame's first and last samples stay as they are and the ones between are read at
-    /// 959/960 or 961/960 of their spacing (cubic interpolation): a pitch change of 0.1 % for 20 ms, with no step
-    /// in the wave. Returns the frame's new length and the shift of the schedule (ns).
+    /// one sample shorter (late) or longer (early); the schedule moves by that sample. The frame's first and last
+    /// samples stay as they are and the ones between are read at 959/960 or 961/960 of their spacing (cubic
+    /// interpolation): a pitch change of 0.1 % for 20 ms, with no step in the wave. Returns the frame's new length and the shift of the schedule (ns).
     private func correct(_ length: Int) -> (Int, Int64) {
         guard length > 3, length < pcm.count else { return (length, 0) }
         let error = syncErrorNanoseconds
