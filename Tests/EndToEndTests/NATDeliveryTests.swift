@@ -150,19 +150,7 @@ extension RealProcesses {
             try net.make()
             defer { net.delete() }
             let harness = try Harness(groupOctet: 61)
-            harness.namespace = net.controller
-            let config = """
-                loudness: off
-                fleet:
-                  heartbeats: \(net.controllerAddress):8750
-                zones:
-                  - name: all
-                    group: \(harness.group):\(harness.port)
-                    interface: \(net.controllerAddress)
-                    ttl: 1
-                """
-            try config.write(toFile: harness.path("controller.yaml"), atomically: true, encoding: .utf8)
-            try harness.startController(config: harness.path("controller.yaml"))
+            try harness.startController(inNamespace: net.controller, linkAddress: net.controllerAddress)
             let output = harness.path("played.raw")
             // Heartbeats only every minute, but every 10 s while asking for unicast: the keepalive holds the
             // 30 s mapping open.

@@ -130,20 +130,7 @@ extension RealProcesses {
             try link.make()
             defer { link.delete() }
             let harness = try Harness(groupOctet: 53)
-            harness.namespace = link.controller
-            // The API on the namespace's loopback (plain HTTP is for loopback only); heartbeats on the link.
-            let config = """
-                loudness: off
-                fleet:
-                  heartbeats: \(link.controllerAddress):8750
-                zones:
-                  - name: all
-                    group: \(harness.group):\(harness.port)
-                    interface: \(link.controllerAddress)
-                    ttl: 1
-                """
-            try config.write(toFile: harness.path("controller.yaml"), atomically: true, encoding: .utf8)
-            try harness.startController(config: harness.path("controller.yaml"))
+            try harness.startController(inNamespace: link.controller, linkAddress: link.controllerAddress)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output, interface: link.boxAddress, namespace: link.box)
             // The box must be welcomed: the controller hands its stream tag key only to boxes it knows.

@@ -229,6 +229,24 @@ public final class Harness: @unchecked Sendable {
         return process
     }
 
+    /// Starts `loa-controller` inside network namespace `namespace` (it becomes the harness's), with its heartbeats
+    /// and zone `all` (TTL 1) on `address`, its end of the link to the boxes; the API stays on the namespace's
+    /// loopback (plain HTTP is for loopback only).
+    public func startController(inNamespace namespace: String, linkAddress address: String) throws {
+        self.namespace = namespace
+        try """
+        loudness: off
+        fleet:
+          heartbeats: \(address):8750
+        zones:
+          - name: all
+            group: \(group):\(port)
+            interface: \(address)
+            ttl: 1
+        """.write(toFile: path("controller.yaml"), atomically: true, encoding: .utf8)
+        try startController(config: path("controller.yaml"))
+    }
+
     /// Puts the controller's root public key in a receiver's state folder (its default trust anchor).
     public func installTrust(stateDirectory: String) throws {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
