@@ -15,7 +15,8 @@ import LoaWire
 /// - On the controller's timeline (issue 13, `docs/sync.md`): a packet given with `due` (the local instant its
 ///   first sample must leave the DAC) starts the stream so that it does, less the sink's reported delay and
 ///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there (the delay compared is the one
-///   the sink reports just before each frame is handed over; a sound card at rest, which starts only when it holds
+///   the sink reports just before each frame is handed over, plus how late the box woke for that frame; the
+///   frame length is the first packet's, from its TOC byte; a sound card at rest, which starts only when it holds
 ///   its start threshold, is first handed that much silence less one frame, that much earlier): beyond
 ///   `deadBandNanoseconds` each frame is resampled one sample shorter or longer (0.1 %); a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
@@ -50,9 +51,10 @@ public final class Playout<Sink: AudioSink> {
     /// Silence still to be handed over before the stream's first frame, so that a sound card at rest starts (its
     /// start threshold, reached with that frame) and plays that frame's first sample at its instant.
     private var leadSamples = 0
-    /// The device's delay (frames) read just before the last frame was handed over: what stands between a frame
-    /// handed over on schedule and the DAC. Read between handovers, the delay also counts the part of the last
-    /// frame not yet played, so the timeline compares with this one.
+    /// The device's delay (frames) read just before the last frame was handed over, plus how late the box woke for
+    /// it: what stands between a frame handed over on schedule and the DAC. Read between handovers, the delay also
+    /// counts the part of the last frame not yet played, so the timeline compares with this one; read as is, a box
+    /// woken a millisecond late (a loaded CPU) would seem a millisecond early and correct for it.
     private var handoverDelay = 0
     /// The sequence number of the first sample of the stream's timing (`playing.samples` counts from it).
     private var baseSequence: Int64 = 0
@@ -121,7 +123,7 @@ public final class Playout<Sink: AudioSink> {
             return
         }
         let payload = UnsafeRawBufferPointer(rebasing: datagram[packet.payload])
-        guard OpusPacketInfo(payload: payload) != nil else {
+        guard let info = OpusPacketInfo(payload: payload) else {
             statistics.rejected += 1
             return
         }
@@ -134,6 +136,8 @@ public final class Playout<Sink: AudioSink> {
             state = .buffering(startAt: now + jitter)
             statistics.streamsStarted += 1
             starting = true
+            // The stream's frame length, from its first packet: the timeline counts in it before a frame is decoded.
+            frameSamples = info.samples
         } else if packet.header.ssrc != ssrc {
             statistics.rejected += 1
             return
@@ -244,8 +248,16 @@ public final class Playout<Sink: AudioSink> {
                     skipSamples -= skipped
                     let (length, shift) = skipped == 0 ? correct(produced) : (produced, 0)
                     if skipped < length {
-                        // Right after the lead silence a card at rest says 0, yet holds the lead ahead of this frame.
-                        handoverDelay = max(sink.delayFrames, lead)
+                        // The device's delay as it was at the frame's deadline: woken late, the box finds the
+                        // device that much emptier, yet the frame joins the same queue. Right after the lead
+                        // silence a card at rest says 0, yet holds the lead ahead of this frame.
+                        // (A stream joined late hands its first sample over at its own instant, past the deadline.)
+                        let instant = deadline + Self.nanoseconds(samples: skipped)
+                        let woken =
+                            now > instant ? Int((now - instant) * UInt64(OpusFormat.sampleRate) / 1_000_000_000) : 0
+                        // A device that reports no delay (`null`, a file, one run dry) is not draining in time.
+                        let reported = sink.delayFrames
+                        handoverDelay = max(reported > 0 ? reported + woken : 0, lead)
                         sink.play(UnsafeBufferPointer(rebasing: pcm[skipped..<length]))
                         statistics.framesPlayed += 1
                     }

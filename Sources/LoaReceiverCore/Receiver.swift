@@ -152,7 +152,9 @@ public final class Receiver {
             }
         }
         let statistics = playout.statistics
-        Log.info("stopping; statistics: " + statistics.summary + " underruns=" + String(playout.sink.underruns))
+        Log.info(
+            "stopping; statistics: " + statistics.summary + " underruns=" + String(playout.sink.underruns)
+                + " corrected-samples=" + String(playout.correctedSamples))
         Log.info("refused packets: " + chain.refusals.summary)
         return statistics
     }

@@ -204,6 +204,13 @@ public final class TrustLink {
         answers += 1
         controllerKeepsTimeline = nanoseconds != nil
         if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
+        if answers == Self.quickAnswers && controllerKeepsTimeline {
+            // The quick exchanges are done: the estimate now moves only as the crystals drift (a stream playing
+            // before this may be resampled a little as the estimate improves).
+            Log.info(
+                "the controller's clock is estimated from " + String(timeline.exchangeCount) + " exchanges (±"
+                    + String(timeline.uncertaintyNanoseconds / 1000) + " µs)")
+        }
         if let verifier {
             verifier.use(streamKey: list.streamKey)
         } else {

@@ -19,21 +19,25 @@ struct StreamMaker {
     let firstSequence: UInt16
     var packets: [[UInt8]] = []
 
-    init(frames: Int, ssrc: UInt32 = 0x1234_5678, firstSequence: UInt16 = 65_530, payloadType: UInt8 = 111) throws {
+    init(
+        frames: Int, ssrc: UInt32 = 0x1234_5678, firstSequence: UInt16 = 65_530, payloadType: UInt8 = 111,
+        frameMilliseconds: Int = 20
+    ) throws {
         self.ssrc = ssrc
         self.firstSequence = firstSequence
-        let encoder = try OpusEncoder()
+        let encoder = try OpusEncoder(settings: EncoderSettings(frameMilliseconds: frameMilliseconds))
+        let size = frameMilliseconds * 48
         var opus = [UInt8](repeating: 0, count: 1275)
         var out = [UInt8](repeating: 0, count: 1500)
         for index in 0..<frames {
-            let pcm = (0..<960).map { n in Int16(10_000 * sin(Double(index * 960 + n) * 0.0576)) }
+            let pcm = (0..<size).map { n in Int16(10_000 * sin(Double(index * size + n) * 0.0576)) }
             let length = try pcm.withUnsafeBufferPointer { p in
                 try opus.withUnsafeMutableBytes { try encoder.encode(p, into: $0) }
             }
             let header = RTPHeader(
                 marker: index == 0, payloadType: payloadType,
                 sequenceNumber: firstSequence &+ UInt16(truncatingIfNeeded: index),
-                timestamp: 4_294_960_000 &+ UInt32(index * 960), ssrc: ssrc)
+                timestamp: 4_294_960_000 &+ UInt32(index * size), ssrc: ssrc)
             let total = opus[0..<length].withUnsafeBytes { p in
                 out.withUnsafeMutableBytes { header.write(payload: p, into: $0) }
             }

@@ -51,40 +51,84 @@ final class ModelledCard: AudioSink {
 /// finds the buffer full, and no correction is needed.
 @Suite("Playout on a sound card that starts at its threshold")
 struct SoundCardStartTests {
-    @Test func theFirstSampleLeavesOnTimeAndTheCardIsHeldWithoutCorrection() throws {
-        let stream = try StreamMaker(frames: 100)
-        let card = ModelledCard(threshold: 2_880)  // 60 ms, the box's default latency
+    /// Plays `frames` packets of `frameMilliseconds` to a 60 ms card (the box's default latency), each sent at
+    /// 1 s + its offset, arriving 5 ms later and due out of the DAC 150 ms after sending; the box's loop runs every
+    /// 100 µs plus what `lateness` adds once the stream's audio has started. Returns the card, the playout and the
+    /// stream's instant.
+    private func play(
+        frames: Int, frameMilliseconds: Int = 20, lateness: () -> UInt64 = { 0 }
+    ) throws -> (card: ModelledCard, playout: Playout<ModelledCard>, start: UInt64) {
+        let stream = try StreamMaker(frames: frames, frameMilliseconds: frameMilliseconds)
+        let card = ModelledCard(threshold: 2_880)
         let playout = try Playout(
             settings: PlayoutSettings(jitterMilliseconds: 60, idleAfterMilliseconds: 200), sink: card)
         let start: UInt64 = 1_150 * ms
+        let frame = UInt64(frameMilliseconds) * ms
         var next = 0
         var now: UInt64 = 1_000 * ms
         while now <= 3_500 * ms {
-            // Packet i is sent at 1 s + 20 ms × i, arrives 5 ms later, and is due out of the DAC 150 ms after sending.
-            while next < 100, 1_005 * ms + UInt64(next) * 20 * ms <= now {
+            while next < frames, 1_005 * ms + UInt64(next) * frame <= now {
                 stream.packets[next].withUnsafeBytes { bytes in
                     let packet = try! RTPPacket(parsing: bytes)
-                    playout.receive(packet, in: bytes, at: now, due: start + UInt64(next) * 20 * ms)
+                    playout.receive(packet, in: bytes, at: now, due: start + UInt64(next) * frame)
                 }
                 next += 1
             }
             card.now = now
             playout.advance(to: now)
             now += 100_000
+            if card.frames.contains(where: { !$0.silent }) { now += lateness() }
         }
-        // The threshold less one frame in silence first, then the stream's frames.
-        let lead = card.frames.prefix { $0.silent }.reduce(0) { $0 + $1.count }
-        #expect(lead == 2_880 - 960)
-        let audio = card.frames.drop { $0.silent }
-        #expect(audio.count == 100)
-        // Every frame's first sample leaves at its instant, within the 100 µs this test steps its clock by.
-        for (index, frame) in audio.enumerated() {
-            let instant = start + UInt64(index) * 20 * ms
+        return (card, playout, start)
+    }
+
+    /// Every frame's first sample leaves at its instant, within the 100 µs the tests step their clock by.
+    private func expectOnTime(_ card: ModelledCard, start: UInt64, frameMilliseconds: Int = 20) throws {
+        for (index, frame) in card.frames.drop(while: { $0.silent }).enumerated() {
+            let instant = start + UInt64(index * frameMilliseconds) * ms
             let leaves = try #require(card.leaves(frame.position))
             #expect(leaves >= instant && leaves - instant <= 100_000, "frame \(index) leaves \(leaves) for \(instant)")
         }
+    }
+
+    @Test func theFirstSampleLeavesOnTimeAndTheCardIsHeldWithoutCorrection() throws {
+        let (card, playout, start) = try play(frames: 100)
+        // The threshold less one frame in silence first, then the stream's frames.
+        let lead = card.frames.prefix { $0.silent }.reduce(0) { $0 + $1.count }
+        #expect(lead == 2_880 - 960)
+        #expect(card.frames.drop { $0.silent }.count == 100)
+        try expectOnTime(card, start: start)
         #expect(playout.correctedSamples == 0)
         #expect(card.underruns == 0)
         #expect(card.overfull == 0)
+    }
+
+    /// A loaded CPU: once the stream plays, the box's loop wakes up to 4 ms late, a different lateness each time.
+    /// The card plays on regardless and each frame joins its queue; the box counts its lateness into the delay it
+    /// compares, so it sees itself on time and corrects nothing (reading the delay as is, each late wake-up looks
+    /// like a box that much early, and it would resample frames in a loaded machine's noise).
+    @Test func aBoxWokenLateCorrectsNothing() throws {
+        var seed: UInt32 = 12_345
+        let (card, playout, start) = try play(frames: 100) {
+            seed = seed &* 1_103_515_245 &+ 12_345
+            return UInt64((seed >> 16) % 41) * 100_000
+        }
+        #expect(card.frames.drop { $0.silent }.count == 100)
+        try expectOnTime(card, start: start)
+        #expect(playout.correctedSamples == 0)
+        #expect(card.underruns == 0)
+    }
+
+    /// A stream of 10 ms frames (the low-latency profile): the timeline counts each packet as 480 samples from the
+    /// first packet on, before any frame is decoded, so the box neither takes the buffered packets for late ones nor
+    /// resamples its frames (counted as 960 samples, they looked later and later).
+    @Test func tenMillisecondFramesAreTimedFromTheirFirstPacket() throws {
+        let (card, playout, start) = try play(frames: 200, frameMilliseconds: 10)
+        let audio = card.frames.drop { $0.silent }
+        #expect(audio.count == 200)
+        #expect(audio.allSatisfy { $0.count == 480 })
+        try expectOnTime(card, start: start, frameMilliseconds: 10)
+        #expect(playout.correctedSamples == 0)
+        #expect(card.underruns == 0)
     }
 }
