@@ -4,9 +4,9 @@
 ///
 /// Contract: holds the last `capacity` packets by RTP sequence number (16 bits, wrapping); `keep` copies a packet
 /// into its slot, replacing the packet `capacity` numbers before it; a packet longer than `slotBytes` is not kept.
-/// Storage is allocated once, in `init`: keeping and reading allocate nothing. Not thread-safe: it belongs to the
-/// zone's stream, on the pacer thread that sends its packets.
-final class PacketHistory {
+/// Storage is allocated once, in `init`: keeping and reading allocate nothing. Not thread-safe: `UnicastDelivery`
+/// holds one per zone and uses it only under its lock (hence `@unchecked Sendable`).
+final class PacketHistory: @unchecked Sendable {
     let capacity: Int
     let slotBytes: Int
     private let storage: UnsafeMutableRawBufferPointer

@@ -96,6 +96,12 @@ public final class Playout<Sink: AudioSink> {
     /// Frames waiting in the jitter buffer. For heartbeats.
     public var bufferedFrames: Int { buffer.count }
 
+    /// The RTP sequence number of the next frame to play, nil while idle: a packet below it comes too late.
+    public var nextSequenceNumber: UInt16? {
+        if case .idle = state { return nil }
+        return buffer.nextSequence.map { UInt16(truncatingIfNeeded: $0) }
+    }
+
     /// The monotonic time at which `advance(to:)` next has something to do; nil while idle.
     public var nextEventTime: UInt64? {
         switch state {

@@ -14,6 +14,11 @@ public final class ReceiveChain<Sink: AudioSink> {
     public let playout: Playout<Sink>
     /// Refused packets by reason.
     public private(set) var refusals = Refusals()
+    /// Loss repair (issue 14): every accepted packet's number, so the box can ask for the ones missing (`lostDue`).
+    public private(set) var repairs = RepairRequests()
+    /// The SSRC of the stream `repairs` follows (0: none yet).
+    public private(set) var repairedStream: UInt32 = 0
+    private var repairSequences = SequenceExtender()
     private let onEmergency: (UInt64) -> Void
 
     public init(playout: Playout<Sink>, onEmergency: @escaping (UInt64) -> Void = { _ in }) {
@@ -44,10 +49,33 @@ public final class ReceiveChain<Sink: AudioSink> {
         }
         let seal = verifier.lastAccepted
         if seal.isEmergency { onEmergency(now) }
+        if packet.header.ssrc != repairedStream {
+            repairedStream = packet.header.ssrc
+            repairs.reset()
+            repairSequences.reset()
+        }
+        repairs.received(repairSequences.extend(packet.header.sequenceNumber), now: now)
         // The seal's time is the instant (controller ms) the packet's first sample leaves every box's DAC.
         let due = timeline?.localTime(at: Int64(bitPattern: seal.sendTime) &* 1_000_000)
         playout.receive(packet, in: datagram, at: now, due: due)
         return verdict
+    }
+
+    /// Writes into `lost` the sequence numbers to ask the controller for again at `now` (see `RepairRequests`):
+    /// those still missing that the playout could yet play, a `roundTrip` apart. Allocates nothing when `lost` has
+    /// room for `repairs.capacity` numbers.
+    public func lostDue(now: UInt64, roundTrip: UInt64, into lost: inout [Int64]) {
+        guard let highest = repairs.highestReceived else {
+            lost.removeAll(keepingCapacity: true)
+            return
+        }
+        // The playout's next number, on this chain's count (both count the same 16-bit numbers); nothing to play:
+        // every gap is past use.
+        let oldestUseful =
+            playout.nextSequenceNumber.map {
+                highest - Int64(UInt16(truncatingIfNeeded: highest) &- $0)
+            } ?? highest + 1
+        repairs.due(now: now, roundTrip: roundTrip, oldestUseful: oldestUseful, into: &lost)
     }
 
     private func refuse(_ verdict: PacketVerifier.Verdict) {

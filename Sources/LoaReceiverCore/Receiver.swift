@@ -106,6 +106,8 @@ public final class Receiver {
         var refresh = false
         var delivery = DeliveryChoice(mode: settings.delivery)
         link?.wantsUnicast = delivery.wantsUnicast
+        var lost = [Int64]()
+        lost.reserveCapacity(chain.repairs.capacity)
         while !StopSignal.requested && !refresh {
             var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
             if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest) }
@@ -136,6 +138,7 @@ public final class Receiver {
             }
             playout.sink.reopenIfDue(now: now)
             if let question = trust.request(now: now) { link?.send(raw: question) }
+            if let link, delivery.wantsUnicast { askForLost(chain, link: link, trust: trust, now: now, into: &lost) }
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
             if !playout.isActive { tone.advance(to: now, into: playout.sink) }
@@ -156,7 +159,39 @@ public final class Receiver {
             "stopping; statistics: " + statistics.summary + " underruns=" + String(playout.sink.underruns)
                 + " corrected-samples=" + String(playout.correctedSamples))
         Log.info("refused packets: " + chain.refusals.summary)
+        let repairs = chain.repairs
+        if repairs.asked > 0 {
+            Log.info(
+                "loss repair: missed=" + String(repairs.missed) + " asked=" + String(repairs.asked) + " repaired="
+                    + String(repairs.repaired) + " abandoned=" + String(repairs.abandoned))
+        }
         return statistics
+    }
+
+    /// Asks the controller again, by one RTCP generic NACK (RFC 4585) through the heartbeat path, for the packets
+    /// of the unicast stream still missing that could yet play (issue 14, `docs/delivery.md`). The controller
+    /// answers with the very packets it sent, verified here like any other. Allocates only when there is a loss.
+    private func askForLost(
+        _ chain: ReceiveChain<ALSAPlayback>, link: ControllerLink, trust: TrustLink, now: UInt64,
+        into lost: inout [Int64]
+    ) {
+        guard chain.repairs.outstanding > 0 else { return }
+        // A round trip: twice the timeline's bound (half the shortest round trip plus the spread), within reason.
+        let roundTrip = min(max(2 * trust.timeline.uncertaintyNanoseconds, 20_000_000), 1_000_000_000)
+        chain.lostDue(now: now, roundTrip: roundTrip, into: &lost)
+        var next = 0
+        while next < lost.count {
+            // One packet names at most `maximumEntries` entries (at least one number each); the rest go in the next.
+            var numbers: [UInt16] = []
+            while next < lost.count && numbers.count < RTCPGenericNACK.maximumEntries {
+                numbers.append(UInt16(truncatingIfNeeded: lost[next]))
+                next += 1
+            }
+            let nack = RTCPGenericNACK(
+                senderSSRC: UInt32(truncatingIfNeeded: link.identity.id.value), mediaSSRC: chain.repairedStream,
+                lost: numbers)
+            link.send(raw: nack.encoded)
+        }
     }
 
     /// Carries out one command from the controller; true if the receiver should set up afresh.

@@ -54,6 +54,17 @@ public struct RepairRequests: Sendable {
     /// How many numbers are missing and not yet given up.
     public var outstanding: Int { tracked }
 
+    /// The highest number taken so far (nil: none since the last `reset`).
+    public var highestReceived: Int64? { highest }
+
+    /// Forgets the stream's numbers (a new stream starts): its gaps are dropped uncounted; the counters stay.
+    /// Allocates nothing.
+    public mutating func reset() {
+        for slot in gaps.indices { gaps[slot].sequence = -1 }
+        tracked = 0
+        highest = nil
+    }
+
     /// Takes a verified packet's extended sequence number.
     public mutating func received(_ sequence: Int64, now: UInt64) {
         guard let top = highest else {

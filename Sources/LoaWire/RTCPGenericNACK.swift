@@ -24,6 +24,12 @@ public struct RTCPGenericNACK: Equatable, Sendable {
         self.lost = lost
     }
 
+    /// True if `bytes` start like a generic NACK (V=2, FMT=1, PT=205), so they are not a fleet or trust message.
+    public static func isNACK(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 16 && bytes[0] >> 6 == RTPHeader.version && bytes[0] & 0x1F == genericNACKFormat
+            && bytes[1] == feedbackType
+    }
+
     /// The (PID, BLP) entries for `lost`: each entry starts at the first number not yet covered and marks the
     /// lost numbers among the 16 after it. Numbers that would need more than `maximumEntries` entries are left
     /// out (asked for again by the box's next NACK).

@@ -3,7 +3,7 @@ import LoaTestSupport
 import Testing
 
 extension RealProcesses {
-    /// Issue 14, points 1–3, through a real NAT: a controller namespace, a "carrier" namespace that masquerades
+    /// Issue 14, points 1–4, through a real NAT: a controller namespace, a "carrier" namespace that masquerades
     /// (conntrack's UDP timeout 30 s, as 4G carriers do) and a box namespace behind it, with no route from the
     /// controller to the box. The box hears only what comes back through the mapping its heartbeats open.
     /// One controller and one box for every step (they take minutes to set up and the idle step must be long).
@@ -74,15 +74,18 @@ extension RealProcesses {
         /// The attacker, in the carrier: from a socket bound at the victim's address it sends the controller, five
         /// times a second, a heartbeat in the box's name tagged with a key that is not the box's, an enrolment
         /// signed by nobody, and (once it has seen one pass on the box's side) a replay of the box's own latest
-        /// heartbeat, each asking for unicast (`out`.captured appears once it has one). It counts every datagram that
-        /// reaches the victim's socket and on SIGTERM writes "received sent replayed" to `out`.
+        /// heartbeat, each asking for unicast (`out`.captured appears once it has one); once it has seen a packet of
+        /// the stream pass, also a NACK (RFC 4585) for the 17 packets before it, with the stream's real SSRC. It counts
+        /// every datagram that reaches the victim's socket and on SIGTERM writes "received sent replayed nacks" to
+        /// `out`.
         static let attacker = #"""
             import os, select, signal, socket, struct, sys, time
             box, victim, controller, port, side, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
             v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             v.bind((victim, 47123))
             v.setblocking(False)
-            sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+            # Every protocol: a tap bound to IPv4 alone sees only what comes in, not the stream going out to the box.
+            sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0003))
             sniff.bind((side, 0))
             sniff.setblocking(False)
             running = [True]
@@ -94,7 +97,7 @@ extension RealProcesses {
             forged = b"LF\x01\x02" + body + os.urandom(16)
             key = os.urandom(32)
             enrolment = b"LF\x01\x01" + key[:8] + body[8:] + key + os.urandom(64)
-            received, sent, captured, due = 0, 0, None, time.monotonic()
+            received, sent, captured, due, nack, nacks = 0, 0, None, time.monotonic(), None, 0
             while running[0]:
                 try:
                     readable = select.select([v, sniff], [], [], 0.05)[0]
@@ -113,18 +116,28 @@ extension RealProcesses {
                             packet = sniff.recv(4096)
                         except BlockingIOError:
                             break
+                        if len(packet) < 28 or packet[0] >> 4 != 4:
+                            continue
                         ihl = (packet[0] & 15) * 4
                         if packet[9] == 17 and packet[ihl + 8:ihl + 12] == b"LF\x01\x02":
                             if captured is None:
                                 open(out + ".captured", "w").close()
                             captured = packet[ihl + 8:]
+                        rtp = packet[ihl + 8:]
+                        if packet[9] == 17 and len(rtp) > 12 and rtp[0] >> 6 == 2 and 96 <= rtp[1] & 0x7F < 128:
+                            sequence = struct.unpack("!H", rtp[2:4])[0]
+                            nack = struct.pack("!BBHII", 0x81, 205, 3, 0x1234, struct.unpack("!I", rtp[8:12])[0])
+                            nack += struct.pack("!HH", (sequence - 17) & 0xFFFF, 0xFFFF)
                 if time.monotonic() >= due:
                     due += 0.2
                     for datagram in [forged, enrolment] + ([captured] if captured else []):
                         v.sendto(datagram, (controller, port))
                         sent += 1
+                    if nack:
+                        v.sendto(nack, (controller, port))
+                        nacks += 1
             with open(out, "w") as f:
-                f.write("%d %d %d" % (received, sent, 1 if captured else 0))
+                f.write("%d %d %d %d" % (received, sent, 1 if captured else 0, nacks))
             """#
 
         /// The samples the box played from `offset` bytes on, from a little before the first loud one.
@@ -200,18 +213,33 @@ extension RealProcesses {
             let numbers = ((try? String(contentsOfFile: counted, encoding: .utf8)) ?? "").split(separator: " ")
                 .compactMap { Int($0) }
             let attackerLog = (try? String(contentsOfFile: harness.path("attacker.log"), encoding: .utf8)) ?? ""
-            try #require(numbers.count == 3, "the attacker did not report: \(attackerLog)")
+            try #require(numbers.count == 4, "the attacker did not report: \(attackerLog)")
             #expect(numbers[1] > 30 && numbers[2] == 1, "forgeries sent \(numbers[1]), replay captured \(numbers[2])")
+            #expect(numbers[3] > 5, "forged NACKs sent: \(numbers[3])")
             #expect(numbers[0] == 0, "\(numbers[0]) datagrams reached the address the forged requests came from")
 
             // 2. After two quiet minutes (four times the carrier's mapping lifetime), the next bulletin still arrives.
             Thread.sleep(forTimeInterval: 125)
             try bulletin("a bulletin after two idle minutes")
 
-            // 3. With 10 % of the carrier's packets lost at random, both ways.
+            // 3. With 10 % of the carrier's packets lost at random, both ways: the box asks for what it lacks
+            // (NACKs, through the same path) and the controller sends it again; most losses are repaired in time.
             #expect(net.lose(10))
             try bulletin("a bulletin through 10 % random loss")
+            let repairs = try harness.apiText("/metrics").split(separator: "\n")
+                .first { $0.hasPrefix("loa_unicast_repairs_sent ") }.flatMap { Double($0.split(separator: " ")[1]) }
             harness.stop(receiver)
+            let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
+            let line = try #require(log.split(separator: "\n").last { $0.contains("loss repair:") }, "\(log)")
+            var counts: [String: Int] = [:]
+            for field in line.split(separator: " ") {
+                let parts = field.split(separator: "=")
+                if parts.count == 2, let value = Int(parts[1]) { counts[String(parts[0])] = value }
+            }
+            let missed = counts["missed"] ?? 0
+            let repaired = counts["repaired"] ?? 0
+            #expect(missed > 5 && repaired * 4 >= missed * 3, "\(line)")
+            #expect((repairs ?? 0) >= Double(repaired), "controller's repairs: \(String(describing: repairs)); \(line)")
         }
     }
 }

@@ -98,4 +98,29 @@ struct UnicastRosterTests {
         let sent11 = targets(&roster, zone: 0, bytes: 100, now: second / 2)
         #expect(sent11.count == 1)
     }
+
+    /// Issue 14, point 4: a packet is sent again only to a box on the roster of the stream's zone, at the very
+    /// address and port its request came from, and within the box's share: another address (a forged NACK), another
+    /// port, another zone, or a box over its cap gets nothing.
+    @Test func aRepairGoesOnlyToTheBoxAtTheAddressItAskedFromWithinItsShare() {
+        let limits = UnicastLimits(boxBytesPerSecond: 1_000, totalBytesPerSecond: 100_000, maximumBoxes: 10)
+        var roster = UnicastRoster(zoneCount: 2, limits: limits, now: second)
+        roster.heard(box, zone: 1, address: mapped, intervalMilliseconds: 5000, wants: true, now: second)
+        func repair(zone: Int = 1, to address: SocketAddress, now: UInt64 = second) -> Bool {
+            roster.repair(zone: zone, to: address, bytes: 200, now: now)
+        }
+        #expect(repair(to: mapped))
+        let victim = SocketAddress(address: IPv4Address(0x0A4D_0109), port: 40_001)
+        #expect(!repair(to: victim))
+        #expect(
+            !repair(to: SocketAddress(address: mapped.address, port: 40_002)))
+        #expect(!repair(zone: 0, to: mapped))
+        // 1,000 bytes a second: 200 taken, four more of 200 fit, the fifth does not until the bucket refills.
+        for _ in 0..<4 { #expect(repair(to: mapped)) }
+        #expect(!repair(to: mapped))
+        #expect(roster.capped == 1)
+        #expect(repair(to: mapped, now: second + second / 2))
+        // A box whose request lapsed gets nothing.
+        #expect(!repair(to: mapped, now: 60 * second))
+    }
 }

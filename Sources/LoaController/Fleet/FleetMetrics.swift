@@ -64,7 +64,8 @@ package final class FleetMetrics: Sendable {
 
     /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
     func exposition(
-        states: [ReceiverState: Int], sync: [String: Double] = [:], unicast: (boxes: Int, sent: Int, capped: Int)? = nil
+        states: [ReceiverState: Int], sync: [String: Double] = [:],
+        unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int)? = nil
     ) -> String {
         if let unicast {
             registry.makeGauge(name: "loa_unicast_boxes", help: "Boxes hearing their zone by unicast").set(
@@ -74,6 +75,13 @@ package final class FleetMetrics: Sendable {
             registry.makeGauge(
                 name: "loa_unicast_copies_capped", help: "Unicast copies skipped by the rate caps since start"
             ).set(Double(unicast.capped))
+            registry.makeGauge(
+                name: "loa_unicast_repairs_sent", help: "Packets sent again to unicast boxes on their NACKs since start"
+            ).set(Double(unicast.repaired))
+            registry.makeGauge(
+                name: "loa_unicast_repairs_refused",
+                help: "Packets asked for again and not sent (no longer held, not the box's stream, over a cap)"
+            ).set(Double(unicast.unrepaired))
         }
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
         for (receiver, seconds) in sync {

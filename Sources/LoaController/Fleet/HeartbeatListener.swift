@@ -90,6 +90,10 @@ final class HeartbeatListener: Sendable {
                         continue
                     }
                     let bytes = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
+                    if RTCPGenericNACK.isNACK(bytes) {
+                        unicast?.repair(bytes, from: sender, now: MonotonicClock.now())
+                        continue
+                    }
                     if TrustMessage.isTrust(bytes) {
                         if let answer = trust?.answer(bytes, from: sender.address, now: MonotonicClock.now()) {
                             answer.withUnsafeBytes { _ = socket.send($0, to: sender) }

@@ -17,6 +17,13 @@ public final class UnicastDelivery: Sendable {
         var roster: UnicastRoster
         var socket: UDPSocket?
         var sent = 0
+        /// Each zone's last packets as sent, and the SSRC of its stream: what a NACK is answered from.
+        var histories: [PacketHistory]
+        var ssrcs: [UInt32]
+        /// Packets sent again on request, and requested ones that were not (no longer held, not that box's zone,
+        /// over a cap).
+        var repaired = 0
+        var unrepaired = 0
     }
 
     /// The zones' names, in the pacer's order (a zone's index is its place here).
@@ -32,8 +39,9 @@ public final class UnicastDelivery: Sendable {
         addresses = .allocate(capacity: capacity)
         ports = .allocate(capacity: capacity)
         state = Mutex(
-            State(roster: UnicastRoster(zoneCount: zones.count, limits: limits, now: MonotonicClock.now()), socket: nil)
-        )
+            State(
+                roster: UnicastRoster(zoneCount: zones.count, limits: limits, now: MonotonicClock.now()), socket: nil,
+                histories: zones.map { _ in PacketHistory() }, ssrcs: zones.map { _ in 0 }))
     }
 
     deinit {
@@ -72,6 +80,10 @@ public final class UnicastDelivery: Sendable {
         // The pacer thread's own buffer, only read during the call.
         nonisolated(unsafe) let packet = packet
         return state.withLock { state in
+            if zone < state.histories.count, packet.count >= RTPHeader.fixedSize {
+                state.histories[zone].keep(sequence: UInt16(packet[2]) << 8 | UInt16(packet[3]), packet: packet)
+                state.ssrcs[zone] = packet.loadUnaligned(fromByteOffset: 8, as: UInt32.self).bigEndian
+            }
             let count = state.roster.targets(
                 zone: zone, bytes: packet.count, now: now, addresses: addresses, ports: ports)
             guard count > 0, let socket = state.socket else { return 0 }
@@ -83,8 +95,33 @@ public final class UnicastDelivery: Sendable {
         }
     }
 
-    /// Boxes on the rosters, copies sent, and copies skipped by the caps, for `/metrics` and tests.
-    package var counts: (boxes: Int, sent: Int, capped: Int) {
-        state.withLock { ($0.roster.count, $0.sent, $0.roster.capped) }
+    /// Answers a box's NACK (RFC 4585 generic NACK, `request`, from `sender`) at `now`: each packet it names that
+    /// the zone of its media SSRC still holds goes again, the very bytes first sent, to `sender`, if `sender` is a
+    /// box on that zone's roster and within its caps. Returns how many went. Anything else (not a NACK, an
+    /// unknown stream, an address not on the roster) sends nothing: a forged request cannot aim a packet at
+    /// anyone but a box that asked for the stream with its own key, and then only within its share.
+    @discardableResult
+    func repair(_ request: UnsafeRawBufferPointer, from sender: SocketAddress, now: UInt64) -> Int {
+        guard let nack = try? RTCPGenericNACK(decoding: [UInt8](request)) else { return 0 }
+        return state.withLock { state in
+            guard let socket = state.socket, let zone = state.ssrcs.firstIndex(of: nack.mediaSSRC) else { return 0 }
+            var sent = 0
+            for sequence in nack.lost {
+                let went =
+                    state.histories[zone].withPacket(sequence) { packet in
+                        state.roster.repair(zone: zone, to: sender, bytes: packet.count, now: now)
+                            && socket.send(packet, to: sender)
+                    } ?? false
+                if went { sent += 1 } else { state.unrepaired += 1 }
+            }
+            state.repaired += sent
+            return sent
+        }
+    }
+
+    /// Boxes on the rosters, copies sent, copies skipped by the caps, packets sent again on request and requested
+    /// ones not sent, for `/metrics` and tests.
+    package var counts: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int) {
+        state.withLock { ($0.roster.count, $0.sent, $0.roster.capped, $0.repaired, $0.unrepaired) }
     }
 }

@@ -30,7 +30,9 @@ public struct UnicastLimits: Sendable, Equatable {
 /// - An entry expires 3 heartbeat intervals (the box's own) plus 1 s after its last request; a heartbeat that does
 ///   not ask removes it at once.
 /// - Each packet goes to a box only while the box's token bucket (`boxBytesPerSecond`, one second deep) and the
-///   total bucket (`totalBytesPerSecond`) both hold its size; otherwise that copy is skipped and counted.
+///   total bucket (`totalBytesPerSecond`) both hold its size; otherwise that copy is skipped and counted. A repair
+///   (a packet sent again) is taken from the same buckets, and only for a box on the roster at the very address
+///   and port the NACK came from.
 struct UnicastRoster {
     struct Entry: Equatable {
         var receiver: ReceiverID
@@ -131,6 +133,31 @@ struct UnicastRoster {
             zones[zone][index] = entry
         }
         return count
+    }
+
+    /// Takes a repair of `bytes` (a packet sent again, answering a NACK) for the box at `address` on `zone`'s
+    /// roster from its cap and the total one; returns whether it may go. No such box there (a request from any
+    /// other address: forged, or a box that does not hear by unicast), or a cap reached, and it may not (counted
+    /// in `capped`).
+    mutating func repair(zone: Int, to address: SocketAddress, bytes: Int, now: UInt64) -> Bool {
+        guard zones.indices.contains(zone),
+            let index = zones[zone].firstIndex(where: {
+                $0.address == address.address.value && $0.port == address.port && $0.expires >= now
+            })
+        else { return false }
+        total = Self.refill(total, since: totalRefilled, now: now, rate: limits.totalBytesPerSecond)
+        totalRefilled = now
+        var entry = zones[zone][index]
+        entry.tokens = Self.refill(entry.tokens, since: entry.refilled, now: now, rate: limits.boxBytesPerSecond)
+        entry.refilled = now
+        defer { zones[zone][index] = entry }
+        guard entry.tokens >= bytes, total >= bytes else {
+            capped += 1
+            return false
+        }
+        entry.tokens -= bytes
+        total -= bytes
+        return true
     }
 
     /// A bucket of `tokens` refilled at `rate` a second from `since` to `now`, at most one second's worth.
