@@ -22,7 +22,7 @@ enum Message: CaseIterable, Sendable {
     // Receivers and zones.
     case receiversAbstract, receiversListAbstract, noReceivers, receiversHeadings, receiverHelp
     case receiversShowAbstract, receiverSummary, soundCardFailing, noTrustedTime, heartbeatVersion, mutedMark
-    case heartbeatPlayback, playingStream, idle, heartbeatCounters, history
+    case heartbeatPlayback, playingStream, idle, heartbeatCounters, heartbeatRepair, history
     case approveAbstract, approveDiscussion, approveNameHelp, approveZoneHelp, approved
     case moveAbstract, moveZoneHelp, movedWithoutGroup, renameAbstract, newNameHelp, renamed
     case removeReceiverAbstract, receiverRemoved, rejectAbstract, receiverRejected, zoneCommandResult, zoneNotJoined
@@ -311,6 +311,11 @@ enum Message: CaseIterable, Sendable {
             return (
                 "  received {1}, lost {2}, late {3}, FEC {4}, concealed {5}, rejected {6}, underruns {7}",
                 "  đã nhận {1}, mất {2}, trễ {3}, khôi phục {4}, che lỗi {5}, từ chối {6}, hụt tiếng {7}"
+            )
+        case .heartbeatRepair:
+            return (
+                "  loss repair: missed {1}, asked again {2}, repaired {3}, given up {4}",
+                "  bù gói mất: thiếu {1}, xin lại {2}, đã bù {3}, bỏ qua {4}"
             )
         case .history: return ("history:", "lịch sử:")
         case .approveAbstract:

@@ -88,6 +88,11 @@ struct ReceiversCommand: AsyncParsableCommand {
                         Message.heartbeatCounters.text(
                             beat.received, beat.lost, beat.late, beat.recoveredByFEC, beat.concealed, beat.rejected,
                             beat.underruns))
+                    if let missed = beat.repairMissed, let asked = beat.repairAsked,
+                        let repaired = beat.repairRepaired, let abandoned = beat.repairAbandoned
+                    {
+                        print(Message.heartbeatRepair.text(missed, asked, repaired, abandoned))
+                    }
                 }
                 // The history's times are the controller's UTC stamps, shown in the commune's time.
                 let timeZone = try await CommuneTimeZone.of(client)

@@ -128,6 +128,12 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
     public var syncErrorUs: Int?
     /// Samples the box has doubled (positive) or dropped (negative) to keep to the timeline.
     public var syncCorrectedSamples: Int?
+    /// Its loss repair by NACK (issue 14): packets missing before repair, NACK entries sent, packets repaired, and
+    /// packets given up (the loss after repair). nil from a box that does not say.
+    public var repairMissed: Int?
+    public var repairAsked: Int?
+    public var repairRepaired: Int?
+    public var repairAbandoned: Int?
 
     public init(
         epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,

@@ -146,6 +146,11 @@ public final class Receiver {
                 var beat = heartbeat(playout)
                 beat.noTrustedTime = trust.lacksTrustedTime(now: now)
                 beat.sync = Self.syncReport(trust.timeline, playout)
+                let repairs = chain.repairs
+                func counter(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
+                beat.repair = RepairReport(
+                    missed: counter(repairs.missed), asked: counter(repairs.asked), repaired: counter(repairs.repaired),
+                    abandoned: counter(repairs.abandoned))
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)

@@ -35,8 +35,9 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// stream id (4), jitter-buffer depth in frames (2), received, lost, late, FEC-recovered, concealed,
 /// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first), then the
 /// multicast group it listens to: address (4) and port (2), both 0 when it does not say; then, each only where its
-/// flag says it is there, the sync report (bit 16, 16 bytes) and the delivery (bit 32, 1 byte: `Delivery`'s code
-/// in the low nibble, 0x10 when the box asks for the zone's packets by unicast).
+/// flag says it is there, the sync report (bit 16, 16 bytes), the delivery (bit 32, 1 byte: `Delivery`'s code
+/// in the low nibble, 0x10 when the box asks for the zone's packets by unicast) and the loss repair counts (bit 64,
+/// 16 bytes: `RepairReport`).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -86,6 +87,8 @@ public struct Heartbeat: Equatable, Sendable {
     /// The box asks for its zone's packets by unicast, to the address and port this heartbeat came from. Only an
     /// authenticated heartbeat's request counts; carried with `delivery` (a box that does not say never asks).
     public var wantsUnicast: Bool
+    /// The box's loss repair by NACK (issue 14, `docs/delivery.md`); nil from a box that does not say.
+    public var repair: RepairReport?
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -137,7 +140,7 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(
             UInt8(
                 (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
-                    | (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32)))
+                    | (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64)))
         writer.put(volume)
         writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
         writer.put(streamID)
@@ -156,6 +159,9 @@ public struct Heartbeat: Equatable, Sendable {
             writer.put(UInt32(bitPattern: sync.correctedSamples))
         }
         if let delivery { writer.put(delivery.code | (wantsUnicast ? 0x10 : 0)) }
+        if let repair {
+            for counter in [repair.missed, repair.asked, repair.repaired, repair.abandoned] { writer.put(counter) }
+        }
     }
 
     init(reading reader: inout WireReader) throws(FleetWireError) {
@@ -205,6 +211,12 @@ public struct Heartbeat: Equatable, Sendable {
             delivery = mode
             wantsUnicast = byte & 0x10 != 0
         }
+        repair = nil
+        if flags & 64 != 0 {
+            repair = RepairReport(
+                missed: try reader.uint32(), asked: try reader.uint32(), repaired: try reader.uint32(),
+                abandoned: try reader.uint32())
+        }
     }
 }
 
@@ -252,6 +264,22 @@ public enum Delivery: Equatable, Sendable {
         case 3: self = .auto
         default: return nil
         }
+    }
+}
+
+/// A box's loss repair since it started (issue 14): packets missing before repair, NACK entries sent, packets that
+/// came after being asked for, and packets given up (the loss after repair).
+public struct RepairReport: Equatable, Sendable {
+    public var missed: UInt32
+    public var asked: UInt32
+    public var repaired: UInt32
+    public var abandoned: UInt32
+
+    public init(missed: UInt32, asked: UInt32, repaired: UInt32, abandoned: UInt32) {
+        self.missed = missed
+        self.asked = asked
+        self.repaired = repaired
+        self.abandoned = abandoned
     }
 }
 

@@ -228,6 +228,14 @@ extension RealProcesses {
             try bulletin("a bulletin through 10 % random loss")
             let repairs = try harness.apiText("/metrics").split(separator: "\n")
                 .first { $0.hasPrefix("loa_unicast_repairs_sent ") }.flatMap { Double($0.split(separator: " ")[1]) }
+            // The box's next heartbeat reports it (point 6): `loa receivers show` has the counts.
+            let shown = try harness.waitFor("the box to report its repairs", timeout: 40) { () -> String? in
+                let out = try harness.loa(["receivers", "show", id]).out
+                return out.contains("loss repair: missed") && !out.contains("repaired 0,") ? out : nil
+            }
+            #expect(shown.contains("given up"), "\(shown)")
+            let perBox = try harness.apiText("/metrics")
+            #expect(perBox.contains("loa_receiver_packets_repaired{receiver="), "\(perBox)")
             harness.stop(receiver)
             let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
             let line = try #require(log.split(separator: "\n").last { $0.contains("loss repair:") }, "\(log)")

@@ -93,6 +93,10 @@ enum Samples {
         view.syncDriftPpm = -12.5
         view.syncErrorUs = 40
         view.syncCorrectedSamples = -144
+        view.repairMissed = 26
+        view.repairAsked = 34
+        view.repairRepaired = 25
+        view.repairAbandoned = 1
         return view
     }()
 

@@ -31,6 +31,23 @@ struct DeliveryWireTests {
         #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
     }
 
+    /// The loss repair counts (flag bit 64) come after the delivery byte, with or without the fields before them;
+    /// a heartbeat with every optional field and the longest texts still fits a fleet message.
+    @Test func theRepairCountsRoundTrip() throws {
+        var beat = heartbeat
+        beat.repair = RepairReport(missed: 26, asked: 34, repaired: 25, abandoned: 1)
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        beat.delivery = .unicast
+        beat.wantsUnicast = true
+        beat.sync = SyncReport(uncertaintyMicroseconds: 5, driftPartsPerBillion: -7, errorMicroseconds: 1)
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        beat.version = String(repeating: "v", count: Heartbeat.maximumTextBytes)
+        beat.zones = (0..<Heartbeat.maximumZones).map { String(repeating: "\($0)", count: Heartbeat.maximumTextBytes) }
+        let longest = encode(.heartbeat(beat))
+        #expect(longest.count <= FleetMessage.maximumBytes)
+        #expect(try parse(longest) == .heartbeat(beat))
+    }
+
     /// A heartbeat from a box that does not say (flag bit 32 clear) reads as no delivery and no request: an older
     /// box never gets unicast. A bad delivery byte is refused.
     @Test func anOlderHeartbeatAsksForNothingAndABadByteIsRefused() throws {

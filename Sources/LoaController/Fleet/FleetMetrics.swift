@@ -1,5 +1,6 @@
 import Foundation
 import LoaControlAPI
+import LoaWire
 import Prometheus
 import Synchronization
 
@@ -64,7 +65,7 @@ package final class FleetMetrics: Sendable {
 
     /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
     func exposition(
-        states: [ReceiverState: Int], sync: [String: Double] = [:],
+        states: [ReceiverState: Int], sync: [String: Double] = [:], repairs: [String: RepairReport] = [:],
         unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int)? = nil
     ) -> String {
         if let unicast {
@@ -84,6 +85,15 @@ package final class FleetMetrics: Sendable {
             ).set(Double(unicast.unrepaired))
         }
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
+        for (receiver, repair) in repairs {
+            for (name, value, help) in [
+                ("loa_receiver_packets_missed", repair.missed, "Packets a box lacked before loss repair (NACK)"),
+                ("loa_receiver_packets_repaired", repair.repaired, "Packets a box got again after asking"),
+                ("loa_receiver_packets_abandoned", repair.abandoned, "Packets a box lacked after loss repair"),
+            ] {
+                registry.makeGauge(name: name, labels: [("receiver", receiver)], help: help).set(Double(value))
+            }
+        }
         for (receiver, seconds) in sync {
             registry.makeGauge(
                 name: "loa_receiver_sync_seconds", labels: [("receiver", receiver)],

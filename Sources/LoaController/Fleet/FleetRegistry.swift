@@ -255,6 +255,17 @@ package final class FleetRegistry: Sendable {
         }
     }
 
+    /// Each box's loss repair counts from its last heartbeat (issue 14), by name, for `/metrics`.
+    func repairReports() -> [String: RepairReport] {
+        state.withLock { state in
+            var result: [String: RepairReport] = [:]
+            for record in state.records.values {
+                if let repair = record.heartbeat?.repair { result[record.name] = repair }
+            }
+            return result
+        }
+    }
+
     func counts() -> [ReceiverState: Int] {
         state.withLock { state in
             var result: [ReceiverState: Int] = [:]

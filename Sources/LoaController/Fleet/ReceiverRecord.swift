@@ -95,6 +95,10 @@ extension HeartbeatView {
         syncDriftPpm = heartbeat.sync.map { Double($0.driftPartsPerBillion) / 1000 }
         syncErrorUs = heartbeat.sync.map { Int($0.errorMicroseconds) }
         syncCorrectedSamples = heartbeat.sync.map { Int($0.correctedSamples) }
+        repairMissed = heartbeat.repair.map { Int($0.missed) }
+        repairAsked = heartbeat.repair.map { Int($0.asked) }
+        repairRepaired = heartbeat.repair.map { Int($0.repaired) }
+        repairAbandoned = heartbeat.repair.map { Int($0.abandoned) }
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
@@ -112,6 +116,11 @@ extension HeartbeatView {
                 driftPartsPerBillion: Int32(clamping: Int((syncDriftPpm * 1000).rounded())),
                 errorMicroseconds: Int32(clamping: syncErrorUs),
                 correctedSamples: Int32(clamping: syncCorrectedSamples ?? 0))
+        }
+        if let repairMissed, let repairAsked, let repairRepaired, let repairAbandoned {
+            beat.repair = RepairReport(
+                missed: UInt32(clamping: repairMissed), asked: UInt32(clamping: repairAsked),
+                repaired: UInt32(clamping: repairRepaired), abandoned: UInt32(clamping: repairAbandoned))
         }
         return beat
     }
