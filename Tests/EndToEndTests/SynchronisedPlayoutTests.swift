@@ -47,26 +47,38 @@ extension RealProcesses {
 
             /// The instant (test's monotonic ns) the first sample above `threshold` was handed over, and its index.
             func marker(threshold: Int16 = 3000) -> (at: UInt64, index: Int)? {
+                markers(threshold: threshold).first
+            }
+
+            /// Every marker: a sample above `threshold` after at least `quiet` samples at or below it (the first
+            /// loud sample counts as one too); each with the instant (test's monotonic ns) it was handed over.
+            func markers(threshold: Int16 = 3000, quiet: Int = 24_000) -> [(at: UInt64, index: Int)] {
                 _ = done.wait(timeout: .now() + 10)
                 lock.lock()
                 defer { lock.unlock() }
-                var index = -1
+                var found: [(at: UInt64, index: Int)] = []
+                var lastLoud = -quiet - 1
                 for sample in stride(from: 0, to: bytes.count - 1, by: 2) {
                     let value = Int16(bitPattern: UInt16(bytes[sample]) | UInt16(bytes[sample + 1]) << 8)
-                    if abs(Int(value)) > Int(threshold) {
-                        index = sample / 2
-                        break
-                    }
+                    guard abs(Int(value)) > Int(threshold) else { continue }
+                    let index = sample / 2
+                    if index - lastLoud > quiet, let at = instant(of: index) { found.append((at, index)) }
+                    lastLoud = index
                 }
-                guard index >= 0 else { return nil }
-                // A box hands whole frames over and the `file` PCM writes each at once, except where its ring
-                // buffer wraps: there it writes a frame in two pieces. So a read ends where a frame ended, unless it
-                // is the first piece of a split frame; a read of at least a frame's samples (959: drift correction
-                // makes some frames 959 or 961 long, and a box that joined late cut its first one) does not follow
-                // such a piece. The frame holding its last sample began no earlier than where the read before it
-                // ended, and was handed over before the read arrived: each such read bounds from above when the
-                // stream's sample 0 was handed over (a read that waited, on a busy machine, only bounds it later).
-                // The earliest bound of the reads within half a second of the marker is taken.
+                return found
+            }
+
+            /// When sample `index` was handed over, from the reads around it (the lock held).
+            ///
+            /// A box hands whole frames over and the `file` PCM writes each at once, except where its ring
+            /// buffer wraps: there it writes a frame in two pieces. So a read ends where a frame ended, unless it
+            /// is the first piece of a split frame; a read of at least a frame's samples (959: drift correction
+            /// makes some frames 959 or 961 long, and a box that joined late cut its first one) does not follow
+            /// such a piece. The frame holding its last sample began no earlier than where the read before it
+            /// ended, and was handed over before the read arrived: each such read bounds from above when the
+            /// stream's sample 0 was handed over (a read that waited, on a busy machine, only bounds it later).
+            /// The earliest bound of the reads within half a second of the sample is taken.
+            private func instant(of index: Int) -> UInt64? {
                 var start: Int64?
                 for (previous, read) in zip(reads, reads.dropFirst())
                 where abs(read.total / 2 - index) <= 24_000 && read.total / 2 - previous.total / 2 >= 959 {
@@ -74,8 +86,7 @@ extension RealProcesses {
                     let bound = Int64(read.at) - Int64(frameStart) * 1_000_000_000 / 48_000
                     start = min(start ?? bound, bound)
                 }
-                guard let start else { return nil }
-                return (UInt64(start + Int64(index) * 1_000_000_000 / 48_000), index)
+                return start.map { UInt64($0 + Int64(index) * 1_000_000_000 / 48_000) }
             }
         }
 

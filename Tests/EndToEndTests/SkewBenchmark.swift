@@ -1,0 +1,192 @@
+import Foundation
+import LoaSystem
+import LoaTestSupport
+import Testing
+
+/// A UDP relay that holds every datagram for `base` ± `jitter` (uniform, each on its own, so they may pass each
+/// other), both ways: a box sends to `front` as if it were the controller, the relay sends on from its own socket to
+/// `target` (the controller sees the relay's address, as it would a NAT's), and what comes back goes to the last box
+/// address heard. What a 4G path does to a box's heartbeats, time exchanges and unicast audio, on one machine.
+final class DelayRelay: @unchecked Sendable {
+    private let front: UDPSocket
+    private let back: UDPSocket
+    private let target: SocketAddress
+    private let base: UInt64
+    private let jitter: UInt64
+    private let lock = NSLock()
+    private var running = true
+    private let done = DispatchSemaphore(value: 0)
+
+    init(listen: SocketAddress, target: SocketAddress, baseMilliseconds: Int, jitterMilliseconds: Int) throws {
+        front = try UDPSocket()
+        try front.bind(listen, shared: false)
+        back = try UDPSocket()
+        try back.bind(SocketAddress(address: IPv4Address(0x7F00_0001), port: 0), shared: false)
+        self.target = target
+        base = UInt64(baseMilliseconds) * 1_000_000
+        jitter = UInt64(jitterMilliseconds) * 1_000_000
+        Thread.detachNewThread { self.run() }
+    }
+
+    func stop() {
+        lock.withLock { running = false }
+        done.wait()
+    }
+
+    private func run() {
+        var held: [(at: UInt64, bytes: [UInt8], toBox: Bool)] = []
+        var box: SocketAddress?
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
+        defer {
+            buffer.deallocate()
+            done.signal()
+        }
+        while lock.withLock({ running }) {
+            let now = MonotonicClock.now()
+            let wake = min(held.map(\.at).min() ?? now + 10_000_000, now + 10_000_000)
+            let ready = UDPSocket.waitReadable(front, back, until: wake)
+            for (socket, toBox) in [(front, false), (back, true)] where toBox ? ready.second : ready.first {
+                var sender = SocketAddress(address: IPv4Address(0), port: 0)
+                while case .datagram(let length) = (try? socket.receive(into: buffer, from: &sender)) ?? .nothing {
+                    if !toBox { box = sender }
+                    let delay = base - jitter + UInt64.random(in: 0...(2 * jitter))
+                    held.append((MonotonicClock.now() + delay, Array(buffer[0..<length]), toBox))
+                }
+            }
+            let due = MonotonicClock.now()
+            for datagram in held where datagram.at <= due {
+                datagram.bytes.withUnsafeBytes { bytes in
+                    if datagram.toBox {
+                        if let box { _ = front.send(bytes, to: box) }
+                    } else {
+                        _ = back.send(bytes, to: target)
+                    }
+                }
+            }
+            held.removeAll { $0.at <= due }
+        }
+    }
+}
+
+extension RealProcesses {
+    /// Issue 13's measure of skew between boxes (a benchmark: it asserts nothing about time and runs only when asked,
+    /// `LOA_BENCH_SKEW=N swift test --filter SkewBenchmark`, N markers; the README's Performance section gives the
+    /// figures). Three boxes on one zone: a plain one, one whose clock starts 1 s off and runs 100 ppm fast
+    /// (libfaketime), both on multicast through loopback, and one in its own network namespace that hears by unicast
+    /// through a relay adding 40 ± 20 ms each way (heartbeats, time exchanges and audio alike). The clip holds N
+    /// markers (a tone after a second of silence); each box plays into a FIFO timestamped by this process
+    /// (`SynchronisedPlayoutTests.FIFORecorder`), and each marker's instant is compared with the plain box's.
+    @Suite("Skew benchmark")
+    struct SkewBenchmark {
+        static let markers = ProcessInfo.processInfo.environment["LOA_BENCH_SKEW"].flatMap { Int($0) }
+
+        @Test(
+            .enabled(
+                if: markers != nil && SpoofedSourceFloodTests.namespacesAvailable,
+                "a benchmark: LOA_BENCH_SKEW=N (as root) runs it"))
+        func skewBetweenBoxes() throws {
+            let count = max(Self.markers ?? 10, 2)
+            let suffix = String(UUID().uuidString.prefix(8)).lowercased()
+            let namespace = "loa-skew-" + suffix
+            let script = """
+                set -e
+                ip netns add \(namespace)
+                ip -n \(namespace) link set lo up
+                ip link add ks\(suffix) type veth peer name kb\(suffix) netns \(namespace)
+                ip addr add 10.254.63.1/24 dev ks\(suffix)
+                ip link set ks\(suffix) up
+                ip -n \(namespace) addr add 10.254.63.2/24 dev kb\(suffix)
+                ip -n \(namespace) link set kb\(suffix) up
+                """
+            let harness = try Harness(groupOctet: 63)
+            #expect(try harness.run("/bin/sh", ["-c", script]).status == 0)
+            defer {
+                _ = try? harness.run("/bin/sh", ["-c", "ip netns delete \(namespace); ip link delete ks\(suffix)"])
+            }
+            try harness.startController()
+            let target = try #require(SocketAddress(harness.heartbeatAddress))
+            let relay = try DelayRelay(
+                listen: try #require(SocketAddress("10.254.63.1:8751")), target: target, baseMilliseconds: 40,
+                jitterMilliseconds: 20)
+            defer { relay.stop() }
+            let plain = try SynchronisedPlayoutTests.FIFORecorder(harness.path("plain.fifo"))
+            let fast = try SynchronisedPlayoutTests.FIFORecorder(harness.path("fast.fifo"))
+            let far = try SynchronisedPlayoutTests.FIFORecorder(harness.path("far.fifo"))
+            let boxes = [
+                try harness.startReceiver(
+                    output: far.path, name: "far", interface: "10.254.63.2", namespace: namespace,
+                    arguments: ["--delivery", "unicast", "--controller", "10.254.63.1:8751", "--keepalive", "5"]),
+                try harness.startReceiver(output: plain.path, name: "plain"),
+                try harness.startReceiver(
+                    output: fast.path, name: "fast",
+                    environment: [
+                        "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "FAKETIME": "+1s x1.0001",
+                    ]),
+            ]
+            defer { for box in boxes { harness.stop(box) } }
+            // The far box must be approved into the zone to hear it by unicast: its id is in its log.
+            let id = try harness.waitFor("the far box to make its identity", timeout: 30) { () -> String? in
+                let log = (try? String(contentsOfFile: harness.path("far.log"), encoding: .utf8)) ?? ""
+                return log.split(separator: "\n").first { $0.contains("new identity: receiver ") }
+                    .flatMap { $0.split(separator: " ").last.map(String.init) }
+            }
+            _ = try harness.waitFor("the far box to enrol", timeout: 60) { () -> Bool? in
+                try RealProcesses.FleetTests.receivers(harness).contains { $0["id"] as? String == id } ? true : nil
+            }
+            #expect(try harness.loa(["receivers", "approve", id, "--zone", "all"]).status == 0)
+            _ = try harness.waitFor("the far box to hear by unicast", timeout: 60) { () -> Bool? in
+                try RealProcesses.FleetTests.receivers(harness).contains {
+                    $0["id"] as? String == id && $0["unicast"] as? Bool == true
+                } ? true : nil
+            }
+            for name in ["plain", "fast", "far"] {
+                _ = try harness.waitFor("the \(name) box to estimate the controller's clock", timeout: 60) {
+                    () -> Bool? in
+                    let log = (try? String(contentsOfFile: harness.path(name + ".log"), encoding: .utf8)) ?? ""
+                    return log.contains("clock is estimated") ? true : nil
+                }
+            }
+            // Steady state: every box's exchanges span the 20 s a rate needs (before it, a box 100 ppm fast drifts
+            // 0.1 ms a second from its last shortest round trip).
+            Thread.sleep(forTimeInterval: 25)
+            // The clip: `count` times a second of silence, then 0.2 s of a 1 kHz tone (its first loud sample is a
+            // marker).
+            let clip = harness.path("markers.wav")
+            var samples: [Float] = []
+            for _ in 0..<count {
+                samples += [Float](repeating: 0, count: 48_000)
+                samples += (0..<9_600).map { Float(0.5 * sin(Double($0) * 2 * Double.pi * 1000 / 48_000)) }
+            }
+            try FFmpegLoudness.writeWAV(samples, to: clip)
+            try harness.queueAndWait([clip])
+            for box in boxes { harness.stop(box) }
+            let reference = plain.markers()
+            var lines: [String] = []
+            for (name, recorder) in [
+                ("fast (+100 ppm, started 1 s off)", fast), ("far (unicast, 40 ± 20 ms relay)", far),
+            ] {
+                let other = recorder.markers()
+                // Markers in order; a box that lost one is compared from where both have it.
+                let pairs = zip(reference, other).filter {
+                    abs(($0.index - reference[0].index) - ($1.index - other[0].index)) < 4_800
+                }
+                let skews = pairs.map { abs(Double(Int64(bitPattern: $1.at &- $0.at))) / 1_000 }.sorted()
+                #expect(skews.count >= count / 2, "\(name): \(skews.count) of \(count) markers")
+                guard !skews.isEmpty else { continue }
+                func quantile(_ q: Double) -> Double { skews[min(skews.count - 1, Int(q * Double(skews.count)))] }
+                lines.append(
+                    String(
+                        format: "%@ vs plain: %d markers, |skew| p50 %.0f µs, p99 %.0f µs, max %.0f µs", name,
+                        skews.count, quantile(0.5), quantile(0.99), skews.last!))
+            }
+            let log = (try? String(contentsOfFile: harness.path("far.log"), encoding: .utf8)) ?? ""
+            let repair =
+                log.split(separator: "\n").last { $0.contains("loss repair") }.map(String.init) ?? "no loss repair"
+            let report = lines.joined(separator: "\n") + "\nfar box: " + repair
+            print("skew benchmark:\n" + report)
+            try report.write(toFile: harness.path("skew.txt"), atomically: true, encoding: .utf8)
+            try? FileManager.default.createDirectory(atPath: ".build/bench", withIntermediateDirectories: true)
+            try? report.write(toFile: ".build/bench/skew.txt", atomically: true, encoding: .utf8)
+        }
+    }
+}
