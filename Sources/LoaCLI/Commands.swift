@@ -14,7 +14,8 @@ public struct Loa: AsyncParsableCommand {
             subcommands: [
                 Queue.self, SayCommand.self, Cancel.self, StatusCommand.self, ScheduleCommand.self, LogCommand.self,
                 Report.self,
-                ReceiversCommand.self, ZonesCommand.self, VolumeCommand.self, MuteCommand.self, UnmuteCommand.self,
+                ReceiversCommand.self, ZonesCommand.self, AlertsCommand.self, VolumeCommand.self, MuteCommand.self,
+                UnmuteCommand.self,
                 TestToneCommand.self,
                 RefreshCommand.self, KeysCommand.self, EmergencyCommandLine.self, AuditCommand.self, Login.self,
                 Logout.self, AccountsCommand.self,

@@ -27,6 +27,7 @@ enum Message: CaseIterable, Sendable {
     case moveAbstract, moveZoneHelp, movedWithoutGroup, renameAbstract, newNameHelp, renamed
     case removeReceiverAbstract, receiverRemoved, rejectAbstract, receiverRejected, zoneCommandResult, zoneNotJoined
     case zonesAbstract, zonesHeadings, zoneGone, onlineOf
+    case alertsAbstract, alertsLastHelp, noAlerts, alertsHeadings, statusAlerts
     case targetZoneHelp, targetMissing, targetTwice, commandResult, toneOnMutedBox, commandsFailed
     case volumeAbstract, percentHelp, badVolume, muteAbstract, unmuteAbstract, testToneAbstract, refreshAbstract
     case soundOK, soundFailing, never, secondsAgo, minutesAgo, hoursAgo
@@ -378,6 +379,19 @@ enum Message: CaseIterable, Sendable {
                 "Danh sách khu vực: nhóm phát và số loa (đang hoạt động / tổng số)."
             )
         case .zonesHeadings: return ("ZONE|GROUP|BOXES ONLINE", "KHU VỰC|NHÓM|LOA HOẠT ĐỘNG")
+        case .alertsAbstract:
+            return (
+                "List the latest alerts about the speaker boxes (offline, loss, sound card, …), newest last.",
+                "Danh sách cảnh báo mới nhất về các loa (mất liên lạc, mất gói, hỏng card âm thanh, …), mới nhất ở cuối."
+            )
+        case .alertsLastHelp: return ("How many alerts to show.", "Số cảnh báo cần hiện.")
+        case .noAlerts: return ("no alerts", "không có cảnh báo nào")
+        case .alertsHeadings: return ("TIME|BOX|ALERT|DETAIL", "THỜI ĐIỂM|LOA|CẢNH BÁO|CHI TIẾT")
+        case .statusAlerts:
+            return (
+                "alerts: {1} in the last 24 hours, the latest {2} at {3}: {4} (see 'loa alerts')",
+                "cảnh báo: {1} trong 24 giờ qua, mới nhất: {2} lúc {3}: {4} (xem 'loa alerts')"
+            )
         case .zoneGone: return ("NOT CONFIGURED (zone-gone)", "CHƯA CẤU HÌNH (zone-gone)")
         case .onlineOf: return ("{1} of {2}", "{1} / {2}")
         case .targetZoneHelp:

@@ -122,7 +122,24 @@ struct StatusCommand: AsyncParsableCommand {
                             item.id, item.priority.name(), item.title, minutesSeconds(item.durationMs)))
                 }
             }
+            await printAlertLine(client)
         }
+    }
+
+    /// One line about the last day's alerts, if there were any (an operator without the fleet role sees none).
+    private func printAlertLine(_ client: ControlClient) async {
+        guard let alerts = try? await client.alerts(after: 0) else { return }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let since = Date().addingTimeInterval(-86_400)
+        let recent = alerts.filter { (formatter.date(from: $0.at) ?? .distantPast) >= since }
+        guard let latest = recent.last else { return }
+        let names = (try? await AlertText.boxNames(client)) ?? [:]
+        let timeZone = (try? await CommuneTimeZone.of(client)) ?? TimeZone.current
+        print(
+            Message.statusAlerts.text(
+                recent.count, names[latest.receiver] ?? latest.receiver,
+                localText(iso: latest.at, timeZone: timeZone), AlertText.kind(latest.kind)))
     }
 }
 

@@ -150,6 +150,18 @@ extension RealProcesses {
             }
             let posted = try String(contentsOfFile: harness.path("webhook.jsonl"), encoding: .utf8)
             #expect(posted.split(separator: "\n").allSatisfy { $0.hasPrefix("/alerts {") && $0.contains(id) })
+            // The broadcaster sees them too (issue 17): `loa alerts` lists them by the box's name, newest last, and
+            // `loa status` ends with a line about the last day's; both in Vietnamese with a Vietnamese locale.
+            let listedAlerts = try harness.loa(["alerts"])
+            let rows = listedAlerts.out.split(separator: "\n")
+            #expect(listedAlerts.status == 0 && rows.first?.contains("ALERT") == true, "\(listedAlerts.out)")
+            #expect(rows.contains { $0.contains("truong-hoc") && $0.contains("offline") }, "\(listedAlerts.out)")
+            #expect(rows.last?.contains("online") == true, "\(listedAlerts.out)")
+            #expect(try harness.loa(["alerts", "--last", "1"]).out.split(separator: "\n").count == 2)
+            let status = try harness.loa(["status"]).out
+            #expect(status.contains("alerts: ") && status.contains("truong-hoc"), "\(status)")
+            let vietnamese = try harness.loa(["alerts"], environment: ["LOA_LANG": "vi"]).out
+            #expect(vietnamese.contains("CẢNH BÁO") && vietnamese.contains("mất liên lạc"), "\(vietnamese)")
             harness.stop(again)
 
             // A restarted controller still knows the box, its name, zone and history.
