@@ -28,6 +28,9 @@ public final class ControllerLink {
     public let keepaliveNanoseconds: UInt64
     /// Whether the heartbeats ask for unicast (set by the receiver's `DeliveryChoice`).
     public var wantsUnicast = false
+    /// Whether heartbeats go out at least every keepalive even without asking for unicast (an `auto` box that hears
+    /// no multicast; set by the receiver's `DeliveryChoice`).
+    public var keepsAlive = false
     /// When the next heartbeat is due (monotonic).
     public private(set) var nextHeartbeat: UInt64
     let socket: UDPSocket
@@ -96,10 +99,13 @@ public final class ControllerLink {
     /// Seconds since this link started.
     public var uptimeSeconds: UInt32 { UInt32((MonotonicClock.now() - started) / 1_000_000_000) }
 
-    /// The gap to the next heartbeat: the heartbeat interval, or the keepalive while asking for unicast.
+    /// The gap to the next heartbeat: the heartbeat interval, or the keepalive while the path must stay open.
     private var currentInterval: UInt64 {
-        wantsUnicast ? min(intervalNanoseconds, keepaliveNanoseconds) : intervalNanoseconds
+        wantsUnicast || keepsAlive ? min(intervalNanoseconds, keepaliveNanoseconds) : intervalNanoseconds
     }
+
+    /// Brings the next heartbeat within the keepalive of `now` (the path must stay open from now on).
+    public func keepAlive(from now: UInt64) { nextHeartbeat = min(nextHeartbeat, now + keepaliveNanoseconds) }
 
     /// Makes the next heartbeat due at once (the delivery changed: the controller should know now).
     public func heartbeatSoon(now: UInt64) { nextHeartbeat = min(nextHeartbeat, now) }

@@ -9,6 +9,9 @@ import LoaWire
 ///   packet has arrived for `wait` since then (or since the last one); it keeps asking while idle, so the next
 ///   bulletin (an emergency after ten quiet minutes) arrives at once, and stops as soon as a multicast packet
 ///   arrives again.
+/// - The path to the controller must stay open (heartbeats at least every keepalive) while the box asks for unicast,
+///   and also while an `auto` box has heard no multicast for `wait`: behind a NAT it would otherwise learn that its
+///   zone is on the air only at its next heartbeat, and hear nothing of a short bulletin.
 public struct DeliveryChoice: Sendable {
     public let mode: Delivery
     /// How long `auto` waits for multicast on a zone that is on the air.
@@ -25,6 +28,11 @@ public struct DeliveryChoice: Sendable {
 
     /// Whether the box asks for unicast now.
     public var wantsUnicast: Bool { unicast }
+
+    /// Whether the box should keep its path to the controller open at `now` (see the contract).
+    public func keepsPathOpen(at now: UInt64) -> Bool {
+        unicast || (mode == .auto && (lastMulticast.map { now &- $0 >= wait } ?? true))
+    }
 
     /// A verified packet arrived by multicast at `now`.
     public mutating func heardMulticast(at now: UInt64) {

@@ -128,6 +128,11 @@ public final class Receiver {
             }
             let now = MonotonicClock.now()
             _ = delivery.advance(to: now)
+            if let link, link.keepsAlive != delivery.keepsPathOpen(at: now) {
+                link.keepsAlive.toggle()
+                // The next heartbeat may be a long interval away.
+                if link.keepsAlive { link.keepAlive(from: now) }
+            }
             if let link, link.wantsUnicast != delivery.wantsUnicast {
                 link.wantsUnicast = delivery.wantsUnicast
                 link.heartbeatSoon(now: now)

@@ -6,7 +6,8 @@ extension RealProcesses {
     /// Issue 14, points 1–4, through a real NAT: a controller namespace, a "carrier" namespace that masquerades
     /// (conntrack's UDP timeout 30 s, as 4G carriers do) and a box namespace behind it, with no route from the
     /// controller to the box. The box hears only what comes back through the mapping its heartbeats open.
-    /// One controller and one box for every step (they take minutes to set up and the idle step must be long).
+    /// One controller and two boxes for every step (they take minutes to set up and the idle step must be long): one
+    /// set to `unicast`, one on the default `auto`, which finds out for itself that no multicast reaches it.
     @Suite("Unicast delivery through a NAT")
     struct NATDeliveryTests {
         /// Namespaces made by the test: controller ↔ carrier (10.254.61.0/24), carrier ↔ box (10.254.62.0/24).
@@ -181,6 +182,16 @@ extension RealProcesses {
             let table = try harness.loa(["receivers"])
             let row = try #require(FleetDetailTests.columns(table.out).first, "\(table.out)")
             #expect(row["DELIVERY"] == "unicast", "\(table.out)")
+            // A second box behind the same NAT on the defaults (`auto`, heartbeats every 5 s): it waits for multicast
+            // that never comes.
+            let autoOutput = harness.path("auto.raw")
+            let autoBox = try harness.startReceiver(
+                output: autoOutput, name: "auto", interface: net.boxAddress, namespace: net.box)
+            let autoID = try harness.waitFor("the auto box to enrol", timeout: 30) { () -> String? in
+                try RealProcesses.FleetTests.receivers(harness).first { $0["id"] as? String != id }
+                    .flatMap { $0["id"] as? String }
+            }
+            #expect(try harness.loa(["receivers", "approve", autoID, "--zone", "all"]).status == 0)
             _ = try harness.waitFor("the box to learn the stream tag key", timeout: 30) { () -> Bool? in
                 let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
                 return log.contains("stream tag key from the controller") ? true : nil
@@ -188,13 +199,19 @@ extension RealProcesses {
             let clip = try harness.speech(
                 "clip.wav", "Thông báo: chiều nay thôn Đông cắt điện từ hai giờ đến bốn giờ để sửa đường dây.")
             let source = try AudioComparison.reference(clip)
-            func bulletin(_ what: String) throws {
-                let offset = Self.size(output)
+            func bulletin(_ what: String, auto: Bool = true) throws {
+                let offsets = (Self.size(output), Self.size(autoOutput))
                 try harness.queueAndWait([clip])
-                let played = try Self.played(output, after: offset)
-                let match = AudioComparison.compare(source: source, played: played)
-                let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
-                #expect(match.correlation >= 0.9, "\(what): NCC \(match.correlation), \(played.count) samples; \(log)")
+                for (name, file, offset) in [("receiver", output, offsets.0)]
+                    + (auto ? [("auto", autoOutput, offsets.1)] : [])
+                {
+                    let played = try Self.played(file, after: offset)
+                    let match = AudioComparison.compare(source: source, played: played)
+                    let log = (try? String(contentsOfFile: harness.path(name + ".log"), encoding: .utf8)) ?? ""
+                    #expect(
+                        match.correlation >= 0.9,
+                        "\(what), \(name): NCC \(match.correlation), \(played.count) samples; \(log)")
+                }
             }
 
             // 1. Whole, by unicast alone, while an attacker at another address forges and replays requests.
@@ -206,9 +223,20 @@ extension RealProcesses {
             _ = try harness.waitFor("the attacker to capture one of the box's heartbeats", timeout: 40) { () -> Bool? in
                 FileManager.default.fileExists(atPath: counted + ".captured") ? true : nil
             }
-            try bulletin("the first bulletin behind the NAT")
+            // The auto box hears the first bulletin only once it has found no multicast while the zone is on the air
+            // (its first seconds are lost): it then asks for unicast, and keeps asking while the zone is idle.
+            try bulletin("the first bulletin behind the NAT", auto: false)
+            let autoRow = try harness.waitFor("the auto box to ask for unicast", timeout: 30) {
+                () -> [String: String]? in
+                let rows = FleetDetailTests.columns(try harness.loa(["receivers"]).out)
+                return rows.first {
+                    $0["ID"].map { autoID.hasPrefix($0) || $0.hasPrefix(autoID) } == true
+                        && $0["DELIVERY"] == "auto:unicast"
+                }
+            }
+            #expect(autoRow["DELIVERY"] == "auto:unicast")
             let metrics = try harness.apiText("/metrics")
-            #expect(metrics.contains("loa_unicast_boxes 1"), "\(metrics)")
+            #expect(metrics.contains("loa_unicast_boxes 2"), "both boxes: \(metrics)")
             harness.stop(attacker)
             let numbers = ((try? String(contentsOfFile: counted, encoding: .utf8)) ?? "").split(separator: " ")
                 .compactMap { Int($0) }
@@ -237,6 +265,7 @@ extension RealProcesses {
             let perBox = try harness.apiText("/metrics")
             #expect(perBox.contains("loa_receiver_packets_repaired{receiver="), "\(perBox)")
             harness.stop(receiver)
+            harness.stop(autoBox)
             let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""
             let line = try #require(log.split(separator: "\n").last { $0.contains("loss repair:") }, "\(log)")
             var counts: [String: Int] = [:]

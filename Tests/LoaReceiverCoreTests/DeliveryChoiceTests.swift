@@ -35,4 +35,17 @@ struct DeliveryChoiceTests {
         choice.heardMulticast(at: 801 * second)
         #expect(!choice.wantsUnicast, "multicast again")
     }
+
+    /// The path stays open (keepalive heartbeats) while asking for unicast, and for an `auto` box that has heard no
+    /// multicast for `wait` (behind a NAT it would learn of a bulletin only at its next heartbeat); a box that hears
+    /// multicast, or is set to multicast, heartbeats at its own interval.
+    @Test func thePathStaysOpenWhileUnicastMayBeNeeded() {
+        var auto = DeliveryChoice(mode: .auto, wait: 3 * second)
+        #expect(auto.keepsPathOpen(at: 0), "nothing heard yet")
+        auto.heardMulticast(at: 10 * second)
+        #expect(!auto.keepsPathOpen(at: 12 * second))
+        #expect(auto.keepsPathOpen(at: 13 * second), "no multicast for 3 s")
+        #expect(!DeliveryChoice(mode: .multicast).keepsPathOpen(at: 0))
+        #expect(DeliveryChoice(mode: .unicast).keepsPathOpen(at: 0))
+    }
 }
