@@ -127,7 +127,11 @@ extension RealProcesses {
             #expect(sync >= 0 && sync < 1000)
             let synced = try harness.loa(["receivers"])
             #expect(synced.out.contains("SYNC") && synced.out.contains("ms"), "\(synced.out)")
-            #expect(try harness.apiText("/metrics").contains("loa_receiver_sync_seconds{receiver=\"truong-hoc\"}"))
+            let metrics = try harness.apiText("/metrics")
+            #expect(metrics.contains("loa_receiver_sync_seconds{receiver=\"truong-hoc\"}"))
+            // Its last heartbeat's late packets and jitter-buffer depth (issue 14, point 6).
+            #expect(metrics.contains("loa_receiver_packets_late{receiver=\"truong-hoc\"} 0"), "\(metrics)")
+            #expect(metrics.contains("loa_receiver_jitter_frames{receiver=\"truong-hoc\"}"), "\(metrics)")
 
             // Silent: offline after three missed heartbeats, with an alert; back with the same identity.
             harness.stop(receiver)

@@ -263,7 +263,9 @@ extension RealProcesses {
             }
             #expect(shown.contains("given up"), "\(shown)")
             let perBox = try harness.apiText("/metrics")
-            #expect(perBox.contains("loa_receiver_packets_repaired{receiver="), "\(perBox)")
+            for name in ["loa_receiver_packets_repaired", "loa_receiver_packets_late", "loa_receiver_jitter_frames"] {
+                #expect(perBox.contains(name + "{receiver="), "\(name) in \(perBox)")
+            }
             harness.stop(receiver)
             harness.stop(autoBox)
             let log = (try? String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)) ?? ""

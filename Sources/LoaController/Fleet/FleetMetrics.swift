@@ -65,7 +65,7 @@ package final class FleetMetrics: Sendable {
 
     /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
     func exposition(
-        states: [ReceiverState: Int], sync: [String: Double] = [:], repairs: [String: RepairReport] = [:],
+        states: [ReceiverState: Int], sync: [String: Double] = [:], heartbeats: [String: Heartbeat] = [:],
         unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int)? = nil
     ) -> String {
         if let unicast {
@@ -85,12 +85,23 @@ package final class FleetMetrics: Sendable {
             ).set(Double(unicast.unrepaired))
         }
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
-        for (receiver, repair) in repairs {
-            for (name, value, help) in [
-                ("loa_receiver_packets_missed", repair.missed, "Packets a box lacked before loss repair (NACK)"),
-                ("loa_receiver_packets_repaired", repair.repaired, "Packets a box got again after asking"),
-                ("loa_receiver_packets_abandoned", repair.abandoned, "Packets a box lacked after loss repair"),
-            ] {
+        for (receiver, heartbeat) in heartbeats {
+            var values: [(String, UInt32, String)] = [
+                ("loa_receiver_packets_late", heartbeat.late, "Packets a box got too late to play, since it started"),
+                ("loa_receiver_frames_concealed", heartbeat.concealed, "Frames a box concealed, since it started"),
+                (
+                    "loa_receiver_jitter_frames", UInt32(heartbeat.jitterDepthFrames),
+                    "Frames in a box's jitter buffer at its last heartbeat"
+                ),
+            ]
+            if let repair = heartbeat.repair {
+                values += [
+                    ("loa_receiver_packets_missed", repair.missed, "Packets a box lacked before loss repair (NACK)"),
+                    ("loa_receiver_packets_repaired", repair.repaired, "Packets a box got again after asking"),
+                    ("loa_receiver_packets_abandoned", repair.abandoned, "Packets a box lacked after loss repair"),
+                ]
+            }
+            for (name, value, help) in values {
                 registry.makeGauge(name: name, labels: [("receiver", receiver)], help: help).set(Double(value))
             }
         }

@@ -255,12 +255,12 @@ package final class FleetRegistry: Sendable {
         }
     }
 
-    /// Each box's loss repair counts from its last heartbeat (issue 14), by name, for `/metrics`.
-    func repairReports() -> [String: RepairReport] {
+    /// Each box's last heartbeat, by name, for `/metrics`.
+    func latestHeartbeats() -> [String: Heartbeat] {
         state.withLock { state in
-            var result: [String: RepairReport] = [:]
+            var result: [String: Heartbeat] = [:]
             for record in state.records.values {
-                if let repair = record.heartbeat?.repair { result[record.name] = repair }
+                if let heartbeat = record.heartbeat { result[record.name] = heartbeat }
             }
             return result
         }
