@@ -31,6 +31,8 @@ public final class ControllerLink {
     /// Whether heartbeats go out at least every keepalive even without asking for unicast (an `auto` box that hears
     /// no multicast; set by the receiver's `DeliveryChoice`).
     public var keepsAlive = false
+    /// How many packets later the box wants each unicast packet again (`redundancy`; 0: never).
+    public let redundancy: Int
     /// When the next heartbeat is due (monotonic).
     public private(set) var nextHeartbeat: UInt64
     let socket: UDPSocket
@@ -77,6 +79,7 @@ public final class ControllerLink {
         }
         intervalNanoseconds = UInt64(settings.heartbeatIntervalSeconds) * 1_000_000_000
         keepaliveNanoseconds = UInt64(settings.keepaliveSeconds) * 1_000_000_000
+        redundancy = settings.redundancy
         delivery = settings.delivery
         // Allocated once: room for the longest trust answer (a key list of up to `KeyList.maximumBytes`), which is
         // larger than any fleet message.
@@ -122,6 +125,7 @@ public final class ControllerLink {
         heartbeat.uptimeSeconds = uptimeSeconds
         heartbeat.delivery = delivery
         heartbeat.wantsUnicast = wantsUnicast
+        heartbeat.repeatAfter = wantsUnicast ? UInt8(clamping: redundancy) : 0
         if key != nil {
             transmit(.heartbeat(heartbeat))
         } else {

@@ -9,7 +9,7 @@ public enum ReceiverCommandLine {
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
-                            [--delay-ms N] [--delivery MODE] [--keepalive S]
+                            [--delay-ms N] [--delivery MODE] [--keepalive S] [--redundancy K]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -39,6 +39,8 @@ public enum ReceiverCommandLine {
                                    is on the air and no multicast arrives)
           --keepalive S            seconds between heartbeats at most while hearing by unicast, 1-3600
                                    (default 15: carriers may close a NAT mapping after 30 s of silence)
+          --redundancy K           while hearing by unicast, ask for each packet again K packets later, 1-7
+                                   (default 0: never); for a link that loses packets in bursts
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

@@ -28,6 +28,9 @@ public struct ReceiverSettings: Sendable {
     /// Seconds between heartbeats at most while the box hears by unicast: they keep the carrier's NAT mapping open
     /// (carriers may drop one after 30 s of silence).
     public var keepaliveSeconds = 15
+    /// Redundancy for a bursty link: while hearing by unicast, ask for each packet again this many packets later
+    /// (1–7; 0, the default: never). Costs the link twice the audio; a burst shorter than it loses nothing.
+    public var redundancy = 0
     /// The box's own state: identity key, epoch, volume (see `ReceiverIdentity`).
     public var stateDirectory = "/var/lib/loa"
     /// The controller's public key (base64, or the path of a `.pub` file holding it); without it the first
@@ -74,7 +77,7 @@ public struct ReceiverSettings: Sendable {
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
-        "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive",
+        "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -115,6 +118,7 @@ public struct ReceiverSettings: Sendable {
             }
             delivery = mode
         case "keepalive": keepaliveSeconds = try Self.number(key, value, in: 1...3600)
+        case "redundancy": redundancy = try Self.number(key, value, in: 0...7)
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

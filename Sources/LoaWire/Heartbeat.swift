@@ -36,7 +36,8 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// rejected, underruns (4 each), then the version and the zones as length-prefixed UTF-8 (a count first), then the
 /// multicast group it listens to: address (4) and port (2), both 0 when it does not say; then, each only where its
 /// flag says it is there, the sync report (bit 16, 16 bytes), the delivery (bit 32, 1 byte: `Delivery`'s code
-/// in the low nibble, 0x10 when the box asks for the zone's packets by unicast) and the loss repair counts (bit 64,
+/// in the low nibble, 0x10 when the box asks for the zone's packets by unicast, and in the top 3 bits how many
+/// packets later it wants each packet again, 0 for never: `repeatAfter`) and the loss repair counts (bit 64,
 /// 16 bytes: `RepairReport`).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
@@ -87,6 +88,9 @@ public struct Heartbeat: Equatable, Sendable {
     /// The box asks for its zone's packets by unicast, to the address and port this heartbeat came from. Only an
     /// authenticated heartbeat's request counts; carried with `delivery` (a box that does not say never asks).
     public var wantsUnicast: Bool
+    /// Redundancy for a bursty link (issue 14): the box asks for each unicast packet again this many packets later
+    /// (1–7; 0: never). Carried with `delivery`.
+    public var repeatAfter: UInt8 = 0
     /// The box's loss repair by NACK (issue 14, `docs/delivery.md`); nil from a box that does not say.
     public var repair: RepairReport?
 
@@ -158,7 +162,7 @@ public struct Heartbeat: Equatable, Sendable {
             writer.put(UInt32(bitPattern: sync.errorMicroseconds))
             writer.put(UInt32(bitPattern: sync.correctedSamples))
         }
-        if let delivery { writer.put(delivery.code | (wantsUnicast ? 0x10 : 0)) }
+        if let delivery { writer.put(delivery.code | (wantsUnicast ? 0x10 : 0) | min(repeatAfter, 7) << 5) }
         if let repair {
             for counter in [repair.missed, repair.asked, repair.repaired, repair.abandoned] { writer.put(counter) }
         }
@@ -207,9 +211,10 @@ public struct Heartbeat: Equatable, Sendable {
         wantsUnicast = false
         if flags & 32 != 0 {
             let byte = try reader.uint8()
-            guard let mode = Delivery(code: byte & 0x0F), byte & 0xE0 == 0 else { throw .badField }
+            guard let mode = Delivery(code: byte & 0x0F) else { throw .badField }
             delivery = mode
             wantsUnicast = byte & 0x10 != 0
+            repeatAfter = byte >> 5
         }
         repair = nil
         if flags & 64 != 0 {

@@ -78,21 +78,29 @@ struct SendPathAllocationTests {
 
     /// Issue 14: each sealed packet also goes to the zone's unicast boxes (`sendmmsg` from the heartbeat socket),
     /// still without allocating; every copy reaches the box's socket on loopback.
-    @Test func sendingASealedFrameToUnicastBoxesAllocatesNothing() throws {
+    /// A box's socket on loopback and a delivery for zone `zone` whose roster has that box (asking for each packet
+    /// again `repeatAfter` packets later), sending from a socket of its own.
+    static func unicastBox(zone: String, repeatAfter: UInt8 = 0) throws -> (UDPSocket, UnicastDelivery) {
         let box = try UDPSocket()
         try box.bind(SocketAddress(address: IPv4Address(0x7F00_0001), port: 0), shared: false)
         box.setReceiveBuffer(bytes: 4 << 20)
         let heartbeats = try UDPSocket()
         try heartbeats.bind(SocketAddress(address: IPv4Address(0x7F00_0001), port: 0), shared: false)
-        let delivery = UnicastDelivery(zones: ["alloc"], limits: UnicastLimits())
+        let delivery = UnicastDelivery(zones: [zone], limits: UnicastLimits(boxBytesPerSecond: 1 << 24))
         delivery.attach(heartbeats)
         var beat = Heartbeat(receiver: ReceiverID(0xB0), intervalMilliseconds: 60_000)
         beat.delivery = .unicast
         beat.wantsUnicast = true
+        beat.repeatAfter = repeatAfter
         let asked = delivery.heard(
-            beat, zone: "alloc", from: SocketAddress(address: IPv4Address(0x7F00_0001), port: UInt16(box.localPort)),
+            beat, zone: zone, from: SocketAddress(address: IPv4Address(0x7F00_0001), port: UInt16(box.localPort)),
             now: MonotonicClock.now())
         #expect(asked)
+        return (box, delivery)
+    }
+
+    @Test func sendingASealedFrameToUnicastBoxesAllocatesNothing() throws {
+        let (box, delivery) = try Self.unicastBox(zone: "alloc")
         let result = try Self.framesThatAllocate(signed: true, group: "239.255.79.63:5004", unicast: delivery)
         #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
@@ -100,5 +108,25 @@ struct SendPathAllocationTests {
         var received = 0
         while case .datagram = try box.receive(into: buffer) { received += 1 }
         #expect(received == result.sent, "\(received) unicast copies for \(result.sent) packets")
+    }
+
+    /// Issue 14, redundancy: a box that asks for each packet again 2 packets later gets every packet twice (all but
+    /// the last 2, not yet repeated), the second copy the very bytes of the first, and sending still allocates
+    /// nothing.
+    @Test func aBoxThatAsksForRedundancyGetsEveryPacketAgainTwoLater() throws {
+        let (box, delivery) = try Self.unicastBox(zone: "again", repeatAfter: 2)
+        let result = try Self.framesThatAllocate(signed: true, group: "239.255.79.64:5004", unicast: delivery)
+        #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        var copies: [UInt16: [[UInt8]]] = [:]
+        while case .datagram(let length) = try box.receive(into: buffer) {
+            let sequence = UInt16(buffer[2]) << 8 | UInt16(buffer[3])
+            copies[sequence, default: []].append(Array(buffer[0..<length]))
+        }
+        let total = copies.values.reduce(0) { $0 + $1.count }
+        #expect(total == 2 * result.sent - 2, "\(total) copies for \(result.sent) packets")
+        #expect(copies.values.filter { $0.count == 2 }.allSatisfy { $0[0] == $0[1] })
+        #expect(delivery.counts.repeated == result.sent - 2)
     }
 }

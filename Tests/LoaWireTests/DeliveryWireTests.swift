@@ -49,7 +49,7 @@ struct DeliveryWireTests {
     }
 
     /// A heartbeat from a box that does not say (flag bit 32 clear) reads as no delivery and no request: an older
-    /// box never gets unicast. A bad delivery byte is refused.
+    /// box never gets unicast. A bad delivery code is refused.
     @Test func anOlderHeartbeatAsksForNothingAndABadByteIsRefused() throws {
         let plain = encode(.heartbeat(heartbeat))
         guard case .heartbeat(let read) = try parse(plain) else { Issue.record("not a heartbeat"); return }
@@ -62,8 +62,10 @@ struct DeliveryWireTests {
         #expect(bytes[deliveryByte] == 0x13)
         bytes[deliveryByte] = 0x07
         #expect(throws: FleetWireError.badField) { try parse(bytes) }
+        // The top 3 bits are the redundancy distance: 0x53 asks for every packet again 2 packets later.
         bytes[deliveryByte] = 0x53
-        #expect(throws: FleetWireError.badField) { try parse(bytes) }
+        guard case .heartbeat(let redundant) = try parse(bytes) else { Issue.record("not a heartbeat"); return }
+        #expect(redundant.repeatAfter == 2 && redundant.wantsUnicast && redundant.delivery == .auto)
     }
 
     /// The answer's on-air byte comes after the optional sealed tag key, with or without it; an answer without it

@@ -66,7 +66,7 @@ package final class FleetMetrics: Sendable {
     /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
     func exposition(
         states: [ReceiverState: Int], sync: [String: Double] = [:], heartbeats: [String: Heartbeat] = [:],
-        unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int)? = nil
+        unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int, repeated: Int)? = nil
     ) -> String {
         if let unicast {
             registry.makeGauge(name: "loa_unicast_boxes", help: "Boxes hearing their zone by unicast").set(
@@ -83,6 +83,9 @@ package final class FleetMetrics: Sendable {
                 name: "loa_unicast_repairs_refused",
                 help: "Packets asked for again and not sent (no longer held, not the box's stream, over a cap)"
             ).set(Double(unicast.unrepaired))
+            registry.makeGauge(
+                name: "loa_unicast_copies_repeated", help: "Copies sent again for boxes that ask for redundancy"
+            ).set(Double(unicast.repeated))
         }
         for (state, gauge) in stateGauges { gauge.set(Double(states[state] ?? 0)) }
         for (receiver, heartbeat) in heartbeats {

@@ -24,6 +24,8 @@ public final class UnicastDelivery: Sendable {
         /// over a cap).
         var repaired = 0
         var unrepaired = 0
+        /// Copies sent again for redundancy.
+        var repeated = 0
     }
 
     /// The zones' names, in the pacer's order (a zone's index is its place here).
@@ -60,7 +62,8 @@ public final class UnicastDelivery: Sendable {
         return state.withLock {
             $0.roster.heard(
                 heartbeat.receiver, zone: index, address: sender,
-                intervalMilliseconds: heartbeat.intervalMilliseconds, wants: heartbeat.wantsUnicast, now: now)
+                intervalMilliseconds: heartbeat.intervalMilliseconds, wants: heartbeat.wantsUnicast,
+                repeatAfter: Int(heartbeat.repeatAfter), now: now)
         }
     }
 
@@ -91,6 +94,21 @@ public final class UnicastDelivery: Sendable {
                 packet, toEach: UnsafeBufferPointer(rebasing: addresses[0..<count]),
                 ports: UnsafeBufferPointer(rebasing: ports[0..<count]))
             state.sent += sent
+            // Redundancy: the packet `k` numbers before this one, again, to each box that asked for it.
+            guard zone < state.histories.count, packet.count >= RTPHeader.fixedSize else { return sent }
+            let history = state.histories[zone]
+            let sequence = UInt16(packet[2]) << 8 | UInt16(packet[3])
+            var repeated = 0
+            state.roster.repeats(
+                zone: zone, now: now,
+                size: { k in history.withPacket(sequence &- UInt16(k)) { $0.count } },
+                send: { address, port, k in
+                    let target = SocketAddress(address: IPv4Address(address), port: port)
+                    if history.withPacket(sequence &- UInt16(k), { socket.send($0, to: target) }) == true {
+                        repeated += 1
+                    }
+                })
+            state.repeated += repeated
             return sent
         }
     }
@@ -121,7 +139,7 @@ public final class UnicastDelivery: Sendable {
 
     /// Boxes on the rosters, copies sent, copies skipped by the caps, packets sent again on request and requested
     /// ones not sent, for `/metrics` and tests.
-    package var counts: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int) {
-        state.withLock { ($0.roster.count, $0.sent, $0.roster.capped, $0.repaired, $0.unrepaired) }
+    package var counts: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int, repeated: Int) {
+        state.withLock { ($0.roster.count, $0.sent, $0.roster.capped, $0.repaired, $0.unrepaired, $0.repeated) }
     }
 }

@@ -41,6 +41,8 @@ struct UnicastRoster {
         var expires: UInt64
         var tokens: Int
         var refilled: UInt64
+        /// Each packet goes again this many packets later (redundancy; 0: never).
+        var repeatAfter = 0
     }
 
     let limits: UnicastLimits
@@ -68,7 +70,7 @@ struct UnicastRoster {
     /// it there from any other), else takes it off. Returns whether it is on the roster now (false when full).
     mutating func heard(
         _ receiver: ReceiverID, zone: Int?, address: SocketAddress, intervalMilliseconds: UInt32, wants: Bool,
-        now: UInt64
+        repeatAfter: Int = 0, now: UInt64
     ) -> Bool {
         var kept: Entry?
         for index in zones.indices {
@@ -88,6 +90,7 @@ struct UnicastRoster {
         entry.address = address.address.value
         entry.port = address.port
         entry.expires = now + lifetime
+        entry.repeatAfter = repeatAfter
         zones[zone].append(entry)
         return true
     }
@@ -158,6 +161,31 @@ struct UnicastRoster {
         entry.tokens -= bytes
         total -= bytes
         return true
+    }
+
+    /// Redundancy: for each box of `zone` that wants every packet again `k` packets later, asks `size(k)` for the
+    /// length of that packet (nil: no longer held) and, if the box's share and the total hold it, takes it from them
+    /// and calls `send(address, port, k)`; otherwise counts it in `capped`. Allocates nothing.
+    mutating func repeats(
+        zone: Int, now: UInt64, size: (Int) -> Int?, send: (UInt32, UInt16, Int) -> Void
+    ) {
+        guard zones.indices.contains(zone) else { return }
+        for index in zones[zone].indices where zones[zone][index].repeatAfter > 0 {
+            var entry = zones[zone][index]
+            guard entry.expires >= now, let bytes = size(entry.repeatAfter) else { continue }
+            total = Self.refill(total, since: totalRefilled, now: now, rate: limits.totalBytesPerSecond)
+            totalRefilled = now
+            entry.tokens = Self.refill(entry.tokens, since: entry.refilled, now: now, rate: limits.boxBytesPerSecond)
+            entry.refilled = now
+            if entry.tokens >= bytes && total >= bytes {
+                entry.tokens -= bytes
+                total -= bytes
+                send(entry.address, entry.port, entry.repeatAfter)
+            } else {
+                capped += 1
+            }
+            zones[zone][index] = entry
+        }
     }
 
     /// A bucket of `tokens` refilled at `rate` a second from `since` to `now`, at most one second's worth.
