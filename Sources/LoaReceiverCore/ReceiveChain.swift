@@ -69,13 +69,16 @@ public final class ReceiveChain<Sink: AudioSink> {
             lost.removeAll(keepingCapacity: true)
             return
         }
-        // The playout's next number, on this chain's count (both count the same 16-bit numbers); nothing to play:
-        // every gap is past use.
-        let oldestUseful =
-            playout.nextSequenceNumber.map {
-                highest - Int64(UInt16(truncatingIfNeeded: highest) &- $0)
-            } ?? highest + 1
+        let oldestUseful = Self.oldestUseful(highest: highest, nextToPlay: playout.nextSequenceNumber)
         repairs.due(now: now, roundTrip: roundTrip, oldestUseful: oldestUseful, into: &lost)
+    }
+
+    /// The playout's next number (`nextToPlay`, 16 bits) on the count whose highest number is `highest`: both count
+    /// the same 16-bit numbers, and the next to play lies within half their range of the highest, before it or just
+    /// after it (everything played). Nothing to play (nil): every gap is past use.
+    public static func oldestUseful(highest: Int64, nextToPlay: UInt16?) -> Int64 {
+        guard let next = nextToPlay else { return highest + 1 }
+        return highest - Int64(Int16(bitPattern: UInt16(truncatingIfNeeded: highest) &- next))
     }
 
     private func refuse(_ verdict: PacketVerifier.Verdict) {

@@ -84,4 +84,14 @@ struct RepairRequestsTests {
         #expect(numbers.count == 199)
         #expect(numbers.capacity == capacity)
     }
+
+    /// The receive chain asks only for numbers the playout could still play: its next number (16 bits) is placed on
+    /// the chain's count, before the highest or just after it when everything has played, across a wrap too.
+    @Test func theOldestUsefulNumberFollowsThePlayout() {
+        typealias Chain = ReceiveChain<RecordingSink>
+        #expect(Chain.oldestUseful(highest: 70_000, nextToPlay: UInt16(70_000 % 65_536) &- 5) == 69_995)
+        #expect(Chain.oldestUseful(highest: 70_000, nextToPlay: UInt16(70_000 % 65_536) &+ 1) == 70_001)
+        #expect(Chain.oldestUseful(highest: 65_537, nextToPlay: 65_534) == 65_534, "across the wrap")
+        #expect(Chain.oldestUseful(highest: 70_000, nextToPlay: nil) == 70_001)
+    }
 }
