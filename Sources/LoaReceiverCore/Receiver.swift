@@ -148,14 +148,9 @@ public final class Receiver {
             emergency.advance(to: now, sink: playout.sink)
             if !playout.isActive { tone.advance(to: now, into: playout.sink) }
             if let link, now >= link.nextHeartbeat {
-                var beat = heartbeat(playout)
+                var beat = heartbeat(chain)
                 beat.noTrustedTime = trust.lacksTrustedTime(now: now)
                 beat.sync = Self.syncReport(trust.timeline, playout)
-                let repairs = chain.repairs
-                func counter(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
-                beat.repair = RepairReport(
-                    missed: counter(repairs.missed), asked: counter(repairs.asked), repaired: counter(repairs.repaired),
-                    abandoned: counter(repairs.abandoned))
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)
@@ -236,10 +231,12 @@ public final class Receiver {
     }
 
     /// This moment's heartbeat (the link numbers and authenticates it).
-    private func heartbeat(_ playout: Playout<ALSAPlayback>) -> Heartbeat {
+    private func heartbeat(_ chain: ReceiveChain<ALSAPlayback>) -> Heartbeat {
+        let playout = chain.playout
         let statistics = playout.statistics
+        let repairs = chain.repairs
         func counter(_ value: Int) -> UInt32 { UInt32(truncatingIfNeeded: value) }
-        return Heartbeat(
+        var beat = Heartbeat(
             receiver: ReceiverID(0), playing: playout.isActive, muted: playout.sink.muted,
             soundCardFailing: playout.sink.failure != nil,
             volume: UInt8(playout.sink.volume), temperatureMilliCelsius: Self.temperature(),
@@ -248,6 +245,10 @@ public final class Receiver {
             recoveredByFEC: counter(statistics.recoveredByFEC), concealed: counter(statistics.concealed),
             rejected: counter(statistics.rejected), underruns: counter(playout.sink.underruns),
             version: Self.version, zones: [settings.zone], group: settings.streamGroup)
+        beat.repair = RepairReport(
+            missed: counter(repairs.missed), asked: counter(repairs.asked), repaired: counter(repairs.repaired),
+            abandoned: counter(repairs.abandoned))
+        return beat
     }
 
     /// How well the box follows the controller's clock, for heartbeats; nil before its first answer.

@@ -82,9 +82,12 @@ public final class UnicastDelivery: Sendable {
     func send(_ packet: UnsafeRawBufferPointer, zone: Int, now: UInt64) -> Int {
         // The pacer thread's own buffer, only read during the call.
         nonisolated(unsafe) let packet = packet
+        // Its RTP sequence number, when it is a kept zone's RTP packet.
+        let sequence =
+            zone < zones.count && packet.count >= RTPHeader.fixedSize ? UInt16(packet[2]) << 8 | UInt16(packet[3]) : nil
         return state.withLock { state in
-            if zone < state.histories.count, packet.count >= RTPHeader.fixedSize {
-                state.histories[zone].keep(sequence: UInt16(packet[2]) << 8 | UInt16(packet[3]), packet: packet)
+            if let sequence {
+                state.histories[zone].keep(sequence: sequence, packet: packet)
                 state.ssrcs[zone] = packet.loadUnaligned(fromByteOffset: 8, as: UInt32.self).bigEndian
             }
             let count = state.roster.targets(
@@ -95,9 +98,8 @@ public final class UnicastDelivery: Sendable {
                 ports: UnsafeBufferPointer(rebasing: ports[0..<count]))
             state.sent += sent
             // Redundancy: the packet `k` numbers before this one, again, to each box that asked for it.
-            guard zone < state.histories.count, packet.count >= RTPHeader.fixedSize else { return sent }
+            guard let sequence else { return sent }
             let history = state.histories[zone]
-            let sequence = UInt16(packet[2]) << 8 | UInt16(packet[3])
             var repeated = 0
             state.roster.repeats(
                 zone: zone, now: now,
