@@ -68,7 +68,10 @@ let package = Package(
         // checks a schedule's clips with the first (POST /clips/check), so the CLI links no decoder and no codec.
         .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
         // Encoding a clip once, at its programme loudness (EBU R128, libebur128).
-        .target(name: "LoaSource", dependencies: ["LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec"]),
+        // Live inputs too: an ALSA capture device encoded in real time (CLoaAudio's capture shim).
+        .target(
+            name: "LoaSource",
+            dependencies: ["LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec", "LoaSystem", "CLoaAudio"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
         .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource", "LoaCodec"]),

@@ -16,6 +16,8 @@ enum Message: CaseIterable, Sendable {
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
     case sayNeedsText, sayTextTwice, sayTextEmpty, sayTextTooLong
+    case liveAbstract, liveStopAbstract, liveInputHelp, livePriorityHelp, liveNoEmergency, liveStarted, liveSpeakNow
+    case liveWaiting, liveEnded
     // Log and report.
     case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, badSince
     case reportAbstract, monthHelp, badMonth, reportZone, reportPriority, reportItems, reportHours, reportTotal
@@ -182,6 +184,44 @@ enum Message: CaseIterable, Sendable {
                 "Read a Vietnamese notice aloud in some zones; says when it will air. --dry-run shows how it reads.",
                 "Đọc to một thông báo tiếng Việt ở các khu vực; cho biết khi nào phát. --dry-run xem máy sẽ đọc thế nào."
             )
+        case .liveAbstract:
+            return (
+                "Put the microphone (a live input of the controller) on the air until Enter or Ctrl-C; it is recorded.",
+                "Phát trực tiếp từ micrô (một đầu vào của máy chủ) đến khi nhấn Enter hoặc Ctrl-C; buổi phát được ghi lại."
+            )
+        case .liveStopAbstract:
+            return (
+                "End a live broadcast started elsewhere.", "Kết thúc một buổi phát trực tiếp đã bắt đầu ở nơi khác."
+            )
+        case .liveInputHelp:
+            return (
+                "The controller's live input ('inputs:' in its configuration).",
+                "Đầu vào trực tiếp của máy chủ (mục 'inputs:' trong cấu hình)."
+            )
+        case .livePriorityHelp:
+            return (
+                "thuong (waits for the item playing) or uu-tien (cuts a normal item at once).",
+                "thuong (chờ mục đang phát xong) hoặc uu-tien (cắt ngay mục thường)."
+            )
+        case .liveNoEmergency:
+            return (
+                "a live emergency starts only by signed command: use 'loa emergency start'",
+                "phát khẩn cấp chỉ bắt đầu bằng lệnh có chữ ký: dùng 'loa emergency start'"
+            )
+        case .liveStarted:
+            return ("#{1} live from '{2}' → {3}", "#{1} phát trực tiếp từ '{2}' → {3}")
+        case .liveSpeakNow:
+            return (
+                "ON AIR: speak now. Press Enter (or Ctrl-C) to end.",
+                "ĐANG PHÁT: mời nói. Nhấn Enter (hoặc Ctrl-C) để kết thúc."
+            )
+        case .liveWaiting:
+            return (
+                "Waiting for the zones to be free (an item of higher priority plays). Press Enter to give up.",
+                "Đang chờ khu vực rảnh (một mục ưu tiên hơn đang phát). Nhấn Enter để thôi."
+            )
+        case .liveEnded:
+            return ("#{1} ended: {2} on the air, recorded", "#{1} đã kết thúc: phát {2}, đã ghi lại")
         case .sayTextHelp: return ("The text of the notice (or --text-file).", "Nội dung thông báo (hoặc --text-file).")
         case .sayTextFileHelp:
             return (

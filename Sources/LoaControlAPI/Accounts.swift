@@ -84,7 +84,8 @@ extension Route {
     public var requiredRole: Role? {
         switch self {
         case .health, .rootKey, .keyList, .signedKeyList, .login, .emergency: return nil
-        case .storeClip, .checkClip, .queueItem, .cancelItem, .applySchedule, .say, .storeSpeech, .previewSpeech:
+        case .storeClip, .checkClip, .queueItem, .cancelItem, .applySchedule, .say, .storeSpeech, .previewSpeech,
+            .startLive, .stopLive:
             return .broadcaster
         case .approveReceiver, .approvePending, .moveReceiver, .renameReceiver, .rejectReceiver, .removeReceiver,
             .command:

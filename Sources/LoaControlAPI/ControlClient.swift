@@ -98,6 +98,20 @@ public struct ControlClient: Sendable {
         try await json(.previewSpeech, body: Upload(text: text))
     }
 
+    /// Puts live input `input` on the air in `zones` (`loa live`); ended by `stopLive`.
+    public func startLive(input: String, zones: String, title: String?, priority: Priority)
+        async throws(ControlClientError) -> ItemView
+    {
+        var query = [(Query.input, input), (Query.zones, zones), (Query.priority, priority.rawValue)]
+        if let title { query.append((Query.title, title)) }
+        return try await json(.startLive, query: query)
+    }
+
+    /// Ends live item `id`: its recording is stored as its clip.
+    public func stopLive(_ id: Int64) async throws(ControlClientError) -> ItemView {
+        try await json(.stopLive, path: Route.stopLive.path(String(id)))
+    }
+
     public func item(_ id: Int64) async throws(ControlClientError) -> ItemView {
         try await json(.item, path: Route.item.path(String(id)))
     }

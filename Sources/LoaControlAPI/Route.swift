@@ -49,6 +49,10 @@ extension Route {
     public static let say = Route(
         .post, "/say", query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt])
     public static let storeSpeech = Route(.post, "/clips/speech", query: [Query.title])
+    /// A live input on the air (`loa live`): started now, ended by `stopLive` or by the end of the input.
+    public static let startLive = Route(
+        .post, "/live", query: [Query.input, Query.zones, Query.zone, Query.title, Query.priority])
+    public static let stopLive = Route(.post, "/live/{id}/stop")
     public static let previewSpeech = Route(.post, "/speech")
     public static let item = Route(.get, "/items/{id}")
     public static let cancelItem = Route(.delete, "/items/{id}")
@@ -84,7 +88,8 @@ extension Route {
     /// Every route of the API.
     public static let all: [Route] =
         [
-            health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech, item,
+            health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech,
+            startLive, stopLive, item,
             cancelItem, status, applySchedule, timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
@@ -112,6 +117,7 @@ public enum Query {
     public static let after = "after"
     public static let emergency = "emergency"
     public static let role = "role"
+    public static let input = "input"
 }
 
 /// Headers of the control API.

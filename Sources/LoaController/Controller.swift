@@ -91,7 +91,8 @@ public struct Controller: Sendable {
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips, air: pacer, clock: clock,
-            speech: configuration.speech.textToSpeech(workDirectory: uploads), logger: logger)
+            speech: configuration.speech.textToSpeech(workDirectory: uploads), inputs: configuration.inputs,
+            logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, clock: clock,

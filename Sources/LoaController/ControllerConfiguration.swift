@@ -36,6 +36,8 @@ public struct ControllerConfiguration: Sendable {
     public var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
     /// HTTPS for the control API (`tls:`); nil serves plain HTTP, on a loopback address only.
     public var tls: TLSSetting?
+    /// The live inputs (`inputs:`), by name: `loa live --input NAME`.
+    public var inputs: [LiveInput] = []
 
     public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
 
@@ -92,6 +94,7 @@ public struct ControllerConfiguration: Sendable {
         for key in mapping.keys
         where ![
             "zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms", "tls",
+            "inputs",
         ]
         .contains(
             key.string ?? "")
@@ -111,6 +114,11 @@ public struct ControllerConfiguration: Sendable {
             try mapping["loudness"].map { node throws(ConfigurationError) in
                 try LoudnessConfiguration.parse(node, path: path)
             } ?? LoudnessTarget()
+        let inputs =
+            try mapping["inputs"].map { node throws(ConfigurationError) in
+                try InputConfiguration.parse(node, path: path)
+            }
+            ?? []
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
@@ -121,6 +129,7 @@ public struct ControllerConfiguration: Sendable {
             configuration.timeZone = timeZone
             configuration.emergencySignatures = emergencySignatures
             configuration.tls = tls
+            configuration.inputs = inputs
             return configuration
         }
         guard let list = zonesNode.sequence, !list.isEmpty else {
@@ -156,6 +165,7 @@ public struct ControllerConfiguration: Sendable {
         configuration.timeZone = timeZone
         configuration.emergencySignatures = emergencySignatures
         configuration.tls = tls
+        configuration.inputs = inputs
         return configuration
     }
 

@@ -36,6 +36,9 @@ public struct Item: Codable, Sendable, Equatable {
     public var frameMilliseconds: Int
 
     public var durationMilliseconds: Int { frameCount * frameMilliseconds }
+    /// A live broadcast (`loa live`): its source is `live:INPUT`, its clip the recording.
+    public var isLive: Bool { source.hasPrefix(Item.liveSourcePrefix) }
+    public static let liveSourcePrefix = "live:"
     /// The item as the priority rule sees it.
     public var contender: Contender {
         Contender(item: id, priority: priority, immediate: immediate, plannedAt: plannedAt)

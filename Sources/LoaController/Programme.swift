@@ -45,15 +45,20 @@ public actor Programme {
 
     /// What plays in each zone.
     var onAir: [String: OnAir] = [:]
+    /// The live inputs (`inputs:`), and the live broadcasts on the air by item id (`Programme+Live`).
+    public nonisolated let inputs: [LiveInput]
+    var live: [Int64: LiveBroadcast] = [:]
     /// Airings being cancelled, and airings being pre-empted (with what pre-empts them).
     var cancelling: Set<Int64> = []
     var preemptedBy: [Int64: String] = [:]
 
     public init(
         zones: [Zone], localTime: LocalTime, store: any ProgrammeStore, clips: ClipLibrary, air: any Air,
-        clock: any ControllerClock = SystemClock(), speech: TextToSpeech = TextToSpeech(), logger: Logger
+        clock: any ControllerClock = SystemClock(), speech: TextToSpeech = TextToSpeech(), inputs: [LiveInput] = [],
+        logger: Logger
     ) {
         self.zones = zones
+        self.inputs = inputs
         self.localTime = localTime
         self.store = store
         self.clips = clips
@@ -184,6 +189,7 @@ public actor Programme {
         try stored { () throws(StoreError) in
             try store.advance(to: now, positions: positions, occurrences: due.occurrences, scannedTo: due.scannedTo)
         }
+        try closeEndedLive()
         for zone in zoneNames { try reconsider(zone) }
     }
 
@@ -210,6 +216,22 @@ public actor Programme {
     private func begin(_ airing: Airing, of item: Item, in zone: String, now: Int64, cutting current: OnAir?)
         throws(ProgrammeError) -> Bool
     {
+        if item.isLive {
+            guard let broadcast = live[item.id], !broadcast.source.hasEnded else {
+                try stored { () throws(StoreError) in
+                    try store.cancel(
+                        [airing], of: item, reason: "the live broadcast had ended before it could air here", at: now)
+                }
+                return false
+            }
+            if let current { preemptedBy[current.airing] = "live item \(item.id) '\(item.title)'" }
+            try stored { () throws(StoreError) in
+                try store.begin(airing, of: item, reason: airing.resumeFrame > 0 ? "rejoined" : nil, at: now)
+            }
+            onAir[zone] = OnAir(airing: airing.id, item: item.contender)
+            air.play(ReadyItem(id: airing.id, live: broadcast.source.feed), zone: zone)
+            return true
+        }
         let clip: EncodedClip
         do { clip = try clips.load(clip: item.clipId, for: zone) } catch {
             try stored { () throws(StoreError) in

@@ -66,6 +66,31 @@ struct ProgrammeAPI {
             let (spoken, milliseconds) = try await refusing { try await programme.preview(text) }
             return SpeechView(text: text, spoken: spoken, durationMs: milliseconds)
         }
+        router.on(Route.startLive) { request, _ -> EditedResponse<ItemView> in
+            let input = RequestInput(request: request)
+            guard let name = input.text(Query.input), !name.isEmpty else {
+                throw APIError(.badRequest, "say which live input to air: input=NAME (the controller's 'inputs:')")
+            }
+            if input.text(Query.priority) == Priority.emergency.rawValue {
+                throw APIError(
+                    .forbidden,
+                    "a live emergency starts only by signed command ('loa emergency start'); use priority or normal")
+            }
+            let options = try QueueOptions(input)
+            let title: String? = input.text(Query.title) == nil ? nil : try input.title(Query.title, default: "")
+            let item = try await refusing {
+                try await programme.startLive(
+                    input: name, zones: options.zones, priority: options.priority, title: title)
+            }
+            let airings = try await refusing { try await programme.item(item.id)?.1 ?? [] }
+            return EditedResponse(status: .created, response: ItemView(item, airings: airings))
+        }
+        router.on(Route.stopLive) { _, context -> ItemView in
+            let id = try itemID(context)
+            let item = try await refusing { try await programme.stopLive(id) }
+            let airings = try await refusing { try await programme.item(id)?.1 ?? [] }
+            return ItemView(item, airings: airings)
+        }
         router.on(Route.item) { _, context -> ItemView in
             let id = try itemID(context)
             guard let (item, airings) = try await programme.item(id) else {
@@ -265,7 +290,7 @@ enum EmergencyRequest {
 func refusing<T>(_ body: () async throws -> T) async throws -> T {
     do { return try await body() } catch let error as ProgrammeError {
         switch error {
-        case .unknownZone, .unknownItem, .unknownClip: throw APIError(.notFound, error.message)
+        case .unknownZone, .unknownItem, .unknownClip, .unknownInput, .notLive: throw APIError(.notFound, error.message)
         case .storage: throw APIError(.internalServerError, error.message)
         default: throw APIError(.badRequest, error.message)
         }

@@ -14,6 +14,12 @@ public enum ProgrammeError: Error, Sendable, Equatable {
     /// Nothing of the item waits or plays; `ended`: how it ended (completed if it aired anywhere, else failed if
     /// it failed anywhere, else cancelled).
     case finished(Int64, ended: AiringState)
+    /// No live input of that name (`inputs:` in the controller's configuration).
+    case unknownInput(String, known: [String])
+    /// A live input could not be opened (the device's reason), or a live broadcast was asked for as an emergency.
+    case live(String)
+    /// `loa live stop` of an item that is not a live broadcast on the air.
+    case notLive(Int64)
     /// The controller could not read or write its state (database or clip files); the cause is in `detail`.
     case storage(String)
 
@@ -28,6 +34,12 @@ public enum ProgrammeError: Error, Sendable, Equatable {
         case .finished(let id, .cancelled): return "item \(id) was already cancelled; nothing to cancel"
         case .finished(let id, .failed): return "item \(id) could not be played ('loa log' says why); nothing to cancel"
         case .finished(let id, _): return "item \(id) has already aired; nothing to cancel"
+        case .unknownInput(let name, let known):
+            return known.isEmpty
+                ? "no live input '\(name)': the controller has none; add an 'inputs:' section to its configuration"
+                : "no live input '\(name)'; inputs are: \(known.joined(separator: ", "))"
+        case .live(let reason): return reason
+        case .notLive(let id): return "item \(id) is not a live broadcast on the air; 'loa status' shows what plays"
         case .storage: return "the controller cannot save or read its state; its log says why"
         }
     }

@@ -15,6 +15,9 @@ public protocol ProgrammeStore: Sendable {
     func insertClip(title: String, text: String?, frameCount: Int, frameMilliseconds: Int, at: Int64)
         throws(StoreError) -> ClipRecord
     func clip(_ id: Int64) throws(StoreError) -> ClipRecord?
+    /// Sets the length of clip `clip` and of the item `item` made of it: a live broadcast's recording, whose length
+    /// is known when it ends.
+    func setLength(clip: Int64, item: Int64, frameCount: Int) throws(StoreError)
     /// Records `item` with one pending airing in each of its zones.
     func insertItem(_ item: NewItem) throws(StoreError) -> Item
     func item(_ id: Int64) throws(StoreError) -> Item?

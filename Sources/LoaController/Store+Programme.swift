@@ -22,6 +22,13 @@ extension Store: ProgrammeStore {
         try reading { db in try ClipRecord.fetchOne(db, sql: "SELECT * FROM clip WHERE id = ?", arguments: [id]) }
     }
 
+    public func setLength(clip: Int64, item: Int64, frameCount: Int) throws(StoreError) {
+        try writing { db in
+            try db.execute(sql: "UPDATE clip SET frameCount = ? WHERE id = ?", arguments: [frameCount, clip])
+            try db.execute(sql: "UPDATE item SET frameCount = ? WHERE id = ?", arguments: [frameCount, item])
+        }
+    }
+
     public func insertItem(_ item: NewItem) throws(StoreError) -> Item {
         try writing { db in try Self.insert(item, slotKey: nil, airings: true, db) }
     }

@@ -27,6 +27,14 @@ package final class BenchmarkZoneStream {
         _ = stream.replace(with: ReadyItem(id: id, clip: clip), now: now)
     }
 
+    /// Puts the live `feed` on the air from `now` (at its live edge), cutting off what plays.
+    package func play(live feed: LiveFeed, id: Int64, now: UInt64) {
+        _ = stream.replace(with: ReadyItem(id: id, live: feed), now: now)
+    }
+
+    /// Frames of live items not encoded by their deadline.
+    package var framesMissed: Int { stream.framesMissed }
+
     /// When the next packet is due; nil when nothing is on the air.
     package var nextDeadline: UInt64? { stream.nextDeadline }
 

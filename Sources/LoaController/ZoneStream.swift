@@ -7,18 +7,48 @@ import LoaWire
 
 /// An item ready to air in one zone: its airing's id, its encoded frames and the frame to start from.
 public struct ReadyItem: Sendable {
+    /// Where an item's frames come from: a stored clip, or a live input as it is encoded.
+    public enum Frames: Sendable {
+        case clip(EncodedClip)
+        /// A live broadcast: the zone joins near its live edge (two frames back, so that each frame is encoded
+        /// before its deadline); a frame not yet encoded at its deadline is not sent (boxes conceal it), and the
+        /// item ends once the feed has ended and its last frame is sent.
+        case live(LiveFeed)
+    }
+
     public var id: Int64
-    public var clip: EncodedClip
-    /// 0, or where an interrupted item resumes.
+    public var frames: Frames
+    /// 0, or where an interrupted item resumes (a live item starts at its live edge instead).
     public var startFrame: Int
     /// An emergency item: its packets say so in their seal (receivers go to their emergency volume).
     public var emergency: Bool
 
     public init(id: Int64, clip: EncodedClip, startFrame: Int = 0, emergency: Bool = false) {
         self.id = id
-        self.clip = clip
+        frames = .clip(clip)
         self.emergency = emergency
         self.startFrame = min(max(startFrame, 0), max(clip.frameCount - 1, 0))
+    }
+
+    /// A live item on `feed`.
+    public init(id: Int64, live feed: LiveFeed, emergency: Bool = false) {
+        self.id = id
+        frames = .live(feed)
+        self.emergency = emergency
+        startFrame = 0
+    }
+
+    /// The stored clip it plays; nil for a live item.
+    public var clip: EncodedClip? {
+        if case .clip(let clip) = frames { return clip }
+        return nil
+    }
+
+    public var frameMilliseconds: Int {
+        switch frames {
+        case .clip(let clip): clip.frameMilliseconds
+        case .live(let feed): feed.frameMilliseconds
+        }
     }
 }
 
@@ -50,6 +80,8 @@ final class ZoneStream {
     private var frameNanoseconds: UInt64 = 20_000_000
     private(set) var packetsSent = 0
     private(set) var sendFailures = 0
+    /// Frames of live items not encoded by their deadline (not sent).
+    private(set) var framesMissed = 0
 
     private let sealer: PacketSealer?
     /// Where the zone's unicast boxes are, and the zone's index there.
@@ -131,11 +163,29 @@ final class ZoneStream {
         // The instant the frame's first sample leaves every box's DAC, on the seal clock (a whole ms).
         let playAt = SealClock.nanoseconds(monotonic: deadline) / 1_000_000 + Int64(zone.playoutDelayMilliseconds)
         var payloadBytes = 0
-        let length = item.clip.withPacket(frameIndex) { payload in
+        let seal = { (payload: UnsafeRawBufferPointer) -> Int in
             payloadBytes = payload.count
-            return sealer?.seal(
+            return self.sealer?.seal(
                 header: header, payload: payload, sendTime: playAt, emergency: item.emergency, into: buffer)
                 ?? header.write(payload: payload, into: buffer)
+        }
+        let length: Int
+        switch item.frames {
+        case .clip(let clip):
+            length = clip.withPacket(frameIndex, seal)
+        case .live(let feed):
+            guard let sealed = feed.withFrame(frameIndex, seal) else {
+                if feed.availability(of: frameIndex) == .ended {
+                    current = nil
+                    return (item.id, frameIndex)
+                }
+                // Not encoded in time: the frame is lost to every box (each conceals it), the stream keeps time.
+                framesMissed += 1
+                sequenceNumber &+= 1
+                frameIndex += 1
+                return nil
+            }
+            length = sealed
         }
         if socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), to: zone.group) {
             packetsSent += 1
@@ -151,7 +201,7 @@ final class ZoneStream {
         }
         sequenceNumber &+= 1
         frameIndex += 1
-        guard frameIndex >= item.clip.frameCount else { return nil }
+        guard case .clip(let clip) = item.frames, frameIndex >= clip.frameCount else { return nil }
         current = nil
         return (item.id, frameIndex)
     }
@@ -185,13 +235,15 @@ final class ZoneStream {
 
     private func start(_ item: ReadyItem, at requested: UInt64) {
         current = item
-        frameNanoseconds = UInt64(item.clip.frameMilliseconds) * 1_000_000
+        frameNanoseconds = UInt64(item.frameMilliseconds) * 1_000_000
         let period = frameNanoseconds
         let offset = (requested &- clockBase) % period
         let wanted = phase % period
         let time = requested &+ (wanted >= offset ? wanted - offset : period - offset + wanted)
-        frameIndex = item.startFrame
-        firstFrame = item.startFrame
-        itemStart = time &- UInt64(item.startFrame) * frameNanoseconds
+        var first = item.startFrame
+        if case .live(let feed) = item.frames { first = max(feed.frameCount - 2, 0) }
+        frameIndex = first
+        firstFrame = first
+        itemStart = time &- UInt64(first) * frameNanoseconds
     }
 }

@@ -32,6 +32,13 @@ public struct EncodedClip: Sendable {
         offsets.append(bytes.count)
     }
 
+    /// Makes room for `frames` more packets of about `bytesPerFrame` each, so that appending them allocates nothing
+    /// (a live source's recording, appended to on a real-time thread).
+    public mutating func reserve(frames: Int, bytesPerFrame: Int) {
+        bytes.reserveCapacity(bytes.count + frames * bytesPerFrame)
+        offsets.reserveCapacity(offsets.count + frames)
+    }
+
     /// Calls `body` with the bytes of packet `index`.
     @inlinable
     public func withPacket<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

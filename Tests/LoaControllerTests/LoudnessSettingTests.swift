@@ -34,3 +34,44 @@ struct LoudnessSettingTests {
         }
     }
 }
+
+/// `inputs:` names the controller's live inputs (`loa live --input NAME`): an ALSA capture device, its channels and
+/// its rate; anything wrong is refused naming the line.
+@Suite("Live input settings")
+struct InputSettingTests {
+    @Test func theSectionNamesTheInputs() throws {
+        let set = try ControllerConfiguration.parse(
+            "inputs:\n  mic:\n    device: hw:1,0\n  radio:\n    device: plughw:2\n    channels: 2\n    rate: 44100\n",
+            path: "c.yaml")
+        #expect(
+            set.inputs == [
+                LiveInput(name: "mic", device: "hw:1,0"),
+                LiveInput(name: "radio", device: "plughw:2", channels: 2, rate: 44_100),
+            ])
+        #expect(try ControllerConfiguration.parse("frame-ms: 20\n", path: "c.yaml").inputs.isEmpty)
+    }
+
+    @Test func wrongSettingsAreRefusedNamingTheLine() {
+        let cases = [
+            ("inputs: mic\n", "c.yaml:1: 'inputs' must be a mapping of names to inputs"),
+            ("inputs:\n  mic:\n    channels: 1\n", "c.yaml:3: input 'mic' needs 'device: …'"),
+            (
+                "inputs:\n  mic:\n    device: hw:1\n    channels: 6\n",
+                "c.yaml:4: input 'mic': 'channels' must be 1 or 2"
+            ),
+            (
+                "inputs:\n  mic:\n    device: hw:1\n    rate: 4000\n",
+                "c.yaml:4: input 'mic': 'rate' must be 8000 to 192000"
+            ),
+            ("inputs:\n  mic:\n    device: hw:1\n    gain: 3\n", "c.yaml:4: input 'mic': unknown key 'gain'"),
+            ("inputs:\n  mic phone:\n    device: hw:1\n", "c.yaml:2: input name 'mic phone' must be 1 to 32 letters"),
+        ]
+        for (text, prefix) in cases {
+            #expect {
+                _ = try ControllerConfiguration.parse(text, path: "c.yaml")
+            } throws: { error in
+                ((error as? ConfigurationError)?.message ?? "").hasPrefix(prefix)
+            }
+        }
+    }
+}

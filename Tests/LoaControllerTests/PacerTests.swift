@@ -173,6 +173,34 @@ import Testing
         #expect(heard.map(\.payload) == (0..<8).map { [9, 0, UInt8($0)] })
     }
 
+    @Test("a live item joins two frames behind its live edge, skips a frame not encoded in time, ends with its feed")
+    func liveItem() throws {
+        let zone = Self.zones(1, octet: 41)[0]
+        let socket = try Self.listen(zone)
+        let stream = try BenchmarkZoneStream(zone: zone)
+        let feed = LiveFeed(frameMilliseconds: 20, reservedMinutes: 1)
+        func append(_ index: Int) { [UInt8(7), 0, UInt8(index)].withUnsafeBytes { feed.append($0) } }
+        for index in 0..<5 { append(index) }
+        stream.play(live: feed, id: 1, now: MonotonicClock.now())
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        // Frames 3 and 4 go out; frame 5 is not there at its deadline: it is skipped, the item goes on.
+        for _ in 0..<3 { #expect(!stream.sendDue(now: .max, buffer: buffer)) }
+        #expect(stream.framesMissed == 1)
+        append(5)
+        append(6)
+        #expect(!stream.sendDue(now: .max, buffer: buffer))
+        feed.end()
+        #expect(stream.sendDue(now: .max, buffer: buffer), "the item ends once its feed has ended")
+        #expect(stream.nextDeadline == nil)
+        let heard = try Self.receive(socket, count: 3)
+        #expect(heard.map(\.payload) == [[7, 0, 3], [7, 0, 4], [7, 0, 6]])
+        let first = heard[0].header.sequenceNumber
+        #expect(
+            heard.map(\.header.sequenceNumber) == [first, first &+ 1, first &+ 3], "the skipped frame counts as lost")
+        #expect(heard[2].header.timestamp == heard[0].header.timestamp &+ 3 * 960)
+    }
+
     /// The time of the stopped event of `airing` (events carry wall times the test cannot know).
     private func eventTime(_ events: [AirEvent], _ airing: Int64) -> Int64 {
         for event in events { if case .stopped(airing, _, let at, _) = event { return at } }

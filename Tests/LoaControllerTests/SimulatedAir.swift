@@ -40,8 +40,8 @@ final class SimulatedAir: Air, @unchecked Sendable {
                 state.events.append(.stopped(airing: old.airing, zone: zone, at: now, frame: frame(old, now)))
             }
             state.playing[zone] = Playing(
-                airing: item.id, startFrame: item.startFrame, frameCount: item.clip.frameCount,
-                frameMilliseconds: item.clip.frameMilliseconds, startedAt: now)
+                airing: item.id, startFrame: item.startFrame, frameCount: item.clip?.frameCount ?? 0,
+                frameMilliseconds: item.frameMilliseconds, startedAt: now)
             state.events.append(.started(airing: item.id, zone: zone, at: now))
         }
     }

@@ -1,5 +1,5 @@
-/// ALSA playback for the speaker box (S16_LE interleaved), and libasound's own diagnostics kept as one
-/// message instead of printed.
+/// ALSA playback for the speaker box and capture for the controller's live inputs (S16_LE interleaved), and
+/// libasound's own diagnostics kept as one message instead of printed.
 #ifndef LOA_ALSA_H
 #define LOA_ALSA_H
 
@@ -34,6 +34,22 @@ void loa_pcm_close(loa_pcm *pcm);
 void loa_pcm_abandon(loa_pcm *pcm);
 /// A static description of an ALSA error code.
 const char *loa_pcm_strerror(int error);
+
+// MARK: Capture (S16_LE interleaved)
+
+typedef struct loa_capture loa_capture;
+/// Opens `device` for capture at `rate` Hz with `channels` channels and about `latency_us` of buffer. Returns 0
+/// and sets `*capture`, or a negative ALSA error code.
+int loa_capture_open(loa_capture **capture, const char *device, unsigned rate, unsigned channels,
+                     unsigned latency_us);
+/// 1 if a sound card stands behind the device (its clock paces reads), 0 for one without (a `file` PCM reading an
+/// `infile`, which returns at once: its reader paces itself).
+int loa_capture_has_card(loa_capture *capture);
+/// Reads `frames` frames, blocking; recovers from an overrun (counting it in `*overruns`). Returns the frames read
+/// (fewer only at the end of a file input) or a negative ALSA error code that could not be recovered.
+long loa_capture_read(loa_capture *capture, int16_t *samples, unsigned long frames, unsigned *overruns);
+/// Closes the device, dropping what it holds.
+void loa_capture_close(loa_capture *capture);
 
 // MARK: Library messages
 

@@ -59,6 +59,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case clipStored = "clip stored"
     case itemQueued = "item queued"
     case itemCancelled = "item cancelled"
+    case liveStarted = "live started"
+    case liveStopped = "live stopped"
     /// `priority=emergency` on `/items`: refused whatever the role (only a signed command starts one).
     case emergencyQueued = "queue emergency item"
     case emergencySaid = "read aloud an emergency notice"

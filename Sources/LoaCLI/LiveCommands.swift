@@ -1,0 +1,102 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LoaControlAPI
+
+/// `loa live`: the office's microphone (or any live input of the controller) on the air until Enter, Ctrl-C or
+/// the end of standard input; `loa live stop ID` ends one from elsewhere.
+struct LiveCommand: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "live", abstract: Message.liveAbstract.text(), subcommands: [LiveStart.self, LiveStop.self],
+            defaultSubcommand: LiveStart.self)
+    }
+}
+
+struct LiveStart: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "start", abstract: Message.liveAbstract.text())
+    }
+
+    @Option(name: .long, help: Message.liveInputHelp.help)
+    var input: String = "mic"
+
+    @Option(name: [.long, .customLong("zones")], help: Message.zonesHelp.help)
+    var zone: String = "all"
+
+    @Option(name: .long, help: Message.livePriorityHelp.help)
+    var priority: String = "normal"
+
+    @Option(name: .long, help: Message.sayTitleHelp.help)
+    var title: String?
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            guard let priority = Priority(typed: priority) else { throw CLIError(.badPriority, priority) }
+            guard priority != .emergency else { throw CLIError(.liveNoEmergency) }
+            let client = try options.client()
+            let item = try await client.startLive(input: input, zones: zone, title: title, priority: priority)
+            // Each line is flushed at once: a script (or a test) waits for "speak now" on a pipe.
+            say(Message.liveStarted.text(item.id, input, item.zones.joined(separator: ", ")))
+            // "Speak now" once a zone airs it (a zone busy with an item of the same priority joins when it is free).
+            var announced = false
+            for _ in 0..<50 {
+                let view = try await client.item(item.id)
+                if view.states.values.contains(.playing) {
+                    say(Message.liveSpeakNow.text())
+                    announced = true
+                    break
+                }
+                if view.states.values.allSatisfy({ $0 != .pending }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            if !announced { say(Message.liveWaiting.text()) }
+            await Self.untilEnd()
+            let ended = try await client.stopLive(item.id)
+            print(Message.liveEnded.text(ended.id, minutesSeconds(ended.durationMs)))
+        }
+    }
+
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Returns on a line (Enter) or the end of standard input, or on SIGINT or SIGTERM.
+    static func untilEnd() async {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        Thread.detachNewThread {
+            _ = readLine()
+            continuation.yield()
+        }
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            sources.append(source)
+        }
+        for await _ in stream { break }
+        for source in sources { source.cancel() }
+    }
+}
+
+struct LiveStop: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "stop", abstract: Message.liveStopAbstract.text())
+    }
+
+    @Argument(help: Message.itemIdHelp.help)
+    var id: Int64
+
+    @OptionGroup var options: ControllerOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let ended = try await options.client().stopLive(id)
+            print(Message.liveEnded.text(ended.id, minutesSeconds(ended.durationMs)))
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Yams
+
+/// One live input of the controller: a sound card input the office speaks or plays into (`loa live`).
+public struct LiveInput: Sendable, Equatable {
+    /// The name `loa live --input` uses: letters, digits, '-' and '_'.
+    public var name: String
+    /// The ALSA capture device (`arecord -L` lists them), e.g. `hw:1,0` or `default`.
+    public var device: String
+    public var channels: Int
+    /// The device's sample rate, Hz; resampled to 48 kHz.
+    public var rate: Int
+
+    public init(name: String, device: String, channels: Int = 1, rate: Int = 48_000) {
+        self.name = name
+        self.device = device
+        self.channels = channels
+        self.rate = rate
+    }
+}
+
+/// The `inputs:` section of the controller's configuration file: the live inputs, by name.
+///
+/// ```yaml
+/// inputs:
+///   mic:                 # the name for 'loa live --input mic'
+///     device: hw:1,0     # ALSA capture device (arecord -L lists them)
+///     channels: 1        # 1 or 2 (mixed to mono); default 1
+///     rate: 48000        # Hz, 8000 to 192000; default 48000
+/// ```
+enum InputConfiguration {
+    static func parse(_ node: Node, path: String) throws(ConfigurationError) -> [LiveInput] {
+        guard let mapping = node.mapping else {
+            throw ConfigurationError(
+                path: path, at: node, "'inputs' must be a mapping of names to inputs, such as 'mic: {device: hw:1,0}'")
+        }
+        var inputs: [LiveInput] = []
+        for (nameNode, value) in mapping {
+            let name = nameNode.string ?? ""
+            guard !name.isEmpty, name.count <= 32,
+                name.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+                })
+            else {
+                throw ConfigurationError(
+                    path: path, at: nameNode,
+                    "input name '\(name.prefix(40))' must be 1 to 32 letters, digits, '-' or '_', such as 'mic'")
+            }
+            guard let fields = value.mapping else {
+                throw ConfigurationError(
+                    path: path, at: value, "input '\(name)' must be a mapping such as 'device: hw:1,0'")
+            }
+            var input = LiveInput(name: name, device: "")
+            for (keyNode, field) in fields {
+                switch keyNode.string ?? "?" {
+                case "device":
+                    guard let device = field.string, !device.isEmpty else {
+                        throw ConfigurationError(
+                            path: path, at: field, "input '\(name)': 'device' must name an ALSA capture device")
+                    }
+                    input.device = device
+                case "channels":
+                    guard let channels = field.int, (1...2).contains(channels) else {
+                        throw ConfigurationError(path: path, at: field, "input '\(name)': 'channels' must be 1 or 2")
+                    }
+                    input.channels = channels
+                case "rate":
+                    guard let rate = field.int, (8_000...192_000).contains(rate) else {
+                        throw ConfigurationError(
+                            path: path, at: field, "input '\(name)': 'rate' must be 8000 to 192000 Hz, such as 48000")
+                    }
+                    input.rate = rate
+                default:
+                    throw ConfigurationError(
+                        path: path, at: keyNode,
+                        "input '\(name)': unknown key '\(keyNode.string ?? "?")'; known keys: device, channels, rate")
+                }
+            }
+            guard !input.device.isEmpty else {
+                throw ConfigurationError(
+                    path: path, at: value, "input '\(name)' needs 'device: …' (an ALSA capture device)")
+            }
+            inputs.append(input)
+        }
+        return inputs
+    }
+}

@@ -1,0 +1,98 @@
+import LoaControlAPI
+import LoaSource
+
+/// A live broadcast on the air: its source and the clip its recording goes to.
+struct LiveBroadcast: Sendable {
+    let source: LiveSource
+    let clip: Int64
+}
+
+extension Programme {
+    /// Puts live input `input` on the air in `zones` as an item of `priority` (normal or priority; an emergency
+    /// goes through the signed emergency command): the input is opened at once (a wrong device is refused and
+    /// nothing is queued), encoded in real time and aired like any item of its priority (a priority broadcast cuts
+    /// a normal item at once; an emergency cuts it). A zone that is busy joins when it is free, at the live edge.
+    /// It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends),
+    /// so that the as-played log shows what aired.
+    public func startLive(input name: String, zones names: [String], priority: Priority, title: String?)
+        throws(ProgrammeError) -> Item
+    {
+        guard priority != .emergency else {
+            throw .live(
+                "a live emergency starts only by signed command ('loa emergency start'); use --priority uu-tien or thuong"
+            )
+        }
+        guard let input = inputs.first(where: { $0.name == name }) else {
+            throw .unknownInput(name, known: inputs.map(\.name))
+        }
+        let targets = try resolveZones(names)
+        let encoder = zones.first { $0.name == targets[0] }?.encoder ?? zones[0].encoder
+        let logger = self.logger
+        let source: LiveSource
+        do {
+            source = try LiveSource.start(
+                input: input.name, device: input.device, rate: input.rate, channels: input.channels, encoder: encoder,
+                log: { logger.info("\($0)") })
+        } catch { throw .live(error.message) }
+        let now = clock.now()
+        let heading = title ?? "Trực tiếp (\(input.name))"
+        do {
+            let clip = try stored { () throws(StoreError) in
+                try store.insertClip(
+                    title: heading, text: nil, frameCount: 0, frameMilliseconds: encoder.frameMilliseconds, at: now)
+            }
+            let item = try stored { () throws(StoreError) in
+                try store.insertItem(
+                    NewItem(
+                        clip: clip, title: heading, priority: priority, immediate: priority == .priority,
+                        onInterrupt: .resume, zones: targets, queuedAt: now, plannedAt: now,
+                        source: Item.liveSourcePrefix + input.name))
+            }
+            live[item.id] = LiveBroadcast(source: source, clip: clip.id)
+            logger.info(
+                "live item \(item.id) '\(heading)' (\(priority.rawValue)) from input \(input.name) for \(targets.joined(separator: ", "))"
+            )
+            for zone in targets { try reconsider(zone) }
+            return item
+        } catch {
+            source.stop()
+            throw error
+        }
+    }
+
+    /// Ends live item `id`: its input stops, each zone plays what was encoded and moves on, and its recording is
+    /// stored as its clip. Returns the item, its length set.
+    public func stopLive(_ id: Int64) async throws(ProgrammeError) -> Item {
+        guard let broadcast = live[id] else { throw .notLive(id) }
+        broadcast.source.stop()
+        // The source ends its feed within a frame; a device blocked in a read returns within its period.
+        for _ in 0..<100 where !broadcast.source.hasEnded { try? await Task.sleep(for: .milliseconds(10)) }
+        try closeLive(id)
+        guard let item = try stored({ () throws(StoreError) in try store.item(id) }) else { throw .unknownItem(id) }
+        return item
+    }
+
+    /// The live broadcasts whose input ended by itself: their recordings are stored (called every tick).
+    func closeEndedLive() throws(ProgrammeError) {
+        for (id, broadcast) in live where broadcast.source.hasEnded {
+            if let reason = broadcast.source.endReason { logger.warning("live item \(id): \(reason)") }
+            try closeLive(id)
+        }
+    }
+
+    /// Stores the recording of live item `id` as its clip and forgets the broadcast. Zones still sending its last
+    /// frames go on reading the feed, which stays whole.
+    private func closeLive(_ id: Int64) throws(ProgrammeError) {
+        guard let broadcast = live.removeValue(forKey: id) else { return }
+        broadcast.source.stop()
+        let recording = broadcast.source.feed.recording()
+        do { try clips.store([ClipLibrary.Encoding(variant: nil, clip: recording)], clip: broadcast.clip) } catch {
+            throw .storage("cannot write the recording of live item \(id) to \(clips.directory.path): \(error)")
+        }
+        try stored { () throws(StoreError) in
+            try store.setLength(clip: broadcast.clip, item: id, frameCount: recording.frameCount)
+        }
+        logger.info(
+            "live item \(id) ended: \(recording.durationMilliseconds / 1000) s recorded as clip \(broadcast.clip)")
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import LoaTestSupport
+import Testing
+
+extension RealProcesses {
+    /// The office's microphone on the air (issue 16, points 1, 2 and 4), with real processes: the controller's live
+    /// input is an ALSA `file` PCM whose `infile` is a FIFO the test feeds in real time (a capture device on these
+    /// machines; libasound does not pace it, `LiveSource` does), `loa live` runs until its standard input ends, and
+    /// a real box plays what was "spoken".
+    @Suite("Live microphone")
+    struct LiveTests {
+        /// The controller's configuration with the live input `mic` reading `fifo` (mono, `rate` Hz).
+        func startController(_ harness: Harness, fifo: String, rate: Int) throws {
+            let alsa = harness.path("capture.conf")
+            try """
+            pcm.loamic {
+                type file
+                slave.pcm "null"
+                file "/dev/null"
+                infile "\(fifo)"
+                format "raw"
+            }
+            """.write(toFile: alsa, atomically: true, encoding: .utf8)
+            let config = harness.path("live.yaml")
+            try """
+            loudness: off
+            inputs:
+              mic:
+                device: loamic
+                rate: \(rate)
+            zones:
+              - name: all
+                group: \(harness.group):\(harness.port)
+                interface: 127.0.0.1
+                ttl: 0
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            try harness.startController(
+                config: config, environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:" + alsa])
+        }
+
+        /// Feeds `fifo` from its own thread at real-time rate, 20 ms at a time a little ahead of the reader (so that
+        /// each paced read finds its samples): silence until `speak` is set, then `speech`, then silence until
+        /// `done` is set.
+        final class Speaker: @unchecked Sendable {
+            let fifo: String
+            let speech: [Int16]
+            let rate: Int
+            private let lock = NSLock()
+            private var speaking = false
+            private var finished = false
+            private(set) var spokeAll = false
+
+            init(fifo: String, speech: [Int16], rate: Int) {
+                self.fifo = fifo
+                self.speech = speech
+                self.rate = rate
+            }
+
+            func speak() { lock.withLock { speaking = true } }
+            func stop() { lock.withLock { finished = true } }
+            var hasSpoken: Bool { lock.withLock { spokeAll } }
+
+            func start() {
+                // A reader that closes the FIFO makes the next write fail (EPIPE), not kill the test process.
+                signal(SIGPIPE, SIG_IGN)
+                Thread.detachNewThread { self.run() }
+            }
+
+            private func run() {
+                let descriptor = open(fifo, O_WRONLY)
+                guard descriptor >= 0 else { return }
+                defer { close(descriptor) }
+                let block = rate / 50
+                var position = 0
+                let start = Date()
+                var written = 0
+                while !lock.withLock({ finished }) {
+                    var chunk = [Int16](repeating: 0, count: block)
+                    if lock.withLock({ speaking }) && position < speech.count {
+                        let end = min(position + block, speech.count)
+                        chunk.replaceSubrange(0..<(end - position), with: speech[position..<end])
+                        position = end
+                        if position == speech.count { lock.withLock { spokeAll = true } }
+                    }
+                    let sent = chunk.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                    if sent < 0 { return }
+                    written += 1
+                    // Keep 200 ms ahead of real time (the FIFO holds about 680 ms).
+                    let due = start.addingTimeInterval(Double(written) * 0.02 - 0.2)
+                    let wait = due.timeIntervalSinceNow
+                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                }
+            }
+        }
+
+        /// `loa live` as a running process: its standard input is ours to close, its output is read as it comes.
+        final class LiveRun: @unchecked Sendable {
+            let process = Process()
+            let input = Pipe()
+            let output = Pipe()
+            private let lock = NSLock()
+            private var text = ""
+
+            init(_ harness: Harness, arguments: [String]) throws {
+                process.executableURL = Harness.binaries.appendingPathComponent("loa")
+                process.arguments = ["live"] + arguments + ["--controller", harness.controllerURL]
+                var environment = ProcessInfo.processInfo.environment
+                for name in ["LC_ALL", "LC_MESSAGES", "LOA_LANG"] { environment[name] = nil }
+                environment["LANG"] = "C"
+                environment["LOA_TOKEN"] = harness.token
+                environment["XDG_CONFIG_HOME"] = harness.path("config")
+                process.environment = environment
+                process.standardInput = input
+                process.standardOutput = output
+                process.standardError = output
+                output.fileHandleForReading.readabilityHandler = { [self] handle in
+                    let data = handle.availableData
+                    lock.withLock { text += String(decoding: data, as: UTF8.self) }
+                }
+                try process.run()
+            }
+
+            var said: String { lock.withLock { text } }
+
+            /// Ends the broadcast as an operator does (Enter), and waits for `loa` to exit.
+            func end() -> Int32 {
+                input.fileHandleForWriting.write(Data("\n".utf8))
+                process.waitUntilExit()
+                Thread.sleep(forTimeInterval: 0.2)
+                return process.terminationStatus
+            }
+        }
+
+        /// The samples of a Vietnamese sentence spoken by espeak-ng, at 48 kHz mono.
+        func speech(_ harness: Harness) throws -> [Float] {
+            let wav = harness.path("speech.wav")
+            let made = try harness.run(
+                "/usr/bin/espeak-ng", ["-v", "vi", "-w", wav, "Xin chào bà con thôn Đông, đây là loa truyền thanh xã."])
+            guard made.status == 0 else { throw HarnessError("espeak-ng failed: \(made.err)") }
+            return try AudioComparison.reference(wav)
+        }
+
+        @Test func theMicrophoneIsHeardAtTheBoxAndRecordedInTheLog() throws {
+            let harness = try Harness(groupOctet: 151)
+            let fifo = harness.path("mic.fifo")
+            guard mkfifo(fifo, 0o600) == 0 else { throw HarnessError("mkfifo failed") }
+            try startController(harness, fifo: fifo, rate: 48_000)
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output)
+            let source = try speech(harness)
+            let speaker = Speaker(fifo: fifo, speech: source.map { Int16($0) }, rate: 48_000)
+            speaker.start()
+
+            let live = try LiveRun(harness, arguments: ["--input", "mic", "--zones", "all", "--title", "Chủ tịch xã"])
+            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
+                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
+                return live.said.contains("ON AIR: speak now") ? true : nil
+            }
+            speaker.speak()
+            _ = try harness.waitFor("the speech to be fed", timeout: 30) { speaker.hasSpoken ? true : nil }
+            Thread.sleep(forTimeInterval: 1)
+            let status = live.end()
+            speaker.stop()
+            #expect(status == 0, "\(live.said)")
+            #expect(live.said.contains("ended:") && live.said.contains("recorded"), "\(live.said)")
+            try harness.waitUntilIdle()
+            harness.stop(receiver)
+
+            // What the box played, from the speech's onset on, against what was spoken.
+            let played = try AudioComparison.raw16(output)
+            let onset = try #require(played.firstIndex { abs($0) > 300 }, "the box played nothing but silence")
+            let heard = Array(played[max(0, onset - 2400)...])
+            let match = AudioComparison.compare(source: source, played: heard)
+            #expect(match.correlation >= 0.9, "the box's output correlates \(match.correlation) with the speech")
+
+            // The as-played log has the live item, completed, and its recording is its clip: as long as it aired.
+            let log = try harness.loa(["log", "--csv"])
+            #expect(log.out.contains("Chủ tịch xã") && log.out.contains("completed"), "\(log.out)")
+            let item = try #require(try harness.api("/items/1") as? [String: Any])
+            #expect(item["source"] as? String == "live:mic")
+            let duration = try #require(item["durationMs"] as? Int)
+            #expect(duration >= source.count / 48, "the recording lasts \(duration) ms")
+            let recording = harness.path("state/clips/1.loaclip")
+            #expect(FileManager.default.fileExists(atPath: recording))
+        }
+
+        @Test func aLiveBroadcastThatCannotStartIsRefusedInOneLine() throws {
+            let harness = try Harness(groupOctet: 152)
+            let fifo = harness.path("mic.fifo")
+            guard mkfifo(fifo, 0o600) == 0 else { throw HarnessError("mkfifo failed") }
+            try startController(harness, fifo: fifo, rate: 48_000)
+            let unknown = try harness.loa(["live", "--input", "radio"], input: "\n")
+            #expect(unknown.status == 1)
+            #expect(unknown.err == "loa: no live input 'radio'; inputs are: mic\n", "\(unknown.err)")
+            let emergency = try harness.loa(["live", "--priority", "khan-cap"], input: "\n")
+            #expect(emergency.status == 1)
+            #expect(emergency.err.contains("loa emergency start"), "\(emergency.err)")
+            let zone = try harness.loa(["live", "--zones", "thon-tay"], input: "\n")
+            #expect(zone.status == 1 && zone.err.contains("unknown zone 'thon-tay'"), "\(zone.err)")
+            let stop = try harness.loa(["live", "stop", "7"])
+            #expect(stop.status == 1 && stop.err.contains("not a live broadcast"), "\(stop.err)")
+            // Nothing was queued by any of them.
+            let status = try harness.loa(["status"])
+            #expect(!status.out.contains("queued #"), "\(status.out)")
+        }
+    }
+}
