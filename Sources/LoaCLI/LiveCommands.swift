@@ -45,6 +45,8 @@ struct LiveStart: AsyncParsableCommand {
             for _ in 0..<50 {
                 let view = try await client.item(item.id)
                 if view.states.values.contains(.playing) {
+                    // The chime plays first; the input is heard once it has.
+                    if let chime = item.chimeMs, chime > 0 { try await Task.sleep(for: .milliseconds(chime)) }
                     say(Message.liveSpeakNow.text())
                     announced = true
                     break

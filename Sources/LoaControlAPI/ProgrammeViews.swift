@@ -88,6 +88,8 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var source: String
     /// Per zone.
     public var states: [String: AiringState]
+    /// `POST /live` only: how long the chime plays before the input is heard (nil: no chime, or another item).
+    public var chimeMs: Int?
 
     public init(
         id: Int64, title: String, priority: Priority, zones: [String], durationMs: Int, plannedAt: Int64,

@@ -88,11 +88,13 @@ public struct Controller: Sendable {
             descriptions[zone.name] = text
             try FileSystem.replace(sdpDirectory.appendingPathComponent("\(zone.name).sdp").path, with: text)
         }
+        let chimes = try LiveChimes.encode(
+            configuration.chimes, settings: configuration.zones[0].encoder, loudness: configuration.loudness)
         let programme = Programme(
             zones: configuration.zones, localTime: LocalTime(timeZone: configuration.timeZone), store: store,
             clips: clips, air: pacer, clock: clock,
             speech: configuration.speech.textToSpeech(workDirectory: uploads), inputs: configuration.inputs,
-            logger: logger)
+            chimes: chimes, logger: logger)
         let fleet = try Fleet(
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, clock: clock,

@@ -1,5 +1,6 @@
 import Foundation
 import LoaCodec
+import LoaControlAPI
 import LoaSource
 import LoaSystem
 import Yams
@@ -38,6 +39,8 @@ public struct ControllerConfiguration: Sendable {
     public var tls: TLSSetting?
     /// The live inputs (`inputs:`), by name: `loa live --input NAME`.
     public var inputs: [LiveInput] = []
+    /// The sound file a live broadcast of each priority starts with (`chimes:`).
+    public var chimes: [Priority: String] = [:]
 
     public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
 
@@ -94,7 +97,7 @@ public struct ControllerConfiguration: Sendable {
         for key in mapping.keys
         where ![
             "zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms", "tls",
-            "inputs",
+            "inputs", "chimes",
         ]
         .contains(
             key.string ?? "")
@@ -119,6 +122,11 @@ public struct ControllerConfiguration: Sendable {
                 try InputConfiguration.parse(node, path: path)
             }
             ?? []
+        let chimes =
+            try mapping["chimes"].map { node throws(ConfigurationError) in
+                try ChimeConfiguration.parse(node, path: path)
+            }
+            ?? [:]
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
@@ -130,6 +138,7 @@ public struct ControllerConfiguration: Sendable {
             configuration.emergencySignatures = emergencySignatures
             configuration.tls = tls
             configuration.inputs = inputs
+            configuration.chimes = chimes
             return configuration
         }
         guard let list = zonesNode.sequence, !list.isEmpty else {
@@ -166,6 +175,7 @@ public struct ControllerConfiguration: Sendable {
         configuration.emergencySignatures = emergencySignatures
         configuration.tls = tls
         configuration.inputs = inputs
+        configuration.chimes = chimes
         return configuration
     }
 

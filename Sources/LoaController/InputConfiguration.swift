@@ -1,3 +1,4 @@
+import LoaControlAPI
 import Yams
 
 /// One live input of the controller: a sound card input the office speaks or plays into (`loa live`).
@@ -82,5 +83,37 @@ enum InputConfiguration {
             inputs.append(input)
         }
         return inputs
+    }
+}
+
+/// The `chimes:` section: the sound a live broadcast of each priority starts with, while its input warms up (the
+/// CLI says "speak now" when it has played).
+///
+/// ```yaml
+/// chimes:
+///   normal: /etc/loa/chime.wav        # any sound file Loa reads; stored at the programme loudness
+///   priority: /etc/loa/chime-uu-tien.wav
+/// ```
+enum ChimeConfiguration {
+    static func parse(_ node: Node, path: String) throws(ConfigurationError) -> [Priority: String] {
+        guard let mapping = node.mapping else {
+            throw ConfigurationError(
+                path: path, at: node, "'chimes' must be a mapping such as 'normal: /etc/loa/chime.wav'")
+        }
+        var chimes: [Priority: String] = [:]
+        for (keyNode, value) in mapping {
+            guard let priority = Priority(rawValue: keyNode.string ?? ""), priority != .emergency else {
+                throw ConfigurationError(
+                    path: path, at: keyNode,
+                    "unknown chime '\(keyNode.string ?? "?")'; chimes are 'normal' and 'priority' (an emergency is not live)"
+                )
+            }
+            guard let file = value.string, !file.isEmpty else {
+                throw ConfigurationError(
+                    path: path, at: value, "chime '\(priority.rawValue)' must be a sound file's path")
+            }
+            chimes[priority] = file
+        }
+        return chimes
     }
 }

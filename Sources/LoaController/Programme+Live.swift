@@ -1,3 +1,4 @@
+import LoaCodec
 import LoaControlAPI
 import LoaSource
 
@@ -5,6 +6,28 @@ import LoaSource
 struct LiveBroadcast: Sendable {
     let source: LiveSource
     let clip: Int64
+}
+
+/// The chimes live broadcasts start with (`chimes:`), encoded once when the controller starts.
+enum LiveChimes {
+    /// Encodes each file with `settings` at the programme loudness; a file that cannot be read stops the start with
+    /// one line naming it.
+    static func encode(_ files: [Priority: String], settings: EncoderSettings, loudness: LoudnessTarget?)
+        throws(ControllerError) -> [Priority: EncodedClip]
+    {
+        var chimes: [Priority: EncodedClip] = [:]
+        for (priority, file) in files {
+            do throws(ClipError) {
+                let level = try loudness.map { target throws(ClipError) in
+                    try LevelPlan.measure(path: file, target: target)
+                }
+                chimes[priority] = try ClipEncoder.encode(path: file, settings: settings, level: level)
+            } catch {
+                throw ControllerError("the \(priority.rawValue) chime '\(file)' (chimes:): \(error.message)")
+            }
+        }
+        return chimes
+    }
 }
 
 extension Programme {

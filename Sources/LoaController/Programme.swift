@@ -47,6 +47,8 @@ public actor Programme {
     var onAir: [String: OnAir] = [:]
     /// The live inputs (`inputs:`), and the live broadcasts on the air by item id (`Programme+Live`).
     public nonisolated let inputs: [LiveInput]
+    /// What a live broadcast of each priority starts with.
+    public nonisolated let chimes: [Priority: EncodedClip]
     var live: [Int64: LiveBroadcast] = [:]
     /// Airings being cancelled, and airings being pre-empted (with what pre-empts them).
     var cancelling: Set<Int64> = []
@@ -55,10 +57,11 @@ public actor Programme {
     public init(
         zones: [Zone], localTime: LocalTime, store: any ProgrammeStore, clips: ClipLibrary, air: any Air,
         clock: any ControllerClock = SystemClock(), speech: TextToSpeech = TextToSpeech(), inputs: [LiveInput] = [],
-        logger: Logger
+        chimes: [Priority: EncodedClip] = [:], logger: Logger
     ) {
         self.zones = zones
         self.inputs = inputs
+        self.chimes = chimes
         self.localTime = localTime
         self.store = store
         self.clips = clips
@@ -229,7 +232,9 @@ public actor Programme {
                 try store.begin(airing, of: item, reason: airing.resumeFrame > 0 ? "rejoined" : nil, at: now)
             }
             onAir[zone] = OnAir(airing: airing.id, item: item.contender)
-            air.play(ReadyItem(id: airing.id, live: broadcast.source.feed), zone: zone)
+            // The chime once, when the broadcast first goes on the air here (not when it rejoins after a cut).
+            let chime = airing.resumeFrame > 0 ? nil : chimes[item.priority]
+            air.play(ReadyItem(id: airing.id, live: broadcast.source.feed, chime: chime), zone: zone)
             return true
         }
         let clip: EncodedClip

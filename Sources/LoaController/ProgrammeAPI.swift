@@ -83,7 +83,9 @@ struct ProgrammeAPI {
                     input: name, zones: options.zones, priority: options.priority, title: title)
             }
             let airings = try await refusing { try await programme.item(item.id)?.1 ?? [] }
-            return EditedResponse(status: .created, response: ItemView(item, airings: airings))
+            var view = ItemView(item, airings: airings)
+            view.chimeMs = programme.chimes[options.priority]?.durationMilliseconds
+            return EditedResponse(status: .created, response: view)
         }
         router.on(Route.stopLive) { _, context -> ItemView in
             let id = try itemID(context)

@@ -12,8 +12,9 @@ public struct ReadyItem: Sendable {
         case clip(EncodedClip)
         /// A live broadcast: the zone joins near its live edge (two frames back, so that each frame is encoded
         /// before its deadline); a frame not yet encoded at its deadline is not sent (boxes conceal it), and the
-        /// item ends once the feed has ended and its last frame is sent.
-        case live(LiveFeed)
+        /// item ends once the feed has ended and its last frame is sent. A `chime` plays first, while the input
+        /// warms up; the zone then joins the live edge (what was captured during the chime is not aired).
+        case live(LiveFeed, chime: EncodedClip?)
     }
 
     public var id: Int64
@@ -30,10 +31,10 @@ public struct ReadyItem: Sendable {
         self.startFrame = min(max(startFrame, 0), max(clip.frameCount - 1, 0))
     }
 
-    /// A live item on `feed`.
-    public init(id: Int64, live feed: LiveFeed, emergency: Bool = false) {
+    /// A live item on `feed`, after `chime` if given.
+    public init(id: Int64, live feed: LiveFeed, chime: EncodedClip? = nil, emergency: Bool = false) {
         self.id = id
-        frames = .live(feed)
+        frames = .live(feed, chime: chime.flatMap { $0.frameCount > 0 ? $0 : nil })
         self.emergency = emergency
         startFrame = 0
     }
@@ -47,7 +48,7 @@ public struct ReadyItem: Sendable {
     public var frameMilliseconds: Int {
         switch frames {
         case .clip(let clip): clip.frameMilliseconds
-        case .live(let feed): feed.frameMilliseconds
+        case .live(let feed, _): feed.frameMilliseconds
         }
     }
 }
@@ -76,6 +77,8 @@ final class ZoneStream {
     private(set) var current: ReadyItem?
     private var frameIndex = 0
     private var firstFrame = 0
+    /// A live item's chime is playing (`frameIndex` counts its frames until it ends).
+    private var inChime = false
     private var itemStart: UInt64 = 0
     private var frameNanoseconds: UInt64 = 20_000_000
     private(set) var packetsSent = 0
@@ -173,7 +176,9 @@ final class ZoneStream {
         switch item.frames {
         case .clip(let clip):
             length = clip.withPacket(frameIndex, seal)
-        case .live(let feed):
+        case .live(_, let chime?) where inChime:
+            length = chime.withPacket(frameIndex, seal)
+        case .live(let feed, _):
             guard let sealed = feed.withFrame(frameIndex, seal) else {
                 if feed.availability(of: frameIndex) == .ended {
                     current = nil
@@ -201,6 +206,13 @@ final class ZoneStream {
         }
         sequenceNumber &+= 1
         frameIndex += 1
+        if inChime, case .live(let feed, let chime?) = item.frames, frameIndex >= chime.frameCount {
+            // The chime is over: the next deadline carries the frame two behind the live edge.
+            inChime = false
+            let next = itemStart &+ UInt64(frameIndex) &* frameNanoseconds
+            frameIndex = max(feed.frameCount - 2, 0)
+            itemStart = next &- UInt64(frameIndex) &* frameNanoseconds
+        }
         guard case .clip(let clip) = item.frames, frameIndex >= clip.frameCount else { return nil }
         current = nil
         return (item.id, frameIndex)
@@ -241,7 +253,11 @@ final class ZoneStream {
         let wanted = phase % period
         let time = requested &+ (wanted >= offset ? wanted - offset : period - offset + wanted)
         var first = item.startFrame
-        if case .live(let feed) = item.frames { first = max(feed.frameCount - 2, 0) }
+        inChime = false
+        if case .live(let feed, let chime) = item.frames {
+            inChime = chime != nil
+            first = inChime ? 0 : max(feed.frameCount - 2, 0)
+        }
         frameIndex = first
         firstFrame = first
         itemStart = time &- UInt64(first) * frameNanoseconds

@@ -9,8 +9,9 @@ extension RealProcesses {
     /// a real box plays what was "spoken".
     @Suite("Live microphone")
     struct LiveTests {
-        /// The controller's configuration with the live input `mic` reading `fifo` (mono, `rate` Hz).
-        func startController(_ harness: Harness, fifo: String, rate: Int) throws {
+        /// The controller's configuration with the live input `mic` reading `fifo` (mono, `rate` Hz), and `chime` as
+        /// the chime of normal live broadcasts if given.
+        func startController(_ harness: Harness, fifo: String, rate: Int, chime: String? = nil) throws {
             let alsa = harness.path("capture.conf")
             try """
             pcm.loamic {
@@ -24,6 +25,7 @@ extension RealProcesses {
             let config = harness.path("live.yaml")
             try """
             loudness: off
+            \(chime.map { "chimes:\n  normal: \($0)" } ?? "")
             inputs:
               mic:
                 device: loamic
@@ -144,7 +146,16 @@ extension RealProcesses {
             let harness = try Harness(groupOctet: 151)
             let fifo = harness.path("mic.fifo")
             guard mkfifo(fifo, 0o600) == 0 else { throw HarnessError("mkfifo failed") }
-            try startController(harness, fifo: fifo, rate: 48_000)
+            let chimeFile = harness.path("chime.wav")
+            let made = try harness.run(
+                "/usr/bin/ffmpeg",
+                [
+                    "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=660:duration=1", "-ar", "48000",
+                    chimeFile,
+                ])
+            guard made.status == 0 else { throw HarnessError("ffmpeg failed: \(made.err)") }
+            let chime = try AudioComparison.reference(chimeFile)
+            try startController(harness, fifo: fifo, rate: 48_000, chime: chimeFile)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
             let source = try speech(harness)
@@ -166,10 +177,15 @@ extension RealProcesses {
             try harness.waitUntilIdle()
             harness.stop(receiver)
 
-            // What the box played, from the speech's onset on, against what was spoken.
+            // What the box played: the chime first, then, from the speech's onset on, what was spoken.
             let played = try AudioComparison.raw16(output)
             let onset = try #require(played.firstIndex { abs($0) > 300 }, "the box played nothing but silence")
-            let heard = Array(played[max(0, onset - 2400)...])
+            let chimeEnd = min(played.count, onset + chime.count + 2400)
+            let rang = AudioComparison.compare(source: chime, played: Array(played[max(0, onset - 2400)..<chimeEnd]))
+            #expect(rang.correlation >= 0.9, "the box's first sound correlates \(rang.correlation) with the chime")
+            let spoken = try #require(
+                played[chimeEnd...].firstIndex { abs($0) > 300 }, "the box played nothing after the chime")
+            let heard = Array(played[max(0, spoken - 2400)...])
             let match = AudioComparison.compare(source: source, played: heard)
             #expect(match.correlation >= 0.9, "the box's output correlates \(match.correlation) with the speech")
 

@@ -100,6 +100,15 @@ enum Samples {
         return view
     }()
 
+    /// A live item as `POST /live` answers: every field, the chime's length included.
+    static let liveItem: ItemView = {
+        var view = ItemView(
+            id: 2, title: "Trực tiếp (mic)", priority: .priority, zones: ["thon-dong"], durationMs: 0,
+            plannedAt: 1_764_000_000_000, source: "live:mic", states: ["thon-dong": .playing])
+        view.chimeMs = 1_000
+        return view
+    }()
+
     static let all: [Sample] = [
         Sample("ErrorBody", ErrorBody(error: "month '2026-13' must be YYYY-MM, such as 2026-11")),
         Sample(
@@ -117,8 +126,8 @@ enum Samples {
             SpeechView(text: "Họp lúc 7h30.", spoken: "Họp lúc bảy giờ ba mươi phút.", durationMs: 2_400)),
         Sample("ClipCheckView", ClipCheckView(durationMs: 65_000, sampleRate: 44_100, channels: 2)),
         Sample(
-            "ItemView",
-            ItemView(
+            "ItemView", liveItem,
+            minimal: ItemView(
                 id: 1, title: "ban-tin.mp3", priority: .normal, zones: ["thon-dong"], durationMs: 65_000,
                 plannedAt: 1_764_000_000_000, source: "queue", states: ["thon-dong": .pending])),
         Sample(

@@ -75,3 +75,27 @@ struct InputSettingTests {
         }
     }
 }
+
+/// `chimes:` names the sound a live broadcast of each priority starts with; an emergency has none (it is not live).
+@Suite("Chime settings")
+struct ChimeSettingTests {
+    @Test func theSectionNamesAFilePerPriority() throws {
+        let set = try ControllerConfiguration.parse("chimes:\n  normal: a.wav\n  priority: b.wav\n", path: "c.yaml")
+        #expect(set.chimes == [.normal: "a.wav", .priority: "b.wav"])
+    }
+
+    @Test func wrongSettingsAreRefusedNamingTheLine() {
+        let cases = [
+            ("chimes: a.wav\n", "c.yaml:1: 'chimes' must be a mapping"),
+            ("chimes:\n  emergency: a.wav\n", "c.yaml:2: unknown chime 'emergency'"),
+            ("chimes:\n  normal: [a, b]\n", "c.yaml:2: chime 'normal' must be a sound file's path"),
+        ]
+        for (text, prefix) in cases {
+            #expect {
+                _ = try ControllerConfiguration.parse(text, path: "c.yaml")
+            } throws: { error in
+                ((error as? ConfigurationError)?.message ?? "").hasPrefix(prefix)
+            }
+        }
+    }
+}
