@@ -166,10 +166,14 @@ final class ZoneStream {
         // The instant the frame's first sample leaves every box's DAC, on the seal clock (a whole ms).
         let playAt = SealClock.nanoseconds(monotonic: deadline) / 1_000_000 + Int64(zone.playoutDelayMilliseconds)
         var payloadBytes = 0
+        // A live input's frames say so (boxes near the office stay silent for them); its chime does not.
+        var live = false
+        if case .live = item.frames { live = !inChime }
         let seal = { (payload: UnsafeRawBufferPointer) -> Int in
             payloadBytes = payload.count
             return self.sealer?.seal(
-                header: header, payload: payload, sendTime: playAt, emergency: item.emergency, into: buffer)
+                header: header, payload: payload, sendTime: playAt, emergency: item.emergency, live: live,
+                into: buffer)
                 ?? header.write(payload: payload, into: buffer)
         }
         let length: Int

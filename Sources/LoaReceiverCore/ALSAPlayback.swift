@@ -50,11 +50,21 @@ public final class ALSAPlayback: AudioSink {
 
     private static var freshBackoff: Backoff { Backoff(firstSeconds: 1, maximumSeconds: 30) }
 
+    /// Silenced apart from volume and mute (a box near the office during live talk, `NearOffice`): silence is played
+    /// while it is set, and the volume and mute come back as they were.
+    public private(set) var silenced = false
+
     /// Sets the volume (clamped to 0–100) and mute.
     public func set(volume: Int, muted: Bool) {
         self.volume = max(0, min(100, volume))
         self.muted = muted
-        gain = muted ? 0 : Int32(self.volume) * 32768 / 100
+        gain = muted || silenced ? 0 : Int32(self.volume) * 32768 / 100
+    }
+
+    /// Silences the box, or ends that, whatever its volume and mute.
+    public func silence(_ on: Bool) {
+        silenced = on
+        set(volume: volume, muted: muted)
     }
 
     /// Opens `device` (an ALSA PCM name: "default", "hw:0,0", a name from asound.conf) with a device

@@ -1,15 +1,15 @@
 import LoaTrust
 import LoaWire
 
-/// The receive chain of a speaker box, for one datagram: parse → verify → emergency flag → playout. The
+/// The receive chain of a speaker box, for one datagram: parse → verify → seal flags → playout. The
 /// receiver runs it on every datagram of its socket and the benchmarks drive it as it is, so what they measure
 /// is what a box does.
 ///
 /// A datagram that does not parse, or that the verifier does not accept (no verifier yet: no trusted time),
 /// is counted as rejected in the playout's statistics, and goes no further; `refusals` counts the packets the
 /// verifier refused by reason. An
-/// accepted packet whose seal says an emergency is on the air calls `onEmergency` (with the time) before the
-/// playout takes it. Receiving allocates nothing.
+/// accepted packet whose seal has flags (an emergency is on the air, a live input) calls `onFlags` (with them and
+/// the time) before the playout takes it. Receiving allocates nothing.
 public final class ReceiveChain<Sink: AudioSink> {
     public let playout: Playout<Sink>
     /// Refused packets by reason.
@@ -19,11 +19,11 @@ public final class ReceiveChain<Sink: AudioSink> {
     /// The SSRC of the stream `repairs` follows (0: none yet).
     public private(set) var repairedStream: UInt32 = 0
     private var repairSequences = SequenceExtender()
-    private let onEmergency: (UInt64) -> Void
+    private let onFlags: (UInt8, UInt64) -> Void
 
-    public init(playout: Playout<Sink>, onEmergency: @escaping (UInt64) -> Void = { _ in }) {
+    public init(playout: Playout<Sink>, onFlags: @escaping (_ flags: UInt8, _ now: UInt64) -> Void = { _, _ in }) {
         self.playout = playout
-        self.onEmergency = onEmergency
+        self.onFlags = onFlags
     }
 
     /// Takes one datagram that came from `source` (see `PacketVerifier.sourceKey`) at `now` (monotonic ns).
@@ -48,7 +48,7 @@ public final class ReceiveChain<Sink: AudioSink> {
             return verdict
         }
         let seal = verifier.lastAccepted
-        if seal.isEmergency { onEmergency(now) }
+        if seal.flags != 0 { onFlags(seal.flags, now) }
         if packet.header.ssrc != repairedStream {
             repairedStream = packet.header.ssrc
             repairs.reset()

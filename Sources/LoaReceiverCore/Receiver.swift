@@ -96,7 +96,9 @@ public final class Receiver {
     {
         let link: ControllerLink? = link
         // The chain lives for this loop only, so holding `self` makes no cycle.
-        let chain = ReceiveChain(playout: playout) { now in self.emergency.emergencyPacket(at: now, sink: playout.sink)
+        let chain = ReceiveChain(playout: playout) { flags, now in
+            if flags & PacketSeal.emergencyFlag != 0 { self.emergency.emergencyPacket(at: now, sink: playout.sink) }
+            if flags & PacketSeal.liveFlag != 0 { self.nearOffice.livePacket(at: now, sink: playout.sink) }
         }
         // The audio loop: real-time where the system allows it (the systemd unit does), else as it is.
         RealTime.promoteCurrentThread(priority: 20)
@@ -146,6 +148,7 @@ public final class Receiver {
             if let link, delivery.wantsUnicast { askForLost(chain, link: link, trust: trust, now: now, into: &lost) }
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
+            nearOffice.advance(to: now, sink: playout.sink)
             if !playout.isActive { tone.advance(to: now, into: playout.sink) }
             if let link, now >= link.nextHeartbeat {
                 var beat = heartbeat(chain)
@@ -271,6 +274,8 @@ public final class Receiver {
 
     /// The emergency volume, while an emergency is on the air.
     private lazy var emergency = EmergencyVolume(level: settings.emergencyVolume)
+    /// Silence near the office while it speaks live (`--near-office yes`).
+    private lazy var nearOffice = NearOffice(enabled: settings.nearOffice)
 
     /// Hands every waiting datagram to the receive chain; one too large for the buffer is counted as rejected.
     /// Returns whether any was accepted.

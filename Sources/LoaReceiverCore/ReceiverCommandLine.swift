@@ -10,6 +10,7 @@ public enum ReceiverCommandLine {
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
                             [--delay-ms N] [--delivery MODE] [--keepalive S] [--redundancy K]
+                            [--near-office yes|no]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -41,6 +42,8 @@ public enum ReceiverCommandLine {
                                    (default 15: carriers may close a NAT mapping after 30 s of silence)
           --redundancy K           while hearing by unicast, ask for each packet again K packets later, 1-7
                                    (default 0: never); for a link that loses packets in bursts
+          --near-office yes|no     a box within earshot of the office: silent while the office speaks live
+                                   ('loa live'), so the speaker never hears their own delayed voice (default no)
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

@@ -40,6 +40,10 @@ public struct ReceiverSettings: Sendable {
     /// The volume (percent) while an emergency is on the air; the box is unmuted for it.
     public var emergencyVolume = 100
 
+    /// A box within earshot of the office: silent while a live input is on the air (`loa live`), so that whoever
+    /// speaks never hears their own delayed voice.
+    public var nearOffice = false
+
     /// How far (seconds, 1–60) a packet's signed send time may lie from the trusted clock, either way, for
     /// the packet to be played: a recording replayed later than this is refused.
     public var freshnessSeconds = 5
@@ -77,7 +81,7 @@ public struct ReceiverSettings: Sendable {
     public static let keys = [
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
-        "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy",
+        "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy", "near-office",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -119,6 +123,12 @@ public struct ReceiverSettings: Sendable {
             delivery = mode
         case "keepalive": keepaliveSeconds = try Self.number(key, value, in: 1...3600)
         case "redundancy": redundancy = try Self.number(key, value, in: 0...7)
+        case "near-office":
+            switch value {
+            case "yes", "true", "1": nearOffice = true
+            case "no", "false", "0": nearOffice = false
+            default: throw SettingError("near-office '" + value + "' must be yes or no")
+            }
         default:
             var known = ""
             for name in Self.keys { known += (known.isEmpty ? "" : ", ") + name }

@@ -35,14 +35,14 @@ public final class PacketSealer {
     deinit { message.deallocate() }
 
     /// Writes `header` + seal + `payload` into `packet`, tags it and signs header, seal (tag included) and payload
-    /// (see `PacketSeal`), with the next index of this epoch. `sendTime` is Unix milliseconds; `emergency` sets the seal's emergency flag.
+    /// (see `PacketSeal`), with the next index of this epoch. `sendTime` is Unix milliseconds; `emergency` and `live` set the seal's flags.
     /// Returns the packet's length, or 0 (and uses no index) if `packet` is too small.
     public func seal(
         header: RTPHeader, payload: UnsafeRawBufferPointer, sendTime: Int64, emergency: Bool = false,
-        into packet: UnsafeMutableRawBufferPointer
+        live: Bool = false, into packet: UnsafeMutableRawBufferPointer
     ) -> Int {
         let length = seal(
-            header: header, payload: payload, index: index + 1, sendTime: sendTime, emergency: emergency,
+            header: header, payload: payload, index: index + 1, sendTime: sendTime, emergency: emergency, live: live,
             into: packet)
         if length > 0 { index += 1 }
         return length
@@ -52,11 +52,11 @@ public final class PacketSealer {
     /// make a packet again, as a replay would.
     public func seal(
         header: RTPHeader, payload: UnsafeRawBufferPointer, index: UInt64, sendTime: Int64, emergency: Bool = false,
-        into packet: UnsafeMutableRawBufferPointer
+        live: Bool = false, into packet: UnsafeMutableRawBufferPointer
     ) -> Int {
         let seal = PacketSeal(
             keyID: keyID, epoch: epoch, index: index, sendTime: UInt64(truncatingIfNeeded: sendTime),
-            flags: emergency ? PacketSeal.emergencyFlag : 0)
+            flags: (emergency ? PacketSeal.emergencyFlag : 0) | (live ? PacketSeal.liveFlag : 0))
         let (length, signature) = seal.write(header: header, payload: payload, into: packet)
         guard length > 0 else { return 0 }
         if let tagKey {

@@ -5,7 +5,7 @@
 /// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 97 bytes of data, then one byte
 /// of zero padding (25 words in all):
 ///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
-///   · flags (UInt8; bit 0: an emergency is on the air) · stream tag (8 bytes) · Ed25519 signature (64 bytes)
+///   · flags (UInt8; bit 0: an emergency is on the air; bit 1: a live input, `loa live`) · stream tag (8 bytes) · Ed25519 signature (64 bytes)
 /// The signature covers the 12-byte fixed RTP header (with the X bit set), the 25 bytes of key id, epoch,
 /// index, send time and flags, the stream tag, the packet's audience (`PacketAudience`: zone group, port and
 /// commune, signed but not sent) and the payload — everything a replay, a relay or a forgery would want to change.
@@ -31,6 +31,12 @@ public struct PacketSeal: Equatable, Sendable {
         self.sendTime = sendTime
         self.flags = flags
     }
+
+    /// Bit 1 of `flags`: the packet carries a live input as it is spoken (boxes near the office stay silent).
+    public static let liveFlag: UInt8 = 2
+
+    /// True if the packet carries a live input.
+    public var isLive: Bool { flags & Self.liveFlag != 0 }
 
     /// True if the packet belongs to an emergency broadcast.
     public var isEmergency: Bool { flags & Self.emergencyFlag != 0 }

@@ -40,7 +40,7 @@ extension RealProcesses {
                 config: config, environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:" + alsa])
         }
 
-        /// Feeds `fifo` from its own thread at real-time rate, 20 ms at a time a little ahead of the reader (so that
+        /// Feeds `fifo` from its own thread at real-time rate, 20 ms at a time 400 ms ahead of the reader (so that
         /// each paced read finds its samples): silence until `speak` is set, then `speech`, then silence until
         /// `done` is set.
         final class Speaker: @unchecked Sendable {
@@ -87,8 +87,9 @@ extension RealProcesses {
                     let sent = chunk.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
                     if sent < 0 { return }
                     written += 1
-                    // Keep 200 ms ahead of real time (the FIFO holds about 680 ms).
-                    let due = start.addingTimeInterval(Double(written) * 0.02 - 0.2)
+                    // Keep 400 ms ahead of real time (the FIFO holds about 680 ms), so that a loaded machine does not
+                    // leave a paced read short (libasound would fill the rest with silence).
+                    let due = start.addingTimeInterval(Double(written) * 0.02 - 0.4)
                     let wait = due.timeIntervalSinceNow
                     if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 }
@@ -158,6 +159,9 @@ extension RealProcesses {
             try startController(harness, fifo: fifo, rate: 48_000, chime: chimeFile)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
+            // A second box within earshot of the office: it plays the chime but stays silent for the talk.
+            let nearOutput = harness.path("near.raw")
+            let near = try harness.startReceiver(output: nearOutput, name: "near", arguments: ["--near-office", "yes"])
             let source = try speech(harness)
             let speaker = Speaker(fifo: fifo, speech: source.map { Int16($0) }, rate: 48_000)
             speaker.start()
@@ -176,6 +180,7 @@ extension RealProcesses {
             #expect(live.said.contains("ended:") && live.said.contains("recorded"), "\(live.said)")
             try harness.waitUntilIdle()
             harness.stop(receiver)
+            harness.stop(near)
 
             // What the box played: the chime first, then, from the speech's onset on, what was spoken.
             let played = try AudioComparison.raw16(output)
@@ -188,6 +193,15 @@ extension RealProcesses {
             let heard = Array(played[max(0, spoken - 2400)...])
             let match = AudioComparison.compare(source: source, played: heard)
             #expect(match.correlation >= 0.9, "the box's output correlates \(match.correlation) with the speech")
+
+            // The box near the office heard the chime, then nothing.
+            let nearPlayed = try AudioComparison.raw16(nearOutput)
+            let nearOnset = try #require(nearPlayed.firstIndex { abs($0) > 300 }, "the near box did not play the chime")
+            let afterChime = nearPlayed[min(nearPlayed.count, nearOnset + chime.count + 2400)...]
+            #expect(afterChime.count > source.count, "the near box stopped playing")
+            #expect(afterChime.allSatisfy { abs($0) <= 300 }, "the box near the office played the live talk")
+            let nearLog = try String(contentsOfFile: harness.path("near.log"), encoding: .utf8)
+            #expect(nearLog.contains("the office speaks live: silent (near-office)"), "\(nearLog)")
 
             // The as-played log has the live item, completed, and its recording is its clip: as long as it aired.
             let log = try harness.loa(["log", "--csv"])

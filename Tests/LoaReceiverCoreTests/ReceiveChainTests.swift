@@ -2,13 +2,14 @@ import LoaCrypto
 import LoaReceiverCore
 import LoaTestSupport
 import LoaTrust
+import LoaWire
 import Testing
 
 /// The receive chain as the receiver runs it: only packets the verifier accepts reach the playout, the emergency
 /// flag of an accepted packet is raised before it plays, and every refusal is counted by reason.
 @Suite("Receive chain")
 struct ReceiveChainTests {
-    @Test func onlyAcceptedPacketsPlayAndOnlyTheirEmergencyFlagCounts() throws {
+    @Test func onlyAcceptedPacketsPlayAndOnlyTheirFlagsCount() throws {
         let fixture = try TrustFixture()
         let link = try fixture.link()
         let stream = SigningKeyPair.generate()
@@ -20,8 +21,11 @@ struct ReceiveChainTests {
         let sealed = try SealedStream(key: stream, audience: fixture.audience, frames: 6)
         let forged = try SealedStream(key: forger, audience: fixture.audience, frames: 6)
         var emergencies: [UInt64] = []
+        var live: [UInt64] = []
         let chain = ReceiveChain(playout: try Playout(settings: PlayoutSettings(), sink: CountingSink())) {
-            emergencies.append($0)
+            flags, now in
+            if flags & PacketSeal.emergencyFlag != 0 { emergencies.append(now) }
+            if flags & PacketSeal.liveFlag != 0 { live.append(now) }
         }
         func receive(_ bytes: [UInt8], at now: UInt64) -> PacketVerifier.Verdict {
             bytes.withUnsafeBytes {
@@ -37,9 +41,13 @@ struct ReceiveChainTests {
         #expect(receive(sealed.packet(1, sentAt: sentAt + 20, emergency: true), at: start + 41_000_000) == .replayed)
         #expect(receive([0x80, 1, 2], at: start + 42_000_000) == .unsealed)
         #expect(receive(sealed.packet(2, sentAt: sentAt + 40), at: start + 43_000_000) == .accepted)
+        // A live packet says so (a box near the office goes silent for it); a forged one does not.
+        #expect(receive(forged.packet(3, sentAt: sentAt + 60, live: true), at: start + 60_000_000) == .unknownKey)
+        #expect(receive(sealed.packet(3, sentAt: sentAt + 60, live: true), at: start + 61_000_000) == .accepted)
         #expect(emergencies == [start + 20_000_000])
-        #expect(chain.refusals.unknownKey == 1 && chain.refusals.replayed == 1 && chain.refusals.total == 2)
-        #expect(chain.playout.statistics.rejected == 3)
+        #expect(live == [start + 61_000_000])
+        #expect(chain.refusals.unknownKey == 2 && chain.refusals.replayed == 1 && chain.refusals.total == 3)
+        #expect(chain.playout.statistics.rejected == 4)
         chain.playout.advance(to: start + 2_000_000_000)
         #expect(chain.playout.sink.samples > 0)
 

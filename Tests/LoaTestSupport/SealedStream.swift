@@ -41,7 +41,7 @@ public struct SealedStream {
 
     /// Packet `index` (0-based, seal index `index + 1`) of the stream, its seal stamped with the send time
     /// `sentAt` (Unix ms). The same index always gives the same packet, as a replay would.
-    public func packet(_ index: Int, sentAt: Int64, emergency: Bool = false) -> [UInt8] {
+    public func packet(_ index: Int, sentAt: Int64, emergency: Bool = false, live: Bool = false) -> [UInt8] {
         let header = RTPHeader(
             marker: index == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: 1000 + index),
             timestamp: UInt32(truncatingIfNeeded: index * 960), ssrc: 0x51A1)
@@ -51,7 +51,7 @@ public struct SealedStream {
             frames[index].withUnsafeBytes {
                 sealer.seal(
                     header: header, payload: $0, index: UInt64(index + 1), sendTime: sentAt, emergency: emergency,
-                    into: raw)
+                    live: live, into: raw)
             }
         }
         return Array(bytes[0..<length])
