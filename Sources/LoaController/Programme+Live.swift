@@ -35,7 +35,8 @@ extension Programme {
     /// goes through the signed emergency command): the input is opened at once (a wrong device is refused and
     /// nothing is queued), encoded in real time and aired like any item of its priority (a priority broadcast cuts
     /// a normal item at once; an emergency cuts it). A zone that is busy joins when it is free, at the live edge.
-    /// It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends),
+    /// At the programme loudness (`loudness:`) a slow automatic gain brings the input towards it, under the true-peak
+    /// ceiling (`LiveLevel`); with `loudness: off` it airs at its own level. It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends),
     /// so that the as-played log shows what aired.
     public func startLive(input name: String, zones names: [String], priority: Priority, title: String?)
         throws(ProgrammeError) -> Item
@@ -55,7 +56,7 @@ extension Programme {
         do {
             source = try LiveSource.start(
                 input: input.name, device: input.device, rate: input.rate, channels: input.channels, encoder: encoder,
-                log: { logger.info("\($0)") })
+                loudness: clips.loudness, log: { logger.info("\($0)") })
         } catch { throw .live(error.message) }
         let now = clock.now()
         let heading = title ?? "Trực tiếp (\(input.name))"

@@ -211,11 +211,8 @@ final class ZoneStream {
         sequenceNumber &+= 1
         frameIndex += 1
         if inChime, case .live(let feed, let chime?) = item.frames, frameIndex >= chime.frameCount {
-            // The chime is over: the next deadline carries the frame two behind the live edge.
             inChime = false
-            let next = itemStart &+ UInt64(frameIndex) &* frameNanoseconds
-            frameIndex = max(feed.frameCount - 2, 0)
-            itemStart = next &- UInt64(frameIndex) &* frameNanoseconds
+            join(feed, at: itemStart &+ UInt64(frameIndex) &* frameNanoseconds)
         }
         guard case .clip(let clip) = item.frames, frameIndex >= clip.frameCount else { return nil }
         current = nil
@@ -256,14 +253,29 @@ final class ZoneStream {
         let offset = (requested &- clockBase) % period
         let wanted = phase % period
         let time = requested &+ (wanted >= offset ? wanted - offset : period - offset + wanted)
-        var first = item.startFrame
         inChime = false
+        frameIndex = item.startFrame
+        itemStart = time &- UInt64(item.startFrame) * frameNanoseconds
         if case .live(let feed, let chime) = item.frames {
             inChime = chime != nil
-            first = inChime ? 0 : max(feed.frameCount - 2, 0)
+            if inChime {
+                frameIndex = 0
+                itemStart = time
+            } else {
+                join(feed, at: time)
+            }
         }
-        frameIndex = first
-        firstFrame = first
-        itemStart = time &- UInt64(first) * frameNanoseconds
+        firstFrame = frameIndex
+    }
+
+    /// Places live `feed` so that the deadline `at` (or, while fewer than two frames are encoded, a later one) carries
+    /// the frame two behind its live edge: each frame is then encoded a frame or two before it is due.
+    private func join(_ feed: LiveFeed, at deadline: UInt64) {
+        let first = feed.frameCount - 2
+        frameIndex = max(first, 0)
+        // Frame n is due at itemStart + n × frame: `first` falls on `deadline`, even when it is negative (no frame yet).
+        itemStart =
+            first >= 0
+            ? deadline &- UInt64(first) &* frameNanoseconds : deadline &+ UInt64(-first) &* frameNanoseconds
     }
 }

@@ -8,6 +8,8 @@ import Synchronization
 ///
 /// Contract:
 /// - The device is opened by `start`, so a wrong device is refused before anything is queued.
+/// - With a `loudness` target, a slow automatic gain brings the input towards it and a true-peak limiter keeps it
+///   under the ceiling (`LiveLevel`; 5 ms of look-ahead); without, the input airs at its own level.
 /// - A device with a sound card behind it paces the reads; one without (a `file` PCM reading an `infile`) is read
 ///   one frame per frame period on the monotonic clock, so a file input plays in real time.
 /// - After the first frame the thread allocates nothing per frame (buffers are made at start; the feed's recording
@@ -30,7 +32,7 @@ public final class LiveSource: Sendable {
     /// reports (its end, its overruns); it is called from the source's thread.
     public static func start(
         input: String, device: String, rate: Int, channels: Int, encoder settings: EncoderSettings,
-        log: @escaping @Sendable (String) -> Void
+        loudness: LoudnessTarget? = nil, log: @escaping @Sendable (String) -> Void
     ) throws(CaptureError) -> LiveSource {
         let capture = try CaptureDevice(device: device, rate: rate, channels: channels)
         let encoder: OpusEncoder
@@ -41,10 +43,14 @@ public final class LiveSource: Sendable {
         do { resampler = try Resampler(inputRate: rate, outputRate: OpusFormat.sampleRate) } catch {
             throw CaptureError("cannot resample input '\(input)' from \(rate) Hz: \(error.message)")
         }
+        let level: LiveLevel?
+        do { level = try loudness.map { target throws(ClipError) in try LiveLevel(target: target) } } catch {
+            throw CaptureError("cannot measure the loudness of input '\(input)': \(error.message)")
+        }
         let source = LiveSource(
             feed: LiveFeed(frameMilliseconds: settings.frameMilliseconds, bitrate: max(settings.bitrate, 8_000)),
             input: input)
-        let worker = Worker(capture: capture, encoder: encoder, resampler: resampler)
+        let worker = Worker(capture: capture, encoder: encoder, resampler: resampler, level: level)
         let thread = Thread { source.run(worker, log: log) }
         thread.name = "loa-live-\(input)"
         thread.start()
@@ -66,6 +72,7 @@ public final class LiveSource: Sendable {
         let capture: CaptureDevice
         let encoder: OpusEncoder
         let resampler: Resampler
+        let level: LiveLevel?
         let frameSamples: Int
         /// One period of the device (interleaved), the same period in mono float, and 48 kHz mono waiting to be
         /// encoded (up to a frame and a resampler block).
@@ -77,10 +84,11 @@ public final class LiveSource: Sendable {
         let packet: UnsafeMutableRawBufferPointer
         let periodFrames: Int
 
-        init(capture: CaptureDevice, encoder: OpusEncoder, resampler: Resampler) {
+        init(capture: CaptureDevice, encoder: OpusEncoder, resampler: Resampler, level: LiveLevel?) {
             self.capture = capture
             self.encoder = encoder
             self.resampler = resampler
+            self.level = level
             frameSamples = encoder.settings.frameSamples
             periodFrames = capture.rate * encoder.settings.frameMilliseconds / 1000
             interleaved = .allocate(capacity: periodFrames * capture.channels)
@@ -146,16 +154,25 @@ public final class LiveSource: Sendable {
             worker.mono[index] = Float(sum) * scale
         }
         try? worker.resampler.process(UnsafeBufferPointer(rebasing: worker.mono[0..<frames])) { block in
-            var taken = 0
-            while taken < block.count {
-                let room = min(worker.frameSamples - worker.pendingCount, block.count - taken)
-                for offset in 0..<room { worker.pending[worker.pendingCount + offset] = block[taken + offset] }
-                worker.pendingCount += room
-                taken += room
-                if worker.pendingCount == worker.frameSamples {
-                    encodeFrame(worker)
-                    worker.pendingCount = 0
-                }
+            if let level = worker.level {
+                level.process(block) { levelled in collect(levelled, worker) }
+            } else {
+                collect(block, worker)
+            }
+        }
+    }
+
+    /// Adds 48 kHz samples to the frame being filled, encoding each frame as it fills.
+    private func collect(_ block: UnsafeBufferPointer<Float>, _ worker: Worker) {
+        var taken = 0
+        while taken < block.count {
+            let room = min(worker.frameSamples - worker.pendingCount, block.count - taken)
+            for offset in 0..<room { worker.pending[worker.pendingCount + offset] = block[taken + offset] }
+            worker.pendingCount += room
+            taken += room
+            if worker.pendingCount == worker.frameSamples {
+                encodeFrame(worker)
+                worker.pendingCount = 0
             }
         }
     }

@@ -11,7 +11,9 @@ extension RealProcesses {
     struct LiveTests {
         /// The controller's configuration with the live input `mic` reading `fifo` (mono, `rate` Hz), and `chime` as
         /// the chime of normal live broadcasts if given.
-        func startController(_ harness: Harness, fifo: String, rate: Int, chime: String? = nil) throws {
+        func startController(
+            _ harness: Harness, fifo: String, rate: Int, chime: String? = nil, loudness: Bool = false
+        ) throws {
             let alsa = harness.path("capture.conf")
             try """
             pcm.loamic {
@@ -24,7 +26,7 @@ extension RealProcesses {
             """.write(toFile: alsa, atomically: true, encoding: .utf8)
             let config = harness.path("live.yaml")
             try """
-            loudness: off
+            \(loudness ? "" : "loudness: off")
             \(chime.map { "chimes:\n  normal: \($0)" } ?? "")
             inputs:
               mic:
@@ -212,6 +214,50 @@ extension RealProcesses {
             #expect(duration >= source.count / 48, "the recording lasts \(duration) ms")
             let recording = harness.path("state/clips/1.loaclip")
             #expect(FileManager.default.fileExists(atPath: recording))
+        }
+
+        /// Issue 16 point 9: a quiet microphone (speech at −35 LUFS) airs at the programme loudness once the slow
+        /// automatic gain has settled, measured at the box by ffmpeg's `ebur128` filter.
+        @Test func aQuietMicrophoneAirsAtTheProgrammeLoudness() throws {
+            let harness = try Harness(groupOctet: 153)
+            let fifo = harness.path("mic.fifo")
+            guard mkfifo(fifo, 0o600) == 0 else { throw HarnessError("mkfifo failed") }
+            try startController(harness, fifo: fifo, rate: 48_000, loudness: true)
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output)
+            let wav = harness.path("speech.wav")
+            _ = try speech(harness)
+            try FFmpegLoudness.scaled(wav, to: -35, path: harness.path("quiet.wav"))
+            let quiet = try AudioComparison.reference(harness.path("quiet.wav"))
+            let pause = [Float](repeating: 0, count: 14_400)
+            let spoken = (0..<6).flatMap { _ in quiet + pause }
+            let speaker = Speaker(fifo: fifo, speech: spoken.map { Int16($0) }, rate: 48_000)
+            speaker.start()
+            let live = try LiveRun(harness, arguments: ["--input", "mic"])
+            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
+                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
+                return live.said.contains("ON AIR: speak now") ? true : nil
+            }
+            speaker.speak()
+            _ = try harness.waitFor("the speech to be fed", timeout: 60) { speaker.hasSpoken ? true : nil }
+            Thread.sleep(forTimeInterval: 1)
+            #expect(live.end() == 0, "\(live.said)")
+            speaker.stop()
+            try harness.waitUntilIdle()
+            harness.stop(receiver)
+
+            let played = try AudioComparison.raw16(output)
+            let onset = try #require(played.firstIndex { abs($0) > 100 }, "the box played nothing but silence")
+            // From 8 s in (the gain rises 6 dB/s and the short-term loudness looks 3 s back) to the end of the talk.
+            let settled = played[min(played.count, onset + 8 * 48_000)..<min(played.count, onset + spoken.count)]
+            #expect(settled.count > 8 * 48_000, "the box played \(played.count) samples")
+            let segment = harness.path("settled.raw")
+            try Data(settled.flatMap { withUnsafeBytes(of: Int16($0).littleEndian, Array.init) })
+                .write(to: URL(fileURLWithPath: segment))
+            let measured = try FFmpegLoudness.measure(segment, raw: true)
+            // Within 1.5 LU: the limiter (true peak ≤ −1 dBTP before the encoder, `LiveLevelTests`) takes a little of
+            // the loudness of speech this quiet. (Peaks are not compared at the box: Opus's decoder overshoots them.)
+            #expect(abs(measured.integrated + 16) <= 1.5, "the quiet microphone airs at \(measured.integrated) LUFS")
         }
 
         @Test func aLiveBroadcastThatCannotStartIsRefusedInOneLine() throws {

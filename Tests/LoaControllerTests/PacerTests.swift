@@ -199,6 +199,14 @@ import Testing
         #expect(
             heard.map(\.header.sequenceNumber) == [first, first &+ 1, first &+ 3], "the skipped frame counts as lost")
         #expect(heard[2].header.timestamp == heard[0].header.timestamp &+ 3 * 960)
+
+        // A feed with no frame yet (the input has just opened): its first frame is due two frames later, by when it
+        // is encoded, not at once (which would leave every frame a little late, and every one skipped).
+        let empty = LiveFeed(frameMilliseconds: 20, reservedMinutes: 1)
+        let now = MonotonicClock.now()
+        stream.play(live: empty, id: 2, now: now)
+        let wait = try #require(stream.nextDeadline) - now
+        #expect(wait >= 40_000_000 && wait < 60_000_000, "frame 0 is due \(wait) ns after the item starts")
     }
 
     /// The time of the stopped event of `airing` (events carry wall times the test cannot know).
