@@ -136,6 +136,27 @@ extension RealProcesses {
             }
         }
 
+        /// Runs `loa live` with `arguments` as an operator does: waits for "speak now", speaks `speech` (48 kHz samples)
+        /// into the input's FIFO in real time, then presses Enter a second after the last word. Returns `loa`'s exit
+        /// status and what it printed.
+        func broadcast(_ harness: Harness, fifo: String, speech: [Float], arguments: [String]) throws -> (
+            status: Int32, said: String
+        ) {
+            let speaker = Speaker(fifo: fifo, speech: speech.map { Int16($0) }, rate: 48_000)
+            speaker.start()
+            defer { speaker.stop() }
+            let live = try LiveRun(harness, arguments: arguments)
+            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
+                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
+                return live.said.contains("ON AIR: speak now") ? true : nil
+            }
+            speaker.speak()
+            _ = try harness.waitFor("the speech to be fed", timeout: 120) { speaker.hasSpoken ? true : nil }
+            Thread.sleep(forTimeInterval: 1)
+            let status = live.end()
+            return (status, live.said)
+        }
+
         /// The samples of a Vietnamese sentence spoken by espeak-ng, at 48 kHz mono.
         func speech(_ harness: Harness) throws -> [Float] {
             let wav = harness.path("speech.wav")
@@ -165,20 +186,10 @@ extension RealProcesses {
             let nearOutput = harness.path("near.raw")
             let near = try harness.startReceiver(output: nearOutput, name: "near", arguments: ["--near-office", "yes"])
             let source = try speech(harness)
-            let speaker = Speaker(fifo: fifo, speech: source.map { Int16($0) }, rate: 48_000)
-            speaker.start()
-
-            let live = try LiveRun(harness, arguments: ["--input", "mic", "--zones", "all", "--title", "Chủ tịch xã"])
-            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
-                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
-                return live.said.contains("ON AIR: speak now") ? true : nil
-            }
-            speaker.speak()
-            _ = try harness.waitFor("the speech to be fed", timeout: 30) { speaker.hasSpoken ? true : nil }
-            Thread.sleep(forTimeInterval: 1)
-            let status = live.end()
-            speaker.stop()
-            #expect(status == 0, "\(live.said)")
+            let live = try broadcast(
+                harness, fifo: fifo, speech: source,
+                arguments: ["--input", "mic", "--zones", "all", "--title", "Chủ tịch xã"])
+            #expect(live.status == 0, "\(live.said)")
             #expect(live.said.contains("ended:") && live.said.contains("recorded"), "\(live.said)")
             try harness.waitUntilIdle()
             harness.stop(receiver)
@@ -231,18 +242,8 @@ extension RealProcesses {
             let quiet = try AudioComparison.reference(harness.path("quiet.wav"))
             let pause = [Float](repeating: 0, count: 14_400)
             let spoken = (0..<6).flatMap { _ in quiet + pause }
-            let speaker = Speaker(fifo: fifo, speech: spoken.map { Int16($0) }, rate: 48_000)
-            speaker.start()
-            let live = try LiveRun(harness, arguments: ["--input", "mic"])
-            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
-                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
-                return live.said.contains("ON AIR: speak now") ? true : nil
-            }
-            speaker.speak()
-            _ = try harness.waitFor("the speech to be fed", timeout: 60) { speaker.hasSpoken ? true : nil }
-            Thread.sleep(forTimeInterval: 1)
-            #expect(live.end() == 0, "\(live.said)")
-            speaker.stop()
+            let live = try broadcast(harness, fifo: fifo, speech: spoken, arguments: ["--input", "mic"])
+            #expect(live.status == 0, "\(live.said)")
             try harness.waitUntilIdle()
             harness.stop(receiver)
 
