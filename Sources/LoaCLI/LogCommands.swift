@@ -48,6 +48,8 @@ struct LogCommand: AsyncParsableCommand {
                 if let text = e.text {
                     print(Message.logSaid.text(text.split(whereSeparator: \.isNewline).joined(separator: " ")))
                 }
+                // A live broadcast names its recording.
+                if let clip = e.recording { print(Message.logRecorded.text(clip)) }
             }
         }
     }

@@ -19,7 +19,7 @@ enum Message: CaseIterable, Sendable {
     case liveAbstract, liveStopAbstract, liveInputHelp, livePriorityHelp, liveNoEmergency, liveStarted, liveSpeakNow
     case liveWaiting, liveEnded
     // Log and report.
-    case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, badSince
+    case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, logRecorded, badSince
     case reportAbstract, monthHelp, badMonth, reportZone, reportPriority, reportItems, reportHours, reportTotal
     // Receivers and zones.
     case receiversAbstract, receiversListAbstract, noReceivers, receiversHeadings, receiverHelp
@@ -276,6 +276,11 @@ enum Message: CaseIterable, Sendable {
         case .nothingAired: return ("nothing aired since {1}", "không có gì được phát từ {1}")
         case .logLine: return ("{1}  {2}  #{3} [{4}] {5}  → {6}  until {7}", "{1}  {2}  #{3} [{4}] {5}  → {6}  đến {7}")
         case .logSaid: return ("    said: {1}", "    đã đọc: {1}")
+        case .logRecorded:
+            return (
+                "    recorded live: clip {1} (STATE/clips/{1}.loaclip)",
+                "    ghi âm trực tiếp: tệp {1} (STATE/clips/{1}.loaclip)"
+            )
         case .badSince:
             return (
                 "--since '{1}' must be a date such as 01/12/2026 or 2026-12-01, or a date and time such as '01/12/2026 17:00'",

@@ -227,12 +227,15 @@ public struct LogEntryView: Codable, Sendable, Equatable {
     public var frameMs: Int
     /// The text the item was read aloud from (`loa say`, a schedule's `say:`); absent for a sound file.
     public var text: String?
+    /// A live broadcast's recording (`loa live`): the stored clip; absent for other items.
+    public var recording: Int64?
 
     public init(
         itemId: Int64, zone: String, title: String, priority: Priority, plannedAt: Int64, startedAt: Int64?,
         endedAt: Int64?, outcome: Outcome, reason: String?, fromFrame: Int, toFrame: Int, frameMs: Int,
-        text: String? = nil
+        text: String? = nil, recording: Int64? = nil
     ) {
+        self.recording = recording
         self.itemId = itemId
         self.zone = zone
         self.title = title

@@ -63,7 +63,7 @@ extension LogEntryView {
             itemId: entry.itemId, zone: entry.zone, title: entry.title, priority: entry.priority,
             plannedAt: entry.plannedAt, startedAt: entry.startedAt, endedAt: entry.endedAt, outcome: entry.outcome,
             reason: entry.reason, fromFrame: entry.fromFrame, toFrame: entry.toFrame,
-            frameMs: entry.frameMilliseconds, text: entry.text)
+            frameMs: entry.frameMilliseconds, text: entry.text, recording: entry.recording)
     }
 }
 

@@ -87,6 +87,8 @@ public struct PlayLogEntry: Codable, Sendable, Equatable, FetchableRecord {
     public var frameMilliseconds: Int
     /// The text the item's clip was read aloud from; nil for a sound file.
     public var text: String?
+    /// A live broadcast's recording: its item's clip; nil for other items.
+    public var recording: Int64?
 }
 
 /// A fixed-time slot of the applied schedule.

@@ -251,7 +251,8 @@ extension Store: ProgrammeStore {
             try PlayLogEntry.fetchAll(
                 db,
                 sql: """
-                    SELECT playlog.*, clip.text FROM playlog
+                    SELECT playlog.*, clip.text,
+                        CASE WHEN item.source LIKE 'live:%' THEN item.clipId END AS recording FROM playlog
                     LEFT JOIN item ON item.id = playlog.itemId LEFT JOIN clip ON clip.id = item.clipId
                     WHERE (playlog.startedAt >= ? OR (playlog.startedAt IS NULL AND playlog.plannedAt >= ?))
                         AND (? IS NULL OR playlog.zone = ?)

@@ -169,21 +169,25 @@ final class ZoneStream {
         // A live input's frames say so (boxes near the office stay silent for them); its chime does not.
         var live = false
         if case .live = item.frames { live = !inChime }
-        let seal = { (payload: UnsafeRawBufferPointer) -> Int in
-            payloadBytes = payload.count
-            return self.sealer?.seal(
-                header: header, payload: payload, sendTime: playAt, emergency: item.emergency, live: live,
-                into: buffer)
-                ?? header.write(payload: payload, into: buffer)
-        }
+        // Each case seals in a closure literal of its own: a closure kept in a variable would be allocated per packet.
         let length: Int
         switch item.frames {
         case .clip(let clip):
-            length = clip.withPacket(frameIndex, seal)
+            length = clip.withPacket(frameIndex) { payload in
+                payloadBytes = payload.count
+                return seal(header, payload, playAt: playAt, emergency: item.emergency, live: false, into: buffer)
+            }
         case .live(_, let chime?) where inChime:
-            length = chime.withPacket(frameIndex, seal)
+            length = chime.withPacket(frameIndex) { payload in
+                payloadBytes = payload.count
+                return seal(header, payload, playAt: playAt, emergency: item.emergency, live: false, into: buffer)
+            }
         case .live(let feed, _):
-            guard let sealed = feed.withFrame(frameIndex, seal) else {
+            let sealed = feed.withFrame(frameIndex) { payload in
+                payloadBytes = payload.count
+                return seal(header, payload, playAt: playAt, emergency: item.emergency, live: live, into: buffer)
+            }
+            guard let sealed else {
                 if feed.availability(of: frameIndex) == .ended {
                     current = nil
                     return (item.id, frameIndex)
@@ -217,6 +221,15 @@ final class ZoneStream {
         guard case .clip(let clip) = item.frames, frameIndex >= clip.frameCount else { return nil }
         current = nil
         return (item.id, frameIndex)
+    }
+
+    /// Writes one packet into `buffer`: sealed if the stream seals (see `PacketSealer`), else plain RTP.
+    private func seal(
+        _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, playAt: Int64, emergency: Bool, live: Bool,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        sealer?.seal(header: header, payload: payload, sendTime: playAt, emergency: emergency, live: live, into: buffer)
+            ?? header.write(payload: payload, into: buffer)
     }
 
     /// Sends the sender report for the packet just sent (RTP `timestamp`, `samplesSinceBase` samples after the

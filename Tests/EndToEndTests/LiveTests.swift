@@ -219,6 +219,8 @@ extension RealProcesses {
             // The as-played log has the live item, completed, and its recording is its clip: as long as it aired.
             let log = try harness.loa(["log", "--csv"])
             #expect(log.out.contains("Chủ tịch xã") && log.out.contains("completed"), "\(log.out)")
+            let table = try harness.loa(["log"])
+            #expect(table.out.contains("    recorded live: clip 1 (STATE/clips/1.loaclip)"), "\(table.out)")
             let item = try #require(try harness.api("/items/1") as? [String: Any])
             #expect(item["source"] as? String == "live:mic")
             let duration = try #require(item["durationMs"] as? Int)

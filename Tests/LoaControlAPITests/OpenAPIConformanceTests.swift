@@ -159,7 +159,7 @@ enum Samples {
             LogEntryView(
                 itemId: 1, zone: "thon-dong", title: "ban-tin.mp3", priority: .emergency, plannedAt: 1,
                 startedAt: 2, endedAt: 3, outcome: .interrupted, reason: "pre-empted by #2", fromFrame: 0,
-                toFrame: 50, frameMs: 20, text: "Thông báo họp lúc 7h30."),
+                toFrame: 50, frameMs: 20, text: "Thông báo họp lúc 7h30.", recording: 9),
             minimal: LogEntryView(
                 itemId: 1, zone: "thon-dong", title: "a", priority: .normal, plannedAt: 1, startedAt: nil,
                 endedAt: nil, outcome: .missed, reason: nil, fromFrame: 0, toFrame: 0, frameMs: 20)),

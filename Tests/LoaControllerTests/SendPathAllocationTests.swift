@@ -76,6 +76,36 @@ struct SendPathAllocationTests {
         #expect(result.allocating == 0, "\(result.allocating) of \(result.counted) frames allocated")
     }
 
+    /// Issue 16: a live input's frames, appended to its feed as the capture thread does (two ahead of the stream) and
+    /// read by the zone's stream, are appended, sealed and sent without allocating either.
+    @Test func sendingALiveFrameAllocatesNothing() throws {
+        let clip = try Self.clip()
+        let feed = LiveFeed(frameMilliseconds: 20, reservedMinutes: 1)
+        for index in 0..<2 { clip.withPacket(index) { feed.append($0) } }
+        let zone = Zone(name: "alloc", group: SocketAddress("239.255.79.64:5004")!, interface: "127.0.0.1", ttl: 0)
+        let stream = try BenchmarkZoneStream(zone: zone, signed: true)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { buffer.deallocate() }
+        stream.play(live: feed, id: 1, now: MonotonicClock.now())
+        var frame = 0
+        var allocating = 0
+        var finished = false
+        while !finished, let deadline = stream.nextDeadline {
+            let before = loa_bench_thread_allocations()
+            if frame + 2 < clip.frameCount {
+                clip.withPacket(frame + 2) { feed.append($0) }
+            } else {
+                feed.end()
+            }
+            finished = stream.sendDue(now: deadline, buffer: buffer)
+            if frame >= Self.warmUpFrames && loa_bench_thread_allocations() != before { allocating += 1 }
+            frame += 1
+        }
+        #expect(frame - Self.warmUpFrames >= 200)
+        #expect(stream.packetsSent == clip.frameCount && stream.framesMissed == 0)
+        #expect(allocating == 0, "\(allocating) of \(frame - Self.warmUpFrames) frames allocated")
+    }
+
     /// Issue 14: each sealed packet also goes to the zone's unicast boxes (`sendmmsg` from the heartbeat socket),
     /// still without allocating; every copy reaches the box's socket on loopback.
     /// A box's socket on loopback and a delivery for zone `zone` whose roster has that box (asking for each packet
