@@ -263,6 +263,91 @@ extension RealProcesses {
             #expect(abs(measured.integrated + 16) <= 1.5, "the quiet microphone airs at \(measured.integrated) LUFS")
         }
 
+        /// The strength of `frequency` in `samples` (Goertzel), relative to the window's energy.
+        func strength(_ samples: ArraySlice<Float>, _ frequency: Double) -> Double {
+            let coefficient = 2 * cos(2 * Double.pi * frequency / 48_000)
+            var (previous, older, energy) = (0.0, 0.0, 0.0)
+            for sample in samples {
+                let value = Double(sample) + coefficient * previous - older
+                older = previous
+                previous = value
+                energy += Double(sample) * Double(sample)
+            }
+            let power = previous * previous + older * older - coefficient * previous * older
+            return energy > 0 ? power / (energy * Double(samples.count)) : 0
+        }
+
+        /// An emergency cuts a live broadcast like any item (issue 16 point 1), and the live broadcast comes back at its
+        /// live edge when the emergency ends: the box plays the office's 440 Hz, the emergency's 1 kHz, then 440 Hz again,
+        /// and the log shows the live item interrupted by the emergency, then completed.
+        @Test func anEmergencyCutsALiveBroadcastWhichRejoinsAfterIt() throws {
+            let harness = try Harness(groupOctet: 154)
+            let fifo = harness.path("mic.fifo")
+            guard mkfifo(fifo, 0o600) == 0 else { throw HarnessError("mkfifo failed") }
+            try startController(harness, fifo: fifo, rate: 48_000)
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output)
+            let made = try harness.loa(["keys", "new", "chu-tich", "--dir", harness.directory.path], controller: false)
+            #expect(made.status == 0, "\(made.err)")
+            let added = try harness.addOperator(harness.path("chu-tich.pub"), emergency: true)
+            #expect(added.status == 0, "\(added.err)")
+            let alarm = harness.path("alarm.wav")
+            let tone = try harness.run(
+                "/usr/bin/ffmpeg",
+                [
+                    "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=1000:duration=3", "-ar", "48000",
+                    alarm,
+                ])
+            #expect(tone.status == 0, "\(tone.err)")
+
+            // The office: 14 s of 440 Hz.
+            let office = (0..<(14 * 48_000)).map { Float(6000 * sin(2 * Double.pi * 440 * Double($0) / 48_000)) }
+            let speaker = Speaker(fifo: fifo, speech: office.map { Int16($0) }, rate: 48_000)
+            speaker.start()
+            defer { speaker.stop() }
+            let live = try LiveRun(harness, arguments: ["--input", "mic"])
+            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
+                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
+                return live.said.contains("ON AIR: speak now") ? true : nil
+            }
+            speaker.speak()
+            func playing() throws -> Int {
+                let status = try harness.api("/status") as? [String: Any]
+                return ((status?["zones"] as? [[String: Any]])?.first?["playing"] as? [String: Any])?["id"] as? Int ?? 0
+            }
+            Thread.sleep(forTimeInterval: 3)
+            let started = try harness.loa([
+                "emergency", "start", "--zones", "all", "--clip", alarm, "--key", harness.path("chu-tich.key"),
+            ])
+            #expect(started.status == 0, "\(started.err)")
+            Thread.sleep(forTimeInterval: 2)
+            let stopped = try harness.loa([
+                "emergency", "stop", "--zones", "all", "--key", harness.path("chu-tich.key"),
+            ])
+            #expect(stopped.status == 0, "\(stopped.err)")
+            _ = try harness.waitFor("the live broadcast to come back", timeout: 30) { try playing() == 1 ? true : nil }
+            _ = try harness.waitFor("the office to finish", timeout: 60) { speaker.hasSpoken ? true : nil }
+            #expect(live.end() == 0, "\(live.said)")
+            try harness.waitUntilIdle()
+            harness.stop(receiver)
+
+            // Which tone each 100 ms of the box's output carries, runs of the same tone merged.
+            let played = try AudioComparison.raw16(output)
+            var runs: [Int] = []
+            for start in stride(from: 0, to: played.count - 4800, by: 4800) {
+                let window = played[start..<start + 4800]
+                guard window.contains(where: { abs($0) > 300 }) else { continue }
+                let tone = strength(window, 440) > 0.3 ? 440 : strength(window, 1000) > 0.3 ? 1000 : 0
+                if tone != 0 && runs.last != tone { runs.append(tone) }
+            }
+            #expect(runs == [440, 1000, 440], "the box played \(runs)")
+
+            let log = try harness.api("/log?since=0") as? [[String: Any]] ?? []
+            let rows = log.filter { $0["itemId"] as? Int == 1 }
+            #expect(rows.map { $0["outcome"] as? String } == ["interrupted", "completed"], "\(rows)")
+            #expect((rows.first?["reason"] as? String)?.contains("pre-empted by emergency") == true, "\(rows)")
+        }
+
         @Test func aLiveBroadcastThatCannotStartIsRefusedInOneLine() throws {
             let harness = try Harness(groupOctet: 152)
             let fifo = harness.path("mic.fifo")
