@@ -12,6 +12,7 @@ enum Message: CaseIterable, Sendable {
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
     case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying, uploading, uploadSent
     case controllerStillWorking, itemCountOne, itemCountMany
+    case atHelp, repeatHelp, everyHelp, badAt, atPassed, badRepeat, badEvery, repeatNeedsEvery, queuedFor
     case statusAbstract, statusPlaying, statusIdle, statusQueued
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
@@ -147,6 +148,35 @@ enum Message: CaseIterable, Sendable {
                 "Số của mục (xem bằng 'loa queue' hoặc 'loa queue --list')."
             )
         case .cancelled: return ("cancelled #{1} {2}", "đã hủy #{1} {2}")
+        case .atHelp:
+            return (
+                "Air at this time, commune time: 17:00 today, or '05/12/2026 17:00' (default: now).",
+                "Phát vào giờ này, giờ địa phương: 17:00 hôm nay, hoặc '05/12/2026 17:00' (mặc định: ngay)."
+            )
+        case .repeatHelp:
+            return ("Air it this many times in all (with --every).", "Phát tất cả bao nhiêu lần (cùng --every).")
+        case .everyHelp:
+            return ("Time between repeats: 1h, 30m, 1h30m, 90s.", "Khoảng cách giữa các lần phát: 1h, 30m, 1h30m, 90s.")
+        case .badAt:
+            return (
+                "--at '{1}' is not a time; write 17:00, or a date and time such as '05/12/2026 17:00'",
+                "--at '{1}' không phải giờ; hãy viết 17:00, hoặc ngày giờ như '05/12/2026 17:00'"
+            )
+        case .atPassed:
+            return (
+                "--at '{1}' has passed; give a later time, or a date such as '05/12/2026 17:00'",
+                "--at '{1}' đã qua; hãy cho giờ muộn hơn, hoặc ngày như '05/12/2026 17:00'"
+            )
+        case .badRepeat:
+            return ("--repeat {1} must be 1 to {2}", "--repeat {1} phải từ 1 đến {2}")
+        case .badEvery:
+            return (
+                "--every '{1}' is not a duration of at least 10 s; write 1h, 30m, 1h30m or 90s",
+                "--every '{1}' không phải khoảng thời gian từ 10 giây; hãy viết 1h, 30m, 1h30m hoặc 90s"
+            )
+        case .repeatNeedsEvery:
+            return ("--repeat needs --every (such as --every 1h)", "--repeat cần --every (ví dụ --every 1h)")
+        case .queuedFor: return ("#{1} \"{2}\" → {3}: airs at {4}", "#{1} \"{2}\" → {3}: phát lúc {4}")
         case .queuedHead: return ("#{1} \"{2}\" → {3}", "#{1} \"{2}\" → {3}")
         case .queuedAt: return ("{1}: airs about {2}, after {3}", "{1}: phát khoảng {2}, sau {3}")
         case .itemCountOne: return ("{1} item", "{1} mục")

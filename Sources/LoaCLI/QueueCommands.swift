@@ -23,6 +23,8 @@ struct Queue: AsyncParsableCommand {
             let client = try options.client()
             if list {
                 let status = try await client.status()
+                let timeZone = try await CommuneTimeZone.of(client)
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
                 for zone in status.zones {
                     print("\(zone.name):")
                     if let item = zone.playing {
@@ -32,8 +34,10 @@ struct Queue: AsyncParsableCommand {
                                 minutesSeconds(item.durationMs)))
                     }
                     for (index, item) in zone.queued.enumerated() {
+                        // An item planned for later (`--at`) says when.
+                        let later = item.plannedAt > now ? " → " + localText(item.plannedAt, timeZone: timeZone) : ""
                         print(
-                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority.name())] \(item.title) (\(minutesSeconds(item.durationMs)))"
+                            "  \(index + 1).\(index < 9 ? "   " : "  ")#\(item.id) [\(item.priority.name())] \(item.title) (\(minutesSeconds(item.durationMs)))\(later)"
                         )
                     }
                     if zone.playing == nil && zone.queued.isEmpty { print(Message.nothingQueued.text()) }
@@ -42,6 +46,13 @@ struct Queue: AsyncParsableCommand {
             }
             guard let file else { throw CLIError(.queueNeedsFile) }
             let (priority, onInterrupt) = try item.checked()
+            if item.isPlanned {
+                // Checked before the upload, so a wrong time stores nothing.
+                let times = try await item.airTimes(client)
+                let name = title ?? URL(fileURLWithPath: file).lastPathComponent
+                let clip = try await client.storeClip(file: file, title: name)
+                return try await item.queue(clip: clip.id, title: name, at: times, client: client)
+            }
             let queued = try await client.queue(
                 file: file, zones: item.zone, title: title ?? URL(fileURLWithPath: file).lastPathComponent,
                 priority: priority, now: item.now, onInterrupt: onInterrupt)
@@ -63,6 +74,39 @@ struct ItemOptions: ParsableArguments {
 
     @Option(name: .long, help: Message.onInterruptHelp.help)
     var onInterrupt: String = "resume"
+
+    @Option(name: .long, help: Message.atHelp.help)
+    var at: String?
+
+    @Option(name: .long, help: Message.repeatHelp.help)
+    var `repeat`: Int = 1
+
+    @Option(name: .long, help: Message.everyHelp.help)
+    var every: String?
+
+    /// True when the item is planned (`--at`) or repeated: it is then stored once and queued at each time.
+    var isPlanned: Bool { at != nil || `repeat` != 1 || every != nil }
+
+    /// The times it airs (commune time), checked before anything is sent.
+    func airTimes(_ client: ControlClient) async throws -> AirTimes {
+        let timeZone = try await CommuneTimeZone.of(client)
+        return try AirTimes(
+            at: at, repeats: `repeat`, every: every, now: Int64(Date().timeIntervalSince1970 * 1000),
+            timeZone: timeZone)
+    }
+
+    /// Queues stored clip `clip` at each of `times`, printing a line for each: `#21 "Thông báo" → all: airs at …`.
+    func queue(clip: Int64, title: String, at times: AirTimes, client: ControlClient) async throws {
+        let (priority, onInterrupt) = try checked()
+        let timeZone = try await CommuneTimeZone.of(client)
+        for instant in times.instants {
+            let queued = try await client.queue(
+                file: nil, clip: clip, zones: zone, title: title, priority: priority, now: now,
+                onInterrupt: onInterrupt, at: instant)
+            let local = localText(instant, timeZone: timeZone)
+            print(Message.queuedFor.text(queued.id, queued.title, queued.zones.joined(separator: ", "), local))
+        }
+    }
 
     /// The priority and the interrupt policy, or the one line saying which is wrong.
     func checked() throws(CLIError) -> (Priority, InterruptPolicy) {

@@ -34,6 +34,11 @@ struct SayCommand: AsyncParsableCommand {
                 print("(\(minutesSeconds(speech.durationMs)))")
                 return
             }
+            if item.isPlanned {
+                let times = try await item.airTimes(client)
+                let clip = try await client.storeSpeech(text: words, title: title)
+                return try await item.queue(clip: clip.id, title: clip.title, at: times, client: client)
+            }
             let queued = try await client.say(
                 text: words, zones: item.zone, title: title, priority: priority, now: item.now,
                 onInterrupt: onInterrupt)

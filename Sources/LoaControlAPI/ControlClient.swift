@@ -64,13 +64,14 @@ public struct ControlClient: Sendable {
     /// Queues `file` (or the stored clip `clip` when `file` is nil).
     public func queue(
         file: String?, clip: Int64? = nil, zones: String, title: String, priority: Priority, now: Bool,
-        onInterrupt: InterruptPolicy
+        onInterrupt: InterruptPolicy, at: Int64? = nil
     ) async throws(ControlClientError) -> ItemView {
         var query = [
             (Query.zones, zones), (Query.priority, priority.rawValue), (Query.now, now ? "1" : "0"),
             (Query.onInterrupt, onInterrupt.rawValue), (Query.title, title),
         ]
         if let clip { query.append((Query.clip, String(clip))) }
+        if let at { query.append((Query.at, String(at))) }
         var upload: Upload?
         if let file { upload = try Upload(file: file, progress: uploadProgress) }
         return try await json(.queueItem, query: query, body: upload)
@@ -78,13 +79,15 @@ public struct ControlClient: Sendable {
 
     /// Reads `text` aloud as an item queued like a clip (`title` nil: the text's first line).
     public func say(
-        text: String, zones: String, title: String?, priority: Priority, now: Bool, onInterrupt: InterruptPolicy
+        text: String, zones: String, title: String?, priority: Priority, now: Bool, onInterrupt: InterruptPolicy,
+        at: Int64? = nil
     ) async throws(ControlClientError) -> ItemView {
         var query = [
             (Query.zones, zones), (Query.priority, priority.rawValue), (Query.now, now ? "1" : "0"),
             (Query.onInterrupt, onInterrupt.rawValue),
         ]
         if let title { query.append((Query.title, title)) }
+        if let at { query.append((Query.at, String(at))) }
         return try await json(.say, query: query, body: Upload(text: text))
     }
 

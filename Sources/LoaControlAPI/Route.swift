@@ -44,10 +44,13 @@ extension Route {
     public static let checkClip = Route(.post, "/clips/check")
     public static let queueItem = Route(
         .post, "/items",
-        query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt, Query.clip])
+        query: [
+            Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt, Query.clip, Query.at,
+        ])
     /// Text read aloud: queued as an item, stored as a clip, or only spoken to see how it reads (text/plain body).
     public static let say = Route(
-        .post, "/say", query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt])
+        .post, "/say",
+        query: [Query.zones, Query.zone, Query.title, Query.priority, Query.now, Query.onInterrupt, Query.at])
     public static let storeSpeech = Route(.post, "/clips/speech", query: [Query.title])
     /// A live input on the air (`loa live`): started now, ended by `stopLive` or by the end of the input.
     public static let startLive = Route(
@@ -118,6 +121,7 @@ public enum Query {
     public static let emergency = "emergency"
     public static let role = "role"
     public static let input = "input"
+    public static let at = "at"
 }
 
 /// Headers of the control API.

@@ -3,7 +3,8 @@ import Foundation
 import LoaControlAPI
 
 extension Programme {
-    /// Each zone: what plays (with its position) and what waits, in play order.
+    /// Each zone: what plays (with its position) and what waits: in play order what may start now, then what is
+    /// planned for later (`loa queue --at`) by its time.
     public func status(packetsSent: (String) -> Int = { _ in 0 }) throws(ProgrammeError) -> [ZoneState] {
         let now = clock.now()
         var states: [ZoneState] = []
@@ -15,7 +16,10 @@ extension Programme {
                 let frame = air.onAir(zone: zone).map { $0.airing == current.airing ? $0.frame : 0 } ?? 0
                 playing = Self.view(item, positionMs: frame * item.frameMilliseconds)
             }
-            let queued = try waiting(in: zone, now: now).map { Self.view($0.1, positionMs: nil) }
+            let ready = try waiting(in: zone, now: now)
+            let later = try stored { () throws(StoreError) in try store.pending(zone: zone, readyBy: Int64.max) }
+                .filter { $0.1.plannedAt > now }.sorted { ($0.1.plannedAt, $0.1.id) < ($1.1.plannedAt, $1.1.id) }
+            let queued = (ready + later).map { Self.view($0.1, positionMs: nil) }
             states.append(ZoneState(name: zone, playing: playing, queued: queued, packetsSent: packetsSent(zone)))
         }
         return states

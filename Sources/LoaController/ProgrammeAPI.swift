@@ -50,6 +50,7 @@ struct ProgrammeAPI {
             try await refuseEmergency(request, context, action: .emergencySaid)
             let input = RequestInput(request: request)
             let options = try QueueOptions(input)
+            try options.checkPlanned(now: programme.clock.now())
             _ = try await refusing { try await programme.resolveZones(options.zones) }
             let text = try await speechText(request)
             return try await say(
@@ -174,6 +175,7 @@ struct ProgrammeAPI {
     private func queue(_ request: Request) async throws -> EditedResponse<ItemView> {
         let input = RequestInput(request: request)
         let options = try QueueOptions(input)
+        try options.checkPlanned(now: programme.clock.now())
         _ = try await refusing { try await programme.resolveZones(options.zones) }
         let title = try input.title(Query.title, default: "clip")
         let clip: ClipRecord
@@ -215,7 +217,7 @@ struct ProgrammeAPI {
         let item = try await refusing {
             try await programme.queue(
                 clip: clip, title: title, zones: options.zones, priority: options.priority,
-                immediate: options.immediate, onInterrupt: options.onInterrupt)
+                immediate: options.immediate, onInterrupt: options.onInterrupt, plannedAt: options.plannedAt)
         }
         let airings = try await programme.item(item.id)?.1 ?? []
         return EditedResponse(status: .created, response: ItemView(item, airings: airings))
@@ -252,6 +254,8 @@ struct QueueOptions {
     var priority: Priority
     var onInterrupt: InterruptPolicy
     var immediate: Bool
+    /// When it may air at the earliest (Unix ms); nil: now.
+    var plannedAt: Int64?
 
     init(_ input: RequestInput) throws {
         let zoneText = input.text(Query.zones) ?? input.text(Query.zone) ?? "all"
@@ -270,6 +274,13 @@ struct QueueOptions {
         }
         onInterrupt = policy
         immediate = input.text(Query.now).map { $0 == "1" || $0 == "true" } ?? false
+        plannedAt = try input.integer(Query.at, in: Int64(0)...Int64(253_402_300_799_000))
+    }
+
+    /// Refuses a planned time that has passed (by more than a minute) before anything is stored.
+    func checkPlanned(now: Int64) throws {
+        guard let plannedAt, plannedAt < now - 60_000 else { return }
+        throw APIError(.badRequest, "at=\(plannedAt) has passed; give a time to come (Unix ms)")
     }
 
     init(zones: [String], priority: Priority, onInterrupt: InterruptPolicy = .resume, immediate: Bool) {

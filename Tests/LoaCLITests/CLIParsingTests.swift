@@ -111,3 +111,68 @@ struct CLIParsingTests {
         #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
     }
 }
+
+/// `loa queue --at 17:00 --repeat 3 --every 1h`: the air times, worked out in the commune's time zone before
+/// anything is sent, and the line for each mistake.
+@Suite("Air times")
+struct AirTimesTests {
+    let hanoi = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    /// 2026-12-02 10:00:00 in Hanoi (03:00 UTC).
+    let now: Int64 = 1_796_180_400_000
+
+    @Test func aTimeTodayRepeatedEveryHour() throws {
+        let times = try AirTimes(at: "17:00", repeats: 3, every: "1h", now: now, timeZone: hanoi)
+        let five = now + 7 * 3_600_000
+        #expect(times.instants == [five, five + 3_600_000, five + 7_200_000])
+        #expect(
+            try AirTimes(at: "10:00:30", repeats: 1, every: nil, now: now, timeZone: hanoi).instants == [now + 30_000])
+        #expect(
+            try AirTimes(at: nil, repeats: 2, every: "90s", now: now, timeZone: hanoi).instants == [now, now + 90_000])
+    }
+
+    @Test func aDateAndTimeInEitherForm() throws {
+        let tomorrow = now + 24 * 3_600_000 + 7 * 3_600_000
+        #expect(
+            try AirTimes(at: "03/12/2026 17:00", repeats: 1, every: nil, now: now, timeZone: hanoi).instants == [
+                tomorrow
+            ])
+        #expect(
+            try AirTimes(at: "2026-12-03 17:00", repeats: 1, every: nil, now: now, timeZone: hanoi).instants == [
+                tomorrow
+            ])
+    }
+
+    @Test func durations() {
+        #expect(AirTimes.seconds("1h30m") == 5_400)
+        #expect(AirTimes.seconds("45m") == 2_700)
+        #expect(AirTimes.seconds("2H") == 7_200)
+        #expect(AirTimes.seconds("90") == nil)
+        #expect(AirTimes.seconds("h") == nil)
+        #expect(AirTimes.seconds("1x") == nil)
+    }
+
+    @Test func mistakesAreOneLineEach() {
+        let cases: [(String?, Int, String?, String)] = [
+            ("9:00", 1, nil, "--at '9:00' has passed"),
+            ("25:00", 1, nil, "--at '25:00' is not a time"),
+            ("17h", 1, nil, "--at '17h' is not a time"),
+            ("17:00", 2, nil, "--repeat needs --every"),
+            ("17:00", 0, "1h", "--repeat 0 must be 1 to 48"),
+            ("17:00", 3, "5s", "--every '5s' is not a duration of at least 10 s"),
+        ]
+        for (at, repeats, every, line) in cases {
+            #expect {
+                _ = try AirTimes(at: at, repeats: repeats, every: every, now: now, timeZone: hanoi)
+            } throws: { error in
+                (error as? CLIError)?.description.hasPrefix(line) == true
+            }
+        }
+    }
+
+    @Test func queueAndSayTakeTheOptions() throws {
+        let queue = try Queue.parse(["tin.wav", "--at", "17:00", "--repeat", "3", "--every", "1h"])
+        #expect(queue.item.at == "17:00" && queue.item.repeat == 3 && queue.item.every == "1h" && queue.item.isPlanned)
+        #expect(!(try Queue.parse(["tin.wav"]).item.isPlanned))
+        #expect(try SayCommand.parse(["Họp", "--at", "07:30"]).item.isPlanned)
+    }
+}
