@@ -114,6 +114,8 @@ let package = Package(
             dependencies: [
                 "LoaSchedule", "LoaWire", "LoaCrypto", "LoaTrust", "LoaSystem", "LoaControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The office's emergency presets (`EmergencyPresets`).
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 

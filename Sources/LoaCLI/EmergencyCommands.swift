@@ -8,23 +8,35 @@ import LoaWire
 struct EmergencyCommandLine: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "emergency", abstract: Message.emergencyAbstract.text(), subcommands: [Start.self, Stop.self])
+            commandName: "emergency", abstract: Message.emergencyAbstract.text(),
+            subcommands: [Start.self, Stop.self, Presets.self])
     }
 
     struct Start: AsyncParsableCommand {
         static var configuration: CommandConfiguration {
             CommandConfiguration(abstract: Message.emergencyStartAbstract.text())
         }
-        @Option(name: .long, help: Message.emergencyZonesHelp.help) var zones: String
+        @Argument(help: Message.presetHelp.help) var preset: String?
+        @Option(name: .long, help: Message.emergencyZonesHelp.help) var zones: String?
         @Option(name: .long, help: Message.emergencyClipHelp.help) var clip: String?
         @Option(name: .long, help: Message.emergencyItemHelp.help) var item: Int64?
         @Option(name: .long, help: Message.emergencyKeyHelp.help)
-        var key: [String]
+        var key: [String] = []
         @OptionGroup var commune: CommuneOption
         @OptionGroup var options: ControllerOptions
 
         func run() async throws {
             try await runReportingErrors {
+                // A preset fills in what is not given: its clip (unless --item), zones and keys.
+                var (zones, clip, key) = (self.zones, self.clip, self.key)
+                if let preset {
+                    let found = try EmergencyPresets.named(preset, path: EmergencyPresets.path())
+                    zones = zones ?? found.zones
+                    if clip == nil && item == nil { clip = found.clip }
+                    if key.isEmpty { key = found.keys }
+                }
+                guard let zones else { throw CLIError(.emergencyNeedsZones) }
+                guard !key.isEmpty else { throw CLIError(.emergencyNeedsKey) }
                 guard (clip == nil) != (item == nil) else { throw CLIError(.emergencyClipOrItem) }
                 let data = try clip.map { try readClip($0) }
                 let hash = data.map { SHA256.hash([UInt8]($0)) } ?? [UInt8](repeating: 0, count: 32)
@@ -34,6 +46,29 @@ struct EmergencyCommandLine: AsyncParsableCommand {
                 let title = clip.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "item \(item ?? 0)"
                 let decision = try await send(command, clip: clip, title: title, options: options)
                 print(Message.emergencyStarted.text(zones, decision.items.map(String.init).joined(separator: ", ")))
+            }
+        }
+    }
+
+    struct Presets: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: Message.presetsAbstract.text())
+        }
+
+        func run() async throws {
+            try await runReportingErrors {
+                let path = EmergencyPresets.path()
+                let presets = try EmergencyPresets.load(path: path)
+                if presets.isEmpty { throw CLIError(.presetsEmpty, path) }
+                for preset in presets {
+                    let keys =
+                        preset.keys.isEmpty
+                        ? ""
+                        : " ("
+                            + preset.keys.map { URL(fileURLWithPath: $0).lastPathComponent }
+                            .joined(separator: ", ") + ")"
+                    print(Message.presetLine.text(preset.name, preset.clip, preset.zones, keys))
+                }
             }
         }
     }

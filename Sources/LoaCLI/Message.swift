@@ -39,7 +39,9 @@ enum Message: CaseIterable, Sendable {
         scheduleApplied, scheduleShowAbstract, dayHelp, weekHelp, badDay, nothingScheduled, weekdays, scheduleHasErrors,
         scheduleErrorCount, nothingApplied, clipMissing, clipUnreadable, clipUnplayable, clipTooLarge, textUnreadable,
         emergencyAbstract, emergencyStartAbstract, emergencyZonesHelp, emergencyClipHelp, emergencyItemHelp,
-        emergencyKeyHelp, emergencyClipOrItem, emergencyStarted, emergencyStopAbstract, emergencyStopKeyHelp,
+        emergencyKeyHelp, emergencyClipOrItem, emergencyStarted, presetHelp, presetsAbstract, presetsUnreadable,
+        presetsNotText, presetsNotYAML, presetsNotMapping, presetBadField, presetUnknownField, noPresets, noSuchPreset,
+        presetLine, presetsEmpty, emergencyNeedsZones, emergencyNeedsKey, emergencyStopAbstract, emergencyStopKeyHelp,
         emergencyStopped, rootHelp, signWithKey, notPrivateKey, auditAbstract, auditVerifyAbstract, auditLine,
         auditZones, loginAbstract, loginDiscussion, userHelp, sayWhichAccount, passwordPrompt, noPassword, loggedIn,
         logoutAbstract, loggedOut, accountsAbstract, accountAddAbstract, accountNameHelp, roleHelp, newAccountPrompt,
@@ -652,6 +654,58 @@ enum Message: CaseIterable, Sendable {
             return (
                 "give either --clip FILE or --item ID",
                 "hãy ghi --clip TỆP hoặc --item SỐ (chỉ một trong hai)"
+            )
+        case .presetHelp:
+            return (
+                "A preset of the office (presets.yaml): its clip, zones and key; options given here win.",
+                "Một mẫu có sẵn của văn phòng (presets.yaml): tệp, khu vực và khóa; tùy chọn ghi ở đây được ưu tiên."
+            )
+        case .presetsAbstract:
+            return (
+                "List the office's emergency presets (LOA_PRESETS, else ~/.config/loa/presets.yaml).",
+                "Liệt kê các mẫu khẩn cấp của văn phòng (LOA_PRESETS, hoặc ~/.config/loa/presets.yaml)."
+            )
+        case .presetsUnreadable: return ("{1}:{2}: {3}", "{1}:{2}: {3}")
+        case .presetsNotText: return ("the presets file is not UTF-8 text", "tệp mẫu không phải văn bản UTF-8")
+        case .presetsNotYAML:
+            return ("the presets file is not valid YAML", "tệp mẫu không đúng định dạng YAML")
+        case .presetsNotMapping:
+            return (
+                "each preset is a name with 'clip:', 'zones:' and 'key:' under it, such as 'bao-lu:'",
+                "mỗi mẫu là một tên với 'clip:', 'zones:' và 'key:' bên dưới, ví dụ 'bao-lu:'"
+            )
+        case .presetBadField:
+            return ("preset '{1}' needs '{2}: …' with a value", "mẫu '{1}' cần '{2}: …' có giá trị")
+        case .presetUnknownField:
+            return (
+                "preset '{1}': unknown key '{2}' (keys: clip, zones, key)",
+                "mẫu '{1}': khóa lạ '{2}' (các khóa: clip, zones, key)"
+            )
+        case .noPresets:
+            return (
+                "no emergency preset '{1}': there are none in {2}",
+                "không có mẫu khẩn cấp '{1}': chưa có mẫu nào trong {2}"
+            )
+        case .noSuchPreset:
+            return (
+                "no emergency preset '{1}'; presets are: {2} (in {3})",
+                "không có mẫu khẩn cấp '{1}'; các mẫu là: {2} (trong {3})"
+            )
+        case .presetLine: return ("{1}: {2} → {3}{4}", "{1}: {2} → {3}{4}")
+        case .presetsEmpty:
+            return (
+                "no emergency presets in {1}; write one (name, clip:, zones:, key:) as the README shows",
+                "chưa có mẫu khẩn cấp nào trong {1}; hãy viết một mẫu (tên, clip:, zones:, key:) như README hướng dẫn"
+            )
+        case .emergencyNeedsZones:
+            return (
+                "say where: --zones all (or zone names), or a preset such as 'loa emergency start bao-lu'",
+                "hãy ghi nơi phát: --zones all (hoặc tên khu vực), hoặc một mẫu như 'loa emergency start bao-lu'"
+            )
+        case .emergencyNeedsKey:
+            return (
+                "sign it: --key YOUR.key (or a preset with 'key:')",
+                "hãy ký: --key KHOA.key (hoặc một mẫu có 'key:')"
             )
         case .emergencyStarted:
             return (

@@ -176,3 +176,55 @@ struct AirTimesTests {
         #expect(try SayCommand.parse(["Họp", "--at", "07:30"]).item.isPlanned)
     }
 }
+
+/// The office's emergency presets (`presets.yaml`): a name for a clip, zones and keys, read on the office's computer.
+@Suite("Emergency presets")
+struct EmergencyPresetTests {
+    @Test func presetsReadWithRelativePathsFromTheirFolder() throws {
+        let presets = try EmergencyPresets.parse(
+            """
+            bao-lu:
+              clip: canh-bao-lu.mp3
+              zones: all
+              key: /home/chu-tich/chu-tich.key
+            chay-rung:
+              clip: /srv/loa/chay.wav
+              zones: [thon-dong, thon-tay]
+              key: [a.key, b.key]
+            """, path: "/etc/loa/presets.yaml")
+        #expect(
+            presets == [
+                EmergencyPreset(
+                    name: "bao-lu", clip: "/etc/loa/canh-bao-lu.mp3", zones: "all",
+                    keys: ["/home/chu-tich/chu-tich.key"]),
+                EmergencyPreset(
+                    name: "chay-rung", clip: "/srv/loa/chay.wav", zones: "thon-dong,thon-tay",
+                    keys: ["/etc/loa/a.key", "/etc/loa/b.key"]),
+            ])
+        #expect(try EmergencyPresets.parse("bao-lu:\n  clip: a.wav\n", path: "/p.yaml").first?.zones == "all")
+        #expect(try EmergencyPresets.load(path: "/nonexistent/presets.yaml").isEmpty)
+    }
+
+    @Test func mistakesNameTheFileAndLine() {
+        let cases = [
+            ("bao-lu:\n  zones: all\n", "/p.yaml:1: preset 'bao-lu' needs 'clip: …'"),
+            ("bao-lu:\n  clip: a.wav\n  volume: 100\n", "/p.yaml:3: preset 'bao-lu': unknown key 'volume'"),
+            ("- a\n- b\n", "/p.yaml:1: each preset is a name"),
+            ("bao-lu: [a\n", "/p.yaml:1: the presets file is not valid YAML"),
+        ]
+        for (text, line) in cases {
+            #expect {
+                _ = try EmergencyPresets.parse(text, path: "/p.yaml")
+            } throws: { error in
+                (error as? CLIError)?.description.hasPrefix(line) == true
+            }
+        }
+    }
+
+    @Test func startTakesAPresetAndOptionsThatWin() throws {
+        let start = try EmergencyCommandLine.Start.parse(["bao-lu", "--zones", "thon-dong"])
+        #expect(start.preset == "bao-lu" && start.zones == "thon-dong" && start.key.isEmpty)
+        #expect(EmergencyPresets.path(environment: ["LOA_PRESETS": "/x.yaml"]) == "/x.yaml")
+        #expect(EmergencyPresets.path(environment: ["XDG_CONFIG_HOME": "/c"]) == "/c/loa/presets.yaml")
+    }
+}
