@@ -40,6 +40,7 @@ struct LiveStart: AsyncParsableCommand {
             let item = try await client.startLive(input: input, zones: zone, title: title, priority: priority)
             // Each line is flushed at once: a script (or a test) waits for "speak now" on a pipe.
             say(Message.liveStarted.text(item.id, input, item.zones.joined(separator: ", ")))
+            await NobodyListening.warn(zones: item.zones, client: client)
             // "Speak now" once a zone airs it (a zone busy with an item of the same priority joins when it is free).
             var announced = false
             for _ in 0..<50 {

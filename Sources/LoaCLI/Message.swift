@@ -11,7 +11,7 @@ enum Message: CaseIterable, Sendable {
     case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
     case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying, uploading, uploadSent
-    case controllerStillWorking, itemCountOne, itemCountMany
+    case controllerStillWorking, itemCountOne, itemCountMany, noBoxOnline
     case atHelp, repeatHelp, everyHelp, badAt, atPassed, badRepeat, badEvery, repeatNeedsEvery, queuedFor
     case statusAbstract, statusPlaying, statusIdle, statusQueued
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
@@ -150,6 +150,11 @@ enum Message: CaseIterable, Sendable {
                 "Số của mục (xem bằng 'loa queue' hoặc 'loa queue --list')."
             )
         case .cancelled: return ("cancelled #{1} {2}", "đã hủy #{1} {2}")
+        case .noBoxOnline:
+            return (
+                "warning: no box is online in {1} (0 of {2} approved): it is queued, but nobody may hear it; 'loa zones' shows every zone",
+                "chú ý: không có loa nào đang trực tuyến ở {1} (0 / {2} đã duyệt): đã xếp hàng nhưng có thể không ai nghe; 'loa zones' cho xem mọi khu vực"
+            )
         case .atHelp:
             return (
                 "Air at this time, commune time: 17:00 today, or '05/12/2026 17:00' (default: now).",

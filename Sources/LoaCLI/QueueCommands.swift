@@ -105,6 +105,7 @@ struct ItemOptions: ParsableArguments {
                 onInterrupt: onInterrupt, at: instant)
             let local = localText(instant, timeZone: timeZone)
             print(Message.queuedFor.text(queued.id, queued.title, queued.zones.joined(separator: ", "), local))
+            if instant == times.instants.last { await NobodyListening.warn(zones: queued.zones, client: client) }
         }
     }
 

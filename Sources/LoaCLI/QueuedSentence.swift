@@ -26,12 +26,17 @@ enum QueuedSentence {
         return Message.queuedHead.filled([item.id, item.title, zones.joined(separator: "; ")], in: language)
     }
 
-    /// Prints the sentence on a terminal (asking the controller for the queues), else the bare id.
+    /// Prints the sentence on a terminal (asking the controller for the queues), else the bare id; then warns if a
+    /// zone has no box online (`NobodyListening`).
     static func report(_ item: ItemView, client: ControlClient) async throws {
-        guard isatty(1) == 1 else { return print(item.id) }
-        let timeZone = try await CommuneTimeZone.of(client)
-        let status = try await client.status()
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        print(text(item, status: status, now: now, timeZone: timeZone))
+        if isatty(1) == 1 {
+            let timeZone = try await CommuneTimeZone.of(client)
+            let status = try await client.status()
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            print(text(item, status: status, now: now, timeZone: timeZone))
+        } else {
+            print(item.id)
+        }
+        await NobodyListening.warn(zones: item.zones, client: client)
     }
 }

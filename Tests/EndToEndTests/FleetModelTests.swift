@@ -114,6 +114,16 @@ extension RealProcesses {
             #expect(
                 lines.contains { $0 == ["thon-a", "\(harness.group):\(harness.port)", "0", "of", "0"] }, "\(zones.out)")
             #expect(lines.contains { $0 == ["thon-b", Substring(groupB), "1", "of", "1"] }, "\(zones.out)")
+            // Queueing to a zone where no box is online warns (and queues); to one where a box is, it does not.
+            let toA = try harness.loa(["queue", old, "--zones", "thon-a"])
+            #expect(toA.status == 0, "\(toA.err)")
+            #expect(toA.err.contains("warning: no box is online in thon-a (0 of 0 approved)"), "\(toA.err)")
+            let toB = try harness.loa(["queue", new, "--zones", "thon-b"])
+            #expect(toB.status == 0 && !toB.err.contains("warning"), "\(toB.err)")
+            for queued in [toA, toB] {
+                #expect(
+                    try harness.loa(["cancel", queued.out.trimmingCharacters(in: .whitespacesAndNewlines)]).status == 0)
+            }
 
             // Its zone taken out of the configuration: a zone-gone alert, shown in the table and in 'loa zones'.
             harness.controller.map { harness.stop($0) }

@@ -30,6 +30,8 @@ extension RealProcesses {
             let lines = queued.out.split(separator: "\n")
             #expect(lines.count == 2 && lines.allSatisfy { $0.contains("airs at") }, "\(queued.out)")
             #expect(lines.first?.contains(at) == true, "\(queued.out)")
+            // The box plays, but it is not approved: nobody the controller knows of may hear it.
+            #expect(queued.err.contains("warning: no box is online in all (0 of 0 approved)"), "\(queued.err)")
             let pending = try harness.loa(["queue", "--list"])
             #expect(pending.out.components(separatedBy: "hop.wav").count == 3, "both wait: \(pending.out)")
             #expect(pending.out.contains("→ ") && pending.out.contains(at), "the list says when: \(pending.out)")
