@@ -33,11 +33,12 @@ enum LiveChimes {
 extension Programme {
     /// Puts live input `input` on the air in `zones` as an item of `priority` (normal or priority; an emergency
     /// goes through the signed emergency command): the input is opened at once (a wrong device is refused and
-    /// nothing is queued), encoded in real time and aired like any item of its priority (a priority broadcast cuts
-    /// a normal item at once; an emergency cuts it). A zone that is busy joins when it is free, at the live edge.
-    /// At the programme loudness (`loudness:`) a slow automatic gain brings the input towards it, under the true-peak
-    /// ceiling (`LiveLevel`); with `loudness: off` it airs at its own level. It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends),
-    /// so that the as-played log shows what aired.
+    /// nothing is queued), encoded in real time once, with the first zone's Opus settings, and aired like any item of
+    /// its priority (a priority broadcast cuts a normal item at once; an emergency cuts it). A zone that is busy joins
+    /// when it is free, at the live edge. At the programme loudness (`loudness:`) a slow automatic gain brings the
+    /// input towards it, under the true-peak ceiling (`LiveLevel`); with `loudness: off` it airs at its own level.
+    /// It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends), so
+    /// that the as-played log shows what aired. A broadcast cut short by a controller crash is not resumed.
     public func startLive(input name: String, zones names: [String], priority: Priority, title: String?)
         throws(ProgrammeError) -> Item
     {

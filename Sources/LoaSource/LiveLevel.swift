@@ -8,6 +8,9 @@ import Foundation
 /// - The automatic gain follows `target.integrated` minus the input's short-term loudness (EBU R128, 3 s), moving at
 ///   most `slewDecibelsPerSecond`, between `minimumGain` dB and `target.maximumGain` dB; below `gateLUFS` (pauses,
 ///   silence) it holds, so the noise floor of a pause is not raised.
+/// - What the limiter takes off speech with high peaks is given back slowly: once the gain has settled, a make-up gain
+///   (at most `makeupDecibelsPerSecond`, 0 to `maximumMakeup` dB) follows the target minus the output's short-term
+///   loudness, so the output, not only the input, airs at the target.
 /// - The limiter: each block's gain is at most `target.truePeak` over the block's true peak (libebur128, 4×
 ///   oversampled); within a block the gain moves in a straight line between its edges, each edge at most the gain of
 ///   both blocks it joins, so no sample jumps; after a peak it recovers at most `releaseDecibelsPerBlock` a block.
@@ -19,9 +22,14 @@ public final class LiveLevel {
     public var minimumGain = -20.0
     public var gateLUFS = -50.0
     public var releaseDecibelsPerBlock = 0.5
-    /// The automatic gain now, dB.
+    public var makeupDecibelsPerSecond = 0.5
+    public var maximumMakeup = 4.0
+    /// The automatic gain now, dB, and the make-up part of it.
     public private(set) var gainDecibels = 0.0
+    public private(set) var makeupDecibels = 0.0
     private var state: UnsafeMutablePointer<ebur128_state>
+    /// The output's loudness, for the make-up gain.
+    private var outputState: UnsafeMutablePointer<ebur128_state>
     /// The block waiting for the next one (the look-ahead), its limited gain, and the gain at its left edge.
     private let held: UnsafeMutableBufferPointer<Float>
     private let incoming: UnsafeMutableBufferPointer<Float>
@@ -35,7 +43,13 @@ public final class LiveLevel {
         guard let state = ebur128_init(1, 48_000, mode) else {
             throw .encoding(detail: "libebur128 cannot measure a live input")
         }
+        guard let outputState = ebur128_init(1, 48_000, Int32(EBUR128_MODE_S.rawValue)) else {
+            var owned: UnsafeMutablePointer<ebur128_state>? = state
+            ebur128_destroy(&owned)
+            throw .encoding(detail: "libebur128 cannot measure a live input")
+        }
         self.state = state
+        self.outputState = outputState
         self.target = target
         held = .allocate(capacity: Self.blockSamples)
         held.initialize(repeating: 0)
@@ -48,6 +62,8 @@ public final class LiveLevel {
     deinit {
         var owned: UnsafeMutablePointer<ebur128_state>? = state
         ebur128_destroy(&owned)
+        var ownedOutput: UnsafeMutablePointer<ebur128_state>? = outputState
+        ebur128_destroy(&ownedOutput)
         held.deallocate()
         incoming.deallocate()
         output.deallocate()
@@ -75,8 +91,19 @@ public final class LiveLevel {
         ebur128_prev_true_peak(state, 0, &peak)
         var shortTerm = -Double.infinity
         if ebur128_loudness_shortterm(state, &shortTerm) == 0, shortTerm.isFinite, shortTerm > gateLUFS {
-            let wanted = min(max(target.integrated - shortTerm, minimumGain), target.maximumGain)
-            let step = slewDecibelsPerSecond * Double(Self.blockSamples) / 48_000
+            let seconds = Double(Self.blockSamples) / 48_000
+            let wanted = min(max(target.integrated - shortTerm + makeupDecibels, minimumGain), target.maximumGain)
+            let step = slewDecibelsPerSecond * seconds
+            // Settled (the gain where the input asks it to be): what the output still lacks is the limiter's share.
+            var output = -Double.infinity
+            if abs(wanted - gainDecibels) < 0.5, ebur128_loudness_shortterm(outputState, &output) == 0,
+                output.isFinite, output > gateLUFS
+            {
+                let makeupStep = makeupDecibelsPerSecond * seconds
+                makeupDecibels = min(
+                    max(makeupDecibels + min(max(target.integrated - output, -makeupStep), makeupStep), 0),
+                    maximumMakeup)
+            }
             gainDecibels += min(max(wanted - gainDecibels, -step), step)
         }
         var gain = Loudness.linear(gainDecibels)
@@ -91,6 +118,7 @@ public final class LiveLevel {
                 output[index] = held[index] * Float(leftEdge + (rightEdge - leftEdge) * share)
             }
             leftEdge = rightEdge
+            ebur128_add_frames_float(outputState, output.baseAddress, Self.blockSamples)
             emit(UnsafeBufferPointer(output))
         } else {
             leftEdge = gain

@@ -52,6 +52,17 @@ struct LiveLevelTests {
         #expect(settled.truePeak <= -0.9, "true peak \(settled.truePeak) dBTP")
     }
 
+    /// Quiet speech with high peaks: the limiter turns many blocks down, and the make-up gain gives the loudness back.
+    @Test func aQuietSourceWithManyPeaksStillReachesTheTarget() throws {
+        var input = try bursts(seconds: 40, loudness: -38)
+        // A click every quarter second, 8 dB above full scale once the quiet input is brought up.
+        for index in stride(from: 0, to: input.count, by: 12_000) where index % 96_000 < 72_000 { input[index] = 0.2 }
+        let output = try levelled(input)
+        let settled = try measure(output[(25 * 48_000)...])
+        #expect(abs(settled.loudness + 16) <= 0.7, "the peaky input airs at \(settled.loudness) LUFS")
+        #expect(try measure(output[...]).truePeak <= -0.9, "true peak above the ceiling")
+    }
+
     @Test func aLoudSourceWithPeaksIsBroughtDownAndItsPeaksLimited() throws {
         let input = try bursts(seconds: 40, loudness: -8, peaks: true)
         #expect(try measure(input[...]).truePeak > -0.5, "the input has its peaks")
