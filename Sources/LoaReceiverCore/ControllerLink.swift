@@ -59,7 +59,9 @@ public final class ControllerLink {
         identity = try ReceiverIdentity.loadOrCreate(stateDirectory: settings.stateDirectory)
         if let pinned = settings.controllerKey {
             var text = pinned
-            if pinned.utf8.first == UInt8(ascii: "/") {
+            // A base64 key may itself start with '/': only text that is not a key is read as a file's path.
+            let isKey = KeyText.bytes(base64: pinned)?.count == SigningKeyPair.publicKeyBytes
+            if !isKey && pinned.utf8.first == UInt8(ascii: "/") {
                 do { text = try FileSystem.readText(pinned, limit: 1024) } catch {
                     throw ReceiverSetupError("cannot read the controller key " + pinned + ": " + error.reason)
                 }

@@ -105,6 +105,27 @@ struct ControllerLinkTests {
         }
     }
 
+    /// `controller-key` is a base64 key or a file's path: a key whose base64 starts with '/' (one in 64) is a key, not
+    /// a path (CI once drew one, and the box refused to start); a path still reads its file; anything else is refused.
+    @Test func aPinnedKeyStartingWithASlashIsAKeyAndAPathIsAFile() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("loa-pin-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        var settings = ReceiverSettings.defaults
+        settings.controller = "127.0.0.1:9"
+        settings.stateDirectory = state
+        var slashed = KeyText.base64(SigningKeyPair.generate().publicKey)
+        while !slashed.hasPrefix("/") { slashed = KeyText.base64(SigningKeyPair.generate().publicKey) }
+        settings.controllerKey = slashed
+        _ = try ControllerLink(settings: settings)
+        let file = state + "/controller.pub"
+        try KeyText.base64(SigningKeyPair.generate().publicKey).write(toFile: file, atomically: true, encoding: .utf8)
+        settings.controllerKey = file
+        _ = try ControllerLink(settings: settings)
+        settings.controllerKey = state + "/missing.pub"
+        #expect(throws: ReceiverSetupError.self) { try ControllerLink(settings: settings) }
+    }
+
     /// A provisioned box (its controller's key pinned with `controller-key`, as `Firmware/provision` writes it)
     /// never believes a welcome signed by another key, from another address, even when it comes first (the real
     /// controller welcomes only after a person approves the box); the real controller's welcome enrols it.
