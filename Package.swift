@@ -44,11 +44,18 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]),
 
         // The C shims: the system (clocks, signals, sockets, files, systemd), which links nothing beyond libc,
         // and audio (ALSA playback, libopus ctl macros), which only what plays or codes audio depends on.
         .target(name: "CLoaSystem"),
         .target(name: "CLoaAudio", dependencies: ["COpus", "CALSA"]),
+        // Streams and compressed files (a radio station over HTTP or HLS, AAC/M4A) through FFmpeg's libraries.
+        .target(
+            name: "CLoaStream", dependencies: ["CFFmpeg"],
+            linkerSettings: ["avformat", "avcodec", "swresample", "avutil"].map { .linkedLibrary($0) }),
 
         // Embedded-compatible core (the firmware is built from these).
         .target(name: "LoaWire"),
@@ -68,10 +75,11 @@ let package = Package(
         // checks a schedule's clips with the first (POST /clips/check), so the CLI links no decoder and no codec.
         .target(name: "LoaSoundFile", dependencies: ["CSndFile"]),
         // Encoding a clip once, at its programme loudness (EBU R128, libebur128).
-        // Live inputs too: an ALSA capture device encoded in real time (CLoaAudio's capture shim).
+        // Live inputs too: an ALSA capture device encoded in real time (CLoaAudio's capture shim), and relayed
+        // radio stations (CLoaStream).
         .target(
             name: "LoaSource",
-            dependencies: ["LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec", "LoaSystem", "CLoaAudio"]),
+            dependencies: ["LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec", "LoaSystem", "CLoaAudio", "CLoaStream"]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
         .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource", "LoaCodec"]),

@@ -58,6 +58,7 @@ enum AlertText {
             "no-trusted-time": "không có giờ tin cậy", "trusted-time-cleared": "có giờ tin cậy lại",
             "sync": "lệch đồng bộ", "sync-cleared": "đồng bộ lại", "audit-failed": "không ghi được nhật ký",
             "wrong-zone": "sai khu vực", "zone-gone": "khu vực không còn", "zone-cleared": "khu vực đúng lại",
+            "relay-switch": "đổi nguồn tiếp sóng",
         ]
         return words[kind] ?? kind
     }

@@ -19,6 +19,8 @@ enum Message: CaseIterable, Sendable {
     case sayNeedsText, sayTextTwice, sayTextEmpty, sayTextTooLong
     case liveAbstract, liveStopAbstract, liveInputHelp, livePriorityHelp, liveNoEmergency, liveStarted, liveSpeakNow
     case liveWaiting, liveEnded
+    case relayAbstract, relaySourcesHelp, relayUntilHelp, relayFallbackHelp, relayBadSource, relayBadUntil
+    case relayFallbackMissing, relayStarted
     // Log and report.
     case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, logRecorded, badSince
     case reportAbstract, monthHelp, badMonth, reportZone, reportPriority, reportItems, reportHours, reportTotal
@@ -259,6 +261,43 @@ enum Message: CaseIterable, Sendable {
             )
         case .liveEnded:
             return ("#{1} ended: {2} on the air, recorded", "#{1} đã kết thúc: phát {2}, đã ghi lại")
+        case .relayAbstract:
+            return (
+                "Relay a radio station (VOV, the provincial station) on the air now, until a time or for a length.",
+                "Tiếp sóng một đài (VOV, đài tỉnh) ngay bây giờ, đến một giờ hoặc trong một khoảng thời gian."
+            )
+        case .relaySourcesHelp:
+            return (
+                "The station's address (http://… or https://…: Icecast, Shoutcast, HLS), then backups in order.",
+                "Địa chỉ của đài (http://… hoặc https://…: Icecast, Shoutcast, HLS), sau đó các nguồn dự phòng theo thứ tự."
+            )
+        case .relayUntilHelp:
+            return (
+                "When it ends: 06:30, '05/12/2026 06:30', or a length such as 30m or 1h30m.",
+                "Khi nào kết thúc: 06:30, '05/12/2026 06:30', hoặc một khoảng như 30m hay 1h30m."
+            )
+        case .relayFallbackHelp:
+            return (
+                "A sound file played while no source gives sound.",
+                "Tệp âm thanh phát khi không nguồn nào có tiếng."
+            )
+        case .relayBadSource:
+            return (
+                "'{1}' is not a station's address: write http://HOST/PATH or https://HOST/PATH",
+                "'{1}' không phải địa chỉ của đài: hãy viết http://MÁY/ĐƯỜNG-DẪN hoặc https://MÁY/ĐƯỜNG-DẪN"
+            )
+        case .relayBadUntil:
+            return (
+                "--until '{1}' is neither a time nor a length; write 06:30, '05/12/2026 06:30', 30m or 1h30m",
+                "--until '{1}' không phải giờ cũng không phải khoảng thời gian; hãy viết 06:30, '05/12/2026 06:30', 30m hoặc 1h30m"
+            )
+        case .relayFallbackMissing:
+            return (
+                "cannot read the fallback sound file {1}; check the path",
+                "không đọc được tệp âm thanh dự phòng {1}; hãy kiểm tra đường dẫn"
+            )
+        case .relayStarted:
+            return ("#{1} relaying {2} → {3} until {4}", "#{1} tiếp sóng {2} → {3} đến {4}")
         case .sayTextHelp: return ("The text of the notice (or --text-file).", "Nội dung thông báo (hoặc --text-file).")
         case .sayTextFileHelp:
             return (

@@ -38,7 +38,8 @@ struct ScheduleCommand: AsyncParsableCommand {
                 let zones = try await zoneNames(client)
                 let schedule = try await checked(file, client: client)
                 var clipIds: [String: Int64] = [:]
-                for clip in Set(schedule.slots.flatMap(\.clips)).sorted() {
+                let fallbacks = schedule.slots.compactMap { $0.relay?.fallback }
+                for clip in Set(schedule.slots.flatMap(\.clips) + fallbacks).sorted() {
                     let path = schedule.resolve(clip)
                     clipIds[clip] = try await client.storeClip(
                         file: path, title: URL(fileURLWithPath: path).lastPathComponent
@@ -55,7 +56,9 @@ struct ScheduleCommand: AsyncParsableCommand {
                     SlotInput(
                         name: slot.name, zones: slot.zones.contains("all") ? zones : slot.zones, times: slot.times,
                         weekdays: slot.weekdays.sorted(), from: slot.from?.description, until: slot.until?.description,
-                        clipIds: slot.clips.compactMap { clipIds[$0] } + slot.texts.compactMap { spokenIds[$0] })
+                        clipIds: slot.clips.compactMap { clipIds[$0] } + slot.texts.compactMap { spokenIds[$0] },
+                        relay: slot.relay?.sources, relayMinutes: slot.relay?.minutes,
+                        fallbackClipId: slot.relay?.fallback.flatMap { clipIds[$0] })
                 }
                 _ = try await client.applySchedule(slots)
                 print(Message.scheduleApplied.text(file, slots.count))
@@ -129,7 +132,8 @@ func checked(_ file: String, client: ControlClient) async throws -> Schedule {
     // Each clip is read by the controller, which decodes it for broadcast (this program links no decoder), and
     // each text is timed by the controller's voice.
     var durations: [String: Result<Int, ScheduleChecker.ClipProblem>] = [:]
-    for path in Set(schedule.slots.flatMap { $0.clips.map(schedule.resolve) }).sorted() {
+    let fallbacks = schedule.slots.compactMap { $0.relay?.fallback.map(schedule.resolve) }
+    for path in Set(schedule.slots.flatMap { $0.clips.map(schedule.resolve) } + fallbacks).sorted() {
         durations[path] = try await clipDuration(path, client: client)
     }
     var spoken: [String: Result<Int, ScheduleChecker.ClipProblem>] = [:]

@@ -110,6 +110,20 @@ public struct ControlClient: Sendable {
         return try await json(.startLive, query: query)
     }
 
+    /// Relays the station at `sources` (primary first) in `zones` until `until` (Unix ms), with stored clip
+    /// `fallback` when no source gives audio (`loa relay`); ended early by `stopLive`.
+    public func startRelay(
+        sources: [String], until: Int64, fallback: Int64?, zones: String, title: String?, priority: Priority
+    ) async throws(ControlClientError) -> ItemView {
+        var query = [
+            (Query.sources, sources.joined(separator: " ")), (Query.until, String(until)), (Query.zones, zones),
+            (Query.priority, priority.rawValue),
+        ]
+        if let fallback { query.append((Query.fallbackClip, String(fallback))) }
+        if let title { query.append((Query.title, title)) }
+        return try await json(.startRelay, query: query)
+    }
+
     /// Ends live item `id`: its recording is stored as its clip.
     public func stopLive(_ id: Int64) async throws(ControlClientError) -> ItemView {
         try await json(.stopLive, path: Route.stopLive.path(String(id)))

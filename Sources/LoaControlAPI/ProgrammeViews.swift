@@ -168,10 +168,19 @@ public struct SlotInput: Codable, Sendable, Equatable {
     public var until: String?
     /// Stored clips to play in order.
     public var clipIds: [Int64]
+    /// A relay slot: the station's URLs (primary first), how long it relays from each time, and a stored clip
+    /// played while no source gives audio; absent for a slot of clips.
+    public var relay: [String]?
+    public var relayMinutes: Int?
+    public var fallbackClipId: Int64?
 
     public init(
-        name: String, zones: [String], times: [Int], weekdays: [Int], from: String?, until: String?, clipIds: [Int64]
+        name: String, zones: [String], times: [Int], weekdays: [Int], from: String?, until: String?, clipIds: [Int64],
+        relay: [String]? = nil, relayMinutes: Int? = nil, fallbackClipId: Int64? = nil
     ) {
+        self.relay = relay
+        self.relayMinutes = relayMinutes
+        self.fallbackClipId = fallbackClipId
         self.name = name
         self.zones = zones
         self.times = times

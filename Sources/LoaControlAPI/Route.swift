@@ -56,6 +56,11 @@ extension Route {
     public static let startLive = Route(
         .post, "/live", query: [Query.input, Query.zones, Query.zone, Query.title, Query.priority])
     public static let stopLive = Route(.post, "/live/{id}/stop")
+    /// A radio station relayed on the air (`loa relay`): started now, ended at `until`, by `stopLive`, or cut as
+    /// any item of its priority.
+    public static let startRelay = Route(
+        .post, "/relay",
+        query: [Query.sources, Query.until, Query.fallbackClip, Query.zones, Query.zone, Query.title, Query.priority])
     public static let previewSpeech = Route(.post, "/speech")
     public static let item = Route(.get, "/items/{id}")
     public static let cancelItem = Route(.delete, "/items/{id}")
@@ -92,7 +97,7 @@ extension Route {
     public static let all: [Route] =
         [
             health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech,
-            startLive, stopLive, item,
+            startLive, stopLive, startRelay, item,
             cancelItem, status, applySchedule, timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
@@ -122,6 +127,10 @@ public enum Query {
     public static let role = "role"
     public static let input = "input"
     public static let at = "at"
+    /// `POST /relay`: the station's URLs, primary first, separated by spaces; its end (Unix ms); a stored clip.
+    public static let sources = "sources"
+    public static let until = "until"
+    public static let fallbackClip = "fallbackClip"
 }
 
 /// Headers of the control API.

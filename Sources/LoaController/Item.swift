@@ -36,9 +36,13 @@ public struct Item: Codable, Sendable, Equatable {
     public var frameMilliseconds: Int
 
     public var durationMilliseconds: Int { frameCount * frameMilliseconds }
-    /// A live broadcast (`loa live`): its source is `live:INPUT`, its clip the recording.
-    public var isLive: Bool { source.hasPrefix(Item.liveSourcePrefix) }
+    /// A live broadcast: from an input (`loa live`, source `live:INPUT`) or a relayed station (`loa relay` or a
+    /// schedule's `relay:`, source `relay:URL` or `relay: SLOT`); its clip is the recording.
+    public var isLive: Bool { source.hasPrefix(Item.liveSourcePrefix) || isRelay }
+    /// A relayed station.
+    public var isRelay: Bool { source.hasPrefix(Item.relaySourcePrefix) }
     public static let liveSourcePrefix = "live:"
+    public static let relaySourcePrefix = "relay:"
     /// The item as the priority rule sees it.
     public var contender: Contender {
         Contender(item: id, priority: priority, immediate: immediate, plannedAt: plannedAt)
@@ -105,4 +109,8 @@ public struct Slot: Codable, Sendable, Equatable {
     public var untilDate: String?
     /// Stored clips to play in order.
     public var clipIds: [Int64]
+    /// A relay slot: the station's URLs (primary first), minutes from each time, a stored fallback clip.
+    public var relay: [String]? = nil
+    public var relayMinutes: Int? = nil
+    public var fallbackClipId: Int64? = nil
 }

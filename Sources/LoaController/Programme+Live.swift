@@ -2,9 +2,9 @@ import LoaCodec
 import LoaControlAPI
 import LoaSource
 
-/// A live broadcast on the air: its source and the clip its recording goes to.
+/// A live broadcast on the air: its origin (an input or a relay) and the clip its recording goes to.
 struct LiveBroadcast: Sendable {
-    let source: LiveSource
+    let source: any LiveOrigin
     let clip: Int64
 }
 
@@ -59,28 +59,40 @@ extension Programme {
                 input: input.name, device: input.device, rate: input.rate, channels: input.channels, encoder: encoder,
                 loudness: clips.loudness, log: { logger.info("\($0)") })
         } catch { throw .live(error.message) }
-        let now = clock.now()
         let heading = title ?? "Trực tiếp (\(input.name))"
+        let item = try putOnAir(
+            source, title: heading, priority: priority, zones: targets, frameMilliseconds: encoder.frameMilliseconds,
+            source: Item.liveSourcePrefix + input.name, slotKey: nil)
+        logger.info(
+            "live item \(item.id) '\(heading)' (\(priority.rawValue)) from input \(input.name) for \(targets.joined(separator: ", "))"
+        )
+        return item
+    }
+
+    /// Stores the item of live origin `origin` (its clip, the recording, empty for now) and puts it on the air in
+    /// `zones`; stops the origin if that fails.
+    func putOnAir(
+        _ origin: any LiveOrigin, title: String, priority: Priority, zones targets: [String], frameMilliseconds: Int,
+        source: String, slotKey: String?
+    ) throws(ProgrammeError) -> Item {
+        let now = clock.now()
         do {
             let clip = try stored { () throws(StoreError) in
                 try store.insertClip(
-                    title: heading, text: nil, frameCount: 0, frameMilliseconds: encoder.frameMilliseconds, at: now)
+                    title: title, text: nil, frameCount: 0, frameMilliseconds: frameMilliseconds, at: now)
             }
             let item = try stored { () throws(StoreError) in
                 try store.insertItem(
                     NewItem(
-                        clip: clip, title: heading, priority: priority, immediate: priority == .priority,
-                        onInterrupt: .resume, zones: targets, queuedAt: now, plannedAt: now,
-                        source: Item.liveSourcePrefix + input.name))
+                        clip: clip, title: title, priority: priority, immediate: priority == .priority,
+                        onInterrupt: .resume, zones: targets, queuedAt: now, plannedAt: now, source: source),
+                    slotKey: slotKey)
             }
-            live[item.id] = LiveBroadcast(source: source, clip: clip.id)
-            logger.info(
-                "live item \(item.id) '\(heading)' (\(priority.rawValue)) from input \(input.name) for \(targets.joined(separator: ", "))"
-            )
+            live[item.id] = LiveBroadcast(source: origin, clip: clip.id)
             for zone in targets { try reconsider(zone) }
             return item
         } catch {
-            source.stop()
+            origin.stop()
             throw error
         }
     }

@@ -2,6 +2,15 @@ import Foundation
 import LoaControlAPI
 import LoaSchedule
 
+/// One occurrence of a relay slot: started as a relay at its time.
+struct RelayOccurrence: Sendable, Equatable {
+    /// Slot, date and time: the same occurrence is never relayed twice (the item's slot key).
+    var key: String
+    var slot: String
+    var zones: [String]
+    var plan: RelayPlan
+}
+
 extension Programme {
     /// Replaces the schedule with `slots`, all or nothing. Slots play from now on; none from the past.
     public func applySchedule(_ slots: [SlotInput]) throws(ProgrammeError) {
@@ -19,12 +28,14 @@ extension Programme {
     /// (nothing repeats; the mark stays); a forward step makes it wide (nothing is skipped). At start-up,
     /// occurrences later than `lateLimitMilliseconds` are to be logged as missed instead of aired. A schedule never
     /// scanned starts its scan at `now`.
+    /// A relay slot's occurrences come apart (`relays`): they start a relay rather than store an item of a clip.
     func occurrences(of slots: [Slot], scannedTo scan: Int64?, now: Int64, startup: Bool)
-        -> (occurrences: [SlotOccurrence], scannedTo: Int64?)
+        -> (occurrences: [SlotOccurrence], relays: [RelayOccurrence], scannedTo: Int64?)
     {
-        guard let scan else { return ([], now) }
-        guard now > scan else { return ([], nil) }
+        guard let scan else { return ([], [], now) }
+        guard now > scan else { return ([], [], nil) }
         var found: [SlotOccurrence] = []
+        var relays: [RelayOccurrence] = []
         var day = localTime.date(scan)
         let last = localTime.date(now)
         while day <= last {
@@ -34,6 +45,15 @@ extension Programme {
                     let at = localTime.wall(day, minutes: minutes)
                     guard at > scan, at <= now else { continue }
                     let missed = startup && now - at > lateLimitMilliseconds
+                    if let sources = slot.relay, let length = slot.relayMinutes {
+                        relays.append(
+                            RelayOccurrence(
+                                key: "slot:\(slot.name)@\(day)T\(minutes)#relay", slot: slot.name, zones: zones,
+                                plan: RelayPlan(
+                                    sources: sources, until: at + Int64(length) * 60_000,
+                                    fallbackClip: slot.fallbackClipId)))
+                        continue
+                    }
                     for (index, clip) in slot.clipIds.enumerated() {
                         found.append(
                             SlotOccurrence(
@@ -45,7 +65,25 @@ extension Programme {
             }
             day = day.adding(days: 1)
         }
-        return (found, now)
+        return (found, relays, now)
+    }
+
+    /// Starts the relay of each occurrence whose window is still open (a controller that starts late joins it); a
+    /// relay that cannot start is logged, and the rest of the programme goes on.
+    func startRelays(_ relays: [RelayOccurrence]) {
+        let now = clock.now()
+        for relay in relays {
+            guard relay.plan.until > now + 1000 else {
+                logger.warning("relay slot '\(relay.slot)': its window passed while the controller was not running")
+                continue
+            }
+            do {
+                _ = try startRelay(
+                    relay.plan, zones: relay.zones, title: relay.slot, origin: " \(relay.slot)", slotKey: relay.key)
+            } catch {
+                logger.error("relay slot '\(relay.slot)' could not start: \(error.message)")
+            }
+        }
     }
 
     static func plays(_ slot: Slot, on day: LocalDate) -> Bool {
@@ -66,14 +104,16 @@ extension Programme {
             let day = from.adding(days: offset)
             for slot in slots where Self.plays(slot, on: day) {
                 let clipRecords = slot.clipIds.compactMap { clipsById[$0] }
+                let titles = slot.relay.map { ["Tiếp sóng \($0[0])"] } ?? clipRecords.map(\.title)
+                let duration =
+                    slot.relayMinutes.map { $0 * 60_000 } ?? clipRecords.reduce(0) { $0 + $1.durationMilliseconds }
                 for minutes in slot.times {
                     for zone in slot.zones {
                         entries.append(
                             TimetableEntry(
                                 zone: zone, date: day.description,
                                 time: String(format: "%02d:%02d", minutes / 60, minutes % 60),
-                                slot: slot.name, titles: clipRecords.map(\.title),
-                                durationMs: clipRecords.reduce(0) { $0 + $1.durationMilliseconds }))
+                                slot: slot.name, titles: titles, durationMs: duration))
                     }
                 }
             }

@@ -50,6 +50,8 @@ public actor Programme {
     /// What a live broadcast of each priority starts with.
     public nonisolated let chimes: [Priority: EncodedClip]
     var live: [Int64: LiveBroadcast] = [:]
+    /// Where a relay's switches of source are raised as alerts (the controller connects it to the fleet's alerts).
+    public nonisolated let alerts = AlertHook()
     /// Airings being cancelled, and airings being pre-empted (with what pre-empts them).
     var cancelling: Set<Int64> = []
     var preemptedBy: [Int64: String] = [:]
@@ -192,6 +194,7 @@ public actor Programme {
         try stored { () throws(StoreError) in
             try store.advance(to: now, positions: positions, occurrences: due.occurrences, scannedTo: due.scannedTo)
         }
+        startRelays(due.relays)
         try closeEndedLive()
         for zone in zoneNames { try reconsider(zone) }
     }
@@ -233,7 +236,8 @@ public actor Programme {
             }
             onAir[zone] = OnAir(airing: airing.id, item: item.contender)
             // The chime once, when the broadcast first goes on the air here (not when it rejoins after a cut).
-            let chime = airing.resumeFrame > 0 ? nil : chimes[item.priority]
+            // A relayed station starts without one.
+            let chime = airing.resumeFrame > 0 || item.isRelay ? nil : chimes[item.priority]
             air.play(ReadyItem(id: airing.id, live: broadcast.source.feed, chime: chime), zone: zone)
             return true
         }

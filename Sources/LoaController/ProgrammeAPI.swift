@@ -88,6 +88,29 @@ struct ProgrammeAPI {
             view.chimeMs = programme.chimes[options.priority]?.durationMilliseconds
             return EditedResponse(status: .created, response: view)
         }
+        router.on(Route.startRelay) { request, _ -> EditedResponse<ItemView> in
+            let input = RequestInput(request: request)
+            let sources = (input.text(Query.sources) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+            if let problem = RelayPlan.problem(sources: sources) { throw APIError(.badRequest, problem) }
+            guard let until = try input.integer(Query.until, in: Int64(0)...Int64.max) else {
+                throw APIError(.badRequest, "say when the relay ends: until=UNIX_MS")
+            }
+            if input.text(Query.priority) == Priority.emergency.rawValue {
+                throw APIError(
+                    .forbidden,
+                    "an emergency starts only by signed command ('loa emergency start'); use priority or normal")
+            }
+            let options = try QueueOptions(input)
+            let fallback = try input.integer(Query.fallbackClip, in: Int64(1)...Int64.max)
+            let title: String? = input.text(Query.title) == nil ? nil : try input.title(Query.title, default: "")
+            let item = try await refusing {
+                try await programme.startRelay(
+                    RelayPlan(sources: sources, until: until, fallbackClip: fallback), zones: options.zones,
+                    priority: options.priority, title: title)
+            }
+            let airings = try await refusing { try await programme.item(item.id)?.1 ?? [] }
+            return EditedResponse(status: .created, response: ItemView(item, airings: airings))
+        }
         router.on(Route.stopLive) { _, context -> ItemView in
             let id = try itemID(context)
             let item = try await refusing { try await programme.stopLive(id) }
@@ -329,6 +352,15 @@ enum ScheduleBounds {
             }
             guard slot.zones.count <= Limits.zonesPerItem, slot.clipIds.count <= Limits.clipsPerSlot else {
                 throw APIError(.badRequest, "\(name) names too many zones or clips")
+            }
+            if let relay = slot.relay {
+                guard relay.count <= 8 else { throw APIError(.badRequest, "\(name): a relay has at most 8 sources") }
+                if let problem = RelayPlan.problem(sources: relay) {
+                    throw APIError(.badRequest, "\(name): \(problem)")
+                }
+                guard let minutes = slot.relayMinutes, (1...1440).contains(minutes) else {
+                    throw APIError(.badRequest, "\(name): a relay slot needs relayMinutes, 1 to 1440")
+                }
             }
             for date in [slot.from, slot.until].compactMap({ $0 }) {
                 guard let local = LocalDate(date), Limits.years.contains(local.year) else {

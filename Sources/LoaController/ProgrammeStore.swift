@@ -19,7 +19,8 @@ public protocol ProgrammeStore: Sendable {
     /// is known when it ends.
     func setLength(clip: Int64, item: Int64, frameCount: Int) throws(StoreError)
     /// Records `item` with one pending airing in each of its zones.
-    func insertItem(_ item: NewItem) throws(StoreError) -> Item
+    /// Stores `item` with an airing per zone; `slotKey` marks the schedule occurrence it comes from (a relay slot's).
+    func insertItem(_ item: NewItem, slotKey: String?) throws(StoreError) -> Item
     func item(_ id: Int64) throws(StoreError) -> Item?
     /// The airings of item `id`, one per zone.
     func airings(ofItem id: Int64) throws(StoreError) -> [Airing]
@@ -70,6 +71,11 @@ public protocol ProgrammeStore: Sendable {
 }
 
 /// One occurrence of a schedule slot, ready to be stored as an item of one of the slot's clips.
+extension ProgrammeStore {
+    /// Stores `item`, not from a schedule occurrence.
+    func insertItem(_ item: NewItem) throws(StoreError) -> Item { try insertItem(item, slotKey: nil) }
+}
+
 public struct SlotOccurrence: Sendable, Equatable {
     /// Slot, date, time and clip index: the same occurrence is never stored twice.
     public var key: String

@@ -29,8 +29,8 @@ extension Store: ProgrammeStore {
         }
     }
 
-    public func insertItem(_ item: NewItem) throws(StoreError) -> Item {
-        try writing { db in try Self.insert(item, slotKey: nil, airings: true, db) }
+    public func insertItem(_ item: NewItem, slotKey: String?) throws(StoreError) -> Item {
+        try writing { db in try Self.insert(item, slotKey: slotKey, airings: true, db) }
     }
 
     public func item(_ id: Int64) throws(StoreError) -> Item? {
@@ -200,7 +200,9 @@ extension Store: ProgrammeStore {
                         db, sql: "SELECT weekday FROM slotWeekday WHERE slotId = ? ORDER BY weekday", arguments: [id]),
                     fromDate: row["fromDate"], untilDate: row["untilDate"],
                     clipIds: try Int64.fetchAll(
-                        db, sql: "SELECT clipId FROM slotClip WHERE slotId = ? ORDER BY position", arguments: [id]))
+                        db, sql: "SELECT clipId FROM slotClip WHERE slotId = ? ORDER BY position", arguments: [id]),
+                    relay: (row["relaySources"] as String?).map { $0.split(separator: "\n").map(String.init) },
+                    relayMinutes: row["relayMinutes"], fallbackClipId: row["fallbackClipId"])
             }
             return (slots, try db.meta("scanWall").flatMap { Int64($0) })
         }
@@ -209,7 +211,7 @@ extension Store: ProgrammeStore {
     public func replaceSchedule(_ slots: [SlotInput], at now: Int64) throws(StoreError) {
         try writing { db in
             for slot in slots {
-                for id in slot.clipIds
+                for id in slot.clipIds + (slot.fallbackClipId.map { [$0] } ?? [])
                 where try Int.fetchOne(db, sql: "SELECT count(*) FROM clip WHERE id = ?", arguments: [id]) == 0 {
                     throw StoreError.unknownClip(id)
                 }
@@ -217,8 +219,12 @@ extension Store: ProgrammeStore {
             try db.execute(sql: "DELETE FROM slot")
             for slot in slots {
                 try db.execute(
-                    sql: "INSERT INTO slot (name, fromDate, untilDate) VALUES (?, ?, ?)",
-                    arguments: [slot.name, slot.from, slot.until])
+                    sql:
+                        "INSERT INTO slot (name, fromDate, untilDate, relaySources, relayMinutes, fallbackClipId) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        slot.name, slot.from, slot.until, slot.relay?.joined(separator: "\n"), slot.relayMinutes,
+                        slot.fallbackClipId,
+                    ])
                 let id = db.lastInsertedRowID
                 for (position, zone) in slot.zones.enumerated() {
                     try db.execute(

@@ -201,6 +201,14 @@ public final class Store: Sendable {
             // A clip read aloud keeps the text it came from; clips of sound files have none.
             try db.alter(table: "clip") { t in t.add(column: "text", .text) }
         }
+        migrator.registerMigration("v7: relay slots") { db in
+            // A slot that relays a station: its URLs (one per line, primary first), its length, its fallback clip.
+            try db.alter(table: "slot") { t in
+                t.add(column: "relaySources", .text)
+                t.add(column: "relayMinutes", .integer)
+                t.add(column: "fallbackClipId", .integer)
+            }
+        }
         return migrator
     }
 

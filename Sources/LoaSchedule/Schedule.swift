@@ -31,12 +31,33 @@ public struct Schedule: Sendable, Equatable {
         public var zonePlaces: [Place]
         public var clipPlaces: [Place]
         public var textPlaces: [Place]
+        /// A relayed station (`relay:`, then `backup:`), for `relayMinutes` from each start time, with a clip
+        /// (`fallback:`, a path as written) played while no source gives audio; nil for a slot of clips and texts.
+        public var relay: Relay?
+
+        /// What a relay slot relays.
+        public struct Relay: Sendable, Equatable, Codable {
+            /// The station's URLs: the primary, then the backups.
+            public var sources: [String]
+            /// How long it lasts from each start time, in minutes (`until: "06:30"` or `length: 30m`).
+            public var minutes: Int
+            public var fallback: String?
+            public var fallbackPlace: Place?
+
+            public init(sources: [String], minutes: Int, fallback: String? = nil, fallbackPlace: Place? = nil) {
+                self.sources = sources
+                self.minutes = minutes
+                self.fallback = fallback
+                self.fallbackPlace = fallbackPlace
+            }
+        }
 
         public init(
             name: String, zones: [String], times: [Int], weekdays: Set<Int>, from: LocalDate?, until: LocalDate?,
             clips: [String], line: Int, column: Int, zonePlaces: [Place] = [], clipPlaces: [Place] = [],
-            texts: [String] = [], textPlaces: [Place] = []
+            texts: [String] = [], textPlaces: [Place] = [], relay: Relay? = nil
         ) {
+            self.relay = relay
             self.name = name
             self.zones = zones
             self.times = times

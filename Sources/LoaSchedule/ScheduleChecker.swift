@@ -59,6 +59,15 @@ public struct ScheduleChecker {
                             message: "slot '\(slot.name)': clip '\(clip)' \(problem.reason)"))
                 }
             }
+            if let fallback = slot.relay?.fallback,
+                case .failure(let problem) = clipDuration(schedule.resolve(fallback))
+            {
+                let place = slot.relay?.fallbackPlace ?? slot.place
+                issues.append(
+                    ScheduleIssue(
+                        file: file, line: place.line, column: place.column,
+                        message: "slot '\(slot.name)': fallback clip '\(fallback)' \(problem.reason)"))
+            }
         }
         var spoken: [String: Int] = [:]
         for slot in schedule.slots {
@@ -105,7 +114,8 @@ public struct ScheduleChecker {
                 var runs: [(start: Int, end: Int, slot: Schedule.Slot)] = []
                 for slot in schedule.slots where slot.plays(on: day) && targets(slot).contains(zone) {
                     let length =
-                        slot.clips.reduce(0) { $0 + (durations[$1] ?? 0) }
+                        slot.relay.map { $0.minutes * 60_000 }
+                        ?? slot.clips.reduce(0) { $0 + (durations[$1] ?? 0) }
                         + slot.texts.reduce(0) { $0 + (spoken[$1] ?? 0) }
                     for time in slot.times { runs.append((time * 60_000, time * 60_000 + max(length, 1), slot)) }
                 }

@@ -3,7 +3,9 @@ import Yams
 
 /// Reads a schedule file (YAML, see `Schedules/README.md`), reporting every problem with its line and column.
 public enum ScheduleParser {
-    static let slotKeys: Set<String> = ["name", "at", "days", "from", "until", "zones", "play", "say"]
+    static let slotKeys: Set<String> = [
+        "name", "at", "days", "from", "until", "zones", "play", "say", "relay", "backup", "length", "fallback",
+    ]
     static let dayNames: [String: Int] = [
         "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7,
         "t2": 1, "t3": 2, "t4": 3, "t5": 4, "t6": 5, "t7": 6, "cn": 7,
@@ -98,7 +100,9 @@ public enum ScheduleParser {
                 }
             }
             let from = date(slot["from"], "from", issue)
-            let until = date(slot["until"], "until", issue)
+            // In a relay slot, 'until' may end the relay (a time) instead of bounding the dates.
+            let relayEnd = slot["relay"] != nil ? slot["until"].flatMap { $0.string.flatMap(parseTime) } : nil
+            let until = relayEnd == nil ? date(slot["until"], "until", issue) : nil
             if let from, let until, until < from {
                 issue(slot["until"], "slot '\(name)' ends (\(until)) before it starts (\(from))")
             }
@@ -139,17 +143,32 @@ public enum ScheduleParser {
                     textPlaces.append(place(textNode))
                 }
             }
-            if slot["play"] == nil && slot["say"] == nil {
+            var relay: Schedule.Slot.Relay?
+            if let relayNode = slot["relay"] {
+                relay = relaySlot(
+                    name: name, relayNode, backup: slot["backup"], end: relayEnd, length: slot["length"],
+                    fallback: slot["fallback"], times: times, node: node, issue)
+                if slot["play"] != nil || slot["say"] != nil {
+                    issue(
+                        slot["play"] ?? slot["say"],
+                        "slot '\(name)' relays a station: put 'play:' and 'say:' in a slot of their own")
+                }
+            } else {
+                for key in ["backup", "length", "fallback"] where slot[key] != nil {
+                    issue(slot[key], "slot '\(name)': '\(key)' belongs to a relay slot (one with 'relay: URL')")
+                }
+            }
+            if slot["play"] == nil && slot["say"] == nil && slot["relay"] == nil {
                 issue(
                     node,
-                    "slot '\(name)' needs 'play:' (a sound file, or a list to play in order) or 'say:' (a text to read aloud)"
+                    "slot '\(name)' needs 'play:' (a sound file, or a list to play in order), 'say:' (a text to read aloud) or 'relay:' (a station's address)"
                 )
             }
             slots.append(
                 Schedule.Slot(
                     name: name, zones: zones, times: times, weekdays: weekdays, from: from, until: until, clips: clips,
                     line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, zonePlaces: zonePlaces,
-                    clipPlaces: clipPlaces, texts: texts, textPlaces: textPlaces))
+                    clipPlaces: clipPlaces, texts: texts, textPlaces: textPlaces, relay: relay))
         }
         let schedule = Schedule(slots: slots, directory: directory)
         if !issues.isEmpty { throw ScheduleIssues(issues, partial: schedule) }
@@ -168,6 +187,66 @@ public enum ScheduleParser {
         }
         let url = URL(fileURLWithPath: path)
         return try parse(text, file: path, directory: url.deletingLastPathComponent().path)
+    }
+
+    /// The relay of a slot: `relay:` (a URL), `backup:` (a URL or a list), an end (`until:` a time, else
+    /// `length:` a duration such as 30m or 1h30m; at most 24 hours) and `fallback:` (a clip).
+    private static func relaySlot(
+        name: String, _ relayNode: Node, backup: Node?, end: Int?, length: Node?, fallback: Node?, times: [Int],
+        node: Node, _ issue: (Node?, String) -> Void
+    ) -> Schedule.Slot.Relay? {
+        var sources: [String] = []
+        for sourceNode in [relayNode] + (backup.map(scalars) ?? []) {
+            let source = (sourceNode.string ?? "").trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: source), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false
+            else {
+                issue(sourceNode, "slot '\(name)': '\(source)' is not a station's address; write http://HOST/PATH")
+                continue
+            }
+            sources.append(source)
+        }
+        var minutes: Int?
+        if let end {
+            // From each start time to the end time (the next day's if it is earlier: a relay across midnight).
+            let lengths = Set(times.map { (end - $0 + 1440) % 1440 })
+            if lengths.count > 1 {
+                issue(node, "slot '\(name)' has several times: give the relay a 'length:' (such as 30m), not an end")
+            } else if let only = lengths.first {
+                if only == 0 { issue(node, "slot '\(name)' ends when it starts: give a later 'until:'") }
+                minutes = only
+            }
+        } else if let length {
+            if let value = length.string.flatMap(duration), value > 0, value <= 1440 {
+                minutes = value
+            } else {
+                issue(
+                    length, "slot '\(name)': bad length '\(length.string ?? "")'; write 30m, 1h or 1h30m (at most 24h)")
+            }
+        } else {
+            issue(node, "slot '\(name)' relays until when? add 'until: \"06:30\"' or 'length: 30m'")
+        }
+        guard let minutes, !sources.isEmpty else { return nil }
+        return Schedule.Slot.Relay(
+            sources: sources, minutes: minutes, fallback: fallback?.string, fallbackPlace: fallback.map(place))
+    }
+
+    /// Minutes in "1h30m", "45m", "2h"; nil if it is not one.
+    static func duration(_ text: String) -> Int? {
+        var total = 0
+        var number: Int?
+        for character in text.lowercased() where character != " " {
+            if let digit = character.wholeNumberValue {
+                number = (number ?? 0) * 10 + digit
+                guard number! < 100_000 else { return nil }
+            } else if let value = number, let unit = ["h": 60, "m": 1][character] {
+                total += value * unit
+                number = nil
+            } else {
+                return nil
+            }
+        }
+        return number == nil && total > 0 ? total : nil
     }
 
     /// "HH:MM" → minutes after midnight.

@@ -50,7 +50,10 @@ public final class LiveSource: Sendable {
         let source = LiveSource(
             feed: LiveFeed(frameMilliseconds: settings.frameMilliseconds, bitrate: max(settings.bitrate, 8_000)),
             input: input)
-        let worker = Worker(capture: capture, encoder: encoder, resampler: resampler, level: level)
+        let worker = Worker(
+            capture: capture, resampler: resampler,
+            tail: LiveEncoder(encoder: encoder, level: level, feed: source.feed),
+            frameMilliseconds: settings.frameMilliseconds)
         let thread = Thread { source.run(worker, log: log) }
         thread.name = "loa-live-\(input)"
         thread.start()
@@ -67,53 +70,38 @@ public final class LiveSource: Sendable {
     /// Capture overruns so far (the thread fell behind the card: audio was lost).
     public var overruns: UInt32 { overrunCount.load(ordering: .relaxed) }
 
-    /// What the thread owns: the device, the encoder, the resampler and its buffers.
+    /// What the thread owns: the device, the resampler, its buffers and the encoding tail.
     private final class Worker: @unchecked Sendable {
         let capture: CaptureDevice
-        let encoder: OpusEncoder
         let resampler: Resampler
-        let level: LiveLevel?
-        let frameSamples: Int
-        /// One period of the device (interleaved), the same period in mono float, and 48 kHz mono waiting to be
-        /// encoded (up to a frame and a resampler block).
+        let tail: LiveEncoder
+        /// One period of the device (interleaved) and the same period in mono float.
         let interleaved: UnsafeMutableBufferPointer<Int16>
         let mono: UnsafeMutableBufferPointer<Float>
-        let pending: UnsafeMutableBufferPointer<Float>
-        var pendingCount = 0
-        let frame: UnsafeMutableBufferPointer<Int16>
-        let packet: UnsafeMutableRawBufferPointer
         let periodFrames: Int
+        let frameMilliseconds: Int
 
-        init(capture: CaptureDevice, encoder: OpusEncoder, resampler: Resampler, level: LiveLevel?) {
+        init(capture: CaptureDevice, resampler: Resampler, tail: LiveEncoder, frameMilliseconds: Int) {
             self.capture = capture
-            self.encoder = encoder
             self.resampler = resampler
-            self.level = level
-            frameSamples = encoder.settings.frameSamples
-            periodFrames = capture.rate * encoder.settings.frameMilliseconds / 1000
+            self.tail = tail
+            self.frameMilliseconds = frameMilliseconds
+            periodFrames = capture.rate * frameMilliseconds / 1000
             interleaved = .allocate(capacity: periodFrames * capture.channels)
             interleaved.initialize(repeating: 0)
             mono = .allocate(capacity: periodFrames)
             mono.initialize(repeating: 0)
-            pending = .allocate(capacity: frameSamples + 16_384)
-            pending.initialize(repeating: 0)
-            frame = .allocate(capacity: frameSamples)
-            frame.initialize(repeating: 0)
-            packet = .allocate(byteCount: OpusFormat.maximumPacketBytes, alignment: 8)
         }
 
         deinit {
             interleaved.deallocate()
             mono.deallocate()
-            pending.deallocate()
-            frame.deallocate()
-            packet.deallocate()
         }
     }
 
     private func run(_ worker: Worker, log: @Sendable (String) -> Void) {
         _ = RealTime.promoteCurrentThread()
-        let period = UInt64(worker.encoder.settings.frameMilliseconds) * 1_000_000
+        let period = UInt64(worker.frameMilliseconds) * 1_000_000
         var next = MonotonicClock.now()
         var lastOverruns: UInt32 = 0
         var failure: String?
@@ -144,7 +132,7 @@ public final class LiveSource: Sendable {
         log(failure.map { "live input '\(input)' stopped: \($0)" } ?? "live input '\(input)' stopped")
     }
 
-    /// Mixes `frames` frames to mono, resamples them and encodes every whole frame.
+    /// Mixes `frames` frames to mono, resamples them and hands them to the encoding tail.
     private func encode(_ frames: Int, _ worker: Worker) {
         let channels = worker.capture.channels
         let scale = 1 / (32768 * Float(channels))
@@ -154,38 +142,7 @@ public final class LiveSource: Sendable {
             worker.mono[index] = Float(sum) * scale
         }
         try? worker.resampler.process(UnsafeBufferPointer(rebasing: worker.mono[0..<frames])) { block in
-            if let level = worker.level {
-                level.process(block) { levelled in collect(levelled, worker) }
-            } else {
-                collect(block, worker)
-            }
+            worker.tail.take(block)
         }
-    }
-
-    /// Adds 48 kHz samples to the frame being filled, encoding each frame as it fills.
-    private func collect(_ block: UnsafeBufferPointer<Float>, _ worker: Worker) {
-        var taken = 0
-        while taken < block.count {
-            let room = min(worker.frameSamples - worker.pendingCount, block.count - taken)
-            for offset in 0..<room { worker.pending[worker.pendingCount + offset] = block[taken + offset] }
-            worker.pendingCount += room
-            taken += room
-            if worker.pendingCount == worker.frameSamples {
-                encodeFrame(worker)
-                worker.pendingCount = 0
-            }
-        }
-    }
-
-    private func encodeFrame(_ worker: Worker) {
-        for index in 0..<worker.frameSamples {
-            let sample = worker.pending[index] * 32767
-            worker.frame[index] = Int16(max(-32768, min(32767, sample)))
-        }
-        guard
-            let length = try? worker.encoder.encode(UnsafeBufferPointer(worker.frame), into: worker.packet),
-            length > 0
-        else { return }
-        feed.append(UnsafeRawBufferPointer(rebasing: worker.packet[0..<length]))
     }
 }

@@ -14,6 +14,21 @@ enum AudioComparison {
     }
 
     /// Raw signed 16-bit little-endian mono samples.
+    /// The strength of `frequency` in `samples` at 48 kHz (Goertzel), relative to the window's energy: 0.5 for a
+    /// pure tone at that frequency, near 0 for another.
+    static func strength(_ samples: ArraySlice<Float>, _ frequency: Double) -> Double {
+        let coefficient = 2 * cos(2 * Double.pi * frequency / 48_000)
+        var (previous, older, energy) = (0.0, 0.0, 0.0)
+        for sample in samples {
+            let value = Double(sample) + coefficient * previous - older
+            older = previous
+            previous = value
+            energy += Double(sample) * Double(sample)
+        }
+        let power = previous * previous + older * older - coefficient * previous * older
+        return energy > 0 ? power / (energy * Double(samples.count)) : 0
+    }
+
     static func raw16(_ file: String) throws -> [Float] {
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         return data.withUnsafeBytes { raw in

@@ -263,20 +263,6 @@ extension RealProcesses {
             #expect(abs(measured.integrated + 16) <= 1, "the quiet microphone airs at \(measured.integrated) LUFS")
         }
 
-        /// The strength of `frequency` in `samples` (Goertzel), relative to the window's energy.
-        func strength(_ samples: ArraySlice<Float>, _ frequency: Double) -> Double {
-            let coefficient = 2 * cos(2 * Double.pi * frequency / 48_000)
-            var (previous, older, energy) = (0.0, 0.0, 0.0)
-            for sample in samples {
-                let value = Double(sample) + coefficient * previous - older
-                older = previous
-                previous = value
-                energy += Double(sample) * Double(sample)
-            }
-            let power = previous * previous + older * older - coefficient * previous * older
-            return energy > 0 ? power / (energy * Double(samples.count)) : 0
-        }
-
         /// An emergency cuts a live broadcast like any item (issue 16 point 1), and the live broadcast comes back at its
         /// live edge when the emergency ends: the box plays the office's 440 Hz, the emergency's 1 kHz, then 440 Hz again,
         /// and the log shows the live item interrupted by the emergency, then completed.
@@ -337,7 +323,9 @@ extension RealProcesses {
             for start in stride(from: 0, to: played.count - 4800, by: 4800) {
                 let window = played[start..<start + 4800]
                 guard window.contains(where: { abs($0) > 300 }) else { continue }
-                let tone = strength(window, 440) > 0.3 ? 440 : strength(window, 1000) > 0.3 ? 1000 : 0
+                let tone =
+                    AudioComparison.strength(window, 440) > 0.3
+                    ? 440 : AudioComparison.strength(window, 1000) > 0.3 ? 1000 : 0
                 if tone != 0 && runs.last != tone { runs.append(tone) }
             }
             #expect(runs == [440, 1000, 440], "the box played \(runs)")

@@ -145,7 +145,8 @@ enum Samples {
             "SlotInput",
             SlotInput(
                 name: "sang", zones: ["thon-dong"], times: [330], weekdays: [1, 2, 3], from: "2026-12-01",
-                until: "2026-12-31", clipIds: [1]),
+                until: "2026-12-31", clipIds: [1], relay: ["http://vov.example/vov1.mp3"], relayMinutes: 45,
+                fallbackClipId: 2),
             minimal: SlotInput(
                 name: "sang", zones: ["thon-dong"], times: [330], weekdays: [1], from: nil, until: nil, clipIds: [1])),
         Sample("ScheduleApplied", ScheduleApplied(slots: 3)),

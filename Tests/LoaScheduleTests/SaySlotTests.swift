@@ -61,7 +61,7 @@ struct SaySlotTests {
             found == [
                 "lich.yaml:5:11: slot 'a': 'say' needs the words of the notice (a text, or a list of texts)",
                 "lich.yaml:5:15: slot 'a': the text 'có lỗi ở đây' cannot be read aloud: tts failed",
-                "lich.yaml:6:5: slot 'b' needs 'play:' (a sound file, or a list to play in order) or 'say:' (a text to read aloud)",
+                "lich.yaml:6:5: slot 'b' needs 'play:' (a sound file, or a list to play in order), 'say:' (a text to read aloud) or 'relay:' (a station's address)",
             ])
     }
 

@@ -92,7 +92,7 @@ struct ScheduleParserTests {
         #expect(
             found == [
                 "lich.yaml:18:1: unknown key 'extra'; the top level has only 'slots:'",
-                "lich.yaml:7:5: unknown slot key 'colour'; slot keys are: at, days, from, name, play, say, until, zones",
+                "lich.yaml:7:5: unknown slot key 'colour'; slot keys are: at, backup, days, fallback, from, length, name, play, relay, say, until, zones",
                 "lich.yaml:2:9: bad time '25:00': write 24-hour HH:MM, such as 05:30 or 17:00",
                 "lich.yaml:3:17: bad day 'someday': use daily, weekdays, weekends or mon…sun (t2…cn)",
                 "lich.yaml:4:11: bad date '2026-13-01' for 'from': write YYYY-MM-DD, such as 2026-12-01",
@@ -108,7 +108,7 @@ struct ScheduleParserTests {
         #expect(
             issues("slots:\n  - at: \"05:30\"\n") == [
                 "lich.yaml:2:5: slot 'slot at line 2' needs 'zones:' (a zone, a list of zones, or all)",
-                "lich.yaml:2:5: slot 'slot at line 2' needs 'play:' (a sound file, or a list to play in order) or 'say:' (a text to read aloud)",
+                "lich.yaml:2:5: slot 'slot at line 2' needs 'play:' (a sound file, or a list to play in order), 'say:' (a text to read aloud) or 'relay:' (a station's address)",
             ])
     }
 

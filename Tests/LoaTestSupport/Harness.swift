@@ -50,10 +50,7 @@ public final class Harness: @unchecked Sendable {
     }
 
     deinit {
-        for process in processes where process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        for process in processes where process.isRunning { stop(process) }
         // LOA_KEEP_TEST_FILES=1 keeps the test's folder (logs, what the boxes played) for a look after a failure.
         if ProcessInfo.processInfo.environment["LOA_KEEP_TEST_FILES"] == nil {
             try? FileManager.default.removeItem(at: directory)
@@ -358,10 +355,14 @@ public final class Harness: @unchecked Sendable {
         return (URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", namespace, program] + arguments)
     }
 
-    /// Stops a process with SIGTERM (or `signal`) and waits for it.
+    /// Stops a process with SIGTERM (or `signal`) and waits for it; one still running 10 s later is killed (a
+    /// program that does not unblock the signals the test process blocks, as ffmpeg or icecast2, never sees them).
     public func stop(_ process: Process, signal: Int32 = SIGTERM) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
+        let end = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

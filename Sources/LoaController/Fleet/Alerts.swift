@@ -41,6 +41,8 @@ package struct Alert: Codable, Sendable {
         /// The key list in force expires within 14 days (`KeyListExpiry`), or has expired; about no one box.
         case keyListExpiring = "key-list-expiring"
         case keyListExpired = "key-list-expired"
+        /// A relayed station changed source (to a backup, to the fallback, back to the primary): about no one box.
+        case relaySwitch = "relay-switch"
     }
 
     package var kind: Kind

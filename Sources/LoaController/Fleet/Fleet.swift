@@ -117,12 +117,18 @@ public final class Fleet: Sendable {
             }
     }
 
-    /// Raises an alert about the controller itself (`audit-failed`, the key list's expiry): delivered with the next
-    /// flush.
+    /// Raises an alert about the controller itself (`audit-failed`, the key list's expiry, a relay's switch):
+    /// recorded at once (so `GET /alerts` lists it, receiver `controller`) and delivered with the next flush.
     package func raise(_ kind: Alert.Kind, detail: String) {
-        let alert = Alert(
-            kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(registry.clock.now()),
-            detail: detail)
+        let now = registry.clock.now()
+        let alert = Alert(kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(now), detail: detail)
+        do {
+            try store.save(
+                [], history: [],
+                alerts: [FleetStore.Transition(receiver: "controller", at: now, state: kind.rawValue, detail: detail)])
+        } catch {
+            logger.error("cannot record the alert '\(kind.rawValue)': \(error)")
+        }
         raised.withLock { $0.append(alert) }
     }
 

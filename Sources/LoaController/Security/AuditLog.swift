@@ -61,6 +61,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case itemCancelled = "item cancelled"
     case liveStarted = "live started"
     case liveStopped = "live stopped"
+    case relayStarted = "relay started"
     /// `priority=emergency` on `/items`: refused whatever the role (only a signed command starts one).
     case emergencyQueued = "queue emergency item"
     case emergencySaid = "read aloud an emergency notice"
