@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoaControlAPI
+import LoaSchedule
 
 /// `loa relay URL [BACKUP…] --until 06:30`: a radio station (VOV, the provincial station) relayed on the air now
 /// until a time or for a length; the controller switches to a backup, then to the fallback clip, on its own. A
@@ -33,7 +34,7 @@ struct RelayCommand: AsyncParsableCommand {
         try await runReportingErrors {
             guard let priority = Priority(typed: priority) else { throw CLIError(.badPriority, priority) }
             guard priority != .emergency else { throw CLIError(.liveNoEmergency) }
-            for source in sources where !(source.hasPrefix("http://") || source.hasPrefix("https://")) {
+            for source in sources where !StationAddress.isValid(source) {
                 throw CLIError(.relayBadSource, source)
             }
             if let fallback, !FileManager.default.isReadableFile(atPath: fallback) {

@@ -1,6 +1,7 @@
 import Foundation
 import LoaCodec
 import LoaControlAPI
+import LoaSchedule
 import LoaSource
 import LoaSystem
 
@@ -28,15 +29,8 @@ public struct RelayPlan: Sendable, Equatable {
     /// Why `sources` cannot be relayed (one line), or nil.
     public static func problem(sources: [String]) -> String? {
         guard !sources.isEmpty else { return "a relay needs the station's address (http://… or https://…)" }
-        for source in sources {
-            guard let url = URL(string: source), let scheme = url.scheme?.lowercased(),
-                ["http", "https"].contains(scheme),
-                url.host?.isEmpty == false
-            else {
-                return "'\(source)' is not a station's address: write http://HOST/PATH or https://HOST/PATH"
-            }
-        }
-        return nil
+        guard let bad = sources.first(where: { !StationAddress.isValid($0) }) else { return nil }
+        return "'\(bad)' is not a station's address: write http://HOST/PATH or https://HOST/PATH"
     }
 }
 

@@ -124,6 +124,16 @@ public struct Schedule: Sendable, Equatable {
     }
 }
 
+/// A radio station's address as a relay takes it: `http://HOST/PATH` or `https://HOST/PATH` (Icecast, Shoutcast,
+/// HLS). The schedule's `relay:`, `loa relay` and the controller check it with this one rule.
+public enum StationAddress {
+    /// True if `text` is such an address.
+    public static func isValid(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return ["http", "https"].contains(scheme) && url.host?.isEmpty == false
+    }
+}
+
 /// A calendar date without a time or zone, ordered.
 public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var year: Int

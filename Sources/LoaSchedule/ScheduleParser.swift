@@ -198,9 +198,7 @@ public enum ScheduleParser {
         var sources: [String] = []
         for sourceNode in [relayNode] + (backup.map(scalars) ?? []) {
             let source = (sourceNode.string ?? "").trimmingCharacters(in: .whitespaces)
-            guard let url = URL(string: source), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-                url.host?.isEmpty == false
-            else {
+            guard StationAddress.isValid(source) else {
                 issue(sourceNode, "slot '\(name)': '\(source)' is not a station's address; write http://HOST/PATH")
                 continue
             }

@@ -84,9 +84,12 @@ public final class RelaySource: Sendable {
         let frames = readers.map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: frameSamples) }
         let silence = UnsafeMutableBufferPointer<Float>.allocate(capacity: frameSamples)
         silence.initialize(repeating: 0)
+        let fallbackFrame = UnsafeMutableBufferPointer<Float>.allocate(capacity: frameSamples)
+        fallbackFrame.initialize(repeating: 0)
         defer {
             for frame in frames { frame.deallocate() }
             silence.deallocate()
+            fallbackFrame.deallocate()
         }
         var gave = Array(repeating: false, count: readers.count)
         var selection = RelaySelection(sources: readers.count, rules: rules)
@@ -127,12 +130,11 @@ public final class RelaySource: Sendable {
             case .fallback where !fallback.isEmpty:
                 fallback.withUnsafeBufferPointer { clip in
                     for index in 0..<frameSamples {
-                        silence[index] = clip[fallbackPosition]
+                        fallbackFrame[index] = clip[fallbackPosition]
                         fallbackPosition = (fallbackPosition + 1) % clip.count
                     }
                 }
-                tail.take(UnsafeBufferPointer(silence))
-                silence.update(repeating: 0)
+                tail.take(UnsafeBufferPointer(fallbackFrame))
             case .fallback:
                 tail.take(UnsafeBufferPointer(silence))
             }

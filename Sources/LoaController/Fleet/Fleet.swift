@@ -22,7 +22,8 @@ public final class Fleet: Sendable {
     let trust: TrustResponder?
     private let flusher: FleetFlusher
     /// Alerts about the controller itself (`raise`), delivered with the next flush.
-    private let raised = Mutex<[Alert]>([])
+    /// Alerts about the controller itself raised since the last flush, with when (Unix ms).
+    private let raised = Mutex<[(alert: Alert, at: Int64)]>([])
     /// Where the heartbeat listener is bound while it runs.
     private let listening = Mutex<SocketAddress?>(nil)
     /// The zones' unicast boxes (issue 14): kept by the listener, sent to by the pacer.
@@ -110,26 +111,32 @@ public final class Fleet: Sendable {
     /// Writes what changed (with `heartbeats`, newer heartbeats too); returns the alerts raised since the last
     /// call, now recorded. The service calls it every half second.
     package func flush(heartbeats: Bool) -> [Alert] {
-        flusher.flush(heartbeats: heartbeats)
-            + raised.withLock { alerts in
-                defer { alerts = [] }
-                return alerts
+        let own = raised.withLock { alerts in
+            defer { alerts = [] }
+            return alerts
+        }
+        if !own.isEmpty {
+            do {
+                try store.save(
+                    [], history: [],
+                    alerts: own.map {
+                        FleetStore.Transition(
+                            receiver: "controller", at: $0.at, state: $0.alert.kind.rawValue, detail: $0.alert.detail)
+                    })
+            } catch {
+                logger.error("cannot record \(own.count) alert(s) about the controller: \(error)")
             }
+        }
+        return flusher.flush(heartbeats: heartbeats) + own.map(\.alert)
     }
 
     /// Raises an alert about the controller itself (`audit-failed`, the key list's expiry, a relay's switch):
-    /// recorded at once (so `GET /alerts` lists it, receiver `controller`) and delivered with the next flush.
+    /// recorded (so `GET /alerts` lists it, receiver `controller`) and delivered with the next flush. Cheap: it may
+    /// be called from a thread that must not wait for the database (a relay's).
     package func raise(_ kind: Alert.Kind, detail: String) {
         let now = registry.clock.now()
         let alert = Alert(kind: kind, receiver: "controller", name: "loa-controller", at: isoTime(now), detail: detail)
-        do {
-            try store.save(
-                [], history: [],
-                alerts: [FleetStore.Transition(receiver: "controller", at: now, state: kind.rawValue, detail: detail)])
-        } catch {
-            logger.error("cannot record the alert '\(kind.rawValue)': \(error)")
-        }
-        raised.withLock { $0.append(alert) }
+        raised.withLock { $0.append((alert, now)) }
     }
 
     fileprivate func stopListener(_ listener: HeartbeatListener) {
