@@ -59,6 +59,7 @@ enum AlertText {
             "sync": "lệch đồng bộ", "sync-cleared": "đồng bộ lại", "audit-failed": "không ghi được nhật ký",
             "wrong-zone": "sai khu vực", "zone-gone": "khu vực không còn", "zone-cleared": "khu vực đúng lại",
             "relay-switch": "đổi nguồn tiếp sóng",
+            "live-cut": "tự ngắt phát trực tiếp",
         ]
         return words[kind] ?? kind
     }

@@ -40,6 +40,10 @@ struct LiveStart: AsyncParsableCommand {
             let item = try await client.startLive(input: input, zones: zone, title: title, priority: priority)
             // Each line is flushed at once: a script (or a test) waits for "speak now" on a pipe.
             say(Message.liveStarted.text(item.id, input, item.zones.joined(separator: ", ")))
+            // Word that the office is still there goes from now on, every 2 s, chime included.
+            let (ends, ended) = AsyncStream<End>.makeStream()
+            let keeper = Self.keep(item.id, client: client, ended: ended)
+            defer { keeper.cancel() }
             await NobodyListening.warn(zones: item.zones, client: client)
             // "Speak now" once a zone airs it (a zone busy with an item of the same priority joins when it is free).
             var announced = false
@@ -56,9 +60,13 @@ struct LiveStart: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(100))
             }
             if !announced { say(Message.liveWaiting.text()) }
-            await Self.untilEnd()
-            let ended = try await client.stopLive(item.id)
-            print(Message.liveEnded.text(ended.id, minutesSeconds(ended.durationMs)))
+            switch await Self.untilEnd(ends, ended) {
+            case .byOperator:
+                let stopped = try await client.stopLive(item.id)
+                print(Message.liveEnded.text(stopped.id, minutesSeconds(stopped.durationMs)))
+            case .elsewhere:
+                throw CLIError(.liveEndedElsewhere, String(item.id))
+            }
         }
     }
 
@@ -66,23 +74,54 @@ struct LiveStart: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    /// Returns on a line (Enter) or the end of standard input, or on SIGINT or SIGTERM.
-    static func untilEnd() async {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
+    /// How a live broadcast ended for `loa live`.
+    enum End { case byOperator, elsewhere }
+
+    /// Says every 2 s that live item `id` is still wanted (the controller ends a broadcast it has not heard about
+    /// for 10 s, so a killed `loa` never leaves the microphone open); yields `elsewhere` to `ended` when the
+    /// controller says the broadcast has ended. A controller that does not answer is said once on standard error,
+    /// and again when it answers.
+    static func keep(_ id: Int64, client: ControlClient, ended: AsyncStream<End>.Continuation) -> Task<Void, Never> {
+        Task {
+            var unreachable = false
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                if Task.isCancelled { return }
+                do throws(ControlClientError) {
+                    _ = try await client.keepLive(id)
+                    if unreachable { warn(Message.liveReachedAgain.text()) }
+                    unreachable = false
+                } catch  where error.status == 404 {
+                    ended.yield(.elsewhere)
+                    return
+                } catch {
+                    if !unreachable { warn(Message.liveUnreachable.text(error.description)) }
+                    unreachable = true
+                }
+            }
+        }
+    }
+
+    private static func warn(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    /// Returns `byOperator` on a line (Enter) or the end of standard input, or on SIGINT or SIGTERM; or what comes
+    /// first on `ends` (`ended` is its continuation).
+    static func untilEnd(_ ends: AsyncStream<End>, _ ended: AsyncStream<End>.Continuation) async -> End {
         Thread.detachNewThread {
             _ = readLine()
-            continuation.yield()
+            ended.yield(.byOperator)
         }
         var sources: [DispatchSourceSignal] = []
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield() }
+            source.setEventHandler { ended.yield(.byOperator) }
             source.resume()
             sources.append(source)
         }
-        for await _ in stream { break }
-        for source in sources { source.cancel() }
+        defer { for source in sources { source.cancel() } }
+        for await end in ends { return end }
+        return .byOperator
     }
 }
 

@@ -18,7 +18,7 @@ enum Message: CaseIterable, Sendable {
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
     case sayNeedsText, sayTextTwice, sayTextEmpty, sayTextTooLong
     case liveAbstract, liveStopAbstract, liveInputHelp, livePriorityHelp, liveNoEmergency, liveStarted, liveSpeakNow
-    case liveWaiting, liveEnded
+    case liveWaiting, liveEnded, liveEndedElsewhere, liveUnreachable, liveReachedAgain
     case relayAbstract, relaySourcesHelp, relayUntilHelp, relayFallbackHelp, relayBadSource, relayBadUntil
     case relayFallbackMissing, relayStarted
     // Log and report.
@@ -261,6 +261,18 @@ enum Message: CaseIterable, Sendable {
             )
         case .liveEnded:
             return ("#{1} ended: {2} on the air, recorded", "#{1} đã kết thúc: phát {2}, đã ghi lại")
+        case .liveEndedElsewhere:
+            return (
+                "#{1} is no longer on the air: ended by 'loa live stop', by the input, or after its longest time ('loa log' shows it)",
+                "#{1} không còn phát: đã bị dừng bằng 'loa live stop', nguồn vào đã dừng, hoặc đã hết thời gian tối đa ('loa log' cho biết)"
+            )
+        case .liveUnreachable:
+            return (
+                "cannot reach the controller ({1}); if it does not answer within 10 s it ends the broadcast by itself",
+                "không liên lạc được với máy chủ ({1}); nếu sau 10 giây vẫn không được, máy chủ tự dừng phát"
+            )
+        case .liveReachedAgain:
+            return ("the controller answers again; still on the air", "máy chủ đã trả lời lại; vẫn đang phát")
         case .relayAbstract:
             return (
                 "Relay a radio station (VOV, the provincial station) on the air now, until a time or for a length.",

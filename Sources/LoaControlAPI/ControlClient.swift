@@ -129,6 +129,11 @@ public struct ControlClient: Sendable {
         try await json(.stopLive, path: Route.stopLive.path(String(id)))
     }
 
+    /// Says that whoever started live item `id` is still there (`loa live` does every 2 s).
+    public func keepLive(_ id: Int64) async throws(ControlClientError) -> ItemView {
+        try await json(.keepLive, path: Route.keepLive.path(String(id)))
+    }
+
     public func item(_ id: Int64) async throws(ControlClientError) -> ItemView {
         try await json(.item, path: Route.item.path(String(id)))
     }

@@ -56,6 +56,9 @@ extension Route {
     public static let startLive = Route(
         .post, "/live", query: [Query.input, Query.zones, Query.zone, Query.title, Query.priority])
     public static let stopLive = Route(.post, "/live/{id}/stop")
+    /// Whoever started a live input says it is still there (every few seconds); without word for 10 s the
+    /// controller ends the broadcast.
+    public static let keepLive = Route(.post, "/live/{id}/keepalive")
     /// A radio station relayed on the air (`loa relay`): started now, ended at `until`, by `stopLive`, or cut as
     /// any item of its priority.
     public static let startRelay = Route(
@@ -97,7 +100,7 @@ extension Route {
     public static let all: [Route] =
         [
             health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech,
-            startLive, stopLive, startRelay, item,
+            startLive, stopLive, keepLive, startRelay, item,
             cancelItem, status, applySchedule, timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,

@@ -104,7 +104,7 @@ public struct Controller: Sendable {
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
             itemsPlayed: { [programme] in (try? programme.completedCount()) ?? 0 })
-        programme.alerts.connect { [fleet] in fleet.raise(.relaySwitch, detail: $0) }
+        programme.alerts.connect { [fleet] in fleet.raise($0, detail: $1) }
         let auditLog = AuditLog(
             store: store, clock: clock, reservePath: stateDirectory.appendingPathComponent("audit.reserve").path,
             onFailure: { [fleet, logger] reason in

@@ -10,12 +10,15 @@ public struct LiveInput: Sendable, Equatable {
     public var channels: Int
     /// The device's sample rate, Hz; resampled to 48 kHz.
     public var rate: Int
+    /// The longest a broadcast from this input stays on the air, minutes: a microphone left open is ended then.
+    public var maximumMinutes: Int
 
-    public init(name: String, device: String, channels: Int = 1, rate: Int = 48_000) {
+    public init(name: String, device: String, channels: Int = 1, rate: Int = 48_000, maximumMinutes: Int = 60) {
         self.name = name
         self.device = device
         self.channels = channels
         self.rate = rate
+        self.maximumMinutes = maximumMinutes
     }
 }
 
@@ -27,6 +30,7 @@ public struct LiveInput: Sendable, Equatable {
 ///     device: hw:1,0     # ALSA capture device (arecord -L lists them)
 ///     channels: 1        # 1 or 2 (mixed to mono); default 1
 ///     rate: 48000        # Hz, 8000 to 192000; default 48000
+///     max-minutes: 60    # a broadcast is ended after this long, 1 to 720; default 60
 /// ```
 enum InputConfiguration {
     static func parse(_ node: Node, path: String) throws(ConfigurationError) -> [LiveInput] {
@@ -70,10 +74,17 @@ enum InputConfiguration {
                             path: path, at: field, "input '\(name)': 'rate' must be 8000 to 192000 Hz, such as 48000")
                     }
                     input.rate = rate
+                case "max-minutes":
+                    guard let minutes = field.int, (1...720).contains(minutes) else {
+                        throw ConfigurationError(
+                            path: path, at: field, "input '\(name)': 'max-minutes' must be 1 to 720, such as 60")
+                    }
+                    input.maximumMinutes = minutes
                 default:
                     throw ConfigurationError(
                         path: path, at: keyNode,
-                        "input '\(name)': unknown key '\(keyNode.string ?? "?")'; known keys: device, channels, rate")
+                        "input '\(name)': unknown key '\(keyNode.string ?? "?")'; known keys: device, channels, rate, max-minutes"
+                    )
                 }
             }
             guard !input.device.isEmpty else {

@@ -6,6 +6,11 @@ import LoaSource
 struct LiveBroadcast: Sendable {
     let source: any LiveOrigin
     let clip: Int64
+    /// From an input: when the office last said it is still there (`keepLive`), and when the input's longest
+    /// broadcast ends, on the monotonic clock (ms), so that a step of the wall clock cuts nobody off. A relay has
+    /// neither: its window ends it.
+    var heardAt: Int64? = nil
+    var endsAt: Int64? = nil
 }
 
 /// The chimes live broadcasts start with (`chimes:`), encoded once when the controller starts.
@@ -39,6 +44,10 @@ extension Programme {
     /// input towards it, under the true-peak ceiling (`LiveLevel`); with `loudness: off` it airs at its own level.
     /// It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends), so
     /// that the as-played log shows what aired. A broadcast cut short by a controller crash is not resumed.
+    ///
+    /// A microphone is never left open: whoever started it says every few seconds that it is still there
+    /// (`keepLive`; `loa live` does every 2 s), and the broadcast is ended, logged and raised as a `live-cut` alert
+    /// once `liveKeepaliveMilliseconds` pass without word, or after the input's `max-minutes`.
     public func startLive(input name: String, zones names: [String], priority: Priority, title: String?)
         throws(ProgrammeError) -> Item
     {
@@ -63,6 +72,9 @@ extension Programme {
         let item = try putOnAir(
             source, title: heading, priority: priority, zones: targets, frameMilliseconds: encoder.frameMilliseconds,
             source: Item.liveSourcePrefix + input.name, slotKey: nil)
+        let now = Int64(clock.monotonicNanoseconds() / 1_000_000)
+        live[item.id]?.heardAt = now
+        live[item.id]?.endsAt = now + Int64(input.maximumMinutes) * 60_000
         logger.info(
             "live item \(item.id) '\(heading)' (\(priority.rawValue)) from input \(input.name) for \(targets.joined(separator: ", "))"
         )
@@ -109,12 +121,40 @@ extension Programme {
         return item
     }
 
-    /// The live broadcasts whose input ended by itself: their recordings are stored (called every tick).
+    /// How long a live broadcast from an input stays on the air without word from whoever started it.
+    public static let liveKeepaliveMilliseconds: Int64 = 10_000
+
+    /// Live item `id`, from an input, is still wanted: its office is there. Returns the item; a broadcast that has
+    /// ended (or a relay, which its window ends) is `notLive`.
+    public func keepLive(_ id: Int64) throws(ProgrammeError) -> Item {
+        guard live[id]?.heardAt != nil, live[id]?.source.hasEnded == false else { throw .notLive(id) }
+        live[id]?.heardAt = Int64(clock.monotonicNanoseconds() / 1_000_000)
+        guard let item = try stored({ () throws(StoreError) in try store.item(id) }) else { throw .unknownItem(id) }
+        return item
+    }
+
+    /// Ends the live broadcasts whose input ended by itself, whose office has gone quiet, or that reached their
+    /// input's longest broadcast, and stores their recordings (called every tick).
     func closeEndedLive() throws(ProgrammeError) {
-        for (id, broadcast) in live where broadcast.source.hasEnded {
-            if let reason = broadcast.source.endReason { logger.warning("live item \(id): \(reason)") }
+        let now = Int64(clock.monotonicNanoseconds() / 1_000_000)
+        for (id, broadcast) in live {
+            if broadcast.source.hasEnded {
+                if let reason = broadcast.source.endReason { logger.warning("live item \(id): \(reason)") }
+            } else if let heard = broadcast.heardAt, now - heard > Self.liveKeepaliveMilliseconds {
+                cut(id, "no word from the office for \((now - heard) / 1000) s ('loa live' was killed or cut off)")
+            } else if let ends = broadcast.endsAt, now >= ends {
+                cut(id, "on the air for its input's longest broadcast ('max-minutes' of inputs:)")
+            } else {
+                continue
+            }
             try closeLive(id)
         }
+    }
+
+    /// Logs and raises as a `live-cut` alert that the controller ends live item `id` for `reason`.
+    private func cut(_ id: Int64, _ reason: String) {
+        logger.warning("live item \(id) ended by the controller: \(reason)")
+        alerts.raise(.liveCut, "live item \(id): \(reason)")
     }
 
     /// Stores the recording of live item `id` as its clip and forgets the broadcast. Zones still sending its last

@@ -74,7 +74,7 @@ extension Programme {
                 sources: plan.sources, fallback: fallback,
                 endsAt: MonotonicClock.now() + UInt64(plan.until - now) * 1_000_000, encoder: encoder,
                 loudness: clips.loudness, log: { logger.info("\($0)") },
-                onSwitch: { alerts.raise("'\(heading)': \($0)") })
+                onSwitch: { alerts.raise(.relaySwitch, "'\(heading)': \($0)") })
         } catch { throw .live(error.message) }
         let item = try putOnAir(
             source, title: heading, priority: priority, zones: targets, frameMilliseconds: encoder.frameMilliseconds,

@@ -117,6 +117,12 @@ struct ProgrammeAPI {
             let airings = try await refusing { try await programme.item(id)?.1 ?? [] }
             return ItemView(item, airings: airings)
         }
+        router.on(Route.keepLive) { _, context -> ItemView in
+            let id = try itemID(context)
+            let item = try await refusing { try await programme.keepLive(id) }
+            let airings = try await refusing { try await programme.item(id)?.1 ?? [] }
+            return ItemView(item, airings: airings)
+        }
         router.on(Route.item) { _, context -> ItemView in
             let id = try itemID(context)
             guard let (item, airings) = try await programme.item(id) else {

@@ -136,6 +136,16 @@ extension RealProcesses {
             }
         }
 
+        /// Starts `loa live` with `arguments` and returns once it says "speak now".
+        func onAir(_ harness: Harness, arguments: [String]) throws -> LiveRun {
+            let live = try LiveRun(harness, arguments: arguments)
+            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
+                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
+                return live.said.contains("ON AIR: speak now") ? true : nil
+            }
+            return live
+        }
+
         /// Runs `loa live` with `arguments` as an operator does: waits for "speak now", speaks `speech` (48 kHz samples)
         /// into the input's FIFO in real time, then presses Enter a second after the last word. Returns `loa`'s exit
         /// status and what it printed.
@@ -145,11 +155,7 @@ extension RealProcesses {
             let speaker = Speaker(fifo: fifo, speech: speech.map { Int16($0) }, rate: 48_000)
             speaker.start()
             defer { speaker.stop() }
-            let live = try LiveRun(harness, arguments: arguments)
-            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
-                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
-                return live.said.contains("ON AIR: speak now") ? true : nil
-            }
+            let live = try onAir(harness, arguments: arguments)
             speaker.speak()
             _ = try harness.waitFor("the speech to be fed", timeout: 120) { speaker.hasSpoken ? true : nil }
             Thread.sleep(forTimeInterval: 1)
@@ -291,11 +297,7 @@ extension RealProcesses {
             let speaker = Speaker(fifo: fifo, speech: office.map { Int16($0) }, rate: 48_000)
             speaker.start()
             defer { speaker.stop() }
-            let live = try LiveRun(harness, arguments: ["--input", "mic"])
-            _ = try harness.waitFor("'speak now'", timeout: 30) { () -> Bool? in
-                if !live.process.isRunning { throw HarnessError("loa live exited: \(live.said)") }
-                return live.said.contains("ON AIR: speak now") ? true : nil
-            }
+            let live = try onAir(harness, arguments: ["--input", "mic"])
             speaker.speak()
             func playing() throws -> Int {
                 let status = try harness.api("/status") as? [String: Any]
@@ -334,6 +336,53 @@ extension RealProcesses {
             let rows = log.filter { $0["itemId"] as? Int == 1 }
             #expect(rows.map { $0["outcome"] as? String } == ["interrupted", "completed"], "\(rows)")
             #expect((rows.first?["reason"] as? String)?.contains("pre-empted by emergency") == true, "\(rows)")
+        }
+
+        /// A microphone is never left open (issue 16 point 1): `loa live` killed without Enter (SIGKILL, as when the
+        /// office's computer fails) stops saying that the office is there, and the controller ends the broadcast by
+        /// itself, logs it and raises a `live-cut` alert; the box falls silent although the office goes on "speaking"
+        /// for a minute, and the recording holds only what aired.
+        @Test func aKilledLoaLiveDoesNotLeaveTheMicrophoneOpen() throws {
+            let harness = try Harness(groupOctet: 162)
+            let fifo = harness.path("mic.fifo")
+            guard mkfifo(fifo, 0o600) == 0 else { throw HarnessError("mkfifo failed") }
+            try startController(harness, fifo: fifo, rate: 48_000)
+            let receiver = try harness.startReceiver(output: harness.path("played.raw"))
+            let office = (0..<(60 * 48_000)).map { Int16(6000 * sin(2 * Double.pi * 440 * Double($0) / 48_000)) }
+            let speaker = Speaker(fifo: fifo, speech: office, rate: 48_000)
+            speaker.start()
+            defer { speaker.stop() }
+            let live = try onAir(harness, arguments: ["--input", "mic"])
+            speaker.speak()
+            Thread.sleep(forTimeInterval: 3)
+            kill(live.process.processIdentifier, SIGKILL)
+            live.process.waitUntilExit()
+
+            // The controller ends it while the office still "speaks" (the minute of 440 Hz is far from over).
+            let ended = try harness.waitFor("the controller to end the broadcast", timeout: 40) {
+                () -> [String: Any]? in
+                let item = try harness.api("/items/1") as? [String: Any]
+                let states = (item?["states"] as? [String: String]) ?? [:]
+                return states.values.contains(where: { $0 == "pending" || $0 == "playing" }) ? nil : item
+            }
+            #expect(
+                !speaker.hasSpoken, "the broadcast was ended by the end of the office's speech, not by the controller")
+            #expect((ended["states"] as? [String: String]) == ["all": "completed"], "\(ended)")
+            let recorded = ended["durationMs"] as? Int ?? 0
+            #expect(recorded > 2_000 && recorded < 30_000, "recorded \(recorded) ms")
+            // The alert is recorded by the fleet's next flush.
+            let cut = try harness.waitFor("the live-cut alert", timeout: 10) { () -> [String]? in
+                let alerts = try harness.api("/alerts") as? [[String: Any]] ?? []
+                let cut = alerts.filter { $0["kind"] as? String == "live-cut" }.compactMap { $0["detail"] as? String }
+                return cut.isEmpty ? nil : cut
+            }
+            #expect(cut.count == 1 && cut[0].contains("live item 1: no word from the office"), "\(cut)")
+            let log = (try? String(contentsOfFile: harness.path("controller.log"), encoding: .utf8)) ?? ""
+            #expect(log.contains("live item 1 ended by the controller: no word from the office"), "\(log)")
+            // Nothing more airs: a keepalive for the ended item is refused, as 'loa live stop' is.
+            let stop = try harness.loa(["live", "stop", "1"])
+            #expect(stop.status == 1 && stop.err.contains("not a live broadcast"), "\(stop.err)")
+            harness.stop(receiver)
         }
 
         @Test func aLiveBroadcastThatCannotStartIsRefusedInOneLine() throws {

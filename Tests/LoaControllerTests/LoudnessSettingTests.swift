@@ -41,13 +41,15 @@ struct LoudnessSettingTests {
 struct InputSettingTests {
     @Test func theSectionNamesTheInputs() throws {
         let set = try ControllerConfiguration.parse(
-            "inputs:\n  mic:\n    device: hw:1,0\n  radio:\n    device: plughw:2\n    channels: 2\n    rate: 44100\n",
+            "inputs:\n  mic:\n    device: hw:1,0\n  radio:\n    device: plughw:2\n    channels: 2\n    rate: 44100\n"
+                + "    max-minutes: 240\n",
             path: "c.yaml")
         #expect(
             set.inputs == [
                 LiveInput(name: "mic", device: "hw:1,0"),
-                LiveInput(name: "radio", device: "plughw:2", channels: 2, rate: 44_100),
+                LiveInput(name: "radio", device: "plughw:2", channels: 2, rate: 44_100, maximumMinutes: 240),
             ])
+        #expect(set.inputs[0].maximumMinutes == 60, "a microphone left open is ended after an hour by default")
         #expect(try ControllerConfiguration.parse("frame-ms: 20\n", path: "c.yaml").inputs.isEmpty)
     }
 
@@ -62,6 +64,10 @@ struct InputSettingTests {
             (
                 "inputs:\n  mic:\n    device: hw:1\n    rate: 4000\n",
                 "c.yaml:4: input 'mic': 'rate' must be 8000 to 192000"
+            ),
+            (
+                "inputs:\n  mic:\n    device: hw:1\n    max-minutes: 0\n",
+                "c.yaml:4: input 'mic': 'max-minutes' must be 1 to 720"
             ),
             ("inputs:\n  mic:\n    device: hw:1\n    gain: 3\n", "c.yaml:4: input 'mic': unknown key 'gain'"),
             ("inputs:\n  mic phone:\n    device: hw:1\n", "c.yaml:2: input name 'mic phone' must be 1 to 32 letters"),

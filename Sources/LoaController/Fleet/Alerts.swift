@@ -43,6 +43,9 @@ package struct Alert: Codable, Sendable {
         case keyListExpired = "key-list-expired"
         /// A relayed station changed source (to a backup, to the fallback, back to the primary): about no one box.
         case relaySwitch = "relay-switch"
+        /// A live broadcast from an input was ended by the controller, not by the office: its `loa live` stopped
+        /// sending word (killed, or its computer cut off), or it reached its input's `max-minutes`.
+        case liveCut = "live-cut"
     }
 
     package var kind: Kind
