@@ -89,8 +89,8 @@ enum Message: CaseIterable, Sendable {
         case .csvHelp: return ("Comma-separated values, for a spreadsheet.", "In dạng CSV, để mở bằng bảng tính.")
         case .queueAbstract:
             return (
-                "Queue a sound file (WAV, FLAC, Ogg, MP3) to play; says when it will air. --list shows the queue.",
-                "Đưa một tệp âm thanh (WAV, FLAC, Ogg, MP3) vào hàng chờ phát; cho biết khi nào phát. --list xem hàng chờ."
+                "Queue a sound file (WAV, FLAC, Ogg, MP3, AAC/M4A) to play; says when it will air. --list shows the queue.",
+                "Đưa một tệp âm thanh (WAV, FLAC, Ogg, MP3, AAC/M4A) vào hàng chờ phát; cho biết khi nào phát. --list xem hàng chờ."
             )
         case .queueFileHelp: return ("The sound file.", "Tệp âm thanh.")
         case .queueTitleHelp:
@@ -1162,8 +1162,8 @@ enum Message: CaseIterable, Sendable {
             )
         case .clipNotAudio:
             return (
-                "not an audio file Loa can read; save or export it as WAV, FLAC, Ogg Vorbis/Opus or MP3 and try again",
-                "tệp này không phải tệp âm thanh Loa đọc được; hãy lưu hoặc xuất lại thành WAV, FLAC, Ogg hoặc MP3 rồi thử lại"
+                "not an audio file Loa can read; save or export it as WAV, FLAC, Ogg Vorbis/Opus, MP3 or AAC/M4A and try again",
+                "tệp này không phải tệp âm thanh Loa đọc được; hãy lưu hoặc xuất lại thành WAV, FLAC, Ogg, MP3 hoặc AAC/M4A rồi thử lại"
             )
         case .clipEmpty:
             return (

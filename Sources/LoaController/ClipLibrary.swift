@@ -67,7 +67,7 @@ public struct ClipLibrary: Sendable {
     /// it plays, its sample rate and channels, or why it cannot be broadcast.
     public func check(path: String) async throws(ClipError) -> (durationMs: Int, sampleRate: Int, channels: Int) {
         let measured = try await Task.detached(priority: .userInitiated) {
-            Result { () throws(ClipError) in try AudioFile.measure(path: path) }
+            Result { () throws(ClipError) in try ClipFile.measure(path: path) }
         }.value.get()
         return (measured.frames * 1000 / measured.sampleRate, measured.sampleRate, measured.channels)
     }

@@ -17,7 +17,7 @@ public enum ClipError: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .notAudio(let detail):
-            return "not an audio file Loa can read (" + detail + "); use WAV, FLAC, Ogg Vorbis/Opus or MP3"
+            return "not an audio file Loa can read (" + detail + "); use WAV, FLAC, Ogg Vorbis/Opus, MP3 or AAC/M4A"
         case .empty:
             return "the audio file is empty (no samples); record or export the clip again"
         case .truncated(let detail):

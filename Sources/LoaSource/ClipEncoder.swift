@@ -30,7 +30,7 @@ public enum ClipEncoder {
     static func samples(path: String, _ body: (UnsafeBufferPointer<Float>) throws(ClipError) -> Void)
         throws(ClipError)
     {
-        let file = try AudioFile(path: path)
+        let file = try ClipFile(path: path)
         let resampler = try Resampler(inputRate: file.sampleRate, outputRate: OpusFormat.sampleRate)
         var input = [Float](repeating: 0, count: 4096)
         while true {

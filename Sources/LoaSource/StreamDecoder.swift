@@ -46,22 +46,6 @@ public final class StreamDecoder: @unchecked Sendable {
     /// Makes a blocked or later `read` throw at once (from any thread).
     public func abort() { loa_stream_abort(handle) }
 
-    /// Decodes the whole of `path` (a file), at most `maximumSeconds` of it.
-    public static func decodeFile(_ path: String, maximumSeconds: Int) throws(StreamError) -> [Float] {
-        let decoder = try StreamDecoder(url: path)
-        let limit = maximumSeconds * OpusFormat.sampleRate
-        var samples: [Float] = []
-        var block = [Float](repeating: 0, count: 4096)
-        while samples.count < limit {
-            let count = try block.withUnsafeMutableBufferPointer { buffer throws(StreamError) in
-                try decoder.read(into: buffer)
-            }
-            if count == 0 { break }
-            samples.append(contentsOf: block[0..<min(count, limit - samples.count)])
-        }
-        return samples
-    }
-
     private static func text(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

@@ -46,6 +46,26 @@ extension RealProcesses {
             try expectPlayed(output, matches: clip)
         }
 
+        /// What phones and Zalo voice messages make (issue 17 point 5): an AAC recording in an M4A file, read through
+        /// FFmpeg's libraries where libsndfile cannot, is checked, queued and heard at the box as ffmpeg itself
+        /// decodes it.
+        @Test func aPhoneRecordingInAACIsCheckedQueuedAndPlayed() throws {
+            let harness = try Harness(groupOctet: 165)
+            try harness.startController()
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output)
+            let speech = try harness.speech(
+                "speech.wav", "Alô, tổ trưởng thôn Đông báo: mai tám giờ họp dân ở nhà văn hóa.")
+            let clip = harness.path("tin-nhan-zalo.m4a")
+            let made = try harness.run(
+                "/usr/bin/ffmpeg",
+                ["-loglevel", "error", "-y", "-i", speech, "-ar", "44100", "-c:a", "aac", "-b:a", "64k", clip])
+            #expect(made.status == 0, "\(made.err)")
+            try harness.queueAndWait([clip])
+            harness.stop(receiver)
+            try expectPlayed(output, matches: clip)
+        }
+
         @Test func itemsQueuedForAZonePlayOneAfterAnother() throws {
             let harness = try Harness(groupOctet: 3)
             try harness.startController()

@@ -22,10 +22,13 @@ extension RealProcesses {
             private var reads: [(at: UInt64, total: Int)] = []
             private var bytes: [UInt8] = []
             private let done = DispatchSemaphore(value: 0)
+            /// The zone's frame, in samples (960: 20 ms; 480 with `frame-ms: 10`).
+            let frameSamples: Int
 
-            init(_ path: String) throws {
+            init(_ path: String, frameSamples: Int = 960) throws {
                 guard mkfifo(path, 0o600) == 0 else { throw HarnessError("mkfifo \(path) failed") }
                 self.path = path
+                self.frameSamples = frameSamples
                 Thread.detachNewThread { self.run() }
             }
 
@@ -68,6 +71,23 @@ extension RealProcesses {
                 return found
             }
 
+            /// Every sample so far (16-bit mono).
+            func samples() -> [Int16] {
+                lock.withLock {
+                    stride(from: 0, to: bytes.count - 1, by: 2).map {
+                        Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)
+                    }
+                }
+            }
+
+            /// How many samples had been handed over by `instant` (test's monotonic ns).
+            func count(at instant: UInt64) -> Int {
+                lock.withLock { (reads.last { $0.at <= instant }?.total ?? 0) / 2 }
+            }
+
+            /// When sample `index` was handed over (test's monotonic ns), if the reads around it tell.
+            func handedOver(_ index: Int) -> UInt64? { lock.withLock { instant(of: index) } }
+
             /// When sample `index` was handed over, from the reads around it (the lock held).
             ///
             /// A box hands whole frames over and the `file` PCM writes each at once, except where its ring
@@ -81,7 +101,7 @@ extension RealProcesses {
             private func instant(of index: Int) -> UInt64? {
                 var start: Int64?
                 for (previous, read) in zip(reads, reads.dropFirst())
-                where abs(read.total / 2 - index) <= 24_000 && read.total / 2 - previous.total / 2 >= 959 {
+                where abs(read.total / 2 - index) <= 24_000 && read.total / 2 - previous.total / 2 >= frameSamples - 1 {
                     let frameStart = previous.total / 2
                     let bound = Int64(read.at) - Int64(frameStart) * 1_000_000_000 / 48_000
                     start = min(start ?? bound, bound)

@@ -88,7 +88,7 @@ struct VietnameseTests {
             ClientErrorWords.translated(refused, in: .vietnamese).hasPrefix(
                 "không có máy chủ điều khiển nào trả lời ở http://127.0.0.1:9 (bị từ chối kết nối)"))
         let notAudio =
-            "not an audio file Loa can read (Format not recognised.); use WAV, FLAC, Ogg Vorbis/Opus or MP3"
+            "not an audio file Loa can read (Format not recognised.); use WAV, FLAC, Ogg Vorbis/Opus, MP3 or AAC/M4A"
         for language in Language.allCases {
             #expect(!ClientErrorWords.translated(notAudio, in: language).contains("recognised"))
         }

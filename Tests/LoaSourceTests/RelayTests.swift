@@ -1,4 +1,5 @@
 import Foundation
+import LoaCodec
 import LoaSource
 import Testing
 
@@ -107,7 +108,7 @@ struct RelayTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("tone.\(format)")
         try tone(750, seconds: 3, rate: 44_100, channels: 2, into: file, options)
-        let samples = try StreamDecoder.decodeFile(file.path, maximumSeconds: 60)
+        let samples = try decoded(file.path)
         // 3 s at 48 kHz, give or take the codec's priming and padding.
         #expect(abs(samples.count - 144_000) < 4_800, "\(samples.count) samples")
         #expect(abs(frequency(samples[24_000..<120_000]) - 750) < 5)
@@ -120,12 +121,51 @@ struct RelayTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("loa-stream-\(UUID()).m4a")
         try Data("không phải âm thanh\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        #expect(throws: StreamError.self) { try StreamDecoder.decodeFile(file.path, maximumSeconds: 10) }
+        #expect(throws: StreamError.self) { try decoded(file.path) }
         do {
-            _ = try StreamDecoder.decodeFile(file.path, maximumSeconds: 10)
+            _ = try decoded(file.path)
         } catch {
             #expect(error.message.hasPrefix(file.path + ": "))
             #expect(!error.message.contains("\n"))
+        }
+        // As a clip: refused as not audio, in one line.
+        #expect {
+            _ = try ClipFile(path: file.path)
+        } throws: { error in
+            guard case .notAudio(let detail) = error as? ClipError else { return false }
+            return !detail.contains("\n")
+        }
+    }
+
+    /// An AAC clip in an M4A file (a phone's recording): libsndfile cannot read it, so `ClipFile` reads it through
+    /// FFmpeg, as 48 kHz mono, and it is measured and encoded as any clip.
+    @Test func anAACClipIsMeasuredAndEncoded() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-clip-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("ghi-am: zalo.m4a")
+        try tone(750, seconds: 3, rate: 44_100, channels: 2, into: file, ["-c:a", "aac", "-b:a", "96k"])
+        #expect(throws: ClipError.self) { try AudioFile(path: file.path) }
+        let measured = try ClipFile.measure(path: file.path)
+        #expect(measured.sampleRate == 48_000 && measured.channels == 1)
+        #expect(abs(measured.frames - 144_000) < 4_800, "\(measured.frames) samples")
+        let clip = try ClipEncoder.encode(path: file.path, settings: EncoderSettings())
+        #expect(abs(clip.frameCount - 150) <= 3, "\(clip.frameCount) frames of 20 ms")
+        let level = try LevelPlan.measure(path: file.path, target: LoudnessTarget())
+        #expect(level.summary.contains("LUFS"), "\(level.summary)")
+    }
+
+    /// Every sample of the file at `path`, decoded by `StreamDecoder`.
+    func decoded(_ path: String) throws(StreamError) -> [Float] {
+        let decoder = try StreamDecoder(url: path)
+        var samples: [Float] = []
+        var block = [Float](repeating: 0, count: 4096)
+        while true {
+            let count = try block.withUnsafeMutableBufferPointer { buffer throws(StreamError) in
+                try decoder.read(into: buffer)
+            }
+            if count == 0 { return samples }
+            samples += block[0..<count]
         }
     }
 }

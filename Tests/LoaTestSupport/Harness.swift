@@ -25,8 +25,12 @@ public final class Harness: @unchecked Sendable {
     /// configuration's `fleet: heartbeats:` says another. Plain HTTP: loopback only.
     public var listenAddress = "127.0.0.1"
 
-    /// The folder holding the built executables (next to the test bundle).
+    /// The folder holding the built executables (next to the test bundle), or `$LOA_BINARIES` (benchmarks run
+    /// the release build: `LOA_BINARIES=.build/release`).
     public static let binaries: URL = {
+        if let folder = ProcessInfo.processInfo.environment["LOA_BINARIES"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder)
+        }
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("loa-controller").path),
             url.path != "/"
