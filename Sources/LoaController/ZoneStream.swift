@@ -80,6 +80,8 @@ final class ZoneStream {
     /// A live item's chime is playing (`frameIndex` counts its frames until it ends).
     private var inChime = false
     private var itemStart: UInt64 = 0
+    /// A live item whose feed had no frame yet when it started: its deadlines wait for the first (`join`).
+    private var awaitingFeed = false
     private var frameNanoseconds: UInt64 = 20_000_000
     private(set) var packetsSent = 0
     private(set) var sendFailures = 0
@@ -154,7 +156,22 @@ final class ZoneStream {
     /// Sends the packet due at or before `now`, if any. Returns the item's id and frame count when that packet
     /// was its last (the zone is then idle until the next `replace`).
     func sendDue(now: UInt64, buffer: UnsafeMutableRawBufferPointer) -> (finished: Int64, frames: Int)? {
-        guard let item = current, let deadline = nextDeadline, deadline <= now else { return nil }
+        guard let item = current, var deadline = nextDeadline, deadline <= now else { return nil }
+        if awaitingFeed, !inChime, case .live(let feed, _) = item.frames {
+            if feed.lastAppend == nil {
+                if feed.hasEnded {
+                    current = nil
+                    return (item.id, 0)
+                }
+                itemStart &+= frameNanoseconds
+                return nil
+            }
+            // As early as the feed allows: its first frame, the margin after it was encoded.
+            joinAtEdge(feed, from: 0)
+            firstFrame = frameIndex
+            guard let joined = nextDeadline, joined <= now else { return nil }
+            deadline = joined
+        }
         // The sampling instant on the 48 kHz RTP clock: whole microseconds map exactly to samples, so frames of
         // one item and back-to-back items are contiguous.
         let sinceBase = (deadline &- clockBase) / 1000 * 48 / 1000
@@ -267,6 +284,7 @@ final class ZoneStream {
         let wanted = phase % period
         let time = requested &+ (wanted >= offset ? wanted - offset : period - offset + wanted)
         inChime = false
+        awaitingFeed = false
         frameIndex = item.startFrame
         itemStart = time &- UInt64(item.startFrame) * frameNanoseconds
         if case .live(let feed, let chime) = item.frames {
@@ -275,18 +293,51 @@ final class ZoneStream {
                 frameIndex = 0
                 itemStart = time
             } else {
-                join(feed, at: time)
+                joinAtEdge(feed, from: requested)
             }
         }
         firstFrame = frameIndex
     }
 
-    /// Places live `feed` so that the deadline `at` (or, while fewer than two frames are encoded, a later one) carries
-    /// the frame two behind its live edge: each frame is then encoded a frame or two before it is due.
+    /// How long before its deadline a live frame is to be encoded (the encoder's thread may be woken this late):
+    /// half a frame, 5 ms in the low-latency profile.
+    private var liveMarginNanoseconds: UInt64 { frameNanoseconds / 2 }
+
+    /// Places live `feed` at its edge, its deadlines free to fall anywhere from `earliest` on: the first frame goes
+    /// out `liveMarginNanoseconds` (to the next whole millisecond, see `phase`) after it is expected to be encoded
+    /// (the feed gains a frame per frame period after its last one), the latest such frame not due before
+    /// `earliest`. Before the feed's first frame, the stream waits for it, a frame period at a time (`awaitingFeed`).
+    private func joinAtEdge(_ feed: LiveFeed, from earliest: UInt64) {
+        let millisecond: UInt64 = 1_000_000
+        guard let last = feed.lastAppend else {
+            awaitingFeed = true
+            frameIndex = 0
+            itemStart = earliest &+ (millisecond - earliest % millisecond) % millisecond
+            return
+        }
+        awaitingFeed = false
+        let period = frameNanoseconds
+        let ready = last.at &+ liveMarginNanoseconds
+        let ahead = earliest > ready ? (earliest - ready + period - 1) / period : 0
+        var deadline = ready &+ ahead &* period
+        deadline &+= (millisecond - deadline % millisecond) % millisecond
+        frameIndex = last.index + Int(ahead)
+        itemStart = deadline &- UInt64(frameIndex) &* period
+    }
+
+    /// Places live `feed` so that the fixed deadline `at` (a chime's end: the stream's time goes on) carries the
+    /// latest frame expected to be encoded `liveMarginNanoseconds` before it; a frame is then sent between the margin
+    /// and a frame plus the margin after it is encoded.
     private func join(_ feed: LiveFeed, at deadline: UInt64) {
-        let first = feed.frameCount - 2
+        guard let last = feed.lastAppend else { return joinAtEdge(feed, from: deadline) }
+        awaitingFeed = false
+        let period = Int64(frameNanoseconds)
+        let spare = Int64(bitPattern: deadline &- last.at) - Int64(liveMarginNanoseconds)
+        // Whole periods, rounded down (towards the past when negative).
+        let ahead = spare >= 0 ? spare / period : -((-spare + period - 1) / period)
+        let first = last.index + Int(ahead)
         frameIndex = max(first, 0)
-        // Frame n is due at itemStart + n × frame: `first` falls on `deadline`, even when it is negative (no frame yet).
+        // Frame n is due at itemStart + n × frame: `first` falls on `deadline`, even when it is negative.
         itemStart =
             first >= 0
             ? deadline &- UInt64(first) &* frameNanoseconds : deadline &+ UInt64(-first) &* frameNanoseconds

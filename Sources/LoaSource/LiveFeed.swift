@@ -1,4 +1,5 @@
 import LoaCodec
+import LoaSystem
 import Synchronization
 
 /// The encoded frames of one live broadcast, as they come: written by its `LiveSource`'s thread, read by the pacer
@@ -19,6 +20,7 @@ public final class LiveFeed: Sendable {
     private struct State {
         var clip: EncodedClip
         var ended = false
+        var lastAppend: (index: Int, at: UInt64)?
     }
 
     private let state: Mutex<State>
@@ -32,12 +34,14 @@ public final class LiveFeed: Sendable {
         state = Mutex(State(clip: clip))
     }
 
-    /// Adds the next encoded frame; ignored once the feed has ended.
-    public func append(_ packet: UnsafeRawBufferPointer) {
+    /// Adds the next encoded frame, encoded at monotonic instant `at` (ns; now unless told); ignored once the feed
+    /// has ended.
+    public func append(_ packet: UnsafeRawBufferPointer, at instant: UInt64 = MonotonicClock.now()) {
         state.withLock { state in
             guard !state.ended else { return }
             state.clip.append(packet)
             state.clip.sourceSamples = state.clip.frameCount * OpusFormat.samples(milliseconds: frameMilliseconds)
+            state.lastAppend = (state.clip.frameCount - 1, instant)
         }
     }
 
@@ -48,6 +52,10 @@ public final class LiveFeed: Sendable {
     public var frameCount: Int { state.withLock { $0.clip.frameCount } }
     /// True once `end()` was called.
     public var hasEnded: Bool { state.withLock { $0.ended } }
+
+    /// The last frame appended and when (monotonic ns); nil before the first. A source appends one frame per frame
+    /// period, so this tells a reader when the next ones are to be expected.
+    public var lastAppend: (index: Int, at: UInt64)? { state.withLock { $0.lastAppend } }
 
     /// Whether frame `index` is there.
     public func availability(of index: Int) -> Availability {

@@ -5,9 +5,9 @@ import Foundation
 /// loudness, and a true-peak limiter, so that a quiet microphone and a loud relay air as loud as the stored clips.
 ///
 /// Contract, block by block (5 ms at 48 kHz; the output lags the input by one block, the limiter's look-ahead):
-/// - The automatic gain follows `target.integrated` minus the input's short-term loudness (EBU R128, 3 s), moving at
-///   most `slewDecibelsPerSecond`, between `minimumGain` dB and `target.maximumGain` dB; below `gateLUFS` (pauses,
-///   silence) it holds, so the noise floor of a pause is not raised.
+/// - The automatic gain follows `target.integrated` minus the input's short-term loudness (EBU R128, 3 s, measured
+///   every 100 ms), moving at most `slewDecibelsPerSecond`, between `minimumGain` dB and `target.maximumGain` dB;
+///   below `gateLUFS` (pauses, silence) it holds, so the noise floor of a pause is not raised.
 /// - What the limiter takes off speech with high peaks is given back slowly: once the gain has settled, a make-up gain
 ///   (at most `makeupDecibelsPerSecond`, 0 to `maximumMakeup` dB) follows the target minus the output's short-term
 ///   loudness, so the output, not only the input, airs at the target.
@@ -35,6 +35,12 @@ public final class LiveLevel {
     private let incoming: UnsafeMutableBufferPointer<Float>
     private let output: UnsafeMutableBufferPointer<Float>
     private var incomingCount = 0
+    /// The last short-term loudness (LUFS) of the input and of the output, and the blocks since they were measured.
+    private var inputShortTerm = -Double.infinity
+    private var outputShortTerm = -Double.infinity
+    private var blocksSinceMeasure = 0
+    /// Short-term loudness is measured every 20 blocks (100 ms, the rate EBU Tech 3341 asks of a meter).
+    static let measureEveryBlocks = 20
     private var heldGain: Double?
     private var leftEdge = 1.0
 
@@ -89,16 +95,20 @@ public final class LiveLevel {
         ebur128_add_frames_float(state, incoming.baseAddress, Self.blockSamples)
         var peak = 0.0
         ebur128_prev_true_peak(state, 0, &peak)
-        var shortTerm = -Double.infinity
-        if ebur128_loudness_shortterm(state, &shortTerm) == 0, shortTerm.isFinite, shortTerm > gateLUFS {
+        // Short-term loudness sums 3 s of audio: measured every `measureEveryBlocks`, the gain moves every block.
+        if blocksSinceMeasure == 0 {
+            if ebur128_loudness_shortterm(state, &inputShortTerm) != 0 { inputShortTerm = -.infinity }
+            if ebur128_loudness_shortterm(outputState, &outputShortTerm) != 0 { outputShortTerm = -.infinity }
+        }
+        blocksSinceMeasure = (blocksSinceMeasure + 1) % Self.measureEveryBlocks
+        let shortTerm = inputShortTerm
+        if shortTerm.isFinite, shortTerm > gateLUFS {
             let seconds = Double(Self.blockSamples) / 48_000
             let wanted = min(max(target.integrated - shortTerm + makeupDecibels, minimumGain), target.maximumGain)
             let step = slewDecibelsPerSecond * seconds
             // Settled (the gain where the input asks it to be): what the output still lacks is the limiter's share.
-            var output = -Double.infinity
-            if abs(wanted - gainDecibels) < 0.5, ebur128_loudness_shortterm(outputState, &output) == 0,
-                output.isFinite, output > gateLUFS
-            {
+            let output = outputShortTerm
+            if abs(wanted - gainDecibels) < 0.5, output.isFinite, output > gateLUFS {
                 let makeupStep = makeupDecibelsPerSecond * seconds
                 makeupDecibels = min(
                     max(makeupDecibels + min(max(target.integrated - output, -makeupStep), makeupStep), 0),

@@ -7,7 +7,8 @@ import Synchronization
 /// encodes each frame with Opus and appends it to a `LiveFeed`, until `stop()` or the end of the input.
 ///
 /// Contract:
-/// - The device is opened by `start`, so a wrong device is refused before anything is queued.
+/// - The device is opened by `start`, so a wrong device is refused before anything is queued; with a period of one
+///   frame, so that a frame is encoded as soon as its last sample is captured.
 /// - With a `loudness` target, a slow automatic gain brings the input towards it and a true-peak limiter keeps it
 ///   under the ceiling (`LiveLevel`; 5 ms of look-ahead); without, the input airs at its own level.
 /// - A device with a sound card behind it paces the reads; one without (a `file` PCM reading an `infile`) is read
@@ -34,7 +35,6 @@ public final class LiveSource: Sendable {
         input: String, device: String, rate: Int, channels: Int, encoder settings: EncoderSettings,
         loudness: LoudnessTarget? = nil, log: @escaping @Sendable (String) -> Void
     ) throws(CaptureError) -> LiveSource {
-        let capture = try CaptureDevice(device: device, rate: rate, channels: channels)
         let encoder: OpusEncoder
         let resampler: Resampler
         do { encoder = try OpusEncoder(settings: settings) } catch {
@@ -47,6 +47,11 @@ public final class LiveSource: Sendable {
         do { level = try loudness.map { target throws(ClipError) in try LiveLevel(target: target) } } catch {
             throw CaptureError("cannot measure the loudness of input '\(input)': \(error.message)")
         }
+        // Opened last, just before its reader starts: what the device captures meanwhile would stay queued ahead of
+        // the reader, a delay the broadcast would keep to its end. Its period is one frame (a buffer of four), so each
+        // frame is read as soon as it is captured.
+        let capture = try CaptureDevice(
+            device: device, rate: rate, channels: channels, latencyMilliseconds: 4 * settings.frameMilliseconds)
         let source = LiveSource(
             feed: LiveFeed(frameMilliseconds: settings.frameMilliseconds, bitrate: max(settings.bitrate, 8_000)),
             input: input)

@@ -10,9 +10,11 @@ extension RealProcesses {
     @Suite("Live microphone")
     struct LiveTests {
         /// The controller's configuration with the live input `mic` reading `fifo` (mono, `rate` Hz), and `chime` as
-        /// the chime of normal live broadcasts if given.
+        /// the chime of normal live broadcasts if given; `frameMilliseconds` and the zone's `playoutDelay` (ms) if
+        /// given.
         func startController(
-            _ harness: Harness, fifo: String, rate: Int, chime: String? = nil, loudness: Bool = false
+            _ harness: Harness, fifo: String, rate: Int, chime: String? = nil, loudness: Bool = false,
+            frameMilliseconds: Int? = nil, playoutDelay: Int? = nil
         ) throws {
             let alsa = harness.path("capture.conf")
             try """
@@ -27,6 +29,7 @@ extension RealProcesses {
             let config = harness.path("live.yaml")
             try """
             \(loudness ? "" : "loudness: off")
+            \(frameMilliseconds.map { "frame-ms: \($0)" } ?? "")
             \(chime.map { "chimes:\n  normal: \($0)" } ?? "")
             inputs:
               mic:
@@ -37,6 +40,7 @@ extension RealProcesses {
                 group: \(harness.group):\(harness.port)
                 interface: 127.0.0.1
                 ttl: 0
+                \(playoutDelay.map { "playout-delay-ms: \($0)" } ?? "")
             """.write(toFile: config, atomically: true, encoding: .utf8)
             try harness.startController(
                 config: config, environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:" + alsa])

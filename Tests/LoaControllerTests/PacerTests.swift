@@ -173,40 +173,57 @@ import Testing
         #expect(heard.map(\.payload) == (0..<8).map { [9, 0, UInt8($0)] })
     }
 
-    @Test("a live item joins two frames behind its live edge, skips a frame not encoded in time, ends with its feed")
+    @Test("a live item joins its feed's edge half a frame after encoding, skips a late frame, ends with its feed")
     func liveItem() throws {
         let zone = Self.zones(1, octet: 41)[0]
         let socket = try Self.listen(zone)
         let stream = try BenchmarkZoneStream(zone: zone)
         let feed = LiveFeed(frameMilliseconds: 20, reservedMinutes: 1)
-        func append(_ index: Int) { [UInt8(7), 0, UInt8(index)].withUnsafeBytes { feed.append($0) } }
-        for index in 0..<5 { append(index) }
-        stream.play(live: feed, id: 1, now: MonotonicClock.now())
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
         defer { buffer.deallocate() }
-        // Frames 3 and 4 go out; frame 5 is not there at its deadline: it is skipped, the item goes on.
-        for _ in 0..<3 { #expect(!stream.sendDue(now: .max, buffer: buffer)) }
+        func append(_ index: Int, to feed: LiveFeed, at instant: UInt64) {
+            [UInt8(7), 0, UInt8(index)].withUnsafeBytes { feed.append($0, at: instant) }
+        }
+        // Frames 0-4 encoded one per 20 ms, the last just now: frame 4 goes first, half a frame (10 ms) after it was
+        // encoded (to the next whole millisecond).
+        let now = MonotonicClock.now()
+        for index in 0..<5 { append(index, to: feed, at: now - UInt64(4 - index) * 20_000_000) }
+        stream.play(live: feed, id: 1, now: now)
+        let due = try #require(stream.nextDeadline)
+        #expect(due - now >= 10_000_000 && due - now < 11_000_000, "sent \(due - now) ns after it was encoded")
+        #expect(due % 1_000_000 == 0, "on a whole millisecond")
+        let first = 4
+        // Frames first...4 go out; frame 5 is not there at its deadline: it is skipped, the item goes on.
+        for _ in first...5 { #expect(!stream.sendDue(now: .max, buffer: buffer)) }
         #expect(stream.framesMissed == 1)
-        append(5)
-        append(6)
+        append(5, to: feed, at: MonotonicClock.now())
+        append(6, to: feed, at: MonotonicClock.now())
         #expect(!stream.sendDue(now: .max, buffer: buffer))
         feed.end()
         #expect(stream.sendDue(now: .max, buffer: buffer), "the item ends once its feed has ended")
         #expect(stream.nextDeadline == nil)
-        let heard = try Self.receive(socket, count: 3)
-        #expect(heard.map(\.payload) == [[7, 0, 3], [7, 0, 4], [7, 0, 6]])
-        let first = heard[0].header.sequenceNumber
+        let heard = try Self.receive(socket, count: 6 - first)
+        #expect(heard.map(\.payload) == (first...4).map { [7, 0, UInt8($0)] } + [[7, 0, 6]])
+        let sequence = heard[0].header.sequenceNumber
+        #expect(heard[0].header.marker, "the first packet of the item is marked")
         #expect(
-            heard.map(\.header.sequenceNumber) == [first, first &+ 1, first &+ 3], "the skipped frame counts as lost")
-        #expect(heard[2].header.timestamp == heard[0].header.timestamp &+ 3 * 960)
+            heard.last!.header.sequenceNumber == sequence &+ UInt16(6 - first), "the skipped frame counts as lost")
+        #expect(heard.last!.header.timestamp == heard[0].header.timestamp &+ UInt32(6 - first) * 960)
 
-        // A feed with no frame yet (the input has just opened): its first frame is due two frames later, by when it
-        // is encoded, not at once (which would leave every frame a little late, and every one skipped).
+        // A feed with no frame yet (the input has just opened): the stream sends nothing and misses nothing while
+        // it waits, a frame period at a time; its first frame goes out when it comes, marked.
         let empty = LiveFeed(frameMilliseconds: 20, reservedMinutes: 1)
-        let now = MonotonicClock.now()
-        stream.play(live: empty, id: 2, now: now)
-        let wait = try #require(stream.nextDeadline) - now
-        #expect(wait >= 40_000_000 && wait < 60_000_000, "frame 0 is due \(wait) ns after the item starts")
+        stream.play(live: empty, id: 2, now: MonotonicClock.now())
+        let waiting = try #require(stream.nextDeadline)
+        #expect(!stream.sendDue(now: .max, buffer: buffer))
+        #expect(stream.nextDeadline == waiting + 20_000_000, "it looks again a frame period later")
+        #expect(stream.framesMissed == 1, "waiting for the first frame misses none")
+        append(0, to: empty, at: waiting + 10_000_000)
+        #expect(!stream.sendDue(now: .max, buffer: buffer))
+        #expect(stream.nextDeadline == waiting + 40_000_000, "frame 1 is due a frame after frame 0")
+        let joined = try Self.receive(socket, count: 1)
+        #expect(joined.map(\.payload) == [[7, 0, 0]])
+        #expect(joined[0].header.marker)
     }
 
     /// The time of the stopped event of `airing` (events carry wall times the test cannot know).
