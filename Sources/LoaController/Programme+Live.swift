@@ -43,7 +43,8 @@ extension Programme {
     /// when it is free, at the live edge. At the programme loudness (`loudness:`) a slow automatic gain brings the
     /// input towards it, under the true-peak ceiling (`LiveLevel`); with `loudness: off` it airs at its own level.
     /// It is recorded as it goes: its clip is the recording, stored when it ends (`stopLive`, or the input ends), so
-    /// that the as-played log shows what aired. A broadcast cut short by a controller crash is not resumed.
+    /// that the as-played log shows what aired. A broadcast cut short by a controller crash is not resumed (a relay is:
+    /// `resumeRelays`).
     ///
     /// A microphone is never left open: whoever started it says every few seconds that it is still there
     /// (`keepLive`; `loa live` does every 2 s), and the broadcast is ended, logged and raised as a `live-cut` alert
@@ -81,11 +82,11 @@ extension Programme {
         return item
     }
 
-    /// Stores the item of live origin `origin` (its clip, the recording, empty for now) and puts it on the air in
-    /// `zones`; stops the origin if that fails.
+    /// Stores the item of live origin `origin` (its clip, the recording, empty for now; a relay's `relayPlan`) and
+    /// puts it on the air in `zones`; stops the origin if that fails.
     func putOnAir(
         _ origin: any LiveOrigin, title: String, priority: Priority, zones targets: [String], frameMilliseconds: Int,
-        source: String, slotKey: String?
+        source: String, slotKey: String?, relayPlan: RelayPlan? = nil
     ) throws(ProgrammeError) -> Item {
         let now = clock.now()
         do {
@@ -99,6 +100,9 @@ extension Programme {
                         clip: clip, title: title, priority: priority, immediate: priority == .priority,
                         onInterrupt: .resume, zones: targets, queuedAt: now, plannedAt: now, source: source),
                     slotKey: slotKey)
+            }
+            if let relayPlan {
+                try stored { () throws(StoreError) in try store.saveRelayPlan(relayPlan, item: item.id) }
             }
             live[item.id] = LiveBroadcast(source: origin, clip: clip.id)
             for zone in targets { try reconsider(zone) }

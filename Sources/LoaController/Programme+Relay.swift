@@ -78,11 +78,39 @@ extension Programme {
         } catch { throw .live(error.message) }
         let item = try putOnAir(
             source, title: heading, priority: priority, zones: targets, frameMilliseconds: encoder.frameMilliseconds,
-            source: Item.relaySourcePrefix + (origin ?? plan.sources[0]), slotKey: slotKey)
+            source: Item.relaySourcePrefix + (origin ?? plan.sources[0]), slotKey: slotKey, relayPlan: plan)
         logger.info(
             "relay item \(item.id) '\(heading)' from \(plan.sources.joined(separator: " then ")) for \(targets.joined(separator: ", ")) until \(localTime.text(plan.until))"
         )
         return item
+    }
+
+    /// Relays again, each as a new item, the relays that a controller crash or power cut took off the air (`cut`:
+    /// each relay item with its airings that were on the air) whose window is still open: the same sources, end,
+    /// fallback, zones, priority and title. The old item's airings are cancelled first, with the reason; a relay
+    /// whose window has passed, or whose plan was not recorded, stays ended, and one that cannot start is logged.
+    func resumeRelays(_ cut: [(item: Item, airings: [Airing])]) throws(ProgrammeError) {
+        let now = clock.now()
+        for (item, airings) in cut {
+            guard let plan = try stored({ () throws(StoreError) in try store.relayPlan(item: item.id) }),
+                plan.until > now + 1000
+            else { continue }
+            try stored { () throws(StoreError) in
+                try store.cancel(
+                    airings, of: item,
+                    reason: "the controller stopped during the relay; it is relayed again as a new item", at: now)
+            }
+            do {
+                let resumed = try startRelay(
+                    plan, zones: item.zones, priority: item.priority, title: item.title,
+                    origin: String(item.source.dropFirst(Item.relaySourcePrefix.count)))
+                logger.warning(
+                    "relay item \(item.id) '\(item.title)' was cut off when the controller stopped; relayed again as item \(resumed.id) until \(localTime.text(plan.until))"
+                )
+            } catch {
+                logger.error("relay item \(item.id) '\(item.title)' could not be relayed again: \(error.message)")
+            }
+        }
     }
 
     /// Stored clip `id` decoded to 48 kHz mono float (at most 10 minutes), for a relay's fallback.

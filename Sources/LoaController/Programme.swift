@@ -75,11 +75,14 @@ public actor Programme {
 
     public var zoneNames: [String] { zones.map(\.name) }
 
-    /// Recovers from an unclean stop, then materialises due slots and starts what should play.
+    /// Recovers from an unclean stop (a relay cut off within its window is relayed again, `resumeRelays`), then
+    /// materialises due slots and starts what should play.
     public func start() throws(ProgrammeError) {
         var resumeFrames: [Int64: Int] = [:]
+        var cutRelays: [Int64: (item: Item, airings: [Airing])] = [:]
         for (airing, item) in try stored({ () throws(StoreError) in try store.playing() }) {
             resumeFrames[airing.id] = PreemptionRule.resumeFrame(cutAt: airing.positionFrame, policy: item.onInterrupt)
+            if item.isRelay { cutRelays[item.id, default: (item, [])].airings.append(airing) }
         }
         let closed = try stored { () throws(StoreError) in
             try store.recover(
@@ -89,6 +92,7 @@ public actor Programme {
             logger.warning(
                 "item \(entry.itemId) '\(entry.title)' in zone \(entry.zone) was cut off when the controller stopped")
         }
+        try resumeRelays(cutRelays.values.sorted { $0.item.id < $1.item.id })
         try tick(startup: true)
     }
 

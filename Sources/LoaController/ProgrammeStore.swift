@@ -30,6 +30,10 @@ public protocol ProgrammeStore: Sendable {
     func pending(zone: String, readyBy now: Int64) throws(StoreError) -> [(Airing, Item)]
     /// The airings on the air when the controller last stopped (`playing`), with their items.
     func playing() throws(StoreError) -> [(Airing, Item)]
+    /// Records what relay item `item` airs, so that a controller started again within its window relays it again.
+    func saveRelayPlan(_ plan: RelayPlan, item: Int64) throws(StoreError)
+    /// What relay item `item` airs; nil if it was not recorded.
+    func relayPlan(item: Int64) throws(StoreError) -> RelayPlan?
 
     // Changes to airings and the as-played log.
     /// After an unclean stop: each airing in `resumeFrames` waits again to start at the frame given, and each

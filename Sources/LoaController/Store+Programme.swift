@@ -66,6 +66,24 @@ extension Store: ProgrammeStore {
         try reading { db in try Self.airingsWithItems(db, where: "airing.state = 'playing'", arguments: []) }
     }
 
+    public func saveRelayPlan(_ plan: RelayPlan, item: Int64) throws(StoreError) {
+        try writing { db in
+            try db.execute(
+                sql: "INSERT INTO relayPlan (itemId, sources, until, fallbackClipId) VALUES (?, ?, ?, ?)",
+                arguments: [item, plan.sources.joined(separator: "\n"), plan.until, plan.fallbackClip])
+        }
+    }
+
+    public func relayPlan(item: Int64) throws(StoreError) -> RelayPlan? {
+        try reading { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM relayPlan WHERE itemId = ?", arguments: [item]).map { row in
+                RelayPlan(
+                    sources: (row["sources"] as String).split(separator: "\n").map(String.init), until: row["until"],
+                    fallbackClip: row["fallbackClipId"])
+            }
+        }
+    }
+
     // MARK: Airings and the as-played log
 
     public func recover(resumeFrames: [Int64: Int], reason: String, now: Int64) throws(StoreError) -> [PlayLogEntry] {

@@ -209,6 +209,16 @@ public final class Store: Sendable {
                 t.add(column: "fallbackClipId", .integer)
             }
         }
+        migrator.registerMigration("v8: relay plans") { db in
+            // What a relay item airs: its URLs (one per line, primary first), until when (Unix ms), its fallback
+            // clip; so that a controller started again within the window relays it again.
+            try db.create(table: "relayPlan") { t in
+                t.column("itemId", .integer).primaryKey().references("item", onDelete: .cascade)
+                t.column("sources", .text).notNull()
+                t.column("until", .integer).notNull()
+                t.column("fallbackClipId", .integer)
+            }
+        }
         return migrator
     }
 

@@ -3,7 +3,9 @@
 ///
 /// Rules (the defaults are issue 16's):
 /// - A source is failing after `missingMilliseconds` without audio, or `silentMilliseconds` of audio below
-///   `silenceDBFS`.
+///   `silenceDBFS`. Without audio counts from the last audio the source's decoder gave, when its reader says
+///   (`quietMilliseconds`), not from when what it had buffered ran out: a dead station gives way 1.5 s after it
+///   died, its buffered last second still airing meanwhile, instead of 1.5 s of silence after that.
 /// - When the source on the air fails, the first source in preference order (the primary, then the backups) that
 ///   has audio and is not failing goes on the air; if none has, the fallback does (a clip, else silence).
 /// - A source preferred over the one on the air (any source, when the fallback airs) goes back on the air after
@@ -46,8 +48,14 @@ public struct RelaySelection: Sendable, Equatable {
         health = Array(repeating: Health(), count: max(sources, 1))
     }
 
-    /// Source `index` gave a frame of `milliseconds` at `level` dBFS (RMS), or nothing (nil).
-    public mutating func observe(_ index: Int, level: Double?, milliseconds: Int) {
+    /// Source `index` gave a frame of `milliseconds` at `level` dBFS (RMS), or nothing (nil); its decoder has given
+    /// nothing new for `quietMilliseconds`, if its reader knows (nil: a source whose audio comes in segments, or
+    /// that has not given any yet).
+    public mutating func observe(_ index: Int, level: Double?, milliseconds: Int, quietMilliseconds: Int? = nil) {
+        if let quiet = quietMilliseconds, quiet >= rules.missingMilliseconds {
+            health[index] = Health(missing: max(health[index].missing + milliseconds, quiet), silent: 0, healthy: 0)
+            return
+        }
         guard let level else {
             health[index] = Health(missing: health[index].missing + milliseconds, silent: 0, healthy: 0)
             return

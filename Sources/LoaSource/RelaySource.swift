@@ -106,7 +106,8 @@ public final class RelaySource: Sendable {
             for (index, reader) in readers.enumerated() {
                 gave[index] = reader.take(into: frames[index])
                 selection.observe(
-                    index, level: gave[index] ? Self.level(frames[index]) : nil, milliseconds: frameMilliseconds)
+                    index, level: gave[index] ? Self.level(frames[index]) : nil, milliseconds: frameMilliseconds,
+                    quietMilliseconds: reader.quietMilliseconds(now: now))
                 reader.restartIfStalled(now: now)
             }
             if let choice = selection.decide(after: frameMilliseconds) {

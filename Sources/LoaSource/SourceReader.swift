@@ -28,6 +28,9 @@ final class SourceReader: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Monotonic nanoseconds of the last samples decoded (or of the last open), for the stall rule.
     private let lastAudio = Atomic<UInt64>(0)
+    /// Monotonic nanoseconds of the last samples decoded (0: none yet), and whether the source is segmented (HLS).
+    private let lastDecoded = Atomic<UInt64>(0)
+    private let segmented = Atomic<Bool>(false)
     private let startSamples: Int
     private let normalLead: Int
     private let segmentLead: Int
@@ -79,6 +82,14 @@ final class SourceReader: @unchecked Sendable {
         }
     }
 
+    /// How long (ms) the decoder has given nothing new at `now`: nil before its first audio, and for a source whose
+    /// audio comes a segment at a time (HLS), whose pauses between segments are normal.
+    func quietMilliseconds(now: UInt64) -> Int? {
+        let last = lastDecoded.load(ordering: .relaxed)
+        guard last != 0, !segmented.load(ordering: .relaxed) else { return nil }
+        return now > last ? Int((now - last) / 1_000_000) : 0
+    }
+
     /// Aborts the open source if it has given no audio for the stall time: the thread then reopens it.
     func restartIfStalled(now: UInt64) {
         let last = lastAudio.load(ordering: .relaxed)
@@ -98,12 +109,14 @@ final class SourceReader: @unchecked Sendable {
                 lastAudio.store(MonotonicClock.now(), ordering: .relaxed)
                 let lead = opened.format.hasPrefix("hls") ? segmentLead : normalLead
                 buffer.withLock { $0.lead = lead }
+                segmented.store(lead == segmentLead, ordering: .relaxed)
                 while !stopping.load(ordering: .acquiring) {
                     let count = try block.withUnsafeMutableBufferPointer { samples throws(StreamError) in
                         try opened.read(into: samples)
                     }
                     guard count > 0 else { throw StreamError("\(url): the stream ended") }
                     lastAudio.store(MonotonicClock.now(), ordering: .relaxed)
+                    lastDecoded.store(MonotonicClock.now(), ordering: .relaxed)
                     if reported != nil {
                         log("relay source \(url) gives audio again (\(opened.format))")
                         reported = nil

@@ -185,6 +185,48 @@ extension RealProcesses {
             #expect(controllerLog.contains("relay ended: its window closed"), "\(controllerLog)")
         }
 
+        /// The controller killed with SIGKILL in the middle of a relay relays it again when it starts within the
+        /// window: a new item with the same station, end and title, heard at the box; the cut item's log says why.
+        @Test func aRelayCutOffByAControllerCrashIsRelayedAgain() throws {
+            let harness = try Harness(groupOctet: 166)
+            let (port, server) = try startIcecast(harness)
+            defer { harness.stop(server, signal: SIGKILL) }
+            let station = try feed(
+                harness, port: port, mount: "vov1.mp3", source: "sine=frequency=600:sample_rate=44100")
+            defer { harness.stop(station, signal: SIGKILL) }
+            try harness.startController()
+            let output = harness.path("played.raw")
+            let receiver = try harness.startReceiver(output: output)
+            let url = "http://127.0.0.1:\(port)/vov1.mp3"
+            let relay = try harness.loa(["relay", url, "--until", "10m", "--title", "Tiếp sóng VOV1"])
+            #expect(relay.status == 0, "\(relay.err)")
+            let id = try #require(relay.out.split(separator: " ").first.flatMap { Int($0.dropFirst()) })
+            Thread.sleep(forTimeInterval: 5)
+
+            harness.stop(try #require(harness.controller), signal: SIGKILL)
+            let heardBefore = try AudioComparison.raw16(output).count
+            try harness.startController()
+            let resumed = try harness.waitFor("the relay to be relayed again", timeout: 30) { () -> Int? in
+                let log = text(harness, "controller.log")
+                guard let range = log.range(of: "relayed again as item ") else { return nil }
+                return Int(log[range.upperBound...].prefix { $0.isNumber })
+            }
+            #expect(resumed > id)
+            Thread.sleep(forTimeInterval: 6)
+            #expect(try harness.loa(["live", "stop", String(resumed)]).status == 0)
+            harness.stop(receiver)
+
+            let played = try AudioComparison.raw16(output)
+            #expect(tones(Array(played[heardBefore...]), among: [600]) == [600], "the station is heard again")
+            let item = try #require(try harness.api("/items/\(resumed)") as? [String: Any])
+            #expect(item["source"] as? String == "relay:\(url)")
+            #expect(item["title"] as? String == "Tiếp sóng VOV1")
+            let entries = try harness.api("/log?since=0") as? [[String: Any]] ?? []
+            let cut = entries.filter { $0["itemId"] as? Int == id }
+            #expect(cut.map { $0["outcome"] as? String } == ["interrupted", "cancelled"])
+            #expect((cut.last?["reason"] as? String)?.contains("relayed again") == true)
+        }
+
         /// A live HLS stream (AAC segments written by ffmpeg, served over HTTP) is relayed: the box plays its tone.
         @Test func anHLSStreamIsRelayed() throws {
             let harness = try Harness(groupOctet: 161)

@@ -28,10 +28,23 @@ struct ProgrammeWeekTests {
         let programme: Programme
         let directory: URL
 
-        init(zones: [Zone], local: LocalTime, start: Int64) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("loa-week-\(UUID().uuidString)")
+        /// A new state directory, the clock at `start`.
+        convenience init(zones: [Zone], local: LocalTime, start: Int64) throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "loa-week-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            clock = ManualClock(start)
+            try self.init(directory: directory, clock: ManualClock(start), zones: zones, local: local)
+        }
+
+        /// The controller started again after a crash: `world`'s state directory and clock under a new programme
+        /// and air (the old programme is left as it stood, and writes nothing more unless told to).
+        convenience init(restarting world: World, zones: [Zone], local: LocalTime) throws {
+            try self.init(directory: world.directory, clock: world.clock, zones: zones, local: local)
+        }
+
+        private init(directory: URL, clock: ManualClock, zones: [Zone], local: LocalTime) throws {
+            self.directory = directory
+            self.clock = clock
             air = SimulatedAir(clock: clock)
             programme = Programme(
                 zones: zones, localTime: local,

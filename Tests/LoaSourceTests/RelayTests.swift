@@ -26,6 +26,28 @@ struct RelayTests {
         #expect(run(&selection, [nil, -20, -20], for: 20) == [.source(1)])
     }
 
+    /// The primary's station dies with a second of its audio still buffered: it fails 1.5 s after its decoder's
+    /// last audio, while that audio still airs, not 1.5 s after the buffer ran dry; it counts again once its decoder
+    /// gives audio.
+    @Test func aSourceFailsOneAndAHalfSecondsAfterItsDecoderWentQuiet() {
+        var selection = RelaySelection(sources: 2)
+        _ = run(&selection, [-20, -20], for: 1000)
+        var changes: [RelaySelection.Choice] = []
+        for frame in 0...75 {
+            // 1 s of buffered frames still come; the decoder has been quiet since frame 0.
+            selection.observe(0, level: frame < 50 ? -20 : nil, milliseconds: 20, quietMilliseconds: frame * 20)
+            selection.observe(1, level: -20, milliseconds: 20, quietMilliseconds: 0)
+            if let change = selection.decide(after: 20) { changes.append(change) }
+            if frame == 74 { #expect(changes.isEmpty, "not before 1.5 s") }
+            if frame == 75 { #expect(changes == [.source(1)], "switched at 1.5 s") }
+        }
+        // A segmented source (nil) or a decoder giving audio again (0 ms quiet) is judged on its frames.
+        selection.observe(0, level: -20, milliseconds: 20, quietMilliseconds: 0)
+        #expect(!selection.isFailing(0))
+        selection.observe(0, level: -20, milliseconds: 20, quietMilliseconds: nil)
+        #expect(!selection.isFailing(0))
+    }
+
     @Test func silenceForTwoSecondsCountsAsFailing() {
         var selection = RelaySelection(sources: 2)
         _ = run(&selection, [-20, -20], for: 1000)
