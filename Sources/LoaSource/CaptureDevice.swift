@@ -19,10 +19,16 @@ public final class CaptureDevice {
     public private(set) var overruns: UInt32 = 0
     private let handle: OpaquePointer
 
-    /// Opens `device` at `rate` Hz with `channels` channels. Throws the reason, ALSA's words included.
-    public init(device: String, rate: Int, channels: Int, latencyMilliseconds: Int = 60) throws(CaptureError) {
+    /// Opens `device` at `rate` Hz with `channels` channels, read in periods of about `periodMicroseconds`, with a
+    /// buffer of about `bufferMicroseconds` (what a late reader has before an overrun). Throws the reason, ALSA's
+    /// words included.
+    public init(
+        device: String, rate: Int, channels: Int, periodMicroseconds: Int = 10_000, bufferMicroseconds: Int = 60_000
+    ) throws(CaptureError) {
         var opened: OpaquePointer?
-        let code = loa_capture_open(&opened, device, UInt32(rate), UInt32(channels), UInt32(latencyMilliseconds * 1000))
+        let code = loa_capture_open(
+            &opened, device, UInt32(rate), UInt32(channels), UInt32(periodMicroseconds),
+            UInt32(bufferMicroseconds))
         guard code == 0, let opened else {
             var detail = String(cString: loa_pcm_strerror(code))
             var buffer = [CChar](repeating: 0, count: 256)

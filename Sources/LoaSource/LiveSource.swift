@@ -7,12 +7,12 @@ import Synchronization
 /// encodes each frame with Opus and appends it to a `LiveFeed`, until `stop()` or the end of the input.
 ///
 /// Contract:
-/// - The device is opened by `start`, so a wrong device is refused before anything is queued; with a period of one
-///   frame, so that a frame is encoded as soon as its last sample is captured.
+/// - The device is opened by `start`, so a wrong device is refused before anything is queued, and read half a frame
+///   at a time, so that a frame is encoded as soon as its last sample (and the limiter's look-ahead) is captured.
 /// - With a `loudness` target, a slow automatic gain brings the input towards it and a true-peak limiter keeps it
 ///   under the ceiling (`LiveLevel`; 5 ms of look-ahead); without, the input airs at its own level.
 /// - A device with a sound card behind it paces the reads; one without (a `file` PCM reading an `infile`) is read
-///   one frame per frame period on the monotonic clock, so a file input plays in real time.
+///   one period (half a frame) per period on the monotonic clock, so a file input plays in real time.
 /// - After the first frame the thread allocates nothing per frame (buffers are made at start; the feed's recording
 ///   has room reserved); it runs at real-time priority where the system allows it.
 /// - The feed ends when the source ends, for whatever reason; `endReason` then says why (nil: stopped).
@@ -48,10 +48,11 @@ public final class LiveSource: Sendable {
             throw CaptureError("cannot measure the loudness of input '\(input)': \(error.message)")
         }
         // Opened last, just before its reader starts: what the device captures meanwhile would stay queued ahead of
-        // the reader, a delay the broadcast would keep to its end. Its period is one frame (a buffer of four), so each
-        // frame is read as soon as it is captured.
+        // the reader, a delay the broadcast would keep to its end. Read half a frame at a time (a buffer of four
+        // frames): the limiter's 5 ms look-ahead then waits for half a frame, not a whole one, before a frame ends.
         let capture = try CaptureDevice(
-            device: device, rate: rate, channels: channels, latencyMilliseconds: 4 * settings.frameMilliseconds)
+            device: device, rate: rate, channels: channels, periodMicroseconds: settings.frameMilliseconds * 500,
+            bufferMicroseconds: settings.frameMilliseconds * 4000)
         let source = LiveSource(
             feed: LiveFeed(frameMilliseconds: settings.frameMilliseconds, bitrate: max(settings.bitrate, 8_000)),
             input: input)
@@ -91,7 +92,7 @@ public final class LiveSource: Sendable {
             self.resampler = resampler
             self.tail = tail
             self.frameMilliseconds = frameMilliseconds
-            periodFrames = capture.rate * frameMilliseconds / 1000
+            periodFrames = capture.rate * frameMilliseconds / 2000
             interleaved = .allocate(capacity: periodFrames * capture.channels)
             interleaved.initialize(repeating: 0)
             mono = .allocate(capacity: periodFrames)
@@ -106,7 +107,7 @@ public final class LiveSource: Sendable {
 
     private func run(_ worker: Worker, log: @Sendable (String) -> Void) {
         _ = RealTime.promoteCurrentThread()
-        let period = UInt64(worker.frameMilliseconds) * 1_000_000
+        let period = UInt64(worker.periodFrames) * 1_000_000_000 / UInt64(worker.capture.rate)
         var next = MonotonicClock.now()
         var lastOverruns: UInt32 = 0
         var failure: String?

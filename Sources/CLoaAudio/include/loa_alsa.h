@@ -38,10 +38,10 @@ const char *loa_pcm_strerror(int error);
 // MARK: Capture (S16_LE interleaved)
 
 typedef struct loa_capture loa_capture;
-/// Opens `device` for capture at `rate` Hz with `channels` channels and about `latency_us` of buffer. Returns 0
-/// and sets `*capture`, or a negative ALSA error code.
+/// Opens `device` for capture at exactly `rate` Hz (ALSA may resample) with `channels` channels, in periods of
+/// about `period_us` and a buffer of about `buffer_us`. Returns 0 and sets `*capture`, or a negative ALSA error code.
 int loa_capture_open(loa_capture **capture, const char *device, unsigned rate, unsigned channels,
-                     unsigned latency_us);
+                     unsigned period_us, unsigned buffer_us);
 /// 1 if a sound card stands behind the device (its clock paces reads), 0 for one without (a `file` PCM reading an
 /// `infile`, which returns at once: its reader paces itself).
 int loa_capture_has_card(loa_capture *capture);
