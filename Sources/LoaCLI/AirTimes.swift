@@ -1,7 +1,7 @@
 import Foundation
 
-/// When a one-off notice airs (`loa queue --at 17:00 --repeat 3 --every 1h`): the instants, worked out in the
-/// commune's time zone before anything is sent. Pure: `now` and the zone are given.
+/// When a one-off notice airs (`loa queue --at 17:00 --repeat 3 --every 1h`, or `--every 1d --until 10/12/2026`):
+/// the instants, worked out in the commune's time zone before anything is sent. Pure: `now` and the zone are given.
 struct AirTimes: Equatable, Sendable {
     /// Unix ms of each airing, the first at `--at`.
     var instants: [Int64]
@@ -9,18 +9,24 @@ struct AirTimes: Equatable, Sendable {
     /// The most airings one command may queue.
     static let maximumRepeats = 48
 
-    /// The instants for `at` (nil: now), `repeats` times in all, `every` apart. `at` is `HH:MM` or `HH:MM:SS` today,
-    /// or a date and time as `TypedDate` reads them (`05/12/2026 17:00`, `2026-12-05 17:00`); `every` is a duration
-    /// such as `1h`, `30m`, `1h30m` or `90s` (at least 10 s). Throws the line that says what is wrong.
-    init(at: String?, repeats: Int, every: String?, now: Int64, timeZone: TimeZone) throws(CLIError) {
-        guard (1...Self.maximumRepeats).contains(repeats) else {
+    /// The instants for `at` (nil: now), `every` apart, `repeats` times in all or (with `until`) as many times as
+    /// fall on or before `until` — with both, whichever ends first. `at` is `HH:MM` or `HH:MM:SS` today, or a date
+    /// and time as `TypedDate` reads them (`05/12/2026 17:00`, `2026-12-05 17:00`); `until` is a date and time, or a
+    /// date alone (to the end of that day); `every` is a duration such as `1d`, `1h`, `30m`, `1h30m` or `90s` (at
+    /// least 10 s). At most `maximumRepeats` airings. Throws the line that says what is wrong.
+    init(at: String?, repeats: Int?, every: String?, until: String? = nil, now: Int64, timeZone: TimeZone)
+        throws(CLIError)
+    {
+        if let repeats, !(1...Self.maximumRepeats).contains(repeats) {
             throw CLIError(.badRepeat, repeats, Self.maximumRepeats)
         }
         var interval: Int64 = 0
         if let every {
             guard let seconds = Self.seconds(every), seconds >= 10 else { throw CLIError(.badEvery, every) }
             interval = seconds * 1000
-        } else if repeats > 1 {
+        } else if until != nil {
+            throw CLIError(.untilNeedsEvery)
+        } else if let repeats, repeats > 1 {
             throw CLIError(.repeatNeedsEvery)
         }
         var first = now
@@ -29,7 +35,19 @@ struct AirTimes: Equatable, Sendable {
             guard instant >= now - 60_000 else { throw CLIError(.atPassed, at) }
             first = instant
         }
-        instants = (0..<repeats).map { first + Int64($0) * interval }
+        var count = repeats ?? (until == nil ? 1 : Self.maximumRepeats)
+        if let until {
+            guard let date = TypedDate(until) else { throw CLIError(.badUntil, until) }
+            // A date alone runs to the end of that day.
+            let last = date.unixMilliseconds(in: timeZone) + (date.time == nil ? 86_400_000 - 1 : 0)
+            guard last >= first else { throw CLIError(.untilBeforeAt, until) }
+            let fitting = (last - first) / interval + 1
+            if repeats == nil, fitting > Int64(Self.maximumRepeats) {
+                throw CLIError(.tooManyAirings, fitting, Self.maximumRepeats)
+            }
+            count = min(count, Int(fitting))
+        }
+        instants = (0..<count).map { first + Int64($0) * interval }
     }
 
     /// Unix ms of `text` in `timeZone`: a time of day today, or a date and time; nil if it is neither.
@@ -53,7 +71,7 @@ struct AirTimes: Equatable, Sendable {
         return Int64(date.timeIntervalSince1970 * 1000)
     }
 
-    /// Seconds in a duration such as `1h30m`, `45m`, `90s`, `2h`; nil if it is not one.
+    /// Seconds in a duration such as `1d`, `1h30m`, `45m`, `90s`, `2h`; nil if it is not one.
     static func seconds(_ text: String) -> Int64? {
         var total: Int64 = 0
         var number: Int64?
@@ -62,7 +80,7 @@ struct AirTimes: Equatable, Sendable {
             if let digit = character.wholeNumberValue {
                 number = (number ?? 0) * 10 + Int64(digit)
                 guard number! < 1_000_000 else { return nil }
-            } else if let value = number, let unit = ["h": 3600, "m": 60, "s": 1][character] {
+            } else if let value = number, let unit = ["d": 86_400, "h": 3600, "m": 60, "s": 1][character] {
                 total += value * Int64(unit)
                 number = nil
                 sawUnit = true

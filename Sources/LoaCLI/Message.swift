@@ -13,6 +13,7 @@ enum Message: CaseIterable, Sendable {
     case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying, uploading, uploadSent
     case controllerStillWorking, itemCountOne, itemCountMany, noBoxOnline
     case atHelp, repeatHelp, everyHelp, badAt, atPassed, badRepeat, badEvery, repeatNeedsEvery, queuedFor
+    case untilHelp, badUntil, untilNeedsEvery, untilBeforeAt, tooManyAirings
     case statusAbstract, statusPlaying, statusIdle, statusQueued
     case noSuchFile, fileIsFolder, fileUnreadable, fileEmpty
     case sayAbstract, sayTextHelp, sayTextFileHelp, sayTitleHelp, sayDryRunHelp, textFileUnreadable, textFileNotUTF8
@@ -165,7 +166,10 @@ enum Message: CaseIterable, Sendable {
         case .repeatHelp:
             return ("Air it this many times in all (with --every).", "Phát tất cả bao nhiêu lần (cùng --every).")
         case .everyHelp:
-            return ("Time between repeats: 1h, 30m, 1h30m, 90s.", "Khoảng cách giữa các lần phát: 1h, 30m, 1h30m, 90s.")
+            return (
+                "Time between repeats: 1d, 1h, 30m, 1h30m, 90s.",
+                "Khoảng cách giữa các lần phát: 1d, 1h, 30m, 1h30m, 90s."
+            )
         case .badAt:
             return (
                 "--at '{1}' is not a time; write 17:00, or a date and time such as '05/12/2026 17:00'",
@@ -180,11 +184,33 @@ enum Message: CaseIterable, Sendable {
             return ("--repeat {1} must be 1 to {2}", "--repeat {1} phải từ 1 đến {2}")
         case .badEvery:
             return (
-                "--every '{1}' is not a duration of at least 10 s; write 1h, 30m, 1h30m or 90s",
-                "--every '{1}' không phải khoảng thời gian từ 10 giây; hãy viết 1h, 30m, 1h30m hoặc 90s"
+                "--every '{1}' is not a duration of at least 10 s; write 1d, 1h, 30m, 1h30m or 90s",
+                "--every '{1}' không phải khoảng thời gian từ 10 giây; hãy viết 1d, 1h, 30m, 1h30m hoặc 90s"
             )
         case .repeatNeedsEvery:
             return ("--repeat needs --every (such as --every 1h)", "--repeat cần --every (ví dụ --every 1h)")
+        case .untilHelp:
+            return (
+                "Repeat (with --every) until this date, or date and time: 10/12/2026, '10/12/2026 18:00'.",
+                "Lặp lại (cùng --every) đến ngày này, hoặc ngày giờ này: 10/12/2026, '10/12/2026 18:00'."
+            )
+        case .badUntil:
+            return (
+                "--until '{1}' is not a date; write 10/12/2026, or a date and time such as '10/12/2026 18:00'",
+                "--until '{1}' không phải ngày; hãy viết 10/12/2026, hoặc ngày giờ như '10/12/2026 18:00'"
+            )
+        case .untilNeedsEvery:
+            return ("--until needs --every (such as --every 1d)", "--until cần --every (ví dụ --every 1d)")
+        case .untilBeforeAt:
+            return (
+                "--until '{1}' is before the first airing; give a later date",
+                "--until '{1}' trước lần phát đầu tiên; hãy cho ngày muộn hơn"
+            )
+        case .tooManyAirings:
+            return (
+                "that would air {1} times, more than {2}; give a nearer --until or a longer --every",
+                "như vậy sẽ phát {1} lần, quá {2}; hãy cho --until gần hơn hoặc --every dài hơn"
+            )
         case .queuedFor: return ("#{1} \"{2}\" → {3}: airs at {4}", "#{1} \"{2}\" → {3}: phát lúc {4}")
         case .queuedHead: return ("#{1} \"{2}\" → {3}", "#{1} \"{2}\" → {3}")
         case .queuedAt: return ("{1}: airs about {2}, after {3}", "{1}: phát khoảng {2}, sau {3}")

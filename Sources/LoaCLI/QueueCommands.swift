@@ -79,19 +79,22 @@ struct ItemOptions: ParsableArguments {
     var at: String?
 
     @Option(name: .long, help: Message.repeatHelp.help)
-    var `repeat`: Int = 1
+    var `repeat`: Int?
 
     @Option(name: .long, help: Message.everyHelp.help)
     var every: String?
 
+    @Option(name: .long, help: Message.untilHelp.help)
+    var until: String?
+
     /// True when the item is planned (`--at`) or repeated: it is then stored once and queued at each time.
-    var isPlanned: Bool { at != nil || `repeat` != 1 || every != nil }
+    var isPlanned: Bool { at != nil || `repeat` != nil || every != nil || until != nil }
 
     /// The times it airs (commune time), checked before anything is sent.
     func airTimes(_ client: ControlClient) async throws -> AirTimes {
         let timeZone = try await CommuneTimeZone.of(client)
         return try AirTimes(
-            at: at, repeats: `repeat`, every: every, now: Int64(Date().timeIntervalSince1970 * 1000),
+            at: at, repeats: `repeat`, every: every, until: until, now: Int64(Date().timeIntervalSince1970 * 1000),
             timeZone: timeZone)
     }
 

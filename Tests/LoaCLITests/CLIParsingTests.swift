@@ -142,7 +142,27 @@ struct AirTimesTests {
             ])
     }
 
+    @Test func everyDayUntilADate() throws {
+        let day: Int64 = 86_400_000
+        let seven = now - 3 * 3_600_000
+        // From tomorrow 07:00 to the end of 05/12: three mornings.
+        let mornings = try AirTimes(
+            at: "03/12/2026 07:00", repeats: nil, every: "1d", until: "05/12/2026", now: now, timeZone: hanoi)
+        #expect(mornings.instants == [seven + day, seven + 2 * day, seven + 3 * day])
+        // A date and time ends on that minute; --repeat and --until together stop at whichever comes first.
+        #expect(
+            try AirTimes(at: "17:00", repeats: nil, every: "1h", until: "02/12/2026 19:00", now: now, timeZone: hanoi)
+                .instants.count == 3)
+        #expect(
+            try AirTimes(at: "17:00", repeats: 2, every: "1h", until: "02/12/2026 19:00", now: now, timeZone: hanoi)
+                .instants.count == 2)
+        #expect(
+            try AirTimes(at: "17:00", repeats: 9, every: "1h", until: "2026-12-02 19:30", now: now, timeZone: hanoi)
+                .instants.count == 3)
+    }
+
     @Test func durations() {
+        #expect(AirTimes.seconds("1d") == 86_400)
         #expect(AirTimes.seconds("1h30m") == 5_400)
         #expect(AirTimes.seconds("45m") == 2_700)
         #expect(AirTimes.seconds("2H") == 7_200)
@@ -167,12 +187,26 @@ struct AirTimesTests {
                 (error as? CLIError)?.description.hasPrefix(line) == true
             }
         }
+        let untils: [(String?, String, String)] = [
+            (nil, "05/12/2026", "--until needs --every"),
+            ("1d", "31/02/2026", "--until '31/02/2026' is not a date"),
+            ("1d", "01/12/2026", "--until '01/12/2026' is before the first airing"),
+            ("1h", "31/12/2026", "that would air 703 times, more than 48"),
+        ]
+        for (every, until, line) in untils {
+            #expect {
+                _ = try AirTimes(at: "17:00", repeats: nil, every: every, until: until, now: now, timeZone: hanoi)
+            } throws: { error in
+                (error as? CLIError)?.description.hasPrefix(line) == true
+            }
+        }
     }
 
     @Test func queueAndSayTakeTheOptions() throws {
         let queue = try Queue.parse(["tin.wav", "--at", "17:00", "--repeat", "3", "--every", "1h"])
         #expect(queue.item.at == "17:00" && queue.item.repeat == 3 && queue.item.every == "1h" && queue.item.isPlanned)
         #expect(!(try Queue.parse(["tin.wav"]).item.isPlanned))
+        #expect(try Queue.parse(["tin.wav", "--every", "1d", "--until", "10/12/2026"]).item.until == "10/12/2026")
         #expect(try SayCommand.parse(["Họp", "--at", "07:30"]).item.isPlanned)
     }
 }
