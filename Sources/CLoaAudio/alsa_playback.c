@@ -69,6 +69,12 @@ long loa_pcm_start_frames(loa_pcm *pcm) {
     return (long)(threshold < buffer ? threshold : buffer);
 }
 
+long loa_pcm_buffer_frames(loa_pcm *pcm) {
+    snd_pcm_uframes_t buffer = 0, period = 0;
+    if (snd_pcm_get_params(pcm->handle, &buffer, &period) < 0) return 0;
+    return (long)buffer;
+}
+
 void loa_pcm_drain(loa_pcm *pcm) {
     snd_pcm_drain(pcm->handle);
     snd_pcm_prepare(pcm->handle);

@@ -103,6 +103,9 @@ public final class ALSAPlayback: AudioSink {
         }
         if failure != nil { Log.info("ALSA device '" + device + "' works again") }
         pcm = handle
+        Log.info(
+            "ALSA device '" + device + "' open: " + String(channels) + " channel(s), buffer "
+                + String(loa_pcm_buffer_frames(handle) * 1000 / OpusFormat.sampleRate) + " ms")
         self.channels = Int(channels)
         threshold = loa_pcm_start_frames(handle)
         failure = nil
@@ -122,6 +125,9 @@ public final class ALSAPlayback: AudioSink {
         guard let pcm else { return 0 }
         return loa_pcm_delay(pcm)
     }
+
+    /// The device's buffer in frames as ALSA set it (about the latency asked for); 0 while the device is not open.
+    public var bufferFrames: Int { pcm.map { loa_pcm_buffer_frames($0) } ?? 0 }
 
     /// The device's start threshold (ALSA's `start_threshold`) where a sound card is behind it; 0 for `null` or a
     /// file, and while the device is not open.

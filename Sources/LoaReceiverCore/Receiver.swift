@@ -83,7 +83,7 @@ public final class Receiver {
         socket.setReceiveBuffer(bytes: 1 << 20)
         // A sound card that is missing or fails does not stop the box: it keeps trying (see `ALSAPlayback`),
         // and its heartbeats say so.
-        let sink = ALSAPlayback(device: settings.device)
+        let sink = ALSAPlayback(device: settings.device, latencyMilliseconds: settings.deviceBufferMilliseconds)
         do {
             return (socket, try Playout(settings: settings.playout, sink: sink))
         } catch {

@@ -10,12 +10,14 @@ public enum ReceiverCommandLine {
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
                             [--delay-ms N] [--delivery MODE] [--keepalive S] [--redundancy K]
-                            [--near-office yes|no]
+                            [--near-office yes|no] [--device-buffer-ms N]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
           --interface NAME|ADDR    interface to join on (default 127.0.0.1: this host only)
           --device ALSA_PCM        ALSA playback device (default 'default')
+          --device-buffer-ms N     the sound card's buffer, 10-1000 ms (default 60); the zone's playout delay
+                                   must cover it: about 20 for a box in a low-latency zone
           --jitter-ms N            jitter buffer depth in milliseconds, 0-2000 (default 60)
           --payload-type N         RTP payload type of the stream, 96-127 (default 111)
           --stats-interval S       seconds between statistics log lines, 0 for none (default 60)

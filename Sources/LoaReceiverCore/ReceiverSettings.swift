@@ -11,6 +11,10 @@ public struct ReceiverSettings: Sendable {
     public var interface: String
     /// The ALSA PCM device to play to.
     public var device: String
+    /// The device's buffer (`device-buffer-ms`, 10–1000): each sample is handed to the sound card about this long
+    /// before the DAC plays it, so a zone's playout delay must cover it. 60 ms rides out a busy board; a box in a
+    /// low-latency zone (live talk, 20 ms playout delay) needs about 20.
+    public var deviceBufferMilliseconds = 60
     /// Jitter buffer and stream settings.
     public var playout: PlayoutSettings
     /// Seconds between statistics lines in the log (0: only at exit).
@@ -82,6 +86,7 @@ public struct ReceiverSettings: Sendable {
         "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
         "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy", "near-office",
+        "device-buffer-ms",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -99,6 +104,7 @@ public struct ReceiverSettings: Sendable {
             self.group = group
         case "interface": interface = value
         case "device": device = value
+        case "device-buffer-ms": deviceBufferMilliseconds = try Self.number(key, value, in: 10...1000)
         case "jitter-ms": playout.jitterMilliseconds = try Self.number(key, value, in: 0...2000)
         case "payload-type": playout.payloadType = UInt8(try Self.number(key, value, in: 96...127))
         case "stats-interval": statisticsIntervalSeconds = try Self.number(key, value, in: 0...86400)

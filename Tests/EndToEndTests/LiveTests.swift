@@ -192,9 +192,11 @@ extension RealProcesses {
             try startController(harness, fifo: fifo, rate: 48_000, chime: chimeFile)
             let output = harness.path("played.raw")
             let receiver = try harness.startReceiver(output: output)
-            // A second box within earshot of the office: it plays the chime but stays silent for the talk.
+            // A second box within earshot of the office: it plays the chime but stays silent for the talk. Its sound
+            // card has the low-latency profile's 20 ms buffer (the first box ALSA's 60 ms default).
             let nearOutput = harness.path("near.raw")
-            let near = try harness.startReceiver(output: nearOutput, name: "near", arguments: ["--near-office", "yes"])
+            let near = try harness.startReceiver(
+                output: nearOutput, name: "near", arguments: ["--near-office", "yes", "--device-buffer-ms", "20"])
             let source = try speech(harness)
             let live = try broadcast(
                 harness, fifo: fifo, speech: source,
@@ -225,6 +227,9 @@ extension RealProcesses {
             #expect(afterChime.allSatisfy { abs($0) <= 300 }, "the box near the office played the live talk")
             let nearLog = try String(contentsOfFile: harness.path("near.log"), encoding: .utf8)
             #expect(nearLog.contains("the office speaks live: silent (near-office)"), "\(nearLog)")
+            #expect(nearLog.contains("ALSA device 'loatest' open: 1 channel(s), buffer 20 ms"), "\(nearLog)")
+            let boxLog = try String(contentsOfFile: harness.path("receiver.log"), encoding: .utf8)
+            #expect(boxLog.contains("ALSA device 'loatest' open: 1 channel(s), buffer 60 ms"), "\(boxLog)")
 
             // The as-played log has the live item, completed, and its recording is its clip: as long as it aired.
             let log = try harness.loa(["log", "--csv"])

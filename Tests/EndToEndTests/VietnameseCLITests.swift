@@ -73,7 +73,7 @@ extension RealProcesses {
             let queued = try harness.loa(["queue", clip, "--priority", "ưu tiên"], environment: Self.vietnamese)
             #expect(queued.status == 0, "\(queued.err)")
             // Queued, playing or aired: wherever it is, it is a priority item.
-            try harness.waitFor("the item as a priority item", timeout: 30) { () throws -> Bool? in
+            _ = try harness.waitFor("the item as a priority item", timeout: 30) { () throws -> Bool? in
                 let list = try harness.loa(["queue", "--list"], environment: Self.english).out
                 let log = try harness.loa(["log"], environment: Self.english).out
                 return (list + log).contains("[priority] tin.wav") ? true : nil

@@ -26,6 +26,8 @@ long loa_pcm_delay(loa_pcm *pcm);
 /// Frames the device must hold before it starts playing (its start threshold, at most its buffer), for a PCM with a
 /// sound card behind it; 0 for one without (`null`, a plain file), which takes what it is given at once.
 long loa_pcm_start_frames(loa_pcm *pcm);
+/// The device's buffer in frames, as ALSA set it (about the `latency_us` asked for), or 0 if it cannot say.
+long loa_pcm_buffer_frames(loa_pcm *pcm);
 /// Plays what is buffered, then stops; the device stays open and restarts on the next write.
 void loa_pcm_drain(loa_pcm *pcm);
 /// Closes the device (a `file` PCM flushes its file here).
