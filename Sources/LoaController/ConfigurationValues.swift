@@ -7,6 +7,15 @@ extension ConfigurationError {
     }
 }
 
+/// A name the office types in commands and URLs (an input, an emergency preset): 1 to `maximum` ASCII letters,
+/// digits, '-' and '_'.
+func isPlainName(_ name: String, maximum: Int) -> Bool {
+    !name.isEmpty && name.count <= maximum
+        && name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+        }
+}
+
 extension Node {
     /// The node as a whole number in `range`; else an error naming `key`, the range and the line.
     func wholeNumber(_ key: String, in range: ClosedRange<Int>, path: String) throws(ConfigurationError) -> Int {

@@ -4,6 +4,7 @@ import HummingbirdCore
 import LoaControlAPI
 import LoaSchedule
 import LoaSource
+import LoaTrust
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -27,6 +28,8 @@ public struct ControlAPI: Sendable {
     let limits: RequestLimits
     /// The controller serves HTTPS (`tls:`): the dashboard's session cookie is marked Secure.
     var secure = false
+    /// The emergencies the dashboard offers (`emergency-presets:`).
+    var emergencyPresets: [EmergencyPresetSetting] = []
     /// The key of the dashboard's form tokens, made at start.
     let csrf = CSRFKey()
 
@@ -47,7 +50,8 @@ public struct ControlAPI: Sendable {
             programme: programme, fleet: fleet, accounts: accounts,
             login: AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle),
             programmeAPI: programmeAPI, auditLog: desk.auditLog, fleetAPI: fleetAPI,
-            cookie: SessionCookie(secure: secure), csrf: csrf
+            cookie: SessionCookie(secure: secure), csrf: csrf, desk: desk,
+            commune: EmergencyAuthority.commune(of: keys.rootPublicKey), presets: emergencyPresets
         ).addRoutes(to: router)
         SecurityAPI(
             keys: keys, desk: desk,

@@ -121,7 +121,7 @@ public struct Controller: Sendable {
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
             keys: keys, desk: desk, fleet: fleet, accounts: accounts, limits: configuration.limits,
-            secure: configuration.tls != nil)
+            secure: configuration.tls != nil, emergencyPresets: configuration.emergencyPresets)
         try StateDirectoryModes.apply(stateDirectory)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }

@@ -41,6 +41,9 @@ public struct ControllerConfiguration: Sendable {
     public var inputs: [LiveInput] = []
     /// The sound file a live broadcast of each priority starts with (`chimes:`).
     public var chimes: [Priority: String] = [:]
+    /// The emergencies the dashboard's Khẩn cấp page offers (`emergency-presets:`), each started by a command
+    /// signed in the browser.
+    public var emergencyPresets: [EmergencyPresetSetting] = []
 
     public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
 
@@ -97,7 +100,7 @@ public struct ControllerConfiguration: Sendable {
         for key in mapping.keys
         where ![
             "zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms", "tls",
-            "inputs", "chimes",
+            "inputs", "chimes", "emergency-presets",
         ]
         .contains(
             key.string ?? "")
@@ -127,6 +130,10 @@ public struct ControllerConfiguration: Sendable {
                 try ChimeConfiguration.parse(node, path: path)
             }
             ?? [:]
+        let presets =
+            try mapping["emergency-presets"].map { node throws(ConfigurationError) in
+                try EmergencyPresetConfiguration.parse(node, path: path)
+            } ?? []
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
@@ -139,6 +146,7 @@ public struct ControllerConfiguration: Sendable {
             configuration.tls = tls
             configuration.inputs = inputs
             configuration.chimes = chimes
+            configuration.emergencyPresets = try presets.checked(zones: configuration.zones, path: path)
             return configuration
         }
         guard let list = zonesNode.sequence, !list.isEmpty else {
@@ -176,6 +184,7 @@ public struct ControllerConfiguration: Sendable {
         configuration.tls = tls
         configuration.inputs = inputs
         configuration.chimes = chimes
+        configuration.emergencyPresets = try presets.checked(zones: zones, path: path)
         return configuration
     }
 

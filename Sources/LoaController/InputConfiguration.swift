@@ -41,11 +41,7 @@ enum InputConfiguration {
         var inputs: [LiveInput] = []
         for (nameNode, value) in mapping {
             let name = nameNode.string ?? ""
-            guard !name.isEmpty, name.count <= 32,
-                name.unicodeScalars.allSatisfy({
-                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
-                })
-            else {
+            guard isPlainName(name, maximum: 32) else {
                 throw ConfigurationError(
                     path: path, at: nameNode,
                     "input name '\(name.prefix(40))' must be 1 to 32 letters, digits, '-' or '_', such as 'mic'")

@@ -125,6 +125,131 @@ extension RealProcesses {
             #expect(after == "303")
         }
 
+        /// Khẩn cấp: an emergency preset of the configuration started from the page, the command signed in the browser
+        /// (WebCrypto Ed25519) with the operator's key file: refused without a key, with a public key file and with
+        /// a key the commune does not list (nothing airs, the refusal is audited); accepted with the operator's key
+        /// and heard at the box; then stopped the same way. The form posts only the signed command.
+        @Test func anEmergencyPresetSignedInTheBrowser() throws {
+            let harness = try Harness(groupOctet: 167)
+            let warning = try harness.speech(
+                "lu.wav",
+                "Cảnh báo lũ. Nước sông đang lên nhanh. Bà con thôn Đông di chuyển người và tài sản lên vùng cao ngay. "
+                    + "Không đi qua ngầm tràn. Theo dõi loa truyền thanh để nhận thông báo tiếp theo.")
+            try """
+            loudness: off
+            zones:
+              - name: all
+                group: \(harness.group):\(harness.port)
+                interface: 127.0.0.1
+                ttl: 0
+            emergency-presets:
+              bao-lu:
+                clip: \(warning)
+                zones: all
+                title: "Cảnh báo lũ"
+            """.write(toFile: harness.path("emergency.yaml"), atomically: true, encoding: .utf8)
+            try harness.startController(config: harness.path("emergency.yaml"))
+            for name in ["chu-tich", "nguoi-la"] {
+                let made = try harness.loa(["keys", "new", name, "--dir", harness.directory.path], controller: false)
+                #expect(made.status == 0, "\(made.err)")
+            }
+            #expect(try harness.addOperator(harness.path("chu-tich.pub"), emergency: true).status == 0)
+            _ = try RealProcesses.FleetTests.startReceiver(harness, name: "box")
+            let id = try RealProcesses.FleetModelEndToEndTests.pending(harness)
+            #expect(try harness.loa(["receivers", "approve", id]).status == 0)
+            try waitForState("online", id, harness)
+
+            let browser = try WebDriver(directory: harness.path("browser"))
+            defer { browser.close() }
+            try logIn(browser, harness)
+            try browser.open(harness.controllerURL + "/ui/khan-cap")
+            #expect(try browser.text("h1") == "Khẩn cấp")
+            #expect(try browser.text("#preset-bao-lu h2") == "Cảnh báo lũ")
+            // What the form sends: the token, the action, the preset and the signed command; never a key.
+            let fields = try browser.run(
+                "return Array.from(new FormData(document.getElementById('emergency-form')).keys()).join(',');")
+            #expect(fields as? String == "csrf,action,preset,command")
+            #expect(try browser.attribute("#key-1", "name") == "")
+
+            try browser.click("#start-bao-lu")
+            #expect(try browser.text("#sign-error") == "Hãy chọn tệp khóa trước (đủ số người ký).")
+            try browser.type("#key-1", harness.path("chu-tich.pub"))
+            try browser.click("#start-bao-lu")
+            #expect(
+                try browser.text("#sign-error") == "Đây là tệp khóa công khai (.pub). Hãy chọn tệp khóa riêng (.key).")
+
+            // A key the commune does not list: signed all the same, refused by the controller, nothing airs.
+            try browser.type("#key-1", harness.path("nguoi-la.key"))
+            try browser.click("#start-bao-lu")
+            let refused = try harness.waitFor("the refusal on the page", timeout: 30) { () -> String? in
+                (try? browser.text("#error")).flatMap { $0.isEmpty ? nil : $0 }
+            }
+            #expect(refused.hasPrefix("Lệnh khẩn cấp bị từ chối: khóa này không có trong danh sách"), "\(refused)")
+            let refusal = try emergencies(harness).last
+            #expect(refusal?["code"] as? String == "unknown-key")
+            #expect(refusal?["outcome"] as? String == "refused")
+            let zone = (try harness.api("/status") as? [[String: Any]])?.first
+            #expect(
+                zone?["playing"] == nil || zone?["playing"] is NSNull,
+                "a refused command aired: \(String(describing: zone))")
+
+            // The chairman's key: accepted, the warning airs at the box.
+            let before = RealProcesses.FleetModelEndToEndTests.outputBytes(harness, "box")
+            try browser.type("#key-1", harness.path("chu-tich.key"))
+            try browser.click("#start-bao-lu")
+            let started = try harness.waitFor("the emergency on the air", timeout: 60) { () -> String? in
+                let url = try browser.currentURL()
+                return url.contains("started=") ? url : nil
+            }
+            let item = try #require(started.components(separatedBy: "started=").last.flatMap { Int($0) })
+            #expect(try browser.text("#started") == "Đã phát khẩn cấp: #\(item)")
+            let accepted = try emergencies(harness).last
+            #expect(accepted?["action"] as? String == "emergency start")
+            #expect(accepted?["outcome"] as? String == "accepted")
+            #expect(accepted?["operators"] as? String == "chu-tich")
+            let secret = try String(contentsOfFile: harness.path("chu-tich.key"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let auditText = try harness.run("/usr/bin/curl", ["-sf", harness.controllerURL + "/audit"]).out
+            #expect(!auditText.contains(secret), "the private key reached the controller")
+            _ = try harness.waitFor("the warning at the box", timeout: 60) { () -> Bool? in
+                RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: before) > 4800 ? true : nil
+            }
+            let playing = (try harness.api("/items/\(item)") as? [String: Any])?["priority"] as? String
+            #expect(playing == "emergency")
+            try keep(browser.screenshot(), "khan-cap-1280.png", harness)
+
+            // Stopped by a signed stop from the same page.
+            try browser.type("#key-1", harness.path("chu-tich.key"))
+            try browser.click("#stop")
+            let stopped = try harness.waitFor("the emergency stopped", timeout: 60) { () -> String? in
+                let url = try browser.currentURL()
+                return url.contains("stopped=") ? url : nil
+            }
+            #expect(stopped.hasSuffix("stopped=1"), "\(stopped)")
+            #expect(try browser.text("#stopped") == "Đã dừng phát khẩn cấp, số mục: 1")
+            #expect(try emergencies(harness).last?["action"] as? String == "emergency stop")
+            try browser.setWindow(width: 360, height: 780)
+            let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
+            #expect(fits == true, "Khẩn cấp scrolls sideways at 360 px")
+            try keep(browser.screenshot(), "khan-cap-360.png", harness)
+        }
+
+        /// The audit log's emergency commands, oldest first.
+        private func emergencies(_ harness: Harness) throws -> [[String: Any]] {
+            try #require(try harness.api("/audit") as? [[String: Any]]).filter {
+                ($0["action"] as? String ?? "").hasPrefix("emergency ")
+            }
+        }
+
+        /// Logs `browser` in as the harness's admin.
+        private func logIn(_ browser: WebDriver, _ harness: Harness) throws {
+            try browser.open(harness.controllerURL + "/ui/login")
+            try browser.type("#name", Harness.adminName)
+            try browser.type("#password", Harness.adminPassword)
+            try browser.click("#submit")
+            #expect(try browser.currentURL().hasSuffix("/ui"))
+        }
+
         /// Waits until the controller lists box `id` in `state` (the box acknowledged what the page asked).
         private func waitForState(_ state: String, _ id: String, _ harness: Harness) throws {
             _ = try harness.waitFor("the box \(state)", timeout: 30) { () -> Bool? in

@@ -29,6 +29,12 @@ struct Dashboard: Sendable {
     let fleetAPI: FleetAPI
     let cookie: SessionCookie
     let csrf: CSRFKey
+    /// Where Khẩn cấp's signed commands go, as `POST /emergency`'s do.
+    let desk: EmergencyDesk
+    /// This commune's id (its root key's), which the browser signs into each command.
+    let commune: UInt32
+    /// The emergencies Khẩn cấp offers.
+    let presets: [EmergencyPresetSetting]
     let templates = DashboardPages()
 
     /// How many refreshes one event stream carries before it ends (the browser then reconnects, and the
@@ -91,6 +97,7 @@ struct Dashboard: Sendable {
         addBroadcastRoutes(to: router)
         addDeviceRoutes(to: router)
         addLogRoutes(to: router)
+        addEmergencyRoutes(to: router)
         router.get("/ui/events") { request, _ -> Response in
             guard let session = try session(request) else { throw APIError(.unauthorized, "not logged in") }
             let words = DashboardText.words(language(request))

@@ -17,6 +17,9 @@ enum DashboardAssets {
         .login{display:grid;gap:.75rem;max-width:22rem}.login input,.login textarea{display:block;width:100%;padding:.5rem;font-size:1rem}
         .login input[type=checkbox]{display:inline;width:auto}fieldset{border:1px solid #ccc;border-radius:.3rem}
         button{padding:.5rem 1rem;font-size:1rem}.live{color:#555;font-size:.85rem}
+        nav a.urgent{background:#fff;color:#8b1a1a;border-radius:.3rem;padding:0 .4rem}
+        button.danger{background:#c62828;color:#fff;border:0;border-radius:.3rem;font-weight:bold;margin-top:.75rem;width:100%}
+        .presets{margin-top:1rem}#signing input[type=file]{font-size:.9rem}
         """
 
     static let script = """
@@ -32,6 +35,97 @@ enum DashboardAssets {
           });
           events.addEventListener("logout", function () { window.location.href = "/ui/login"; });
           events.onerror = function () { if (live) live.className = "live bad"; };
+        })();
+        (function () {
+          // Khẩn cấp: signs an EmergencyCommand (LoaWire) with the chosen key files (base64 of a libsodium secret
+          // key: seed, then public key) through WebCrypto Ed25519, and posts only the signed command.
+          var signing = document.getElementById("signing");
+          var form = document.getElementById("emergency-form");
+          if (!signing || !form) return;
+          var loadedAt = performance.now();
+          var shown = document.getElementById("sign-error");
+          var buttons = document.querySelectorAll("button.sign");
+          function bytesOf(text) {
+            var raw = atob(text);
+            var out = [];
+            for (var i = 0; i < raw.length; i++) out.push(raw.charCodeAt(i));
+            return out;
+          }
+          function base64Of(bytes) {
+            var raw = "";
+            for (var i = 0; i < bytes.length; i++) raw += String.fromCharCode(bytes[i]);
+            return btoa(raw);
+          }
+          function hex(text) {
+            var out = [];
+            for (var i = 0; i + 1 < text.length; i += 2) out.push(parseInt(text.substr(i, 2), 16));
+            return out;
+          }
+          function u32(n) { return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]; }
+          function u64(n) { return u32(Math.floor(n / 4294967296)).concat(u32(n % 4294967296)); }
+          function readText(file) {
+            return new Promise(function (resolve, reject) {
+              var reader = new FileReader();
+              reader.onload = function () { resolve(String(reader.result)); };
+              reader.onerror = function () { reject(new Error(signing.dataset.notKey)); };
+              reader.readAsText(file);
+            });
+          }
+          async function secrets() {
+            var found = [];
+            for (var input of document.querySelectorAll("input.key")) {
+              if (!input.files || !input.files[0]) continue;
+              var key;
+              try { key = bytesOf((await readText(input.files[0])).trim()); } catch (e) { key = []; }
+              if (key.length === 32) throw new Error(signing.dataset.publicKey);
+              if (key.length !== 64) throw new Error(signing.dataset.notKey);
+              found.push(key);
+            }
+            return found;
+          }
+          async function sign(button) {
+            if (!window.crypto || !crypto.subtle) throw new Error(signing.dataset.noCrypto);
+            var keys = await secrets();
+            var start = button.dataset.action === "start";
+            if (keys.length === 0 || (start && keys.length < Number(signing.dataset.signatures))) {
+              throw new Error(signing.dataset.noKey);
+            }
+            var issued = Math.floor(Number(signing.dataset.now) + performance.now() - loadedAt);
+            var zones = button.dataset.zones.split(",");
+            var bytes = [76, 79, 65, 69, 2].concat(
+              u32(parseInt(signing.dataset.commune, 16)), [start ? 1 : 2], u64(issued), u64(issued + 120000),
+              Array.from(crypto.getRandomValues(new Uint8Array(16))), hex(button.dataset.sha256), u64(0),
+              [zones.length]);
+            zones.forEach(function (zone) {
+              var utf8 = Array.from(new TextEncoder().encode(zone)).slice(0, 255);
+              bytes = bytes.concat([utf8.length], utf8);
+            });
+            var signed = new Uint8Array(bytes);
+            var tail = [keys.length];
+            for (var key of keys) {
+              var pkcs8 = new Uint8Array([48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 112, 4, 34, 4, 32].concat(key.slice(0, 32)));
+              var secret = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
+              var signature = new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, secret, signed));
+              tail = tail.concat(key.slice(32), Array.from(signature));
+            }
+            return base64Of(bytes.concat(tail));
+          }
+          buttons.forEach(function (button) {
+            button.addEventListener("click", function () {
+              shown.hidden = true;
+              buttons.forEach(function (b) { b.disabled = true; });
+              sign(button).then(function (command) {
+                document.getElementById("form-action").value = button.dataset.action;
+                document.getElementById("form-preset").value = button.dataset.preset || "";
+                document.getElementById("form-command").value = command;
+                form.submit();
+              }, function (error) {
+                shown.textContent = error.message;
+                shown.hidden = false;
+                buttons.forEach(function (b) { b.disabled = false; });
+              });
+            });
+          });
         })();
         """
 }

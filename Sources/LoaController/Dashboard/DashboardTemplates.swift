@@ -4,7 +4,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
-        "broadcast": broadcast, "devices": devices, "log": log,
+        "broadcast": broadcast, "devices": devices, "log": log, "emergency": emergency,
     ]
 
     static let layout = """
@@ -25,6 +25,7 @@ enum DashboardTemplates {
         <a href="/ui/phat-thanh" class="{{#onBroadcast}}here{{/onBroadcast}}">{{t.broadcast}}</a>
         <a href="/ui/thiet-bi" class="{{#onDevices}}here{{/onDevices}}">{{t.devices}}</a>
         <a href="/ui/nhat-ky" class="{{#onLog}}here{{/onLog}}">{{t.logs}}</a>
+        <a href="/ui/khan-cap" class="{{#onEmergency}}here{{/onEmergency}} urgent">{{t.emergencyPage}}</a>
         </nav>
         <form method="post" action="/ui/logout" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -184,6 +185,43 @@ enum DashboardTemplates {
         {{#report}}<li>{{zone}} · {{priority}} · {{items}} · {{minutes}} {{t.minutes}}</li>{{/report}}
         </ul>
         </section>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let emergency = """
+        {{<layout}}
+        {{$heading}}{{t.emergencyPage}}{{/heading}}
+        {{$main}}
+        {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
+        {{#started}}<p class="ok" id="started" role="status">{{t.emergencyStarted}} {{started}}</p>{{/started}}
+        {{#stopped}}<p class="ok" id="stopped" role="status">{{t.emergencyStopped}} {{stopped}}</p>{{/stopped}}
+        <p class="error" id="sign-error" role="alert" hidden></p>
+        <section class="login" id="signing" data-commune="{{commune}}" data-now="{{now}}" data-signatures="{{signatures}}" data-no-key="{{t.keyMissing}}" data-public-key="{{t.keyIsPublic}}" data-not-key="{{t.keyUnreadable}}" data-no-crypto="{{t.needsHTTPS}}">
+        <p>{{t.keyNote}}</p>
+        {{#keyInputs}}<label>{{t.keyFile}} {{.}} <input type="file" id="key-{{.}}" class="key" accept=".key"></label>{{/keyInputs}}
+        </section>
+        {{#noPresets}}<p class="alerts">{{t.noPresets}}</p>{{/noPresets}}
+        <section class="zones presets">
+        {{#presets}}
+        <article class="zone" id="preset-{{name}}">
+        <h2>{{title}}</h2>
+        <dl><dt>{{t.presetName}}</dt><dd>{{name}}</dd><dt>{{t.zone}}</dt><dd>{{zonesText}}</dd></dl>
+        {{#readable}}<button type="button" class="sign danger" id="start-{{name}}" data-action="start" data-preset="{{name}}" data-zones="{{zones}}" data-sha256="{{sha256}}">{{t.startEmergency}}</button>{{/readable}}
+        {{^readable}}<p class="error">{{t.clipUnreadable}}</p>{{/readable}}
+        </article>
+        {{/presets}}
+        </section>
+        <section class="alerts">
+        <h2>{{t.stopEmergency}}</h2>
+        <button type="button" class="sign" id="stop" data-action="stop" data-zones="all" data-sha256="{{zeros}}">{{t.stopAll}}</button>
+        </section>
+        <form method="post" action="/ui/khan-cap" id="emergency-form" hidden>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="action" id="form-action">
+        <input type="hidden" name="preset" id="form-preset">
+        <input type="hidden" name="command" id="form-command">
+        </form>
         {{/main}}
         {{/layout}}
         """

@@ -61,6 +61,57 @@ enum DashboardText {
         "queue": ("Hàng chờ phát", "Queue"),
         "cancel": ("Hủy", "Cancel"),
         "noText": ("Hãy nhập nội dung cần đọc.", "Type the text to read aloud."),
+        "emergencyPage": ("Khẩn cấp", "Emergency"),
+        "emergencyStarted": ("Đã phát khẩn cấp:", "Emergency on the air:"),
+        "emergencyStopped": ("Đã dừng phát khẩn cấp, số mục:", "Emergency stopped, items:"),
+        "keyNote": (
+            "Chọn tệp khóa (.key) của người có quyền phát khẩn cấp. Lệnh được ký ngay trên máy này; khóa không bao giờ được gửi đi.",
+            "Choose the key file (.key) of an operator who may start emergencies. The command is signed on this computer; the key is never sent."
+        ),
+        "keyFile": ("Tệp khóa", "Key file"),
+        "keyMissing": (
+            "Hãy chọn tệp khóa trước (đủ số người ký).", "Choose the key file first (as many as must sign)."
+        ),
+        "keyIsPublic": (
+            "Đây là tệp khóa công khai (.pub). Hãy chọn tệp khóa riêng (.key).",
+            "That is a public key file (.pub). Choose the private key file (.key)."
+        ),
+        "keyUnreadable": ("Tệp này không phải tệp khóa của Loa.", "That file is not a Loa key file."),
+        "needsHTTPS": (
+            "Trình duyệt chỉ ký được qua HTTPS: hãy mở trang bằng https:// (tls: trong cấu hình).",
+            "The browser signs only over HTTPS: open the page with https:// (tls: in the configuration)."
+        ),
+        "noPresets": (
+            "Chưa có mẫu khẩn cấp nào (emergency-presets: trong cấu hình), hoặc dùng lệnh loa emergency start.",
+            "No emergency presets yet (emergency-presets: in the configuration); or use loa emergency start."
+        ),
+        "presetName": ("Tên mẫu", "Preset"),
+        "startEmergency": ("Ký và phát khẩn cấp", "Sign and start the emergency"),
+        "stopEmergency": ("Dừng khẩn cấp", "Stop the emergency"),
+        "stopAll": ("Ký và dừng mọi phát khẩn cấp", "Sign and stop every emergency"),
+        "clipUnreadable": (
+            "Không đọc được tệp âm thanh của mẫu này trên máy chủ.",
+            "This preset's sound file cannot be read on the server."
+        ),
+        "noCommand": (
+            "Không có lệnh đã ký: hãy tải lại trang và thử lại.", "No signed command: reload the page and try again."
+        ),
+        "unknownPreset": ("Không có mẫu khẩn cấp này.", "There is no such emergency preset."),
+        "refused": ("Lệnh khẩn cấp bị từ chối:", "The emergency command was refused:"),
+        "refusedUnknownKey": (
+            "khóa này không có trong danh sách người được phép của xã.", "this key is not in the commune's key list."
+        ),
+        "refusedBadSignature": ("chữ ký không đúng.", "the signature does not verify."),
+        "refusedNotPermitted": ("người này không có quyền phát khẩn cấp.", "this operator may not start emergencies."),
+        "refusedTooFew": ("cần chữ ký của hai người khác nhau.", "it needs the signatures of two different operators."),
+        "refusedTime": (
+            "hết hạn hoặc giờ không khớp: hãy tải lại trang và ký lại.",
+            "expired or out of time: reload the page and sign again."
+        ),
+        "refusedReplayed": ("lệnh này đã được dùng rồi.", "this command was used before."),
+        "refusedClip": ("tệp âm thanh đã thay đổi sau khi ký.", "the sound file changed after it was signed."),
+        "refusedOtherCommune": ("lệnh được ký cho xã khác.", "it was signed for another commune."),
+        "refusedOther": ("lý do như sau", "as follows"),
         "needsRole": ("Tài khoản này không được phép. Cần vai trò: ", "This account may not do that. Role needed: "),
     ]
 

@@ -47,6 +47,8 @@ public actor EmergencyDesk {
         public var reason: String
         public var items: [Int64]
         public var acceptedAt: Int64
+        /// "accepted", or the refusal's stable code (`EmergencyRefusal.code`: "bad-signature", "unknown-key", …).
+        public var code = "accepted"
     }
 
     /// Nonces of accepted commands that could not be written to the database (a full disk): spent all the same.
@@ -225,7 +227,7 @@ public actor EmergencyDesk {
         if auditLog.recordRefusal(entry, request: bytes) {
             logger.warning("emergency command refused: \(reason) [\(refusal.code)]")
         }
-        return Decision(accepted: false, reason: reason, items: [], acceptedAt: now)
+        return Decision(accepted: false, reason: reason, items: [], acceptedAt: now, code: refusal.code)
     }
 
     /// The audit log, oldest first.
