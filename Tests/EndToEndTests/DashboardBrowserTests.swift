@@ -43,7 +43,6 @@ extension RealProcesses {
             try waitForState("muted", id, harness)
             try browser.open(harness.controllerURL + "/ui/thiet-bi")
             #expect(try browser.text("#device-\(id) .state") == "đang tắt tiếng")
-            try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
             try browser.click("#unmute-\(id)")
             try waitForState("online", id, harness)
 
@@ -232,6 +231,86 @@ extension RealProcesses {
             let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
             #expect(fits == true, "Khẩn cấp scrolls sideways at 360 px")
             try keep(browser.screenshot(), "khan-cap-360.png", harness)
+        }
+
+        /// Thiết bị: a box moved to another hamlet from the page hears the next bulletin there (and not the old
+        /// hamlet's), is renamed (a name taken by another box is refused on the page), gets a volume, and is removed.
+        @Test func moveRenameSetTheVolumeOfAndRemoveABoxFromThePage() throws {
+            let harness = try Harness(groupOctet: 168)
+            try RealProcesses.FleetModelEndToEndTests.startController(harness)
+            let arguments = ["--group", "\(harness.group):\(harness.port)"]
+            _ = try RealProcesses.FleetTests.startReceiver(harness, name: "box", zone: "thon-a", arguments: arguments)
+            let id = try RealProcesses.FleetModelEndToEndTests.pending(harness)
+            #expect(try harness.loa(["receivers", "approve", id, "--name", "cho", "--zone", "thon-a"]).status == 0)
+            _ = try RealProcesses.FleetTests.startReceiver(
+                harness, name: "other", zone: "thon-a", arguments: arguments)
+            let other = try RealProcesses.FleetModelEndToEndTests.pending(harness, besides: [id])
+            #expect(
+                try harness.loa(["receivers", "approve", other, "--name", "truong", "--zone", "thon-a"]).status == 0)
+
+            let browser = try WebDriver(directory: harness.path("browser"))
+            defer { browser.close() }
+            try logIn(browser, harness)
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+            #expect(try browser.run("return document.getElementById('zone-\(id)').value;") as? String == "thon-a")
+
+            // Moved to thôn B: the box reports thôn B's group; a bulletin to thôn A is not heard, one to thôn B is.
+            _ = try browser.run("document.getElementById('zone-\(id)').value = 'thon-b';")
+            try browser.click("#move-\(id)")
+            let groupB = "\(RealProcesses.FleetModelEndToEndTests.otherGroup(harness)):\(harness.port + 1)"
+            _ = try harness.waitFor("the box on thôn B's group", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["group"] as? String == groupB
+                    ? true : nil
+            }
+            #expect(try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["zone"] as? String == "thon-b")
+            #expect(try browser.run("return document.getElementById('zone-\(id)').value;") as? String == "thon-b")
+            let before = RealProcesses.FleetModelEndToEndTests.outputBytes(harness, "box")
+            let old = try harness.speech("old.wav", "Thông báo cho thôn A: họp tổ dân phố lúc bảy giờ tối.")
+            try harness.queueAndWait([old], zone: "thon-a")
+            #expect(
+                RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: before) == 0,
+                "the moved box still hears thôn A")
+            let during = RealProcesses.FleetModelEndToEndTests.outputBytes(harness, "box")
+            let new = try harness.speech("new.wav", "Thông báo cho thôn B: tiêm phòng cho trẻ em sáng mai.")
+            try harness.queueAndWait([new], zone: "thon-b")
+            #expect(
+                RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: during) > 4800,
+                "the moved box did not hear thôn B")
+
+            // Renamed; a name another box has is refused with the reason, and changes nothing.
+            try browser.type("#name-\(id)", "cho-thon-b")
+            try browser.click("#rename-\(id)")
+            #expect(try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["name"] as? String == "cho-thon-b")
+            try browser.type("#name-\(id)", "truong")
+            try browser.click("#rename-\(id)")
+            #expect(try browser.text("#error").contains("truong"))
+            #expect(try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["name"] as? String == "cho-thon-b")
+
+            // A volume out of range is refused on the page; 35 % reaches the box.
+            _ = try browser.run("document.getElementById('volume-\(id)').removeAttribute('max');")
+            try browser.type("#volume-\(id)", "150")
+            try browser.click("#set-volume-\(id)")
+            #expect(try browser.text("#error") == "Âm lượng phải là số nguyên từ 0 đến 100.")
+            try browser.type("#volume-\(id)", "35")
+            try browser.click("#set-volume-\(id)")
+            _ = try harness.waitFor("the box at 35 %", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["volume"] as? Int == 35 ? true : nil
+            }
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+            #expect(try browser.text("#device-\(id) h2") == "cho-thon-b")
+            try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
+            try browser.setWindow(width: 360, height: 780)
+            let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
+            #expect(fits == true, "Thiết bị scrolls sideways at 360 px")
+            try browser.setWindow(width: 1280, height: 900)
+
+            // Removed from the list: gone from the page and from GET /receivers.
+            try browser.click("#remove-\(other)")
+            #expect(try RealProcesses.FleetModelEndToEndTests.receiver(harness, other) == nil)
+            #expect(try browser.run("return document.getElementById('device-\(other)') === null;") as? Bool == true)
+            let audit = try #require(try harness.api("/audit") as? [[String: Any]])
+            let actions = Set(audit.compactMap { $0["action"] as? String })
+            #expect(actions.isSuperset(of: ["box moved", "box renamed", "box removed", "box command"]), "\(actions)")
         }
 
         /// The audit log's emergency commands, oldest first.

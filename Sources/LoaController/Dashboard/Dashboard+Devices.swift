@@ -3,13 +3,17 @@ import Hummingbird
 import LoaControlAPI
 
 /// Thiết bị (`/ui/thiet-bi`): every box as `GET /receivers` shows it (state, zone, last heard in commune time,
-/// loss, sync, volume), with approve (the `POST /receivers/ID/approve` path), mute, unmute and test tone (the
-/// `POST /commands` path). Needs the role those routes need (`technician` or `admin`) to act.
+/// loss, sync, volume), with approve or reject (a waiting box), move to a zone, rename, remove (the
+/// `/receivers/ID/...` paths), volume, mute, unmute and test tone (the `POST /commands` path). Each action needs the
+/// role its route needs (`technician` or `admin`) and is audited.
 extension Dashboard {
     struct DeviceForm: SessionForm {
         var csrf: String?
         var id: String
         var action: String
+        var zone: String?
+        var name: String?
+        var volume: String?
     }
 
     struct DeviceRow {
@@ -25,6 +29,14 @@ extension Dashboard {
         var pending: Bool
         var approved: Bool
         var muted: Bool
+        /// The zones a box may be moved to, its own marked.
+        var zones: [ZoneChoice]
+        var volumeValue: Int
+    }
+
+    struct ZoneChoice {
+        var name: String
+        var selected: Bool
     }
 
     func addDeviceRoutes(to router: Router<ControlContext>) {
@@ -36,7 +48,7 @@ extension Dashboard {
             guard let session = try session(request) else { return Self.redirect("/ui/login") }
             let form: DeviceForm = try await checkedForm(request, session)
             do {
-                let route: Route = form.action == "approve" ? .approveReceiver : .command
+                let route = Self.deviceRoutes[form.action] ?? .command
                 if let required = route.requiredRole, !session.account.role.satisfies(required) {
                     throw APIError(
                         .forbidden, (DashboardText.words(language(request))["needsRole"] ?? "") + required.rawValue)
@@ -44,14 +56,25 @@ extension Dashboard {
                 let record = try fleetAPI.find(form.id)
                 switch form.action {
                 case "approve": _ = try await fleetAPI.approve(record, name: nil, zone: nil)
+                case "reject": _ = try fleetAPI.reject(record)
+                case "move": _ = try await fleetAPI.move(record, to: form.zone ?? "")
+                case "rename":
+                    _ = try fleetAPI.rename(record, to: (form.name ?? "").trimmingCharacters(in: .whitespaces))
+                case "remove": _ = try fleetAPI.remove(record)
+                case "volume":
+                    guard let value = form.volume.flatMap({ Int($0) }), (0...100).contains(value) else {
+                        throw APIError(.badRequest, DashboardText.words(language(request))["badVolume"] ?? "")
+                    }
+                    _ = try await fleetAPI.send(.volume(UInt8(value)), kind: .volume, to: [record])
                 case "mute": _ = try await fleetAPI.send(.mute, kind: .mute, to: [record])
                 case "unmute": _ = try await fleetAPI.send(.unmute, kind: .unmute, to: [record])
                 case "test-tone": _ = try await fleetAPI.send(.testTone, kind: .testTone, to: [record])
                 default: throw APIError(.badRequest, "unknown action '\(form.action.prefix(40))'")
                 }
                 auditLog.record(
-                    actor: .account(session.account.name), action: route == .command ? .boxCommand : .boxApproved,
-                    target: "/ui/thiet-bi \(form.action) \(record.id.text)", from: context.callerAddress,
+                    actor: .account(session.account.name), action: AuditTrail.actions[route] ?? .boxCommand,
+                    target: "/ui/thiet-bi \(form.action) \(record.id.text)"
+                        + (form.action == "move" ? " to \(form.zone ?? "")" : ""), from: context.callerAddress,
                     result: .accepted)
                 return Self.redirect("/ui/thiet-bi")
             } catch let error as APIError {
@@ -59,6 +82,12 @@ extension Dashboard {
             }
         }
     }
+
+    /// The route whose role each action needs.
+    static let deviceRoutes: [String: Route] = [
+        "approve": .approveReceiver, "reject": .rejectReceiver, "move": .moveReceiver, "rename": .renameReceiver,
+        "remove": .removeReceiver,
+    ]
 
     private func devicesPage(
         _ request: Request, _ session: Session, _ values: [String: Any], status: HTTPResponse.Status = .ok
@@ -76,7 +105,9 @@ extension Dashboard {
                 sync: view.syncMs.map { String(format: "±%.1f ms", $0) } ?? "-",
                 volume: view.volume.map { "\($0) %" } ?? "-", pending: view.state == .pending,
                 approved: record.approved,
-                muted: view.muted)
+                muted: view.muted,
+                zones: fleet.zones.map { ZoneChoice(name: $0, selected: $0 == record.zone) },
+                volumeValue: view.volume ?? 100)
         }
         let context: [String: Any] = ["onDevices": true, "devices": rows, "noDevices": rows.isEmpty]
         return page("devices", request, session: session, context.merging(values) { $1 }, status: status)

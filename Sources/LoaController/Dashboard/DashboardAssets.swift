@@ -19,6 +19,9 @@ enum DashboardAssets {
         button{padding:.5rem 1rem;font-size:1rem}.live{color:#555;font-size:.85rem}
         nav a.urgent{background:#fff;color:#8b1a1a;border-radius:.3rem;padding:0 .4rem}
         button.danger{background:#c62828;color:#fff;border:0;border-radius:.3rem;font-weight:bold;margin-top:.75rem;width:100%}
+        .acts{display:flex;margin-top:.5rem;flex-wrap:wrap}.acts input,.acts select{padding:.4rem;font-size:1rem;width:8rem}
+        .acts button{padding:.4rem .7rem}.devices{grid-template-columns:repeat(auto-fill,minmax(min(100%,21rem),1fr))}
+        button.quiet{background:none;border:1px solid #c62828;color:#c62828;border-radius:.3rem}
         .presets{margin-top:1rem}#signing input[type=file]{font-size:.9rem}
         """
 

@@ -136,7 +136,7 @@ enum DashboardTemplates {
         {{$main}}
         {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
         {{#noDevices}}<p>{{t.nothing}}</p>{{/noDevices}}
-        <section class="zones">
+        <section class="zones devices">
         {{#devices}}
         <article class="zone" id="device-{{id}}">
         <h2>{{name}}</h2>
@@ -148,14 +148,36 @@ enum DashboardTemplates {
         <dt>{{t.sync}}</dt><dd>{{sync}}</dd>
         <dt>{{t.volume}}</dt><dd>{{volume}}</dd>
         </dl>
-        <form method="post" action="/ui/thiet-bi" class="inline">
+        <form method="post" action="/ui/thiet-bi" class="inline acts">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
-        {{#pending}}<button type="submit" name="action" value="approve" id="approve-{{id}}">{{t.approve}}</button>{{/pending}}
+        {{#pending}}<button type="submit" name="action" value="approve" id="approve-{{id}}">{{t.approve}}</button>
+        <button type="submit" name="action" value="reject" id="reject-{{id}}">{{t.reject}}</button>{{/pending}}
         {{#approved}}
         {{^muted}}<button type="submit" name="action" value="mute" id="mute-{{id}}">{{t.mute}}</button>{{/muted}}
         {{#muted}}<button type="submit" name="action" value="unmute" id="unmute-{{id}}">{{t.unmute}}</button>{{/muted}}
         <button type="submit" name="action" value="test-tone" id="tone-{{id}}">{{t.testTone}}</button>
         {{/approved}}
+        </form>
+        {{#approved}}
+        <form method="post" action="/ui/thiet-bi" class="inline acts">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <select name="zone" id="zone-{{id}}" aria-label="{{t.zone}}">{{#zones}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/zones}}</select>
+        <button type="submit" name="action" value="move" id="move-{{id}}">{{t.moveTo}}</button>
+        </form>
+        <form method="post" action="/ui/thiet-bi" class="inline acts">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="number" name="volume" id="volume-{{id}}" min="0" max="100" value="{{volumeValue}}" aria-label="{{t.volume}}">
+        <button type="submit" name="action" value="volume" id="set-volume-{{id}}">{{t.setVolume}}</button>
+        </form>
+        {{/approved}}
+        <form method="post" action="/ui/thiet-bi" class="inline acts">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input name="name" id="name-{{id}}" value="{{name}}" maxlength="64" required aria-label="{{t.name}}">
+        <button type="submit" name="action" value="rename" id="rename-{{id}}">{{t.rename}}</button>
+        </form>
+        <form method="post" action="/ui/thiet-bi" class="inline acts">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <button type="submit" name="action" value="remove" id="remove-{{id}}" class="quiet">{{t.removeBox}}</button>
         </form>
         </article>
         {{/devices}}

@@ -63,39 +63,17 @@ struct FleetAPI {
             guard let zone = try zoneParameter(request) else {
                 throw APIError(.badRequest, "say which zone (zone=NAME); 'loa zones' lists them")
             }
-            guard record.approved else {
-                throw APIError(
-                    .conflict,
-                    "receiver \(record.name) is \(record.state.rawValue); admit it into the zone with "
-                        + "'loa receivers approve \(record.name) --zone \(zone)'")
-            }
-            let moved = try refusing { () throws(ReceiverLookupError) in
-                try fleet.registry.update(record.id, name: nil, zone: zone)
-            }
-            return try await place(moved, in: zone)
+            return try await move(record, to: zone)
         }
         router.on(Route.renameReceiver) { request, context -> ReceiverView in
             let record = try find(try context.parameters.require("id"))
-            let name = try nameParameter(request, required: true)
-            let renamed = try refusing { () throws(ReceiverLookupError) in
-                try fleet.registry.update(record.id, name: name, zone: nil)
-            }
-            return ReceiverView(renamed, groups: fleet.registry.groups)
+            return try rename(record, to: try nameParameter(request, required: true) ?? "")
         }
         router.on(Route.rejectReceiver) { _, context -> ReceiverView in
-            let record = try find(try context.parameters.require("id"))
-            guard let rejected = fleet.registry.reject(record.id) else {
-                throw APIError(
-                    .conflict,
-                    "receiver \(record.name) is \(record.state.rawValue), not pending; "
-                        + "'loa receivers remove \(record.name)' forgets it")
-            }
-            return ReceiverView(rejected, groups: fleet.registry.groups)
+            try reject(try find(try context.parameters.require("id")))
         }
         router.on(Route.removeReceiver) { _, context -> ReceiverView in
-            let record = try find(try context.parameters.require("id"))
-            guard fleet.registry.remove(record.id) else { throw APIError(.notFound, "no receiver \(record.id.text)") }
-            return ReceiverView(record, groups: fleet.registry.groups)
+            try remove(try find(try context.parameters.require("id")))
         }
         router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in fleet.zoneViews() }
         router.on(Route.command) { request, _ -> [CommandView] in try await command(request) }
@@ -130,6 +108,53 @@ struct FleetAPI {
             try fleet.registry.approve(record.id, name: name, zone: zone)
         }
         return try await place(approved, in: zone)
+    }
+
+    /// Moves an approved `record` to `zone` (a zone of this controller) and sends it that zone's group; answers once
+    /// the box acknowledged or the retries ran out.
+    func move(_ record: ReceiverRecord, to zone: String) async throws -> PlacementView {
+        guard fleet.zones.contains(zone) else {
+            throw APIError(
+                .badRequest, "unknown zone '\(zone.prefix(40))' (known: \(fleet.zones.joined(separator: ", ")))")
+        }
+        guard record.approved else {
+            throw APIError(
+                .conflict,
+                "receiver \(record.name) is \(record.state.rawValue); admit it into the zone with "
+                    + "'loa receivers approve \(record.name) --zone \(zone)'")
+        }
+        let moved = try refusing { () throws(ReceiverLookupError) in
+            try fleet.registry.update(record.id, name: nil, zone: zone)
+        }
+        return try await place(moved, in: zone)
+    }
+
+    /// Gives `record` the unique name `name` (1 to 64 characters).
+    func rename(_ record: ReceiverRecord, to name: String) throws -> ReceiverView {
+        guard Limits.nameCharacters.contains(name.count) else {
+            throw APIError(.badRequest, "a name must be 1 to \(Limits.nameCharacters.upperBound) characters")
+        }
+        let renamed = try refusing { () throws(ReceiverLookupError) in
+            try fleet.registry.update(record.id, name: name, zone: nil)
+        }
+        return ReceiverView(renamed, groups: fleet.registry.groups)
+    }
+
+    /// Refuses a pending `record`: it is never welcomed and raises no further alerts.
+    func reject(_ record: ReceiverRecord) throws -> ReceiverView {
+        guard let rejected = fleet.registry.reject(record.id) else {
+            throw APIError(
+                .conflict,
+                "receiver \(record.name) is \(record.state.rawValue), not pending; "
+                    + "'loa receivers remove \(record.name)' forgets it")
+        }
+        return ReceiverView(rejected, groups: fleet.registry.groups)
+    }
+
+    /// Forgets `record` and its history.
+    func remove(_ record: ReceiverRecord) throws -> ReceiverView {
+        guard fleet.registry.remove(record.id) else { throw APIError(.notFound, "no receiver \(record.id.text)") }
+        return ReceiverView(record, groups: fleet.registry.groups)
     }
 
     func find(_ text: String) throws -> ReceiverRecord {
