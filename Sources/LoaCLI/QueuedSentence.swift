@@ -16,10 +16,8 @@ enum QueuedSentence {
             }
             if zone.playing?.id == item.id { return Message.queuedPlaying.filled([name], in: language) }
             guard let index = zone.queued.firstIndex(where: { $0.id == item.id }) else { return name }
-            let playing = zone.playing.map { max(0, $0.durationMs - ($0.positionMs ?? 0)) } ?? 0
-            let before = zone.queued[..<index].reduce(playing) { $0 + $1.durationMs }
             let ahead = index + (zone.playing == nil ? 0 : 1)
-            let start = max(now + Int64(before), item.plannedAt)
+            let start = zone.expectedStart(ofQueued: index, now: now)
             let clock = String(localText(start, timeZone: timeZone).dropFirst(11).prefix(5))
             return Message.queuedAt.filled([name, clock, Message.items(ahead, in: language)], in: language)
         }

@@ -147,6 +147,16 @@ public struct ZoneState: Codable, Sendable, Equatable {
     }
 }
 
+extension ZoneState {
+    /// When the queued item at `index` is expected to start (Unix ms), `now` being Unix ms: after the rest of what
+    /// plays and every item ahead of it, and not before its planned time. What `loa queue` says and Phát thanh shows.
+    public func expectedStart(ofQueued index: Int, now: Int64) -> Int64 {
+        let playing = self.playing.map { max(0, $0.durationMs - ($0.positionMs ?? 0)) } ?? 0
+        let before = queued[..<index].reduce(playing) { $0 + $1.durationMs }
+        return max(now + Int64(before), queued[index].plannedAt)
+    }
+}
+
 /// `GET /status`.
 public struct StatusView: Codable, Sendable, Equatable {
     public var zones: [ZoneState]

@@ -51,7 +51,8 @@ public struct ControlAPI: Sendable {
             login: AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle),
             programmeAPI: programmeAPI, auditLog: desk.auditLog, fleetAPI: fleetAPI,
             cookie: SessionCookie(secure: secure), csrf: csrf, desk: desk,
-            commune: EmergencyAuthority.commune(of: keys.rootPublicKey), presets: emergencyPresets
+            commune: EmergencyAuthority.commune(of: keys.rootPublicKey), presets: emergencyPresets,
+            uploadBytes: limits.uploadBytes
         ).addRoutes(to: router)
         SecurityAPI(
             keys: keys, desk: desk,

@@ -240,7 +240,7 @@ struct ProgrammeAPI {
     }
 
     /// Queues a stored clip with `options`.
-    private func queue(_ clip: ClipRecord, title: String, _ options: QueueOptions) async throws
+    func queue(_ clip: ClipRecord, title: String, _ options: QueueOptions) async throws
         -> EditedResponse<ItemView>
     {
         let item = try await refusing {
@@ -269,7 +269,7 @@ struct ProgrammeAPI {
     }
 
     /// Saves the request body to a temporary file and has the programme encode and store it.
-    private func storeUpload(_ request: Request, title: String) async throws -> ClipRecord {
+    func storeUpload(_ request: Request, title: String) async throws -> ClipRecord {
         try await uploads.withUpload(request) { path in
             guard let path else { throw APIError(.badRequest, ClipError.empty.message) }
             return try await refusing { try await programme.storeClip(path: path, title: title) }
@@ -312,11 +312,15 @@ struct QueueOptions {
         throw APIError(.badRequest, "at=\(plannedAt) has passed; give a time to come (Unix ms)")
     }
 
-    init(zones: [String], priority: Priority, onInterrupt: InterruptPolicy = .resume, immediate: Bool) {
+    init(
+        zones: [String], priority: Priority, onInterrupt: InterruptPolicy = .resume, immediate: Bool,
+        plannedAt: Int64? = nil
+    ) {
         self.zones = zones
         self.priority = priority
         self.onInterrupt = onInterrupt
         self.immediate = immediate
+        self.plannedAt = plannedAt
     }
 }
 

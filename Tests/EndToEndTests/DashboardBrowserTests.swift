@@ -77,7 +77,6 @@ extension RealProcesses {
             let queuedAt = try browser.currentURL()
             let itemID = try #require(queuedAt.components(separatedBy: "queued=").last.flatMap { Int($0) })
             #expect(try browser.text("#queued").hasSuffix("#\(itemID)"))
-            try keep(browser.screenshot(), "phat-thanh-1280.png", harness)
             _ = try harness.waitFor("the text to air", timeout: 120) { () -> Bool? in
                 let item = try harness.api("/items/\(itemID)") as? [String: Any]
                 return (item?["states"] as? [String: String])?["all"] == "completed" ? true : nil
@@ -311,6 +310,75 @@ extension RealProcesses {
             let audit = try #require(try harness.api("/audit") as? [[String: Any]])
             let actions = Set(audit.compactMap { $0["action"] as? String })
             #expect(actions.isSuperset(of: ["box moved", "box renamed", "box removed", "box command"]), "\(actions)")
+        }
+
+        /// Phát thanh with a sound file: uploaded from the browser (as the body of one request, with its progress)
+        /// and heard at the box; a typed notice planned for a day and time, three times an hour apart, shows in the
+        /// queue at those commune times; a time that has passed is refused with the page's words.
+        @Test func uploadAClipAndPlanARepeatedNotice() throws {
+            let harness = try Harness(groupOctet: 169)
+            try harness.startController()
+            _ = try RealProcesses.FleetTests.startReceiver(harness, name: "box")
+            let id = try RealProcesses.FleetModelEndToEndTests.pending(harness)
+            #expect(try harness.loa(["receivers", "approve", id]).status == 0)
+            try waitForState("online", id, harness)
+            let clip = try harness.speech(
+                "hop.wav", "Mời bà con dự họp thôn lúc tám giờ sáng chủ nhật tại nhà văn hóa.")
+
+            let browser = try WebDriver(directory: harness.path("browser"))
+            defer { browser.close() }
+            try logIn(browser, harness)
+            try browser.open(harness.controllerURL + "/ui/phat-thanh")
+            let before = RealProcesses.FleetModelEndToEndTests.outputBytes(harness, "box")
+            try browser.type("#file", clip)
+            try browser.type("#title", "Họp thôn")
+            try browser.click("#send")
+            let queuedAt = try harness.waitFor("the upload queued", timeout: 60) { () -> String? in
+                let url = try browser.currentURL()
+                return url.contains("queued=") ? url : nil
+            }
+            let item = try #require(queuedAt.components(separatedBy: "queued=").last.flatMap { Int($0) })
+            #expect(try browser.text("#queued") == "Đã xếp hàng: #\(item)")
+            _ = try harness.waitFor("the clip to air", timeout: 120) { () -> Bool? in
+                let view = try harness.api("/items/\(item)") as? [String: Any]
+                return (view?["states"] as? [String: String])?["all"] == "completed" ? true : nil
+            }
+            #expect((try harness.api("/items/\(item)") as? [String: Any])?["title"] as? String == "Họp thôn")
+            #expect(
+                RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: before) > 4800,
+                "the box did not play the uploaded clip")
+
+            // Planned: tomorrow 17:00 commune time, three times, an hour apart.
+            let hanoi = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = hanoi
+            let tomorrow = calendar.date(byAdding: .day, value: 1, to: Date())!
+            let day = calendar.dateComponents([.year, .month, .day], from: tomorrow)
+            let field = String(format: "%04d-%02d-%02dT17:00", day.year!, day.month!, day.day!)
+            try browser.open(harness.controllerURL + "/ui/phat-thanh")
+            try browser.type("#text", "Ngày mai cắt điện từ bảy giờ đến mười một giờ.")
+            _ = try browser.run("document.getElementById('at').value = '\(field)';")
+            try browser.type("#repeats", "3")
+            try browser.click("#send")
+            let planned = try browser.currentURL().components(separatedBy: "queued=").last ?? ""
+            let ids = planned.split(separator: ",").compactMap { Int($0) }
+            #expect(ids.count == 3, "\(planned)")
+            let first = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 17))!
+            let times = try ids.map {
+                try #require((try harness.api("/items/\($0)") as? [String: Any])?["plannedAt"] as? Int)
+            }
+            #expect(times == (0..<3).map { Int(first.timeIntervalSince1970 * 1000) + $0 * 3_600_000 })
+            let shown = String(format: "%02d/%02d 18:00", day.day!, day.month!)
+            let line = try browser.text("#item-\(ids[1])")
+            #expect(line.hasPrefix(shown), "\(line)")
+            try keep(browser.screenshot(), "phat-thanh-1280.png", harness)
+
+            // A time that has passed changes nothing.
+            try browser.type("#text", "Thông báo muộn.")
+            _ = try browser.run("document.getElementById('at').value = '2020-01-01T08:00';")
+            try browser.click("#send")
+            #expect(try browser.text("#error") == "Thời gian phát đã qua: chọn một thời điểm sắp tới.")
+            for planned in ids { #expect(try harness.loa(["cancel", String(planned)]).status == 0) }
         }
 
         /// The audit log's emergency commands, oldest first.

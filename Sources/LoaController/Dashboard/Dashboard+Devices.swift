@@ -49,10 +49,7 @@ extension Dashboard {
             let form: DeviceForm = try await checkedForm(request, session)
             do {
                 let route = Self.deviceRoutes[form.action] ?? .command
-                if let required = route.requiredRole, !session.account.role.satisfies(required) {
-                    throw APIError(
-                        .forbidden, (DashboardText.words(language(request))["needsRole"] ?? "") + required.rawValue)
-                }
+                try permit(session, route, request)
                 let record = try fleetAPI.find(form.id)
                 switch form.action {
                 case "approve": _ = try await fleetAPI.approve(record, name: nil, zone: nil)

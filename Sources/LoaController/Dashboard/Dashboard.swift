@@ -35,6 +35,8 @@ struct Dashboard: Sendable {
     let commune: UInt32
     /// The emergencies Khẩn cấp offers.
     let presets: [EmergencyPresetSetting]
+    /// The largest sound file Phát thanh takes (`limits: upload-mib:`), checked in the browser before sending.
+    let uploadBytes: Int64
     let templates = DashboardPages()
 
     /// How many refreshes one event stream carries before it ends (the browser then reconnects, and the
@@ -166,6 +168,20 @@ struct Dashboard: Sendable {
     func checkedForm<Form: SessionForm>(_ request: Request, _ session: Session) async throws -> Form {
         try refuseForeignOrigin(request)
         let form: Form = try await Self.form(request)
+        guard csrf.check(form.csrf, session: session.token) else {
+            throw APIError(.forbidden, DashboardText.words(language(request))["formExpired"] ?? "")
+        }
+        return form
+    }
+
+    /// The fields of a POST's query (a file upload's), refused (403, nothing read or changed) unless they carry the
+    /// session's token.
+    func checkedQuery<Form: SessionForm>(_ request: Request, _ session: Session) throws -> Form {
+        try refuseForeignOrigin(request)
+        let form: Form
+        do { form = try URLEncodedFormDecoder().decode(Form.self, from: request.uri.query ?? "") } catch {
+            throw APIError(.badRequest, "the form is incomplete: reload the page and fill it in again")
+        }
         guard csrf.check(form.csrf, session: session.token) else {
             throw APIError(.forbidden, DashboardText.words(language(request))["formExpired"] ?? "")
         }

@@ -1,6 +1,7 @@
 /// The dashboard's style sheet and its one script, served from memory (no CDN: the commune LAN may have no
-/// internet). The script only keeps the overview live: it listens to `/ui/events` (Server-Sent Events) and puts
-/// each `overview` event's HTML (rendered by the server from the same template) in place.
+/// internet). The script keeps the overview live (it listens to `/ui/events`, Server-Sent Events, and puts each
+/// `overview` event's HTML, rendered by the server from the same template, in place); sends Phát thanh's sound
+/// file as the body of `POST /ui/phat-thanh/tep` with its progress; and signs Khẩn cấp's commands.
 enum DashboardAssets {
     static let css = """
         *{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;color:#1a1a1a;background:#f4f5f7}
@@ -22,7 +23,8 @@ enum DashboardAssets {
         .acts{display:flex;margin-top:.5rem;flex-wrap:wrap}.acts input,.acts select{padding:.4rem;font-size:1rem;width:8rem}
         .acts button{padding:.4rem .7rem}.devices{grid-template-columns:repeat(auto-fill,minmax(min(100%,21rem),1fr))}
         button.quiet{background:none;border:1px solid #c62828;color:#c62828;border-radius:.3rem}
-        .presets{margin-top:1rem}#signing input[type=file]{font-size:.9rem}
+        .split{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:1rem;align-items:start}
+        .split .alerts{margin-top:0}.split .login{max-width:none}.presets{margin-top:1rem}#signing input[type=file]{font-size:.9rem}
         """
 
     static let script = """
@@ -38,6 +40,50 @@ enum DashboardAssets {
           });
           events.addEventListener("logout", function () { window.location.href = "/ui/login"; });
           events.onerror = function () { if (live) live.className = "live bad"; };
+        })();
+        (function () {
+          // Phát thanh: a chosen sound file goes as the request body (streamed by the browser, size checked
+          // first), the form's other fields in the query; the answer is the page to show next.
+          var form = document.getElementById("say");
+          var file = document.getElementById("file");
+          if (!form || !file) return;
+          var shown = document.getElementById("upload-error");
+          var progress = document.getElementById("progress");
+          var send = document.getElementById("send");
+          function fail(text) {
+            shown.textContent = text;
+            shown.hidden = false;
+            progress.hidden = true;
+            send.disabled = false;
+          }
+          form.addEventListener("submit", function (event) {
+            var chosen = file.files && file.files[0];
+            if (!chosen) return;
+            event.preventDefault();
+            shown.hidden = true;
+            if (chosen.size > Number(form.dataset.maxBytes)) { fail(form.dataset.tooLarge); return; }
+            var fields = new URLSearchParams();
+            new FormData(form).forEach(function (value, name) {
+              if (name !== "file" && name !== "text") fields.append(name, value);
+            });
+            var request = new XMLHttpRequest();
+            request.open("POST", "/ui/phat-thanh/tep?" + fields.toString());
+            request.setRequestHeader("Content-Type", "application/octet-stream");
+            request.upload.onprogress = function (e) {
+              if (!e.lengthComputable) return;
+              progress.textContent = form.dataset.uploading + " " + Math.floor(100 * e.loaded / e.total) + " %";
+              progress.hidden = false;
+            };
+            request.onload = function () {
+              if (request.status === 201) { window.location.href = request.responseText; return; }
+              var message = "";
+              try { message = JSON.parse(request.responseText).error; } catch (e) { message = ""; }
+              fail(message || form.dataset.failed);
+            };
+            request.onerror = function () { fail(form.dataset.failed); };
+            send.disabled = true;
+            request.send(chosen);
+          });
         })();
         (function () {
           // Khẩn cấp: signs an EmergencyCommand (LoaWire) with the chosen key files (base64 of a libsodium secret

@@ -99,9 +99,12 @@ enum DashboardTemplates {
         {{$main}}
         {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
         {{#queued}}<p class="ok" id="queued">{{t.queued}} {{queued}}</p>{{/queued}}
-        <form method="post" action="/ui/phat-thanh" class="login" id="say">
+        <p class="error" id="upload-error" role="alert" hidden></p>
+        <div class="split">
+        <form method="post" action="/ui/phat-thanh" class="login" id="say" data-max-bytes="{{maxBytes}}" data-too-large="{{t.fileTooLarge}} {{maxMiB}} MiB." data-uploading="{{t.uploading}}" data-failed="{{t.uploadFailed}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <label>{{t.textToRead}} <textarea name="text" id="text" rows="5" required maxlength="32000"></textarea></label>
+        <label>{{t.textToRead}} <textarea name="text" id="text" rows="5" maxlength="32000"></textarea></label>
+        <label>{{t.orFile}} <input type="file" name="file" id="file" accept="audio/*,.mp3,.wav,.m4a,.aac,.ogg,.opus,.flac"></label>
         <label>{{t.titleField}} <input name="title" id="title" maxlength="200"></label>
         <fieldset><legend>{{t.zone}}</legend>
         {{#zoneNames}}<label><input type="checkbox" name="zones[]" value="{{.}}" checked> {{.}}</label> {{/zoneNames}}
@@ -111,6 +114,16 @@ enum DashboardTemplates {
         </select></label>
         <p class="live">{{t.emergencyNote}}</p>
         <label><input type="checkbox" name="now" value="1" id="now"> {{t.playNow}}</label>
+        <fieldset><legend>{{t.whenField}}</legend>
+        <label>{{t.atField}} <input type="datetime-local" name="at" id="at"></label>
+        <label>{{t.repeatsField}} <input type="number" name="repeats" id="repeats" min="1" max="48" value="1"></label>
+        <label>{{t.everyField}} <select name="every" id="every">
+        <option value="15">15 {{t.minutes}}</option><option value="30">30 {{t.minutes}}</option>
+        <option value="60" selected>1 {{t.hour}}</option><option value="120">2 {{t.hours}}</option>
+        <option value="1440">1 {{t.oneDay}}</option>
+        </select></label>
+        </fieldset>
+        <p class="live" id="progress" role="status" hidden></p>
         <button type="submit" id="send">{{t.send}}</button>
         </form>
         <section class="alerts">
@@ -118,7 +131,7 @@ enum DashboardTemplates {
         {{#emptyQueue}}<p>{{t.nothing}}</p>{{/emptyQueue}}
         <ul>
         {{#queue}}
-        <li id="item-{{id}}">{{at}} · {{zone}} · {{title}} · {{priority}}{{#playing}} · <strong>{{t.nowPlaying}}</strong>{{/playing}}
+        <li id="item-{{id}}">{{#playing}}<strong>{{at}}</strong>{{/playing}}{{^playing}}{{at}}{{/playing}} · {{zone}} · {{title}} · {{priority}}
         <form method="post" action="/ui/phat-thanh/huy" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
         <button type="submit" class="cancel">{{t.cancel}}</button>
@@ -126,6 +139,7 @@ enum DashboardTemplates {
         {{/queue}}
         </ul>
         </section>
+        </div>
         {{/main}}
         {{/layout}}
         """
