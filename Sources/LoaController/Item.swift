@@ -113,4 +113,11 @@ public struct Slot: Codable, Sendable, Equatable {
     public var relay: [String]? = nil
     public var relayMinutes: Int? = nil
     public var fallbackClipId: Int64? = nil
+
+    /// The slot as it is applied (`POST /schedule`'s form).
+    public var input: SlotInput {
+        SlotInput(
+            name: name, zones: zones, times: times, weekdays: weekdays, from: fromDate, until: untilDate,
+            clipIds: clipIds, relay: relay, relayMinutes: relayMinutes, fallbackClipId: fallbackClipId)
+    }
 }

@@ -24,6 +24,16 @@ extension Programme {
         logger.info("applied a schedule of \(slots.count) slots")
     }
 
+    /// The applied schedule's slots.
+    public func slots() throws(ProgrammeError) -> [Slot] {
+        try stored { () throws(StoreError) in try store.schedule() }.slots
+    }
+
+    /// The schedule the last apply replaced (nil: none was ever replaced), which Lịch's undo applies again.
+    public func previousSchedule() throws(ProgrammeError) -> [SlotInput]? {
+        try stored { () throws(StoreError) in try store.previousSchedule() }
+    }
+
     /// The slot occurrences in (`scan`, `now`] and the new scan mark. A backward clock step makes the window empty
     /// (nothing repeats; the mark stays); a forward step makes it wide (nothing is skipped). At start-up,
     /// occurrences later than `lateLimitMilliseconds` are to be logged as missed instead of aired. A schedule never

@@ -61,8 +61,11 @@ public protocol ProgrammeStore: Sendable {
         throws(StoreError)
     /// The applied schedule and the time it was last scanned up to (nil: never).
     func schedule() throws(StoreError) -> (slots: [Slot], scannedTo: Int64?)
-    /// Replaces the schedule, all or nothing (`StoreError.unknownClip` if a slot names a clip not stored).
+    /// Replaces the schedule, all or nothing (`StoreError.unknownClip` if a slot names a clip not stored), keeping
+    /// the schedule it replaces as the previous one.
     func replaceSchedule(_ slots: [SlotInput], at: Int64) throws(StoreError)
+    /// The schedule the last `replaceSchedule` replaced (nil: none was ever replaced).
+    func previousSchedule() throws(StoreError) -> [SlotInput]?
 
     // Reading the log.
     /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first; each entry with the text

@@ -1,3 +1,4 @@
+import Foundation
 import LoaControlAPI
 import GRDB
 
@@ -205,24 +206,32 @@ extension Store: ProgrammeStore {
     }
 
     public func schedule() throws(StoreError) -> (slots: [Slot], scannedTo: Int64?) {
+        try reading { db in (try Self.slots(in: db), try db.meta("scanWall").flatMap { Int64($0) }) }
+    }
+
+    public func previousSchedule() throws(StoreError) -> [SlotInput]? {
         try reading { db in
-            let slots = try Row.fetchAll(db, sql: "SELECT * FROM slot ORDER BY id").map { row in
-                let id: Int64 = row["id"]
-                return Slot(
-                    id: id, name: row["name"],
-                    zones: try String.fetchAll(
-                        db, sql: "SELECT zone FROM slotZone WHERE slotId = ? ORDER BY position", arguments: [id]),
-                    times: try Int.fetchAll(
-                        db, sql: "SELECT minutes FROM slotTime WHERE slotId = ? ORDER BY minutes", arguments: [id]),
-                    weekdays: try Int.fetchAll(
-                        db, sql: "SELECT weekday FROM slotWeekday WHERE slotId = ? ORDER BY weekday", arguments: [id]),
-                    fromDate: row["fromDate"], untilDate: row["untilDate"],
-                    clipIds: try Int64.fetchAll(
-                        db, sql: "SELECT clipId FROM slotClip WHERE slotId = ? ORDER BY position", arguments: [id]),
-                    relay: (row["relaySources"] as String?).map { $0.split(separator: "\n").map(String.init) },
-                    relayMinutes: row["relayMinutes"], fallbackClipId: row["fallbackClipId"])
-            }
-            return (slots, try db.meta("scanWall").flatMap { Int64($0) })
+            try db.meta("previousSchedule").flatMap { try JSONDecoder().decode([SlotInput].self, from: Data($0.utf8)) }
+        }
+    }
+
+    /// The stored slots, by id.
+    private static func slots(in db: Database) throws -> [Slot] {
+        try Row.fetchAll(db, sql: "SELECT * FROM slot ORDER BY id").map { row in
+            let id: Int64 = row["id"]
+            return Slot(
+                id: id, name: row["name"],
+                zones: try String.fetchAll(
+                    db, sql: "SELECT zone FROM slotZone WHERE slotId = ? ORDER BY position", arguments: [id]),
+                times: try Int.fetchAll(
+                    db, sql: "SELECT minutes FROM slotTime WHERE slotId = ? ORDER BY minutes", arguments: [id]),
+                weekdays: try Int.fetchAll(
+                    db, sql: "SELECT weekday FROM slotWeekday WHERE slotId = ? ORDER BY weekday", arguments: [id]),
+                fromDate: row["fromDate"], untilDate: row["untilDate"],
+                clipIds: try Int64.fetchAll(
+                    db, sql: "SELECT clipId FROM slotClip WHERE slotId = ? ORDER BY position", arguments: [id]),
+                relay: (row["relaySources"] as String?).map { $0.split(separator: "\n").map(String.init) },
+                relayMinutes: row["relayMinutes"], fallbackClipId: row["fallbackClipId"])
         }
     }
 
@@ -234,6 +243,9 @@ extension Store: ProgrammeStore {
                     throw StoreError.unknownClip(id)
                 }
             }
+            // The schedule replaced is kept, so that the last apply can be undone (`previousSchedule`).
+            let replaced = try JSONEncoder().encode(try Self.slots(in: db).map(\.input))
+            try db.setMeta("previousSchedule", String(decoding: replaced, as: UTF8.self))
             try db.execute(sql: "DELETE FROM slot")
             for slot in slots {
                 try db.execute(

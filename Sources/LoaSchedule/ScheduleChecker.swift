@@ -94,43 +94,60 @@ public struct ScheduleChecker {
         slot.zones.contains("all") ? zones : slot.zones.filter { zones.contains($0) }
     }
 
+    /// Slots of one zone whose airings overlap, on the days of the coming week (and one more, so that a slot
+    /// running past midnight meets the next day's) and every day of a bounded slot: one issue per pair and zone,
+    /// at the later slot. Airings are laid on one timeline, so an airing that runs past midnight overlaps the next
+    /// day's early ones.
     private func overlaps(_ schedule: Schedule, durations: [String: Int], spoken: [String: Int], file: String)
         -> [ScheduleIssue]
     {
-        var days = Set((0..<7).map { today.adding(days: $0) })
+        var days = Set((0..<8).map { today.adding(days: $0) })
         for slot in schedule.slots {
             guard let from = slot.from else { continue }
             let until = slot.until ?? from.adding(days: 6)
             var day = from
-            while day <= until && days.count < 800 {
+            while day <= until.adding(days: 1) && days.count < 800 {
                 days.insert(day)
                 day = day.adding(days: 1)
             }
         }
+        let dayLength = 86_400_000
         var reported = Set<String>()
         var issues: [ScheduleIssue] = []
-        for day in days.sorted() {
-            for zone in zones {
-                var runs: [(start: Int, end: Int, slot: Schedule.Slot)] = []
+        for zone in zones {
+            var runs: [(start: Int, end: Int, day: LocalDate, slot: Schedule.Slot)] = []
+            for day in days.sorted() {
                 for slot in schedule.slots where slot.plays(on: day) && targets(slot).contains(zone) {
                     let length =
                         slot.relay.map { $0.minutes * 60_000 }
                         ?? slot.clips.reduce(0) { $0 + (durations[$1] ?? 0) }
                         + slot.texts.reduce(0) { $0 + (spoken[$1] ?? 0) }
-                    for time in slot.times { runs.append((time * 60_000, time * 60_000 + max(length, 1), slot)) }
+                    for time in slot.times {
+                        let start = day.dayNumber * dayLength + time * 60_000
+                        runs.append((start, start + max(length, 1), day, slot))
+                    }
                 }
-                runs.sort { $0.start < $1.start }
-                for (earlier, later) in zip(runs, runs.dropFirst()) where later.start < earlier.end {
-                    let key = "\(earlier.slot.line):\(later.slot.line):\(zone)"
-                    guard reported.insert(key).inserted else { continue }
-                    issues.append(
-                        ScheduleIssue(
-                            file: file, line: later.slot.line, column: later.slot.column,
-                            message:
-                                "slot '\(later.slot.name)' at \(Self.clock(later.start)) overlaps slot '\(earlier.slot.name)' "
-                                + "(\(Self.clock(earlier.start))–\(Self.clock(earlier.end))) in zone \(zone) on \(day)")
-                    )
+            }
+            runs.sort { $0.start < $1.start }
+            // The airing that ends last so far: a long one can overlap several that follow it.
+            var latest: (start: Int, end: Int, day: LocalDate, slot: Schedule.Slot)?
+            for run in runs {
+                if let earlier = latest, run.start < earlier.end {
+                    let key = "\(earlier.slot.line):\(run.slot.line):\(zone)"
+                    if reported.insert(key).inserted {
+                        let (from, to) = (
+                            earlier.start % dayLength, earlier.end - earlier.start + earlier.start % dayLength
+                        )
+                        issues.append(
+                            ScheduleIssue(
+                                file: file, line: run.slot.line, column: run.slot.column,
+                                message:
+                                    "slot '\(run.slot.name)' at \(Self.clock(run.start % dayLength)) overlaps slot '\(earlier.slot.name)' "
+                                    + "(\(Self.clock(from))–\(Self.clock(to % dayLength))) in zone \(zone) on \(run.day)"
+                            ))
+                    }
                 }
+                if latest.map({ run.end > $0.end }) ?? true { latest = run }
             }
         }
         return issues

@@ -279,7 +279,10 @@ extension RealProcesses {
             // Renamed; a name another box has is refused with the reason, and changes nothing.
             try browser.type("#name-\(id)", "cho-thon-b")
             try browser.click("#rename-\(id)")
-            #expect(try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["name"] as? String == "cho-thon-b")
+            _ = try harness.waitFor("the box renamed", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, id)?["name"] as? String == "cho-thon-b"
+                    ? true : nil
+            }
             try browser.type("#name-\(id)", "truong")
             try browser.click("#rename-\(id)")
             #expect(try browser.text("#error").contains("truong"))
@@ -305,7 +308,9 @@ extension RealProcesses {
 
             // Removed from the list: gone from the page and from GET /receivers.
             try browser.click("#remove-\(other)")
-            #expect(try RealProcesses.FleetModelEndToEndTests.receiver(harness, other) == nil)
+            _ = try harness.waitFor("the box removed", timeout: 30) { () -> Bool? in
+                try RealProcesses.FleetModelEndToEndTests.receiver(harness, other) == nil ? true : nil
+            }
             #expect(try browser.run("return document.getElementById('device-\(other)') === null;") as? Bool == true)
             let audit = try #require(try harness.api("/audit") as? [[String: Any]])
             let actions = Set(audit.compactMap { $0["action"] as? String })
@@ -379,6 +384,91 @@ extension RealProcesses {
             try browser.click("#send")
             #expect(try browser.text("#error") == "Thời gian phát đã qua: chọn một thời điểm sắp tới.")
             for planned in ids { #expect(try harness.loa(["cancel", String(planned)]).status == 0) }
+        }
+
+        /// Lịch: a slot added in the form shows in the week's grid and in the timetable once confirmed; one that
+        /// overlaps it in a zone is refused with the checker's line and changes nothing; an edit says what it
+        /// replaces; the last apply is undone; a delete empties the schedule.
+        @Test func addEditUndoAndDeleteASlotInTheWeekGrid() throws {
+            let harness = try Harness(groupOctet: 170)
+            try RealProcesses.FleetModelEndToEndTests.startController(harness)
+            let browser = try WebDriver(directory: harness.path("browser"))
+            defer { browser.close() }
+            try logIn(browser, harness)
+            try browser.open(harness.controllerURL + "/ui/lich")
+            #expect(try browser.text("h1") == "Lịch")
+
+            try browser.type("#slot-name", "Bản tin sáng")
+            try browser.type("#slot-times", "06:00, 17:30")
+            try browser.type("#slot-text", "Bản tin sáng của xã: hôm nay trời nắng, nhiệt độ ba mươi độ.")
+            try browser.click("#slot-check")
+            let body = try browser.run("return document.body.innerText;") as? String ?? ""
+            let summary = (try? browser.text("#confirm li")) ?? body
+            #expect(summary.hasPrefix("Thêm: 'Bản tin sáng' · 06:00, 17:30 · hằng ngày · thon-a, thon-b"), "\(summary)")
+            #expect(try timetable(harness).isEmpty, "applied before it was confirmed")
+            try apply(browser, harness)
+            #expect(try browser.text("#done") == "Đã áp dụng lịch mới.")
+            #expect(
+                try browser.text("#grid tbody tr:first-child td:nth-child(2)")
+                    == "06:00 Bản tin sáng\n17:30 Bản tin sáng")
+            let entries = try timetable(harness)
+            #expect(entries.count == 2 * 2 * 7, "\(entries.count) entries")
+            #expect(Set(entries.map { $0["time"] as? String ?? "" }) == ["06:00", "17:30"])
+
+            // An overlapping slot in thôn A is refused with the checker's words; nothing changes.
+            try browser.type("#slot-name", "Thông báo")
+            try browser.type("#slot-times", "06:00")
+            _ = try browser.run("document.querySelector('input[name=\"zones[]\"][value=\"thon-b\"]').checked = false;")
+            try browser.type("#slot-text", "Thông báo ngắn.")
+            try browser.click("#slot-check")
+            let refused = try browser.text("#error")
+            #expect(
+                refused.hasPrefix("Trùng giờ: slot 'Thông báo' at 06:00 overlaps slot 'Bản tin sáng' (06:00–06:0"),
+                "\(refused)")
+            #expect(refused.contains("in zone thon-a"), "\(refused)")
+            #expect(try timetable(harness).count == 2 * 2 * 7)
+
+            // Edited: only at 06:30; the confirmation names what it replaces.
+            let slot = try #require(try browser.run("return document.querySelector('#slots li').id;") as? String)
+            let id = String(slot.dropFirst("slot-".count))
+            try browser.click("#edit-\(id)")
+            #expect(try browser.attribute("#slot-name", "value") == "Bản tin sáng")
+            try browser.type("#slot-times", "06:30")
+            try browser.click("#slot-check")
+            let lines = try browser.text("#confirm ul")
+            #expect(lines.contains("Thay: 'Bản tin sáng' · 06:00, 17:30"), "\(lines)")
+            #expect(lines.contains("bằng: 'Bản tin sáng' · 06:30"), "\(lines)")
+            try apply(browser, harness)
+            #expect(Set(try timetable(harness).map { $0["time"] as? String ?? "" }) == ["06:30"])
+            try keep(browser.screenshot(), "lich-1280.png", harness)
+            try browser.setWindow(width: 360, height: 780)
+            let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
+            #expect(fits == true, "Lịch scrolls sideways at 360 px")
+            try browser.setWindow(width: 1280, height: 900)
+
+            // Undo puts 06:00 and 17:30 back; a delete leaves no slot.
+            try browser.click("#undo")
+            #expect(try browser.text("#confirm li").hasPrefix("Trở lại lịch trước lần áp dụng gần nhất"))
+            try apply(browser, harness)
+            #expect(Set(try timetable(harness).map { $0["time"] as? String ?? "" }) == ["06:00", "17:30"])
+            let again = try #require(try browser.run("return document.querySelector('#slots li').id;") as? String)
+            try browser.click("#delete-\(again.dropFirst("slot-".count))")
+            #expect(try browser.text("#confirm li").hasPrefix("Xóa: 'Bản tin sáng'"))
+            try apply(browser, harness)
+            #expect(try timetable(harness).isEmpty)
+        }
+
+        /// Confirms the change shown and waits for the page that says it is applied.
+        private func apply(_ browser: WebDriver, _ harness: Harness) throws {
+            try browser.click("#apply")
+            _ = try harness.waitFor("the change applied", timeout: 60) { () -> Bool? in
+                try browser.currentURL().hasSuffix("/ui/lich?applied=1") ? true : nil
+            }
+        }
+
+        /// The coming week's timetable as `GET /schedule/timetable` lists it.
+        private func timetable(_ harness: Harness) throws -> [[String: Any]] {
+            try #require(try harness.api("/schedule/timetable?days=7") as? [[String: Any]])
         }
 
         /// The audit log's emergency commands, oldest first.

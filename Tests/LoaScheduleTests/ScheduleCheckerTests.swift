@@ -103,6 +103,35 @@ struct ScheduleCheckerTests {
             ])
     }
 
+    /// A slot that runs past midnight overlaps the next day's early slot: Sunday 23:50 for 20 minutes meets
+    /// Monday 00:05 (weekly slots, and a one-day slot whose next day is outside its dates).
+    @Test func findsAnOverlapAcrossMidnight() throws {
+        /// Sunday 23:50 for 20 minutes, then Monday at `early`.
+        func lateAndEarly(_ early: String) throws -> [String] {
+            try check(
+                """
+                slots:
+                  - name: khuya
+                    at: "23:50"
+                    days: [sun]
+                    zones: thon-dong
+                    play: long.wav
+                  - name: sớm
+                    at: "\(early)"
+                    days: [mon]
+                    zones: thon-dong
+                    play: a.wav
+                """)
+        }
+        let found = try lateAndEarly("00:05")
+        #expect(
+            found == [
+                "lich.yaml:7:5: slot 'sớm' at 00:05 overlaps slot 'khuya' (23:50–00:10) in zone thon-dong on 2026-12-07"
+            ], "\(found)")
+        let apart = try lateAndEarly("00:15")
+        #expect(apart.isEmpty, "\(apart)")
+    }
+
     @Test func expandsAllToTheControllersZones() throws {
         let schedule = try ScheduleParser.parse(
             "slots:\n  - at: \"05:30\"\n    zones: all\n    play: a.wav\n", file: "f", directory: "/")

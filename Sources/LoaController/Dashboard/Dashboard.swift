@@ -100,6 +100,7 @@ struct Dashboard: Sendable {
         addDeviceRoutes(to: router)
         addLogRoutes(to: router)
         addEmergencyRoutes(to: router)
+        addScheduleRoutes(to: router)
         router.get("/ui/events") { request, _ -> Response in
             guard let session = try session(request) else { throw APIError(.unauthorized, "not logged in") }
             let words = DashboardText.words(language(request))

@@ -24,7 +24,10 @@ enum DashboardAssets {
         .acts button{padding:.4rem .7rem}.devices{grid-template-columns:repeat(auto-fill,minmax(min(100%,21rem),1fr))}
         button.quiet{background:none;border:1px solid #c62828;color:#c62828;border-radius:.3rem}
         .split{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:1rem;align-items:start}
-        .split .alerts{margin-top:0}.split .login{max-width:none}.presets{margin-top:1rem}#signing input[type=file]{font-size:.9rem}
+        .split .alerts{margin-top:0}.split .login{max-width:none}.presets{margin-top:1rem}
+        .scroll{overflow-x:auto;margin-bottom:1rem}.grid{border-collapse:collapse;background:#fff;width:100%}
+        .grid th,.grid td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem}
+        .grid tr.today th{background:#fdecea}.weeks{gap:1rem;margin-bottom:.5rem}.confirm{border-left:.4rem solid #8b1a1a}#signing input[type=file]{font-size:.9rem}
         """
 
     static let script = """

@@ -4,7 +4,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
-        "broadcast": broadcast, "devices": devices, "log": log, "emergency": emergency,
+        "broadcast": broadcast, "devices": devices, "log": log, "emergency": emergency, "schedule": schedule,
     ]
 
     static let layout = """
@@ -23,6 +23,7 @@ enum DashboardTemplates {
         <nav>
         <a href="/ui" class="{{#onOverview}}here{{/onOverview}}">{{t.overview}}</a>
         <a href="/ui/phat-thanh" class="{{#onBroadcast}}here{{/onBroadcast}}">{{t.broadcast}}</a>
+        <a href="/ui/lich" class="{{#onSchedule}}here{{/onSchedule}}">{{t.schedule}}</a>
         <a href="/ui/thiet-bi" class="{{#onDevices}}here{{/onDevices}}">{{t.devices}}</a>
         <a href="/ui/nhat-ky" class="{{#onLog}}here{{/onLog}}">{{t.logs}}</a>
         <a href="/ui/khan-cap" class="{{#onEmergency}}here{{/onEmergency}} urgent">{{t.emergencyPage}}</a>
@@ -258,6 +259,75 @@ enum DashboardTemplates {
         <input type="hidden" name="preset" id="form-preset">
         <input type="hidden" name="command" id="form-command">
         </form>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let schedule = """
+        {{<layout}}
+        {{$heading}}{{t.schedule}}{{/heading}}
+        {{$main}}
+        {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
+        {{#done}}<p class="ok" id="done" role="status">{{done}}</p>{{/done}}
+        {{#confirming}}
+        <section class="alerts confirm" id="confirm">
+        <h2>{{t.confirmTitle}}</h2>
+        <ul>{{#summary}}<li>{{.}}</li>{{/summary}}</ul>
+        <form method="post" action="/ui/lich" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="confirm" value="1">
+        {{#form}}<input type="hidden" name="op" value="{{op}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="name" value="{{name}}"><input type="hidden" name="times" value="{{times}}">
+        {{#weekdays}}<input type="hidden" name="weekdays[]" value="{{.}}">{{/weekdays}}
+        {{#zones}}<input type="hidden" name="zones[]" value="{{.}}">{{/zones}}
+        <input type="hidden" name="text" value="{{text}}"><input type="hidden" name="clip" value="{{clip}}">
+        <input type="hidden" name="from" value="{{from}}"><input type="hidden" name="until" value="{{until}}">{{/form}}
+        <button type="submit" id="apply" class="danger">{{t.confirmApply}}</button>
+        <a href="/ui/lich" id="back">{{t.back}}</a>
+        </form>
+        </section>
+        {{/confirming}}
+        <p class="inline weeks"><a href="/ui/lich?week={{previousWeek}}" id="previous-week">← {{t.previousWeek}}</a>
+        <a href="/ui/lich" id="this-week">{{t.thisWeek}}</a>
+        <a href="/ui/lich?week={{nextWeek}}" id="next-week">{{t.nextWeek}} →</a></p>
+        <div class="scroll"><table class="grid" id="grid">
+        <thead><tr><th>{{t.day}}</th>{{#zoneNames}}<th>{{.}}</th>{{/zoneNames}}</tr></thead>
+        <tbody>
+        {{#days}}<tr class="{{#today}}today{{/today}}"><th>{{label}}</th>{{#cells}}<td>{{#lines}}<div>{{.}}</div>{{/lines}}</td>{{/cells}}</tr>
+        {{/days}}
+        </tbody></table></div>
+        <div class="split">
+        <form method="post" action="/ui/lich" class="login" id="slot-form">
+        <h2>{{#isEditing}}{{t.editSlot}} '{{editingName}}'{{/isEditing}}{{^isEditing}}{{t.addSlot}}{{/isEditing}}</h2>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="op" value="{{formOp}}">
+        <input type="hidden" name="id" value="{{formId}}">
+        <label>{{t.slotName}} <input name="name" id="slot-name" value="{{formName}}" maxlength="100" required></label>
+        <label>{{t.slotTimes}} <input name="times" id="slot-times" value="{{formTimes}}" required></label>
+        <fieldset><legend>{{t.slotDays}}</legend>
+        {{#dayChoices}}<label><input type="checkbox" name="weekdays[]" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label> {{/dayChoices}}
+        </fieldset>
+        <fieldset><legend>{{t.zone}}</legend>
+        {{#zoneChoices}}<label><input type="checkbox" name="zones[]" value="{{name}}"{{#checked}} checked{{/checked}}> {{name}}</label> {{/zoneChoices}}
+        </fieldset>
+        <label>{{t.slotText}} <textarea name="text" id="slot-text" rows="3" maxlength="32000">{{formText}}</textarea></label>
+        <label>{{t.slotClip}} <input name="clip" id="slot-clip" inputmode="numeric" pattern="[0-9]*"></label>
+        <label>{{t.slotFrom}} <input type="date" name="from" id="slot-from" value="{{formFrom}}"></label>
+        <label>{{t.slotUntil}} <input type="date" name="until" id="slot-until" value="{{formUntil}}"></label>
+        <button type="submit" id="slot-check">{{t.checkSlot}}</button>
+        </form>
+        <section class="alerts">
+        <h2>{{t.slotsApplied}}</h2>
+        {{#noSlots}}<p>{{t.nothing}}</p>{{/noSlots}}
+        <ul id="slots">
+        {{#slots}}<li id="slot-{{id}}">{{line}} <a href="/ui/lich?edit={{id}}" id="edit-{{id}}">{{t.edit}}</a>
+        <form method="post" action="/ui/lich" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="op" value="delete"><input type="hidden" name="id" value="{{id}}">
+        <button type="submit" class="cancel" id="delete-{{id}}">{{t.deleteSlot}}</button></form></li>
+        {{/slots}}
+        </ul>
+        {{#canUndo}}<form method="post" action="/ui/lich"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="op" value="undo"><button type="submit" id="undo">{{t.undo}}</button></form>{{/canUndo}}
+        </section>
+        </div>
         {{/main}}
         {{/layout}}
         """
