@@ -300,11 +300,35 @@ extension RealProcesses {
             }
             try browser.open(harness.controllerURL + "/ui/thiet-bi")
             #expect(try browser.text("#device-\(id) h2") == "cho-thon-b")
-            try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
             try browser.setWindow(width: 360, height: 780)
             let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
             #expect(fits == true, "Thiết bị scrolls sideways at 360 px")
             try browser.setWindow(width: 1280, height: 900)
+
+            // Placed on the map from coordinates: the second box, ~1 km north-east, is drawn up and to the right.
+            #expect(
+                try browser.text(".map p")
+                    == "Chưa có loa nào có tọa độ: nhập vĩ độ, kinh độ (từ GPS điện thoại) ở từng loa bên dưới.")
+            try browser.type("#position-\(id)", "21,0285 105,8542")
+            try browser.click("#place-\(id)")
+            #expect(try browser.text("#error") == "Tọa độ không đúng: viết vĩ độ, kinh độ như 21.02850, 105.85420.")
+            try browser.type("#position-\(id)", "21.02850, 105.85420")
+            try browser.click("#place-\(id)")
+            try browser.type("#position-\(other)", "21.03750, 105.86380")
+            try browser.click("#place-\(other)")
+            let pins = try harness.waitFor("two pins on the map", timeout: 30) { () -> [Double]? in
+                guard
+                    let values = try browser.run(
+                        "var a = document.querySelector('#pin-\(id) circle'), b = document.querySelector('#pin-\(other) circle');"
+                            + "return a && b ? [a.cx.baseVal.value, a.cy.baseVal.value, b.cx.baseVal.value, b.cy.baseVal.value] : null;"
+                    ) as? [Any]
+                else { return nil }
+                return values.compactMap { ($0 as? NSNumber)?.doubleValue }
+            }
+            #expect(pins.count == 4 && pins[2] > pins[0] && pins[3] < pins[1], "\(pins)")
+            #expect(try browser.attribute("#position-\(id)", "value") == "21.02850, 105.85420")
+            #expect(try browser.text(".map .scale").hasSuffix("km"))
+            try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
 
             // Removed from the list: gone from the page and from GET /receivers.
             try browser.click("#remove-\(other)")

@@ -14,6 +14,7 @@ extension Dashboard {
         var zone: String?
         var name: String?
         var volume: String?
+        var position: String?
     }
 
     struct DeviceRow {
@@ -32,6 +33,8 @@ extension Dashboard {
         /// The zones a box may be moved to, its own marked.
         var zones: [ZoneChoice]
         var volumeValue: Int
+        /// "21.02850, 105.85420", or empty when not on the map.
+        var position: String
     }
 
     struct ZoneChoice {
@@ -58,6 +61,12 @@ extension Dashboard {
                 case "rename":
                     _ = try fleetAPI.rename(record, to: (form.name ?? "").trimmingCharacters(in: .whitespaces))
                 case "remove": _ = try fleetAPI.remove(record)
+                case "place":
+                    let text = (form.position ?? "").trimmingCharacters(in: .whitespaces)
+                    guard text.isEmpty || Position(text) != nil else {
+                        throw APIError(.badRequest, DashboardText.words(language(request))["badPosition"] ?? "")
+                    }
+                    try fleetAPI.place(record, at: Position(text))
                 case "volume":
                     guard let value = form.volume.flatMap({ Int($0) }), (0...100).contains(value) else {
                         throw APIError(.badRequest, DashboardText.words(language(request))["badVolume"] ?? "")
@@ -71,7 +80,8 @@ extension Dashboard {
                 auditLog.record(
                     actor: .account(session.account.name), action: AuditTrail.actions[route] ?? .boxCommand,
                     target: "/ui/thiet-bi \(form.action) \(record.id.text)"
-                        + (form.action == "move" ? " to \(form.zone ?? "")" : ""), from: context.callerAddress,
+                        + (form.action == "move" ? " to \(form.zone ?? "")" : "")
+                        + (form.action == "place" ? " at \(form.position ?? "")" : ""), from: context.callerAddress,
                     result: .accepted)
                 return Self.redirect("/ui/thiet-bi")
             } catch let error as APIError {
@@ -83,7 +93,7 @@ extension Dashboard {
     /// The route whose role each action needs.
     static let deviceRoutes: [String: Route] = [
         "approve": .approveReceiver, "reject": .rejectReceiver, "move": .moveReceiver, "rename": .renameReceiver,
-        "remove": .removeReceiver,
+        "remove": .removeReceiver, "place": .moveReceiver,
     ]
 
     private func devicesPage(
@@ -91,6 +101,7 @@ extension Dashboard {
     ) -> Response {
         let words = DashboardText.words(language(request))
         let localTime = programme.localTime
+        let positions = (try? fleet.store.positions()) ?? [:]
         let rows = fleet.registry.all().map { record in
             let view = ReceiverView(record, groups: fleet.registry.groups)
             return DeviceRow(
@@ -104,9 +115,22 @@ extension Dashboard {
                 approved: record.approved,
                 muted: view.muted,
                 zones: fleet.zones.map { ZoneChoice(name: $0, selected: $0 == record.zone) },
-                volumeValue: view.volume ?? 100)
+                volumeValue: view.volume ?? 100, position: positions[view.id]?.text ?? "")
         }
-        let context: [String: Any] = ["onDevices": true, "devices": rows, "noDevices": rows.isEmpty]
+        let map = BoxMap(
+            rows.compactMap { row in positions[row.id].map { (row.id, row.name, row.css, $0) } }, width: 640,
+            height: 360)
+        let context: [String: Any] = [
+            "onDevices": true, "devices": rows, "noDevices": rows.isEmpty,
+            "pins": map.pins.map { pin in
+                [
+                    "id": pin.id, "name": pin.name, "css": pin.css, "x": String(format: "%.1f", pin.x),
+                    "y": String(format: "%.1f", pin.y), "labelY": String(format: "%.1f", pin.y - 12),
+                ]
+            }, "hasMap": !map.pins.isEmpty,
+            "scale": map.metresAcross >= 1000
+                ? String(format: "%.1f km", map.metresAcross / 1000) : String(format: "%.0f m", map.metresAcross),
+        ]
         return page("devices", request, session: session, context.merging(values) { $1 }, status: status)
     }
 }

@@ -27,7 +27,10 @@ enum DashboardAssets {
         .split .alerts{margin-top:0}.split .login{max-width:none}.presets{margin-top:1rem}
         .scroll{overflow-x:auto;margin-bottom:1rem}.grid{border-collapse:collapse;background:#fff;width:100%}
         .grid th,.grid td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem}
-        .grid tr.today th{background:#fdecea}.weeks{gap:1rem;margin-bottom:.5rem}.confirm{border-left:.4rem solid #8b1a1a}#signing input[type=file]{font-size:.9rem}
+        .grid tr.today th{background:#fdecea}
+        .map svg{width:100%;max-width:40rem;height:auto;display:block}.map .ground{fill:#eef3e8}.pin circle{stroke:#fff;stroke-width:2}
+        .pin.ok circle{fill:#1b5e20}.pin.down circle{fill:#c62828}.pin.other circle{fill:#9e9e9e}
+        .pin text,.scale{font-size:13px;text-anchor:middle;fill:#1a1a1a}.scale{text-anchor:start}.weeks{gap:1rem;margin-bottom:.5rem}.confirm{border-left:.4rem solid #8b1a1a}#signing input[type=file]{font-size:.9rem}
         """
 
     static let script = """

@@ -151,6 +151,14 @@ enum DashboardTemplates {
         {{$main}}
         {{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
         {{#noDevices}}<p>{{t.nothing}}</p>{{/noDevices}}
+        <section class="alerts map">
+        <h2>{{t.map}}</h2>
+        {{^hasMap}}<p>{{t.noMap}}</p>{{/hasMap}}
+        {{#hasMap}}<svg viewBox="0 0 640 360" id="map" role="img" aria-label="{{t.map}}">
+        <rect width="640" height="360" class="ground"/>
+        {{#pins}}<g id="pin-{{id}}" class="pin {{css}}"><circle cx="{{x}}" cy="{{y}}" r="9"><title>{{name}}</title></circle><text x="{{x}}" y="{{labelY}}">{{name}}</text></g>
+        {{/pins}}<text x="8" y="352" class="scale">↔ {{scale}}</text></svg>{{/hasMap}}
+        </section>
         <section class="zones devices">
         {{#devices}}
         <article class="zone" id="device-{{id}}">
@@ -189,6 +197,11 @@ enum DashboardTemplates {
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
         <input name="name" id="name-{{id}}" value="{{name}}" maxlength="64" required aria-label="{{t.name}}">
         <button type="submit" name="action" value="rename" id="rename-{{id}}">{{t.rename}}</button>
+        </form>
+        <form method="post" action="/ui/thiet-bi" class="inline acts">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input name="position" id="position-{{id}}" value="{{position}}" placeholder="21.02850, 105.85420" aria-label="{{t.position}}">
+        <button type="submit" name="action" value="place" id="place-{{id}}">{{t.place}}</button>
         </form>
         <form method="post" action="/ui/thiet-bi" class="inline acts">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">

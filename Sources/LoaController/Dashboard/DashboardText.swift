@@ -84,6 +84,17 @@ enum DashboardText {
         "badEvery": ("Khoảng cách giữa các lần phát không đúng.", "The time between airings is not valid."),
         "reject": ("Từ chối", "Reject"),
         "schedule": ("Lịch", "Schedule"),
+        "map": ("Bản đồ loa", "Map of the boxes"),
+        "noMap": (
+            "Chưa có loa nào có tọa độ: nhập vĩ độ, kinh độ (từ GPS điện thoại) ở từng loa bên dưới.",
+            "No box has coordinates yet: enter latitude, longitude (from a phone's GPS) on each box below."
+        ),
+        "position": ("Tọa độ (vĩ độ, kinh độ)", "Coordinates (latitude, longitude)"),
+        "place": ("Đặt vị trí", "Place"),
+        "badPosition": (
+            "Tọa độ không đúng: viết vĩ độ, kinh độ như 21.02850, 105.85420.",
+            "The coordinates are not valid: write latitude, longitude as 21.02850, 105.85420."
+        ),
         "addSlot": ("Thêm khung giờ", "Add a slot"),
         "editSlot": ("Sửa khung giờ", "Edit the slot"),
         "slotName": ("Tên (vd Bản tin sáng)", "Name (e.g. Morning news)"),

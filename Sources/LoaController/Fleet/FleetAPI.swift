@@ -157,6 +157,13 @@ struct FleetAPI {
         return ReceiverView(record, groups: fleet.registry.groups)
     }
 
+    /// Puts `record` on the map at `position` (nil: off the map).
+    func place(_ record: ReceiverRecord, at position: Position?) throws {
+        do { try fleet.store.setPosition(record.id.text, position) } catch {
+            throw APIError(.internalServerError, "cannot save the box's position: \(error)")
+        }
+    }
+
     func find(_ text: String) throws -> ReceiverRecord {
         try refusing { () throws(ReceiverLookupError) in try fleet.registry.lookUp(text) }
     }

@@ -9,6 +9,7 @@ import GRDB
 /// - `command`: every command to a receiver and how it ended; its id is what the receiver checks for replays
 ///   (AUTOINCREMENT: ids are never reused, even after deletions).
 /// - `alert`: every alert raised.
+/// - `position`: where a technician placed each box (latitude and longitude), for the dashboard's map.
 final class FleetStore: Sendable {
     let database: DatabasePool
 
@@ -56,6 +57,13 @@ final class FleetStore: Sendable {
                 t.column("at", .integer).notNull()
                 t.column("kind", .text).notNull()
                 t.column("detail", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v2: positions") { db in
+            try db.create(table: "position") { t in
+                t.column("receiver", .text).primaryKey()
+                t.column("latitude", .double).notNull()
+                t.column("longitude", .double).notNull()
             }
         }
         return migrator
@@ -131,6 +139,7 @@ final class FleetStore: Sendable {
             for receiver in removed {
                 try db.execute(sql: "DELETE FROM receiver WHERE id = ?", arguments: [receiver])
                 try db.execute(sql: "DELETE FROM history WHERE receiver = ?", arguments: [receiver])
+                try db.execute(sql: "DELETE FROM position WHERE receiver = ?", arguments: [receiver])
             }
         }
     }
@@ -190,6 +199,29 @@ final class FleetStore: Sendable {
         try database.write { db in
             try db.execute(
                 sql: "UPDATE command SET state = 'failed', finishedAt = ? WHERE state = 'pending'", arguments: [at])
+        }
+    }
+
+    /// Where each placed box is, by receiver id.
+    func positions() throws -> [String: Position] {
+        try database.read { db in
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT * FROM position").map {
+                    ($0["receiver"], Position(latitude: $0["latitude"], longitude: $0["longitude"]))
+                }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// Places `receiver` at `position` (nil: takes it off the map).
+    func setPosition(_ receiver: String, _ position: Position?) throws {
+        try database.write { db in
+            if let position {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO position (receiver, latitude, longitude) VALUES (?, ?, ?)",
+                    arguments: [receiver, position.latitude, position.longitude])
+            } else {
+                try db.execute(sql: "DELETE FROM position WHERE receiver = ?", arguments: [receiver])
+            }
         }
     }
 }
