@@ -9,6 +9,9 @@ enum Message: CaseIterable, Sendable {
     case loaAbstract, loaDiscussion, controllerHelp, jsonHelp, csvHelp
     // Queue, say, cancel, status.
     case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
+    // The clip library.
+    case queueClipHelp, queueFileOrClip, clipsAbstract, clipsListAbstract, clipsAddAbstract, clipsRemoveAbstract
+    case clipNameHelp, clipLine, clipsEmpty, clipAdded, clipRemoved, unknownClipName, badClipName
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
     case cancelAbstract, itemIdHelp, cancelled, queuedHead, queuedAt, queuedPlaying, uploading, uploadSent
     case controllerStillWorking, itemCountOne, itemCountMany, noBoxOnline
@@ -107,6 +110,45 @@ enum Message: CaseIterable, Sendable {
             return (
                 "name a sound file to queue, or use --list to see the queue",
                 "hãy ghi tên tệp âm thanh cần phát, hoặc dùng --list để xem hàng chờ"
+            )
+        case .queueClipHelp:
+            return (
+                "Queue the library's clip of this name instead of a file ('loa clips' lists them).",
+                "Phát tệp có tên này trong thư viện thay cho một tệp ('loa clips' liệt kê)."
+            )
+        case .queueFileOrClip:
+            return ("give a sound file or --clip NAME, not both", "ghi một tệp âm thanh hoặc --clip TÊN, không cả hai")
+        case .clipsAbstract:
+            return (
+                "The clip library: recordings kept under a name, queued again with 'loa queue --clip NAME'.",
+                "Thư viện bản tin: các tệp đã lưu theo tên, phát lại bằng 'loa queue --clip TÊN'."
+            )
+        case .clipsListAbstract: return ("List the library.", "Liệt kê thư viện.")
+        case .clipsAddAbstract:
+            return ("Store a sound file in the library under a name.", "Lưu một tệp âm thanh vào thư viện theo tên.")
+        case .clipsRemoveAbstract:
+            return (
+                "Take a name out of the library (what is queued or scheduled with it still plays).",
+                "Bỏ một tên khỏi thư viện (những gì đã xếp lịch bằng nó vẫn phát)."
+            )
+        case .clipNameHelp: return ("The clip's name, such as hop-dan.", "Tên trong thư viện, ví dụ hop-dan.")
+        case .clipLine: return ("{1}  {2} ({3}, clip {4})", "{1}  {2} ({3}, tệp {4})")
+        case .clipsEmpty:
+            return (
+                "(the library is empty: 'loa clips add NAME FILE' adds one)",
+                "(thư viện trống: 'loa clips add TÊN TỆP' để thêm)"
+            )
+        case .clipAdded: return ("'{1}' is in the library: {2} ({3})", "Đã lưu '{1}' vào thư viện: {2} ({3})")
+        case .clipRemoved: return ("'{1}' is out of the library", "Đã bỏ '{1}' khỏi thư viện")
+        case .unknownClipName:
+            return (
+                "no clip named '{1}' in the library; 'loa clips' lists the names",
+                "không có tệp tên '{1}' trong thư viện; 'loa clips' liệt kê các tên"
+            )
+        case .badClipName:
+            return (
+                "'{1}' cannot name a clip: use 1 to 64 letters, digits, '-' or '_' (such as hop-dan)",
+                "'{1}' không dùng làm tên được: dùng 1 đến 64 chữ, số, '-' hoặc '_' (ví dụ hop-dan)"
             )
         case .zonesHelp:
             return (

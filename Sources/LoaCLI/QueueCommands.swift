@@ -8,6 +8,9 @@ struct Queue: AsyncParsableCommand {
     @Argument(help: Message.queueFileHelp.help)
     var file: String?
 
+    @Option(name: .long, help: Message.queueClipHelp.help)
+    var clip: String?
+
     @OptionGroup var item: ItemOptions
 
     @Option(name: .long, help: Message.queueTitleHelp.help)
@@ -43,6 +46,20 @@ struct Queue: AsyncParsableCommand {
                     if zone.playing == nil && zone.queued.isEmpty { print(Message.nothingQueued.text()) }
                 }
                 return
+            }
+            if let clip {
+                guard file == nil else { throw CLIError(.queueFileOrClip) }
+                let named = try await ClipsCommand.named(clip, client: client)
+                let title = title ?? named.title
+                if item.isPlanned {
+                    return try await item.queue(
+                        clip: named.clipId, title: title, at: item.airTimes(client), client: client)
+                }
+                let (priority, onInterrupt) = try item.checked()
+                let queued = try await client.queue(
+                    file: nil, clip: named.clipId, zones: item.zone, title: title, priority: priority, now: item.now,
+                    onInterrupt: onInterrupt, at: nil)
+                return try await QueuedSentence.report(queued, client: client)
             }
             guard let file else { throw CLIError(.queueNeedsFile) }
             let (priority, onInterrupt) = try item.checked()

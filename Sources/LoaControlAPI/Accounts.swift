@@ -85,7 +85,7 @@ extension Route {
         switch self {
         case .health, .rootKey, .keyList, .signedKeyList, .login, .emergency: return nil
         case .storeClip, .checkClip, .queueItem, .cancelItem, .applySchedule, .say, .storeSpeech, .previewSpeech,
-            .startLive, .stopLive, .keepLive, .startRelay:
+            .startLive, .stopLive, .keepLive, .startRelay, .nameClip, .removeNamedClip:
             return .broadcaster
         case .approveReceiver, .approvePending, .moveReceiver, .renameReceiver, .rejectReceiver, .removeReceiver,
             .command:

@@ -55,6 +55,19 @@ public struct ControlClient: Sendable {
             .storeClip, query: [(Query.title, title)], body: try Upload(file: file, progress: uploadProgress))
     }
 
+    /// The clip library, by name.
+    public func library() async throws(ControlClientError) -> [NamedClipView] { try await json(.library) }
+
+    /// Names stored clip `clip` `name` in the library (replacing what the name meant before).
+    public func nameClip(_ name: String, clip: Int64) async throws(ControlClientError) -> NamedClipView {
+        try await json(.nameClip, path: Route.nameClip.path(name), query: [(Query.clip, String(clip))])
+    }
+
+    /// Takes `name` out of the library (the clip stays stored: items and slots that use it still play).
+    public func removeNamedClip(_ name: String) async throws(ControlClientError) -> NamedClipView {
+        try await json(.removeNamedClip, path: Route.removeNamedClip.path(name))
+    }
+
     /// Has the controller read the sound file `file` as it would to store it, storing nothing: its length, or
     /// the controller's reason (status 400) why it cannot be played.
     public func checkClip(file: String) async throws(ControlClientError) -> ClipCheckView {

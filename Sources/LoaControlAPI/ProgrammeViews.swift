@@ -285,3 +285,24 @@ public struct ReportRow: Codable, Sendable, Equatable {
         self.seconds = seconds
     }
 }
+
+/// A clip of the library (`GET /library`): its name, the stored clip, its title and playing time.
+public struct NamedClipView: Codable, Sendable, Equatable {
+    public var name: String
+    public var clipId: Int64
+    public var title: String
+    public var durationMs: Int
+
+    public init(name: String, clipId: Int64, title: String, durationMs: Int) {
+        (self.name, self.clipId, self.title, self.durationMs) = (name, clipId, title, durationMs)
+    }
+
+    /// True if `name` can name a clip: 1 to 64 letters (Vietnamese too), digits, '-' and '_' — what a broadcaster
+    /// types after `loa queue --clip`.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
+    }
+}

@@ -65,6 +65,10 @@ extension Route {
         .post, "/relay",
         query: [Query.sources, Query.until, Query.fallbackClip, Query.zones, Query.zone, Query.title, Query.priority])
     public static let previewSpeech = Route(.post, "/speech")
+    /// The clip library: stored clips under names the office chose (`loa clips`).
+    public static let library = Route(.get, "/library")
+    public static let nameClip = Route(.post, "/library/{name}", query: [Query.clip])
+    public static let removeNamedClip = Route(.delete, "/library/{name}")
     public static let item = Route(.get, "/items/{id}")
     public static let cancelItem = Route(.delete, "/items/{id}")
     public static let status = Route(.get, "/status")
@@ -100,7 +104,7 @@ extension Route {
     public static let all: [Route] =
         [
             health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech,
-            startLive, stopLive, keepLive, startRelay, item,
+            startLive, stopLive, keepLive, startRelay, library, nameClip, removeNamedClip, item,
             cancelItem, status, applySchedule, timetable,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,

@@ -13,6 +13,7 @@ extension Outcome: DatabaseValueConvertible {}
 extension HealthView: ResponseEncodable {}
 extension ZoneView: ResponseEncodable {}
 extension ClipView: ResponseEncodable {}
+extension NamedClipView: ResponseEncodable {}
 extension ClipCheckView: ResponseEncodable {}
 extension SpeechView: ResponseEncodable {}
 extension ItemView: ResponseEncodable {}
@@ -82,5 +83,13 @@ extension EmergencyDecision {
         self.init(
             accepted: decision.accepted, reason: decision.reason, items: decision.items,
             acceptedAt: decision.acceptedAt)
+    }
+}
+
+extension NamedClipView {
+    init(_ named: (name: String, clip: ClipRecord)) {
+        self.init(
+            name: named.name, clipId: named.clip.id, title: named.clip.title,
+            durationMs: named.clip.durationMilliseconds)
     }
 }

@@ -46,6 +46,22 @@ extension Programme {
     }
 
     /// A stored clip, or nil.
+    /// The clip library, by name.
+    public func library() throws(ProgrammeError) -> [(name: String, clip: ClipRecord)] {
+        try stored { () throws(StoreError) in try store.library() }
+    }
+
+    /// Names stored clip `clip` `name` in the library.
+    public func nameClip(_ name: String, clip: Int64) throws(ProgrammeError) {
+        let now = clock.now()
+        try stored { () throws(StoreError) in try store.nameClip(name, clip: clip, at: now) }
+    }
+
+    /// Takes `name` out of the library; false if it was not there. The clip stays stored.
+    public func removeNamedClip(_ name: String) throws(ProgrammeError) -> Bool {
+        try stored { () throws(StoreError) in try store.removeNamedClip(name) }
+    }
+
     public func storedClip(_ id: Int64) throws(ProgrammeError) -> ClipRecord? {
         try stored { () throws(StoreError) in try store.clip(id) }
     }

@@ -32,6 +32,29 @@ struct ProgrammeAPI {
             let clip = try await storeUpload(request, title: title)
             return EditedResponse(status: .created, response: ClipView(clip))
         }
+        router.on(Route.library) { _, _ -> [NamedClipView] in
+            try await refusing { try await programme.library() }.map(NamedClipView.init)
+        }
+        router.on(Route.nameClip) { request, context -> NamedClipView in
+            let name = try clipName(context)
+            guard let id = try RequestInput(request: request).integer(Query.clip, in: Int64(1)...Int64.max) else {
+                throw APIError(.badRequest, "say which stored clip to name: clip=ID (POST /clips stores one)")
+            }
+            try await refusing { try await programme.nameClip(name, clip: id) }
+            guard let clip = try await refusing({ try await programme.storedClip(id) }) else {
+                throw APIError(.notFound, ProgrammeError.unknownClip(id).message)
+            }
+            return NamedClipView((name, clip))
+        }
+        router.on(Route.removeNamedClip) { _, context -> NamedClipView in
+            let name = try clipName(context)
+            guard let named = try await refusing({ try await programme.library() }).first(where: { $0.name == name }),
+                try await refusing({ try await programme.removeNamedClip(name) })
+            else {
+                throw APIError(.notFound, "no clip named '\(name.prefix(64))' in the library ('loa clips' lists it)")
+            }
+            return NamedClipView(named)
+        }
         router.on(Route.checkClip) { request, _ -> ClipCheckView in
             try await uploads.withUpload(request) { path in
                 guard let path else { throw APIError(.badRequest, ClipError.empty.message) }
@@ -269,6 +292,18 @@ struct ProgrammeAPI {
     }
 
     /// Saves the request body to a temporary file and has the programme encode and store it.
+    /// The `{name}` of a library route, if it can name a clip.
+    private func clipName(_ context: ControlContext) throws -> String {
+        let raw = try context.parameters.require("name")
+        let name = raw.removingPercentEncoding ?? raw
+        guard NamedClipView.isValidName(name) else {
+            throw APIError(
+                .badRequest,
+                "a clip's name is 1 to 64 letters, digits, '-' or '_' (such as bao-lu), not '\(name.prefix(64))'")
+        }
+        return name
+    }
+
     func storeUpload(_ request: Request, title: String) async throws -> ClipRecord {
         try await uploads.withUpload(request) { path in
             guard let path else { throw APIError(.badRequest, ClipError.empty.message) }

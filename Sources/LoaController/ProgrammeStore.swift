@@ -15,6 +15,12 @@ public protocol ProgrammeStore: Sendable {
     func insertClip(title: String, text: String?, frameCount: Int, frameMilliseconds: Int, at: Int64)
         throws(StoreError) -> ClipRecord
     func clip(_ id: Int64) throws(StoreError) -> ClipRecord?
+    /// The clip library: each name with its clip, by name.
+    func library() throws(StoreError) -> [(name: String, clip: ClipRecord)]
+    /// Names clip `clip` `name` (replacing what the name meant); `StoreError.unknownClip` if it is not stored.
+    func nameClip(_ name: String, clip: Int64, at: Int64) throws(StoreError)
+    /// Takes `name` out of the library; false if it was not there.
+    func removeNamedClip(_ name: String) throws(StoreError) -> Bool
     /// Sets the length of clip `clip` and of the item `item` made of it: a live broadcast's recording, whose length
     /// is known when it ends.
     func setLength(clip: Int64, item: Int64, frameCount: Int) throws(StoreError)

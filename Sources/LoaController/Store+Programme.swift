@@ -23,6 +23,34 @@ extension Store: ProgrammeStore {
         try reading { db in try ClipRecord.fetchOne(db, sql: "SELECT * FROM clip WHERE id = ?", arguments: [id]) }
     }
 
+    public func library() throws(StoreError) -> [(name: String, clip: ClipRecord)] {
+        try reading { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT namedClip.name, clip.* FROM namedClip JOIN clip ON clip.id = namedClip.clipId ORDER BY name"
+            ).map { (name: $0["name"], clip: try ClipRecord(row: $0)) }
+        }
+    }
+
+    public func nameClip(_ name: String, clip: Int64, at now: Int64) throws(StoreError) {
+        try writing { db in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM clip WHERE id = ?", arguments: [clip]) == 1 else {
+                throw StoreError.unknownClip(clip)
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO namedClip (name, clipId, namedAt) VALUES (?, ?, ?)",
+                arguments: [name, clip, now])
+        }
+    }
+
+    public func removeNamedClip(_ name: String) throws(StoreError) -> Bool {
+        try writing { db in
+            try db.execute(sql: "DELETE FROM namedClip WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+
     public func setLength(clip: Int64, item: Int64, frameCount: Int) throws(StoreError) {
         try writing { db in
             try db.execute(sql: "UPDATE clip SET frameCount = ? WHERE id = ?", arguments: [frameCount, clip])

@@ -219,6 +219,14 @@ public final class Store: Sendable {
                 t.column("fallbackClipId", .integer)
             }
         }
+        migrator.registerMigration("v9: clip library") { db in
+            // Stored clips under names the office chose (`loa clips`); a name means one clip at a time.
+            try db.create(table: "namedClip") { t in
+                t.column("name", .text).primaryKey()
+                t.column("clipId", .integer).notNull().references("clip")
+                t.column("namedAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 

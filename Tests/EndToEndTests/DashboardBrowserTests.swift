@@ -480,6 +480,20 @@ extension RealProcesses {
             #expect(try browser.text("#confirm li").hasPrefix("Xóa: 'Bản tin sáng'"))
             try apply(browser, harness)
             #expect(try timetable(harness).isEmpty)
+
+            // A clip of the library, by its name: the slot plays it.
+            let file = try harness.speech("tiem.wav", "Tiêm phòng cho trẻ em.")
+            #expect(try harness.loa(["clips", "add", "tiem-phong", file, "--title", "Tiêm phòng"]).status == 0)
+            try browser.open(harness.controllerURL + "/ui/lich")
+            try browser.type("#slot-name", "Tiêm phòng")
+            try browser.type("#slot-times", "9h")
+            try browser.type("#slot-clip", "tiem-phong")
+            try browser.click("#slot-check")
+            #expect(try browser.text("#confirm li").hasSuffix("· thon-a, thon-b · Tiêm phòng"))
+            try apply(browser, harness)
+            let slots = try timetable(harness)
+            #expect(slots.first?["time"] as? String == "09:00")
+            #expect(slots.first?["titles"] as? [String] == ["Tiêm phòng"])
         }
 
         /// Confirms the change shown and waits for the page that says it is applied.

@@ -53,7 +53,7 @@ extension Dashboard {
                     proposed = previous
                     summary = [(words["willUndo"] ?? "") + " \(previous.count)"]
                 } else {
-                    let edit = try scheduleEdit(form, current, words)
+                    let edit = try scheduleEdit(form, current, clip: try await libraryClip(form.clip, words), words)
                     proposed = edit.applied(to: current)
                     if let spoken = edit.text, let index = proposed.firstIndex(where: { $0 == edit.slot }) {
                         text = (index, spoken)
@@ -86,7 +86,20 @@ extension Dashboard {
     }
 
     /// The edit the form asks for, or the refusal in the page's words.
-    private func scheduleEdit(_ form: SlotForm, _ current: [Slot], _ words: [String: String]) throws -> ScheduleEdit {
+    /// The clip the form names: a name of the library, or a stored clip's number; nil when it names none.
+    private func libraryClip(_ text: String?, _ words: [String: String]) async throws -> Int64? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        if let id = Int64(text) { return id }
+        guard let named = try await refusing({ try await programme.library() }).first(where: { $0.name == text }) else {
+            throw APIError(.badRequest, (words["unknownLibraryClip"] ?? "") + " '\(text.prefix(64))'")
+        }
+        return named.clip.id
+    }
+
+    private func scheduleEdit(_ form: SlotForm, _ current: [Slot], clip: Int64?, _ words: [String: String]) throws
+        -> ScheduleEdit
+    {
         let operation: ScheduleEdit.Operation
         switch form.op {
         case "add": operation = .add
@@ -94,13 +107,10 @@ extension Dashboard {
         case "delete": operation = .delete(form.slotID ?? -1)
         default: throw APIError(.badRequest, "unknown operation '\(form.op.prefix(20))'")
         }
-        if let clip = form.clip, !clip.isEmpty, Int64(clip) == nil {
-            throw APIError(.badRequest, words[ScheduleEdit.Problem.noContent.rawValue] ?? "")
-        }
         do {
             return try ScheduleEdit(
                 operation: operation, name: form.name, times: form.times, weekdays: form.weekdays ?? [],
-                zones: form.zones ?? [], text: form.text, clip: form.clip.flatMap { Int64($0) }, from: form.from,
+                zones: form.zones ?? [], text: form.text, clip: clip, from: form.from,
                 until: form.until, existing: current.first { $0.id == form.slotID })
         } catch { throw APIError(.badRequest, words[error.rawValue] ?? "") }
     }
@@ -212,7 +222,10 @@ extension Dashboard {
         )
         let chosenZones = Set((form?["zones"] as? [String]) ?? editing?.zones ?? zones)
         var context: [String: Any] = [
-            "onSchedule": true, "zoneNames": zones, "days": days, "slots": slotRows, "noSlots": slotRows.isEmpty,
+            "onSchedule": true, "zoneNames": zones,
+            "library": try await refusing { try await programme.library() }.map {
+                ["name": $0.name, "title": $0.clip.title]
+            }, "days": days, "slots": slotRows, "noSlots": slotRows.isEmpty,
             "week": monday.description, "previousWeek": monday.adding(days: -7).description,
             "nextWeek": monday.adding(days: 7).description,
             "canUndo": (try await refusing { try await programme.previousSchedule() }) != nil,

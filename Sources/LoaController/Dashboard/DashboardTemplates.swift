@@ -322,7 +322,8 @@ enum DashboardTemplates {
         {{#zoneChoices}}<label><input type="checkbox" name="zones[]" value="{{name}}"{{#checked}} checked{{/checked}}> {{name}}</label> {{/zoneChoices}}
         </fieldset>
         <label>{{t.slotText}} <textarea name="text" id="slot-text" rows="3" maxlength="32000">{{formText}}</textarea></label>
-        <label>{{t.slotClip}} <input name="clip" id="slot-clip" inputmode="numeric" pattern="[0-9]*"></label>
+        <label>{{t.slotClip}} <input name="clip" id="slot-clip" list="library" maxlength="64"></label>
+        <datalist id="library">{{#library}}<option value="{{name}}">{{title}}</option>{{/library}}</datalist>
         <label>{{t.slotFrom}} <input type="date" name="from" id="slot-from" value="{{formFrom}}"></label>
         <label>{{t.slotUntil}} <input type="date" name="until" id="slot-until" value="{{formUntil}}"></label>
         <button type="submit" id="slot-check">{{t.checkSlot}}</button>

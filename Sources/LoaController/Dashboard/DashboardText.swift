@@ -102,9 +102,10 @@ enum DashboardText {
         "slotDays": ("Các ngày", "Days"),
         "slotText": ("Văn bản cần đọc", "Text to read aloud"),
         "slotClip": (
-            "Hoặc số của tệp đã lưu (bỏ trống khi sửa: giữ nội dung cũ)",
-            "Or the number of a stored clip (empty when editing: keep the content)"
+            "Hoặc một bản tin trong thư viện (tên, hoặc số của tệp đã lưu; bỏ trống khi sửa: giữ nội dung cũ)",
+            "Or a clip of the library (its name, or a stored clip's number; empty when editing: keep the content)"
         ),
+        "unknownLibraryClip": ("Không có bản tin này trong thư viện:", "No such clip in the library:"),
         "slotFrom": ("Từ ngày (không bắt buộc)", "From (optional)"),
         "slotUntil": ("Đến ngày (không bắt buộc)", "Until (optional)"),
         "checkSlot": ("Kiểm tra", "Check"),
@@ -144,8 +145,8 @@ enum DashboardText {
         "noDays": ("Chọn ít nhất một ngày.", "Choose at least one day."),
         "noZones": ("Chọn ít nhất một thôn.", "Choose at least one zone."),
         "noContent": (
-            "Hãy nhập văn bản cần đọc hoặc số của một tệp đã lưu.",
-            "Type a text to read aloud or the number of a stored clip."
+            "Hãy nhập văn bản cần đọc hoặc chọn một bản tin trong thư viện.",
+            "Type a text to read aloud or choose a clip of the library."
         ),
         "badDate": ("Ngày không đúng.", "The date is not valid."),
         "unknownSlot": (

@@ -57,6 +57,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     /// A signed command that could not be read.
     case unreadable
     case clipStored = "clip stored"
+    case clipNamed = "clip named"
+    case clipUnnamed = "clip taken out of the library"
     case itemQueued = "item queued"
     case itemCancelled = "item cancelled"
     case liveStarted = "live started"

@@ -43,7 +43,8 @@ struct AuditTrail: RouterMiddleware {
 
     /// The audited action of each route that changes state.
     static let actions: [Route: AuditAction] = [
-        .storeClip: .clipStored, .storeSpeech: .clipStored, .queueItem: .itemQueued, .say: .itemQueued,
+        .storeClip: .clipStored, .storeSpeech: .clipStored, .nameClip: .clipNamed, .removeNamedClip: .clipUnnamed,
+        .queueItem: .itemQueued, .say: .itemQueued,
         .cancelItem: .itemCancelled, .startLive: .liveStarted, .startRelay: .relayStarted, .stopLive: .liveStopped,
         .applySchedule: .scheduleApplied, .approvePending: .pendingApproved, .approveReceiver: .boxApproved,
         .moveReceiver: .boxMoved, .renameReceiver: .boxRenamed, .rejectReceiver: .boxRejected,
