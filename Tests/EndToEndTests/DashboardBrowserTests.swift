@@ -276,6 +276,17 @@ extension RealProcesses {
                 RealProcesses.FleetModelEndToEndTests.loudSamples(harness, "box", after: during) > 4800,
                 "the moved box did not hear thôn B")
 
+            // Nhật ký for thôn B alone; the month's report, to print, counts both bulletins.
+            try browser.open(harness.controllerURL + "/ui/nhat-ky?zone=thon-b")
+            let log = try browser.text("#log")
+            #expect(log.contains("thon-b · new.wav") && !log.contains("old.wav"), "\(log)")
+            #expect(log.contains("đã phát xong"), "\(log)")
+            try browser.click("#printable")
+            #expect(try browser.text("h1").hasPrefix("Báo cáo thời lượng phát thanh tháng"))
+            #expect(try browser.text("#total-items") == "2")
+            #expect(try browser.text("#report tbody").contains("thon-a"))
+            try browser.open(harness.controllerURL + "/ui/thiet-bi")
+
             // Renamed; a name another box has is refused with the reason, and changes nothing.
             try browser.type("#name-\(id)", "cho-thon-b")
             try browser.click("#rename-\(id)")

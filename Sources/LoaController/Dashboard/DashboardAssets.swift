@@ -27,7 +27,8 @@ enum DashboardAssets {
         .split .alerts{margin-top:0}.split .login{max-width:none}.presets{margin-top:1rem}
         .scroll{overflow-x:auto;margin-bottom:1rem}.grid{border-collapse:collapse;background:#fff;width:100%}
         .grid th,.grid td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem}
-        .grid tr.today th{background:#fdecea}
+        .grid tr.today th{background:#fdecea}.report tfoot th{text-align:left}
+        @media print{header,.noprint,script{display:none}body{background:#fff}main{max-width:none;padding:0}}
         .map svg{width:100%;max-width:40rem;height:auto;display:block}.map .ground{fill:#eef3e8}.pin circle{stroke:#fff;stroke-width:2}
         .pin.ok circle{fill:#1b5e20}.pin.down circle{fill:#c62828}.pin.other circle{fill:#9e9e9e}
         .pin text,.scale{font-size:13px;text-anchor:middle;fill:#1a1a1a}.scale{text-anchor:start}.weeks{gap:1rem;margin-bottom:.5rem}.confirm{border-left:.4rem solid #8b1a1a}#signing input[type=file]{font-size:.9rem}
@@ -46,6 +47,10 @@ enum DashboardAssets {
           });
           events.addEventListener("logout", function () { window.location.href = "/ui/login"; });
           events.onerror = function () { if (live) live.className = "live bad"; };
+        })();
+        (function () {
+          var print = document.getElementById("print");
+          if (print) print.addEventListener("click", function () { window.print(); });
         })();
         (function () {
           // Phát thanh: a chosen sound file goes as the request body (streamed by the browser, size checked

@@ -5,6 +5,7 @@ enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "overview": overview, "overviewBody": overviewBody,
         "broadcast": broadcast, "devices": devices, "log": log, "emergency": emergency, "schedule": schedule,
+        "report": report,
     ]
 
     static let layout = """
@@ -220,8 +221,10 @@ enum DashboardTemplates {
         {{$main}}
         <form method="get" action="/ui/nhat-ky" class="inline">
         <label>{{t.day}} <input type="date" name="date" id="date" value="{{date}}"></label>
-        <button type="submit">{{t.show}}</button>
-        <a href="/ui/nhat-ky.csv?date={{date}}" id="csv">CSV</a>
+        <label>{{t.zone}} <select name="zone" id="zone"><option value="">{{t.allZones}}</option>
+        {{#zoneChoices}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/zoneChoices}}</select></label>
+        <button type="submit" id="show">{{t.show}}</button>
+        <a href="/ui/nhat-ky.csv?date={{date}}&amp;zone={{zone}}" id="csv">CSV</a>
         </form>
         <section class="alerts">
         {{#noRows}}<p>{{t.nothing}}</p>{{/noRows}}
@@ -230,7 +233,7 @@ enum DashboardTemplates {
         </ul>
         </section>
         <section class="alerts">
-        <h2>{{t.report}} {{month}}</h2>
+        <h2>{{t.report}} {{month}} · <a href="/ui/bao-cao?month={{month}}" id="printable">{{t.printable}}</a></h2>
         <ul id="report">
         {{#report}}<li>{{zone}} · {{priority}} · {{items}} · {{minutes}} {{t.minutes}}</li>{{/report}}
         </ul>
@@ -342,6 +345,24 @@ enum DashboardTemplates {
         <input type="hidden" name="op" value="undo"><button type="submit" id="undo">{{t.undo}}</button></form>{{/canUndo}}
         </section>
         </div>
+        {{/main}}
+        {{/layout}}
+        """
+
+    static let report = """
+        {{<layout}}
+        {{$heading}}{{t.reportTitle}} {{monthText}}{{/heading}}
+        {{$main}}
+        <p class="noprint inline"><a href="/ui/nhat-ky">← {{t.logs}}</a> <button type="button" id="print">{{t.print}}</button></p>
+        <table class="grid report" id="report">
+        <thead><tr><th>{{t.zone}}</th><th>{{t.priorityField}}</th><th>{{t.items}}</th><th>{{t.airtime}}</th></tr></thead>
+        <tbody>
+        {{#rows}}<tr><td>{{zone}}</td><td>{{priority}}</td><td>{{items}}</td><td>{{minutes}}</td></tr>{{/rows}}
+        {{#noRows}}<tr><td colspan="4">{{t.nothing}}</td></tr>{{/noRows}}
+        </tbody>
+        <tfoot><tr><th colspan="2">{{t.total}}</th><th id="total-items">{{totalItems}}</th><th id="total-minutes">{{totalMinutes}}</th></tr></tfoot>
+        </table>
+        <p class="live">{{t.printedAt}} {{printedAt}} (Asia/Ho_Chi_Minh)</p>
         {{/main}}
         {{/layout}}
         """
