@@ -419,6 +419,22 @@ extension RealProcesses {
             try browser.click("#send")
             #expect(try browser.text("#error") == "Thời gian phát đã qua: chọn một thời điểm sắp tới.")
             for planned in ids { #expect(try harness.loa(["cancel", String(planned)]).status == 0) }
+
+            // A clip of the library, chosen by name: queued without a file and aired.
+            #expect(try harness.loa(["clips", "add", "hop-thon", clip, "--title", "Họp thôn (thư viện)"]).status == 0)
+            try browser.open(harness.controllerURL + "/ui/phat-thanh")
+            _ = try browser.run("document.getElementById('library').value = 'hop-thon';")
+            try browser.click("#send")
+            let fromLibrary = try harness.waitFor("the library clip queued", timeout: 30) { () -> Int? in
+                try browser.currentURL().components(separatedBy: "queued=").last.flatMap { Int($0) }
+            }
+            _ = try harness.waitFor("the library clip to air", timeout: 120) { () -> Bool? in
+                let view = try harness.api("/items/\(fromLibrary)") as? [String: Any]
+                return (view?["states"] as? [String: String])?["all"] == "completed" ? true : nil
+            }
+            #expect(
+                (try harness.api("/items/\(fromLibrary)") as? [String: Any])?["title"] as? String
+                    == "Họp thôn (thư viện)")
         }
 
         /// Lịch: a slot added in the form shows in the week's grid and in the timetable once confirmed; one that

@@ -15,6 +15,8 @@ extension Dashboard {
     struct BroadcastForm: SessionForm {
         var csrf: String?
         var text: String?
+        /// A clip of the library, by name, instead of a text.
+        var library: String?
         var title: String?
         var zones: [String]?
         var priority: String?
@@ -54,6 +56,19 @@ extension Dashboard {
             let form: BroadcastForm = try await checkedForm(request, session)
             do {
                 let words = DashboardText.words(language(request))
+                if let name = form.library, !name.isEmpty {
+                    guard
+                        let named = try await refusing({ try await programme.library() }).first(where: {
+                            $0.name == name
+                        })
+                    else { throw APIError(.notFound, (words["unknownLibraryClip"] ?? "") + " '\(name.prefix(64))'") }
+                    let ids = try await broadcast(
+                        form, request, session, route: .queueItem, from: context.callerAddress
+                    ) {
+                        _ in named.clip
+                    }
+                    return Self.redirect("/ui/phat-thanh?queued=" + ids)
+                }
                 let text = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !text.isEmpty, text.utf8.count <= Limits.speechBytes else {
                     throw APIError(.badRequest, words["noText"] ?? "")
@@ -165,6 +180,9 @@ extension Dashboard {
         var context: [String: Any] = [
             "onBroadcast": true, "zoneNames": zones.map(\.name), "queue": rows, "emptyQueue": rows.isEmpty,
             "maxBytes": uploadBytes, "maxMiB": uploadBytes >> 20,
+            "library": try await refusing { try await programme.library() }.map {
+                ["name": $0.name, "title": $0.clip.title]
+            },
         ]
         if let queued = RequestInput(request: request).text("queued") {
             let ids = queued.split(separator: ",").prefix(BroadcastTimes.maximumRepeats).compactMap { Int64($0) }

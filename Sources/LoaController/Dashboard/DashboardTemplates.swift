@@ -107,6 +107,8 @@ enum DashboardTemplates {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label>{{t.textToRead}} <textarea name="text" id="text" rows="5" maxlength="32000"></textarea></label>
         <label>{{t.orFile}} <input type="file" name="file" id="file" accept="audio/*,.mp3,.wav,.m4a,.aac,.ogg,.opus,.flac"></label>
+        <label>{{t.orLibrary}} <select name="library" id="library"><option value="">—</option>
+        {{#library}}<option value="{{name}}">{{name}} · {{title}}</option>{{/library}}</select></label>
         <label>{{t.titleField}} <input name="title" id="title" maxlength="200"></label>
         <fieldset><legend>{{t.zone}}</legend>
         {{#zoneNames}}<label><input type="checkbox" name="zones[]" value="{{.}}" checked> {{.}}</label> {{/zoneNames}}

@@ -64,6 +64,7 @@ enum DashboardText {
             "Hãy nhập nội dung cần đọc, hoặc chọn một tệp âm thanh.",
             "Type the text to read aloud, or choose a sound file."
         ),
+        "orLibrary": ("Hoặc một bản tin trong thư viện", "Or a clip of the library"),
         "orFile": ("Hoặc một tệp âm thanh (mp3, wav, m4a…)", "Or a sound file (mp3, wav, m4a…)"),
         "fileTooLarge": ("Tệp quá lớn: tối đa", "The file is too large: at most"),
         "uploading": ("Đang tải lên:", "Uploading:"),
