@@ -12,7 +12,8 @@ public struct Loa: AsyncParsableCommand {
             discussion: Message.loaDiscussion.text(),
             version: LoaRelease.version,
             subcommands: [
-                Queue.self, ClipsCommand.self, SayCommand.self, LiveCommand.self, RelayCommand.self, Cancel.self,
+                Queue.self, ClipsCommand.self, ApproveCommand.self, SayCommand.self, LiveCommand.self,
+                RelayCommand.self, Cancel.self,
                 StatusCommand.self,
                 ScheduleCommand.self,
                 LogCommand.self,

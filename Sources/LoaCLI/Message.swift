@@ -10,6 +10,8 @@ enum Message: CaseIterable, Sendable {
     // Queue, say, cancel, status.
     case queueAbstract, queueFileHelp, queueTitleHelp, queueListHelp, queueNow, nothingQueued, queueNeedsFile
     // The clip library.
+    case releaseAbstract, released, nothingHeld, heldLine, approveScheduleHelp, scheduleHeld, scheduleReleased
+    case heldScheduleLine
     case queueClipHelp, queueFileOrClip, clipsAbstract, clipsListAbstract, clipsAddAbstract, clipsRemoveAbstract
     case clipNameHelp, clipLine, clipsEmpty, clipAdded, clipRemoved, unknownClipName, badClipName
     case zonesHelp, priorityHelp, nowHelp, onInterruptHelp, badPriority, badOnInterrupt, nowNeedsPriority
@@ -111,6 +113,27 @@ enum Message: CaseIterable, Sendable {
                 "name a sound file to queue, or use --list to see the queue",
                 "hãy ghi tên tệp âm thanh cần phát, hoặc dùng --list để xem hàng chờ"
             )
+        case .releaseAbstract:
+            return (
+                "List what waits for approval, or release item ITEM (an approver's or admin's call; approval: on).",
+                "Xem các tin chờ duyệt, hoặc duyệt tin ITEM để phát (người duyệt hoặc quản trị; khi bật approval)."
+            )
+        case .released: return ("#{1} \"{2}\" released → {3}", "Đã duyệt #{1} \"{2}\" → {3}")
+        case .approveScheduleHelp:
+            return ("Apply the schedule waiting for approval.", "Duyệt và áp dụng lịch đang chờ duyệt.")
+        case .scheduleHeld:
+            return (
+                "{1}: {2} slots sent by {3}, waiting for an approver ('loa approve --schedule')",
+                "{1}: {2} khung giờ do {3} gửi, đang chờ duyệt ('loa approve --schedule')"
+            )
+        case .scheduleReleased: return ("schedule of {1} slots applied", "đã duyệt và áp dụng lịch {1} khung giờ")
+        case .heldScheduleLine:
+            return (
+                "schedule: {1} slots, by {2} (loa approve --schedule)",
+                "lịch: {1} khung giờ, do {2} gửi (loa approve --schedule)"
+            )
+        case .nothingHeld: return ("(nothing waits for approval)", "(không có tin nào chờ duyệt)")
+        case .heldLine: return ("#{1} \"{2}\" → {3}, by {4} ({5})", "#{1} \"{2}\" → {3}, do {4} gửi ({5})")
         case .queueClipHelp:
             return (
                 "Queue the library's clip of this name instead of a file ('loa clips' lists them).",
@@ -948,8 +971,8 @@ enum Message: CaseIterable, Sendable {
             )
         case .roleHelp:
             return (
-                "viewer, broadcaster, technician or admin.",
-                "viewer (xem), broadcaster (phát thanh viên), technician (kỹ thuật) hoặc admin (quản trị)."
+                "viewer, broadcaster, approver (releases broadcasters' items when approval is on), technician or admin.",
+                "viewer (xem), broadcaster (phát thanh viên), approver (người duyệt, khi xã bật duyệt tin), technician (kỹ thuật) hoặc admin (quản trị)."
             )
         case .newAccountPrompt:
             return (
@@ -1003,8 +1026,8 @@ enum Message: CaseIterable, Sendable {
             )
         case .badRole:
             return (
-                "the role '{1}' must be viewer, broadcaster, technician or admin",
-                "vai trò '{1}' không hợp lệ: dùng viewer, broadcaster, technician hoặc admin"
+                "the role '{1}' must be viewer, broadcaster, approver, technician or admin",
+                "vai trò '{1}' không hợp lệ: dùng viewer, broadcaster, approver, technician hoặc admin"
             )
         case .caHelp:
             return (

@@ -60,7 +60,10 @@ struct ScheduleCommand: AsyncParsableCommand {
                         relay: slot.relay?.sources, relayMinutes: slot.relay?.minutes,
                         fallbackClipId: slot.relay?.fallback.flatMap { clipIds[$0] })
                 }
-                _ = try await client.applySchedule(slots)
+                let applied = try await client.applySchedule(slots)
+                if let broadcaster = applied.heldBy {
+                    return print(Message.scheduleHeld.text(file, slots.count, broadcaster))
+                }
                 print(Message.scheduleApplied.text(file, slots.count))
             }
         }

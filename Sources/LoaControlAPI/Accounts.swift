@@ -6,10 +6,12 @@
 /// emergency: only a signed command does (`loa emergency`).
 public enum Role: String, Codable, Sendable, CaseIterable {
     case viewer, broadcaster, technician, admin
+    /// Releases what broadcasters queued when the controller requires approval (`approval: on`); may broadcast too.
+    case approver
 
     /// True if an account with this role may call a route that needs `required`.
     public func satisfies(_ required: Role) -> Bool {
-        self == .admin || required == .viewer || self == required
+        self == .admin || required == .viewer || self == required || (self == .approver && required == .broadcaster)
     }
 }
 
@@ -92,6 +94,7 @@ extension Route {
             return .technician
         case .installKeyList, .accounts, .addAccount, .removeAccount, .setRole, .revokeSessions:
             return .admin
+        case .releaseItem, .releaseSchedule: return .approver
         default: return .viewer
         }
     }

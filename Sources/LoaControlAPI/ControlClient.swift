@@ -55,6 +55,25 @@ public struct ControlClient: Sendable {
             .storeClip, query: [(Query.title, title)], body: try Upload(file: file, progress: uploadProgress))
     }
 
+    /// The schedule waiting for an approver, if any (nil: none waits).
+    public func heldSchedule() async throws(ControlClientError) -> ScheduleApplied? {
+        let held: ScheduleApplied = try await json(.heldSchedule)
+        return held.heldBy == nil ? nil : held
+    }
+
+    /// Applies the schedule waiting for an approver (an approver's call).
+    public func releaseSchedule() async throws(ControlClientError) -> ScheduleApplied {
+        try await json(.releaseSchedule)
+    }
+
+    /// Items waiting for an approver.
+    public func heldItems() async throws(ControlClientError) -> [ItemView] { try await json(.heldItems) }
+
+    /// Releases held item `id`: it airs as if queued now (an approver's call).
+    public func release(_ id: Int64) async throws(ControlClientError) -> ItemView {
+        try await json(.releaseItem, path: Route.releaseItem.path(String(id)))
+    }
+
     /// The clip library, by name.
     public func library() async throws(ControlClientError) -> [NamedClipView] { try await json(.library) }
 

@@ -90,6 +90,8 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var states: [String: AiringState]
     /// `POST /live` only: how long the chime plays before the input is heard (nil: no chime, or another item).
     public var chimeMs: Int?
+    /// The broadcaster whose item waits for an approver to release it (`approval: on`); nil once released.
+    public var heldBy: String?
 
     public init(
         id: Int64, title: String, priority: Priority, zones: [String], durationMs: Int, plannedAt: Int64,
@@ -204,8 +206,13 @@ public struct SlotInput: Codable, Sendable, Equatable {
 /// `POST /schedule`: how many slots the schedule now has.
 public struct ScheduleApplied: Codable, Sendable, Equatable {
     public var slots: Int
+    /// Set when the schedule was not applied but held for an approver (`approval: on`): who sent it.
+    public var heldBy: String?
 
-    public init(slots: Int) { self.slots = slots }
+    public init(slots: Int, heldBy: String? = nil) {
+        self.slots = slots
+        self.heldBy = heldBy
+    }
 }
 
 /// One planned airing in the timetable (`GET /schedule/timetable`).

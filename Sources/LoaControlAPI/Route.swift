@@ -70,10 +70,16 @@ extension Route {
     public static let nameClip = Route(.post, "/library/{name}", query: [Query.clip])
     public static let removeNamedClip = Route(.delete, "/library/{name}")
     public static let item = Route(.get, "/items/{id}")
+    /// Items waiting for an approver (`approval: on`), and the release of one.
+    public static let heldItems = Route(.get, "/items/held")
+    public static let releaseItem = Route(.post, "/items/{id}/release")
     public static let cancelItem = Route(.delete, "/items/{id}")
     public static let status = Route(.get, "/status")
     public static let applySchedule = Route(.post, "/schedule")
     public static let timetable = Route(.get, "/schedule/timetable", query: [Query.from, Query.days])
+    /// A schedule a broadcaster applied while approval is required, and its release by an approver.
+    public static let heldSchedule = Route(.get, "/schedule/held")
+    public static let releaseSchedule = Route(.post, "/schedule/release")
     public static let log = Route(.get, "/log", query: [Query.since, Query.zone])
     public static let report = Route(.get, "/report", query: [Query.month])
 
@@ -104,8 +110,8 @@ extension Route {
     public static let all: [Route] =
         [
             health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech,
-            startLive, stopLive, keepLive, startRelay, library, nameClip, removeNamedClip, item,
-            cancelItem, status, applySchedule, timetable,
+            startLive, stopLive, keepLive, startRelay, library, nameClip, removeNamedClip, item, heldItems, releaseItem,
+            cancelItem, status, applySchedule, timetable, heldSchedule, releaseSchedule,
             log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
             signedKeyList, installKeyList, emergency, audit, auditVerify,

@@ -41,6 +41,7 @@ extension ItemView {
             id: item.id, title: item.title, priority: item.priority, zones: item.zones,
             durationMs: item.durationMilliseconds, plannedAt: item.plannedAt, source: item.source,
             states: Dictionary(airings.map { ($0.zone, $0.state) }, uniquingKeysWith: { _, last in last }))
+        heldBy = item.heldBy
     }
 }
 

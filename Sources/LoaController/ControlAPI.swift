@@ -30,6 +30,8 @@ public struct ControlAPI: Sendable {
     var secure = false
     /// The emergencies the dashboard offers (`emergency-presets:`).
     var emergencyPresets: [EmergencyPresetSetting] = []
+    /// `approval: on`: broadcasters' items wait for an approver.
+    var requireApproval = false
     /// The key of the dashboard's form tokens, made at start.
     let csrf = CSRFKey()
 
@@ -42,7 +44,8 @@ public struct ControlAPI: Sendable {
         AccountsAPI(accounts: accounts, clock: programme.clock, desk: desk, throttle: throttle).addRoutes(to: router)
         let programmeAPI = ProgrammeAPI(
             programme: programme, pacer: pacer, sessionDescriptions: sessionDescriptions,
-            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk)
+            uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk,
+            requireApproval: requireApproval)
         programmeAPI.addRoutes(to: router)
         let fleetAPI = FleetAPI(fleet: fleet)
         fleetAPI.addRoutes(to: router)

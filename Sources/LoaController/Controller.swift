@@ -121,7 +121,8 @@ public struct Controller: Sendable {
         let api = ControlAPI(
             programme: programme, pacer: pacer, sessionDescriptions: descriptions, uploadDirectory: uploads,
             keys: keys, desk: desk, fleet: fleet, accounts: accounts, limits: configuration.limits,
-            secure: configuration.tls != nil, emergencyPresets: configuration.emergencyPresets)
+            secure: configuration.tls != nil, emergencyPresets: configuration.emergencyPresets,
+            requireApproval: configuration.requireApproval)
         try StateDirectoryModes.apply(stateDirectory)
         return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
     }

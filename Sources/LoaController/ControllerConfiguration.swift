@@ -44,6 +44,9 @@ public struct ControllerConfiguration: Sendable {
     /// The emergencies the dashboard's Khẩn cấp page offers (`emergency-presets:`), each started by a command
     /// signed in the browser.
     public var emergencyPresets: [EmergencyPresetSetting] = []
+    /// `approval: on`: what an account with the broadcaster role queues waits until an approver (or admin)
+    /// releases it (default off).
+    public var requireApproval = false
 
     public init(zones: [Zone] = [Zone.builtIn]) { self.zones = zones }
 
@@ -100,7 +103,7 @@ public struct ControllerConfiguration: Sendable {
         for key in mapping.keys
         where ![
             "zones", "fleet", "speech", "limits", "loudness", "timezone", "emergency-signatures", "frame-ms", "tls",
-            "inputs", "chimes", "emergency-presets",
+            "inputs", "chimes", "emergency-presets", "approval",
         ]
         .contains(
             key.string ?? "")
@@ -134,6 +137,13 @@ public struct ControllerConfiguration: Sendable {
             try mapping["emergency-presets"].map { node throws(ConfigurationError) in
                 try EmergencyPresetConfiguration.parse(node, path: path)
             } ?? []
+        var requireApproval = false
+        if let node = mapping["approval"] {
+            guard let value = node.bool else {
+                throw ConfigurationError(path: path, at: node, "'approval' must be on or off")
+            }
+            requireApproval = value
+        }
         guard let zonesNode = mapping["zones"] else {
             var configuration = ControllerConfiguration()
             configuration.zones[0].encoder.frameMilliseconds = frameMilliseconds
@@ -147,6 +157,7 @@ public struct ControllerConfiguration: Sendable {
             configuration.inputs = inputs
             configuration.chimes = chimes
             configuration.emergencyPresets = try presets.checked(zones: configuration.zones, path: path)
+            configuration.requireApproval = requireApproval
             return configuration
         }
         guard let list = zonesNode.sequence, !list.isEmpty else {
@@ -185,6 +196,7 @@ public struct ControllerConfiguration: Sendable {
         configuration.inputs = inputs
         configuration.chimes = chimes
         configuration.emergencyPresets = try presets.checked(zones: zones, path: path)
+        configuration.requireApproval = requireApproval
         return configuration
     }
 

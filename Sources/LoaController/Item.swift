@@ -34,6 +34,8 @@ public struct Item: Codable, Sendable, Equatable {
     public var slotKey: String?
     public var frameCount: Int
     public var frameMilliseconds: Int
+    /// The broadcaster whose item waits for an approver (`approval: on`): it does not air until released.
+    public var heldBy: String? = nil
 
     public var durationMilliseconds: Int { frameCount * frameMilliseconds }
     /// A live broadcast: from an input (`loa live`, source `live:INPUT`) or a relayed station (`loa relay` or a
@@ -60,6 +62,8 @@ public struct NewItem: Sendable, Equatable {
     public var queuedAt: Int64
     public var plannedAt: Int64
     public var source: String
+    /// Held for an approver by this broadcaster (nil: airs when its turn comes).
+    public var heldBy: String? = nil
 }
 
 /// One item in one zone: its state there and where to resume it.

@@ -24,6 +24,30 @@ extension Programme {
         logger.info("applied a schedule of \(slots.count) slots")
     }
 
+    /// Holds `slots` for an approver (`approval: on`), sent by broadcaster `by`: checked as an apply checks them
+    /// (zones), applied only by `releaseSchedule`. A schedule held before is replaced.
+    public func holdSchedule(_ slots: [SlotInput], by: String) throws(ProgrammeError) {
+        for slot in slots {
+            for zone in slot.zones where !zoneNames.contains(zone) { throw .unknownZone(zone, known: zoneNames) }
+        }
+        try stored { () throws(StoreError) in try store.holdSchedule(slots, by: by) }
+        logger.info("holding a schedule of \(slots.count) slots from \(by) for approval")
+    }
+
+    /// The schedule held for an approver, and who sent it.
+    public func heldSchedule() throws(ProgrammeError) -> (slots: [SlotInput], by: String)? {
+        try stored { () throws(StoreError) in try store.heldSchedule() }
+    }
+
+    /// Applies the held schedule, released by `approver`; `ProgrammeError.notHeld(0)` if none is held.
+    public func releaseSchedule(by approver: String) throws(ProgrammeError) -> (slots: [SlotInput], by: String) {
+        guard let held = try heldSchedule() else { throw .notHeld(0) }
+        try applySchedule(held.slots)
+        try stored { () throws(StoreError) in try store.holdSchedule(nil, by: approver) }
+        logger.info("schedule of \(held.slots.count) slots from \(held.by) released by \(approver)")
+        return held
+    }
+
     /// The applied schedule's slots.
     public func slots() throws(ProgrammeError) -> [Slot] {
         try stored { () throws(StoreError) in try store.schedule() }.slots

@@ -144,7 +144,7 @@ public actor Programme {
     /// Queues a stored clip for `zones`. Plays by `priority`; `immediate` lets a priority item cut a normal one.
     public func queue(
         clip: ClipRecord, title: String, zones names: [String], priority: Priority, immediate: Bool = false,
-        onInterrupt: InterruptPolicy = .resume, plannedAt: Int64? = nil
+        onInterrupt: InterruptPolicy = .resume, plannedAt: Int64? = nil, heldBy: String? = nil
     ) throws(ProgrammeError) -> Item {
         let targets = try resolveZones(names)
         let now = clock.now()
@@ -152,10 +152,26 @@ public actor Programme {
             try store.insertItem(
                 NewItem(
                     clip: clip, title: title, priority: priority, immediate: immediate, onInterrupt: onInterrupt,
-                    zones: targets, queuedAt: now, plannedAt: plannedAt ?? now, source: "queue"))
+                    zones: targets, queuedAt: now, plannedAt: plannedAt ?? now, source: "queue", heldBy: heldBy))
         }
-        logger.info("queued item \(item.id) '\(title)' (\(priority.rawValue)) for \(targets.joined(separator: ", "))")
+        let held = heldBy.map { ", held for approval (queued by \($0))" } ?? ""
+        logger.info(
+            "queued item \(item.id) '\(title)' (\(priority.rawValue)) for \(targets.joined(separator: ", "))\(held)")
         for zone in targets { try reconsider(zone) }
+        return item
+    }
+
+    /// Items held for an approver, oldest first.
+    public func heldItems() throws(ProgrammeError) -> [Item] {
+        try stored { () throws(StoreError) in try store.heldItems() }
+    }
+
+    /// Releases held item `id`, released by `approver`: it airs when its turn comes, as if queued now.
+    public func release(_ id: Int64, by approver: String) throws(ProgrammeError) -> Item {
+        guard let item = try stored({ () throws(StoreError) in try store.item(id) }) else { throw .unknownItem(id) }
+        guard try stored({ () throws(StoreError) in try store.release(item: id) }) else { throw .notHeld(id) }
+        logger.info("item \(id) '\(item.title)' released by \(approver)")
+        for zone in item.zones { try reconsider(zone) }
         return item
     }
 

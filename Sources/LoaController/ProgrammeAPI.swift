@@ -13,6 +13,8 @@ struct ProgrammeAPI {
     let uploads: UploadReceiver
     /// Its audit log records refused emergency requests: only the desk's signed commands start or stop one.
     let desk: EmergencyDesk
+    /// `approval: on`: what a broadcaster queues is held until an approver releases it (`POST /items/ID/release`).
+    var requireApproval = false
 
     func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.health) { _, _ in HealthView(timeZone: programme.localTime.timeZone.identifier) }
@@ -146,6 +148,18 @@ struct ProgrammeAPI {
             let airings = try await refusing { try await programme.item(id)?.1 ?? [] }
             return ItemView(item, airings: airings)
         }
+        router.on(Route.heldItems) { _, _ -> [ItemView] in
+            var views: [ItemView] = []
+            for item in try await refusing({ try await programme.heldItems() }) {
+                views.append(ItemView(item, airings: try await refusing { try await programme.item(item.id)?.1 ?? [] }))
+            }
+            return views
+        }
+        router.on(Route.releaseItem) { _, context -> ItemView in
+            let id = try itemID(context)
+            let item = try await refusing { try await programme.release(id, by: Caller.name) }
+            return ItemView(item, airings: try await refusing { try await programme.item(id)?.1 ?? [] })
+        }
         router.on(Route.item) { _, context -> ItemView in
             let id = try itemID(context)
             guard let (item, airings) = try await programme.item(id) else {
@@ -170,8 +184,20 @@ struct ProgrammeAPI {
                 throw APIError(.badRequest, "the body is not a JSON list of slots (see docs/api/openapi.yaml)")
             }
             try ScheduleBounds.check(slots)
+            if let broadcaster = heldBy() {
+                try await refusing { try await programme.holdSchedule(slots, by: broadcaster) }
+                return ScheduleApplied(slots: slots.count, heldBy: broadcaster)
+            }
             try await refusing { try await programme.applySchedule(slots) }
             return ScheduleApplied(slots: slots.count)
+        }
+        router.on(Route.heldSchedule) { _, _ -> ScheduleApplied in
+            let held = try await refusing { try await programme.heldSchedule() }
+            return ScheduleApplied(slots: held?.slots.count ?? 0, heldBy: held?.by)
+        }
+        router.on(Route.releaseSchedule) { _, _ -> ScheduleApplied in
+            let released = try await refusing { try await programme.releaseSchedule(by: Caller.name) }
+            return ScheduleApplied(slots: released.slots.count)
         }
         router.on(Route.timetable) { request, _ -> [TimetableEntry] in
             let input = RequestInput(request: request)
@@ -262,14 +288,22 @@ struct ProgrammeAPI {
         return ItemView(item, airings: try await programme.item(id)?.1 ?? [])
     }
 
+    /// With approval required, the broadcaster whose request is held for an approver; nil for an approver's or
+    /// admin's (or with approval off), which goes through.
+    func heldBy() -> String? {
+        requireApproval && Caller.account?.role == .broadcaster ? Caller.account?.name : nil
+    }
+
     /// Queues a stored clip with `options`.
     func queue(_ clip: ClipRecord, title: String, _ options: QueueOptions) async throws
         -> EditedResponse<ItemView>
     {
+        let held = heldBy()
         let item = try await refusing {
             try await programme.queue(
                 clip: clip, title: title, zones: options.zones, priority: options.priority,
-                immediate: options.immediate, onInterrupt: options.onInterrupt, plannedAt: options.plannedAt)
+                immediate: options.immediate, onInterrupt: options.onInterrupt, plannedAt: options.plannedAt,
+                heldBy: held)
         }
         let airings = try await programme.item(item.id)?.1 ?? []
         return EditedResponse(status: .created, response: ItemView(item, airings: airings))
@@ -373,6 +407,7 @@ func refusing<T>(_ body: () async throws -> T) async throws -> T {
         switch error {
         case .unknownZone, .unknownItem, .unknownClip, .unknownInput, .notLive: throw APIError(.notFound, error.message)
         case .storage: throw APIError(.internalServerError, error.message)
+        case .notHeld: throw APIError(.conflict, error.message)
         default: throw APIError(.badRequest, error.message)
         }
     }

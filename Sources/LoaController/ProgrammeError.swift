@@ -22,6 +22,8 @@ public enum ProgrammeError: Error, Sendable, Equatable {
     case notLive(Int64)
     /// The controller could not read or write its state (database or clip files); the cause is in `detail`.
     case storage(String)
+    /// Item not held for approval (never held, or already released).
+    case notHeld(Int64)
 
     public var message: String {
         switch self {
@@ -41,6 +43,8 @@ public enum ProgrammeError: Error, Sendable, Equatable {
         case .live(let reason): return reason
         case .notLive(let id): return "item \(id) is not a live broadcast on the air; 'loa status' shows what plays"
         case .storage: return "the controller cannot save or read its state; its log says why"
+        case .notHeld(0): return "no schedule is waiting for approval"
+        case .notHeld(let id): return "item \(id) is not waiting for approval; 'loa approve' lists those that are"
         }
     }
 

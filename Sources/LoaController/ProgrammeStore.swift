@@ -32,10 +32,15 @@ public protocol ProgrammeStore: Sendable {
     func airings(ofItem id: Int64) throws(StoreError) -> [Airing]
     /// Airing `id` with its item.
     func airing(_ id: Int64) throws(StoreError) -> (Airing, Item)?
-    /// The pending airings of `zone` that may start by `now` (any order: the priority rule orders them).
+    /// The pending airings of `zone` that may start by `now`, held items left out (any order: the priority rule
+    /// orders them).
     func pending(zone: String, readyBy now: Int64) throws(StoreError) -> [(Airing, Item)]
     /// The airings on the air when the controller last stopped (`playing`), with their items.
     func playing() throws(StoreError) -> [(Airing, Item)]
+    /// Items held for an approver that still wait in some zone, oldest first.
+    func heldItems() throws(StoreError) -> [Item]
+    /// Releases held item `id` (it then waits for its turn as any item); false if it was not held.
+    func release(item id: Int64) throws(StoreError) -> Bool
     /// Records what relay item `item` airs, so that a controller started again within its window relays it again.
     func saveRelayPlan(_ plan: RelayPlan, item: Int64) throws(StoreError)
     /// What relay item `item` airs; nil if it was not recorded.
@@ -72,6 +77,11 @@ public protocol ProgrammeStore: Sendable {
     func replaceSchedule(_ slots: [SlotInput], at: Int64) throws(StoreError)
     /// The schedule the last `replaceSchedule` replaced (nil: none was ever replaced).
     func previousSchedule() throws(StoreError) -> [SlotInput]?
+    /// Keeps `slots`, sent by `by`, until an approver releases them (replacing a schedule held before); nil
+    /// slots: none is held any more.
+    func holdSchedule(_ slots: [SlotInput]?, by: String) throws(StoreError)
+    /// The schedule held for an approver and who sent it, if any.
+    func heldSchedule() throws(StoreError) -> (slots: [SlotInput], by: String)?
 
     // Reading the log.
     /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first; each entry with the text

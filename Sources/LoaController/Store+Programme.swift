@@ -86,8 +86,29 @@ extension Store: ProgrammeStore {
     public func pending(zone: String, readyBy now: Int64) throws(StoreError) -> [(Airing, Item)] {
         try reading { db in
             try Self.airingsWithItems(
-                db, where: "airing.zone = ? AND airing.state = 'pending' AND item.plannedAt <= ?",
+                db,
+                where: "airing.zone = ? AND airing.state = 'pending' AND item.plannedAt <= ? AND item.heldBy IS NULL",
                 arguments: [zone, now])
+        }
+    }
+
+    public func heldItems() throws(StoreError) -> [Item] {
+        try reading { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM item WHERE heldBy IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM airing WHERE airing.itemId = item.id AND airing.state = 'pending')
+                    ORDER BY id
+                    """
+            ).map { try Self.item($0, db) }
+        }
+    }
+
+    public func release(item id: Int64) throws(StoreError) -> Bool {
+        try writing { db in
+            try db.execute(sql: "UPDATE item SET heldBy = NULL WHERE id = ? AND heldBy IS NOT NULL", arguments: [id])
+            return db.changesCount > 0
         }
     }
 
@@ -243,6 +264,24 @@ extension Store: ProgrammeStore {
         }
     }
 
+    public func holdSchedule(_ slots: [SlotInput]?, by: String) throws(StoreError) {
+        try writing { db in
+            guard let slots else {
+                try db.execute(sql: "DELETE FROM meta WHERE key IN ('heldSchedule', 'heldScheduleBy')")
+                return
+            }
+            try db.setMeta("heldSchedule", String(decoding: try JSONEncoder().encode(slots), as: UTF8.self))
+            try db.setMeta("heldScheduleBy", by)
+        }
+    }
+
+    public func heldSchedule() throws(StoreError) -> (slots: [SlotInput], by: String)? {
+        try reading { db in
+            guard let text = try db.meta("heldSchedule"), let by = try db.meta("heldScheduleBy") else { return nil }
+            return (try JSONDecoder().decode([SlotInput].self, from: Data(text.utf8)), by)
+        }
+    }
+
     /// The stored slots, by id.
     private static func slots(in db: Database) throws -> [Slot] {
         try Row.fetchAll(db, sql: "SELECT * FROM slot ORDER BY id").map { row in
@@ -359,12 +398,12 @@ extension Store: ProgrammeStore {
         try db.execute(
             sql: """
                 INSERT INTO item (clipId, title, priority, rank, immediate, onInterrupt, queuedAt, plannedAt, source,
-                                  slotKey, frameCount, frameMilliseconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  slotKey, frameCount, frameMilliseconds, heldBy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 new.clip.id, new.title, new.priority, new.priority.rank, new.immediate, new.onInterrupt, new.queuedAt,
-                new.plannedAt, new.source, slotKey, new.clip.frameCount, new.clip.frameMilliseconds,
+                new.plannedAt, new.source, slotKey, new.clip.frameCount, new.clip.frameMilliseconds, new.heldBy,
             ])
         let id = db.lastInsertedRowID
         for (position, zone) in new.zones.enumerated() {
@@ -382,7 +421,7 @@ extension Store: ProgrammeStore {
             id: id, clipId: new.clip.id, title: new.title, priority: new.priority, immediate: new.immediate,
             onInterrupt: new.onInterrupt, zones: new.zones, queuedAt: new.queuedAt, plannedAt: new.plannedAt,
             source: new.source, slotKey: slotKey, frameCount: new.clip.frameCount,
-            frameMilliseconds: new.clip.frameMilliseconds)
+            frameMilliseconds: new.clip.frameMilliseconds, heldBy: new.heldBy)
     }
 
     private static func item(_ row: Row, _ db: Database) throws -> Item {
@@ -393,7 +432,7 @@ extension Store: ProgrammeStore {
             zones: try String.fetchAll(
                 db, sql: "SELECT zone FROM itemZone WHERE itemId = ? ORDER BY position", arguments: [id]),
             queuedAt: row["queuedAt"], plannedAt: row["plannedAt"], source: row["source"], slotKey: row["slotKey"],
-            frameCount: row["frameCount"], frameMilliseconds: row["frameMilliseconds"])
+            frameCount: row["frameCount"], frameMilliseconds: row["frameMilliseconds"], heldBy: row["heldBy"])
     }
 
     private static func airingsWithItems(_ db: Database, where condition: String, arguments: StatementArguments)

@@ -227,6 +227,10 @@ public final class Store: Sendable {
                 t.column("namedAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v10: approval") { db in
+            // An item a broadcaster queued while approval is required waits, held, until an approver releases it.
+            try db.alter(table: "item") { t in t.add(column: "heldBy", .text) }
+        }
         return migrator
     }
 

@@ -109,6 +109,14 @@ enum Samples {
         return view
     }()
 
+    /// Every field of an item at once, though no one item has them all: a live item's chime and a held item's
+    /// broadcaster (`approval: on`).
+    static let everyItemField: ItemView = {
+        var view = liveItem
+        view.heldBy = "phat-thanh"
+        return view
+    }()
+
     static let all: [Sample] = [
         Sample("ErrorBody", ErrorBody(error: "month '2026-13' must be YYYY-MM, such as 2026-11")),
         Sample(
@@ -126,7 +134,7 @@ enum Samples {
             SpeechView(text: "Họp lúc 7h30.", spoken: "Họp lúc bảy giờ ba mươi phút.", durationMs: 2_400)),
         Sample("ClipCheckView", ClipCheckView(durationMs: 65_000, sampleRate: 44_100, channels: 2)),
         Sample(
-            "ItemView", liveItem,
+            "ItemView", everyItemField,
             minimal: ItemView(
                 id: 1, title: "ban-tin.mp3", priority: .normal, zones: ["thon-dong"], durationMs: 65_000,
                 plannedAt: 1_764_000_000_000, source: "queue", states: ["thon-dong": .pending])),
@@ -149,7 +157,8 @@ enum Samples {
                 fallbackClipId: 2),
             minimal: SlotInput(
                 name: "sang", zones: ["thon-dong"], times: [330], weekdays: [1], from: nil, until: nil, clipIds: [1])),
-        Sample("ScheduleApplied", ScheduleApplied(slots: 3)),
+        Sample(
+            "ScheduleApplied", ScheduleApplied(slots: 3, heldBy: "phat-thanh"), minimal: ScheduleApplied(slots: 3)),
         Sample(
             "TimetableEntry",
             TimetableEntry(

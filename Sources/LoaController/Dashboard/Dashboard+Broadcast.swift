@@ -96,6 +96,20 @@ extension Dashboard {
                 status: .created, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: "/ui/phat-thanh?queued=" + ids)))
         }
+        router.post("/ui/phat-thanh/duyet") { request, context -> Response in
+            guard let session = try session(request) else { return Self.redirect("/ui/login") }
+            let form: CancelForm = try await checkedForm(request, session)
+            do {
+                try permit(session, .releaseItem, request)
+                _ = try await refusing { try await programme.release(form.id, by: session.account.name) }
+                auditLog.record(
+                    actor: .account(session.account.name), action: .itemReleased,
+                    target: "/ui/phat-thanh item \(form.id)", from: context.callerAddress, result: .accepted)
+                return Self.redirect("/ui/phat-thanh")
+            } catch let error as APIError {
+                return try await broadcastPage(request, session, ["error": error.message], status: error.status)
+            }
+        }
         router.post("/ui/phat-thanh/huy") { request, context -> Response in
             guard let session = try session(request) else { return Self.redirect("/ui/login") }
             let form: CancelForm = try await checkedForm(request, session)
@@ -134,14 +148,17 @@ extension Dashboard {
         _ = try await refusing { try await programme.resolveZones(zones) }
         let typed = form.title.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         let title = typed.map { String($0.prefix(Limits.titleCharacters.upperBound)) }
-        let clip = try await Caller.$account.withValue(session.account) { try await store(title) }
-        var ids: [Int64] = []
-        for time in times {
-            let options = QueueOptions(
-                zones: zones, priority: priority, onInterrupt: .resume, immediate: form.now == "1" && time == nil,
-                plannedAt: time)
-            let queued = try await programmeAPI.queue(clip, title: title ?? clip.title, options)
-            ids.append(queued.responseGenerator.id)
+        let ids = try await Caller.$account.withValue(session.account) {
+            let clip = try await store(title)
+            var ids: [Int64] = []
+            for time in times {
+                let options = QueueOptions(
+                    zones: zones, priority: priority, onInterrupt: .resume, immediate: form.now == "1" && time == nil,
+                    plannedAt: time)
+                let queued = try await programmeAPI.queue(clip, title: title ?? clip.title, options)
+                ids.append(queued.responseGenerator.id)
+            }
+            return ids
         }
         auditLog.record(
             actor: .account(session.account.name), action: .itemQueued,
@@ -177,7 +194,15 @@ extension Dashboard {
                         playing: false, words)
                 }
         }
+        let held = try await refusing { try await programme.heldItems() }.map { item in
+            [
+                "id": item.id, "title": item.title, "zones": item.zones.joined(separator: ", "),
+                "by": item.heldBy ?? "", "at": shown(max(item.plannedAt, now)),
+            ] as [String: Any]
+        }
         var context: [String: Any] = [
+            "held": held, "hasHeld": !held.isEmpty,
+            "mayRelease": session.account.role.satisfies(Route.releaseItem.requiredRole ?? .admin),
             "onBroadcast": true, "zoneNames": zones.map(\.name), "queue": rows, "emptyQueue": rows.isEmpty,
             "maxBytes": uploadBytes, "maxMiB": uploadBytes >> 20,
             "library": try await refusing { try await programme.library() }.map {

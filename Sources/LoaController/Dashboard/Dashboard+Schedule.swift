@@ -33,6 +33,7 @@ extension Dashboard {
             let input = RequestInput(request: request)
             var values: [String: Any] = [:]
             if input.text("applied") != nil { values["done"] = DashboardText.words(language(request))["applied"] }
+            if input.text("held") != nil { values["done"] = DashboardText.words(language(request))["scheduleHeldDone"] }
             if let edit = input.text("edit").flatMap({ Int64($0) }) { values["editing"] = edit }
             return try await schedulePage(request, session, values)
         }
@@ -41,6 +42,14 @@ extension Dashboard {
             let form: SlotForm = try await checkedForm(request, session)
             let words = DashboardText.words(language(request))
             do {
+                if form.op == "release" {
+                    try permit(session, .releaseSchedule, request)
+                    _ = try await refusing { try await programme.releaseSchedule(by: session.account.name) }
+                    auditLog.record(
+                        actor: .account(session.account.name), action: .scheduleReleased, target: "/ui/lich",
+                        from: context.callerAddress, result: .accepted)
+                    return Self.redirect("/ui/lich?applied=1")
+                }
                 try permit(session, .applySchedule, request)
                 let current = try await refusing { try await programme.slots() }
                 let proposed: [SlotInput]
@@ -71,6 +80,11 @@ extension Dashboard {
                         try await programme.storeSpeech(text.text, title: slots[text.index].name)
                     }
                     slots[text.index].clipIds = [clip.id]
+                }
+                // With approval required, a broadcaster's change waits for an approver (`loa approve --schedule`).
+                if let broadcaster = Caller.$account.withValue(session.account, operation: { programmeAPI.heldBy() }) {
+                    try await refusing { try await programme.holdSchedule(slots, by: broadcaster) }
+                    return Self.redirect("/ui/lich?held=1")
                 }
                 try await refusing { try await programme.applySchedule(slots) }
                 auditLog.record(
@@ -229,6 +243,10 @@ extension Dashboard {
             "week": monday.description, "previousWeek": monday.adding(days: -7).description,
             "nextWeek": monday.adding(days: 7).description,
             "canUndo": (try await refusing { try await programme.previousSchedule() }) != nil,
+            "heldSchedule": try await refusing { try await programme.heldSchedule() }.map {
+                ["slots": $0.slots.count, "by": $0.by] as [String: Any]
+            } as Any,
+            "mayRelease": session.account.role.satisfies(Route.releaseSchedule.requiredRole ?? .admin),
             "dayChoices": (1...7).map {
                 ["value": $0, "label": words["weekday\($0)"] ?? "", "checked": chosenDays.contains(String($0))]
             },

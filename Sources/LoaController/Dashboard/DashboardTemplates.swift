@@ -131,6 +131,17 @@ enum DashboardTemplates {
         <button type="submit" id="send">{{t.send}}</button>
         </form>
         <section class="alerts">
+        {{#hasHeld}}<h2>{{t.heldTitle}}</h2>
+        <ul id="held">
+        {{#held}}<li id="held-{{id}}">{{at}} · {{zones}} · {{title}} · {{t.heldBy}} {{by}}
+        {{#mayRelease}}<form method="post" action="/ui/phat-thanh/duyet" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <button type="submit" id="release-{{id}}">{{t.release}}</button></form>{{/mayRelease}}
+        <form method="post" action="/ui/phat-thanh/huy" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <button type="submit" class="cancel">{{t.cancel}}</button></form></li>
+        {{/held}}
+        </ul>{{/hasHeld}}
         <h2>{{t.queue}}</h2>
         {{#emptyQueue}}<p>{{t.nothing}}</p>{{/emptyQueue}}
         <ul>
@@ -304,6 +315,11 @@ enum DashboardTemplates {
         </form>
         </section>
         {{/confirming}}
+        {{#heldSchedule}}<section class="alerts confirm" id="held-schedule">
+        <p>{{t.scheduleWaiting}} {{slots}} · {{t.heldBy}} {{by}}</p>
+        {{#mayRelease}}<form method="post" action="/ui/lich"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="op" value="release"><button type="submit" id="release-schedule">{{t.release}}</button></form>{{/mayRelease}}
+        </section>{{/heldSchedule}}
         <p class="inline weeks"><a href="/ui/lich?week={{previousWeek}}" id="previous-week">← {{t.previousWeek}}</a>
         <a href="/ui/lich" id="this-week">{{t.thisWeek}}</a>
         <a href="/ui/lich?week={{nextWeek}}" id="next-week">{{t.nextWeek}} →</a></p>

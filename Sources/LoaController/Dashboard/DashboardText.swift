@@ -85,6 +85,14 @@ enum DashboardText {
         "badEvery": ("Khoảng cách giữa các lần phát không đúng.", "The time between airings is not valid."),
         "reject": ("Từ chối", "Reject"),
         "schedule": ("Lịch", "Schedule"),
+        "heldTitle": ("Chờ duyệt", "Waiting for approval"),
+        "scheduleWaiting": ("Lịch mới chờ duyệt, số khung giờ:", "A new schedule waits for approval, slots:"),
+        "scheduleHeldDone": (
+            "Đã gửi lịch mới; lịch có hiệu lực khi người duyệt đồng ý.",
+            "The new schedule is sent; it takes effect once approved."
+        ),
+        "heldBy": ("gửi bởi", "from"),
+        "release": ("Duyệt phát", "Release"),
         "allZones": ("Tất cả", "All"),
         "printable": ("Bản in", "Printable"),
         "print": ("In", "Print"),

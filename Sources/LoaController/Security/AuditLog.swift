@@ -61,6 +61,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case clipUnnamed = "clip taken out of the library"
     case itemQueued = "item queued"
     case itemCancelled = "item cancelled"
+    case itemReleased = "item released"
+    case scheduleReleased = "schedule released"
     case liveStarted = "live started"
     case liveStopped = "live stopped"
     case relayStarted = "relay started"

@@ -45,7 +45,8 @@ struct AuditTrail: RouterMiddleware {
     static let actions: [Route: AuditAction] = [
         .storeClip: .clipStored, .storeSpeech: .clipStored, .nameClip: .clipNamed, .removeNamedClip: .clipUnnamed,
         .queueItem: .itemQueued, .say: .itemQueued,
-        .cancelItem: .itemCancelled, .startLive: .liveStarted, .startRelay: .relayStarted, .stopLive: .liveStopped,
+        .cancelItem: .itemCancelled, .releaseItem: .itemReleased, .releaseSchedule: .scheduleReleased,
+        .startLive: .liveStarted, .startRelay: .relayStarted, .stopLive: .liveStopped,
         .applySchedule: .scheduleApplied, .approvePending: .pendingApproved, .approveReceiver: .boxApproved,
         .moveReceiver: .boxMoved, .renameReceiver: .boxRenamed, .rejectReceiver: .boxRejected,
         .removeReceiver: .boxRemoved, .command: .boxCommand,
