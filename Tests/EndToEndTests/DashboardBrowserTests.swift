@@ -311,6 +311,7 @@ extension RealProcesses {
             }
             try browser.open(harness.controllerURL + "/ui/thiet-bi")
             #expect(try browser.text("#device-\(id) h2") == "cho-thon-b")
+            #expect(try browser.text("#device-\(id) .card").hasPrefix("tốt · "))
             try browser.setWindow(width: 360, height: 780)
             let fits = try browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") as? Bool
             #expect(fits == true, "Thiết bị scrolls sideways at 360 px")
@@ -339,6 +340,41 @@ extension RealProcesses {
             #expect(pins.count == 4 && pins[2] > pins[0] && pins[3] < pins[1], "\(pins)")
             #expect(try browser.attribute("#position-\(id)", "value") == "21.02850, 105.85420")
             #expect(try browser.text(".map .scale").hasSuffix("km"))
+
+            // Over the commune's map image (its corners given): a text file is refused; a PNG is drawn under the
+            // pins, each where its coordinates fall on the image.
+            try "không phải ảnh".write(toFile: harness.path("ban-do.txt"), atomically: true, encoding: .utf8)
+            try browser.type("#map-image", harness.path("ban-do.txt"))
+            try browser.type("#map-top-left", "21.04000, 105.84000")
+            try browser.type("#map-bottom-right", "21.02000, 105.87000")
+            try browser.click("#map-upload")
+            let refusedImage = try harness.waitFor("the image refused", timeout: 30) { () -> String? in
+                let text = try browser.text("#map-error")
+                return text.isEmpty ? nil : text
+            }
+            #expect(refusedImage == "Ảnh bản đồ phải là tệp PNG hoặc JPEG.")
+            let png = harness.path("ban-do.png")
+            let drawn = try harness.run(
+                "/usr/bin/ffmpeg",
+                ["-loglevel", "error", "-f", "lavfi", "-i", "color=c=0x88aa66:s=640x360", "-frames:v", "1", "-y", png],
+                authenticated: false)
+            #expect(drawn.status == 0, "\(drawn.err)")
+            try browser.type("#map-image", png)
+            try browser.click("#map-upload")
+            let placedOnImage = try harness.waitFor("the pins over the image", timeout: 30) { () -> [Double]? in
+                guard try browser.run("return document.querySelector('#map image') !== null;") as? Bool == true,
+                    let values = try browser.run(
+                        "var a = document.querySelector('#pin-\(id) circle');"
+                            + "return a ? [a.cx.baseVal.value, a.cy.baseVal.value] : null;") as? [Any]
+                else { return nil }
+                return values.compactMap { ($0 as? NSNumber)?.doubleValue }
+            }
+            // 105.8542 is 0.0142 of 0.03 degrees from the left edge, 21.0285 0.0115 of 0.02 from the top.
+            #expect(abs(placedOnImage[0] - 302.9) < 1 && abs(placedOnImage[1] - 207.0) < 1, "\(placedOnImage)")
+            let served = try browser.run(
+                "var r = new XMLHttpRequest(); r.open('GET', document.querySelector('#map image').getAttribute('href'), false);"
+                    + "r.send(); return r.status + ' ' + r.getResponseHeader('Content-Type');")
+            #expect(served as? String == "200 image/png")
             try keep(browser.screenshot(), "thiet-bi-1280.png", harness)
 
             // Removed from the list: gone from the page and from GET /receivers.

@@ -38,3 +38,30 @@ struct BoxMapTests {
         #expect(BoxMap([], width: 640, height: 360).pins.isEmpty)
     }
 }
+
+/// Over a commune map image: its corners as coordinates, and boxes drawn where they fall on it.
+@Suite("Box map over an image")
+struct BoxMapImageTests {
+    @Test func cornersMustBeNorthWestThenSouthEast() {
+        #expect(
+            MapBounds(topLeft: "21.04, 105.84", bottomRight: "21.02, 105.87")
+                == MapBounds(north: 21.04, west: 105.84, south: 21.02, east: 105.87))
+        #expect(MapBounds(topLeft: "21.02, 105.84", bottomRight: "21.04, 105.87") == nil)
+        #expect(MapBounds(topLeft: "21.04, 105.87", bottomRight: "21.02, 105.84") == nil)
+        #expect(MapBounds(topLeft: "bắc", bottomRight: "21.02, 105.87") == nil)
+    }
+
+    @Test func boxesFallWhereTheirCoordinatesAreOnTheImage() {
+        let bounds = MapBounds(north: 21.04, west: 105.84, south: 21.02, east: 105.87)
+        let map = BoxMap(
+            [
+                ("centre", "c", "ok", Position(latitude: 21.03, longitude: 105.855)),
+                ("corner", "n", "ok", Position(latitude: 21.04, longitude: 105.84)),
+                ("outside", "o", "down", Position(latitude: 21.10, longitude: 105.90)),
+            ], over: bounds, width: 640, height: 360)
+        #expect(abs(map.pins[0].x - 320) < 0.01 && abs(map.pins[0].y - 180) < 0.01)
+        #expect(map.pins[1].x == 0 && map.pins[1].y == 0)
+        #expect(map.pins[2].x == 640 && map.pins[2].y == 0, "kept inside the picture")
+        #expect(map.metresAcross > 3000 && map.metresAcross < 3200, "\(map.metresAcross)")
+    }
+}

@@ -27,6 +27,9 @@ extension Dashboard {
         var loss: String
         var sync: String
         var volume: String
+        /// "tốt", or "HỎNG" when the box reports its sound card failing; with the underruns it counted.
+        var soundCard: String
+        var soundCardCss: String
         var pending: Bool
         var approved: Bool
         var muted: Bool
@@ -42,7 +45,55 @@ extension Dashboard {
         var selected: Bool
     }
 
+    /// The largest commune map image Thiết bị takes.
+    static let mapImageBytes = 4 << 20
+
+    /// The map image's form: its top-left and bottom-right corners as coordinates.
+    struct MapForm: SessionForm {
+        var csrf: String?
+        var topLeft: String
+        var bottomRight: String
+    }
+
     func addDeviceRoutes(to router: Router<ControlContext>) {
+        router.post("/ui/thiet-bi/ban-do") { request, context -> Response in
+            guard let session = try session(request) else {
+                throw APIError(.unauthorized, DashboardText.words(language(request))["expired"] ?? "")
+            }
+            let form: MapForm = try checkedQuery(request, session)
+            try permit(session, .moveReceiver, request)
+            let words = DashboardText.words(language(request))
+            guard let bounds = MapBounds(topLeft: form.topLeft, bottomRight: form.bottomRight) else {
+                throw APIError(.badRequest, words["badMapCorners"] ?? "")
+            }
+            var request = request
+            let body: ByteBuffer
+            do { body = try await request.collectBody(upTo: Self.mapImageBytes) } catch {
+                throw APIError(.contentTooLarge, words["mapTooLarge"] ?? "")
+            }
+            let bytes = Data(buffer: body)
+            let type =
+                bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
+                ? "image/png" : bytes.starts(with: [0xFF, 0xD8, 0xFF]) ? "image/jpeg" : nil
+            guard let type else { throw APIError(.badRequest, words["mapNotImage"] ?? "") }
+            do { try fleet.store.setMapImage(bytes, type: type, bounds: bounds, at: programme.clock.now()) } catch {
+                throw APIError(.internalServerError, "cannot save the map image: \(error)")
+            }
+            auditLog.record(
+                actor: .account(session.account.name), action: .boxMoved,
+                target: "/ui/thiet-bi map image \(form.topLeft) to \(form.bottomRight)", from: context.callerAddress,
+                result: .accepted)
+            return Response(
+                status: .created, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "/ui/thiet-bi")))
+        }
+        router.get("/ui/ban-do") { request, _ -> Response in
+            guard try session(request) != nil else { return Self.redirect("/ui/login") }
+            guard let (image, type) = try fleet.store.mapImage() else { throw APIError(.notFound, "no map image") }
+            return Response(
+                status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(data: image)))
+        }
         router.get("/ui/thiet-bi") { request, _ -> Response in
             guard let session = try session(request) else { return Self.redirect("/ui/login") }
             return devicesPage(request, session, [:])
@@ -111,15 +162,22 @@ extension Dashboard {
                 lastHeard: record.lastSeen.map { String(localTime.text($0).dropFirst(11)) } ?? "-",
                 loss: String(format: "%.1f %%", view.lossPercent),
                 sync: view.syncMs.map { String(format: "±%.1f ms", $0) } ?? "-",
-                volume: view.volume.map { "\($0) %" } ?? "-", pending: view.state == .pending,
+                volume: view.volume.map { "\($0) %" } ?? "-",
+                soundCard: record.lastSeen == nil
+                    ? "-"
+                    : (view.soundCardFailing ? words["cardFailing"] ?? "" : words["cardGood"] ?? "")
+                        + " · \(view.underruns) \(words["underruns"] ?? "")",
+                soundCardCss: view.soundCardFailing ? "down" : "", pending: view.state == .pending,
                 approved: record.approved,
                 muted: view.muted,
                 zones: fleet.zones.map { ZoneChoice(name: $0, selected: $0 == record.zone) },
                 volumeValue: view.volume ?? 100, position: positions[view.id]?.text ?? "")
         }
-        let map = BoxMap(
-            rows.compactMap { row in positions[row.id].map { (row.id, row.name, row.css, $0) } }, width: 640,
-            height: 360)
+        let placed = rows.compactMap { row in positions[row.id].map { (row.id, row.name, row.css, $0) } }
+        let image = try? fleet.store.mapBounds()
+        let map =
+            image.map { BoxMap(placed, over: $0.bounds, width: 640, height: 360) }
+            ?? BoxMap(placed, width: 640, height: 360)
         let context: [String: Any] = [
             "onDevices": true, "devices": rows, "noDevices": rows.isEmpty,
             "pins": map.pins.map { pin in
@@ -127,7 +185,8 @@ extension Dashboard {
                     "id": pin.id, "name": pin.name, "css": pin.css, "x": String(format: "%.1f", pin.x),
                     "y": String(format: "%.1f", pin.y), "labelY": String(format: "%.1f", pin.y - 12),
                 ]
-            }, "hasMap": !map.pins.isEmpty,
+            }, "hasMap": !map.pins.isEmpty || image != nil, "hasImage": image != nil,
+            "imageVersion": image?.savedAt ?? 0, "mapMaxBytes": Self.mapImageBytes,
             "scale": map.metresAcross >= 1000
                 ? String(format: "%.1f km", map.metresAcross / 1000) : String(format: "%.0f m", map.metresAcross),
         ]

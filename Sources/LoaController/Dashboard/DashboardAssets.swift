@@ -1,7 +1,8 @@
 /// The dashboard's style sheet and its one script, served from memory (no CDN: the commune LAN may have no
 /// internet). The script keeps the overview live (it listens to `/ui/events`, Server-Sent Events, and puts each
-/// `overview` event's HTML, rendered by the server from the same template, in place); sends Phát thanh's sound
-/// file as the body of `POST /ui/phat-thanh/tep` with its progress; and signs Khẩn cấp's commands.
+/// `overview` event's HTML, rendered by the server from the same template, in place); sends a form's file (Phát
+/// thanh's sound file, Thiết bị's map image) as the body of one request with its progress; and signs Khẩn cấp's
+/// commands.
 enum DashboardAssets {
     static let css = """
         *{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;color:#1a1a1a;background:#f4f5f7}
@@ -52,19 +53,19 @@ enum DashboardAssets {
           var print = document.getElementById("print");
           if (print) print.addEventListener("click", function () { window.print(); });
         })();
-        (function () {
-          // Phát thanh: a chosen sound file goes as the request body (streamed by the browser, size checked
-          // first), the form's other fields in the query; the answer is the page to show next.
-          var form = document.getElementById("say");
-          var file = document.getElementById("file");
-          if (!form || !file) return;
-          var shown = document.getElementById("upload-error");
-          var progress = document.getElementById("progress");
-          var send = document.getElementById("send");
+        // A form with data-upload (Phát thanh's sound file, Thiết bị's map image): a chosen file goes as the body
+        // of one request to that address (streamed by the browser, size checked first), the form's other fields
+        // in the query; the answer (201) is the page to show next, else the controller's line.
+        document.querySelectorAll("form[data-upload]").forEach(function (form) {
+          var file = form.querySelector("input[type=file]");
+          var shown = document.getElementById(form.dataset.errors);
+          var progress = form.querySelector(".progress");
+          var send = form.querySelector("button[type=submit]");
+          if (!file || !shown) return;
           function fail(text) {
             shown.textContent = text;
             shown.hidden = false;
-            progress.hidden = true;
+            if (progress) progress.hidden = true;
             send.disabled = false;
           }
           form.addEventListener("submit", function (event) {
@@ -75,13 +76,13 @@ enum DashboardAssets {
             if (chosen.size > Number(form.dataset.maxBytes)) { fail(form.dataset.tooLarge); return; }
             var fields = new URLSearchParams();
             new FormData(form).forEach(function (value, name) {
-              if (name !== "file" && name !== "text") fields.append(name, value);
+              if (name !== file.name && name !== "text") fields.append(name, value);
             });
             var request = new XMLHttpRequest();
-            request.open("POST", "/ui/phat-thanh/tep?" + fields.toString());
+            request.open("POST", form.dataset.upload + "?" + fields.toString());
             request.setRequestHeader("Content-Type", "application/octet-stream");
             request.upload.onprogress = function (e) {
-              if (!e.lengthComputable) return;
+              if (!e.lengthComputable || !progress) return;
               progress.textContent = form.dataset.uploading + " " + Math.floor(100 * e.loaded / e.total) + " %";
               progress.hidden = false;
             };
@@ -95,7 +96,7 @@ enum DashboardAssets {
             send.disabled = true;
             request.send(chosen);
           });
-        })();
+        });
         (function () {
           // Khẩn cấp: signs an EmergencyCommand (LoaWire) with the chosen key files (base64 of a libsodium secret
           // key: seed, then public key) through WebCrypto Ed25519, and posts only the signed command.

@@ -103,7 +103,7 @@ enum DashboardTemplates {
         {{#queued}}<p class="ok" id="queued">{{t.queued}} {{queued}}</p>{{/queued}}
         <p class="error" id="upload-error" role="alert" hidden></p>
         <div class="split">
-        <form method="post" action="/ui/phat-thanh" class="login" id="say" data-max-bytes="{{maxBytes}}" data-too-large="{{t.fileTooLarge}} {{maxMiB}} MiB." data-uploading="{{t.uploading}}" data-failed="{{t.uploadFailed}}">
+        <form method="post" action="/ui/phat-thanh" class="login" id="say" data-upload="/ui/phat-thanh/tep" data-errors="upload-error" data-max-bytes="{{maxBytes}}" data-too-large="{{t.fileTooLarge}} {{maxMiB}} MiB." data-uploading="{{t.uploading}}" data-failed="{{t.uploadFailed}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label>{{t.textToRead}} <textarea name="text" id="text" rows="5" maxlength="32000"></textarea></label>
         <label>{{t.orFile}} <input type="file" name="file" id="file" accept="audio/*,.mp3,.wav,.m4a,.aac,.ogg,.opus,.flac"></label>
@@ -127,7 +127,7 @@ enum DashboardTemplates {
         <option value="1440">1 {{t.oneDay}}</option>
         </select></label>
         </fieldset>
-        <p class="live" id="progress" role="status" hidden></p>
+        <p class="live progress" id="progress" role="status" hidden></p>
         <button type="submit" id="send">{{t.send}}</button>
         </form>
         <section class="alerts">
@@ -170,8 +170,18 @@ enum DashboardTemplates {
         {{^hasMap}}<p>{{t.noMap}}</p>{{/hasMap}}
         {{#hasMap}}<svg viewBox="0 0 640 360" id="map" role="img" aria-label="{{t.map}}">
         <rect width="640" height="360" class="ground"/>
+        {{#hasImage}}<image href="/ui/ban-do?v={{imageVersion}}" x="0" y="0" width="640" height="360" preserveAspectRatio="none"/>{{/hasImage}}
         {{#pins}}<g id="pin-{{id}}" class="pin {{css}}"><circle cx="{{x}}" cy="{{y}}" r="9"><title>{{name}}</title></circle><text x="{{x}}" y="{{labelY}}">{{name}}</text></g>
         {{/pins}}<text x="8" y="352" class="scale">↔ {{scale}}</text></svg>{{/hasMap}}
+        <p class="error" id="map-error" role="alert" hidden></p>
+        <form method="post" action="/ui/thiet-bi" class="inline acts" id="map-form" data-upload="/ui/thiet-bi/ban-do" data-errors="map-error" data-max-bytes="{{mapMaxBytes}}" data-too-large="{{t.mapTooLarge}}" data-uploading="{{t.uploading}}" data-failed="{{t.uploadFailed}}">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label>{{t.mapImage}} <input type="file" name="image" id="map-image" accept="image/png,image/jpeg" required></label>
+        <input name="topLeft" id="map-top-left" placeholder="21.04000, 105.84000" aria-label="{{t.mapTopLeft}}" title="{{t.mapTopLeft}}" required>
+        <input name="bottomRight" id="map-bottom-right" placeholder="21.02000, 105.87000" aria-label="{{t.mapBottomRight}}" title="{{t.mapBottomRight}}" required>
+        <button type="submit" id="map-upload">{{t.mapUpload}}</button>
+        <span class="live progress" hidden></span>
+        </form>
         </section>
         <section class="zones devices">
         {{#devices}}
@@ -184,6 +194,7 @@ enum DashboardTemplates {
         <dt>{{t.loss}}</dt><dd>{{loss}}</dd>
         <dt>{{t.sync}}</dt><dd>{{sync}}</dd>
         <dt>{{t.volume}}</dt><dd>{{volume}}</dd>
+        <dt>{{t.soundCard}}</dt><dd class="card {{soundCardCss}}">{{soundCard}}</dd>
         </dl>
         <form method="post" action="/ui/thiet-bi" class="inline acts">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">

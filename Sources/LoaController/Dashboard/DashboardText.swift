@@ -86,6 +86,20 @@ enum DashboardText {
         "reject": ("Từ chối", "Reject"),
         "schedule": ("Lịch", "Schedule"),
         "heldTitle": ("Chờ duyệt", "Waiting for approval"),
+        "soundCard": ("Card âm thanh", "Sound card"),
+        "mapImage": ("Ảnh bản đồ xã (PNG, JPEG)", "Commune map image (PNG, JPEG)"),
+        "mapTopLeft": ("Tọa độ góc trên bên trái", "Coordinates of the top-left corner"),
+        "mapBottomRight": ("Tọa độ góc dưới bên phải", "Coordinates of the bottom-right corner"),
+        "mapUpload": ("Tải ảnh bản đồ", "Upload the map"),
+        "mapTooLarge": ("Ảnh quá lớn: tối đa 4 MiB.", "The image is too large: at most 4 MiB."),
+        "mapNotImage": ("Ảnh bản đồ phải là tệp PNG hoặc JPEG.", "The map image must be a PNG or JPEG file."),
+        "badMapCorners": (
+            "Tọa độ các góc không đúng: góc trên trái phải ở phía tây bắc góc dưới phải, viết như 21.04000, 105.84000.",
+            "The corners are not valid: the top-left must be north-west of the bottom-right, written as 21.04000, 105.84000."
+        ),
+        "cardGood": ("tốt", "good"),
+        "cardFailing": ("HỎNG", "FAILING"),
+        "underruns": ("lần thiếu dữ liệu", "underruns"),
         "scheduleWaiting": ("Lịch mới chờ duyệt, số khung giờ:", "A new schedule waits for approval, slots:"),
         "scheduleHeldDone": (
             "Đã gửi lịch mới; lịch có hiệu lực khi người duyệt đồng ý.",

@@ -21,6 +21,27 @@ struct Position: Equatable, Sendable {
     var text: String { String(format: "%.5f, %.5f", latitude, longitude) }
 }
 
+/// The edges of a commune map image: the latitudes of its top and bottom, the longitudes of its left and right.
+struct MapBounds: Equatable, Sendable {
+    var north: Double
+    var west: Double
+    var south: Double
+    var east: Double
+
+    /// From the image's top-left and bottom-right corners as coordinates (`Position`); nil unless the first is
+    /// north-west of the second.
+    init?(topLeft: String, bottomRight: String) {
+        guard let a = Position(topLeft), let b = Position(bottomRight), a.latitude > b.latitude,
+            a.longitude < b.longitude
+        else { return nil }
+        self.init(north: a.latitude, west: a.longitude, south: b.latitude, east: b.longitude)
+    }
+
+    init(north: Double, west: Double, south: Double, east: Double) {
+        (self.north, self.west, self.south, self.east) = (north, west, south, east)
+    }
+}
+
 /// The boxes placed on a plain map: their positions projected onto a `width` × `height` picture (equirectangular,
 /// east-west distances shrunk by the cosine of the latitude, so that a commune a few km across keeps its shape),
 /// north up, with a margin, the whole fitted and centred. Pure: the page draws it as SVG (no online tiles).
@@ -36,6 +57,20 @@ struct BoxMap {
     var pins: [Pin]
     /// The map's width on the ground in metres (for its scale line), 0 with a single box.
     var metresAcross: Double
+
+    /// Over a commune map image whose edges are `bounds`: each box where its coordinates fall on the image
+    /// (stretched to `width` × `height`, as the page draws it), kept inside the picture.
+    init(
+        _ boxes: [(id: String, name: String, css: String, position: Position)], over bounds: MapBounds, width: Double,
+        height: Double
+    ) {
+        pins = boxes.map { box in
+            let x = (box.position.longitude - bounds.west) / (bounds.east - bounds.west) * width
+            let y = (bounds.north - box.position.latitude) / (bounds.north - bounds.south) * height
+            return Pin(id: box.id, name: box.name, css: box.css, x: min(max(x, 0), width), y: min(max(y, 0), height))
+        }
+        metresAcross = (bounds.east - bounds.west) * 111_320 * cos((bounds.north + bounds.south) / 2 * .pi / 180)
+    }
 
     init(_ boxes: [(id: String, name: String, css: String, position: Position)], width: Double, height: Double) {
         guard !boxes.isEmpty else {

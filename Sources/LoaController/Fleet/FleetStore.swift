@@ -10,6 +10,7 @@ import GRDB
 ///   (AUTOINCREMENT: ids are never reused, even after deletions).
 /// - `alert`: every alert raised.
 /// - `position`: where a technician placed each box (latitude and longitude), for the dashboard's map.
+/// - `mapImage`: the commune map the office uploaded to draw the boxes over, with the coordinates of its edges.
 final class FleetStore: Sendable {
     let database: DatabasePool
 
@@ -64,6 +65,18 @@ final class FleetStore: Sendable {
                 t.column("receiver", .text).primaryKey()
                 t.column("latitude", .double).notNull()
                 t.column("longitude", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v3: map image") { db in
+            try db.create(table: "mapImage") { t in
+                t.column("id", .integer).primaryKey().check { $0 == 1 }
+                t.column("type", .text).notNull()
+                t.column("north", .double).notNull()
+                t.column("west", .double).notNull()
+                t.column("south", .double).notNull()
+                t.column("east", .double).notNull()
+                t.column("savedAt", .integer).notNull()
+                t.column("image", .blob).notNull()
             }
         }
         return migrator
@@ -222,6 +235,39 @@ final class FleetStore: Sendable {
             } else {
                 try db.execute(sql: "DELETE FROM position WHERE receiver = ?", arguments: [receiver])
             }
+        }
+    }
+
+    /// The commune map image's edges and type, and when it was saved (its version), without the image.
+    func mapBounds() throws -> (bounds: MapBounds, type: String, savedAt: Int64)? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT type, north, west, south, east, savedAt FROM mapImage").map {
+                (
+                    MapBounds(north: $0["north"], west: $0["west"], south: $0["south"], east: $0["east"]), $0["type"],
+                    $0["savedAt"]
+                )
+            }
+        }
+    }
+
+    /// The commune map image's bytes and type.
+    func mapImage() throws -> (image: Data, type: String)? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT type, image FROM mapImage").map { ($0["image"], $0["type"]) }
+        }
+    }
+
+    /// Replaces the commune map image (nil: removes it).
+    func setMapImage(_ image: Data?, type: String, bounds: MapBounds, at now: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM mapImage")
+            guard let image else { return }
+            try db.execute(
+                sql: """
+                    INSERT INTO mapImage (id, type, north, west, south, east, savedAt, image)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [type, bounds.north, bounds.west, bounds.south, bounds.east, now, image])
         }
     }
 }
