@@ -84,6 +84,10 @@ extension Dashboard {
                 // With approval required, a broadcaster's change waits for an approver (`loa approve --schedule`).
                 if let broadcaster = Caller.$account.withValue(session.account, operation: { programmeAPI.heldBy() }) {
                     try await refusing { try await programme.holdSchedule(slots, by: broadcaster) }
+                    auditLog.record(
+                        actor: .account(session.account.name), action: .scheduleApplied,
+                        target: "/ui/lich \(form.op) (\(slots.count) slots), held for approval",
+                        from: context.callerAddress, result: .accepted)
                     return Self.redirect("/ui/lich?held=1")
                 }
                 try await refusing { try await programme.applySchedule(slots) }
