@@ -304,9 +304,15 @@ public struct NamedClipView: Codable, Sendable, Equatable {
         (self.name, self.clipId, self.title, self.durationMs) = (name, clipId, title, durationMs)
     }
 
-    /// True if `name` can name a clip: 1 to 64 letters (Vietnamese too), digits, '-' and '_' — what a broadcaster
-    /// types after `loa queue --clip`.
-    public static func isValidName(_ name: String) -> Bool {
+    /// True if `name` can name a clip: the rule of zone names (`TypedName`), what a broadcaster types after
+    /// `loa queue --clip`.
+    public static func isValidName(_ name: String) -> Bool { TypedName.isValid(name) }
+}
+
+/// A name typed in commands and URLs — a zone's, a library clip's: 1 to 64 letters (Vietnamese too), digits, '-'
+/// and '_'.
+public enum TypedName {
+    public static func isValid(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64
             && name.unicodeScalars.allSatisfy {
                 $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"

@@ -39,9 +39,9 @@ extension Programme {
         try stored { () throws(StoreError) in try store.heldSchedule() }
     }
 
-    /// Applies the held schedule, released by `approver`; `ProgrammeError.notHeld(0)` if none is held.
+    /// Applies the held schedule, released by `approver`; `ProgrammeError.noScheduleHeld` if none is held.
     public func releaseSchedule(by approver: String) throws(ProgrammeError) -> (slots: [SlotInput], by: String) {
-        guard let held = try heldSchedule() else { throw .notHeld(0) }
+        guard let held = try heldSchedule() else { throw .noScheduleHeld }
         try applySchedule(held.slots)
         try stored { () throws(StoreError) in try store.holdSchedule(nil, by: approver) }
         logger.info("schedule of \(held.slots.count) slots from \(held.by) released by \(approver)")

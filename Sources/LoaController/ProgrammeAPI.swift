@@ -407,7 +407,7 @@ func refusing<T>(_ body: () async throws -> T) async throws -> T {
         switch error {
         case .unknownZone, .unknownItem, .unknownClip, .unknownInput, .notLive: throw APIError(.notFound, error.message)
         case .storage: throw APIError(.internalServerError, error.message)
-        case .notHeld: throw APIError(.conflict, error.message)
+        case .notHeld, .noScheduleHeld: throw APIError(.conflict, error.message)
         default: throw APIError(.badRequest, error.message)
         }
     }

@@ -24,6 +24,8 @@ public enum ProgrammeError: Error, Sendable, Equatable {
     case storage(String)
     /// Item not held for approval (never held, or already released).
     case notHeld(Int64)
+    /// No schedule waits for approval.
+    case noScheduleHeld
 
     public var message: String {
         switch self {
@@ -43,7 +45,7 @@ public enum ProgrammeError: Error, Sendable, Equatable {
         case .live(let reason): return reason
         case .notLive(let id): return "item \(id) is not a live broadcast on the air; 'loa status' shows what plays"
         case .storage: return "the controller cannot save or read its state; its log says why"
-        case .notHeld(0): return "no schedule is waiting for approval"
+        case .noScheduleHeld: return "no schedule is waiting for approval"
         case .notHeld(let id): return "item \(id) is not waiting for approval; 'loa approve' lists those that are"
         }
     }

@@ -1,4 +1,5 @@
 import LoaCodec
+import LoaControlAPI
 import LoaSystem
 import LoaWire
 
@@ -44,10 +45,5 @@ public struct Zone: Sendable, Equatable {
     public var streamGroup: StreamGroup { StreamGroup(address: group.address.value, port: group.port) }
 
     /// True if `name` is usable as a zone name.
-    public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64
-            && name.unicodeScalars.allSatisfy {
-                $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
-            }
-    }
+    public static func isValidName(_ name: String) -> Bool { TypedName.isValid(name) }
 }
