@@ -132,6 +132,15 @@ enum Pacing {
         var allocationsPerPacket: Double
         var realTime: Bool
 
+        /// What `recorder` recorded.
+        init(_ recorder: PacerRecorder, realTime: Bool) {
+            deviation = recorder.deviation()
+            packets = recorder.measured
+            loads = recorder.loads
+            allocationsPerPacket = recorder.allocationsPerPacket
+            self.realTime = realTime
+        }
+
         /// "thread 77% CPU", or "2 threads 40% + 41% CPU".
         var threadLoad: String {
             (loads.count == 1 ? "thread " : String(loads.count) + " threads ")
@@ -172,9 +181,7 @@ enum Pacing {
         MonotonicClock.sleep(until: recorder.measureUntil + 20_000_000)
         let realTime = pacer.isRealTime
         pacer.shutdown()
-        return Result(
-            deviation: recorder.deviation(), packets: recorder.measured, loads: recorder.loads,
-            allocationsPerPacket: recorder.allocationsPerPacket, realTime: realTime)
+        return Result(recorder, realTime: realTime)
     }
 
     static func describe(_ result: Result) -> String {

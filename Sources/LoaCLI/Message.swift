@@ -33,7 +33,8 @@ enum Message: CaseIterable, Sendable {
     // Receivers and zones.
     case receiversAbstract, receiversListAbstract, noReceivers, receiversHeadings, receiverHelp
     case receiversShowAbstract, receiverSummary, soundCardFailing, noTrustedTime, heartbeatVersion, mutedMark
-    case heartbeatPlayback, playingStream, idle, heartbeatCounters, heartbeatRepair, history
+    case heartbeatPlayback, playingStream, idle, heartbeatCounters, heartbeatRepair, heartbeatJitter
+    case heartbeatJitterSpare, history
     case approveAbstract, approveDiscussion, approveNameHelp, approveZoneHelp, approved
     case moveAbstract, moveZoneHelp, movedWithoutGroup, renameAbstract, newNameHelp, renamed
     case removeReceiverAbstract, receiverRemoved, rejectAbstract, receiverRejected, zoneCommandResult, zoneNotJoined
@@ -541,6 +542,13 @@ enum Message: CaseIterable, Sendable {
             return (
                 "  loss repair: missed {1}, asked again {2}, repaired {3}, given up {4}",
                 "  bù gói mất: thiếu {1}, xin lại {2}, đã bù {3}, bỏ qua {4}"
+            )
+        case .heartbeatJitter:
+            return ("  jitter buffer: the network calls for {1} ms", "  bộ đệm chống rung: mạng cần {1} ms")
+        case .heartbeatJitterSpare:
+            return (
+                "  jitter buffer: the network calls for {1} ms; the zone's playout delay leaves {2} ms to spare",
+                "  bộ đệm chống rung: mạng cần {1} ms; độ trễ phát của vùng còn dư {2} ms"
             )
         case .history: return ("history:", "lịch sử:")
         case .approveAbstract:

@@ -93,6 +93,11 @@ struct ReceiversCommand: AsyncParsableCommand {
                     {
                         print(Message.heartbeatRepair.text(missed, asked, repaired, abandoned))
                     }
+                    if let target = beat.jitterTargetMs {
+                        print(
+                            beat.jitterSpareMs.map { Message.heartbeatJitterSpare.text(target, $0) }
+                                ?? Message.heartbeatJitter.text(target))
+                    }
                 }
                 // The history's times are the controller's UTC stamps, shown in the commune's time.
                 let timeZone = try await CommuneTimeZone.of(client)

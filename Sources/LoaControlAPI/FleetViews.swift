@@ -134,6 +134,11 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
     public var repairAsked: Int?
     public var repairRepaired: Int?
     public var repairAbandoned: Int?
+    /// Its adaptive jitter buffer (issue 14): the depth its arrival delays call for (ms), and on the commune's
+    /// timeline how early its packets come before needed, at the 95th percentile, less a frame (ms; negative: the
+    /// zone's playout delay is that much too short for it). nil from a box that does not say.
+    public var jitterTargetMs: Int?
+    public var jitterSpareMs: Int?
 
     public init(
         epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,

@@ -73,10 +73,11 @@ public struct Controller: Sendable {
         }
         let pacer: Pacer
         let unicast = UnicastDelivery(zones: configuration.zones.map(\.name), limits: configuration.fleet.unicast)
+        let delays = PlayoutDelays(zones: configuration.zones.map { ($0.name, $0.playoutDelayRule) })
         do {
             pacer = try Pacer(
                 zones: configuration.zones, signingKey: keys.streamKey, tagKey: keys.streamTagKey,
-                commune: KeyList.keyID(keys.rootPublicKey), unicast: unicast,
+                commune: KeyList.keyID(keys.rootPublicKey), unicast: unicast, delays: delays,
                 clock: clock)
         } catch {
             throw ControllerError(error.message)
@@ -99,7 +100,7 @@ public struct Controller: Sendable {
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, clock: clock,
             trust: TrustResponder(keys: keys, perSource: configuration.limits.trustPerSecond),
-            limits: configuration.limits, unicast: unicast,
+            limits: configuration.limits, unicast: unicast, delays: delays,
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },

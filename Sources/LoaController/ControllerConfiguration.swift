@@ -16,6 +16,7 @@ import Yams
 ///     bitrate: 32000           # Opus bits per second
 ///     expected-loss: 10        # percent, sizes the in-band FEC
 ///     playout-delay-ms: 150    # send to DAC on every box; larger for 4G (300–500)
+///     playout-delay-max-ms: 400  # optional: the delay rises to this when boxes' packets come late
 /// ```
 /// Without a `zones` list the controller has the single built-in zone `all`. `frame-ms:` (top level; 10, 20, 40
 /// or 60, default 20) sets every zone's Opus frame length: 10, with receivers' `jitter-ms` 20, is the
@@ -241,6 +242,7 @@ private struct ZoneParser {
         }
         let known: Set<String> = [
             "name", "group", "interface", "ttl", "bitrate", "expected-loss", "payload-type", "playout-delay-ms",
+            "playout-delay-max-ms",
         ]
         for key in mapping.keys where !known.contains(key.string ?? "") {
             throw fail(
@@ -272,6 +274,17 @@ private struct ZoneParser {
         zone.payloadType = UInt8(try integer(mapping["payload-type"], "payload-type", in: 96...127) ?? 111)
         zone.playoutDelayMilliseconds =
             try integer(mapping["playout-delay-ms"], "playout-delay-ms", in: 20...2000) ?? zone.playoutDelayMilliseconds
+        if let node = mapping["playout-delay-max-ms"],
+            let ceiling = try integer(node, "playout-delay-max-ms", in: 20...2000)
+        {
+            guard ceiling >= zone.playoutDelayMilliseconds else {
+                throw fail(
+                    node,
+                    "zone '\(zone.name)': playout-delay-max-ms \(ceiling) is below its playout-delay-ms "
+                        + "\(zone.playoutDelayMilliseconds); set it higher, or leave it out for a fixed delay")
+            }
+            zone.playoutDelayCeilingMilliseconds = ceiling
+        }
         return zone
     }
 

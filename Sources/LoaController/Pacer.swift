@@ -51,11 +51,12 @@ public final class Pacer: Air {
     /// Opens one stream per zone, sealing every packet with `signingKey` if given (for its zone and `commune`,
     /// the root key id: see `PacketAudience`; tagged with `tagKey` if given, see `PacketSeal`), on `threads` threads (default:
     /// one per available core, never more than there are zones), each packet also to the zone's unicast boxes in
-    /// `unicast` if given. Throws if a zone's interface cannot be used.
+    /// `unicast` if given, each zone's playout delay adapting through `delays` if given. Throws if a zone's interface
+    /// cannot be used.
     /// `observer` sees every packet sent (see `SendObserver`). Events carry the wall time of `clock`.
     public init(
         zones: [Zone], signingKey: SigningKeyPair? = nil, tagKey: StreamTagKey? = nil, commune: UInt32 = 0,
-        threads: Int? = nil, unicast: UnicastDelivery? = nil,
+        threads: Int? = nil, unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil,
         observer: SendObserver? = nil,
         clock: any ControllerClock = SystemClock()
     ) throws(SystemError) {
@@ -73,7 +74,7 @@ public final class Pacer: Air {
             made.append(
                 try PacerThread(
                     number: number, zones: zones, signingKey: signingKey, tagKey: tagKey, commune: commune,
-                    unicast: unicast, events: eventSink,
+                    unicast: unicast, delays: delays, events: eventSink,
                     observer: observer,
                     clock: clock))
         }

@@ -48,7 +48,7 @@ final class PacerThread: Sendable {
     /// the commune `commune`, tagging with `tagKey` if given.
     init(
         number: Int, zones: [(index: Int, zone: Zone)], signingKey: SigningKeyPair?, tagKey: StreamTagKey?,
-        commune: UInt32, unicast: UnicastDelivery? = nil,
+        commune: UInt32, unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil,
         events: AsyncStream<AirEvent>.Continuation, observer: Pacer.SendObserver?, clock: any ControllerClock
     ) throws(SystemError) {
         var random = SystemRandomNumberGenerator()
@@ -57,7 +57,7 @@ final class PacerThread: Sendable {
             streams.append(
                 try ZoneStream(
                     zone: zone, random: &random, signingKey: signingKey, tagKey: tagKey, commune: commune,
-                    unicast: unicast.map { ($0, index) }))
+                    unicast: unicast.map { ($0, index) }, delays: delays.map { ($0, index) }))
         }
         self.number = number
         zoneIndices = zones.map(\.index)

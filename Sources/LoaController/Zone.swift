@@ -21,6 +21,15 @@ public struct Zone: Sendable, Equatable {
     /// margin for the network's delay and jitter, the same for every box of the zone. 150 ms suits a LAN; boxes
     /// on 4G need more (300–500 ms).
     public var playoutDelayMilliseconds: Int = Zone.defaultPlayoutDelayMilliseconds
+    /// The most the playout delay may rise to when boxes' packets come late (`playout-delay-max-ms`, issue 14); nil:
+    /// the delay stays at `playoutDelayMilliseconds`. See `PlayoutDelayRule`.
+    public var playoutDelayCeilingMilliseconds: Int?
+
+    /// How the zone's playout delay adapts.
+    public var playoutDelayRule: PlayoutDelayRule {
+        PlayoutDelayRule(
+            floor: playoutDelayMilliseconds, ceiling: playoutDelayCeilingMilliseconds ?? playoutDelayMilliseconds)
+    }
 
     public static let defaultPlayoutDelayMilliseconds = 150
 

@@ -91,6 +91,12 @@ final class ZoneStream {
     private let sealer: PacketSealer?
     /// Where the zone's unicast boxes are, and the zone's index there.
     private let unicast: (delivery: UnicastDelivery, zone: Int)?
+    /// Where the zone's adaptive playout delay is kept, and the zone's index there.
+    private let delays: (delays: PlayoutDelays, zone: Int)?
+    /// The playout delay in force (ms): the zone's, or what `delays` gave at the last start after a silence.
+    private(set) var playoutDelayMilliseconds: Int
+    /// The deadline of the last packet sent; nil before the first.
+    private var lastDeadline: UInt64?
     /// Where sender reports go (the group's port + 1), nil if the group's port is the last one.
     private let reportTarget: SocketAddress?
     private var report: RTCPSenderReport
@@ -104,13 +110,16 @@ final class ZoneStream {
     /// if given (see `PacketSeal`). The SSRC, the
     /// first sequence number and the first timestamp are random (RFC 3550 §5.1), unless `first` gives the latter
     /// two (tests of wrap-around). With `unicast` (the delivery and this zone's index in it), every packet also
-    /// goes, the same sealed bytes, to the zone's unicast boxes.
+    /// goes, the same sealed bytes, to the zone's unicast boxes. With `delays` (this zone's index in them), an item
+    /// that starts after a silence longer than the delay in force takes the delay they give (`PlayoutDelays`).
     init(
         zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
         tagKey: StreamTagKey? = nil, commune: UInt32 = 0, unicast: (UnicastDelivery, Int)? = nil,
-        first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
+        delays: (PlayoutDelays, Int)? = nil, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
         self.unicast = unicast.map { (delivery: $0.0, zone: $0.1) }
+        self.delays = delays.map { (delays: $0.0, zone: $0.1) }
+        playoutDelayMilliseconds = zone.playoutDelayMilliseconds
         let audience = PacketAudience(group: zone.group.address.value, port: zone.group.port, commune: commune)
         sealer = signingKey.map { PacketSealer(key: $0, audience: audience, tagKey: tagKey) }
         guard let interface = NetworkInterface(zone.interface) else {
@@ -181,7 +190,7 @@ final class ZoneStream {
             timestamp: timestamp,
             ssrc: ssrc)
         // The instant the frame's first sample leaves every box's DAC, on the seal clock (a whole ms).
-        let playAt = SealClock.nanoseconds(monotonic: deadline) / 1_000_000 + Int64(zone.playoutDelayMilliseconds)
+        let playAt = SealClock.nanoseconds(monotonic: deadline) / 1_000_000 + Int64(playoutDelayMilliseconds)
         var payloadBytes = 0
         // A live input's frames say so (boxes near the office stay silent for them); its chime does not.
         var live = false
@@ -229,6 +238,7 @@ final class ZoneStream {
         if frameIndex == firstFrame || deadline >= nextReport {
             sendReport(timestamp: timestamp, samplesSinceBase: sinceBase, at: deadline, buffer: buffer)
         }
+        lastDeadline = deadline
         sequenceNumber &+= 1
         frameIndex += 1
         if inChime, case .live(let feed, let chime?) = item.frames, frameIndex >= chime.frameCount {
@@ -277,6 +287,14 @@ final class ZoneStream {
     }()
 
     private func start(_ item: ReadyItem, at requested: UInt64) {
+        // After a silence longer than the delay in force (and half a second more: each box's idle time), every box
+        // has played all it had and times the new item afresh: the delay may change now, and only now.
+        if let delays {
+            let silence = UInt64(playoutDelayMilliseconds + 500) * 1_000_000
+            if current == nil, lastDeadline.map({ requested &- $0 > silence }) ?? true {
+                playoutDelayMilliseconds = delays.delays.delayForStart(zone: delays.zone)
+            }
+        }
         current = item
         frameNanoseconds = UInt64(item.frameMilliseconds) * 1_000_000
         let period = frameNanoseconds

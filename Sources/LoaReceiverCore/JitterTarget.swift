@@ -13,6 +13,10 @@
 /// - `target` rises at once when the quantile rises (a late packet is a gap), and falls by at most
 ///   `fallPerSecond` (1 ms a second): a calm minute does not empty a buffer the next burst will need. It never
 ///   leaves `floor...ceiling`.
+/// - On the controller's timeline (issue 13) the box feeds `arrived(at:transit:)` instead: each packet's transit is
+///   its arrival less the instant it must be handed to the sound card, so `spare` is how early the packets come
+///   before they are needed, at the quantile: what the zone's playout delay leaves this box (`docs/delivery.md`).
+///   `restartWindow()` forgets the least transit (the zone's delay may have changed), not the histogram.
 /// - Nothing allocates after `init`: the histogram and the window are updated in place.
 public struct JitterTarget: Sendable {
     /// Width of a histogram bucket: 2 ms.
@@ -33,12 +37,14 @@ public struct JitterTarget: Sendable {
     public private(set) var target: UInt64
     /// The relative delay (ns) at `quantile` of the histogram: what `target` follows.
     public private(set) var delayQuantile: UInt64 = 0
+    /// The least transit (ns) of the window, as of the last packet; nil before the first.
+    public private(set) var leastTransit: Int64?
 
     /// Probability mass per bucket (sums to 1 once a packet arrived); bucket i holds delays in
     /// [i, i+1) × `bucketNanoseconds`, the last one everything beyond.
     private var histogram: [Double]
     /// The least transit (ns, arrival minus media time) seen in each of the last `windowSeconds` seconds.
-    private var leastTransit: [Int64]
+    private var leastTransits: [Int64]
     private var slotSecond: [Int64]
     private var lastUpdate: UInt64?
 
@@ -54,7 +60,7 @@ public struct JitterTarget: Sendable {
         self.fallPerSecond = fallPerSecond
         target = floor
         histogram = [Double](repeating: 0, count: Int(max(floor, ceiling) / Self.bucketNanoseconds) + 2)
-        leastTransit = [Int64](repeating: .max, count: Self.windowSeconds)
+        leastTransits = [Int64](repeating: .max, count: Self.windowSeconds)
         slotSecond = [Int64](repeating: -1, count: Self.windowSeconds)
     }
 
@@ -62,19 +68,25 @@ public struct JitterTarget: Sendable {
     public mutating func arrived(at now: UInt64, sample: Int64) {
         // sample × 10⁹ / 48,000 = sample × 62,500 / 3, in two parts so that no product overflows.
         let media = sample / 3 * 62_500 + sample % 3 * 62_500 / 3
-        let transit = Int64(bitPattern: now) &- media
+        arrived(at: now, transit: Int64(bitPattern: now) &- media)
+    }
+
+    /// Takes a packet that arrived at `now` (box monotonic ns) with `transit` (ns): its arrival less any fixed
+    /// reference of its own (its media time, or the instant it is needed).
+    public mutating func arrived(at now: UInt64, transit: Int64) {
         let second = Int64(now / 1_000_000_000)
         let slot = Int(second % Int64(Self.windowSeconds))
         if slotSecond[slot] != second {
             slotSecond[slot] = second
-            leastTransit[slot] = transit
-        } else if transit < leastTransit[slot] {
-            leastTransit[slot] = transit
+            leastTransits[slot] = transit
+        } else if transit < leastTransits[slot] {
+            leastTransits[slot] = transit
         }
         var least = Int64.max
         for index in 0..<Self.windowSeconds where second - slotSecond[index] < Int64(Self.windowSeconds) {
-            least = min(least, leastTransit[index])
+            least = min(least, leastTransits[index])
         }
+        leastTransit = least
         let delay = UInt64(max(0, transit &- least))
         let bucket = min(Int(delay / Self.bucketNanoseconds), histogram.count - 1)
         let quantile = self.quantile
@@ -97,6 +109,22 @@ public struct JitterTarget: Sendable {
             target = max(wanted, target > fall ? target - fall : 0)
         }
         lastUpdate = max(lastUpdate ?? 0, now)
+    }
+
+    /// How early (ns) the packets come before they are needed, at `quantile`, less one frame: the least transit's
+    /// margin less `delayQuantile` and `frame`. Negative: that much more delay would be needed. Meaningful with
+    /// `arrived(at:transit:)` on the timeline only; nil before the first packet.
+    public var spare: Int64? {
+        leastTransit.map { -$0 &- Int64(delayQuantile) &- Int64(frame) }
+    }
+
+    /// Forgets the least transits (not the histogram): the next packet starts the window again.
+    public mutating func restartWindow() {
+        for index in 0..<Self.windowSeconds {
+            slotSecond[index] = -1
+            leastTransits[index] = .max
+        }
+        leastTransit = nil
     }
 
     /// The upper edge of the bucket where the cumulative mass (of `total` in all) first reaches `quantile`.

@@ -20,8 +20,13 @@ import LoaWire
 ///   its start threshold, is first handed that much silence less one frame, that much earlier): beyond
 ///   `deadBandNanoseconds` each frame is resampled one sample shorter or longer (0.1 %); a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
-///   again and what was missing is lost (silence), not played late. Without `due`, a stream starts
-///   `jitterMilliseconds` after its first packet and a stall delays the rest of the talkspurt.
+///   again and what was missing is lost (silence), not played late. Without `due`, a talkspurt starts the
+///   adaptive target (`jitterTarget`: `jitterMilliseconds` at least, `jitterCeilingMilliseconds` at most) after its
+///   first packet and a stall delays the rest of the talkspurt; the target changes only between talkspurts, so
+///   never with a gap or a click.
+/// - Every packet stored or late is measured (`jitterTarget`): off the timeline by its RTP timestamp, on it by the
+///   instant it must be handed to the sink, so that `jitterTarget.spare` says what the zone's playout delay leaves
+///   this box (issue 14, `docs/delivery.md`).
 ///
 /// Time is passed in (monotonic nanoseconds), so tests drive it without a clock. Allocates nothing per packet.
 public final class Playout<Sink: AudioSink> {
@@ -36,10 +41,17 @@ public final class Playout<Sink: AudioSink> {
     public let sink: Sink
     /// Counters since creation.
     public private(set) var statistics = ReceiverStatistics()
+    /// The adaptive jitter buffer's target, from every packet's arrival (see the contract).
+    public private(set) var jitterTarget: JitterTarget
+    /// Whether the last packet measured came with its instant on the controller's timeline.
+    public private(set) var measuredOnTimeline = false
 
     private var state = State.idle
     private var ssrc: UInt32 = 0
     private var sequences = SequenceExtender()
+    /// The stream's RTP timestamp, extended past its 32 bits (for `jitterTarget` off the timeline).
+    private var timestamp: Int64 = 0
+    private var lastTimestamp: UInt32 = 0
     private let buffer: JitterBuffer
     private let decoder: OpusDecoder
     private let pcm: UnsafeMutableBufferPointer<Int16>
@@ -71,6 +83,10 @@ public final class Playout<Sink: AudioSink> {
     public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
         self.settings = settings
         self.sink = sink
+        let floor = Self.nanoseconds(milliseconds: settings.jitterMilliseconds)
+        jitterTarget = JitterTarget(
+            floor: floor, ceiling: max(floor, Self.nanoseconds(milliseconds: settings.jitterCeilingMilliseconds)),
+            frame: Self.nanoseconds(milliseconds: 20))  // a frame of the default length
         buffer = JitterBuffer(capacity: settings.bufferFrames)
         decoder = try OpusDecoder()
         pcm = .allocate(capacity: OpusFormat.maximumPacketSamples)
@@ -139,6 +155,10 @@ public final class Playout<Sink: AudioSink> {
             sequences.reset()
             buffer.reset()
             decoder.reset()
+            // A new stream: its timestamps and its path are new; what the network did lately stays.
+            jitterTarget.restartWindow()
+            lastTimestamp = packet.header.timestamp
+            timestamp = Int64(packet.header.timestamp)
             state = .buffering(startAt: now + jitter)
             statistics.streamsStarted += 1
             starting = true
@@ -168,13 +188,32 @@ public final class Playout<Sink: AudioSink> {
         case .stored:
             statistics.received += 1
             if let due {
-                time(sequence, due: due, now: now, restart: starting || isHolding)
+                let restart = starting || isHolding
+                if restart { jitterTarget.restartWindow() }
+                time(sequence, due: due, now: now, restart: restart)
             } else if case .holding = state {
                 state = .buffering(startAt: now + jitter)
             }
+            measure(packet, due: due, now: now)
         case .duplicate: statistics.duplicates += 1
-        case .late: statistics.late += 1
+        case .late:
+            statistics.late += 1
+            measure(packet, due: due, now: now)
         case .tooFarAhead, .oversized: statistics.rejected += 1
+        }
+    }
+
+    /// Feeds `jitterTarget` with a packet that arrived at `now`: on the timeline, its transit is its arrival less the
+    /// instant it must be handed over; off it, its arrival less its media time.
+    private func measure(_ packet: RTPPacket, due: UInt64?, now: UInt64) {
+        measuredOnTimeline = due != nil
+        if let due {
+            let handover = writeTime(due: due, delay: handoverDelay)
+            jitterTarget.arrived(at: now, transit: Int64(bitPattern: now &- handover))
+        } else {
+            timestamp &+= Int64(Int32(bitPattern: packet.header.timestamp &- lastTimestamp))
+            lastTimestamp = packet.header.timestamp
+            jitterTarget.arrived(at: now, sample: timestamp)
         }
     }
 
@@ -367,7 +406,8 @@ public final class Playout<Sink: AudioSink> {
         return frameSamples
     }
 
-    private var jitter: UInt64 { Self.nanoseconds(milliseconds: settings.jitterMilliseconds) }
+    /// How long a talkspurt off the timeline waits before it plays: the adaptive target.
+    private var jitter: UInt64 { jitterTarget.target }
 
     private static func nanoseconds(milliseconds: Int) -> UInt64 { UInt64(milliseconds) * 1_000_000 }
 

@@ -1,7 +1,10 @@
 /// How a receiver buffers and plays one stream.
 public struct PlayoutSettings: Equatable, Sendable {
-    /// How long the first packet of a talkspurt waits before it plays: the margin against network jitter.
+    /// How long the first packet of a talkspurt waits before it plays at least: the margin against network jitter,
+    /// and the floor of the adaptive target (`JitterTarget`). Off the commune's timeline only.
     public var jitterMilliseconds: Int
+    /// The most the adaptive target rises to (`jitter-max-ms`); never below `jitterMilliseconds`.
+    public var jitterCeilingMilliseconds = 400
     /// After the buffer runs dry, how long to wait for more before the stream counts as ended.
     public var idleAfterMilliseconds: Int
     /// The RTP payload type of the stream (dynamic, 96–127).

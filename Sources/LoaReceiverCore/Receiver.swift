@@ -251,7 +251,18 @@ public final class Receiver {
         beat.repair = RepairReport(
             missed: counter(repairs.missed), asked: counter(repairs.asked), repaired: counter(repairs.repaired),
             abandoned: counter(repairs.abandoned))
+        beat.jitter = Self.jitterReport(playout)
         return beat
+    }
+
+    /// The adaptive jitter buffer's report, for heartbeats; nil before the first packet.
+    static func jitterReport(_ playout: Playout<some AudioSink>) -> JitterReport? {
+        let jitter = playout.jitterTarget
+        guard let spare = jitter.spare else { return nil }
+        let milliseconds = Int64(spare) / 1_000_000
+        return JitterReport(
+            targetMilliseconds: UInt16(min(jitter.target / 1_000_000, 65_535)),
+            spareMilliseconds: playout.measuredOnTimeline ? Int16(max(min(milliseconds, 32_767), -32_767)) : nil)
     }
 
     /// How well the box follows the controller's clock, for heartbeats; nil before its first answer.

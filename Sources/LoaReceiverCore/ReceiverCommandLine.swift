@@ -5,7 +5,7 @@ public enum ReceiverCommandLine {
     /// The usage text shown by `--help` and after a bad flag.
     public static let usage = """
         usage: loa-receiver [--version] [--config FILE] [--group ADDR:PORT] [--interface NAME_OR_ADDR] [--device ALSA_PCM]
-                            [--jitter-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
+                            [--jitter-ms N] [--jitter-max-ms N] [--payload-type N] [--stats-interval S] [--zone NAME]
                             [--controller ADDR] [--heartbeat-to HOST:PORT] [--heartbeat-interval S]
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
@@ -18,7 +18,10 @@ public enum ReceiverCommandLine {
           --device ALSA_PCM        ALSA playback device (default 'default')
           --device-buffer-ms N     the sound card's buffer, 10-1000 ms (default 60); the zone's playout delay
                                    must cover it: about 20 for a box in a low-latency zone
-          --jitter-ms N            jitter buffer depth in milliseconds, 0-2000 (default 60)
+          --jitter-ms N            jitter buffer depth in milliseconds, 0-2000 (default 60), the least when it
+                                   adapts; used only with a controller that keeps no media timeline
+          --jitter-max-ms N        the most the jitter buffer grows to when packets come late, 0-2000 (default
+                                   400); on the commune's timeline the zone's playout delay sets the depth
           --payload-type N         RTP payload type of the stream, 96-127 (default 111)
           --stats-interval S       seconds between statistics log lines, 0 for none (default 60)
           --zone NAME              the zone's name, for the log (default 'all')

@@ -83,7 +83,8 @@ public struct ReceiverSettings: Sendable {
 
     /// The setting names: the keys of a config file, and (with "--" before them) the flags.
     public static let keys = [
-        "zone", "group", "interface", "device", "jitter-ms", "payload-type", "stats-interval", "controller",
+        "zone", "group", "interface", "device", "jitter-ms", "jitter-max-ms", "payload-type", "stats-interval",
+        "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
         "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy", "near-office",
         "device-buffer-ms",
@@ -106,6 +107,7 @@ public struct ReceiverSettings: Sendable {
         case "device": device = value
         case "device-buffer-ms": deviceBufferMilliseconds = try Self.number(key, value, in: 10...1000)
         case "jitter-ms": playout.jitterMilliseconds = try Self.number(key, value, in: 0...2000)
+        case "jitter-max-ms": playout.jitterCeilingMilliseconds = try Self.number(key, value, in: 0...2000)
         case "payload-type": playout.payloadType = UInt8(try Self.number(key, value, in: 96...127))
         case "stats-interval": statisticsIntervalSeconds = try Self.number(key, value, in: 0...86400)
         case "controller": controller = value

@@ -37,8 +37,8 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// multicast group it listens to: address (4) and port (2), both 0 when it does not say; then, each only where its
 /// flag says it is there, the sync report (bit 16, 16 bytes), the delivery (bit 32, 1 byte: `Delivery`'s code
 /// in the low nibble, 0x10 when the box asks for the zone's packets by unicast, and in the top 3 bits how many
-/// packets later it wants each packet again, 0 for never: `repeatAfter`) and the loss repair counts (bit 64,
-/// 16 bytes: `RepairReport`).
+/// packets later it wants each packet again, 0 for never: `repeatAfter`), the loss repair counts (bit 64,
+/// 16 bytes: `RepairReport`) and the jitter buffer's report (bit 128, 4 bytes: `JitterReport`).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -93,6 +93,9 @@ public struct Heartbeat: Equatable, Sendable {
     public var repeatAfter: UInt8 = 0
     /// The box's loss repair by NACK (issue 14, `docs/delivery.md`); nil from a box that does not say.
     public var repair: RepairReport?
+    /// The adaptive jitter buffer's target and what the zone's playout delay leaves the box (flag bit 128; nil from
+    /// boxes of earlier releases and before the first packet).
+    public var jitter: JitterReport?
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -141,10 +144,10 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(sequence)
         writer.put(intervalMilliseconds)
         writer.put(uptimeSeconds)
-        writer.put(
-            UInt8(
-                (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
-                    | (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64)))
+        let state: UInt8 = (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
+        let present: UInt8 =
+            (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64) | (jitter == nil ? 0 : 128)
+        writer.put(state | present)
         writer.put(volume)
         writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
         writer.put(streamID)
@@ -165,6 +168,10 @@ public struct Heartbeat: Equatable, Sendable {
         if let delivery { writer.put(delivery.code | (wantsUnicast ? 0x10 : 0) | min(repeatAfter, 7) << 5) }
         if let repair {
             for counter in [repair.missed, repair.asked, repair.repaired, repair.abandoned] { writer.put(counter) }
+        }
+        if let jitter {
+            writer.put(jitter.targetMilliseconds)
+            writer.put(UInt16(bitPattern: jitter.spareMilliseconds ?? Int16.min))
         }
     }
 
@@ -221,6 +228,12 @@ public struct Heartbeat: Equatable, Sendable {
             repair = RepairReport(
                 missed: try reader.uint32(), asked: try reader.uint32(), repaired: try reader.uint32(),
                 abandoned: try reader.uint32())
+        }
+        jitter = nil
+        if flags & 128 != 0 {
+            let target = try reader.uint16()
+            let spare = Int16(bitPattern: try reader.uint16())
+            jitter = JitterReport(targetMilliseconds: target, spareMilliseconds: spare == Int16.min ? nil : spare)
         }
     }
 }
@@ -285,6 +298,21 @@ public struct RepairReport: Equatable, Sendable {
         self.asked = asked
         self.repaired = repaired
         self.abandoned = abandoned
+    }
+}
+
+/// A box's adaptive jitter buffer (issue 14, `docs/delivery.md`), as heartbeats carry it.
+public struct JitterReport: Equatable, Sendable {
+    /// The depth the box's arrival delays call for (`JitterTarget.target`), in ms.
+    public var targetMilliseconds: UInt16
+    /// On the commune's timeline: how early the box's packets come before they are needed, at the 95th percentile,
+    /// less a frame (`JitterTarget.spare`), in ms; negative, the zone's playout delay is that much too short for
+    /// this box. Nil off the timeline (on the wire `Int16.min`).
+    public var spareMilliseconds: Int16?
+
+    public init(targetMilliseconds: UInt16, spareMilliseconds: Int16?) {
+        self.targetMilliseconds = targetMilliseconds
+        self.spareMilliseconds = spareMilliseconds
     }
 }
 

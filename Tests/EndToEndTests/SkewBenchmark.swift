@@ -86,36 +86,16 @@ extension RealProcesses {
                 "a benchmark: LOA_BENCH_SKEW=N (as root) runs it"))
         func skewBetweenBoxes() throws {
             let count = max(Self.markers ?? 10, 2)
-            let suffix = String(UUID().uuidString.prefix(8)).lowercased()
-            let namespace = "loa-skew-" + suffix
-            let script = """
-                set -e
-                ip netns add \(namespace)
-                ip -n \(namespace) link set lo up
-                ip link add ks\(suffix) type veth peer name kb\(suffix) netns \(namespace)
-                ip addr add 10.254.63.1/24 dev ks\(suffix)
-                ip link set ks\(suffix) up
-                ip -n \(namespace) addr add 10.254.63.2/24 dev kb\(suffix)
-                ip -n \(namespace) link set kb\(suffix) up
-                """
             let harness = try Harness(groupOctet: 63)
-            #expect(try harness.run("/bin/sh", ["-c", script]).status == 0)
-            defer {
-                _ = try? harness.run("/bin/sh", ["-c", "ip netns delete \(namespace); ip link delete ks\(suffix)"])
-            }
             try harness.startController()
-            let target = try #require(SocketAddress(harness.heartbeatAddress))
-            let relay = try DelayRelay(
-                listen: try #require(SocketAddress("10.254.63.1:8751")), target: target, baseMilliseconds: 40,
-                jitterMilliseconds: 20)
-            defer { relay.stop() }
             let plain = try SynchronisedPlayoutTests.FIFORecorder(harness.path("plain.fifo"))
             let fast = try SynchronisedPlayoutTests.FIFORecorder(harness.path("fast.fifo"))
             let far = try SynchronisedPlayoutTests.FIFORecorder(harness.path("far.fifo"))
+            let relayed = try RelayedBox(
+                harness, subnet: 63, name: "far", output: far.path, baseMilliseconds: 40, jitterMilliseconds: 20,
+                arguments: ["--keepalive", "5"])
+            defer { relayed.close() }
             let boxes = [
-                try harness.startReceiver(
-                    output: far.path, name: "far", interface: "10.254.63.2", namespace: namespace,
-                    arguments: ["--delivery", "unicast", "--controller", "10.254.63.1:8751", "--keepalive", "5"]),
                 try harness.startReceiver(output: plain.path, name: "plain"),
                 try harness.startReceiver(
                     output: fast.path, name: "fast",
@@ -124,21 +104,6 @@ extension RealProcesses {
                     ]),
             ]
             defer { for box in boxes { harness.stop(box) } }
-            // The far box must be approved into the zone to hear it by unicast: its id is in its log.
-            let id = try harness.waitFor("the far box to make its identity", timeout: 30) { () -> String? in
-                let log = (try? String(contentsOfFile: harness.path("far.log"), encoding: .utf8)) ?? ""
-                return log.split(separator: "\n").first { $0.contains("new identity: receiver ") }
-                    .flatMap { $0.split(separator: " ").last.map(String.init) }
-            }
-            _ = try harness.waitFor("the far box to enrol", timeout: 60) { () -> Bool? in
-                try RealProcesses.FleetTests.receivers(harness).contains { $0["id"] as? String == id } ? true : nil
-            }
-            #expect(try harness.loa(["receivers", "approve", id, "--zone", "all"]).status == 0)
-            _ = try harness.waitFor("the far box to hear by unicast", timeout: 60) { () -> Bool? in
-                try RealProcesses.FleetTests.receivers(harness).contains {
-                    $0["id"] as? String == id && $0["unicast"] as? Bool == true
-                } ? true : nil
-            }
             for name in ["plain", "fast", "far"] {
                 _ = try harness.waitFor("the \(name) box to estimate the controller's clock", timeout: 60) {
                     () -> Bool? in
@@ -160,6 +125,7 @@ extension RealProcesses {
             try FFmpegLoudness.writeWAV(samples, to: clip)
             try harness.queueAndWait([clip])
             for box in boxes { harness.stop(box) }
+            harness.stop(relayed.process)
             let reference = plain.markers()
             var lines: [String] = []
             for (name, recorder) in [

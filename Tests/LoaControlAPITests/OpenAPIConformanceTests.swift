@@ -97,6 +97,8 @@ enum Samples {
         view.repairAsked = 34
         view.repairRepaired = 25
         view.repairAbandoned = 1
+        view.jitterTargetMs = 80
+        view.jitterSpareMs = -12
         return view
     }()
 

@@ -115,4 +115,54 @@ struct JitterTargetTests {
         }
         #expect(target.delayQuantile >= 30 * Self.milliseconds && target.delayQuantile <= 32 * Self.milliseconds)
     }
+
+    /// On the timeline the transit is the arrival less the handover instant: packets that come 100-140 ms before
+    /// they are needed (uniform) leave 140 ms at best; the 95th percentile is 38-40 ms later, then a frame.
+    @Test func onTheTimelineTheSpareIsWhatTheDelayLeaves() {
+        var target = fresh()
+        var stream = Stream()
+        for index in 0..<5_000 {
+            let arrival = UInt64(index) * Self.frame + 5_000_000_000
+            let early = 100 * Self.milliseconds + stream.random(below: 40 * Self.milliseconds)
+            target.arrived(at: arrival, transit: -Int64(early))
+        }
+        let spare = try! #require(target.spare)
+        // 140 − (≈38 + 2 for the bucket) − 20 = ≈ 80 ms.
+        #expect(spare >= 76 * Int64(Self.milliseconds) && spare <= 84 * Int64(Self.milliseconds))
+        // Packets that come 10-30 ms after they were needed: 10 at best, the 95th percentile 20 ms later, then a
+        // frame: the zone needs ≈ 50 ms more.
+        var late = fresh()
+        for index in 0..<5_000 {
+            let arrival = UInt64(index) * Self.frame + 5_000_000_000
+            late.arrived(
+                at: arrival, transit: Int64(10 * Self.milliseconds + stream.random(below: 20 * Self.milliseconds)))
+        }
+        let short = try! #require(late.spare)
+        #expect(short <= -48 * Int64(Self.milliseconds) && short >= -54 * Int64(Self.milliseconds))
+    }
+
+    /// A delay changed by the controller moves every transit at once: after `restartWindow` the least transit is
+    /// the new one, not the old one kept 16 s; the histogram of relative delays stays.
+    @Test func restartingTheWindowForgetsTheOldLeastTransit() {
+        var target = fresh()
+        var time: UInt64 = 5_000_000_000
+        #expect(target.spare == nil)
+        for _ in 0..<500 {
+            target.arrived(at: time, transit: -100_000_000)
+            time += Self.frame
+        }
+        let before = try! #require(target.spare)
+        // The delay falls by 50 ms: every packet now comes 50 ms later against its instant (a few packets: not
+        // enough to move the 95th percentile).
+        for _ in 0..<5 {
+            target.arrived(at: time, transit: -50_000_000)
+            time += Self.frame
+        }
+        #expect(target.spare == before, "the window still holds the old least transit")
+        target.restartWindow()
+        #expect(target.spare == nil)
+        target.arrived(at: time, transit: -50_000_000)
+        let after = try! #require(target.spare)
+        #expect(before - after == 50_000_000)
+    }
 }

@@ -170,4 +170,49 @@ struct PlayoutTests {
         #expect(playout.statistics.streamsStarted == 2)
         #expect(playout.sink.pauses == 2)
     }
+
+    /// Issue 14, point 5, off the timeline: a talkspurt waits the adaptive target, not a fixed margin. After a calm
+    /// stream it is the floor (`jitter-ms`); after one whose every fifth packet came 100 ms late, the next talkspurt
+    /// waits long enough for such a packet (at most `jitter-max-ms`), and every frame of it plays, none late.
+    @Test func aTalkspurtWaitsWhatTheNetworkCalledFor() throws {
+        let playout = try Playout(
+            settings: {
+                var settings = PlayoutSettings(jitterMilliseconds: 60, idleAfterMilliseconds: 200)
+                settings.jitterCeilingMilliseconds = 300
+                return settings
+            }(), sink: RecordingSink())
+        var time: UInt64 = 1_000 * ms
+        func talkspurt(_ stream: StreamMaker, late: (Int) -> Bool) -> UInt64? {
+            var waited: UInt64?
+            var held: [(at: UInt64, packet: [UInt8])] = []
+            for (index, packet) in stream.packets.enumerated() {
+                if late(index) {
+                    held.append((time + 100 * ms, packet))
+                } else {
+                    feed(playout, packet, at: time)
+                    if waited == nil { waited = playout.nextEventTime.map { $0 - time } }
+                }
+                for due in held where due.at <= time { feed(playout, due.packet, at: due.at) }
+                held.removeAll { $0.at <= time }
+                time += 20 * ms
+                playout.advance(to: time)
+            }
+            for due in held { feed(playout, due.packet, at: due.at) }
+            time += 2_000 * ms
+            playout.advance(to: time)
+            return waited
+        }
+        let calm = talkspurt(try StreamMaker(frames: 100, ssrc: 1)) { _ in false }
+        #expect(calm == 60 * ms)
+        #expect(playout.jitterTarget.target == 60 * ms)
+        _ = talkspurt(try StreamMaker(frames: 500, ssrc: 2)) { $0 % 5 == 3 }
+        #expect(playout.statistics.late > 0, "the fixed 60 ms margin let the late packets go")
+        let target = playout.jitterTarget.target
+        #expect(target >= 120 * ms && target <= 300 * ms)
+        let lateBefore = playout.statistics.late
+        let waited = talkspurt(try StreamMaker(frames: 200, ssrc: 3)) { $0 % 5 == 3 }
+        #expect(waited == target)
+        #expect(playout.statistics.late == lateBefore, "the deeper buffer waits for every late packet")
+        #expect(playout.sink.frames.count == 800)
+    }
 }

@@ -43,9 +43,28 @@ struct DeliveryWireTests {
         #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
         beat.version = String(repeating: "v", count: Heartbeat.maximumTextBytes)
         beat.zones = (0..<Heartbeat.maximumZones).map { String(repeating: "\($0)", count: Heartbeat.maximumTextBytes) }
+        beat.jitter = JitterReport(targetMilliseconds: 400, spareMilliseconds: -32_767)
         let longest = encode(.heartbeat(beat))
         #expect(longest.count <= FleetMessage.maximumBytes)
         #expect(try parse(longest) == .heartbeat(beat))
+    }
+
+    /// The jitter buffer's report (flag bit 128) comes last; a spare of nil (off the timeline) reads back as nil, and
+    /// a heartbeat without the flag has no report.
+    @Test func theJitterReportRoundTrips() throws {
+        var beat = heartbeat
+        for spare: Int16? in [-38, 0, 95, nil] {
+            beat.jitter = JitterReport(targetMilliseconds: 80, spareMilliseconds: spare)
+            #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        }
+        beat.repair = RepairReport(missed: 1, asked: 2, repaired: 1, abandoned: 0)
+        beat.delivery = .auto
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        guard case .heartbeat(let plain) = try parse(encode(.heartbeat(heartbeat))) else {
+            Issue.record("not a heartbeat")
+            return
+        }
+        #expect(plain.jitter == nil)
     }
 
     /// A heartbeat from a box that does not say (flag bit 32 clear) reads as no delivery and no request: an older

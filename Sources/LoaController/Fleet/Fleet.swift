@@ -28,6 +28,8 @@ public final class Fleet: Sendable {
     private let listening = Mutex<SocketAddress?>(nil)
     /// The zones' unicast boxes (issue 14): kept by the listener, sent to by the pacer.
     package let unicast: UnicastDelivery
+    /// The zones' playout delays as they adapt (issue 14): told by the listener, read by the pacer.
+    package let delays: PlayoutDelays
 
     /// Opens the registry and the controller's own key pair (`controller.key`, 0600, made at first start;
     /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
@@ -35,7 +37,7 @@ public final class Fleet: Sendable {
     public init(
         stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
         clock: any ControllerClock = SystemClock(), trust: TrustResponder? = nil,
-        limits: RequestLimits = RequestLimits(), unicast: UnicastDelivery? = nil,
+        limits: RequestLimits = RequestLimits(), unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil,
         zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
@@ -44,6 +46,7 @@ public final class Fleet: Sendable {
         self.logger = logger
         self.trust = trust
         self.unicast = unicast ?? UnicastDelivery(zones: zones.map(\.name), limits: configuration.unicast)
+        self.delays = delays ?? PlayoutDelays(zones: zones.map { ($0.name, $0.playoutDelayRule) })
         let keys = try Self.controllerKeys(in: stateDirectory.path, logger: logger)
         do { store = try FleetStore(path: stateDirectory.appendingPathComponent("fleet.sqlite").path) } catch {
             throw ControllerError("cannot open the fleet registry in \(stateDirectory.path): \(error)")
@@ -101,7 +104,8 @@ public final class Fleet: Sendable {
             address = resolved
         }
         let listener = try HeartbeatListener(
-            address: address, registry: registry, commands: commands, trust: trust, unicast: unicast)
+            address: address, registry: registry, commands: commands, trust: trust, unicast: unicast,
+            delays: delays)
         listener.start()
         listening.withLock { $0 = listener.address }
         logger.info("heartbeats on udp://\(listener.address.text)")

@@ -93,7 +93,8 @@ struct FleetAPI {
         router.on(Route.metrics) { _, _ -> Response in
             let text = fleet.metrics.exposition(
                 states: fleet.registry.counts(), sync: fleet.registry.syncBounds(),
-                heartbeats: fleet.registry.latestHeartbeats(), unicast: fleet.unicast.counts)
+                heartbeats: fleet.registry.latestHeartbeats(), unicast: fleet.unicast.counts,
+                playoutDelays: fleet.delays.current)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -66,8 +66,15 @@ package final class FleetMetrics: Sendable {
     /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
     func exposition(
         states: [ReceiverState: Int], sync: [String: Double] = [:], heartbeats: [String: Heartbeat] = [:],
-        unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int, repeated: Int)? = nil
+        unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int, repeated: Int)? = nil,
+        playoutDelays: [(zone: String, milliseconds: Int)] = []
     ) -> String {
+        for (zone, milliseconds) in playoutDelays {
+            registry.makeGauge(
+                name: "loa_zone_playout_delay_seconds", labels: [("zone", zone)],
+                help: "A zone's playout delay in force: send to every box's DAC"
+            ).set(Double(milliseconds) / 1000)
+        }
         if let unicast {
             registry.makeGauge(name: "loa_unicast_boxes", help: "Boxes hearing their zone by unicast").set(
                 Double(unicast.boxes))
@@ -106,6 +113,18 @@ package final class FleetMetrics: Sendable {
             }
             for (name, value, help) in values {
                 registry.makeGauge(name: name, labels: [("receiver", receiver)], help: help).set(Double(value))
+            }
+            if let jitter = heartbeat.jitter {
+                registry.makeGauge(
+                    name: "loa_receiver_jitter_target_seconds", labels: [("receiver", receiver)],
+                    help: "The jitter-buffer depth a box's arrival delays call for (95th percentile and a frame)"
+                ).set(Double(jitter.targetMilliseconds) / 1000)
+                if let spare = jitter.spareMilliseconds {
+                    registry.makeGauge(
+                        name: "loa_receiver_playout_spare_seconds", labels: [("receiver", receiver)],
+                        help: "How early a box's packets come before needed (95th percentile, less a frame)"
+                    ).set(Double(spare) / 1000)
+                }
             }
         }
         for (receiver, seconds) in sync {

@@ -23,6 +23,8 @@ final class HeartbeatListener: Sendable {
     private let trust: TrustResponder?
     /// The zones' unicast boxes: the listener keeps the rosters and lends them its socket to send from.
     private let unicast: UnicastDelivery?
+    /// The zones' playout delays: each playing box's spare is told to them.
+    private let delays: PlayoutDelays?
     /// The bound socket until `start()` hands it to the thread.
     private let unstarted: Mutex<UDPSocket?>
     private let stopping = Mutex(false)
@@ -30,10 +32,11 @@ final class HeartbeatListener: Sendable {
     /// Binds the socket (alone on its port). Throws a `ControllerError` if the address is taken.
     init(
         address: SocketAddress, registry: FleetRegistry, commands: CommandTracker, trust: TrustResponder?,
-        unicast: UnicastDelivery? = nil
+        unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil
     ) throws {
         self.trust = trust
         self.unicast = unicast
+        self.delays = delays
         self.registry = registry
         self.commands = commands
         let socket: UDPSocket
@@ -108,6 +111,9 @@ final class HeartbeatListener: Sendable {
                         let (heartbeat, zone) = registry.delivery(of: receiver)
                         let now = MonotonicClock.now()
                         if let heartbeat { unicast?.heard(heartbeat, zone: zone, from: sender, now: now) }
+                        if let heartbeat, heartbeat.playing, let zone, let spare = heartbeat.jitter?.spareMilliseconds {
+                            delays?.heard(zone: zone, spareMilliseconds: Int(spare))
+                        }
                         guard let keys = trust?.keys else { break }
                         send(
                             .heartbeatAnswer(

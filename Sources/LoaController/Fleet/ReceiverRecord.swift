@@ -99,6 +99,8 @@ extension HeartbeatView {
         repairAsked = heartbeat.repair.map { Int($0.asked) }
         repairRepaired = heartbeat.repair.map { Int($0.repaired) }
         repairAbandoned = heartbeat.repair.map { Int($0.abandoned) }
+        jitterTargetMs = heartbeat.jitter.map { Int($0.targetMilliseconds) }
+        jitterSpareMs = heartbeat.jitter?.spareMilliseconds.map { Int($0) }
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
@@ -121,6 +123,11 @@ extension HeartbeatView {
             beat.repair = RepairReport(
                 missed: UInt32(clamping: repairMissed), asked: UInt32(clamping: repairAsked),
                 repaired: UInt32(clamping: repairRepaired), abandoned: UInt32(clamping: repairAbandoned))
+        }
+        if let jitterTargetMs {
+            beat.jitter = JitterReport(
+                targetMilliseconds: UInt16(clamping: jitterTargetMs),
+                spareMilliseconds: jitterSpareMs.map { Int16(clamping: $0) })
         }
         return beat
     }
