@@ -34,7 +34,7 @@ let usage = """
       --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps, a 5-minute drift item
     Figures 3, 6, 7 and 12 drive the real Pacer (sealing on) through its send observer.
     Prints the Markdown table of README "Performance". Sends only to 239.255.x.x with TTL 0 on 127.0.0.1, and
-    (figure 12, as root) to 10.213.0.0/16 on a dummy interface it makes and removes, which drops what it gets.
+    (figure 12, as root) to 10.213.0.0/16 through a veth pair into a namespace it makes, drops and removes.
     """
 
 func parse(_ arguments: [String]) -> Options {

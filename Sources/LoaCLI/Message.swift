@@ -34,7 +34,7 @@ enum Message: CaseIterable, Sendable {
     case receiversAbstract, receiversListAbstract, noReceivers, receiversHeadings, receiverHelp
     case receiversShowAbstract, receiverSummary, soundCardFailing, noTrustedTime, heartbeatVersion, mutedMark
     case heartbeatPlayback, playingStream, idle, heartbeatCounters, heartbeatRepair, heartbeatJitter
-    case heartbeatJitterSpare, history
+    case heartbeatJitterSpare, heartbeatClips, clipReady, history
     case approveAbstract, approveDiscussion, approveNameHelp, approveZoneHelp, approved
     case moveAbstract, moveZoneHelp, movedWithoutGroup, renameAbstract, newNameHelp, renamed
     case removeReceiverAbstract, receiverRemoved, rejectAbstract, receiverRejected, zoneCommandResult, zoneNotJoined
@@ -550,6 +550,9 @@ enum Message: CaseIterable, Sendable {
                 "  jitter buffer: the network calls for {1} ms; the zone's playout delay leaves {2} ms to spare",
                 "  bộ đệm chống rung: mạng cần {1} ms; độ trễ phát của vùng còn dư {2} ms"
             )
+        case .heartbeatClips:
+            return ("  bulletins held ahead: {1}", "  bản tin đã tải trước: {1}")
+        case .clipReady: return ("ready", "sẵn sàng")
         case .history: return ("history:", "lịch sử:")
         case .approveAbstract:
             return (

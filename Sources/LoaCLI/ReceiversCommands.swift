@@ -93,6 +93,12 @@ struct ReceiversCommand: AsyncParsableCommand {
                     {
                         print(Message.heartbeatRepair.text(missed, asked, repaired, abandoned))
                     }
+                    if let clips = beat.clips, !clips.isEmpty {
+                        let held = clips.map {
+                            "#\($0.item) " + ($0.percent >= 100 ? Message.clipReady.text() : "\($0.percent) %")
+                        }
+                        print(Message.heartbeatClips.text(held.joined(separator: ", ")))
+                    }
                     if let target = beat.jitterTargetMs {
                         print(
                             beat.jitterSpareMs.map { Message.heartbeatJitterSpare.text(target, $0) }

@@ -139,6 +139,9 @@ public struct HeartbeatView: Codable, Sendable, Equatable {
     /// zone's playout delay is that much too short for it). nil from a box that does not say.
     public var jitterTargetMs: Int?
     public var jitterSpareMs: Int?
+    /// The clips delivered ahead that the box holds or fetches (issue 15): item and percent held (100: whole and
+    /// verified). nil from a box that does not say.
+    public var clips: [HeldClipView]?
 
     public init(
         epoch: UInt32, sequence: UInt32, intervalMs: UInt32, uptimeSeconds: UInt32, playing: Bool, muted: Bool,
@@ -262,5 +265,17 @@ public struct FleetView: Codable, Sendable, Equatable {
     public init(heartbeats: String, controllerKey: String) {
         self.heartbeats = heartbeats
         self.controllerKey = controllerKey
+    }
+}
+
+/// A clip delivered ahead of its airtime, as a box reports it (issue 15).
+public struct HeldClipView: Codable, Sendable, Equatable {
+    public var item: Int64
+    /// How much of it the box holds: 100 is whole and verified.
+    public var percent: Int
+
+    public init(item: Int64, percent: Int) {
+        self.item = item
+        self.percent = percent
     }
 }

@@ -92,12 +92,20 @@ public struct ClipLibrary: Sendable {
     /// The encoding of clip `id` that `zone` airs: its own if the clip has one, else the clip's first. Throws a
     /// `ClipLoadError` saying in words what is wrong with its file.
     public func load(clip id: Int64, for zone: String) throws(ClipLoadError) -> EncodedClip {
+        try load(clip: id, variant: variant(of: id, for: zone))
+    }
+
+    /// The file of the encoding of clip `id` that `zone` airs (what `load(clip:for:)` reads).
+    public func file(clip id: Int64, for zone: String) -> URL { url(clip: id, variant: variant(of: id, for: zone)) }
+
+    /// The variant of clip `id` that `zone` airs: its own if the clip has one, else nil (the first).
+    private func variant(of id: Int64, for zone: String) -> String? {
         if let own = settings[zone], own != encodings.first,
             FileManager.default.fileExists(atPath: url(clip: id, variant: Self.variant(own)).path)
         {
-            return try load(clip: id, variant: Self.variant(own))
+            return Self.variant(own)
         }
-        return try load(clip: id, variant: nil)
+        return nil
     }
 
     /// Reads one encoding of clip `id` back.

@@ -39,6 +39,9 @@ public struct Controller: Sendable {
         let fleet: Fleet
         /// Held for as long as the parts live: one controller per state directory.
         let lock: StateDirectoryLock
+        /// The clips offered to the boxes ahead of airtime, and the library they are read from.
+        let offers: ClipOffers
+        let clips: ClipLibrary
     }
 
     /// Prepares the state directory and builds every part (database, keys, programme, pacer, fleet, control
@@ -74,6 +77,13 @@ public struct Controller: Sendable {
         let pacer: Pacer
         let unicast = UnicastDelivery(zones: configuration.zones.map(\.name), limits: configuration.fleet.unicast)
         let delays = PlayoutDelays(zones: configuration.zones.map { ($0.name, $0.playoutDelayRule) })
+        let commune = KeyList.keyID(keys.rootPublicKey)
+        let offers = ClipOffers(
+            audiences: Dictionary(
+                configuration.zones.map {
+                    ($0.name, PacketAudience(group: $0.group.address.value, port: $0.group.port, commune: commune))
+                }, uniquingKeysWith: { first, _ in first }),
+            streamKey: keys.streamKey)
         do {
             pacer = try Pacer(
                 zones: configuration.zones, signingKey: keys.streamKey, tagKey: keys.streamTagKey,
@@ -100,7 +110,7 @@ public struct Controller: Sendable {
             stateDirectory: stateDirectory, configuration: configuration.fleet, zones: configuration.zones,
             logger: logger, clock: clock,
             trust: TrustResponder(keys: keys, perSource: configuration.limits.trustPerSecond),
-            limits: configuration.limits, unicast: unicast, delays: delays,
+            limits: configuration.limits, unicast: unicast, delays: delays, offers: offers,
             zonePackets: { [pacer, zones = configuration.zones] in
                 Dictionary(uniqueKeysWithValues: zones.map { ($0.name, pacer.packetsSent(zone: $0.name)) })
             },
@@ -125,7 +135,8 @@ public struct Controller: Sendable {
             secure: configuration.tls != nil, emergencyPresets: configuration.emergencyPresets,
             requireApproval: configuration.requireApproval)
         try StateDirectoryModes.apply(stateDirectory)
-        return Parts(api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock)
+        return Parts(
+            api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock, offers: offers, clips: clips)
     }
 
     /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
@@ -145,7 +156,11 @@ public struct Controller: Sendable {
         let app = parts.api.application(
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
-            services: [PacerService(pacer: pacer, programme: programme, logger: logger), fleet.service(host: host)],
+            services: [
+                PacerService(
+                    pacer: pacer, programme: programme, logger: logger, offers: parts.offers, clips: parts.clips),
+                fleet.service(host: host),
+            ],
             onServerRunning: { channel in
                 logger.info("control API on \(scheme)://\(channel.localAddress?.description ?? "?")")
                 ServiceManager.ready()
@@ -179,6 +194,9 @@ struct PacerService: Service {
     let pacer: Pacer
     let programme: Programme
     let logger: Logger
+    /// The clips offered to the boxes ahead of airtime, brought up to date with the programme every 2 s.
+    var offers: ClipOffers? = nil
+    var clips: ClipLibrary? = nil
 
     func run() async throws {
         pacer.start()
@@ -199,6 +217,20 @@ struct PacerService: Service {
                         do { try await programme.tick() } catch { logger.error("programme tick failed: \(error)") }
                         // The systemd watchdog (WatchdogSec=) is fed only while the programme keeps ticking.
                         ServiceManager.keepAlive()
+                    }
+                }
+                if let offers, let clips {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            if let upcoming = try? await programme.upcomingClips() {
+                                var files: [String: [(item: Int64, file: URL)]] = [:]
+                                for (zone, items) in upcoming {
+                                    files[zone] = items.map { ($0.item, clips.file(clip: $0.clip, for: zone)) }
+                                }
+                                offers.refresh(files)
+                            }
+                            try? await Task.sleep(for: .seconds(2))
+                        }
                     }
                 }
                 await group.next()

@@ -25,6 +25,25 @@ extension Programme {
         return states
     }
 
+    /// Each zone's items still to air that play a stored clip (not live inputs or relays), in play order then by
+    /// planned time, with their clips: what the boxes may fetch ahead of airtime (issue 15).
+    public func upcomingClips() throws(ProgrammeError) -> [String: [(item: Int64, clip: Int64)]] {
+        var upcoming: [String: [(item: Int64, clip: Int64)]] = [:]
+        for state in try status() {
+            let playing = state.playing?.id
+            let items = state.queued.filter { $0.id != playing }.map(\.id)
+            var clips: [(item: Int64, clip: Int64)] = []
+            for id in items {
+                guard let item = try stored({ () throws(StoreError) in try store.item(id) }), !item.isLive else {
+                    continue
+                }
+                clips.append((id, item.clipId))
+            }
+            upcoming[state.name] = clips
+        }
+        return upcoming
+    }
+
     /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first.
     public func log(since: Int64, zone: String?) throws(ProgrammeError) -> [PlayLogEntry] {
         try stored { () throws(StoreError) in try store.log(since: since, zone: zone) }

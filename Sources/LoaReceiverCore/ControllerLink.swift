@@ -141,12 +141,14 @@ public final class ControllerLink {
     /// it), `trust` with each trust answer, `keyListVersion` with the version an authentic heartbeat answer
     /// names and `tagKey` with the stream tag key it brings (opened with the key this box shares with the
     /// controller; one that does not open is dropped and counted), `zoneOnAir` with what an authentic answer says
-    /// of the zone, and `media` with each RTP datagram from the controller's address (unicast audio, unverified).
-    /// Everything else is dropped (and counted in `refused` when it was a fleet message).
+    /// of the zone, `media` with each RTP datagram from the controller's address (unicast audio, unverified), and
+    /// `clipOffer` and `clipChunk` with each authentic clip offer and chunk (issue 15: their contents are checked
+    /// by the `ClipFetcher`). Everything else is dropped (and counted in `refused` when it was a fleet message).
     public func receive(
         _ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in },
         keyListVersion: (UInt32) -> Void = { _ in }, tagKey: (StreamTagKey) -> Void = { _ in },
-        zoneOnAir: (Bool) -> Void = { _ in }, media: (UnsafeRawBufferPointer, SocketAddress) -> Void = { _, _ in }
+        zoneOnAir: (Bool) -> Void = { _ in }, media: (UnsafeRawBufferPointer, SocketAddress) -> Void = { _, _ in },
+        clipOffer: ([UInt8]) -> Void = { _ in }, clipChunk: (UInt64, UInt32, [UInt8]) -> Void = { _, _, _ in }
     ) {
         var sender = SocketAddress(address: IPv4Address(0), port: 0)
         while true {
@@ -202,6 +204,18 @@ public final class ControllerLink {
                     }
                     tagKey(opened)
                 }
+            case .clipOffer(_, let manifest):
+                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
+                    refused += 1
+                    continue
+                }
+                clipOffer(manifest)
+            case .clipChunk(_, let item, let offset, let chunk):
+                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
+                    refused += 1
+                    continue
+                }
+                clipChunk(item, offset, chunk)
             default:
                 refused += 1
             }
@@ -225,6 +239,13 @@ public final class ControllerLink {
     private func adopt(controllerKey: [UInt8]) {
         self.controllerKey = controllerKey
         key = identity.keys.sharedKey(receiver: identity.keys.publicKey, controller: controllerKey)
+    }
+
+    /// Asks the controller for `chunks` chunks of `item`'s clip from byte `offset` on (issue 15); nothing before
+    /// the box is enrolled.
+    public func requestClip(item: UInt64, offset: UInt32, chunks: UInt8) {
+        guard key != nil else { return }
+        transmit(.clipRequest(receiver: identity.id, item: item, offset: offset, chunks: chunks))
     }
 
     /// Sends raw bytes (a trust request) to the controller.

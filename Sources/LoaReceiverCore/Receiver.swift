@@ -63,7 +63,16 @@ public final class Receiver {
             playout.sink.set(
                 volume: parts.first.flatMap { Int($0) } ?? 100, muted: parts.count > 1 && parts[1] == "muted")
         }
-        return loop(socket: socket, playout: playout, link: link, trust: trust)
+        let fetcher: ClipFetcher
+        do {
+            fetcher = ClipFetcher(
+                cache: try ClipCache(
+                    folder: settings.stateDirectory + "/clips", limitBytes: settings.cacheMegabytes * 1_048_576),
+                bytesPerSecond: settings.fetchKilobitsPerSecond * 125)
+        } catch {
+            throw ReceiverSetupError("cannot use " + settings.stateDirectory + "/clips: " + error.message)
+        }
+        return loop(socket: socket, playout: playout, link: link, trust: trust, fetcher: fetcher)
     }
 
     private func setUp() throws(ReceiverSetupError) -> (UDPSocket, Playout<ALSAPlayback>) {
@@ -91,9 +100,9 @@ public final class Receiver {
         }
     }
 
-    private func loop(socket: UDPSocket, playout: Playout<ALSAPlayback>, link: ControllerLink, trust: TrustLink)
-        -> ReceiverStatistics
-    {
+    private func loop(
+        socket: UDPSocket, playout: Playout<ALSAPlayback>, link: ControllerLink, trust: TrustLink, fetcher: ClipFetcher
+    ) -> ReceiverStatistics {
         let link: ControllerLink? = link
         // The chain lives for this loop only, so holding `self` makes no cycle.
         let chain = ReceiveChain(playout: playout) { flags, now in
@@ -110,9 +119,12 @@ public final class Receiver {
         link?.wantsUnicast = delivery.wantsUnicast
         var lost = [Int64]()
         lost.reserveCapacity(chain.repairs.capacity)
+        // The clips held ahead are checked against the stream key in force once it is known, and again whenever
+        // the key list changes (a revoked stream key invalidates what it signed).
+        var checkedStreamKey: [UInt8] = []
         while !StopSignal.requested && !refresh {
             var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
-            if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest) }
+            if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest, fetcher.nextRequestTime ?? .max) }
             if let due = tone.nextDeadline { wake = min(wake, due) }
             if let due = playout.sink.nextAttempt { wake = min(wake, due) }
             let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
@@ -126,7 +138,14 @@ public final class Receiver {
                     keyListVersion: { version in trust.announced(keyListVersion: version, now: MonotonicClock.now()) },
                     tagKey: { key in trust.use(tagKey: key) },
                     zoneOnAir: { onAir in delivery.zoneOnAir(onAir, at: MonotonicClock.now()) },
-                    media: { bytes, sender in _ = feed(bytes, from: sender, into: chain, trust: trust) })
+                    media: { bytes, sender in _ = feed(bytes, from: sender, into: chain, trust: trust) },
+                    clipOffer: { signed in
+                        guard let key = trust.keyList?.streamKey else { return }
+                        fetcher.offered(signed, streamKey: key, audience: trust.audience)
+                    },
+                    clipChunk: { item, offset, bytes in
+                        fetcher.received(item: item, offset: Int(offset), bytes: bytes, now: MonotonicClock.now())
+                    })
             }
             let now = MonotonicClock.now()
             _ = delivery.advance(to: now)
@@ -146,6 +165,13 @@ public final class Receiver {
             playout.sink.reopenIfDue(now: now)
             if let question = trust.request(now: now) { link?.send(raw: question) }
             if let link, delivery.wantsUnicast { askForLost(chain, link: link, trust: trust, now: now, into: &lost) }
+            if let key = trust.keyList?.streamKey, key != checkedStreamKey {
+                checkedStreamKey = key
+                fetcher.verifyHeld(streamKey: key, audience: trust.audience)
+            }
+            if let link, let ask = fetcher.request(now: now) {
+                link.requestClip(item: ask.item, offset: ask.offset, chunks: ask.chunks)
+            }
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
             nearOffice.advance(to: now, sink: playout.sink)
@@ -154,6 +180,7 @@ public final class Receiver {
                 var beat = heartbeat(chain)
                 beat.noTrustedTime = trust.lacksTrustedTime(now: now)
                 beat.sync = Self.syncReport(trust.timeline, playout)
+                beat.clips = fetcher.report()
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)

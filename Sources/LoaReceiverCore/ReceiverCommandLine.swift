@@ -10,7 +10,7 @@ public enum ReceiverCommandLine {
                             [--state-dir DIR] [--controller-key KEY] [--trust FILE]
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
                             [--delay-ms N] [--delivery MODE] [--keepalive S] [--redundancy K]
-                            [--near-office yes|no] [--device-buffer-ms N]
+                            [--near-office yes|no] [--device-buffer-ms N] [--cache-mb N] [--fetch-kbps N]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -49,6 +49,9 @@ public enum ReceiverCommandLine {
                                    (default 0: never); for a link that loses packets in bursts
           --near-office yes|no     a box within earshot of the office: silent while the office speaks live
                                    ('loa live'), so the speaker never hears their own delayed voice (default no)
+          --cache-mb N             room for bulletins delivered ahead of their airtime, in STATE/clips (default 64)
+          --fetch-kbps N           the average rate they are fetched at, 8-100000 kbit/s (default 64), so that a
+                                   download never competes with live audio
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

@@ -35,6 +35,11 @@ public struct ReceiverSettings: Sendable {
     /// Redundancy for a bursty link: while hearing by unicast, ask for each packet again this many packets later
     /// (1–7; 0, the default: never). Costs the link twice the audio; a burst shorter than it loses nothing.
     public var redundancy = 0
+    /// The most the clips delivered ahead of their airtime may take on the box's storage (`cache-mb`, issue 15).
+    public var cacheMegabytes = 64
+    /// The average rate clips are fetched at ahead of their airtime (`fetch-kbps`), so that a download never
+    /// competes with live audio on a 4G link.
+    public var fetchKilobitsPerSecond = 64
     /// The box's own state: identity key, epoch, volume (see `ReceiverIdentity`).
     public var stateDirectory = "/var/lib/loa"
     /// The controller's public key (base64, or the path of a `.pub` file holding it); without it the first
@@ -87,7 +92,7 @@ public struct ReceiverSettings: Sendable {
         "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
         "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy", "near-office",
-        "device-buffer-ms",
+        "device-buffer-ms", "cache-mb", "fetch-kbps",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -124,6 +129,8 @@ public struct ReceiverSettings: Sendable {
         case "freshness-seconds": freshnessSeconds = try Self.number(key, value, in: 1...60)
         case "output-delay-ms": playout.outputDelayMilliseconds = try Self.number(key, value, in: 0...1000)
         case "delay-ms": playout.acousticDelayMilliseconds = try Self.number(key, value, in: 0...1000)
+        case "cache-mb": cacheMegabytes = try Self.number(key, value, in: 1...65536)
+        case "fetch-kbps": fetchKilobitsPerSecond = try Self.number(key, value, in: 8...100_000)
         case "delivery":
             guard let mode = Delivery(name: value) else {
                 throw SettingError("delivery '" + value + "' must be multicast, unicast or auto")

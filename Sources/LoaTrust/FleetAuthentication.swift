@@ -22,7 +22,7 @@ public enum FleetAuthentication {
         case .enrolment, .welcome:
             guard let signer else { return 0 }
             signer.sign(signed, into: trailer)
-        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer:
+        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer, .clipOffer, .clipRequest, .clipChunk:
             guard let key else { return 0 }
             key.tag(signed, into: trailer)
         }

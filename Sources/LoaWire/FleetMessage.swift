@@ -21,6 +21,9 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | command | controller | receiver id (8), command id (4), action (`ReceiverAction`: 2, or more for a zone) | tag (16) |
 /// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
 /// | heartbeat answer | controller | receiver id (8), key list version in force (4), [stream tag key sealed to the box (56)], [zone on the air (1)] | tag (16) |
+/// | clip offer | controller | receiver id (8), signed clip manifest (126: `ClipManifest` and the stream key's signature) | tag (16) |
+/// | clip request | receiver | receiver id (8), item (8), offset (4), chunks wanted (1, 1–`maximumChunksAsked`) | tag (16) |
+/// | clip chunk | controller | receiver id (8), item (8), offset (4), length (2), bytes (at most `clipChunkBytes`) | tag (16) |
 ///
 /// The signature or tag covers every byte before it, header included, so a message of one kind can never
 /// pass for another. Encoding writes the body and leaves the trailer to the caller (LoaWire has no
@@ -37,6 +40,13 @@ public enum FleetMessage: Equatable, Sendable {
     /// (`sealedTagKeyBytes`: nonce, ciphertext, Poly1305 tag), or nil (an answer without it, as older controllers
     /// sent). `zoneOnAir` says whether the box's zone is on the air (1 byte, 1 or 0), for a box whose heartbeat
     /// carried its delivery (`Heartbeat.delivery`: older boxes would refuse the longer answer); nil otherwise.
+    /// A clip the box's zone will air (issue 15): its manifest, signed by the stream key, so the box can fetch it
+    /// ahead and verify it without trusting the path it came by.
+    case clipOffer(receiver: ReceiverID, manifest: [UInt8])
+    /// The box asks for `chunks` chunks of `item`'s clip from byte `offset` on.
+    case clipRequest(receiver: ReceiverID, item: UInt64, offset: UInt32, chunks: UInt8)
+    /// Bytes of `item`'s clip from `offset` on.
+    case clipChunk(receiver: ReceiverID, item: UInt64, offset: UInt32, bytes: [UInt8])
     case heartbeatAnswer(
         receiver: ReceiverID, keyListVersion: UInt32, sealedTagKey: [UInt8]? = nil, zoneOnAir: Bool? = nil)
 
@@ -49,13 +59,20 @@ public enum FleetMessage: Equatable, Sendable {
     public static let publicKeyBytes = 32
     /// A stream tag key (16 bytes) sealed for one box: 24-byte nonce, ciphertext, 16-byte Poly1305 tag.
     public static let sealedTagKeyBytes = 56
+    /// A signed clip manifest: `ClipManifest.signedBytes` and an Ed25519 signature.
+    public static let signedManifestBytes = 126
+    /// The most bytes of a clip one chunk carries (a chunk message stays within `maximumBytes`).
+    public static let clipChunkBytes = 960
+    /// The most chunks one request asks for.
+    public static let maximumChunksAsked: UInt8 = 16
 
     /// The receiver the message is from or for.
     public var receiver: ReceiverID {
         switch self {
         case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
         case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _),
-            .heartbeatAnswer(let receiver, _, _, _):
+            .heartbeatAnswer(let receiver, _, _, _), .clipOffer(let receiver, _), .clipRequest(let receiver, _, _, _),
+            .clipChunk(let receiver, _, _, _):
             return receiver
         }
     }
@@ -68,6 +85,9 @@ public enum FleetMessage: Equatable, Sendable {
         case .command: return 4
         case .acknowledgement: return 5
         case .heartbeatAnswer: return 6
+        case .clipOffer: return 7
+        case .clipRequest: return 8
+        case .clipChunk: return 9
         }
     }
 
@@ -75,7 +95,8 @@ public enum FleetMessage: Equatable, Sendable {
     public var trailerBytes: Int {
         switch self {
         case .enrolment, .welcome: return Self.signatureBytes
-        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer: return Self.tagBytes
+        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer, .clipOffer, .clipRequest, .clipChunk:
+            return Self.tagBytes
         }
     }
 
@@ -109,6 +130,21 @@ public enum FleetMessage: Equatable, Sendable {
             writer.put(version)
             if let sealedTagKey { writer.put(bytes: sealedTagKey) }
             if let zoneOnAir { writer.put(UInt8(zoneOnAir ? 1 : 0)) }
+        case .clipOffer(let receiver, let manifest):
+            writer.put(receiver.value)
+            writer.put(bytes: Array(manifest.prefix(Self.signedManifestBytes)))
+        case .clipRequest(let receiver, let item, let offset, let chunks):
+            writer.put(receiver.value)
+            writer.put(item)
+            writer.put(offset)
+            writer.put(chunks)
+        case .clipChunk(let receiver, let item, let offset, let bytes):
+            let carried = bytes.prefix(Self.clipChunkBytes)
+            writer.put(receiver.value)
+            writer.put(item)
+            writer.put(offset)
+            writer.put(UInt16(carried.count))
+            writer.put(bytes: Array(carried))
         }
         return writer.offset
     }
@@ -131,7 +167,7 @@ public enum FleetMessage: Equatable, Sendable {
         let trailer: Int
         switch kind {
         case 1, 3: trailer = signatureBytes
-        case 2, 4, 5, 6: trailer = tagBytes
+        case 2, 4, 5, 6, 7, 8, 9: trailer = tagBytes
         default: throw .notFleet
         }
         guard bytes.count >= 4 + trailer else { throw .badLength }
@@ -156,6 +192,23 @@ public enum FleetMessage: Equatable, Sendable {
             let receiver = ReceiverID(try reader.uint64())
             let id = try reader.uint32()
             message = .acknowledgement(receiver: receiver, id: id, result: try reader.uint8())
+        case 7:
+            message = .clipOffer(
+                receiver: ReceiverID(try reader.uint64()), manifest: try reader.bytes(signedManifestBytes))
+        case 8:
+            let receiver = ReceiverID(try reader.uint64())
+            let item = try reader.uint64()
+            let offset = try reader.uint32()
+            let chunks = try reader.uint8()
+            guard chunks >= 1, chunks <= maximumChunksAsked else { throw .badField }
+            message = .clipRequest(receiver: receiver, item: item, offset: offset, chunks: chunks)
+        case 9:
+            let receiver = ReceiverID(try reader.uint64())
+            let item = try reader.uint64()
+            let offset = try reader.uint32()
+            let length = Int(try reader.uint16())
+            guard length >= 1, length <= clipChunkBytes else { throw .badField }
+            message = .clipChunk(receiver: receiver, item: item, offset: offset, bytes: try reader.bytes(length))
         default:
             let receiver = ReceiverID(try reader.uint64())
             let version = try reader.uint32()

@@ -38,7 +38,9 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// flag says it is there, the sync report (bit 16, 16 bytes), the delivery (bit 32, 1 byte: `Delivery`'s code
 /// in the low nibble, 0x10 when the box asks for the zone's packets by unicast, and in the top 3 bits how many
 /// packets later it wants each packet again, 0 for never: `repeatAfter`), the loss repair counts (bit 64,
-/// 16 bytes: `RepairReport`) and the jitter buffer's report (bit 128, 4 bytes: `JitterReport`).
+/// 16 bytes: `RepairReport`); bit 128 says one more byte of flags follows them, which says what comes after it:
+/// the jitter buffer's report (bit 1, 4 bytes: `JitterReport`) and the clips the box holds ahead (bit 2: a count,
+/// then for each the item (8) and how much of it the box holds, in percent (1); 100 is whole and verified).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -96,6 +98,11 @@ public struct Heartbeat: Equatable, Sendable {
     /// The adaptive jitter buffer's target and what the zone's playout delay leaves the box (flag bit 128; nil from
     /// boxes of earlier releases and before the first packet).
     public var jitter: JitterReport?
+    /// The clips delivered ahead that the box holds or is fetching (issue 15), at most `maximumClips`; empty from
+    /// boxes of earlier releases.
+    public var clips: [HeldClip] = []
+    /// At most this many clips are reported.
+    public static let maximumClips = 16
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -145,8 +152,9 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(intervalMilliseconds)
         writer.put(uptimeSeconds)
         let state: UInt8 = (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
+        let more: UInt8 = (jitter == nil ? 0 : 1) | (clips.isEmpty ? 0 : 2)
         let present: UInt8 =
-            (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64) | (jitter == nil ? 0 : 128)
+            (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64) | (more == 0 ? 0 : 128)
         writer.put(state | present)
         writer.put(volume)
         writer.put(UInt32(bitPattern: temperatureMilliCelsius ?? Int32.min))
@@ -169,9 +177,19 @@ public struct Heartbeat: Equatable, Sendable {
         if let repair {
             for counter in [repair.missed, repair.asked, repair.repaired, repair.abandoned] { writer.put(counter) }
         }
+        guard more != 0 else { return }
+        writer.put(more)
         if let jitter {
             writer.put(jitter.targetMilliseconds)
             writer.put(UInt16(bitPattern: jitter.spareMilliseconds ?? Int16.min))
+        }
+        if !clips.isEmpty {
+            let carried = clips.prefix(Self.maximumClips)
+            writer.put(UInt8(carried.count))
+            for clip in carried {
+                writer.put(clip.item)
+                writer.put(min(clip.percent, 100))
+            }
         }
     }
 
@@ -230,10 +248,23 @@ public struct Heartbeat: Equatable, Sendable {
                 abandoned: try reader.uint32())
         }
         jitter = nil
-        if flags & 128 != 0 {
+        clips = []
+        guard flags & 128 != 0 else { return }
+        let more = try reader.uint8()
+        if more & 1 != 0 {
             let target = try reader.uint16()
             let spare = Int16(bitPattern: try reader.uint16())
             jitter = JitterReport(targetMilliseconds: target, spareMilliseconds: spare == Int16.min ? nil : spare)
+        }
+        if more & 2 != 0 {
+            let count = Int(try reader.uint8())
+            guard count <= Self.maximumClips else { throw .badField }
+            for _ in 0..<count {
+                let item = try reader.uint64()
+                let percent = try reader.uint8()
+                guard percent <= 100 else { throw .badField }
+                clips.append(HeldClip(item: item, percent: percent))
+            }
         }
     }
 }
@@ -299,6 +330,20 @@ public struct RepairReport: Equatable, Sendable {
         self.repaired = repaired
         self.abandoned = abandoned
     }
+}
+
+/// A clip delivered ahead of its airtime (issue 15) as a box's heartbeat reports it: the item, and how much of its
+/// clip the box holds (percent; 100: whole and verified).
+public struct HeldClip: Equatable, Sendable {
+    public var item: UInt64
+    public var percent: UInt8
+
+    public init(item: UInt64, percent: UInt8) {
+        self.item = item
+        self.percent = percent
+    }
+
+    public var isReady: Bool { percent >= 100 }
 }
 
 /// A box's adaptive jitter buffer (issue 14, `docs/delivery.md`), as heartbeats carry it.

@@ -7,20 +7,28 @@ import Testing
 /// multicast of the test's zone reaches it) that hears its zone by unicast through a `DelayRelay` at
 /// `10.254.SUBNET.1:8751`, approved into zone `all`: what issue 13's skew benchmark and issue 14's adaptive delay
 /// test put behind a 4G-like path. `close()` stops the box and the relay and deletes the namespace.
-struct RelayedBox {
+final class RelayedBox {
     let id: String
-    let process: Process
+    private(set) var process: Process
     let relay: DelayRelay
     private let namespace: String
     private let link: String
     private let harness: Harness
+    private let subnet: Int
+    private let name: String
+    private let output: String
+    private let arguments: [String]
 
     /// Makes the namespace and the relay, starts the box (`name`, writing to `output`; `arguments` added to the
     /// unicast ones), and waits until it is approved, hears by unicast and has estimated the controller's clock.
     init(
         _ harness: Harness, subnet: Int, name: String, output: String, baseMilliseconds: Int, jitterMilliseconds: Int,
-        arguments: [String] = []
+        lossPercent: Int = 0, arguments: [String] = []
     ) throws {
+        self.subnet = subnet
+        self.name = name
+        self.output = output
+        self.arguments = arguments
         let suffix = String(UUID().uuidString.prefix(8)).lowercased()
         namespace = "loa-relayed-" + suffix
         link = "kr" + suffix
@@ -41,7 +49,7 @@ struct RelayedBox {
         do {
             (id, process, relay) = try Self.start(
                 harness, subnet: subnet, name: name, output: output, namespace: namespace,
-                base: baseMilliseconds, jitter: jitterMilliseconds, arguments: arguments)
+                base: baseMilliseconds, jitter: jitterMilliseconds, loss: lossPercent, arguments: arguments)
         } catch {
             _ = try? harness.run("/bin/sh", ["-c", "ip netns delete \(namespace); ip link delete \(link)"])
             throw error
@@ -50,17 +58,15 @@ struct RelayedBox {
 
     private static func start(
         _ harness: Harness, subnet: Int, name: String, output: String, namespace: String, base: Int, jitter: Int,
-        arguments: [String]
+        loss: Int, arguments: [String]
     ) throws -> (String, Process, DelayRelay) {
         let relay = try DelayRelay(
             listen: try #require(SocketAddress("10.254.\(subnet).1:8751")),
             target: try #require(SocketAddress(harness.heartbeatAddress)), baseMilliseconds: base,
-            jitterMilliseconds: jitter)
+            jitterMilliseconds: jitter, lossPercent: loss)
         let process: Process
         do {
-            process = try harness.startReceiver(
-                output: output, name: name, interface: "10.254.\(subnet).2", namespace: namespace,
-                arguments: ["--delivery", "unicast", "--controller", "10.254.\(subnet).1:8751"] + arguments)
+            process = try launch(harness, subnet: subnet, name: name, output: output, namespace: namespace, arguments)
         } catch {
             relay.stop()
             throw error
@@ -98,6 +104,21 @@ struct RelayedBox {
             return unicast && text.contains("clock is estimated") ? true : nil
         }
         return id
+    }
+
+    private static func launch(
+        _ harness: Harness, subnet: Int, name: String, output: String, namespace: String, _ arguments: [String]
+    ) throws -> Process {
+        try harness.startReceiver(
+            output: output, name: name, interface: "10.254.\(subnet).2", namespace: namespace,
+            arguments: ["--delivery", "unicast", "--controller", "10.254.\(subnet).1:8751"] + arguments)
+    }
+
+    /// Stops the box with `signal` (SIGKILL: a power cut) and starts it again with the same state and settings.
+    func restart(after signal: Int32) throws {
+        harness.stop(process, signal: signal)
+        process = try Self.launch(
+            harness, subnet: subnet, name: name, output: output, namespace: namespace, arguments)
     }
 
     func close() {

@@ -6,18 +6,24 @@ import Testing
 /// A UDP relay that holds every datagram for `base` ± `jitter` (uniform, each on its own, so they may pass each
 /// other), both ways: a box sends to `front` as if it were the controller, the relay sends on from its own socket to
 /// `target` (the controller sees the relay's address, as it would a NAT's), and what comes back goes to the last box
-/// address heard. What a 4G path does to a box's heartbeats, time exchanges and unicast audio, on one machine.
+/// address heard; with `lossPercent`, that share of the datagrams, either way, is dropped at random. What a 4G path
+/// does to a box's heartbeats, time exchanges, unicast audio and downloads, on one machine.
 final class DelayRelay: @unchecked Sendable {
     private let front: UDPSocket
     private let back: UDPSocket
     private let target: SocketAddress
     private let base: UInt64
     private let jitter: UInt64
+    private let lossPercent: Int
     private let lock = NSLock()
     private var running = true
     private let done = DispatchSemaphore(value: 0)
 
-    init(listen: SocketAddress, target: SocketAddress, baseMilliseconds: Int, jitterMilliseconds: Int) throws {
+    init(
+        listen: SocketAddress, target: SocketAddress, baseMilliseconds: Int, jitterMilliseconds: Int,
+        lossPercent: Int = 0
+    ) throws {
+        self.lossPercent = lossPercent
         front = try UDPSocket()
         try front.bind(listen, shared: false)
         back = try UDPSocket()
@@ -49,6 +55,7 @@ final class DelayRelay: @unchecked Sendable {
                 var sender = SocketAddress(address: IPv4Address(0), port: 0)
                 while case .datagram(let length) = (try? socket.receive(into: buffer, from: &sender)) ?? .nothing {
                     if !toBox { box = sender }
+                    if lossPercent > 0 && Int.random(in: 0..<100) < lossPercent { continue }
                     let delay = base - jitter + UInt64.random(in: 0...(2 * jitter))
                     held.append((MonotonicClock.now() + delay, Array(buffer[0..<length]), toBox))
                 }

@@ -99,6 +99,7 @@ enum Samples {
         view.repairAbandoned = 1
         view.jitterTargetMs = 80
         view.jitterSpareMs = -12
+        view.clips = [HeldClipView(item: 12, percent: 100), HeldClipView(item: 13, percent: 40)]
         return view
     }()
 

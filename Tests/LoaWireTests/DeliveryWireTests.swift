@@ -105,4 +105,41 @@ struct DeliveryWireTests {
         bad[16] = 2
         #expect(throws: FleetWireError.badField) { try parse(bad) }
     }
+
+    /// Issue 15: the clips a box holds ahead ride in the heartbeat's second flags byte, with or without the jitter
+    /// report; a percent over 100 is refused.
+    @Test func theHeldClipsRoundTrip() throws {
+        var beat = heartbeat
+        beat.clips = [HeldClip(item: 12, percent: 100), HeldClip(item: 13, percent: 40)]
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        beat.jitter = JitterReport(targetMilliseconds: 80, spareMilliseconds: 12)
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        var bytes = encode(.heartbeat(beat))
+        // The last clip's percent sits just before the tag.
+        bytes[bytes.count - FleetMessage.tagBytes - 1] = 101
+        #expect(throws: FleetWireError.badField) { try parse(bytes) }
+    }
+
+    /// The three clip messages round-trip; a request for no chunk or too many, and a chunk longer than a chunk may
+    /// be, are refused.
+    @Test func theClipMessagesRoundTrip() throws {
+        let box = ReceiverID(0x0123_4567_89AB_CDEF)
+        let messages: [FleetMessage] = [
+            .clipOffer(receiver: box, manifest: [UInt8](repeating: 7, count: FleetMessage.signedManifestBytes)),
+            .clipRequest(receiver: box, item: 42, offset: 9_600, chunks: 16),
+            .clipChunk(
+                receiver: box, item: 42, offset: 9_600,
+                bytes: [UInt8](repeating: 3, count: FleetMessage.clipChunkBytes)),
+        ]
+        for message in messages {
+            let bytes = encode(message)
+            #expect(bytes.count <= FleetMessage.maximumBytes)
+            #expect(try parse(bytes) == message)
+        }
+        for chunks: UInt8 in [0, 17] {
+            var bytes = encode(.clipRequest(receiver: box, item: 42, offset: 0, chunks: 1))
+            bytes[bytes.count - FleetMessage.tagBytes - 1] = chunks
+            #expect(throws: FleetWireError.badField) { try parse(bytes) }
+        }
+    }
 }

@@ -30,6 +30,8 @@ public final class Fleet: Sendable {
     package let unicast: UnicastDelivery
     /// The zones' playout delays as they adapt (issue 14): told by the listener, read by the pacer.
     package let delays: PlayoutDelays
+    /// The clips offered to the boxes ahead of airtime (issue 15); nil: none are.
+    package let offers: ClipOffers?
 
     /// Opens the registry and the controller's own key pair (`controller.key`, 0600, made at first start;
     /// `controller.pub` beside it is what boxes may pin with `controller-key`). `zonePackets` and `itemsPlayed`
@@ -38,6 +40,7 @@ public final class Fleet: Sendable {
         stateDirectory: URL, configuration: FleetConfiguration, zones: [Zone], logger: Logger,
         clock: any ControllerClock = SystemClock(), trust: TrustResponder? = nil,
         limits: RequestLimits = RequestLimits(), unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil,
+        offers: ClipOffers? = nil,
         zonePackets: @escaping @Sendable () -> [String: Int] = { [:] },
         itemsPlayed: @escaping @Sendable () -> Int = { 0 }
     ) throws {
@@ -47,6 +50,7 @@ public final class Fleet: Sendable {
         self.trust = trust
         self.unicast = unicast ?? UnicastDelivery(zones: zones.map(\.name), limits: configuration.unicast)
         self.delays = delays ?? PlayoutDelays(zones: zones.map { ($0.name, $0.playoutDelayRule) })
+        self.offers = offers
         let keys = try Self.controllerKeys(in: stateDirectory.path, logger: logger)
         do { store = try FleetStore(path: stateDirectory.appendingPathComponent("fleet.sqlite").path) } catch {
             throw ControllerError("cannot open the fleet registry in \(stateDirectory.path): \(error)")
@@ -105,7 +109,7 @@ public final class Fleet: Sendable {
         }
         let listener = try HeartbeatListener(
             address: address, registry: registry, commands: commands, trust: trust, unicast: unicast,
-            delays: delays)
+            delays: delays, offers: offers)
         listener.start()
         listening.withLock { $0 = listener.address }
         logger.info("heartbeats on udp://\(listener.address.text)")

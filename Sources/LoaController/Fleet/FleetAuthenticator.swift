@@ -40,6 +40,8 @@ package enum VerifiedFleetMessage: Equatable, Sendable {
     case heartbeat(Heartbeat)
     /// Tagged with the key agreed at approval: `receiver` has carried out `command`.
     case acknowledgement(receiver: ReceiverID, command: UInt32)
+    /// Tagged with the key agreed at approval: `receiver` asks for chunks of a clip offered ahead (issue 15).
+    case clipRequest(receiver: ReceiverID, item: UInt64, offset: UInt32, chunks: UInt8)
 }
 
 /// What the registry knows of a receiver that the authenticator checks its datagrams against.
@@ -126,7 +128,10 @@ package struct FleetAuthenticator: Sendable {
         case .acknowledgement(let receiver, let command, _):
             _ = try Self.checkTag(trailer, of: signed, from: receiver, known: known)
             return .acknowledgement(receiver: receiver, command: command)
-        case .welcome, .command, .heartbeatAnswer:
+        case .clipRequest(let receiver, let item, let offset, let chunks):
+            _ = try Self.checkTag(trailer, of: signed, from: receiver, known: known)
+            return .clipRequest(receiver: receiver, item: item, offset: offset, chunks: chunks)
+        case .welcome, .command, .heartbeatAnswer, .clipOffer, .clipChunk:
             throw .wrongKind
         }
     }

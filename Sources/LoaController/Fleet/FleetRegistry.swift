@@ -27,6 +27,8 @@ package final class FleetRegistry: Sendable {
         /// An approved receiver's heartbeat: answer it with the version of the key list in force
         /// (`FleetMessage.heartbeatAnswer`), tagged with its key.
         case heartbeat(ReceiverID)
+        /// An approved receiver asks for chunks of a clip offered ahead, from `sender` (issue 15).
+        case clipRequest(receiver: ReceiverID, item: UInt64, offset: UInt32, chunks: UInt8)
     }
 
     fileprivate struct State {
@@ -122,6 +124,8 @@ package final class FleetRegistry: Sendable {
                 return record.approved ? .answer(.welcome(receiver: id, controllerKey: controllerKeys.publicKey)) : nil
             case .acknowledgement(let receiver, let command):
                 return .acknowledgement(command: command, receiver: receiver)
+            case .clipRequest(let receiver, let item, let offset, let chunks):
+                return .clipRequest(receiver: receiver, item: item, offset: offset, chunks: chunks)
             }
         }
     }

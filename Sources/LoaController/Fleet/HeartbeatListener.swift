@@ -25,6 +25,8 @@ final class HeartbeatListener: Sendable {
     private let unicast: UnicastDelivery?
     /// The zones' playout delays: each playing box's spare is told to them.
     private let delays: PlayoutDelays?
+    /// The clips offered to the boxes ahead of airtime (issue 15).
+    private let offers: ClipOffers?
     /// The bound socket until `start()` hands it to the thread.
     private let unstarted: Mutex<UDPSocket?>
     private let stopping = Mutex(false)
@@ -32,11 +34,12 @@ final class HeartbeatListener: Sendable {
     /// Binds the socket (alone on its port). Throws a `ControllerError` if the address is taken.
     init(
         address: SocketAddress, registry: FleetRegistry, commands: CommandTracker, trust: TrustResponder?,
-        unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil
+        unicast: UnicastDelivery? = nil, delays: PlayoutDelays? = nil, offers: ClipOffers? = nil
     ) throws {
         self.trust = trust
         self.unicast = unicast
         self.delays = delays
+        self.offers = offers
         self.registry = registry
         self.commands = commands
         let socket: UDPSocket
@@ -121,6 +124,27 @@ final class HeartbeatListener: Sendable {
                                 sealedTagKey: route.key.seal(keys.streamTagKey.bytes),
                                 zoneOnAir: heartbeat?.delivery == nil ? nil : unicast?.isOnAir(zone, now: now) ?? false),
                             to: sender, through: socket, buffer: outgoing, key: route.key)
+                        // Clips the box's zone will air that it does not report: offered with the answer.
+                        if let offers, let zone, let heartbeat {
+                            for manifest in offers.offers(zone: zone, holding: heartbeat.clips.map(\.item)) {
+                                send(
+                                    .clipOffer(receiver: receiver, manifest: manifest), to: sender, through: socket,
+                                    buffer: outgoing, key: route.key)
+                            }
+                        }
+                    case .clipRequest(let receiver, let item, let offset, let count):
+                        // Only to the address the box's heartbeats come from, only an item of its own zone.
+                        guard let offers, let route = registry.route(to: receiver), route.address == sender,
+                            let zone = registry.delivery(of: receiver).zone
+                        else { break }
+                        let chunks = offers.chunks(
+                            zone: zone, item: item, offset: offset, count: count, box: receiver,
+                            now: MonotonicClock.now())
+                        for chunk in chunks {
+                            send(
+                                .clipChunk(receiver: receiver, item: item, offset: chunk.offset, bytes: chunk.bytes),
+                                to: sender, through: socket, buffer: outgoing, key: route.key)
+                        }
                     case nil: break
                     }
                 }

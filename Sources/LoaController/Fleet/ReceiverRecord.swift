@@ -101,6 +101,9 @@ extension HeartbeatView {
         repairAbandoned = heartbeat.repair.map { Int($0.abandoned) }
         jitterTargetMs = heartbeat.jitter.map { Int($0.targetMilliseconds) }
         jitterSpareMs = heartbeat.jitter?.spareMilliseconds.map { Int($0) }
+        clips =
+            heartbeat.clips.isEmpty
+            ? nil : heartbeat.clips.map { HeldClipView(item: Int64(clamping: $0.item), percent: Int($0.percent)) }
     }
 
     func heartbeat(receiver: ReceiverID) -> Heartbeat {
@@ -128,6 +131,9 @@ extension HeartbeatView {
             beat.jitter = JitterReport(
                 targetMilliseconds: UInt16(clamping: jitterTargetMs),
                 spareMilliseconds: jitterSpareMs.map { Int16(clamping: $0) })
+        }
+        beat.clips = (clips ?? []).map {
+            HeldClip(item: UInt64(clamping: $0.item), percent: UInt8(clamping: $0.percent))
         }
         return beat
     }
