@@ -3,75 +3,13 @@ import LoaTestSupport
 import Testing
 
 extension RealProcesses {
-    /// Issue 14, points 1–4, through a real NAT: a controller namespace, a "carrier" namespace that masquerades
+    /// Issue 14, points 1–4, through a real NAT (`Carrier`): a controller namespace, a "carrier" namespace that masquerades
     /// (conntrack's UDP timeout 30 s, as 4G carriers do) and a box namespace behind it, with no route from the
     /// controller to the box. The box hears only what comes back through the mapping its heartbeats open.
     /// One controller and two boxes for every step (they take minutes to set up and the idle step must be long): one
     /// set to `unicast`, one on the default `auto`, which finds out for itself that no multicast reaches it.
     @Suite("Unicast delivery through a NAT")
     struct NATDeliveryTests {
-        /// Namespaces made by the test: controller ↔ carrier (10.254.61.0/24), carrier ↔ box (10.254.62.0/24).
-        struct Carrier {
-            let suffix = String(UUID().uuidString.prefix(8)).lowercased()
-            var controller: String { "loa-nat-c-" + suffix }
-            var carrier: String { "loa-nat-n-" + suffix }
-            var box: String { "loa-nat-b-" + suffix }
-            let controllerAddress = "10.254.61.1"
-            let carrierOutside = "10.254.61.2"
-            let boxAddress = "10.254.62.2"
-            /// The carrier's interface towards the box (where the box's own heartbeats pass, before the NAT).
-            var boxSide: String { "nm" + suffix }
-
-            func make() throws {
-                let script = """
-                    set -e
-                    ip netns add \(controller)
-                    ip netns add \(carrier)
-                    ip netns add \(box)
-                    for n in \(controller) \(carrier) \(box); do ip -n $n link set lo up; done
-                    ip link add nc\(suffix) netns \(controller) type veth peer name nn\(suffix) netns \(carrier)
-                    ip link add nb\(suffix) netns \(box) type veth peer name nm\(suffix) netns \(carrier)
-                    ip -n \(controller) addr add \(controllerAddress)/24 dev nc\(suffix)
-                    ip -n \(carrier) addr add \(carrierOutside)/24 dev nn\(suffix)
-                    ip -n \(carrier) addr add 10.254.62.1/24 dev nm\(suffix)
-                    ip -n \(box) addr add \(boxAddress)/24 dev nb\(suffix)
-                    ip -n \(controller) link set nc\(suffix) up
-                    ip -n \(carrier) link set nn\(suffix) up
-                    ip -n \(carrier) link set nm\(suffix) up
-                    ip -n \(box) link set nb\(suffix) up
-                    ip -n \(box) route add default via 10.254.62.1
-                    ip netns exec \(carrier) sysctl -qw net.ipv4.ip_forward=1
-                    ip netns exec \(carrier) iptables -t nat -A POSTROUTING -o nn\(suffix) -j MASQUERADE
-                    ip netns exec \(carrier) sysctl -qw net.netfilter.nf_conntrack_udp_timeout=30
-                    ip netns exec \(carrier) sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=30
-                    """
-                guard run(script) == 0 else {
-                    delete()
-                    throw HarnessError("cannot make the namespaces and the NAT with 'ip' and 'iptables'")
-                }
-            }
-
-            /// Drops `percent` % of what the carrier forwards, both ways, at random.
-            func lose(_ percent: Int) -> Bool {
-                run(
-                    "ip netns exec \(carrier) iptables -A FORWARD -m statistic --mode random --probability "
-                        + "0.\(String(format: "%02d", percent)) -j DROP") == 0
-            }
-
-            func delete() {
-                _ = run("for n in \(controller) \(carrier) \(box); do ip netns delete $n 2>/dev/null; done; true")
-            }
-
-            private func run(_ script: String) -> Int32 {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", script]
-                guard (try? process.run()) != nil else { return -1 }
-                process.waitUntilExit()
-                return process.terminationStatus
-            }
-        }
-
         /// The attacker, in the carrier: from a socket bound at the victim's address it sends the controller, five
         /// times a second, a heartbeat in the box's name tagged with a key that is not the box's, an enrolment
         /// signed by nobody, and (once it has seen one pass on the box's side) a replay of the box's own latest
