@@ -5,7 +5,7 @@ import LoaSource
 import LoaSystem
 import LoaWire
 
-/// Figure 12 (issue 14): how many unicast boxes one controller serves from its cores with pacing p99 ≤ 1 ms and
+/// Figure 13 (issue 14): how many unicast boxes one controller serves from its cores with pacing p99 ≤ 1 ms and
 /// every box's copy sent. The real `Pacer` (one thread per core, sealing on) sends a clip on `zones` zones, each
 /// packet to its group (TTL 0 on 127.0.0.1) and, through the real `UnicastDelivery` (`sendmmsg` from one socket,
 /// as the heartbeat socket does), to each of the zone's boxes. The boxes are put on the rosters as the heartbeat
@@ -41,7 +41,7 @@ enum UnicastScale {
 
     static func measure(clip: EncodedClip, counts: [Int], zones: Int, seconds: Double, report: Report) {
         guard makeInterface() else {
-            report.note("figure 12: cannot make the namespace and its veth pair (needs root, 'ip' and 'iptables')")
+            report.note("figure 13: cannot make the namespace and its veth pair (needs root, 'ip' and 'iptables')")
             return
         }
         defer { _ = shell("ip netns delete " + namespace) }
@@ -49,7 +49,7 @@ enum UnicastScale {
         var firstMiss: Step?
         for boxes in counts {
             guard let step = run(clip: clip, boxes: boxes, zones: zones, seconds: seconds) else {
-                report.note("figure 12: cannot open the streams for " + String(boxes) + " boxes")
+                report.note("figure 13: cannot open the streams for " + String(boxes) + " boxes")
                 break
             }
             print(
@@ -81,7 +81,7 @@ enum UnicastScale {
             text += " (largest tried)"
         }
         report.add(
-            "12",
+            "13",
             "unicast boxes one controller serves (issue 14): " + String(zones)
                 + " zones each sending to its boxes, the real Pacer on one thread per core, sealed, `sendmmsg` "
                 + "through a veth pair (" + fixed(seconds, 0) + " s per step)",

@@ -13,7 +13,7 @@ struct Options {
     var latencySeconds = 60.0
     var scaleSeconds = 20.0
     var scaleCounts = [10, 50, 100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000]
-    var only: Set<String> = ["1", "2", "3", "4", "5", "6", "7", "8", "12"]
+    var only: Set<String> = ["1", "2", "3", "4", "5", "6", "7", "8", "13"]
     /// Figure 8: the simulated item's length.
     var driftMinutes = 30.0
     var emergencyTrials = 20
@@ -21,7 +21,7 @@ struct Options {
     var scaleSignedOnly = false
     /// Pacer threads for figure 6; nil: the controller's default (one per core).
     var pacerThreads: Int?
-    /// Figure 12: numbers of unicast boxes to try, and the zones they are spread over.
+    /// Figure 13: numbers of unicast boxes to try, and the zones they are spread over.
     var unicastCounts = [250, 500, 1000, 1500, 2000, 3000, 4000]
     var unicastZones = 10
 }
@@ -29,12 +29,12 @@ struct Options {
 let usage = """
     usage: loa-bench [--clip WAV] [--quick] [--runs N] [--pacing-seconds S] [--latency-seconds S]
                      [--scale-seconds S] [--scale-counts 250,500,...] [--scale-signed-only] [--pacer-threads N]
-                     [--only 1,2,3,4,6,7,8,12] [--drift-minutes M]
+                     [--only 1,2,3,4,6,7,8,13] [--drift-minutes M]
                      [--emergency-trials N] [--emergency-zones N] [--unicast-counts 500,1000,...] [--unicast-zones N]
       --quick   30 s of pacing, 3 throughput runs, 10 s latency runs, 5 s scale steps, a 5-minute drift item
-    Figures 3, 6, 7 and 12 drive the real Pacer (sealing on) through its send observer.
+    Figures 3, 6, 7 and 13 drive the real Pacer (sealing on) through its send observer.
     Prints the Markdown table of README "Performance". Sends only to 239.255.x.x with TTL 0 on 127.0.0.1, and
-    (figure 12, as root) to 10.213.0.0/16 through a veth pair into a namespace it makes, drops and removes.
+    (figure 13, as root) to 10.213.0.0/16 through a veth pair into a namespace it makes, drops and removes.
     """
 
 func parse(_ arguments: [String]) -> Options {
@@ -121,7 +121,7 @@ if options.only.contains("1") {
     Throughput.run(clip: options.clip, pcm: pcm, runs: options.runs, report: report)
 }
 var clip: EncodedClip?
-if !options.only.isDisjoint(with: ["2", "3", "6", "7", "12"]) {
+if !options.only.isDisjoint(with: ["2", "3", "6", "7", "13"]) {
     print("figure 2: per-frame cost")
     clip = FrameCost.run(clipPath: options.clip, pcm: pcm, report: report)
 }
@@ -150,8 +150,8 @@ if let clip, options.only.contains("7") {
             + String(options.emergencyZones) + " zones")
     EmergencyLatency.measure(clip: clip, trials: options.emergencyTrials, zones: options.emergencyZones, report: report)
 }
-if let clip, options.only.contains("12") {
-    print("figure 12: unicast boxes one controller serves, " + fixed(options.scaleSeconds, 0) + " s per step")
+if let clip, options.only.contains("13") {
+    print("figure 13: unicast boxes one controller serves, " + fixed(options.scaleSeconds, 0) + " s per step")
     UnicastScale.measure(
         clip: clip, counts: options.unicastCounts, zones: options.unicastZones, seconds: options.scaleSeconds,
         report: report)

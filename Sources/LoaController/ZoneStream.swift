@@ -89,8 +89,8 @@ final class ZoneStream {
     private(set) var framesMissed = 0
 
     private let sealer: PacketSealer?
-    /// Where the zone's unicast boxes are, and the zone's index there.
-    private let unicast: (delivery: UnicastDelivery, zone: Int)?
+    /// Where the zone's unicast boxes are, the zone's index there, and the room for one packet's targets.
+    private let unicast: (delivery: UnicastDelivery, zone: Int, targets: UnicastTargets)?
     /// Where the zone's adaptive playout delay is kept, and the zone's index there.
     private let delays: (delays: PlayoutDelays, zone: Int)?
     /// The playout delay in force (ms): the zone's, or what `delays` gave at the last start after a silence.
@@ -117,7 +117,7 @@ final class ZoneStream {
         tagKey: StreamTagKey? = nil, commune: UInt32 = 0, unicast: (UnicastDelivery, Int)? = nil,
         delays: (PlayoutDelays, Int)? = nil, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
-        self.unicast = unicast.map { (delivery: $0.0, zone: $0.1) }
+        self.unicast = unicast.map { (delivery: $0.0, zone: $0.1, targets: $0.0.makeTargets()) }
         self.delays = delays.map { (delays: $0.0, zone: $0.1) }
         playoutDelayMilliseconds = zone.playoutDelayMilliseconds
         let audience = PacketAudience(group: zone.group.address.value, port: zone.group.port, commune: commune)
@@ -233,7 +233,9 @@ final class ZoneStream {
             sendFailures += 1
         }
         if let unicast {
-            unicast.delivery.send(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), zone: unicast.zone, now: now)
+            unicast.delivery.send(
+                UnsafeRawBufferPointer(rebasing: buffer[0..<length]), zone: unicast.zone, now: now,
+                targets: unicast.targets)
         }
         if frameIndex == firstFrame || deadline >= nextReport {
             sendReport(timestamp: timestamp, samplesSinceBase: sinceBase, at: deadline, buffer: buffer)

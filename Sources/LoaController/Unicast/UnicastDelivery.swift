@@ -11,7 +11,8 @@ import Synchronization
 ///   (`sendmmsg`), from the heartbeat socket: the source address and port the boxes' heartbeats go to, the only
 ///   one a carrier's NAT mapping lets back in.
 /// - Nothing is sent until the listener attaches its socket, nor after it detaches it.
-/// - Sending allocates nothing: the target buffers are made once, for `maximumBoxes`.
+/// - Sending allocates nothing: each stream's target buffers (`UnicastTargets`) are made once, for `maximumBoxes`;
+///   the lock is held while they are filled, not while the copies go.
 public final class UnicastDelivery: Sendable {
     private struct State {
         var roster: UnicastRoster
@@ -31,24 +32,16 @@ public final class UnicastDelivery: Sendable {
     /// The zones' names, in the pacer's order (a zone's index is its place here).
     let zones: [String]
     private let state: Mutex<State>
-    /// Where one packet goes, made once and used only under the lock.
-    nonisolated(unsafe) private let addresses: UnsafeMutableBufferPointer<UInt32>
-    nonisolated(unsafe) private let ports: UnsafeMutableBufferPointer<UInt16>
+    /// The most boxes on the rosters: the room each stream's `UnicastTargets` has.
+    private let capacity: Int
 
     public init(zones: [String], limits: UnicastLimits) {
         self.zones = zones
-        let capacity = max(limits.maximumBoxes, 1)
-        addresses = .allocate(capacity: capacity)
-        ports = .allocate(capacity: capacity)
+        capacity = max(limits.maximumBoxes, 1)
         state = Mutex(
             State(
                 roster: UnicastRoster(zoneCount: zones.count, limits: limits, now: MonotonicClock.now()), socket: nil,
                 histories: zones.map { _ in PacketHistory() }, ssrcs: zones.map { _ in 0 }))
-    }
-
-    deinit {
-        addresses.deallocate()
-        ports.deallocate()
     }
 
     /// Sends from `socket` from now on (nil: stop sending).
@@ -77,28 +70,33 @@ public final class UnicastDelivery: Sendable {
     }
 
     /// Sends `packet` of zone number `zone` to its unicast boxes (within the caps); returns how many copies left.
-    /// Called by the pacer thread that sends the zone, right after the multicast copy.
+    /// Called by the pacer thread that sends the zone, right after the multicast copy, with that stream's own
+    /// `targets`: they are filled under the lock, and the copies sent outside it, so that two pacer threads never
+    /// wait for each other's system calls.
     @discardableResult
-    func send(_ packet: UnsafeRawBufferPointer, zone: Int, now: UInt64) -> Int {
+    func send(_ packet: UnsafeRawBufferPointer, zone: Int, now: UInt64, targets: UnicastTargets) -> Int {
         // The pacer thread's own buffer, only read during the call.
         nonisolated(unsafe) let packet = packet
         // Its RTP sequence number, when it is a kept zone's RTP packet.
         let sequence =
             zone < zones.count && packet.count >= RTPHeader.fixedSize ? UInt16(packet[2]) << 8 | UInt16(packet[3]) : nil
-        return state.withLock { state in
+        let (count, socket) = state.withLock { state -> (Int, UDPSocket?) in
             if let sequence {
                 state.histories[zone].keep(sequence: sequence, packet: packet)
                 state.ssrcs[zone] = packet.loadUnaligned(fromByteOffset: 8, as: UInt32.self).bigEndian
             }
             let count = state.roster.targets(
-                zone: zone, bytes: packet.count, now: now, addresses: addresses, ports: ports)
-            guard count > 0, let socket = state.socket else { return 0 }
-            let sent = socket.send(
-                packet, toEach: UnsafeBufferPointer(rebasing: addresses[0..<count]),
-                ports: UnsafeBufferPointer(rebasing: ports[0..<count]))
+                zone: zone, bytes: packet.count, now: now, addresses: targets.addresses, ports: targets.ports)
+            return (count, state.socket)
+        }
+        guard count > 0, let socket else { return 0 }
+        let sent = socket.send(
+            packet, toEach: UnsafeBufferPointer(rebasing: targets.addresses[0..<count]),
+            ports: UnsafeBufferPointer(rebasing: targets.ports[0..<count]))
+        state.withLock { state in
             state.sent += sent
             // Redundancy: the packet `k` numbers before this one, again, to each box that asked for it.
-            guard let sequence else { return sent }
+            guard let sequence else { return }
             let history = state.histories[zone]
             var repeated = 0
             state.roster.repeats(
@@ -111,9 +109,12 @@ public final class UnicastDelivery: Sendable {
                     }
                 })
             state.repeated += repeated
-            return sent
         }
+        return sent
     }
+
+    /// A stream's own room for where one packet's copies go (`maximumBoxes` of them), made once.
+    package func makeTargets() -> UnicastTargets { UnicastTargets(capacity: capacity) }
 
     /// Answers a box's NACK (RFC 4585 generic NACK, `request`, from `sender`) at `now`: each packet it names that
     /// the zone of its media SSRC still holds goes again, the very bytes first sent, to `sender`, if `sender` is a
@@ -143,5 +144,22 @@ public final class UnicastDelivery: Sendable {
     /// ones not sent, for `/metrics` and tests.
     package var counts: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int, repeated: Int) {
         state.withLock { ($0.roster.count, $0.sent, $0.roster.capped, $0.repaired, $0.unrepaired, $0.repeated) }
+    }
+}
+
+/// Where one packet's copies go: addresses and ports, room for `capacity` boxes, made once per zone stream and
+/// used only by the pacer thread that sends it.
+package final class UnicastTargets: @unchecked Sendable {
+    let addresses: UnsafeMutableBufferPointer<UInt32>
+    let ports: UnsafeMutableBufferPointer<UInt16>
+
+    init(capacity: Int) {
+        addresses = .allocate(capacity: capacity)
+        ports = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        addresses.deallocate()
+        ports.deallocate()
     }
 }
