@@ -57,7 +57,7 @@ final class PacerThread: Sendable {
             streams.append(
                 try ZoneStream(
                     zone: zone, random: &random, signingKey: signingKey, tagKey: tagKey, commune: commune,
-                    unicast: unicast.map { ($0, index) }, delays: delays.map { ($0, index) }))
+                    unicast: unicast.map { ($0, index) }, delays: delays.map { ($0, index) }, slot: index))
         }
         self.number = number
         zoneIndices = zones.map(\.index)

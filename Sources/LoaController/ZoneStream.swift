@@ -91,6 +91,8 @@ final class ZoneStream {
     private let sealer: PacketSealer?
     /// Where the zone's unicast boxes are, the zone's index there, and the room for one packet's targets.
     private let unicast: (delivery: UnicastDelivery, zone: Int, targets: UnicastTargets)?
+    /// The zone's place among the pacer's zones, if the pacer gave it: its packets' millisecond in the frame period.
+    private let slot: Int?
     /// Where the zone's adaptive playout delay is kept, and the zone's index there.
     private let delays: (delays: PlayoutDelays, zone: Int)?
     /// The playout delay in force (ms): the zone's, or what `delays` gave at the last start after a silence.
@@ -115,8 +117,10 @@ final class ZoneStream {
     init(
         zone: Zone, random: inout some RandomNumberGenerator, signingKey: SigningKeyPair? = nil,
         tagKey: StreamTagKey? = nil, commune: UInt32 = 0, unicast: (UnicastDelivery, Int)? = nil,
-        delays: (PlayoutDelays, Int)? = nil, first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
+        delays: (PlayoutDelays, Int)? = nil, slot: Int? = nil,
+        first: (sequenceNumber: UInt16, timestamp: UInt32)? = nil
     ) throws(SystemError) {
+        self.slot = slot
         self.unicast = unicast.map { (delivery: $0.0, zone: $0.1, targets: $0.0.makeTargets()) }
         self.delays = delays.map { (delays: $0.0, zone: $0.1) }
         playoutDelayMilliseconds = zone.playoutDelayMilliseconds
@@ -280,10 +284,14 @@ final class ZoneStream {
     }
 
     /// Where in the frame period this zone's packets fall: zones are spread over the period so that a province
-    /// server's streams never all fall due at the same instant (each starts at most one frame later). The phase
-    /// puts every deadline on a whole millisecond of the seal clock, so a seal's time (ms) is exact.
+    /// server's streams never all fall due at the same instant (each starts at most one frame later). With the
+    /// pacer's `slot`, zone i falls on millisecond 7i mod 20: the first twenty zones each on a millisecond of their
+    /// own, those of one pacer thread (every other zone on two) at least 2 ms apart, so that one zone's unicast
+    /// copies do not hold up the next; without it, on a millisecond drawn from the SSRC. The phase puts every
+    /// deadline on a whole millisecond of the seal clock, so a seal's time (ms) is exact.
     private lazy var phase: UInt64 = {
-        let spread = UInt64(truncatingIfNeeded: Int(ssrc) &* 7919) % 20_000_000 / 1_000_000 * 1_000_000
+        let millisecond = slot.map { UInt64($0 &* 7 % 20) } ?? UInt64(truncatingIfNeeded: Int(ssrc) &* 7919) % 20
+        let spread = millisecond * 1_000_000
         let sealBase = UInt64(bitPattern: SealClock.nanoseconds(monotonic: clockBase))
         return spread + (1_000_000 - sealBase % 1_000_000) % 1_000_000
     }()
