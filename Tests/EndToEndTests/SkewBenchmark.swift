@@ -14,16 +14,22 @@ final class DelayRelay: @unchecked Sendable {
     private let target: SocketAddress
     private let base: UInt64
     private let jitter: UInt64
-    private let lossPercent: Int
     private let lock = NSLock()
     private var running = true
+    private var loss: Int
+    /// The share of datagrams dropped, either way, in percent: may change while the relay runs (a box is installed
+    /// on a good day and its path worsens later).
+    var lossPercent: Int {
+        get { lock.withLock { loss } }
+        set { lock.withLock { loss = newValue } }
+    }
     private let done = DispatchSemaphore(value: 0)
 
     init(
         listen: SocketAddress, target: SocketAddress, baseMilliseconds: Int, jitterMilliseconds: Int,
         lossPercent: Int = 0
     ) throws {
-        self.lossPercent = lossPercent
+        loss = lossPercent
         front = try UDPSocket()
         try front.bind(listen, shared: false)
         back = try UDPSocket()
@@ -53,9 +59,10 @@ final class DelayRelay: @unchecked Sendable {
             let ready = UDPSocket.waitReadable(front, back, until: wake)
             for (socket, toBox) in [(front, false), (back, true)] where toBox ? ready.second : ready.first {
                 var sender = SocketAddress(address: IPv4Address(0), port: 0)
+                let dropped = lossPercent
                 while case .datagram(let length) = (try? socket.receive(into: buffer, from: &sender)) ?? .nothing {
                     if !toBox { box = sender }
-                    if lossPercent > 0 && Int.random(in: 0..<100) < lossPercent { continue }
+                    if dropped > 0 && Int.random(in: 0..<100) < dropped { continue }
                     let delay = base - jitter + UInt64.random(in: 0...(2 * jitter))
                     held.append((MonotonicClock.now() + delay, Array(buffer[0..<length]), toBox))
                 }
