@@ -79,7 +79,9 @@ let package = Package(
         // radio stations (CLoaStream).
         .target(
             name: "LoaSource",
-            dependencies: ["LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec", "LoaSystem", "CLoaAudio", "CLoaStream"]),
+            dependencies: [
+                "LoaSoundFile", "CSoxr", "CEbur128", "LoaCodec", "LoaSystem", "LoaWire", "CLoaAudio", "CLoaStream",
+            ]),
         .target(name: "LoaSchedule", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Text read aloud: the Vietnamese text normaliser and the voices (espeak-ng, or a commune's command).
         .target(name: "LoaSpeech", dependencies: ["CEspeakNG", "LoaSource", "LoaCodec"]),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The same stream through the x86 receiver (.build/debug) and the ARM receivers under qemu, on one zone of a real
 # controller, each playing to its own ALSA `file` PCM: the recordings must be identical, or no sample more than
-# 1 LSB apart.
+# 1 LSB apart. The clip is queued for the next minute (at least 45 s away): every box fetches it ahead into its
+# cache, checks it, and plays every frame from its own copy (issue 15) — the cache and the player from the copy,
+# under qemu as on x86.
 source "$(dirname "$0")/lib.sh"
 require_build
 
@@ -17,7 +19,7 @@ stream_check() {
     # A deep jitter buffer: three receivers, two of them emulated, share two cores with the controller, and
     # a packet late on one receiver only would be concealed there and make the recordings differ.
     local receiver=(--group "$group" --interface 127.0.0.1 --stats-interval 0 --jitter-ms 300 --controller "$controller"
-        --trust "$work/root.pub")
+        --trust "$work/root.pub" --heartbeat-interval 2)
     HOME=$work/home "$debug/loa-receiver" "${receiver[@]}" --state-dir "$work/x86-state" --device x86 2> "$work/x86.log" &
     local x86=$!
     started $x86
@@ -42,7 +44,25 @@ stream_check() {
     for log in "${logs[@]}"; do
         wait_for "$(basename "$log" .log) to estimate the controller's clock" 90 grep -q "clock is estimated" "$log" || return 1
     done
-    "$debug/loa" queue "$clip" --zone all --controller "$controller" > "$work/queue.log" 2>&1 || return 1
+    # Approved into the zone, each box is offered the clips it will air.
+    local approved=0 count
+    for _ in $(seq 60); do
+        count=$(curl -sf -X POST -H "Authorization: Bearer $LOA_TOKEN" "$controller/receivers/approve-pending?zone=all" |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["approved"])' 2>/dev/null) || count=0
+        approved=$((approved + count))
+        ((approved >= ${#logs[@]})) && break
+        sleep 1
+    done
+    ((approved >= ${#logs[@]})) || { echo "check: only $approved of ${#logs[@]} boxes could be approved"; return 1; }
+    local airtime
+    airtime=$((($(date +%s) + 45 + 59) / 60 * 60))
+    "$debug/loa" queue "$clip" --zone all --at "$(TZ=Asia/Ho_Chi_Minh date -d "@$airtime" +%H:%M)" \
+        --controller "$controller" > "$work/queue.log" 2>&1 || return 1
+    for log in "${logs[@]}"; do
+        wait_for "$(basename "$log" .log) to hold the clip ahead" 100 grep -q "held ahead: whole and verified" "$log" ||
+            return 1
+    done
+    while (($(date +%s) < airtime + 2)); do sleep 1; done
     idle() { "$debug/loa" status --json --controller "$controller" 2>/dev/null | python3 "$checks/zone-idle.py" all; }
     local tries
     for ((tries = 0; tries < 120; tries++)); do
@@ -60,7 +80,15 @@ stream_check() {
     done
     kill -TERM "${pids[@]}"
     wait "${pids[@]}"
-    python3 "$checks/compare-recordings.py" "${recordings[@]}"
+    # Every box played the same number of frames from its copy, none concealed.
+    local counts
+    counts=$(for log in "${logs[@]}"; do grep 'stopping; statistics:' "$log" | grep -o 'from-file=[0-9]*'; done | sort -u)
+    if [ "$(echo "$counts" | wc -l)" != 1 ] || [ -z "$counts" ] || [ "$counts" = from-file=0 ] ||
+        grep 'stopping; statistics:' "${logs[@]}" | grep -qv ' concealed=0 '; then
+        echo "check: not every box played the clip from its copy: $(grep -h 'stopping; statistics:' "${logs[@]}")"
+        return 1
+    fi
+    python3 "$checks/compare-recordings.py" "${recordings[@]}" | sed "\$s/\$/; each box: $counts frames from its copy/"
 }
 if stream_check > "$work/stream.out" 2>&1; then
     pass "same stream on x86 and ARM (qemu): $(tail -1 "$work/stream.out")"

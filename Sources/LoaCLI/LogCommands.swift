@@ -16,6 +16,9 @@ struct LogCommand: AsyncParsableCommand {
     @Flag(name: .long, help: Message.csvHelp.help)
     var csv = false
 
+    @Flag(name: .long, help: Message.perBoxHelp.help)
+    var perBox = false
+
     @OptionGroup var options: ControllerOptions
 
     func run() async throws {
@@ -27,6 +30,18 @@ struct LogCommand: AsyncParsableCommand {
             let local = { (stamp: Int64?) in localText(stamp, timeZone: timeZone) }
             let start = try parseSince(since, in: timeZone)
             let entries = try await client.log(since: start, zone: zone)
+            let boxes = perBox ? try await client.boxLog(since: start, zone: zone) : []
+            if csv && perBox {
+                print("item,zone,box,receiver,frames,from_copy,from_stream,rebuilt,concealed,reported")
+                for b in boxes {
+                    let fields = [
+                        String(b.itemId), b.zone ?? "", b.name, b.receiver, String(b.frames), String(b.fromFile),
+                        String(b.fromStream), String(b.rebuilt), String(b.concealed), local(b.reportedAt),
+                    ]
+                    print(fields.map(csvField).joined(separator: ","))
+                }
+                return
+            }
             if csv {
                 print("item,zone,title,priority,planned,started,ended,outcome,reason,text")
                 for e in entries {
@@ -50,6 +65,15 @@ struct LogCommand: AsyncParsableCommand {
                 }
                 // A live broadcast names its recording.
                 if let clip = e.recording { print(Message.logRecorded.text(clip)) }
+                // With --per-box: how each box of the zone played it.
+                if perBox && e.startedAt != nil {
+                    let played = boxes.filter { $0.itemId == e.itemId && ($0.zone == nil || $0.zone == e.zone) }
+                    if played.isEmpty { print(Message.logNoBox.text()) }
+                    for b in played {
+                        print(
+                            Message.logBoxLine.text(b.name, b.frames, b.fromFile, b.fromStream, b.rebuilt, b.concealed))
+                    }
+                }
             }
         }
     }
@@ -103,6 +127,28 @@ struct Report: AsyncParsableCommand {
             print(
                 Message.reportTotal.text().padding(toLength: 26, withPad: " ", startingAt: 0)
                     + String(format: "%6d %8.2f", totalItems, Double(totalSeconds) / 3600))
+            // The same record per hamlet box, from what each box reported playing.
+            let boxes = try await client.boxReport(month: month)
+            print("")
+            print(Message.reportPerBox.text())
+            guard !boxes.isEmpty else {
+                print(Message.reportNoBox.text())
+                return
+            }
+            print(
+                Message.reportBox.text().padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + Message.reportZone.text().padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + Message.reportItems.text().leftPadded(6) + " " + Message.reportHours.text().leftPadded(8) + " "
+                    + Message.reportFromCopy.text().leftPadded(11) + " " + Message.reportConcealed.text().leftPadded(9))
+            for row in boxes {
+                let frames = max(row.fromFile + row.fromStream + row.rebuilt + row.concealed, 1)
+                print(
+                    row.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                        + (row.zone ?? "").padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + String(
+                            format: "%6d %8.2f %10.1f%% %8.2f%%", row.items, Double(row.seconds) / 3600,
+                            Double(row.fromFile) * 100 / Double(frames), Double(row.concealed) * 100 / Double(frames)))
+            }
         }
     }
 }

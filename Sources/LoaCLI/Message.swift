@@ -29,7 +29,9 @@ enum Message: CaseIterable, Sendable {
     case relayFallbackMissing, relayStarted
     // Log and report.
     case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, logRecorded, badSince
+    case perBoxHelp, logBoxLine, logNoBox
     case reportAbstract, monthHelp, badMonth, reportZone, reportPriority, reportItems, reportHours, reportTotal
+    case reportPerBox, reportBox, reportFromCopy, reportConcealed, reportNoBox
     // Receivers and zones.
     case receiversAbstract, receiversListAbstract, noReceivers, receiversHeadings, receiverHelp
     case receiversShowAbstract, receiverSummary, soundCardFailing, noTrustedTime, heartbeatVersion, mutedMark
@@ -456,6 +458,17 @@ enum Message: CaseIterable, Sendable {
         case .nothingAired: return ("nothing aired since {1}", "không có gì được phát từ {1}")
         case .logLine: return ("{1}  {2}  #{3} [{4}] {5}  → {6}  until {7}", "{1}  {2}  #{3} [{4}] {5}  → {6}  đến {7}")
         case .logSaid: return ("    said: {1}", "    đã đọc: {1}")
+        case .perBoxHelp:
+            return (
+                "Under each item, how every box played it: frames from its own copy, from the stream, rebuilt, concealed.",
+                "Dưới mỗi mục: từng loa đã phát thế nào — số khung từ bản lưu trên loa, từ luồng, khôi phục, che lỗi."
+            )
+        case .logBoxLine:
+            return (
+                "    {1}: {2} frames: {3} from its copy, {4} from the stream, {5} rebuilt, {6} concealed",
+                "    {1}: {2} khung: {3} từ bản lưu, {4} từ luồng, {5} khôi phục, {6} che lỗi"
+            )
+        case .logNoBox: return ("    no box has reported playing it", "    chưa loa nào báo đã phát")
         case .logRecorded:
             return (
                 "    recorded live: clip {1} (STATE/clips/{1}.loaclip)",
@@ -486,6 +499,12 @@ enum Message: CaseIterable, Sendable {
         case .reportItems: return ("items", "số mục")
         case .reportHours: return ("hours", "số giờ")
         case .reportTotal: return ("total", "tổng")
+        case .reportPerBox: return ("Per box", "Theo từng loa")
+        case .reportBox: return ("box", "loa")
+        case .reportFromCopy: return ("from copy", "từ bản lưu")
+        case .reportConcealed: return ("concealed", "che lỗi")
+        case .reportNoBox:
+            return ("no box has reported playing anything this month", "chưa loa nào báo đã phát trong tháng")
         case .receiversAbstract:
             return (
                 "List the speaker boxes: state, sound card, last heard, loss, underruns, version.",

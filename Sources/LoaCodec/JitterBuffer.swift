@@ -118,6 +118,16 @@ public final class JitterBuffer {
         return dropped
     }
 
+    /// Moves the next frame back to `sequence`, before any stored frame, so that the frames from it on get their
+    /// turn (a caller that can play them from elsewhere: a clip held ahead). Does nothing unless `sequence` is before
+    /// `nextSequence` and the newest frame stays within `capacity` of it.
+    public func rewind(to sequence: Int64) {
+        guard let next = nextSequence, sequence < next, (newestSequence ?? next) - sequence < Int64(capacity) else {
+            return
+        }
+        nextSequence = sequence
+    }
+
     /// Forgets every frame and the stream's position.
     public func reset() {
         sequences.update(repeating: -1)

@@ -195,6 +195,16 @@ public struct ControlClient: Sendable {
         try await json(.report, query: [(Query.month, month)])
     }
 
+    /// How each box played each item it reported from `since` (proof of play per box).
+    public func boxLog(since: Int64, zone: String?) async throws(ControlClientError) -> [BoxPlayView] {
+        try await json(.boxLog, query: [(Query.since, String(since))] + (zone.map { [(Query.zone, $0)] } ?? []))
+    }
+
+    /// The month's record per box, `month` as YYYY-MM.
+    public func boxReport(month: String) async throws(ControlClientError) -> [BoxReportRow] {
+        try await json(.boxReport, query: [(Query.month, month)])
+    }
+
     // MARK: fleet
 
     public func receivers() async throws(ControlClientError) -> [ReceiverView] { try await json(.receivers) }

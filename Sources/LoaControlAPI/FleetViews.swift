@@ -200,6 +200,70 @@ public struct ReceiverDetailView: Codable, Sendable, Equatable {
     }
 }
 
+/// `GET /log/boxes`: how one box played one item (issue 15, proof of play per box), as its heartbeats reported it:
+/// frames played from its own copy, from the stream, rebuilt by FEC and concealed.
+public struct BoxPlayView: Codable, Sendable, Equatable {
+    public var receiver: String
+    public var name: String
+    public var zone: String?
+    public var itemId: Int64
+    public var frameMs: Int
+    public var fromFile: Int
+    public var fromStream: Int
+    public var rebuilt: Int
+    public var concealed: Int
+    /// When the box last reported a frame more of it (Unix ms): about when it played.
+    public var reportedAt: Int64
+
+    public init(
+        receiver: String, name: String, zone: String?, itemId: Int64, frameMs: Int, fromFile: Int, fromStream: Int,
+        rebuilt: Int, concealed: Int, reportedAt: Int64
+    ) {
+        self.receiver = receiver
+        self.name = name
+        self.zone = zone
+        self.itemId = itemId
+        self.frameMs = frameMs
+        self.fromFile = fromFile
+        self.fromStream = fromStream
+        self.rebuilt = rebuilt
+        self.concealed = concealed
+        self.reportedAt = reportedAt
+    }
+
+    /// Every frame the box played of the item.
+    public var frames: Int { fromFile + fromStream + rebuilt + concealed }
+}
+
+/// `GET /report/boxes?month=YYYY-MM`: one box's broadcast record for the month (the Thông tư 39 record per hamlet
+/// box): the items it played, their airtime at the box, and how its frames were played.
+public struct BoxReportRow: Codable, Sendable, Equatable {
+    public var receiver: String
+    public var name: String
+    public var zone: String?
+    public var items: Int
+    public var seconds: Int
+    public var fromFile: Int
+    public var fromStream: Int
+    public var rebuilt: Int
+    public var concealed: Int
+
+    public init(
+        receiver: String, name: String, zone: String?, items: Int, seconds: Int, fromFile: Int, fromStream: Int,
+        rebuilt: Int, concealed: Int
+    ) {
+        self.receiver = receiver
+        self.name = name
+        self.zone = zone
+        self.items = items
+        self.seconds = seconds
+        self.fromFile = fromFile
+        self.fromStream = fromStream
+        self.rebuilt = rebuilt
+        self.concealed = concealed
+    }
+}
+
 /// `POST /receivers/approve-pending`: how many were admitted.
 public struct ApprovedCount: Codable, Sendable, Equatable {
     public var approved: Int

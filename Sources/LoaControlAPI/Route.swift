@@ -82,6 +82,10 @@ extension Route {
     public static let releaseSchedule = Route(.post, "/schedule/release")
     public static let log = Route(.get, "/log", query: [Query.since, Query.zone])
     public static let report = Route(.get, "/report", query: [Query.month])
+    /// Proof of play per box (issue 15): how each box played each item, from `since` (Unix ms).
+    public static let boxLog = Route(.get, "/log/boxes", query: [Query.since, Query.zone])
+    /// The month's broadcast record per box.
+    public static let boxReport = Route(.get, "/report/boxes", query: [Query.month])
 
     public static let receivers = Route(.get, "/receivers")
     public static let receiver = Route(.get, "/receivers/{id}")
@@ -112,7 +116,8 @@ extension Route {
             health, zones, sessionDescription, storeClip, checkClip, queueItem, say, storeSpeech, previewSpeech,
             startLive, stopLive, keepLive, startRelay, library, nameClip, removeNamedClip, item, heldItems, releaseItem,
             cancelItem, status, applySchedule, timetable, heldSchedule, releaseSchedule,
-            log, report, receivers, receiver, approveReceiver, approvePending, moveReceiver, renameReceiver,
+            log, report, boxLog, boxReport, receivers, receiver, approveReceiver, approvePending, moveReceiver,
+            renameReceiver,
             rejectReceiver, removeReceiver, command, alerts, fleet, fleetZones, metrics, rootKey, keyList,
             signedKeyList, installKeyList, emergency, audit, auditVerify,
         ] + accountRoutes

@@ -47,7 +47,7 @@ public struct ControlAPI: Sendable {
             uploads: UploadReceiver(directory: uploadDirectory, maximumBytes: limits.uploadBytes), desk: desk,
             requireApproval: requireApproval)
         programmeAPI.addRoutes(to: router)
-        let fleetAPI = FleetAPI(fleet: fleet)
+        let fleetAPI = FleetAPI(fleet: fleet, localTime: programme.localTime)
         fleetAPI.addRoutes(to: router)
         Dashboard(
             programme: programme, fleet: fleet, accounts: accounts,

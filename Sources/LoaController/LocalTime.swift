@@ -20,6 +20,15 @@ public struct LocalTime: Sendable {
         return Int64((calendar.date(from: components)!.timeIntervalSince1970 * 1000).rounded())
     }
 
+    /// The local month `year`-`month`, from its first midnight to the next month's (Unix ms).
+    public func month(year: Int, month: Int) -> Range<Int64> {
+        let start = wall(LocalDate(year: year, month: month, day: 1), minutes: 0)
+        let end = wall(
+            month == 12 ? LocalDate(year: year + 1, month: 1, day: 1) : LocalDate(year: year, month: month + 1, day: 1),
+            minutes: 0)
+        return start..<end
+    }
+
     /// The local date of a Unix ms time.
     public func date(_ wall: Int64) -> LocalDate {
         let components = calendar.dateComponents(

@@ -26,12 +26,14 @@ extension Programme {
     }
 
     /// Each zone's items still to air that play a stored clip (not live inputs or relays), in play order then by
-    /// planned time, with their clips: what the boxes may fetch ahead of airtime (issue 15).
+    /// planned time, with their clips: what the boxes may fetch ahead of airtime (issue 15). An emergency on the air
+    /// comes first: it is streamed at once and fetched in parallel, so a box plays the rest of it from its copy.
     public func upcomingClips() throws(ProgrammeError) -> [String: [(item: Int64, clip: Int64)]] {
         var upcoming: [String: [(item: Int64, clip: Int64)]] = [:]
         for state in try status() {
             let playing = state.playing?.id
-            let items = state.queued.filter { $0.id != playing }.map(\.id)
+            let emergency = state.playing.flatMap { $0.priority == .emergency ? [$0.id] : nil } ?? []
+            let items = emergency + state.queued.filter { $0.id != playing }.map(\.id)
             var clips: [(item: Int64, clip: Int64)] = []
             for id in items {
                 guard let item = try stored({ () throws(StoreError) in try store.item(id) }), !item.isLive else {
@@ -51,11 +53,9 @@ extension Programme {
 
     /// Broadcast time and item counts per zone and priority for the local month `year`-`month`.
     public func report(year: Int, month: Int) throws(ProgrammeError) -> [ReportRow] {
-        let start = localTime.wall(.init(year: year, month: month, day: 1), minutes: 0)
-        let end = localTime.wall(
-            month == 12 ? .init(year: year + 1, month: 1, day: 1) : .init(year: year, month: month + 1, day: 1),
-            minutes: 0)
-        return try stored { () throws(StoreError) in try store.airtime(from: start, until: end) }
+        let range = localTime.month(year: year, month: month)
+        return try stored { () throws(StoreError) in try store.airtime(from: range.lowerBound, until: range.upperBound)
+        }
     }
 
     /// One item and its airings.

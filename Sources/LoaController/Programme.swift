@@ -276,7 +276,8 @@ public actor Programme {
         onAir[zone] = OnAir(airing: airing.id, item: item.contender)
         air.play(
             ReadyItem(
-                id: airing.id, clip: clip, startFrame: airing.resumeFrame, emergency: item.priority == .emergency),
+                id: airing.id, clip: clip, item: item.id, startFrame: airing.resumeFrame,
+                emergency: item.priority == .emergency),
             zone: zone)
         return true
     }

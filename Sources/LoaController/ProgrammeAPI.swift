@@ -220,15 +220,21 @@ struct ProgrammeAPI {
             return try await programme.log(since: since, zone: input.text(Query.zone)).map(LogEntryView.init)
         }
         router.on(Route.report) { request, _ -> [ReportRow] in
-            let text = RequestInput(request: request).text(Query.month) ?? ""
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
-                let month = Int(parts[1]), Limits.years.contains(year), (1...12).contains(month)
-            else {
-                throw APIError(.badRequest, "month '\(text.prefix(40))' must be YYYY-MM, such as 2026-11")
-            }
+            let (year, month) = try Self.month(request)
             return try await programme.report(year: year, month: month)
         }
+    }
+
+    /// The `month=YYYY-MM` of a report request.
+    static func month(_ request: Request) throws -> (year: Int, month: Int) {
+        let text = RequestInput(request: request).text(Query.month) ?? ""
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let month = Int(parts[1]), Limits.years.contains(year), (1...12).contains(month)
+        else {
+            throw APIError(.badRequest, "month '\(text.prefix(40))' must be YYYY-MM, such as 2026-11")
+        }
+        return (year, month)
     }
 
     private func itemID(_ context: ControlContext) throws -> Int64 {

@@ -18,14 +18,18 @@ public struct ReadyItem: Sendable {
     }
 
     public var id: Int64
+    /// The programme item whose stored clip this is (its clip is offered to the boxes ahead, `ClipOffers`): each
+    /// packet's seal names it and the frame, so a box that holds the clip plays its own copy. 0: none.
+    public var item: Int64
     public var frames: Frames
     /// 0, or where an interrupted item resumes (a live item starts at its live edge instead).
     public var startFrame: Int
     /// An emergency item: its packets say so in their seal (receivers go to their emergency volume).
     public var emergency: Bool
 
-    public init(id: Int64, clip: EncodedClip, startFrame: Int = 0, emergency: Bool = false) {
+    public init(id: Int64, clip: EncodedClip, item: Int64 = 0, startFrame: Int = 0, emergency: Bool = false) {
         self.id = id
+        self.item = item
         frames = .clip(clip)
         self.emergency = emergency
         self.startFrame = min(max(startFrame, 0), max(clip.frameCount - 1, 0))
@@ -34,6 +38,7 @@ public struct ReadyItem: Sendable {
     /// A live item on `feed`, after `chime` if given.
     public init(id: Int64, live feed: LiveFeed, chime: EncodedClip? = nil, emergency: Bool = false) {
         self.id = id
+        item = 0
         frames = .live(feed, chime: chime.flatMap { $0.frameCount > 0 ? $0 : nil })
         self.emergency = emergency
         startFrame = 0
@@ -203,9 +208,14 @@ final class ZoneStream {
         let length: Int
         switch item.frames {
         case .clip(let clip):
+            // A stored clip's frame says which one it is: a box that holds the clip plays its own copy.
+            let stored = item.item > 0 && item.item <= Int64(UInt32.max) ? UInt32(item.item) : 0
+            let frame = UInt32(truncatingIfNeeded: frameIndex)
             length = clip.withPacket(frameIndex) { payload in
                 payloadBytes = payload.count
-                return seal(header, payload, playAt: playAt, emergency: item.emergency, live: false, into: buffer)
+                return seal(
+                    header, payload, playAt: playAt, emergency: item.emergency, live: false,
+                    clipFrame: (stored, frame), into: buffer)
             }
         case .live(_, let chime?) where inChime:
             length = chime.withPacket(frameIndex) { payload in
@@ -259,9 +269,11 @@ final class ZoneStream {
     /// Writes one packet into `buffer`: sealed if the stream seals (see `PacketSealer`), else plain RTP.
     private func seal(
         _ header: RTPHeader, _ payload: UnsafeRawBufferPointer, playAt: Int64, emergency: Bool, live: Bool,
-        into buffer: UnsafeMutableRawBufferPointer
+        clipFrame: (item: UInt32, frame: UInt32) = (0, 0), into buffer: UnsafeMutableRawBufferPointer
     ) -> Int {
-        sealer?.seal(header: header, payload: payload, sendTime: playAt, emergency: emergency, live: live, into: buffer)
+        sealer?.seal(
+            header: header, payload: payload, sendTime: playAt, emergency: emergency, live: live, item: clipFrame.item,
+            frame: clipFrame.frame, into: buffer)
             ?? header.write(payload: payload, into: buffer)
     }
 

@@ -11,7 +11,9 @@ import LoaWire
 ///   (`ClipCache.offer`); anything else is refused and counted. The cache can be filled by nobody but the
 ///   controller: a chunk is stored only for an item offered so, in order, within its length, and the whole clip
 ///   only once its SHA-256 matches the manifest.
-/// - One clip at a time, the lowest item first (the one that airs soonest, as the controller numbers them). The box
+/// - One clip at a time: the item on the air first if it is wanted (an emergency, offered while it airs: the rest
+///   of it then plays from the copy), else the lowest item (the one that airs soonest, as the controller numbers
+///   them). The box
 ///   asks for the run of chunks it lacks from where its download stands (`ClipCache.resumeOffset`: what the disk
 ///   holds, so a download cut by a power cut or a restart goes on where it stopped), at most `maximumChunksAsked`
 ///   at once, and no faster than `bytesPerSecond` on average: a download never competes with live audio. Chunks
@@ -19,9 +21,16 @@ import LoaWire
 ///   its share of time is asked again from where the download stands.
 /// - `report()` says, for each item offered or held, how much of it the box holds (100: whole and verified), for
 ///   heartbeats.
+/// - Every clip that becomes whole, or verifies again (`verifyHeld`), goes to `held`, which the playout plays from;
+///   one that fails leaves it.
 public final class ClipFetcher {
     public let cache: ClipCache
     public let bytesPerSecond: Int
+    /// The verified clips in memory, for the playout.
+    public let held: HeldClips
+    /// The stream key and audience the last offer was checked against: a clip made whole is checked against them.
+    private var streamKey: [UInt8] = []
+    private var audience = PacketAudience(group: 0, port: 0, commune: 0)
     /// Offered items not yet whole (a handful: arrays, not dictionaries, for the firmware).
     private var wanted: [ClipManifest] = []
     /// Items held whole and verified.
@@ -35,9 +44,11 @@ public final class ClipFetcher {
     public private(set) var refusedOffers = 0
     public private(set) var droppedChunks = 0
 
-    public init(cache: ClipCache, bytesPerSecond: Int) {
+    /// Fetches into `cache` at `bytesPerSecond`, keeping at most `memoryBytes` of verified clips in `held`.
+    public init(cache: ClipCache, bytesPerSecond: Int, memoryBytes: Int = 16 * 1_048_576) {
         self.cache = cache
         self.bytesPerSecond = max(bytesPerSecond, FleetMessage.clipChunkBytes)
+        held = HeldClips(limitBytes: memoryBytes)
         ready = cache.held()
     }
 
@@ -45,12 +56,19 @@ public final class ClipFetcher {
     /// file fails its digest): those that fail are removed, to be fetched again when offered. Returns how many.
     @discardableResult
     public func verifyHeld(streamKey: [UInt8], audience: PacketAudience) -> Int {
+        self.streamKey = streamKey
+        self.audience = audience
         var removed = 0
-        for item in cache.held() where cache.clip(item, streamKey: streamKey, audience: audience) == nil {
-            Log.info("clip of item " + String(item) + " held ahead fails its check: removed, to be fetched again")
-            removed += 1
+        for item in cache.held() {
+            if let bytes = cache.clip(item, streamKey: streamKey, audience: audience) {
+                held.keep(item, bytes: bytes)
+            } else {
+                Log.info("clip of item " + String(item) + " held ahead fails its check: removed, to be fetched again")
+                removed += 1
+            }
         }
         ready = cache.held()
+        held.keepOnly(ready)
         return removed
     }
 
@@ -63,6 +81,8 @@ public final class ClipFetcher {
             refusedOffers += 1
             return
         }
+        self.streamKey = streamKey
+        self.audience = audience
         guard !ready.contains(manifest.item), manifestWanted(manifest.item) == nil else { return }
         wanted.append(manifest)
         let have = cache.resumeOffset(manifest.item)
@@ -107,9 +127,11 @@ public final class ClipFetcher {
     }
 
     /// What to ask the controller for at `now`: the item, the offset and how many chunks; nil if nothing (or not
-    /// yet: `nextRequest`). Asking schedules the next request.
-    public func request(now: UInt64) -> (item: UInt64, offset: UInt32, chunks: UInt8)? {
-        guard now >= nextRequest, let manifest = wanted.min(by: { $0.item < $1.item }) else { return nil }
+    /// yet: `nextRequest`). `onAir` is the item the stream is playing, if any. Asking schedules the next request.
+    public func request(now: UInt64, onAir: UInt64? = nil) -> (item: UInt64, offset: UInt32, chunks: UInt8)? {
+        guard now >= nextRequest,
+            let manifest = wanted.first(where: { $0.item == onAir }) ?? wanted.min(by: { $0.item < $1.item })
+        else { return nil }
         let item = manifest.item
         let have = cache.resumeOffset(item)
         let total = Int(manifest.byteCount)
@@ -155,6 +177,7 @@ public final class ClipFetcher {
     public func evict(keeping needed: [UInt64]) {
         for item in cache.evict(keeping: { needed.contains($0) }) {
             wanted.removeAll { $0.item == item }
+            held.forget(item)
             Log.info("clip of item " + String(item) + " evicted from the cache")
         }
         ready = cache.held()
@@ -166,6 +189,9 @@ public final class ClipFetcher {
         switch cache.finish(manifest.item, manifest: manifest) {
         case .ready:
             Log.info("clip of item " + String(manifest.item) + " held ahead: whole and verified")
+            if let bytes = cache.clip(manifest.item, streamKey: streamKey, audience: audience) {
+                held.keep(manifest.item, bytes: bytes)
+            }
         case .corrupt:
             Log.info(
                 "clip of item " + String(manifest.item) + " fetched ahead does not match its manifest: fetched again")

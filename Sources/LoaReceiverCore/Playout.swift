@@ -24,6 +24,13 @@ import LoaWire
 ///   adaptive target (`jitterTarget`: `jitterMilliseconds` at least, `jitterCeilingMilliseconds` at most) after its
 ///   first packet and a stall delays the rest of the talkspurt; the target changes only between talkspurts, so
 ///   never with a gap or a click.
+/// - Clips held ahead (issue 15, `docs/delivery.md`): a packet that says it is frame f of item i (its seal) maps
+///   the stream's numbers onto that clip. While the box holds it (`held`), every frame of the clip plays from the
+///   box's own verified copy — whether its packet came, came late or never — up to where a packet of something
+///   else was seen and no further than `fillAheadFrames` past the newest packet of the item (a stream cut off is
+///   not played on from a copy indefinitely). On the timeline, a stream that starts with a later frame of a held
+///   clip (the first packets lost) starts from the earliest frame whose instant has not passed. The output is then
+///   the clip's own decoding, whatever the network lost.
 /// - Every packet stored or late is measured (`jitterTarget`): off the timeline by its RTP timestamp, on it by the
 ///   instant it must be handed to the sink, so that `jitterTarget.spare` says what the zone's playout delay leaves
 ///   this box (issue 14, `docs/delivery.md`).
@@ -78,6 +85,20 @@ public final class Playout<Sink: AudioSink> {
     /// Within this (ns) of the timeline nothing is corrected; beyond it each frame is resampled one sample shorter
     /// or longer. (Narrower, the timing noise of a slow box, qemu's armhf in `Firmware/check`, set it correcting.)
     public static var deadBandNanoseconds: Int64 { 200_000 }
+    /// The clips held ahead, to play from (nil: none).
+    public var held: HeldClips?
+    /// The held clip the stream maps onto (0: none), the extended sequence number of its frame 0, where a packet of
+    /// something else was seen after it (exclusive), and its newest packet.
+    private var clipItem: UInt64 = 0
+    private var clipBase: Int64 = 0
+    private var clipEnd: Int64 = .max
+    private var clipNewest: Int64 = 0
+    /// How the latest stored-clip items played (issue 15's proof of play), oldest first, at most
+    /// `Heartbeat.maximumPlays`: each frame of an item's numbers (from its packets' seals) is counted as it is played,
+    /// from the copy, from the stream, rebuilt by FEC or concealed.
+    public private(set) var plays: [ItemPlay] = []
+    /// How far past the newest packet of a held clip the box plays on from its copy: two seconds of 20 ms frames.
+    public static var fillAheadFrames: Int64 { 100 }
     private static var sampleNanoseconds: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 
     public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
@@ -88,6 +109,7 @@ public final class Playout<Sink: AudioSink> {
             floor: floor, ceiling: max(floor, Self.nanoseconds(milliseconds: settings.jitterCeilingMilliseconds)),
             frame: Self.nanoseconds(milliseconds: 20))  // a frame of the default length
         buffer = JitterBuffer(capacity: settings.bufferFrames)
+        plays.reserveCapacity(Heartbeat.maximumPlays + 1)
         decoder = try OpusDecoder()
         pcm = .allocate(capacity: OpusFormat.maximumPacketSamples)
         pcm.initialize(repeating: 0)
@@ -138,8 +160,12 @@ public final class Playout<Sink: AudioSink> {
     }
 
     /// Handles one datagram already read as `packet` (by a caller that verified it), at `now`; `due` is the local
-    /// monotonic instant its first sample must leave the DAC (nil: no timeline, play by the jitter margin).
-    public func receive(_ packet: RTPPacket, in datagram: UnsafeRawBufferPointer, at now: UInt64, due: UInt64? = nil) {
+    /// monotonic instant its first sample must leave the DAC (nil: no timeline, play by the jitter margin);
+    /// `clipFrame` is the stored clip's item and frame its seal names (item 0: none).
+    public func receive(
+        _ packet: RTPPacket, in datagram: UnsafeRawBufferPointer, at now: UInt64, due: UInt64? = nil,
+        clipFrame: (item: UInt32, frame: UInt32) = (0, 0)
+    ) {
         guard packet.header.payloadType == settings.payloadType else {
             statistics.rejected += 1
             return
@@ -164,6 +190,7 @@ public final class Playout<Sink: AudioSink> {
             starting = true
             // The stream's frame length, from its first packet: the timeline counts in it before a frame is decoded.
             frameSamples = info.samples
+            clipItem = 0
         } else if packet.header.ssrc != ssrc {
             statistics.rejected += 1
             return
@@ -171,6 +198,7 @@ public final class Playout<Sink: AudioSink> {
             starting = false
         }
         let sequence = sequences.extend(packet.header.sequenceNumber)
+        follow(clipFrame, sequence: sequence)
         if case .holding = state, packet.header.marker, let next = buffer.nextSequence, sequence > next {
             // A new item after a pause: what was missing before it will not come.
             statistics.lost += Int(sequence - next) - buffer.skip(to: sequence)
@@ -190,7 +218,7 @@ public final class Playout<Sink: AudioSink> {
             if let due {
                 let restart = starting || isHolding
                 if restart { jitterTarget.restartWindow() }
-                time(sequence, due: due, now: now, restart: restart)
+                time(sequence, due: due, now: now, restart: restart, fresh: starting)
             } else if case .holding = state {
                 state = .buffering(startAt: now + jitter)
             }
@@ -201,6 +229,37 @@ public final class Playout<Sink: AudioSink> {
             measure(packet, due: due, now: now)
         case .tooFarAhead, .oversized: statistics.rejected += 1
         }
+    }
+
+    /// Maps the stream onto the held clip a packet names (see the contract).
+    private func follow(_ clip: (item: UInt32, frame: UInt32), sequence: Int64) {
+        if clip.item != 0 {
+            let base = sequence - Int64(clip.frame)
+            if UInt64(clip.item) == clipItem && base == clipBase {
+                clipNewest = max(clipNewest, sequence)
+            } else if clipItem == 0 || sequence > clipNewest {
+                clipItem = UInt64(clip.item)
+                clipBase = base
+                clipEnd = .max
+                clipNewest = sequence
+            }
+        } else if clipItem != 0, sequence >= clipBase, sequence < clipEnd {
+            clipEnd = sequence
+        }
+    }
+
+    /// The stored clip's item the stream is playing (from its packets' seals), nil if none or idle: fetched first.
+    public var itemOnAir: UInt64? {
+        guard isActive, clipItem != 0, clipEnd == .max else { return nil }
+        return clipItem
+    }
+
+    /// Which frame of the held clip the stream's frame `sequence` is; nil if none (see the contract).
+    private func clipIndex(_ sequence: Int64) -> Int? {
+        guard clipItem != 0, sequence >= clipBase, sequence < clipEnd, sequence <= clipNewest + Self.fillAheadFrames,
+            let count = held?.frameCount(clipItem), sequence - clipBase < Int64(count)
+        else { return nil }
+        return Int(sequence - clipBase)
     }
 
     /// Feeds `jitterTarget` with a packet that arrived at `now`: on the timeline, its transit is its arrival less the
@@ -232,7 +291,24 @@ public final class Playout<Sink: AudioSink> {
 
     /// Times the stream by packet `sequence`, due out of the DAC at `due`: on a (re)start the stream's timing is
     /// set from it; else the difference from the timing in force is noted (`syncErrorNanoseconds`).
-    private func time(_ sequence: Int64, due: UInt64, now: UInt64, restart: Bool) {
+    /// `fresh`: the stream has just begun (nothing of it played): a held clip's earlier frames may still be due.
+    private func time(_ packetSequence: Int64, due packetDue: UInt64, now: UInt64, restart: Bool, fresh: Bool) {
+        var sequence = packetSequence
+        var due = packetDue
+        if restart, let index = clipIndex(sequence), index > 0 {
+            // A held clip's earlier frames whose instant has not passed play from the copy: start with the first.
+            let frame = Self.nanoseconds(samples: frameSamples)
+            let start = writeTime(due: due, delay: sink.delayFrames) &- Self.nanoseconds(samples: sink.startFrames)
+            var back = start > now ? Int((start - now) / frame) : 0
+            back = min(back, index, buffer.capacity / 2)
+            // After a stall, only frames not yet played.
+            if !fresh, let next = buffer.nextSequence { back = min(back, max(Int(sequence - next), 0)) }
+            if back > 0 {
+                sequence -= Int64(back)
+                due &-= UInt64(back) &* frame
+                if let next = buffer.nextSequence, next > sequence { buffer.rewind(to: sequence) }
+            }
+        }
         if restart {
             // What was missing before this packet will not play: it is past its time.
             if let next = buffer.nextSequence, sequence > next {
@@ -344,6 +420,7 @@ public final class Playout<Sink: AudioSink> {
         let resampled = late ? length - 1 : length + 1
         resample(length, to: resampled)
         correctedSamples += late ? -1 : 1
+        statistics.resampled += 1
         syncErrorNanoseconds += late ? -Self.sampleNanoseconds : Self.sampleNanoseconds
         return (resampled, late ? -Self.sampleNanoseconds : Self.sampleNanoseconds)
     }
@@ -370,17 +447,31 @@ public final class Playout<Sink: AudioSink> {
         }
     }
 
+    /// How a frame was played, for `plays`.
+    private enum Origin { case file, stream, rebuilt, concealed }
+
     /// Decodes the next frame into `pcm`; returns its sample count, or 0 if nothing can be played yet.
     private func produceFrame() -> Int {
         guard let next = buffer.nextSequence else { return 0 }
         var produced = 0
-        if let frame = buffer.frame(next) {
+        var origin = Origin.stream
+        if let index = clipIndex(next), let held,
+            let samples = held.withFrame(clipItem, index, { (try? decoder.decode($0, into: pcm)) ?? 0 }), samples > 0
+        {
+            // The box's own copy of the frame, whether its packet came or not.
+            produced = samples
+            frameSamples = samples
+            statistics.fromFile += 1
+            origin = .file
+            if buffer.frame(next) == nil { statistics.lost += 1 }
+        } else if let frame = buffer.frame(next) {
             if let samples = try? decoder.decode(frame, into: pcm), samples > 0 {
                 produced = samples
                 frameSamples = samples
             } else {
                 statistics.rejected += 1
                 produced = conceal()
+                origin = .concealed
             }
         } else if buffer.hasLaterFrame {
             statistics.lost += 1
@@ -389,14 +480,37 @@ public final class Playout<Sink: AudioSink> {
             {
                 statistics.recoveredByFEC += 1
                 produced = samples
+                origin = .rebuilt
             } else {
                 produced = conceal()
+                origin = .concealed
             }
         } else {
             return 0
         }
+        count(origin, of: next)
         buffer.advance()
         return produced
+    }
+
+    /// Counts frame `sequence`, played from `origin`, for the stored-clip item it belongs to (none: not counted).
+    private func count(_ origin: Origin, of sequence: Int64) {
+        guard clipItem != 0, sequence >= clipBase, sequence < clipEnd else { return }
+        // An item cut by another and resumed goes on counting where it was.
+        if plays.last?.item != clipItem, let earlier = plays.firstIndex(where: { $0.item == clipItem }) {
+            plays.append(plays.remove(at: earlier))
+        } else if plays.last?.item != clipItem {
+            if plays.count >= Heartbeat.maximumPlays { plays.removeFirst() }
+            plays.append(
+                ItemPlay(item: clipItem, frameMilliseconds: UInt8(truncatingIfNeeded: frameSamples / 48)))
+        }
+        let last = plays.count - 1
+        switch origin {
+        case .file: plays[last].fromFile &+= 1
+        case .stream: plays[last].fromStream &+= 1
+        case .rebuilt: plays[last].rebuilt &+= 1
+        case .concealed: plays[last].concealed &+= 1
+        }
     }
 
     private func conceal() -> Int {

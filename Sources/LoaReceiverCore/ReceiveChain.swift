@@ -57,7 +57,7 @@ public final class ReceiveChain<Sink: AudioSink> {
         repairs.received(repairSequences.extend(packet.header.sequenceNumber), now: now)
         // The seal's time is the instant (controller ms) the packet's first sample leaves every box's DAC.
         let due = timeline?.localTime(at: Int64(bitPattern: seal.sendTime) &* 1_000_000)
-        playout.receive(packet, in: datagram, at: now, due: due)
+        playout.receive(packet, in: datagram, at: now, due: due, clipFrame: (seal.item, seal.frame))
         return verdict
     }
 

@@ -72,6 +72,7 @@ public final class Receiver {
         } catch {
             throw ReceiverSetupError("cannot use " + settings.stateDirectory + "/clips: " + error.message)
         }
+        playout.held = fetcher.held
         return loop(socket: socket, playout: playout, link: link, trust: trust, fetcher: fetcher)
     }
 
@@ -169,7 +170,7 @@ public final class Receiver {
                 checkedStreamKey = key
                 fetcher.verifyHeld(streamKey: key, audience: trust.audience)
             }
-            if let link, let ask = fetcher.request(now: now) {
+            if let link, let ask = fetcher.request(now: now, onAir: playout.itemOnAir) {
                 link.requestClip(item: ask.item, offset: ask.offset, chunks: ask.chunks)
             }
             playout.advance(to: now)
@@ -181,6 +182,7 @@ public final class Receiver {
                 beat.noTrustedTime = trust.lacksTrustedTime(now: now)
                 beat.sync = Self.syncReport(trust.timeline, playout)
                 beat.clips = fetcher.report()
+                beat.plays = playout.plays
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)

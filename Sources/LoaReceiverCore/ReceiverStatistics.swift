@@ -2,7 +2,7 @@
 public struct ReceiverStatistics: Equatable, Sendable {
     /// RTP packets of the stream stored for playout.
     public var received = 0
-    /// Frames that never arrived in time (each is then rebuilt by FEC or concealed).
+    /// Frames that never arrived in time (each is then played from a clip held ahead, rebuilt by FEC or concealed).
     public var lost = 0
     /// Packets that arrived after their turn: dropped.
     public var late = 0
@@ -16,6 +16,10 @@ public struct ReceiverStatistics: Equatable, Sendable {
     public var rejected = 0
     /// Frames written to the sink.
     public var framesPlayed = 0
+    /// Frames played from a clip held ahead (issue 15), whether their packet came or not.
+    public var fromFile = 0
+    /// Frames drift correction resampled one sample shorter or longer (issue 13).
+    public var resampled = 0
     /// Talkspurts (items) started.
     public var streamsStarted = 0
 
@@ -25,7 +29,8 @@ public struct ReceiverStatistics: Equatable, Sendable {
     public var summary: String {
         "received=" + String(received) + " lost=" + String(lost) + " late=" + String(late) + " duplicates="
             + String(duplicates) + " fec=" + String(recoveredByFEC) + " concealed=" + String(concealed)
-            + " rejected=" + String(rejected) + " played=" + String(framesPlayed) + " streams="
-            + String(streamsStarted)
+            + " rejected=" + String(rejected) + " played=" + String(framesPlayed) + " from-file=" + String(fromFile)
+            + " resampled=" + String(resampled)
+            + " streams=" + String(streamsStarted)
     }
 }

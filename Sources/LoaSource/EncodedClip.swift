@@ -1,8 +1,8 @@
+import LoaWire
+
 /// A clip encoded once, at queue time: its Opus packets in order, ready to be packetised and sent.
 ///
-/// On disk (`.loaclip`): the magic "LOAC", a version byte (1), the frame length in ms (1 byte), two
-/// reserved bytes, the frame count (UInt32, big-endian), the source length in 48 kHz samples (UInt64),
-/// then each packet as a UInt16 big-endian length and its bytes.
+/// On disk (`.loaclip`): the layout `LoaWire.ClipImage` defines and reads.
 public struct EncodedClip: Sendable {
     /// Every packet's bytes, back to back.
     public private(set) var bytes: [UInt8]
@@ -46,7 +46,7 @@ public struct EncodedClip: Sendable {
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
-    static let magic: [UInt8] = Array("LOAC".utf8)
+    static let magic = ClipImage.magic
 
     /// The file image of the clip.
     public func serialized() -> [UInt8] {
@@ -65,29 +65,28 @@ public struct EncodedClip: Sendable {
         return out
     }
 
-    /// Reads a file image; throws `.storage` if it is not a complete clip file.
+    /// Reads a file image (`ClipImage`); throws `.storage` if it is not a complete clip file.
     public init(serialized data: [UInt8]) throws(ClipError) {
-        guard data.count >= 20, Array(data[0..<4]) == Self.magic, data[4] == 1 else {
+        let image: ClipImage
+        do throws(DecodeError) {
+            image = try ClipImage(data)
+        } catch .badMagic, .badVersion {
             throw .storage(detail: "not a Loa clip file")
+        } catch .trailingBytes {
+            throw .storage(detail: "clip file has trailing bytes")
+        } catch {
+            throw .storage(detail: "clip file is cut short")
         }
-        frameMilliseconds = Int(data[5])
-        let count = Int(readBigEndian(data, at: 8, bytes: 4))
-        sourceSamples = Int(readBigEndian(data, at: 12, bytes: 8))
+        frameMilliseconds = image.frameMilliseconds
+        sourceSamples = image.sourceSamples
         bytes = []
         bytes.reserveCapacity(data.count)
         offsets = [0]
-        offsets.reserveCapacity(count + 1)
-        var cursor = 20
-        for _ in 0..<count {
-            guard cursor + 2 <= data.count else { throw .storage(detail: "clip file is cut short") }
-            let length = Int(readBigEndian(data, at: cursor, bytes: 2))
-            cursor += 2
-            guard length > 0, cursor + length <= data.count else { throw .storage(detail: "clip file is cut short") }
-            bytes.append(contentsOf: data[cursor..<cursor + length])
+        offsets.reserveCapacity(image.frameCount + 1)
+        for index in 0..<image.frameCount {
+            if let range = image.frameRange(index) { bytes.append(contentsOf: data[range]) }
             offsets.append(bytes.count)
-            cursor += length
         }
-        guard cursor == data.count else { throw .storage(detail: "clip file has trailing bytes") }
     }
 }
 
@@ -95,10 +94,4 @@ private func appendBigEndian(_ value: UInt64, bytes: Int, to out: inout [UInt8])
     for shift in stride(from: (bytes - 1) * 8, through: 0, by: -8) {
         out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
     }
-}
-
-private func readBigEndian(_ data: [UInt8], at offset: Int, bytes: Int) -> UInt64 {
-    var value: UInt64 = 0
-    for index in 0..<bytes { value = value << 8 | UInt64(data[offset + index]) }
-    return value
 }

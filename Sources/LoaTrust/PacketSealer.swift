@@ -35,15 +35,16 @@ public final class PacketSealer {
     deinit { message.deallocate() }
 
     /// Writes `header` + seal + `payload` into `packet`, tags it and signs header, seal (tag included) and payload
-    /// (see `PacketSeal`), with the next index of this epoch. `sendTime` is Unix milliseconds; `emergency` and `live` set the seal's flags.
+    /// (see `PacketSeal`), with the next index of this epoch. `sendTime` is Unix milliseconds; `emergency` and `live` set the seal's flags;
+    /// `item` and `frame` say which stored clip's frame `payload` is (item 0: none).
     /// Returns the packet's length, or 0 (and uses no index) if `packet` is too small.
     public func seal(
         header: RTPHeader, payload: UnsafeRawBufferPointer, sendTime: Int64, emergency: Bool = false,
-        live: Bool = false, into packet: UnsafeMutableRawBufferPointer
+        live: Bool = false, item: UInt32 = 0, frame: UInt32 = 0, into packet: UnsafeMutableRawBufferPointer
     ) -> Int {
         let length = seal(
             header: header, payload: payload, index: index + 1, sendTime: sendTime, emergency: emergency, live: live,
-            into: packet)
+            item: item, frame: frame, into: packet)
         if length > 0 { index += 1 }
         return length
     }
@@ -52,11 +53,12 @@ public final class PacketSealer {
     /// make a packet again, as a replay would.
     public func seal(
         header: RTPHeader, payload: UnsafeRawBufferPointer, index: UInt64, sendTime: Int64, emergency: Bool = false,
-        live: Bool = false, into packet: UnsafeMutableRawBufferPointer
+        live: Bool = false, item: UInt32 = 0, frame: UInt32 = 0, into packet: UnsafeMutableRawBufferPointer
     ) -> Int {
         let seal = PacketSeal(
             keyID: keyID, epoch: epoch, index: index, sendTime: UInt64(truncatingIfNeeded: sendTime),
-            flags: (emergency ? PacketSeal.emergencyFlag : 0) | (live ? PacketSeal.liveFlag : 0))
+            flags: (emergency ? PacketSeal.emergencyFlag : 0) | (live ? PacketSeal.liveFlag : 0), item: item,
+            frame: frame)
         let (length, signature) = seal.write(header: header, payload: payload, into: packet)
         guard length > 0 else { return 0 }
         if let tagKey {

@@ -39,8 +39,10 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// in the low nibble, 0x10 when the box asks for the zone's packets by unicast, and in the top 3 bits how many
 /// packets later it wants each packet again, 0 for never: `repeatAfter`), the loss repair counts (bit 64,
 /// 16 bytes: `RepairReport`); bit 128 says one more byte of flags follows them, which says what comes after it:
-/// the jitter buffer's report (bit 1, 4 bytes: `JitterReport`) and the clips the box holds ahead (bit 2: a count,
-/// then for each the item (8) and how much of it the box holds, in percent (1); 100 is whole and verified).
+/// the jitter buffer's report (bit 1, 4 bytes: `JitterReport`), the clips the box holds ahead (bit 2: a count,
+/// then for each the item (8) and how much of it the box holds, in percent (1); 100 is whole and verified) and how
+/// the box played its latest items (bit 4: a count, then for each the item (8), its frame length in ms (1) and its
+/// frames played from the box's copy, from the stream, rebuilt by FEC and concealed (4 each): `ItemPlay`).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -103,6 +105,11 @@ public struct Heartbeat: Equatable, Sendable {
     public var clips: [HeldClip] = []
     /// At most this many clips are reported.
     public static let maximumClips = 16
+    /// How the box played its latest stored-clip items, oldest first (issue 15's proof of play), at most
+    /// `maximumPlays`; empty from boxes that do not say.
+    public var plays: [ItemPlay] = []
+    /// At most this many items' plays are reported.
+    public static let maximumPlays = 4
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -152,7 +159,7 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(intervalMilliseconds)
         writer.put(uptimeSeconds)
         let state: UInt8 = (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
-        let more: UInt8 = (jitter == nil ? 0 : 1) | (clips.isEmpty ? 0 : 2)
+        let more: UInt8 = (jitter == nil ? 0 : 1) | (clips.isEmpty ? 0 : 2) | (plays.isEmpty ? 0 : 4)
         let present: UInt8 =
             (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64) | (more == 0 ? 0 : 128)
         writer.put(state | present)
@@ -189,6 +196,15 @@ public struct Heartbeat: Equatable, Sendable {
             for clip in carried {
                 writer.put(clip.item)
                 writer.put(min(clip.percent, 100))
+            }
+        }
+        if !plays.isEmpty {
+            let carried = plays.suffix(Self.maximumPlays)
+            writer.put(UInt8(carried.count))
+            for play in carried {
+                writer.put(play.item)
+                writer.put(play.frameMilliseconds)
+                for counter in [play.fromFile, play.fromStream, play.rebuilt, play.concealed] { writer.put(counter) }
             }
         }
     }
@@ -249,6 +265,7 @@ public struct Heartbeat: Equatable, Sendable {
         }
         jitter = nil
         clips = []
+        plays = []
         guard flags & 128 != 0 else { return }
         let more = try reader.uint8()
         if more & 1 != 0 {
@@ -264,6 +281,16 @@ public struct Heartbeat: Equatable, Sendable {
                 let percent = try reader.uint8()
                 guard percent <= 100 else { throw .badField }
                 clips.append(HeldClip(item: item, percent: percent))
+            }
+        }
+        if more & 4 != 0 {
+            let count = Int(try reader.uint8())
+            guard count <= Self.maximumPlays else { throw .badField }
+            for _ in 0..<count {
+                plays.append(
+                    ItemPlay(
+                        item: try reader.uint64(), frameMilliseconds: try reader.uint8(), fromFile: try reader.uint32(),
+                        fromStream: try reader.uint32(), rebuilt: try reader.uint32(), concealed: try reader.uint32()))
             }
         }
     }
@@ -344,6 +371,33 @@ public struct HeldClip: Equatable, Sendable {
     }
 
     public var isReady: Bool { percent >= 100 }
+}
+
+/// How a box played one stored-clip item (issue 15, point 5: proof of play per box), as heartbeats carry it: its
+/// frames played from the box's own copy, from the stream, rebuilt from the next packet's FEC, and concealed.
+public struct ItemPlay: Equatable, Sendable {
+    public var item: UInt64
+    /// The length of its frames (ms), so that frames count as airtime.
+    public var frameMilliseconds: UInt8
+    public var fromFile: UInt32
+    public var fromStream: UInt32
+    public var rebuilt: UInt32
+    public var concealed: UInt32
+
+    public init(
+        item: UInt64, frameMilliseconds: UInt8 = 20, fromFile: UInt32 = 0, fromStream: UInt32 = 0, rebuilt: UInt32 = 0,
+        concealed: UInt32 = 0
+    ) {
+        self.item = item
+        self.frameMilliseconds = frameMilliseconds
+        self.fromFile = fromFile
+        self.fromStream = fromStream
+        self.rebuilt = rebuilt
+        self.concealed = concealed
+    }
+
+    /// Every frame played, however.
+    public var frames: UInt32 { fromFile &+ fromStream &+ rebuilt &+ concealed }
 }
 
 /// A box's adaptive jitter buffer (issue 14, `docs/delivery.md`), as heartbeats carry it.

@@ -2,10 +2,14 @@
 /// receivers play only audio the controller sent, and only once, and only fresh; players that know nothing of
 /// it (ffmpeg, GStreamer) skip the extension and decode the stream.
 ///
-/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 97 bytes of data, then one byte
-/// of zero padding (25 words in all):
+/// Extension: profile 0x1000 (two-byte headers), one element with id 1 and 105 bytes of data, then one byte
+/// of zero padding (27 words in all):
 ///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
-///   · flags (UInt8; bit 0: an emergency is on the air; bit 1: a live input, `loa live`) · stream tag (8 bytes) · Ed25519 signature (64 bytes)
+///   · flags (UInt8; bit 0: an emergency is on the air; bit 1: a live input, `loa live`) · item (UInt32) · frame
+///   (UInt32) · stream tag (8 bytes) · Ed25519 signature (64 bytes)
+/// `item` and `frame` say which stored clip's frame the payload is (issue 15): item 0 for anything else (a live
+/// input, its chime). A box that holds the item's clip (`ClipManifest`) plays its own copy of that frame, and of
+/// the frames around it that the network lost.
 /// The signature covers the 12-byte fixed RTP header (with the X bit set), the 25 bytes of key id, epoch,
 /// index, send time and flags, the stream tag, the packet's audience (`PacketAudience`: zone group, port and
 /// commune, signed but not sent) and the payload — everything a replay, a relay or a forgery would want to change.
@@ -20,16 +24,25 @@ public struct PacketSeal: Equatable, Sendable {
     public var index: UInt64
     public var sendTime: UInt64
     public var flags: UInt8
+    /// The programme item whose stored clip the payload is a frame of; 0 if none.
+    public var item: UInt32
+    /// Which frame of that clip (0 when `item` is 0).
+    public var frame: UInt32
 
     /// Bit 0 of `flags`: the packet belongs to an emergency broadcast.
     public static let emergencyFlag: UInt8 = 1
 
-    public init(keyID: UInt32, epoch: UInt32, index: UInt64, sendTime: UInt64, flags: UInt8 = 0) {
+    public init(
+        keyID: UInt32, epoch: UInt32, index: UInt64, sendTime: UInt64, flags: UInt8 = 0, item: UInt32 = 0,
+        frame: UInt32 = 0
+    ) {
         self.keyID = keyID
         self.epoch = epoch
         self.index = index
         self.sendTime = sendTime
         self.flags = flags
+        self.item = item
+        self.frame = frame
     }
 
     /// Bit 1 of `flags`: the packet carries a live input as it is spoken (boxes near the office stay silent).
@@ -43,12 +56,12 @@ public struct PacketSeal: Equatable, Sendable {
 
     public static let profile: UInt16 = 0x1000
     public static let elementID: UInt8 = 1
-    /// Key id, epoch, index, send time and flags.
-    public static let metadataBytes = 25
+    /// Key id, epoch, index, send time, flags, item and frame.
+    public static let metadataBytes = 33
     public static let signatureBytes = 64
     public static let tagBytes = 8
     /// Bytes of the extension after its 4-byte header.
-    public static let extensionDataBytes = 100
+    public static let extensionDataBytes = 108
     /// Bytes a seal adds to a packet.
     public static let overhead = 4 + extensionDataBytes
     /// Where the stream tag and the signature lie in a sealed datagram.
@@ -140,7 +153,8 @@ public struct PacketSeal: Equatable, Sendable {
                 | UInt64(datagram.loadBigEndianUInt32(at: m + 12)),
             sendTime: UInt64(datagram.loadBigEndianUInt32(at: m + 16)) << 32
                 | UInt64(datagram.loadBigEndianUInt32(at: m + 20)),
-            flags: datagram[m + 24])
+            flags: datagram[m + 24], item: datagram.loadBigEndianUInt32(at: m + 25),
+            frame: datagram.loadBigEndianUInt32(at: m + 29))
         return (seal, Self.signature)
     }
 
@@ -152,6 +166,8 @@ public struct PacketSeal: Equatable, Sendable {
         packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime >> 32), at: offset + 16)
         packet.storeBigEndian(UInt32(truncatingIfNeeded: sendTime), at: offset + 20)
         packet[offset + 24] = flags
+        packet.storeBigEndian(item, at: offset + 25)
+        packet.storeBigEndian(frame, at: offset + 29)
     }
 }
 

@@ -17,11 +17,13 @@ extension RealProcesses {
     ///   hole (twice a second) and hands what comes back to `ffmpeg` on the namespace's loopback. Those packets cross
     ///   the same carrier, the same NAT and the same loss as the boxes'.
     ///
-    /// Conditions, one after another, each for one whole bulletin (espeak-ng's Vietnamese, 27 s): 0, 5, 10 and 20 %
+    /// Conditions, one after another, each for one whole bulletin (espeak-ng's Vietnamese, 27 s): 0, 5, 10, 20 and 30 %
     /// random loss both ways (`iptables -m statistic --mode random`, every packet the carrier forwards) and 5 % loss
     /// in bursts of 5 packets: every 2 s, at a random instant within it, the carrier drops everything to or from the
     /// box address for 100 ms (5 frames of 20 ms), both ways and every listener alike (an `iptables -m recent` list
-    /// that a script in the carrier fills and empties through `/proc/net/xt_recent`). What each listener wrote is
+    /// that a script in the carrier fills and empties through `/proc/net/xt_recent`); then 10, 20 and 30 % random loss
+    /// with the bulletin held ahead (issue 15): queued for the next minute, fetched by every box on the clean link,
+    /// the loss switched on before it airs, each box playing its own copy. What each listener wrote is
     /// scored against the source by `scripts/speech-quality` (PESQ-WB and STOI, after alignment by
     /// cross-correlation, at 16 kHz). The carrier counts, per listener, the audio packets and bytes sent towards it
     /// before the loss and delivered after it, and the NACKs each box sent: the repair's overhead is what the box
@@ -140,9 +142,13 @@ extension RealProcesses {
             var nackBytes = 0
         }
 
-        static let conditions: [(name: String, loss: Loss)] = [
-            ("0 %", .random(0)), ("5 % random", .random(5)), ("10 % random", .random(10)),
-            ("20 % random", .random(20)), ("5 % in bursts of 5", .bursts),
+        /// `ahead`: the bulletin is queued for the next minute, every box fetches it ahead (before the loss is
+        /// switched on) and plays it from its copy (issue 15); ffmpeg hears the stream as ever.
+        static let conditions: [(name: String, loss: Loss, ahead: Bool)] = [
+            ("0 %", .random(0), false), ("5 % random", .random(5), false), ("10 % random", .random(10), false),
+            ("20 % random", .random(20), false), ("30 % random", .random(30), false),
+            ("5 % in bursts of 5", .bursts, false), ("10 % random, held ahead", .random(10), true),
+            ("20 % random, held ahead", .random(20), true), ("30 % random, held ahead", .random(30), true),
         ]
         static let listeners = ["Loa, repair on", "Loa, repair off", "Loa, repair + redundancy 2", "ffmpeg"]
         /// The forwarder's port in the box namespace, ffmpeg's there, and the relay's in the controller's.
@@ -321,6 +327,24 @@ extension RealProcesses {
                     _ = counters("loa-out")
                     _ = counters("loa-up")
                     let before = Dictionary(uniqueKeysWithValues: names.map { ($0, repairCounts($0)) })
+                    if condition.ahead {
+                        // Queued for the next minute at least 40 s away: every box fetches it on a clean link.
+                        let airtime = Date(
+                            timeIntervalSince1970: ((Date().timeIntervalSince1970 + 40) / 60).rounded(.up) * 60)
+                        let formatter = DateFormatter()
+                        formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+                        formatter.dateFormat = "HH:mm"
+                        let queued = try harness.loa(["queue", clip, "--at", formatter.string(from: airtime)])
+                        let item = try #require(
+                            queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) },
+                            "\(queued.err)")
+                        for name in names {
+                            _ = try harness.waitFor("the \(name) box to hold the bulletin", timeout: 100) {
+                                () -> Bool? in
+                                try ClipDeliveryTests.percent(harness, ids[name]!, item) == 100 ? true : nil
+                            }
+                        }
+                    }
                     var toggler: Process?
                     switch condition.loss {
                     case .random(let percent):
@@ -351,7 +375,7 @@ extension RealProcesses {
                     Thread.sleep(forTimeInterval: 1.5)  // ffmpeg opens its ports before the stream starts
                     let offsets = Dictionary(
                         uniqueKeysWithValues: names.map { ($0, NATDeliveryTests.size(harness.path($0 + ".raw"))) })
-                    try harness.queueAndWait([clip])
+                    if condition.ahead { try harness.waitUntilIdle() } else { try harness.queueAndWait([clip]) }
                     Thread.sleep(forTimeInterval: 1)  // ffmpeg's reordering queue lets go of the last packets
                     harness.stop(ffmpeg, signal: SIGINT)
                     if let toggler { harness.stop(toggler) }

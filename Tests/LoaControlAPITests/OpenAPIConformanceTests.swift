@@ -177,6 +177,22 @@ enum Samples {
                 itemId: 1, zone: "thon-dong", title: "a", priority: .normal, plannedAt: 1, startedAt: nil,
                 endedAt: nil, outcome: .missed, reason: nil, fromFrame: 0, toFrame: 0, frameMs: 20)),
         Sample("ReportRow", ReportRow(zone: "thon-dong", priority: .normal, items: 3, seconds: 195)),
+        Sample(
+            "BoxPlayView",
+            BoxPlayView(
+                receiver: "5f3a", name: "cong-dinh", zone: "thon-dong", itemId: 12, frameMs: 20, fromFile: 1_480,
+                fromStream: 20, rebuilt: 0, concealed: 0, reportedAt: 1_764_558_000_000),
+            minimal: BoxPlayView(
+                receiver: "5f3a", name: "cong-dinh", zone: nil, itemId: 12, frameMs: 20, fromFile: 0, fromStream: 0,
+                rebuilt: 0, concealed: 0, reportedAt: 0)),
+        Sample(
+            "BoxReportRow",
+            BoxReportRow(
+                receiver: "5f3a", name: "cong-dinh", zone: "thon-dong", items: 31, seconds: 9_300, fromFile: 460_000,
+                fromStream: 5_000, rebuilt: 10, concealed: 2),
+            minimal: BoxReportRow(
+                receiver: "5f3a", name: "cong-dinh", zone: nil, items: 0, seconds: 0, fromFile: 0, fromStream: 0,
+                rebuilt: 0, concealed: 0)),
         Sample("ReceiverView", receiver, minimal: bareReceiver),
         Sample(
             "HeartbeatView", heartbeat,

@@ -74,6 +74,18 @@ struct ClipFetcherTests {
         #expect(asked >= 42 && requests > 3)
     }
 
+    @Test func theItemOnTheAirIsFetchedFirstElseTheSoonest() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fetcher = try fetcher()
+        for item: UInt64 in [9, 4, 12] {
+            fetcher.offered(clip(item, length: 5_000).signed, streamKey: streamKey.publicKey, audience: audience)
+        }
+        // An emergency (item 12) is on the air: its copy comes before the bulletins still to air.
+        #expect(fetcher.request(now: 0, onAir: 12)?.item == 12)
+        #expect(fetcher.request(now: 100 * Self.second)?.item == 4)
+        #expect(fetcher.request(now: 200 * Self.second, onAir: 3)?.item == 4, "an item not offered is not asked for")
+    }
+
     @Test func aForgedOfferIsRefusedAndStraysAreDropped() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let fetcher = try fetcher()

@@ -120,6 +120,26 @@ struct DeliveryWireTests {
         #expect(throws: FleetWireError.badField) { try parse(bytes) }
     }
 
+    /// Issue 15, point 5: how the box played its latest items rides after the held clips; more than
+    /// `maximumPlays` is refused.
+    @Test func thePlaysRoundTrip() throws {
+        var beat = heartbeat
+        beat.plays = [
+            ItemPlay(item: 12, fromFile: 1_480, fromStream: 20),
+            ItemPlay(item: 13, frameMilliseconds: 10, fromStream: 900, rebuilt: 7, concealed: 3),
+        ]
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+        beat.clips = [HeldClip(item: 14, percent: 40)]
+        beat.jitter = JitterReport(targetMilliseconds: 80, spareMilliseconds: nil)
+        let bytes = encode(.heartbeat(beat))
+        #expect(bytes.count <= FleetMessage.maximumBytes)
+        #expect(try parse(bytes) == .heartbeat(beat))
+        var tooMany = bytes
+        // The count of plays sits 2 × 25 bytes before the tag.
+        tooMany[tooMany.count - FleetMessage.tagBytes - 2 * 25 - 1] = UInt8(Heartbeat.maximumPlays + 1)
+        #expect(throws: FleetWireError.badField) { try parse(tooMany) }
+    }
+
     /// The three clip messages round-trip; a request for no chunk or too many, and a chunk longer than a chunk may
     /// be, are refused.
     @Test func theClipMessagesRoundTrip() throws {

@@ -25,8 +25,14 @@ import LoaWire
 /// - `GET /alerts?after=N` — alerts raised, oldest first
 /// - `GET /fleet` — where heartbeats go and the controller's public key
 /// - `GET /metrics` — Prometheus text format
+/// - `GET /log/boxes?since=MS&zone=Z` — how each box played each item its heartbeats reported from `since`
+///   (`BoxPlayView`: frames from its copy, from the stream, rebuilt, concealed), by item then box
+/// - `GET /report/boxes?month=YYYY-MM` — the month's record per box (`BoxReportRow`): items, airtime at the box, and
+///   how its frames were played
 struct FleetAPI {
     let fleet: Fleet
+    /// The commune's time zone: a month's report runs from its local midnight.
+    let localTime: LocalTime
 
     func addRoutes(to router: Router<ControlContext>) {
         router.on(Route.receivers) { _, _ in
@@ -77,6 +83,16 @@ struct FleetAPI {
         }
         router.on(Route.fleetZones) { _, _ -> [ZoneFleetView] in fleet.zoneViews() }
         router.on(Route.command) { request, _ -> [CommandView] in try await command(request) }
+        router.on(Route.boxLog) { request, _ -> [BoxPlayView] in
+            let input = RequestInput(request: request)
+            let since = try input.integer(Query.since, in: Int64(0)...Int64.max) ?? 0
+            return try fleet.plays(since: since, zone: input.text(Query.zone))
+        }
+        router.on(Route.boxReport) { request, _ -> [BoxReportRow] in
+            let (year, month) = try ProgrammeAPI.month(request)
+            let range = localTime.month(year: year, month: month)
+            return Fleet.report(try fleet.plays(since: range.lowerBound, until: range.upperBound))
+        }
         router.on(Route.alerts) { request, _ -> [AlertView] in
             let after = try RequestInput(request: request).integer(Query.after, in: Int64(0)...Int64.max) ?? 0
             return try fleet.store.alerts(after: after, limit: 10_000).map {

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import LoaControlAPI
+import LoaWire
 
 /// The fleet registry on disk: `STATE_DIR/fleet.sqlite` (SQLite, WAL), apart from the programme's database.
 ///
@@ -11,6 +13,10 @@ import GRDB
 /// - `alert`: every alert raised.
 /// - `position`: where a technician placed each box (latitude and longitude), for the dashboard's map.
 /// - `mapImage`: the commune map the office uploaded to draw the boxes over, with the coordinates of its edges.
+/// - `play`: how each box played each stored-clip item (issue 15, proof of play per box), as its heartbeats
+///   reported it: frames from its copy, from the stream, rebuilt by FEC, concealed; each count the highest
+///   reported (a box that restarts mid-item counts the rest afresh), and when the box last reported a frame more
+///   of it (`reportedAt`: a box goes on repeating its latest items in its heartbeats).
 final class FleetStore: Sendable {
     let database: DatabasePool
 
@@ -79,6 +85,21 @@ final class FleetStore: Sendable {
                 t.column("image", .blob).notNull()
             }
         }
+        migrator.registerMigration("v4: plays per box") { db in
+            try db.create(table: "play") { t in
+                t.column("receiver", .text).notNull()
+                t.column("item", .integer).notNull()
+                t.column("zone", .text)
+                t.column("frameMs", .integer).notNull()
+                t.column("fromFile", .integer).notNull()
+                t.column("fromStream", .integer).notNull()
+                t.column("rebuilt", .integer).notNull()
+                t.column("concealed", .integer).notNull()
+                t.column("reportedAt", .integer).notNull()
+                t.primaryKey(["receiver", "item"])
+            }
+            try db.create(index: "playReported", on: "play", columns: ["reportedAt"])
+        }
         return migrator
     }
 
@@ -96,6 +117,8 @@ final class FleetStore: Sendable {
         var epoch: UInt32
         var sequence: UInt32
         var heartbeat: String?
+        /// How it played its latest items (from its last heartbeat), written to `play`.
+        var plays: [ItemPlay] = []
     }
 
     func receivers() throws -> [ReceiverRow] {
@@ -139,6 +162,25 @@ final class FleetStore: Sendable {
                     row.address, Int64(row.epoch), Int64(row.sequence), row.heartbeat,
                 ])
             }
+            let upsertPlay = try db.cachedStatement(
+                sql: """
+                    INSERT INTO play (receiver, item, zone, frameMs, fromFile, fromStream, rebuilt, concealed, reportedAt)
+                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(receiver, item) DO UPDATE SET zone = excluded.zone, frameMs = excluded.frameMs,
+                      fromFile = MAX(fromFile, excluded.fromFile), fromStream = MAX(fromStream, excluded.fromStream),
+                      rebuilt = MAX(rebuilt, excluded.rebuilt), concealed = MAX(concealed, excluded.concealed),
+                      reportedAt = CASE WHEN excluded.fromFile + excluded.fromStream + excluded.rebuilt
+                        + excluded.concealed > fromFile + fromStream + rebuilt + concealed
+                        THEN excluded.reportedAt ELSE reportedAt END
+                    """)
+            for row in rows {
+                for play in row.plays where play.item <= UInt64(Int64.max) {
+                    try upsertPlay.execute(arguments: [
+                        row.id, Int64(play.item), row.zone, Int(play.frameMilliseconds), Int(play.fromFile),
+                        Int(play.fromStream), Int(play.rebuilt), Int(play.concealed), row.lastSeen ?? 0,
+                    ])
+                }
+            }
             let insertHistory = try db.cachedStatement(
                 sql: "INSERT INTO history (receiver, at, state, detail) VALUES (?, ?, ?, ?)")
             for entry in history {
@@ -153,6 +195,27 @@ final class FleetStore: Sendable {
                 try db.execute(sql: "DELETE FROM receiver WHERE id = ?", arguments: [receiver])
                 try db.execute(sql: "DELETE FROM history WHERE receiver = ?", arguments: [receiver])
                 try db.execute(sql: "DELETE FROM position WHERE receiver = ?", arguments: [receiver])
+            }
+        }
+    }
+
+    /// How each box played each item it reported from `since` (Unix ms) until before `until`, optionally in one
+    /// zone, with the box's name; by item, then box name.
+    func plays(since: Int64, until: Int64 = .max, zone: String? = nil) throws -> [BoxPlayView] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT play.*, receiver.name AS name FROM play LEFT JOIN receiver ON receiver.id = play.receiver
+                    WHERE play.reportedAt >= ? AND play.reportedAt < ? AND (? IS NULL OR play.zone = ?)
+                    ORDER BY play.item, receiver.name
+                    """, arguments: [since, until, zone, zone]
+            ).map { row in
+                BoxPlayView(
+                    receiver: row["receiver"], name: row["name"] ?? row["receiver"], zone: row["zone"],
+                    itemId: row["item"], frameMs: row["frameMs"], fromFile: row["fromFile"],
+                    fromStream: row["fromStream"], rebuilt: row["rebuilt"], concealed: row["concealed"],
+                    reportedAt: row["reportedAt"])
             }
         }
     }

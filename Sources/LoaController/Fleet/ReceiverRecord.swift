@@ -48,7 +48,7 @@ package struct ReceiverRecord: Sendable {
             firstSeen: firstSeen, lastSeen: lastSeen, address: address?.text, epoch: epoch, sequence: sequence,
             heartbeat: heartbeat.flatMap {
                 try? String(decoding: JSONEncoder().encode(HeartbeatView($0)), as: UTF8.self)
-            })
+            }, plays: heartbeat?.plays ?? [])
     }
 
     init(id: ReceiverID, publicKey: [UInt8], name: String, firstSeen: Int64) {
