@@ -31,6 +31,12 @@ extension RealProcesses {
     @Suite("Loss benchmark")
     struct LossBenchmark {
         static let runs = ProcessInfo.processInfo.environment["LOA_BENCH_LOSS"].flatMap { Int($0) }
+        /// `LOA_BENCH_LOSS_CONDITIONS="30 %,held"`: only the conditions whose names contain one of these parts.
+        static let chosen: [(name: String, loss: Loss, ahead: Bool)] = {
+            guard let parts = ProcessInfo.processInfo.environment["LOA_BENCH_LOSS_CONDITIONS"]?.split(separator: ",")
+            else { return conditions }
+            return conditions.filter { condition in parts.contains { condition.name.contains($0) } }
+        }()
         static let scorer = repositoryRoot.appendingPathComponent("scripts/speech-quality").path
         /// Whether the scorer's Python has its packages (asked only when the benchmark is asked for).
         static let scorerReady: Bool = {
@@ -322,7 +328,7 @@ extension RealProcesses {
             var repairs: [String: [String: [String: Int]]] = [:]
             var lines: [String] = []
             for run in 1...count {
-                for (number, condition) in Self.conditions.enumerated() {
+                for (number, condition) in Self.chosen.enumerated() {
                     _ = counters("loa-in")
                     _ = counters("loa-out")
                     _ = counters("loa-up")
@@ -439,7 +445,7 @@ extension RealProcesses {
                     + " | repair overhead (repair on; + redundancy 2) | repair on: missed / repaired / given up |",
                 "|---|---|" + String(repeating: "---|", count: Self.listeners.count) + "---|---|",
             ]
-            for condition in Self.conditions {
+            for condition in Self.chosen {
                 let name = condition.name
                 var cells = ["\(name)"]
                 let plain = traffic[name]?["Loa, repair off"] ?? []
