@@ -24,21 +24,8 @@ extension RealProcesses {
 
             // A 20 s bulletin planned for ten minutes from now.
             let clip = harness.path("bulletin.wav")
-            // A tone that rises a little every 0.1 s: no two parts of the clip encode alike.
-            let samples = (0..<(20 * 48_000)).map { (index: Int) -> Float in
-                let frequency = 300 + Double(index / 4800)
-                return Float(0.3 * sin(Double(index) * 2 * Double.pi * frequency / 48_000))
-            }
-            try FFmpegLoudness.writeWAV(samples, to: clip)
-            let formatter = DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-            formatter.dateFormat = "HH:mm"
-            let queued = try harness.loa([
-                "queue", clip, "--at", formatter.string(from: Date().addingTimeInterval(600)),
-            ])
-            #expect(queued.status == 0, "\(queued.err)")
-            let item = try #require(
-                queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) }, "\(queued.out)")
+            try Self.writeRisingTone(seconds: 20, to: clip)
+            let (item, _) = try Self.queue(clip, atNextMinuteAfter: 600, harness)
 
             // Part of it arrives: then the power is cut, and the box starts again.
             let part = try harness.waitFor("the box to fetch part of the clip", timeout: 120) { () -> Int? in
@@ -76,6 +63,31 @@ extension RealProcesses {
             }
             #expect(try Self.controllerClips(harness).contains(SHA256.hash(try Self.bytes(held))))
             #expect(try harness.loa(["cancel", String(item)]).status == 0)
+        }
+
+        /// A tone that rises a little every 0.1 s, `seconds` long, as a WAV file: no two parts of it encode alike.
+        static func writeRisingTone(seconds: Int, to file: String) throws {
+            let samples = (0..<(seconds * 48_000)).map { (index: Int) -> Float in
+                let frequency = 300 + Double(index / 4800)
+                return Float(0.3 * sin(Double(index) * 2 * Double.pi * frequency / 48_000))
+            }
+            try FFmpegLoudness.writeWAV(samples, to: file)
+        }
+
+        /// Queues `clip` with `loa queue --at` for the first whole minute (commune time) at least `seconds` from now;
+        /// returns the item and its airtime.
+        static func queue(_ clip: String, atNextMinuteAfter seconds: Double, _ harness: Harness) throws -> (
+            item: Int, airtime: Date
+        ) {
+            let airtime = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + seconds) / 60).rounded(.up) * 60)
+            let formatter = DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+            formatter.dateFormat = "HH:mm"
+            let queued = try harness.loa(["queue", clip, "--at", formatter.string(from: airtime)])
+            try #require(queued.status == 0, "\(queued.err)")
+            let item = try #require(
+                queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) }, "\(queued.out)")
+            return (item, airtime)
         }
 
         /// How much of `item` the box's last heartbeat says it holds (percent), nil if it does not report it.

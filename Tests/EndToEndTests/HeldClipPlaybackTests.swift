@@ -23,19 +23,8 @@ extension RealProcesses {
 
             // A 10 s tone that rises a little every 0.1 s, at the next whole minute at least 50 s away.
             let clip = harness.path("bulletin.wav")
-            let samples = (0..<(10 * 48_000)).map { (index: Int) -> Float in
-                let frequency = 300 + Double(index / 4800)
-                return Float(0.3 * sin(Double(index) * 2 * Double.pi * frequency / 48_000))
-            }
-            try FFmpegLoudness.writeWAV(samples, to: clip)
-            let airtime = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + 50) / 60).rounded(.up) * 60)
-            let formatter = DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-            formatter.dateFormat = "HH:mm"
-            let queued = try harness.loa(["queue", clip, "--at", formatter.string(from: airtime)])
-            #expect(queued.status == 0, "\(queued.err)")
-            let item = try #require(
-                queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) }, "\(queued.out)")
+            try ClipDeliveryTests.writeRisingTone(seconds: 10, to: clip)
+            let (item, airtime) = try ClipDeliveryTests.queue(clip, atNextMinuteAfter: 50, harness)
             _ = try harness.waitFor("the box to hold the clip", timeout: 110) { () -> Bool? in
                 try ClipDeliveryTests.percent(harness, box.id, item) == 100 ? true : nil
             }
@@ -81,7 +70,7 @@ extension RealProcesses {
 
             // Frame for frame, the clip's own decoding is in what the sound card got: all but those that drift
             // correction resampled (one sample longer or shorter each, counted).
-            let played = try Self.raw(output)
+            let played = try AudioComparison.raw16(output).map { Int16($0) }
             let resampled = try #require(count("resampled", in: statistics), "\(statistics)")
             let found = Self.framesFound(reference, frame: 960, in: played)
             #expect(
@@ -102,15 +91,6 @@ extension RealProcesses {
                 out += pcm[0..<samples]
             }
             return out
-        }
-
-        static func raw(_ file: String) throws -> [Int16] {
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
-            return data.withUnsafeBytes { raw in
-                (0..<raw.count / 2).map {
-                    Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self))
-                }
-            }
         }
 
         /// How many of `reference`'s frames (`frame` samples each) appear, sample for sample, somewhere in `played`.

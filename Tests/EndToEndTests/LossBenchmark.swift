@@ -335,15 +335,7 @@ extension RealProcesses {
                     let before = Dictionary(uniqueKeysWithValues: names.map { ($0, repairCounts($0)) })
                     if condition.ahead {
                         // Queued for the next minute at least 40 s away: every box fetches it on a clean link.
-                        let airtime = Date(
-                            timeIntervalSince1970: ((Date().timeIntervalSince1970 + 40) / 60).rounded(.up) * 60)
-                        let formatter = DateFormatter()
-                        formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-                        formatter.dateFormat = "HH:mm"
-                        let queued = try harness.loa(["queue", clip, "--at", formatter.string(from: airtime)])
-                        let item = try #require(
-                            queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) },
-                            "\(queued.err)")
+                        let (item, _) = try ClipDeliveryTests.queue(clip, atNextMinuteAfter: 40, harness)
                         for name in names {
                             _ = try harness.waitFor("the \(name) box to hold the bulletin", timeout: 100) {
                                 () -> Bool? in
