@@ -3,7 +3,9 @@
 # controller, each playing to its own ALSA `file` PCM: the recordings must be identical, or no sample more than
 # 1 LSB apart. The clip is queued for the next minute (at least 45 s away): every box fetches it ahead into its
 # cache, checks it, and plays every frame from its own copy (issue 15) — the cache and the player from the copy,
-# under qemu as on x86.
+# under qemu as on x86. Then a second one, and the controller stops answering (SIGSTOP) 10 s before its minute:
+# every box plays it on its own from its copy, as its zone's signed timetable says (offline airtime), and does not
+# play it again when the controller, resumed, airs it late.
 source "$(dirname "$0")/lib.sh"
 require_build
 
@@ -19,7 +21,7 @@ stream_check() {
     # A deep jitter buffer: three receivers, two of them emulated, share two cores with the controller, and
     # a packet late on one receiver only would be concealed there and make the recordings differ.
     local receiver=(--group "$group" --interface 127.0.0.1 --stats-interval 0 --jitter-ms 300 --controller "$controller"
-        --trust "$work/root.pub" --heartbeat-interval 2)
+        --trust "$work/root.pub" --heartbeat-interval 2 --offline-after 5)
     HOME=$work/home "$debug/loa-receiver" "${receiver[@]}" --state-dir "$work/x86-state" --device x86 2> "$work/x86.log" &
     local x86=$!
     started $x86
@@ -72,14 +74,51 @@ stream_check() {
     idle || { echo "check: the clip did not finish within 2 minutes"; return 1; }
     # The receivers end a stream 0.5 s after its last packet; give them time to write it out.
     sizes() { stat -c %s "${recordings[@]}" 2>/dev/null | tr '\n' ' '; }
-    local before=""
-    for _ in $(seq 60); do
-        sleep 1
-        [ -n "$before" ] && [ "$before" = "$(sizes)" ] && break
-        before=$(sizes)
+    # Waits until the recordings have stopped growing, at most $1 seconds.
+    settle() {
+        local before=""
+        for _ in $(seq "$1"); do
+            sleep 1
+            [ -n "$before" ] && [ "$before" = "$(sizes)" ] && break
+            before=$(sizes)
+        done
+    }
+    settle 60
+    local first_size
+    first_size=$(stat -c %s "${recordings[0]}")
+    # Offline airtime: the second clip's minute comes with the controller out of reach.
+    airtime=$((($(date +%s) + 75 + 59) / 60 * 60))
+    "$debug/loa" queue "$clip" --zone all --at "$(TZ=Asia/Ho_Chi_Minh date -d "@$airtime" +%H:%M)" \
+        --controller "$controller" > "$work/queue-offline.log" 2>&1 || return 1
+    local item
+    item=$(grep -o '#[0-9]*' "$work/queue-offline.log" | head -1 | tr -d '#')
+    for log in "${logs[@]}"; do
+        wait_for "$(basename "$log" .log) to hold the second clip" 100 \
+            grep -q "clip of item $item held ahead: whole and verified" "$log" || return 1
     done
+    (($(date +%s) < airtime - 10)) || { echo "check: the boxes were not ready 10 s before the slot"; return 1; }
+    while (($(date +%s) < airtime - 10)); do sleep 0.2; done
+    kill -STOP "$(cat "$work/controller.pid")"
+    for log in "${logs[@]}"; do
+        wait_for "$(basename "$log" .log) to play the slot on its own" 60 \
+            grep -q "playing item $item of the zone's timetable from the box's copy" "$log" || break
+    done
+    settle 60
+    kill -CONT "$(cat "$work/controller.pid")"
+    for log in "${logs[@]}"; do
+        grep -q "playing item $item of the zone's timetable from the box's copy" "$log" ||
+            { echo "check: $(basename "$log" .log) did not play the slot on its own"; return 1; }
+    done
+    # The controller, back, airs the slot late; the boxes, which played it, do not play it again.
+    for ((tries = 0; tries < 120; tries++)); do
+        sleep 1
+        idle && break
+    done
+    settle 10
     kill -TERM "${pids[@]}"
     wait "${pids[@]}"
+    (($(stat -c %s "${recordings[0]}") < first_size * 5 / 2)) ||
+        { echo "check: a box played the slot again when the controller aired it late"; return 1; }
     # Every box played the same number of frames from its copy, none concealed.
     local counts
     counts=$(for log in "${logs[@]}"; do grep 'stopping; statistics:' "$log" | grep -o 'from-file=[0-9]*'; done | sort -u)
@@ -88,7 +127,8 @@ stream_check() {
         echo "check: not every box played the clip from its copy: $(grep -h 'stopping; statistics:' "${logs[@]}")"
         return 1
     fi
-    python3 "$checks/compare-recordings.py" "${recordings[@]}" | sed "\$s/\$/; each box: $counts frames from its copy/"
+    python3 "$checks/compare-recordings.py" "${recordings[@]}" |
+        sed "\$s/\$/; each box: $counts frames from its copy, the second clip on its own/"
 }
 if stream_check > "$work/stream.out" 2>&1; then
     pass "same stream on x86 and ARM (qemu): $(tail -1 "$work/stream.out")"

@@ -1,4 +1,8 @@
 #define _GNU_SOURCE
+// 64-bit file offsets, sizes and inode numbers on 32-bit boards too (armhf): without them stat() and readdir() fail
+// with EOVERFLOW on a file whose inode number or size does not fit 32 bits, and the box's clip cache would not see
+// its own files.
+#define _FILE_OFFSET_BITS 64
 #include "loa_files.h"
 
 #include <errno.h>

@@ -32,11 +32,12 @@ struct LogCommand: AsyncParsableCommand {
             let entries = try await client.log(since: start, zone: zone)
             let boxes = perBox ? try await client.boxLog(since: start, zone: zone) : []
             if csv && perBox {
-                print("item,zone,box,receiver,frames,from_copy,from_stream,rebuilt,concealed,reported")
+                print("item,zone,box,receiver,frames,from_copy,from_stream,rebuilt,concealed,reported,started,offline")
                 for b in boxes {
                     let fields = [
                         String(b.itemId), b.zone ?? "", b.name, b.receiver, String(b.frames), String(b.fromFile),
                         String(b.fromStream), String(b.rebuilt), String(b.concealed), local(b.reportedAt),
+                        local(b.startedAt), b.offline ? "yes" : "no",
                     ]
                     print(fields.map(csvField).joined(separator: ","))
                 }
@@ -69,13 +70,24 @@ struct LogCommand: AsyncParsableCommand {
                 if perBox && e.startedAt != nil {
                     let played = boxes.filter { $0.itemId == e.itemId && ($0.zone == nil || $0.zone == e.zone) }
                     if played.isEmpty { print(Message.logNoBox.text()) }
-                    for b in played {
-                        print(
-                            Message.logBoxLine.text(b.name, b.frames, b.fromFile, b.fromStream, b.rebuilt, b.concealed))
-                    }
+                    for b in played { print(boxLine(b, local)) }
                 }
             }
+            // Items boxes played on their own that the controller did not air (it was down): said apart.
+            let aired = Set(entries.filter { $0.startedAt != nil }.map(\.itemId))
+            let alone = boxes.filter { $0.offline && !aired.contains($0.itemId) }
+            if perBox && !alone.isEmpty {
+                print(Message.logBoxesOnTheirOwn.text())
+                for b in alone { print("  #\(b.itemId) \(b.zone ?? "")\n" + boxLine(b, local)) }
+            }
         }
+    }
+
+    /// One box's play of an item: its frames by origin, when it started, and whether it played on its own.
+    private func boxLine(_ b: BoxPlayView, _ local: (Int64?) -> String) -> String {
+        Message.logBoxLine.text(b.name, b.frames, b.fromFile, b.fromStream, b.rebuilt, b.concealed)
+            + (b.startedAt.map { Message.logBoxStarted.text(local($0)) } ?? "")
+            + (b.offline ? Message.logBoxOffline.text() : "")
     }
 
     /// Unix ms of `text`, a local date or date and time in `timeZone`; of today's midnight there for nil.

@@ -29,7 +29,7 @@ enum Message: CaseIterable, Sendable {
     case relayFallbackMissing, relayStarted
     // Log and report.
     case logAbstract, sinceHelp, logZoneHelp, nothingAired, logLine, logSaid, logRecorded, badSince
-    case perBoxHelp, logBoxLine, logNoBox
+    case perBoxHelp, logBoxLine, logNoBox, logBoxStarted, logBoxOffline, logBoxesOnTheirOwn
     case reportAbstract, monthHelp, badMonth, reportZone, reportPriority, reportItems, reportHours, reportTotal
     case reportPerBox, reportBox, reportFromCopy, reportConcealed, reportNoBox
     // Receivers and zones.
@@ -469,6 +469,17 @@ enum Message: CaseIterable, Sendable {
                 "    {1}: {2} khung: {3} từ bản lưu, {4} từ luồng, {5} khôi phục, {6} che lỗi"
             )
         case .logNoBox: return ("    no box has reported playing it", "    chưa loa nào báo đã phát")
+        case .logBoxStarted: return (", started {1}", ", bắt đầu {1}")
+        case .logBoxOffline:
+            return (
+                ", offline: played on its own from its copy, the controller out of reach",
+                ", ngoại tuyến: loa tự phát từ bản lưu khi mất kết nối với máy chủ"
+            )
+        case .logBoxesOnTheirOwn:
+            return (
+                "Played by boxes but not aired by the controller in this period:",
+                "Loa đã phát nhưng máy chủ không phát trong khoảng này:"
+            )
         case .logRecorded:
             return (
                 "    recorded live: clip {1} (STATE/clips/{1}.loaclip)",

@@ -212,13 +212,21 @@ public struct BoxPlayView: Codable, Sendable, Equatable {
     public var fromStream: Int
     public var rebuilt: Int
     public var concealed: Int
-    /// When the box last reported a frame more of it (Unix ms): about when it played.
+    /// When the box last reported a frame more of it (Unix ms).
     public var reportedAt: Int64
+    /// When the box started playing it (Unix ms on the commune's clock as the box keeps it); nil from a box that does
+    /// not say.
+    public var startedAt: Int64?
+    /// The box played it on its own, from its copy, the controller out of reach (issue 15, point 4); it reported
+    /// it when the link came back.
+    public var offline: Bool
 
     public init(
         receiver: String, name: String, zone: String?, itemId: Int64, frameMs: Int, fromFile: Int, fromStream: Int,
-        rebuilt: Int, concealed: Int, reportedAt: Int64
+        rebuilt: Int, concealed: Int, reportedAt: Int64, startedAt: Int64? = nil, offline: Bool = false
     ) {
+        self.startedAt = startedAt
+        self.offline = offline
         self.receiver = receiver
         self.name = name
         self.zone = zone

@@ -42,6 +42,7 @@ public struct Controller: Sendable {
         /// The clips offered to the boxes ahead of airtime, and the library they are read from.
         let offers: ClipOffers
         let clips: ClipLibrary
+        let delays: PlayoutDelays
     }
 
     /// Prepares the state directory and builds every part (database, keys, programme, pacer, fleet, control
@@ -136,7 +137,8 @@ public struct Controller: Sendable {
             requireApproval: configuration.requireApproval)
         try StateDirectoryModes.apply(stateDirectory)
         return Parts(
-            api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock, offers: offers, clips: clips)
+            api: api, pacer: pacer, programme: programme, fleet: fleet, lock: lock, offers: offers, clips: clips,
+            delays: delays)
     }
 
     /// Prepares the state directory and runs until a stop signal. Throws `ControllerError` with one line for
@@ -158,7 +160,8 @@ public struct Controller: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "loa-controller"),
             services: [
                 PacerService(
-                    pacer: pacer, programme: programme, logger: logger, offers: parts.offers, clips: parts.clips),
+                    pacer: pacer, programme: programme, logger: logger, offers: parts.offers, clips: parts.clips,
+                    delays: parts.delays),
                 fleet.service(host: host),
             ],
             onServerRunning: { channel in
@@ -197,6 +200,8 @@ struct PacerService: Service {
     /// The clips offered to the boxes ahead of airtime, brought up to date with the programme every 2 s.
     var offers: ClipOffers? = nil
     var clips: ClipLibrary? = nil
+    /// Each zone's playout delay in force, which its timetable carries.
+    var delays: PlayoutDelays? = nil
 
     func run() async throws {
         pacer.start()
@@ -219,7 +224,7 @@ struct PacerService: Service {
                         ServiceManager.keepAlive()
                     }
                 }
-                if let offers, let clips {
+                if let offers, let clips, let delays {
                     group.addTask {
                         while !Task.isCancelled {
                             if let upcoming = try? await programme.upcomingClips() {
@@ -228,6 +233,12 @@ struct PacerService: Service {
                                     files[zone] = items.map { ($0.item, clips.file(clip: $0.clip, for: zone)) }
                                 }
                                 offers.refresh(files)
+                            }
+                            if let entries = try? await programme.boxTimetables() {
+                                offers.timetables.refresh(
+                                    entries,
+                                    delays: Dictionary(delays.current.map { ($0.zone, $0.milliseconds) }) { a, _ in a },
+                                    now: programme.clock.now())
                             }
                             try? await Task.sleep(for: .seconds(2))
                         }

@@ -1,6 +1,7 @@
 import Foundation
 
 import LoaControlAPI
+import LoaWire
 
 extension Programme {
     /// Each zone: what plays (with its position) and what waits: in play order what may start now, then what is
@@ -44,6 +45,37 @@ extension Programme {
             upcoming[state.name] = clips
         }
         return upcoming
+    }
+
+    /// Each zone's timetable entries (issue 15, point 4): the stored-clip items planned for later than now and
+    /// within `horizonMilliseconds` (default a week), by their time, and the items cancelled before their planned
+    /// time, which is still to come (a box that held them must not play them).
+    public func boxTimetables(horizonMilliseconds: Int64 = 7 * 86_400_000) throws(ProgrammeError) -> [String:
+        [ZoneTimetable.Entry]]
+    {
+        let now = clock.now()
+        var zones: [String: [ZoneTimetable.Entry]] = [:]
+        for zone in zoneNames {
+            let planned = try stored { () throws(StoreError) in
+                try store.pending(zone: zone, readyBy: now + horizonMilliseconds)
+            }
+            .map(\.1).filter { $0.plannedAt > now && !$0.isLive }
+            let cancelled = try stored { () throws(StoreError) in try store.cancelledAhead(zone: zone, after: now) }
+                .map(\.1).filter { !$0.isLive }
+            let entries =
+                planned.map {
+                    ZoneTimetable.Entry(item: UInt64($0.id), airsAt: $0.plannedAt, priority: UInt8($0.priority.rank))
+                }
+                + cancelled.map {
+                    ZoneTimetable.Entry(
+                        item: UInt64($0.id), airsAt: $0.plannedAt, priority: UInt8($0.priority.rank), cancelled: true)
+                }
+            // Soonest first; at one time the higher priority, then the older item, as the programme plays them.
+            zones[zone] = entries.sorted {
+                ($0.airsAt, 2 - $0.priority, $0.item) < ($1.airsAt, 2 - $1.priority, $1.item)
+            }
+        }
+        return zones
     }
 
     /// The as-played log from `since` (Unix ms), optionally for one zone, oldest first.

@@ -35,6 +35,8 @@ public protocol ProgrammeStore: Sendable {
     /// The pending airings of `zone` that may start by `now`, held items left out (any order: the priority rule
     /// orders them).
     func pending(zone: String, readyBy now: Int64) throws(StoreError) -> [(Airing, Item)]
+    /// The zone's airings cancelled before they aired, of items planned after `after` (Unix ms).
+    func cancelledAhead(zone: String, after: Int64) throws(StoreError) -> [(Airing, Item)]
     /// The airings on the air when the controller last stopped (`playing`), with their items.
     func playing() throws(StoreError) -> [(Airing, Item)]
     /// Items held for an approver that still wait in some zone, oldest first.

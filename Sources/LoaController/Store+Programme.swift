@@ -92,6 +92,16 @@ extension Store: ProgrammeStore {
         }
     }
 
+    /// The zone's airings cancelled before they aired of items planned after `after` (Unix ms), with their items:
+    /// the cancellation entries of the zone's timetable (issue 15, point 4).
+    public func cancelledAhead(zone: String, after: Int64) throws(StoreError) -> [(Airing, Item)] {
+        try reading { db in
+            try Self.airingsWithItems(
+                db, where: "airing.zone = ? AND airing.state = 'cancelled' AND item.plannedAt > ?",
+                arguments: [zone, after])
+        }
+    }
+
     public func heldItems() throws(StoreError) -> [Item] {
         try reading { db in
             try Row.fetchAll(

@@ -33,7 +33,7 @@ public struct ClipCache {
 
     /// Why a delivery step was refused.
     public enum Refusal: Error, Equatable, Sendable {
-        case manifest(SignedClipManifest.Refusal)
+        case manifest(StreamKeySignature.Refusal)
         /// No stored manifest for this item.
         case unknownItem
         /// A chunk that does not start where the download stands, or that runs past the clip's length.
@@ -60,8 +60,9 @@ public struct ClipCache {
     /// whole under the same manifest stays; a different manifest for the item restarts its download.
     public func offer(_ signed: [UInt8], streamKey: [UInt8], audience: PacketAudience) throws(Refusal) -> ClipManifest {
         let manifest: ClipManifest
-        do throws(SignedClipManifest.Refusal) {
-            manifest = try SignedClipManifest.open(signed, streamKey: streamKey, audience: audience)
+        do throws(StreamKeySignature.Refusal) {
+            manifest = try StreamKeySignature.open(
+                signed, as: ClipManifest.self, streamKey: streamKey, audience: audience)
         } catch { throw .manifest(error) }
         guard Int(manifest.byteCount) <= Self.largestClip else { throw .manifest(.malformed) }
         let manifestPath = path(manifest.item, "manifest")
@@ -113,8 +114,9 @@ public struct ClipCache {
     public func clip(_ item: UInt64, streamKey: [UInt8], audience: PacketAudience) -> [UInt8]? {
         guard let signed = try? FileSystem.readBytes(path(item, "manifest"), limit: 4096) else { return nil }
         let manifest: ClipManifest
-        do throws(SignedClipManifest.Refusal) {
-            manifest = try SignedClipManifest.open(signed, streamKey: streamKey, audience: audience)
+        do throws(StreamKeySignature.Refusal) {
+            manifest = try StreamKeySignature.open(
+                signed, as: ClipManifest.self, streamKey: streamKey, audience: audience)
         } catch {
             remove(item)
             return nil

@@ -143,12 +143,13 @@ public final class ControllerLink {
     /// controller; one that does not open is dropped and counted), `zoneOnAir` with what an authentic answer says
     /// of the zone, `media` with each RTP datagram from the controller's address (unicast audio, unverified), and
     /// `clipOffer` and `clipChunk` with each authentic clip offer and chunk (issue 15: their contents are checked
-    /// by the `ClipFetcher`). Everything else is dropped (and counted in `refused` when it was a fleet message).
+    /// by the `ClipFetcher`), `timetable` with each authentic zone timetable (checked by the receiver). Everything else is dropped (and counted in `refused` when it was a fleet message).
     public func receive(
         _ perform: (ReceiverAction) -> Void, trust: (UnsafeRawBufferPointer) -> Void = { _ in },
         keyListVersion: (UInt32) -> Void = { _ in }, tagKey: (StreamTagKey) -> Void = { _ in },
         zoneOnAir: (Bool) -> Void = { _ in }, media: (UnsafeRawBufferPointer, SocketAddress) -> Void = { _, _ in },
-        clipOffer: ([UInt8]) -> Void = { _ in }, clipChunk: (UInt64, UInt32, [UInt8]) -> Void = { _, _, _ in }
+        clipOffer: ([UInt8]) -> Void = { _ in }, clipChunk: (UInt64, UInt32, [UInt8]) -> Void = { _, _, _ in },
+        timetable: ([UInt8]) -> Void = { _ in }
     ) {
         var sender = SocketAddress(address: IPv4Address(0), port: 0)
         while true {
@@ -216,6 +217,12 @@ public final class ControllerLink {
                     continue
                 }
                 clipChunk(item, offset, chunk)
+            case .timetable(_, let signed):
+                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
+                    refused += 1
+                    continue
+                }
+                timetable(signed)
             default:
                 refused += 1
             }

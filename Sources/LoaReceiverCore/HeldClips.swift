@@ -51,6 +51,12 @@ public final class HeldClips {
         return nil
     }
 
+    /// How long `item`'s clip plays (ms); nil if it is not held.
+    public func milliseconds(_ item: UInt64) -> Int? {
+        for clip in clips where clip.item == item { return clip.image.frameCount * clip.image.frameMilliseconds }
+        return nil
+    }
+
     /// Calls `body` with frame `index` of `item`'s clip; nil if the clip or the frame is not held.
     public func withFrame<R>(_ item: UInt64, _ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         for clip in clips where clip.item == item { return clip.image.withFrame(index, body) }

@@ -31,6 +31,8 @@ import LoaWire
 ///   not played on from a copy indefinitely). On the timeline, a stream that starts with a later frame of a held
 ///   clip (the first packets lost) starts from the earliest frame whose instant has not passed. The output is then
 ///   the clip's own decoding, whatever the network lost.
+/// - Offline airtime (issue 15, point 4): `playOffline` plays a held clip on the box's own at its instant on the
+///   timeline, the controller out of reach; see there.
 /// - Every packet stored or late is measured (`jitterTarget`): off the timeline by its RTP timestamp, on it by the
 ///   instant it must be handed to the sink, so that `jitterTarget.spare` says what the zone's playout delay leaves
 ///   this box (issue 14, `docs/delivery.md`).
@@ -97,6 +99,16 @@ public final class Playout<Sink: AudioSink> {
     /// `Heartbeat.maximumPlays`: each frame of an item's numbers (from its packets' seals) is counted as it is played,
     /// from the copy, from the stream, rebuilt by FEC or concealed.
     public private(set) var plays: [ItemPlay] = []
+    /// The item the box plays on its own (issue 15, point 4; 0: none) until the playout is idle again, and the next
+    /// frame of its copy.
+    private var offlineItem: UInt64 = 0
+    private var offlineNext = 0
+    /// The latest items played offline to their end (at most 8): their stream, aired late by a controller back
+    /// from a power cut, is not played a second time.
+    private var playedOffline: [UInt64] = []
+    /// The commune's time (Unix ms) as the box keeps it, set by the receiver before each `advance`: when an item
+    /// starts playing, for proof of play (0: unknown).
+    public var trustedMilliseconds: Int64 = 0
     /// How far past the newest packet of a held clip the box plays on from its copy: two seconds of 20 ms frames.
     public static var fillAheadFrames: Int64 { 100 }
     private static var sampleNanoseconds: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
@@ -175,6 +187,22 @@ public final class Playout<Sink: AudioSink> {
             statistics.rejected += 1
             return
         }
+        if offlineItem != 0 {
+            // Played on the box's own: the item's own packets add nothing to its copy; anything else (the
+            // controller back with another item, an emergency) takes over at once.
+            if clipFrame.item != 0, UInt64(clipFrame.item) == offlineItem {
+                statistics.received += 1
+                return
+            }
+            playedOffline.removeAll { $0 == offlineItem }
+            offlineItem = 0
+            state = .idle
+        }
+        if clipFrame.item != 0, playedOffline.contains(UInt64(clipFrame.item)) {
+            // Played on the box's own already: not twice.
+            statistics.received += 1
+            return
+        }
         let starting: Bool
         if case .idle = state {
             ssrc = packet.header.ssrc
@@ -230,6 +258,46 @@ public final class Playout<Sink: AudioSink> {
         case .tooFarAhead, .oversized: statistics.rejected += 1
         }
     }
+
+    /// Plays `item` from the box's own copy, its first sample out of the DAC at `due` (local monotonic ns), as the
+    /// zone's timetable says when the controller is out of reach (issue 15, point 4; `OfflineTimetable`). Only while
+    /// idle and holding the clip; joined after `due`, it starts at the sample due now. It plays to the clip's end,
+    /// frames counted in `plays` as played offline from the copy; a packet of the item itself is dropped (the copy
+    /// plays on, and the item's stream aired later, by a controller back from a power cut, is not played a second
+    /// time), a packet of anything else ends it and starts its stream. Returns whether it started.
+    public func playOffline(_ item: UInt64, due: UInt64, now: UInt64) -> Bool {
+        guard case .idle = state, let held, let count = held.frameCount(item), count > 0,
+            let milliseconds = held.milliseconds(item)
+        else { return false }
+        frameSamples = max(milliseconds / count, 1) * OpusFormat.sampleRate / 1000
+        let frame = Self.nanoseconds(samples: frameSamples)
+        var index = 0
+        var first = due
+        if due < now {
+            index = min(Int((now - due) / frame), count - 1)
+            first = due + UInt64(index) * frame
+        }
+        ssrc = 0
+        sequences.reset()
+        buffer.reset()
+        decoder.reset()
+        clipItem = item
+        clipBase = 0
+        clipEnd = .max
+        clipNewest = Int64(count)
+        offlineItem = item
+        offlineNext = index
+        if playedOffline.count >= 8 { playedOffline.removeFirst() }
+        playedOffline.append(item)
+        statistics.streamsStarted += 1
+        time(Int64(index), due: first, now: now, restart: true, fresh: true)
+        // Timing may start a frame or two earlier, whose instants have not passed.
+        offlineNext = Int(baseSequence)
+        return true
+    }
+
+    /// Whether the box is playing an item on its own (see `playOffline`).
+    public var playsOffline: Bool { offlineItem != 0 }
 
     /// Maps the stream onto the held clip a packet names (see the contract).
     private func follow(_ clip: (item: UInt32, frame: UInt32), sequence: Int64) {
@@ -387,6 +455,7 @@ public final class Playout<Sink: AudioSink> {
             case .holding(let since):
                 guard now >= since + Self.nanoseconds(milliseconds: settings.idleAfterMilliseconds) else { return }
                 state = .idle
+                offlineItem = 0
                 sink.pause()
                 return
             }
@@ -452,6 +521,7 @@ public final class Playout<Sink: AudioSink> {
 
     /// Decodes the next frame into `pcm`; returns its sample count, or 0 if nothing can be played yet.
     private func produceFrame() -> Int {
+        if offlineItem != 0 { return produceOfflineFrame() }
         guard let next = buffer.nextSequence else { return 0 }
         var produced = 0
         var origin = Origin.stream
@@ -493,6 +563,23 @@ public final class Playout<Sink: AudioSink> {
         return produced
     }
 
+    /// Decodes the next frame of the item played on the box's own; 0 once its copy has played whole.
+    private func produceOfflineFrame() -> Int {
+        guard let held, offlineNext < held.frameCount(offlineItem) ?? 0 else { return 0 }
+        var produced = held.withFrame(offlineItem, offlineNext, { (try? decoder.decode($0, into: pcm)) ?? 0 }) ?? 0
+        var origin = Origin.file
+        if produced > 0 {
+            frameSamples = produced
+            statistics.fromFile += 1
+        } else {
+            produced = conceal()
+            origin = .concealed
+        }
+        count(origin, of: Int64(offlineNext))
+        offlineNext += 1
+        return produced
+    }
+
     /// Counts frame `sequence`, played from `origin`, for the stored-clip item it belongs to (none: not counted).
     private func count(_ origin: Origin, of sequence: Int64) {
         guard clipItem != 0, sequence >= clipBase, sequence < clipEnd else { return }
@@ -502,9 +589,12 @@ public final class Playout<Sink: AudioSink> {
         } else if plays.last?.item != clipItem {
             if plays.count >= Heartbeat.maximumPlays { plays.removeFirst() }
             plays.append(
-                ItemPlay(item: clipItem, frameMilliseconds: UInt8(truncatingIfNeeded: frameSamples / 48)))
+                ItemPlay(
+                    item: clipItem, frameMilliseconds: UInt8(truncatingIfNeeded: frameSamples / 48),
+                    startedAt: trustedMilliseconds))
         }
         let last = plays.count - 1
+        if offlineItem != 0 { plays[last].offline = true }
         switch origin {
         case .file: plays[last].fromFile &+= 1
         case .stream: plays[last].fromStream &+= 1

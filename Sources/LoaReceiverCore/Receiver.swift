@@ -123,6 +123,10 @@ public final class Receiver {
         // The clips held ahead are checked against the stream key in force once it is known, and again whenever
         // the key list changes (a revoked stream key invalidates what it signed).
         var checkedStreamKey: [UInt8] = []
+        // The zone's timetable, played from the box's copies while the controller is out of reach (issue 15).
+        var offline = OfflineTimetable(
+            freshnessMilliseconds: Int64(settings.offlineFreshnessHours) * 3_600_000,
+            unreachableAfterMilliseconds: Int64(settings.offlineAfterSeconds) * 1000)
         while !StopSignal.requested && !refresh {
             var wake = min(playout.nextEventTime ?? UInt64.max, MonotonicClock.now() + 100_000_000, nextReport)
             if let link { wake = min(wake, link.nextHeartbeat, trust.nextRequest, fetcher.nextRequestTime ?? .max) }
@@ -146,7 +150,8 @@ public final class Receiver {
                     },
                     clipChunk: { item, offset, bytes in
                         fetcher.received(item: item, offset: Int(offset), bytes: bytes, now: MonotonicClock.now())
-                    })
+                    },
+                    timetable: { signed in Self.take(signed, into: &offline, trust: trust) })
             }
             let now = MonotonicClock.now()
             _ = delivery.advance(to: now)
@@ -173,6 +178,11 @@ public final class Receiver {
             if let link, let ask = fetcher.request(now: now, onAir: playout.itemOnAir) {
                 link.requestClip(item: ask.item, offset: ask.offset, chunks: ask.chunks)
             }
+            let commune = trust.timeline.controllerTime(at: now).map { $0 / 1_000_000 }
+            playout.trustedMilliseconds = commune ?? 0
+            if !playout.isActive, let commune {
+                Self.airOffline(&offline, at: commune, now: now, trust: trust, playout: playout, held: fetcher.held)
+            }
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
             nearOffice.advance(to: now, sink: playout.sink)
@@ -183,6 +193,7 @@ public final class Receiver {
                 beat.sync = Self.syncReport(trust.timeline, playout)
                 beat.clips = fetcher.report()
                 beat.plays = playout.plays
+                beat.timetableIssuedAt = offline.timetable?.issuedAt
                 link.send(beat, now: now)
             }
             ServiceManager.keepAlive(now: now)
@@ -203,6 +214,54 @@ public final class Receiver {
                     + String(repairs.repaired) + " abandoned=" + String(repairs.abandoned))
         }
         return statistics
+    }
+
+    /// Takes a zone timetable from the controller (issue 15, point 4) if the stream key in force signed it for this
+    /// box's zone and it is newer than the one held.
+    private static func take(_ signed: [UInt8], into offline: inout OfflineTimetable, trust: TrustLink) {
+        guard let key = trust.keyList?.streamKey,
+            let timetable = try? StreamKeySignature.open(
+                signed, as: ZoneTimetable.self, streamKey: key, audience: trust.audience)
+        else {
+            Log.warning("refused a zone timetable that does not verify against the stream key in force")
+            return
+        }
+        guard offline.take(timetable) else { return }
+        var cancelled = 0
+        for entry in timetable.entries where entry.cancelled { cancelled += 1 }
+        Log.info(
+            "timetable of the zone issued at " + String(timetable.issuedAt) + ": "
+                + String(timetable.entries.count - cancelled) + " items ahead, " + String(cancelled) + " cancelled")
+    }
+
+    /// Plays a slot of the zone's timetable from the box's copy when the controller is out of reach, as
+    /// `OfflineTimetable` decides at `commune` (Unix ms, the commune's clock as the box keeps it).
+    private static func airOffline(
+        _ offline: inout OfflineTimetable, at commune: Int64, now: UInt64, trust: TrustLink,
+        playout: Playout<ALSAPlayback>, held: HeldClips
+    ) {
+        let since: Int64? = trust.lastAnswerAt == 0 ? nil : Int64((now &- trust.lastAnswerAt) / 1_000_000)
+        let decision = offline.next(
+            now: commune, sinceAnswer: since, timeError: Int64(trust.timeline.uncertaintyNanoseconds / 1_000_000),
+            length: { held.milliseconds($0) })
+        switch decision {
+        case .play(let item, let startsAt)?:
+            guard let due = trust.timeline.localTime(at: startsAt &* 1_000_000),
+                playout.playOffline(item, due: due, now: now)
+            else { return }
+            Log.info(
+                "offline: no answer from the controller for " + String((since ?? 0) / 1000) + " s; playing item "
+                    + String(item) + " of the zone's timetable from the box's copy")
+        case .refuse(let item, let reason)?:
+            let why: String
+            switch reason {
+            case .notHeld: why = "the box does not hold its clip whole"
+            case .stale: why = "the timetable is older than offline-freshness-hours, and cannot be confirmed"
+            case .untrustedTime: why = "the box's clock has gone too long without the controller's time"
+            }
+            Log.warning("offline: not playing item " + String(item) + " of the zone's timetable: " + why)
+        case nil: break
+        }
     }
 
     /// Asks the controller again, by one RTCP generic NACK (RFC 4585) through the heartbeat path, for the packets

@@ -11,6 +11,7 @@ public enum ReceiverCommandLine {
                             [--emergency-volume N] [--freshness-seconds S] [--output-delay-ms N]
                             [--delay-ms N] [--delivery MODE] [--keepalive S] [--redundancy K]
                             [--near-office yes|no] [--device-buffer-ms N] [--cache-mb N] [--fetch-kbps N]
+                            [--offline-after S] [--offline-freshness-hours H]
           --config FILE            'key = value' settings (keys as the flags below, without '--'); the flags
                                    given here override the file. Read again at each retry while it is broken.
           --group ADDR:PORT        the zone's multicast group (default 239.255.77.1:5004, zone 'all')
@@ -52,6 +53,9 @@ public enum ReceiverCommandLine {
           --cache-mb N             room for bulletins delivered ahead of their airtime, in STATE/clips (default 64)
           --fetch-kbps N           the average rate they are fetched at, 8-100000 kbit/s (default 64), so that a
                                    download never competes with live audio
+          --offline-after S        the controller counts as out of reach after S s without a time answer
+                                   (default 9); the box then plays its zone's timetable from its copies
+          --offline-freshness-hours H  how old that timetable may be and still be played (default 24)
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.
         """
 

@@ -40,6 +40,12 @@ public struct ReceiverSettings: Sendable {
     /// The average rate clips are fetched at ahead of their airtime (`fetch-kbps`), so that a download never
     /// competes with live audio on a 4G link.
     public var fetchKilobitsPerSecond = 64
+    /// Seconds without a time answer from the controller after which it counts as out of reach, and the box plays
+    /// the slots of its zone's timetable on its own from its copies (`offline-after`, issue 15 point 4).
+    public var offlineAfterSeconds = 9
+    /// How old (hours) the zone's timetable may be and still be played from offline (`offline-freshness-hours`):
+    /// a box that cannot confirm it is current stops playing it.
+    public var offlineFreshnessHours = 24
     /// The box's own state: identity key, epoch, volume (see `ReceiverIdentity`).
     public var stateDirectory = "/var/lib/loa"
     /// The controller's public key (base64, or the path of a `.pub` file holding it); without it the first
@@ -92,7 +98,7 @@ public struct ReceiverSettings: Sendable {
         "controller",
         "heartbeat-to", "heartbeat-interval", "state-dir", "controller-key", "trust", "emergency-volume",
         "freshness-seconds", "output-delay-ms", "delay-ms", "delivery", "keepalive", "redundancy", "near-office",
-        "device-buffer-ms", "cache-mb", "fetch-kbps",
+        "device-buffer-ms", "cache-mb", "fetch-kbps", "offline-after", "offline-freshness-hours",
     ]
 
     /// Sets the setting named `key` (one of `keys`) from its text.
@@ -131,6 +137,8 @@ public struct ReceiverSettings: Sendable {
         case "delay-ms": playout.acousticDelayMilliseconds = try Self.number(key, value, in: 0...1000)
         case "cache-mb": cacheMegabytes = try Self.number(key, value, in: 1...65536)
         case "fetch-kbps": fetchKilobitsPerSecond = try Self.number(key, value, in: 8...100_000)
+        case "offline-after": offlineAfterSeconds = try Self.number(key, value, in: 3...3600)
+        case "offline-freshness-hours": offlineFreshnessHours = try Self.number(key, value, in: 1...168)
         case "delivery":
             guard let mode = Delivery(name: value) else {
                 throw SettingError("delivery '" + value + "' must be multicast, unicast or auto")

@@ -26,6 +26,9 @@ public final class TrustLink {
     public private(set) var controllerKeepsTimeline = false
     /// Answers taken since this link started.
     public private(set) var answers = 0
+    /// When the last answer was taken (monotonic ns; 0: none yet): the controller was in reach then, and the
+    /// timeline was last synchronised (issue 15's offline airtime counts from it).
+    public private(set) var lastAnswerAt: UInt64 = 0
     /// The encoded key list held, as it arrived (root-signed): an answer carrying the same bytes needs no check.
     private var heldListBytes: [UInt8] = []
     /// How many answers are asked for every `quickInterval` after start before the pace drops to `steadyInterval`.
@@ -202,6 +205,7 @@ public final class TrustLink {
             Log.warning("the controller's clock jumped by " + String(jump / 1_000_000) + " ms; estimating it afresh")
         }
         answers += 1
+        lastAnswerAt = now
         controllerKeepsTimeline = nanoseconds != nil
         if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
         if answers == Self.quickAnswers && controllerKeepsTimeline {

@@ -22,7 +22,7 @@ public enum FleetAuthentication {
         case .enrolment, .welcome:
             guard let signer else { return 0 }
             signer.sign(signed, into: trailer)
-        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer, .clipOffer, .clipRequest, .clipChunk:
+        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer, .clipOffer, .clipRequest, .clipChunk, .timetable:
             guard let key else { return 0 }
             key.tag(signed, into: trailer)
         }

@@ -1,11 +1,11 @@
 /// What the controller says of a clip it delivers to a zone's boxes ahead of its airtime: which item it is, for
 /// which audience, how it is framed, and the SHA-256 of its bytes (the `.loaclip` file image). Signed by the stream
-/// key (`LoaTrust.SignedClipManifest`), so a box verifies a cached clip without trusting the path it came by.
+/// key (`LoaTrust.StreamKeySignature`), so a box verifies a cached clip without trusting the path it came by.
 ///
 /// Wire form: "LM", version 1, the item id (UInt64), the audience (`PacketAudience`: group, port, commune; 10
 /// bytes), the frame length in ms (UInt8), the frame count (UInt32), the byte count (UInt32), the digest (32
 /// bytes); 62 bytes in all, then the 64-byte signature of those bytes.
-public struct ClipManifest: Equatable, Sendable {
+public struct ClipManifest: AudienceDocument, Equatable, Sendable {
     public var item: UInt64
     public var audience: PacketAudience
     public var frameMilliseconds: UInt8
@@ -47,6 +47,9 @@ public struct ClipManifest: Equatable, Sendable {
         writer.raw(Array(digest.prefix(Self.digestBytes)))
         return writer.bytes
     }
+
+    /// Always `signedBytes`.
+    public static func signedLength(of bytes: [UInt8]) -> Int? { signedBytes }
 
     /// Reads the signed part of `bytes` (the first `signedBytes`); the signature is what follows.
     public init(decoding bytes: [UInt8]) throws(DecodeError) {

@@ -24,6 +24,7 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | clip offer | controller | receiver id (8), signed clip manifest (126: `ClipManifest` and the stream key's signature) | tag (16) |
 /// | clip request | receiver | receiver id (8), item (8), offset (4), chunks wanted (1, 1–`maximumChunksAsked`) | tag (16) |
 /// | clip chunk | controller | receiver id (8), item (8), offset (4), length (2), bytes (at most `clipChunkBytes`) | tag (16) |
+/// | timetable | controller | receiver id (8), signed zone timetable (`ZoneTimetable` and the stream key's signature) | tag (16) |
 ///
 /// The signature or tag covers every byte before it, header included, so a message of one kind can never
 /// pass for another. Encoding writes the body and leaves the trailer to the caller (LoaWire has no
@@ -47,6 +48,9 @@ public enum FleetMessage: Equatable, Sendable {
     case clipRequest(receiver: ReceiverID, item: UInt64, offset: UInt32, chunks: UInt8)
     /// Bytes of `item`'s clip from `offset` on.
     case clipChunk(receiver: ReceiverID, item: UInt64, offset: UInt32, bytes: [UInt8])
+    /// The zone's timetable (issue 15, point 4), signed by the stream key: what the box may play on its own from
+    /// its copies when the controller cannot be reached.
+    case timetable(receiver: ReceiverID, signed: [UInt8])
     case heartbeatAnswer(
         receiver: ReceiverID, keyListVersion: UInt32, sealedTagKey: [UInt8]? = nil, zoneOnAir: Bool? = nil)
 
@@ -63,6 +67,8 @@ public enum FleetMessage: Equatable, Sendable {
     public static let signedManifestBytes = 126
     /// The most bytes of a clip one chunk carries (a chunk message stays within `maximumBytes`).
     public static let clipChunkBytes = 960
+    /// The most bytes of a signed timetable (`ZoneTimetable.maximumEntries` entries and the signature).
+    public static let maximumTimetableBytes = 24 + 18 * 40 + 64
     /// The most chunks one request asks for.
     public static let maximumChunksAsked: UInt8 = 16
 
@@ -72,7 +78,7 @@ public enum FleetMessage: Equatable, Sendable {
         case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
         case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _),
             .heartbeatAnswer(let receiver, _, _, _), .clipOffer(let receiver, _), .clipRequest(let receiver, _, _, _),
-            .clipChunk(let receiver, _, _, _):
+            .clipChunk(let receiver, _, _, _), .timetable(let receiver, _):
             return receiver
         }
     }
@@ -88,6 +94,7 @@ public enum FleetMessage: Equatable, Sendable {
         case .clipOffer: return 7
         case .clipRequest: return 8
         case .clipChunk: return 9
+        case .timetable: return 10
         }
     }
 
@@ -95,7 +102,8 @@ public enum FleetMessage: Equatable, Sendable {
     public var trailerBytes: Int {
         switch self {
         case .enrolment, .welcome: return Self.signatureBytes
-        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer, .clipOffer, .clipRequest, .clipChunk:
+        case .heartbeat, .command, .acknowledgement, .heartbeatAnswer, .clipOffer, .clipRequest, .clipChunk,
+            .timetable:
             return Self.tagBytes
         }
     }
@@ -145,6 +153,9 @@ public enum FleetMessage: Equatable, Sendable {
             writer.put(offset)
             writer.put(UInt16(carried.count))
             writer.put(bytes: Array(carried))
+        case .timetable(let receiver, let signed):
+            writer.put(receiver.value)
+            writer.put(bytes: Array(signed.prefix(Self.maximumTimetableBytes)))
         }
         return writer.offset
     }
@@ -167,7 +178,7 @@ public enum FleetMessage: Equatable, Sendable {
         let trailer: Int
         switch kind {
         case 1, 3: trailer = signatureBytes
-        case 2, 4, 5, 6, 7, 8, 9: trailer = tagBytes
+        case 2, 4, 5, 6, 7, 8, 9, 10: trailer = tagBytes
         default: throw .notFleet
         }
         guard bytes.count >= 4 + trailer else { throw .badLength }
@@ -209,6 +220,11 @@ public enum FleetMessage: Equatable, Sendable {
             let length = Int(try reader.uint16())
             guard length >= 1, length <= clipChunkBytes else { throw .badField }
             message = .clipChunk(receiver: receiver, item: item, offset: offset, bytes: try reader.bytes(length))
+        case 10:
+            let receiver = ReceiverID(try reader.uint64())
+            let length = end - reader.offset
+            guard length >= 1, length <= maximumTimetableBytes else { throw .badField }
+            message = .timetable(receiver: receiver, signed: try reader.bytes(length))
         default:
             let receiver = ReceiverID(try reader.uint64())
             let version = try reader.uint32()

@@ -42,7 +42,9 @@ public struct ReceiverID: Hashable, Sendable, Comparable {
 /// the jitter buffer's report (bit 1, 4 bytes: `JitterReport`), the clips the box holds ahead (bit 2: a count,
 /// then for each the item (8) and how much of it the box holds, in percent (1); 100 is whole and verified) and how
 /// the box played its latest items (bit 4: a count, then for each the item (8), its frame length in ms (1) and its
-/// frames played from the box's copy, from the stream, rebuilt by FEC and concealed (4 each): `ItemPlay`).
+/// frames played from the box's copy, from the stream, rebuilt by FEC and concealed (4 each): `ItemPlay`; with bit 16
+/// each also carries when it started, Unix ms on the commune's clock (8, 0 unknown), and 1 if the box played it on its
+/// own, the controller out of reach (1)), and the timetable the box holds (bit 8: its `ZoneTimetable.issuedAt`, 8).
 public struct Heartbeat: Equatable, Sendable {
     public var receiver: ReceiverID
     /// Goes up by one at every start of the receiver (kept on the box), so that (epoch, sequence) only ever
@@ -110,6 +112,9 @@ public struct Heartbeat: Equatable, Sendable {
     public var plays: [ItemPlay] = []
     /// At most this many items' plays are reported.
     public static let maximumPlays = 4
+    /// When the zone timetable the box holds was issued (`ZoneTimetable.issuedAt`, issue 15 point 4), so that the
+    /// controller sends a newer one; nil if the box holds none (or does not say).
+    public var timetableIssuedAt: Int64?
 
     public init(
         receiver: ReceiverID, epoch: UInt32 = 0, sequence: UInt32 = 0, intervalMilliseconds: UInt32 = 5000,
@@ -159,7 +164,9 @@ public struct Heartbeat: Equatable, Sendable {
         writer.put(intervalMilliseconds)
         writer.put(uptimeSeconds)
         let state: UInt8 = (playing ? 1 : 0) | (muted ? 2 : 0) | (soundCardFailing ? 4 : 0) | (noTrustedTime ? 8 : 0)
-        let more: UInt8 = (jitter == nil ? 0 : 1) | (clips.isEmpty ? 0 : 2) | (plays.isEmpty ? 0 : 4)
+        let more: UInt8 =
+            (jitter == nil ? 0 : 1) | (clips.isEmpty ? 0 : 2) | (plays.isEmpty ? 0 : 4 | 16)
+            | (timetableIssuedAt == nil ? 0 : 8)
         let present: UInt8 =
             (sync == nil ? 0 : 16) | (delivery == nil ? 0 : 32) | (repair == nil ? 0 : 64) | (more == 0 ? 0 : 128)
         writer.put(state | present)
@@ -205,8 +212,11 @@ public struct Heartbeat: Equatable, Sendable {
                 writer.put(play.item)
                 writer.put(play.frameMilliseconds)
                 for counter in [play.fromFile, play.fromStream, play.rebuilt, play.concealed] { writer.put(counter) }
+                writer.put(UInt64(bitPattern: play.startedAt))
+                writer.put(UInt8(play.offline ? 1 : 0))
             }
         }
+        if let timetableIssuedAt { writer.put(UInt64(bitPattern: timetableIssuedAt)) }
     }
 
     init(reading reader: inout WireReader) throws(FleetWireError) {
@@ -266,6 +276,7 @@ public struct Heartbeat: Equatable, Sendable {
         jitter = nil
         clips = []
         plays = []
+        timetableIssuedAt = nil
         guard flags & 128 != 0 else { return }
         let more = try reader.uint8()
         if more & 1 != 0 {
@@ -287,12 +298,19 @@ public struct Heartbeat: Equatable, Sendable {
             let count = Int(try reader.uint8())
             guard count <= Self.maximumPlays else { throw .badField }
             for _ in 0..<count {
-                plays.append(
-                    ItemPlay(
-                        item: try reader.uint64(), frameMilliseconds: try reader.uint8(), fromFile: try reader.uint32(),
-                        fromStream: try reader.uint32(), rebuilt: try reader.uint32(), concealed: try reader.uint32()))
+                var play = ItemPlay(
+                    item: try reader.uint64(), frameMilliseconds: try reader.uint8(), fromFile: try reader.uint32(),
+                    fromStream: try reader.uint32(), rebuilt: try reader.uint32(), concealed: try reader.uint32())
+                if more & 16 != 0 {
+                    play.startedAt = Int64(bitPattern: try reader.uint64())
+                    let offline = try reader.uint8()
+                    guard offline <= 1 else { throw .badField }
+                    play.offline = offline == 1
+                }
+                plays.append(play)
             }
         }
+        if more & 8 != 0 { timetableIssuedAt = Int64(bitPattern: try reader.uint64()) }
     }
 }
 
@@ -383,11 +401,18 @@ public struct ItemPlay: Equatable, Sendable {
     public var fromStream: UInt32
     public var rebuilt: UInt32
     public var concealed: UInt32
+    /// When its first frame played (Unix ms on the commune's clock as the box keeps it; 0: unknown).
+    public var startedAt: Int64
+    /// Played on the box's own (issue 15, point 4): the controller was out of reach at its time, and the box played
+    /// its slot of the zone's timetable from its copy.
+    public var offline: Bool
 
     public init(
         item: UInt64, frameMilliseconds: UInt8 = 20, fromFile: UInt32 = 0, fromStream: UInt32 = 0, rebuilt: UInt32 = 0,
-        concealed: UInt32 = 0
+        concealed: UInt32 = 0, startedAt: Int64 = 0, offline: Bool = false
     ) {
+        self.startedAt = startedAt
+        self.offline = offline
         self.item = item
         self.frameMilliseconds = frameMilliseconds
         self.fromFile = fromFile

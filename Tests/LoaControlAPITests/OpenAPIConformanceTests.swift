@@ -181,7 +181,8 @@ enum Samples {
             "BoxPlayView",
             BoxPlayView(
                 receiver: "5f3a", name: "cong-dinh", zone: "thon-dong", itemId: 12, frameMs: 20, fromFile: 1_480,
-                fromStream: 20, rebuilt: 0, concealed: 0, reportedAt: 1_764_558_000_000),
+                fromStream: 20, rebuilt: 0, concealed: 0, reportedAt: 1_764_558_000_000, startedAt: 1_764_557_970_000,
+                offline: true),
             minimal: BoxPlayView(
                 receiver: "5f3a", name: "cong-dinh", zone: nil, itemId: 12, frameMs: 20, fromFile: 0, fromStream: 0,
                 rebuilt: 0, concealed: 0, reportedAt: 0)),

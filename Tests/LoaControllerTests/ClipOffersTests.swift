@@ -40,11 +40,13 @@ struct ClipOffersTests {
         ])
         let manifests = offers.offers(zone: "dong", holding: [])
         #expect(manifests.count == 2)
-        let manifest = try SignedClipManifest.open(manifests[0], streamKey: streamKey.publicKey, audience: east)
+        let manifest = try StreamKeySignature.open(
+            manifests[0], as: ClipManifest.self, streamKey: streamKey.publicKey, audience: east)
         #expect(manifest.item == 11 && manifest.frameCount == 50 && manifest.byteCount == UInt32(firstBytes.count))
         #expect(manifest.digest == SHA256.hash(firstBytes))
-        #expect(throws: SignedClipManifest.Refusal.otherAudience) {
-            try SignedClipManifest.open(manifests[0], streamKey: streamKey.publicKey, audience: west)
+        #expect(throws: StreamKeySignature.Refusal.otherAudience) {
+            try StreamKeySignature.open(
+                manifests[0], as: ClipManifest.self, streamKey: streamKey.publicKey, audience: west)
         }
         #expect(offers.offers(zone: "dong", holding: [11, 12]).isEmpty, "nothing a box holds is offered again")
         #expect(offers.offers(zone: "tay", holding: []).count == 1)

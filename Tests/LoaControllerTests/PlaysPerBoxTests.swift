@@ -47,4 +47,27 @@ struct PlaysPerBoxTests {
         #expect(report[0].items == 2 && report[0].seconds == 60 && report[0].fromFile == 4_480)
         #expect(report[1].items == 1 && report[1].seconds == 12 && report[1].concealed == 5)
     }
+
+    /// Issue 15, point 4: a play the box made on its own while the controller was out of reach is reported when the
+    /// link returns; it is kept as offline, and it counts at the time the box started it, not when it was reported.
+    @Test func aPlayMadeOfflineIsKeptAsSuchAtTheTimeItStarted() throws {
+        let clock = ManualClock(1_764_558_000_000)
+        let world = try FleetModelTests.World(clock: clock)
+        let box = world.enrolled()
+        try world.approve(box, name: "cuoi-thon", zone: "thon-a")
+        // Started at 10:00, reported 20 minutes later when the link came back.
+        clock.set(1_764_559_200_000)
+        box.beat(world.fleet) {
+            $0.plays = [ItemPlay(item: 14, fromFile: 500, startedAt: 1_764_558_000_000, offline: true)]
+        }
+        _ = world.fleet.flush(heartbeats: true)
+        // Reported again with the same counts, and without the flag by a box that restarted: the record stays.
+        clock.set(1_764_559_260_000)
+        box.beat(world.fleet) { $0.plays = [ItemPlay(item: 14, fromFile: 500, startedAt: 1_764_558_001_000)] }
+        _ = world.fleet.flush(heartbeats: true)
+        let plays = try world.fleet.plays(since: 0)
+        #expect(plays.count == 1 && plays[0].offline && plays[0].startedAt == 1_764_558_000_000)
+        #expect(try world.fleet.plays(since: 1_764_557_000_000, until: 1_764_558_600_000).map(\.itemId) == [14])
+        #expect(try world.fleet.plays(since: 1_764_559_000_000).isEmpty)
+    }
 }

@@ -21,7 +21,7 @@ struct ClipCacheTests {
         let manifest = ClipManifest(
             item: item, audience: audience ?? self.audience, frameMilliseconds: 20, frameCount: 50,
             byteCount: UInt32(length), digest: SHA256.hash(bytes))
-        return (bytes, SignedClipManifest.make(manifest, signedBy: key ?? streamKey), manifest)
+        return (bytes, StreamKeySignature.make(manifest, signedBy: key ?? streamKey), manifest)
     }
 
     func deliver(_ cache: ClipCache, _ item: UInt64, length: Int = 10_000) throws -> [UInt8] {

@@ -19,7 +19,7 @@ struct ClipFetcherTests {
         let manifest = ClipManifest(
             item: item, audience: audience, frameMilliseconds: 20, frameCount: 50, byteCount: UInt32(length),
             digest: SHA256.hash(bytes))
-        return (bytes, SignedClipManifest.make(manifest, signedBy: key ?? streamKey))
+        return (bytes, StreamKeySignature.make(manifest, signedBy: key ?? streamKey))
     }
 
     func fetcher(rate: Int = 9_600) throws -> ClipFetcher {

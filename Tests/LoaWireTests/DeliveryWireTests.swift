@@ -125,7 +125,7 @@ struct DeliveryWireTests {
     @Test func thePlaysRoundTrip() throws {
         var beat = heartbeat
         beat.plays = [
-            ItemPlay(item: 12, fromFile: 1_480, fromStream: 20),
+            ItemPlay(item: 12, fromFile: 1_480, fromStream: 20, startedAt: 1_764_557_970_000, offline: true),
             ItemPlay(item: 13, frameMilliseconds: 10, fromStream: 900, rebuilt: 7, concealed: 3),
         ]
         #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
@@ -135,9 +135,45 @@ struct DeliveryWireTests {
         #expect(bytes.count <= FleetMessage.maximumBytes)
         #expect(try parse(bytes) == .heartbeat(beat))
         var tooMany = bytes
-        // The count of plays sits 2 × 25 bytes before the tag.
-        tooMany[tooMany.count - FleetMessage.tagBytes - 2 * 25 - 1] = UInt8(Heartbeat.maximumPlays + 1)
+        // The count of plays sits 2 × 34 bytes before the tag.
+        tooMany[tooMany.count - FleetMessage.tagBytes - 2 * 34 - 1] = UInt8(Heartbeat.maximumPlays + 1)
         #expect(throws: FleetWireError.badField) { try parse(tooMany) }
+        var offline = bytes
+        // The second play's offline flag is the byte before the tag: only 0 or 1.
+        offline[offline.count - FleetMessage.tagBytes - 1] = 2
+        #expect(throws: FleetWireError.badField) { try parse(offline) }
+        // The timetable the box holds goes last (issue 15, point 4).
+        beat.timetableIssuedAt = 1_764_557_000_123
+        #expect(try parse(encode(.heartbeat(beat))) == .heartbeat(beat))
+    }
+
+    /// A zone timetable message carries the signed timetable whole; an empty one, or one longer than the most a
+    /// timetable can be, is refused.
+    @Test func theTimetableMessageRoundTrips() throws {
+        let box = ReceiverID(0x0123_4567_89AB_CDEF)
+        let timetable = ZoneTimetable(
+            audience: PacketAudience(group: 0xEFFF_4D01, port: 5004, commune: 77), issuedAt: 1_764_557_000_000,
+            playoutDelayMilliseconds: 150,
+            entries: (0..<ZoneTimetable.maximumEntries).map {
+                .init(
+                    item: UInt64(100 + $0), airsAt: 1_764_560_000_000 + Int64($0) * 60_000, priority: 1,
+                    cancelled: $0 == 3)
+            })
+        let signed = timetable.signed + [UInt8](repeating: 9, count: 64)
+        #expect(signed.count == FleetMessage.maximumTimetableBytes)
+        let bytes = encode(.timetable(receiver: box, signed: signed))
+        #expect(bytes.count <= FleetMessage.maximumBytes)
+        #expect(try parse(bytes) == .timetable(receiver: box, signed: signed))
+        #expect(try ZoneTimetable(decoding: Array(signed.prefix(ZoneTimetable.signedLength(of: signed)!))) == timetable)
+        #expect(throws: FleetWireError.badField) {
+            try parse(encode(.timetable(receiver: box, signed: [])))
+        }
+        var long = bytes
+        long.insert(0, at: 12)
+        #expect(throws: FleetWireError.badField) { try parse(long) }
+        var badPriority = timetable.signed
+        badPriority[ZoneTimetable.signedLength(of: badPriority)! - 2] = 3
+        #expect(throws: DecodeError.badValue) { try ZoneTimetable(decoding: badPriority) }
     }
 
     /// The three clip messages round-trip; a request for no chunk or too many, and a chunk longer than a chunk may

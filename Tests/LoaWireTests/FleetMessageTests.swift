@@ -102,7 +102,7 @@ struct FleetMessageTests {
         buffer[0] = 0x80  // RTP, not Loa
         #expect(throws: FleetWireError.notFleet) { try FleetMessage.parse(whole) }
         buffer[0] = 0x4C
-        buffer[3] = 10  // no such kind
+        buffer[3] = 11  // no such kind
         #expect(throws: FleetWireError.notFleet) { try FleetMessage.parse(whole) }
         buffer[3] = 2
         buffer[29] = 101  // volume over 100

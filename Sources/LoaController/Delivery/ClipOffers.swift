@@ -47,6 +47,8 @@ public final class ClipOffers: Sendable {
     /// Manifests sent with one heartbeat answer at most.
     public static let offersPerHeartbeat = 2
     private let state = Mutex(State())
+    /// Each zone's signed timetable, which the heartbeat listener sends with the offers (issue 15, point 4).
+    public let timetables: ZoneTimetables
 
     public init(
         audiences: [String: PacketAudience], streamKey: SigningKeyPair, boxBytesPerSecond: Int = 128_000,
@@ -56,6 +58,7 @@ public final class ClipOffers: Sendable {
         self.streamKey = streamKey
         self.boxBytesPerSecond = boxBytesPerSecond
         self.totalBytesPerSecond = totalBytesPerSecond
+        timetables = ZoneTimetables(audiences: audiences, streamKey: streamKey)
     }
 
     /// Keeps, for each zone, exactly the items of `upcoming` (item id and the file of the encoding the zone airs),
@@ -81,7 +84,7 @@ public final class ClipOffers: Sendable {
                     digest: SHA256.hash(bytes))
                 offers.append(
                     Offer(
-                        item: UInt64(item), manifest: SignedClipManifest.make(manifest, signedBy: streamKey),
+                        item: UInt64(item), manifest: StreamKeySignature.make(manifest, signedBy: streamKey),
                         bytes: bytes))
             }
             zones[zone] = offers

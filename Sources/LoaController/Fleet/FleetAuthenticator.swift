@@ -131,7 +131,7 @@ package struct FleetAuthenticator: Sendable {
         case .clipRequest(let receiver, let item, let offset, let chunks):
             _ = try Self.checkTag(trailer, of: signed, from: receiver, known: known)
             return .clipRequest(receiver: receiver, item: item, offset: offset, chunks: chunks)
-        case .welcome, .command, .heartbeatAnswer, .clipOffer, .clipChunk:
+        case .welcome, .command, .heartbeatAnswer, .clipOffer, .clipChunk, .timetable:
             throw .wrongKind
         }
     }

@@ -100,6 +100,14 @@ final class FleetStore: Sendable {
             }
             try db.create(index: "playReported", on: "play", columns: ["reportedAt"])
         }
+        migrator.registerMigration("v5: when and whether offline") { db in
+            // When the box started the item (the commune's clock as the box keeps it; reported late for an item
+            // played offline), and whether it played it on its own (issue 15, point 4).
+            try db.alter(table: "play") { t in
+                t.add(column: "startedAt", .integer)
+                t.add(column: "offline", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -164,9 +172,11 @@ final class FleetStore: Sendable {
             }
             let upsertPlay = try db.cachedStatement(
                 sql: """
-                    INSERT INTO play (receiver, item, zone, frameMs, fromFile, fromStream, rebuilt, concealed, reportedAt)
-                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO play (receiver, item, zone, frameMs, fromFile, fromStream, rebuilt, concealed, reportedAt,
+                      startedAt, offline)
+                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(receiver, item) DO UPDATE SET zone = excluded.zone, frameMs = excluded.frameMs,
+                      startedAt = COALESCE(startedAt, excluded.startedAt), offline = MAX(offline, excluded.offline),
                       fromFile = MAX(fromFile, excluded.fromFile), fromStream = MAX(fromStream, excluded.fromStream),
                       rebuilt = MAX(rebuilt, excluded.rebuilt), concealed = MAX(concealed, excluded.concealed),
                       reportedAt = CASE WHEN excluded.fromFile + excluded.fromStream + excluded.rebuilt
@@ -178,6 +188,7 @@ final class FleetStore: Sendable {
                     try upsertPlay.execute(arguments: [
                         row.id, Int64(play.item), row.zone, Int(play.frameMilliseconds), Int(play.fromFile),
                         Int(play.fromStream), Int(play.rebuilt), Int(play.concealed), row.lastSeen ?? 0,
+                        play.startedAt > 0 ? play.startedAt : nil, play.offline,
                     ])
                 }
             }
@@ -199,15 +210,16 @@ final class FleetStore: Sendable {
         }
     }
 
-    /// How each box played each item it reported from `since` (Unix ms) until before `until`, optionally in one
-    /// zone, with the box's name; by item, then box name.
+    /// How each box played each item it started (else, for a box that did not say, reported) from `since` (Unix ms)
+    /// until before `until`, optionally in one zone, with the box's name; by item, then box name.
     func plays(since: Int64, until: Int64 = .max, zone: String? = nil) throws -> [BoxPlayView] {
         try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT play.*, receiver.name AS name FROM play LEFT JOIN receiver ON receiver.id = play.receiver
-                    WHERE play.reportedAt >= ? AND play.reportedAt < ? AND (? IS NULL OR play.zone = ?)
+                    WHERE COALESCE(play.startedAt, play.reportedAt) >= ?
+                      AND COALESCE(play.startedAt, play.reportedAt) < ? AND (? IS NULL OR play.zone = ?)
                     ORDER BY play.item, receiver.name
                     """, arguments: [since, until, zone, zone]
             ).map { row in
@@ -215,7 +227,7 @@ final class FleetStore: Sendable {
                     receiver: row["receiver"], name: row["name"] ?? row["receiver"], zone: row["zone"],
                     itemId: row["item"], frameMs: row["frameMs"], fromFile: row["fromFile"],
                     fromStream: row["fromStream"], rebuilt: row["rebuilt"], concealed: row["concealed"],
-                    reportedAt: row["reportedAt"])
+                    reportedAt: row["reportedAt"], startedAt: row["startedAt"], offline: row["offline"])
             }
         }
     }

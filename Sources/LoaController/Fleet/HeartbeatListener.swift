@@ -131,6 +131,14 @@ final class HeartbeatListener: Sendable {
                                     .clipOffer(receiver: receiver, manifest: manifest), to: sender, through: socket,
                                     buffer: outgoing, key: route.key)
                             }
+                            // The zone's timetable, to a box that holds another.
+                            if let signed = offers.timetables.timetable(
+                                zone: zone, holding: heartbeat.timetableIssuedAt)
+                            {
+                                send(
+                                    .timetable(receiver: receiver, signed: signed), to: sender, through: socket,
+                                    buffer: outgoing, key: route.key)
+                            }
                         }
                     case .clipRequest(let receiver, let item, let offset, let count):
                         // Only to the address the box's heartbeats come from, only an item of its own zone.
