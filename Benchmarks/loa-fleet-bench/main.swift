@@ -7,6 +7,13 @@
 // Reports the controller's CPU use while it takes N heartbeats per second, heartbeats sent / accepted /
 // rejected / dropped by the kernel, and the delay from each silent receiver's last heartbeat to its
 // offline alert. See README "Fleet", "At province scale".
+//
+//   .build/release/loa-fleet-bench --receivers 1000 --deliver-minutes 5 [--fetch-kbps 64]
+//
+// Instead: a bulletin of that many minutes (pink noise, the zone's full bitrate) queued for half an hour later is
+// delivered ahead to every receiver (issue 15): each takes the controller's offer, asks for the chunks it lacks at
+// most --fetch-kbps on average as a box does, and checks every byte against the controller's clip file. Reports the
+// time until every receiver holds it whole, the bytes sent, and the controller's CPU use meanwhile.
 import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -19,15 +26,19 @@ import LoaWire
 var receivers = 10_000
 var seconds = 30
 var silent = 100
+var deliverMinutes = 0
+var fetchKilobitsPerSecond = 64
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     guard let value = arguments.popFirst().flatMap({ Int($0) }) else {
-        fatalError("usage: loa-fleet-bench [--receivers N] [--seconds S] [--silent N]")
+        fatalError("usage: loa-fleet-bench [--receivers N] [--seconds S] [--silent N] [--deliver-minutes M]")
     }
     switch flag {
     case "--receivers": receivers = value
     case "--seconds": seconds = value
     case "--silent": silent = value
+    case "--deliver-minutes": deliverMinutes = value
+    case "--fetch-kbps": fetchKilobitsPerSecond = value
     default: fatalError("unknown flag \(flag)")
     }
 }
@@ -45,6 +56,9 @@ zones:
     group: 239.255.78.59:6118
     interface: 127.0.0.1
     ttl: 0
+limits:
+  pending-boxes: 100000
+  enrolments-per-second: 1000
 """.write(to: work.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
 let controllerLog = work.appendingPathComponent("controller.log")
 FileManager.default.createFile(atPath: controllerLog.path, contents: nil)
@@ -54,6 +68,20 @@ ceremony.arguments = ["keys", "init-root", "--out", work.appendingPathComponent(
 ceremony.standardOutput = FileHandle.nullDevice
 try ceremony.run()
 ceremony.waitUntilExit()
+// The operator plane: an admin account made on the server, as an operator would, to log in with.
+let password = "fleet-bench-password"
+let admin = Process()
+admin.executableURL = binaries.appendingPathComponent("loa-controller")
+admin.arguments = [
+    "admin", "add", "bench", "--role", "admin", "--state-dir", work.appendingPathComponent("state").path,
+]
+let adminInput = Pipe()
+admin.standardInput = adminInput
+admin.standardOutput = FileHandle.nullDevice
+try admin.run()
+adminInput.fileHandleForWriting.write(Data((password + "\n").utf8))
+try adminInput.fileHandleForWriting.close()
+admin.waitUntilExit()
 let controller = Process()
 controller.executableURL = binaries.appendingPathComponent("loa-controller")
 controller.arguments = [
@@ -66,24 +94,29 @@ defer {
     controller.terminate()
     controller.waitUntilExit()
 }
-var port = 0
-for _ in 0..<300 where port == 0 {
-    Thread.sleep(forTimeInterval: 0.1)
-    let text = (try? String(contentsOf: controllerLog, encoding: .utf8)) ?? ""
-    if let range = text.range(of: "heartbeats on udp://127.0.0.1:") {
-        port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+/// The port the controller's log names after `marker` ("heartbeats on udp://127.0.0.1:", "control API on
+/// http://127.0.0.1:"), once it does.
+func loggedPort(after marker: String) -> Int {
+    for _ in 0..<300 {
+        let text = (try? String(contentsOf: controllerLog, encoding: .utf8)) ?? ""
+        if let range = text.range(of: marker), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+            return port
+        }
+        Thread.sleep(forTimeInterval: 0.1)
     }
-}
-guard port > 0 else {
     fatalError("the controller did not start: \((try? String(contentsOf: controllerLog, encoding: .utf8)) ?? "")")
 }
-let controllerPort = port
-let base = "http://127.0.0.1:\(controllerPort)"
+let controllerPort = loggedPort(after: "heartbeats on udp://127.0.0.1:")
+let base = "http://127.0.0.1:\(loggedPort(after: "control API on http://[IPv4]127.0.0.1/127.0.0.1:"))"
 log("controller pid \(controller.processIdentifier) on \(base)")
 
-@MainActor func http(_ method: String, _ path: String) -> Data {
+nonisolated(unsafe) var token = ""
+
+@MainActor func http(_ method: String, _ path: String, body: Data? = nil) -> Data {
     var request = URLRequest(url: URL(string: base + path)!)
     request.httpMethod = method
+    request.httpBody = body
+    if !token.isEmpty { request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
     request.timeoutInterval = 120
     let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var result = Data()
@@ -94,6 +127,11 @@ log("controller pid \(controller.processIdentifier) on \(base)")
     done.wait()
     return result
 }
+
+let login = try JSONSerialization.jsonObject(
+    with: http("POST", "/login", body: Data("{\"name\":\"bench\",\"password\":\"\(password)\"}".utf8)))
+token = (login as? [String: Any])?["token"] as? String ?? ""
+guard !token.isEmpty else { fatalError("cannot log in to the controller") }
 
 @MainActor func metric(_ name: String) -> Double {
     let text = String(decoding: http("GET", "/metrics"), as: UTF8.self)
@@ -163,7 +201,13 @@ while enrolled < Double(receivers) {
 let fleet = try JSONSerialization.jsonObject(with: http("GET", "/fleet")) as! [String: String]
 let controllerKey = KeyText.bytes(base64: fleet["controllerKey"]!)!
 let shared = keys.map { $0.sharedKey(receiver: $0.publicKey, controller: controllerKey)! }
-log("approving: \(String(decoding: http("POST", "/receivers/approve-pending"), as: UTF8.self))")
+// Into the zone: a delivery goes to the boxes of the zone that airs the bulletin.
+log("approving: \(String(decoding: http("POST", "/receivers/approve-pending?zone=all"), as: UTF8.self))")
+
+if deliverMinutes > 0 {
+    try deliver(minutes: deliverMinutes)
+    exit(0)
+}
 
 // Steady state: every receiver once a second, evenly spread.
 @MainActor func run(seconds: Int, skipping skipped: Range<Int>, lastSent: inout [Double]) {

@@ -258,7 +258,7 @@ public actor Programme {
             // The chime once, when the broadcast first goes on the air here (not when it rejoins after a cut).
             // A relayed station starts without one.
             let chime = airing.resumeFrame > 0 || item.isRelay ? nil : chimes[item.priority]
-            air.play(ReadyItem(id: airing.id, live: broadcast.source.feed, chime: chime), zone: zone)
+            air.play(ReadyItem(id: airing.id, live: broadcast.source.feed, item: item.id, chime: chime), zone: zone)
             return true
         }
         let clip: EncodedClip

@@ -18,8 +18,9 @@ public struct ReadyItem: Sendable {
     }
 
     public var id: Int64
-    /// The programme item whose stored clip this is (its clip is offered to the boxes ahead, `ClipOffers`): each
-    /// packet's seal names it and the frame, so a box that holds the clip plays its own copy. 0: none.
+    /// The programme item it airs, a stored clip (offered to the boxes ahead, `ClipOffers`) or a live input: each
+    /// packet's seal names it and the frame, so that a box that holds the clip plays its own copy and every box
+    /// counts how it played the item. 0: none.
     public var item: Int64
     public var frames: Frames
     /// 0, or where an interrupted item resumes (a live item starts at its live edge instead).
@@ -35,10 +36,10 @@ public struct ReadyItem: Sendable {
         self.startFrame = min(max(startFrame, 0), max(clip.frameCount - 1, 0))
     }
 
-    /// A live item on `feed`, after `chime` if given.
-    public init(id: Int64, live feed: LiveFeed, chime: EncodedClip? = nil, emergency: Bool = false) {
+    /// Live item `item` on `feed`, after `chime` if given.
+    public init(id: Int64, live feed: LiveFeed, item: Int64 = 0, chime: EncodedClip? = nil, emergency: Bool = false) {
         self.id = id
-        item = 0
+        self.item = item
         frames = .live(feed, chime: chime.flatMap { $0.frameCount > 0 ? $0 : nil })
         self.emergency = emergency
         startFrame = 0
@@ -206,16 +207,17 @@ final class ZoneStream {
         if case .live = item.frames { live = !inChime }
         // Each case seals in a closure literal of its own: a closure kept in a variable would be allocated per packet.
         let length: Int
+        // Each frame says which item's frame it is: a box that holds a stored clip plays its own copy, and every box
+        // counts how it played each item, a live one too (proof of play). A chime is no item's.
+        let programmeItem = item.item > 0 && item.item <= Int64(UInt32.max) ? UInt32(item.item) : 0
+        let frame = UInt32(truncatingIfNeeded: frameIndex)
         switch item.frames {
         case .clip(let clip):
-            // A stored clip's frame says which one it is: a box that holds the clip plays its own copy.
-            let stored = item.item > 0 && item.item <= Int64(UInt32.max) ? UInt32(item.item) : 0
-            let frame = UInt32(truncatingIfNeeded: frameIndex)
             length = clip.withPacket(frameIndex) { payload in
                 payloadBytes = payload.count
                 return seal(
                     header, payload, playAt: playAt, emergency: item.emergency, live: false,
-                    clipFrame: (stored, frame), into: buffer)
+                    clipFrame: (programmeItem, frame), into: buffer)
             }
         case .live(_, let chime?) where inChime:
             length = chime.withPacket(frameIndex) { payload in
@@ -225,7 +227,9 @@ final class ZoneStream {
         case .live(let feed, _):
             let sealed = feed.withFrame(frameIndex) { payload in
                 payloadBytes = payload.count
-                return seal(header, payload, playAt: playAt, emergency: item.emergency, live: live, into: buffer)
+                return seal(
+                    header, payload, playAt: playAt, emergency: item.emergency, live: live,
+                    clipFrame: (programmeItem, frame), into: buffer)
             }
             guard let sealed else {
                 if feed.availability(of: frameIndex) == .ended {

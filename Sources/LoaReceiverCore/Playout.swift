@@ -95,7 +95,7 @@ public final class Playout<Sink: AudioSink> {
     private var clipBase: Int64 = 0
     private var clipEnd: Int64 = .max
     private var clipNewest: Int64 = 0
-    /// How the latest stored-clip items played (issue 15's proof of play), oldest first, at most
+    /// How the latest items played (stored clips and live inputs) (issue 15's proof of play), oldest first, at most
     /// `Heartbeat.maximumPlays`: each frame of an item's numbers (from its packets' seals) is counted as it is played,
     /// from the copy, from the stream, rebuilt by FEC or concealed.
     public private(set) var plays: [ItemPlay] = []
@@ -580,7 +580,7 @@ public final class Playout<Sink: AudioSink> {
         return produced
     }
 
-    /// Counts frame `sequence`, played from `origin`, for the stored-clip item it belongs to (none: not counted).
+    /// Counts frame `sequence`, played from `origin`, for the item it belongs to (none, a chime: not counted).
     private func count(_ origin: Origin, of sequence: Int64) {
         guard clipItem != 0, sequence >= clipBase, sequence < clipEnd else { return }
         // An item cut by another and resumed goes on counting where it was.

@@ -7,9 +7,9 @@
 ///   key id (UInt32) · stream epoch (UInt32) · index in the epoch (UInt64) · send time (UInt64, Unix ms)
 ///   · flags (UInt8; bit 0: an emergency is on the air; bit 1: a live input, `loa live`) · item (UInt32) · frame
 ///   (UInt32) · stream tag (8 bytes) · Ed25519 signature (64 bytes)
-/// `item` and `frame` say which stored clip's frame the payload is (issue 15): item 0 for anything else (a live
-/// input, its chime). A box that holds the item's clip (`ClipManifest`) plays its own copy of that frame, and of
-/// the frames around it that the network lost.
+/// `item` and `frame` say which programme item's frame the payload is (issue 15), a stored clip or a live input;
+/// item 0 for a chime. A box that holds the item's clip (`ClipManifest`) plays its own copy of that frame, and of
+/// the frames around it that the network lost; every box counts how it played each item (proof of play).
 /// The signature covers the 12-byte fixed RTP header (with the X bit set), the 25 bytes of key id, epoch,
 /// index, send time and flags, the stream tag, the packet's audience (`PacketAudience`: zone group, port and
 /// commune, signed but not sent) and the payload — everything a replay, a relay or a forgery would want to change.
@@ -24,7 +24,7 @@ public struct PacketSeal: Equatable, Sendable {
     public var index: UInt64
     public var sendTime: UInt64
     public var flags: UInt8
-    /// The programme item whose stored clip the payload is a frame of; 0 if none.
+    /// The programme item (a stored clip or a live input) the payload is a frame of; 0 if none (a chime).
     public var item: UInt32
     /// Which frame of that clip (0 when `item` is 0).
     public var frame: UInt32

@@ -1,6 +1,7 @@
 import Foundation
 import LoaCrypto
 import LoaTestSupport
+import LoaWire
 import Testing
 
 extension RealProcesses {
@@ -43,6 +44,14 @@ extension RealProcesses {
             _ = try harness.waitFor("the box to hold the clip whole", timeout: 240) { () -> Bool? in
                 try Self.percent(harness, box.id, item) == 100 ? true : nil
             }
+            // /metrics counts the chunks sent: at least the clip's size in chunks.
+            let metrics = try harness.apiText("/metrics").split(separator: "\n")
+            let sent = metrics.first { $0.hasPrefix("loa_clip_chunks_sent ") }.flatMap {
+                Double($0.split(separator: " ")[1])
+            }
+            let size = try Self.bytes(harness.path("far/state/clips/\(item).clip")).count
+            #expect(
+                (sent ?? 0) >= Double(size / FleetMessage.clipChunkBytes), "\(metrics.filter { $0.contains("clip") })")
             let held = harness.path("far/state/clips/\(item).clip")
             #expect(try Self.controllerClips(harness).contains(SHA256.hash(try Self.bytes(held))))
             let shown = try harness.loa(["receivers", "show", box.id]).out

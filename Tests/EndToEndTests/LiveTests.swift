@@ -197,6 +197,12 @@ extension RealProcesses {
             let nearOutput = harness.path("near.raw")
             let near = try harness.startReceiver(
                 output: nearOutput, name: "near", arguments: ["--near-office", "yes", "--device-buffer-ms", "20"])
+            // Both boxes approved into the zone: the controller keeps what their heartbeats say they played.
+            let ids = try harness.waitFor("both boxes to enrol", timeout: 60) { () -> [String]? in
+                let ids = try RealProcesses.FleetTests.receivers(harness).compactMap { $0["id"] as? String }
+                return ids.count == 2 ? ids : nil
+            }
+            for id in ids { #expect(try harness.loa(["receivers", "approve", id, "--zone", "all"]).status == 0) }
             let source = try speech(harness)
             let live = try broadcast(
                 harness, fifo: fifo, speech: source,
@@ -242,6 +248,18 @@ extension RealProcesses {
             #expect(duration >= source.count / 48, "the recording lasts \(duration) ms")
             let recording = harness.path("state/clips/1.loaclip")
             #expect(FileManager.default.fileExists(atPath: recording))
+            // Proof of play per box covers a live item too (issue 15, point 5): each box says how it played it, from
+            // the stream (the near box too: it received every frame, silent or not).
+            let boxes = try harness.waitFor("both boxes' play of the live item", timeout: 30) { () -> [Substring]? in
+                let lines = try harness.loa(["log", "--per-box", "--csv"]).out.split(separator: "\n").filter {
+                    $0.hasPrefix("1,all,")
+                }
+                return lines.count == 2 ? lines : nil
+            }
+            for line in boxes {
+                let fields = line.split(separator: ",")
+                #expect(fields.count > 8 && Int(fields[6]) ?? 0 > 0 && fields[5] == "0", "\(line)")
+            }
         }
 
         /// Issue 16 point 9: a quiet microphone (speech at −35 LUFS) airs at the programme loudness once the slow

@@ -110,7 +110,7 @@ struct FleetAPI {
             let text = fleet.metrics.exposition(
                 states: fleet.registry.counts(), sync: fleet.registry.syncBounds(),
                 heartbeats: fleet.registry.latestHeartbeats(), unicast: fleet.unicast.counts,
-                playoutDelays: fleet.delays.current)
+                playoutDelays: fleet.delays.current, clipChunks: fleet.offers?.counts)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))

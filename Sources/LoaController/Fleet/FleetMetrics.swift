@@ -63,12 +63,27 @@ package final class FleetMetrics: Sendable {
             .increment()
     }
 
-    /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`.
+    /// The text exposition, with the gauges brought up to date first; `unicast` is `UnicastDelivery.counts`,
+    /// `clipChunks` is `ClipOffers.counts`.
     func exposition(
         states: [ReceiverState: Int], sync: [String: Double] = [:], heartbeats: [String: Heartbeat] = [:],
         unicast: (boxes: Int, sent: Int, capped: Int, repaired: Int, unrepaired: Int, repeated: Int)? = nil,
-        playoutDelays: [(zone: String, milliseconds: Int)] = []
+        playoutDelays: [(zone: String, milliseconds: Int)] = [], clipChunks: (sent: Int, capped: Int)? = nil
     ) -> String {
+        if let clipChunks {
+            let gauges = [
+                (
+                    "loa_clip_chunks_sent", "Chunks of clips delivered ahead of airtime sent since start",
+                    clipChunks.sent
+                ),
+                (
+                    "loa_clip_chunks_capped",
+                    "Requests for clip chunks cut short by the per-box or total caps since start",
+                    clipChunks.capped
+                ),
+            ]
+            for (name, help, value) in gauges { registry.makeGauge(name: name, help: help).set(Double(value)) }
+        }
         for (zone, milliseconds) in playoutDelays {
             registry.makeGauge(
                 name: "loa_zone_playout_delay_seconds", labels: [("zone", zone)],
