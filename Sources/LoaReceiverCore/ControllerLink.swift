@@ -47,6 +47,8 @@ public final class ControllerLink {
     private let buffer: UnsafeMutableRawBufferPointer
     /// Authenticated messages dropped because they were not for this box, replays, or forged.
     public private(set) var refused = 0
+    /// When an authentic message from the controller last came (monotonic ns; 0: none yet): it is in reach.
+    public private(set) var lastHeardAt: UInt64 = 0
 
     /// Opens the socket and loads (or makes) the box's identity. Throws if the controller's address does
     /// not resolve, the state folder cannot be used, or `controller-key` is not a public key.
@@ -181,6 +183,7 @@ public final class ControllerLink {
                     refused += 1
                     continue
                 }
+                lastHeardAt = MonotonicClock.now()
                 if id < lastCommand {
                     refused += 1
                     continue
@@ -196,6 +199,7 @@ public final class ControllerLink {
                     refused += 1
                     continue
                 }
+                lastHeardAt = MonotonicClock.now()
                 keyListVersion(version)
                 if let onAir { zoneOnAir(onAir) }
                 if let sealed {
@@ -210,18 +214,21 @@ public final class ControllerLink {
                     refused += 1
                     continue
                 }
+                lastHeardAt = MonotonicClock.now()
                 clipOffer(manifest)
             case .clipChunk(_, let item, let offset, let chunk):
                 guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
                     refused += 1
                     continue
                 }
+                lastHeardAt = MonotonicClock.now()
                 clipChunk(item, offset, chunk)
             case .timetable(_, let signed):
                 guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
                     refused += 1
                     continue
                 }
+                lastHeardAt = MonotonicClock.now()
                 timetable(signed)
             default:
                 refused += 1

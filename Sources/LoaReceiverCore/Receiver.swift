@@ -124,6 +124,8 @@ public final class Receiver {
         // the key list changes (a revoked stream key invalidates what it signed).
         var checkedStreamKey: [UInt8] = []
         // The zone's timetable, played from the box's copies while the controller is out of reach (issue 15).
+        // When a verified packet of the zone's stream last came: the controller is in reach.
+        var lastPacketAt: UInt64 = 0
         var offline = OfflineTimetable(
             freshnessMilliseconds: Int64(settings.offlineFreshnessHours) * 3_600_000,
             unreachableAfterMilliseconds: Int64(settings.offlineAfterSeconds) * 1000)
@@ -135,6 +137,7 @@ public final class Receiver {
             let ready = UDPSocket.waitReadable(socket, link?.socket, until: wake)
             if ready.first, drain(socket, into: chain, trust: trust) {
                 delivery.heardMulticast(at: MonotonicClock.now())
+                lastPacketAt = MonotonicClock.now()
             }
             if ready.second, let link {
                 link.receive(
@@ -143,7 +146,9 @@ public final class Receiver {
                     keyListVersion: { version in trust.announced(keyListVersion: version, now: MonotonicClock.now()) },
                     tagKey: { key in trust.use(tagKey: key) },
                     zoneOnAir: { onAir in delivery.zoneOnAir(onAir, at: MonotonicClock.now()) },
-                    media: { bytes, sender in _ = feed(bytes, from: sender, into: chain, trust: trust) },
+                    media: { bytes, sender in
+                        if feed(bytes, from: sender, into: chain, trust: trust) { lastPacketAt = MonotonicClock.now() }
+                    },
                     clipOffer: { signed in
                         guard let key = trust.keyList?.streamKey else { return }
                         fetcher.offered(signed, streamKey: key, audience: trust.audience)
@@ -181,7 +186,10 @@ public final class Receiver {
             let commune = trust.timeline.controllerTime(at: now).map { $0 / 1_000_000 }
             playout.trustedMilliseconds = commune ?? 0
             if !playout.isActive, let commune {
-                Self.airOffline(&offline, at: commune, now: now, trust: trust, playout: playout, held: fetcher.held)
+                let contact = max(trust.lastAnswerAt, link?.lastHeardAt ?? 0, lastPacketAt)
+                Self.airOffline(
+                    &offline, at: commune, now: now, contact: contact, trust: trust, playout: playout,
+                    held: fetcher.held)
             }
             playout.advance(to: now)
             emergency.advance(to: now, sink: playout.sink)
@@ -234,23 +242,25 @@ public final class Receiver {
                 + String(timetable.entries.count - cancelled) + " items ahead, " + String(cancelled) + " cancelled")
     }
 
-    /// Plays a slot of the zone's timetable from the box's copy when the controller is out of reach, as
-    /// `OfflineTimetable` decides at `commune` (Unix ms, the commune's clock as the box keeps it).
+    /// Plays a slot of the zone's timetable from the box's copy when the controller is out of reach (not heard
+    /// from since `contact`, monotonic ns), as `OfflineTimetable` decides at `commune` (Unix ms, the commune's clock
+    /// as the box keeps it).
     private static func airOffline(
-        _ offline: inout OfflineTimetable, at commune: Int64, now: UInt64, trust: TrustLink,
+        _ offline: inout OfflineTimetable, at commune: Int64, now: UInt64, contact: UInt64, trust: TrustLink,
         playout: Playout<ALSAPlayback>, held: HeldClips
     ) {
         let since: Int64? = trust.lastAnswerAt == 0 ? nil : Int64((now &- trust.lastAnswerAt) / 1_000_000)
         let decision = offline.next(
-            now: commune, sinceAnswer: since, timeError: Int64(trust.timeline.uncertaintyNanoseconds / 1_000_000),
-            length: { held.milliseconds($0) })
+            now: commune, sinceAnswer: since, sinceContact: Int64((now &- contact) / 1_000_000),
+            timeError: Int64(trust.timeline.uncertaintyNanoseconds / 1_000_000), length: { held.milliseconds($0) })
         switch decision {
         case .play(let item, let startsAt)?:
             guard let due = trust.timeline.localTime(at: startsAt &* 1_000_000),
                 playout.playOffline(item, due: due, now: now)
             else { return }
             Log.info(
-                "offline: no answer from the controller for " + String((since ?? 0) / 1000) + " s; playing item "
+                "offline: nothing from the controller for " + String((now &- contact) / 1_000_000_000)
+                    + " s; playing item "
                     + String(item) + " of the zone's timetable from the box's copy")
         case .refuse(let item, let reason)?:
             let why: String

@@ -53,7 +53,7 @@ public enum ReceiverCommandLine {
           --cache-mb N             room for bulletins delivered ahead of their airtime, in STATE/clips (default 64)
           --fetch-kbps N           the average rate they are fetched at, 8-100000 kbit/s (default 64), so that a
                                    download never competes with live audio
-          --offline-after S        the controller counts as out of reach after S s without a time answer
+          --offline-after S        the controller counts as out of reach after S s without a word from it
                                    (default 9); the box then plays its zone's timetable from its copies
           --offline-freshness-hours H  how old that timetable may be and still be played (default 24)
         Under systemd (Type=notify) it reports readiness and status and feeds the watchdog.

@@ -22,9 +22,11 @@ final class Rule {
     var offline: OfflineTimetable
     init(_ offline: OfflineTimetable) { self.offline = offline }
     @discardableResult func take(_ timetable: ZoneTimetable) -> Bool { offline.take(timetable) }
-    func next(now: Int64, sinceAnswer: Int64?, timeError: Int64, length: (UInt64) -> Int?) -> OfflineTimetable.Decision?
-    {
-        offline.next(now: now, sinceAnswer: sinceAnswer, timeError: timeError, length: length)
+    func next(
+        now: Int64, sinceAnswer: Int64?, sinceContact: Int64? = nil, timeError: Int64, length: (UInt64) -> Int?
+    ) -> OfflineTimetable.Decision? {
+        offline.next(
+            now: now, sinceAnswer: sinceAnswer, sinceContact: sinceContact, timeError: timeError, length: length)
     }
 }
 
@@ -53,6 +55,10 @@ struct OfflineAirtimeTests {
         let start = Self.slot + 200
         // In reach (answered 2 s ago): the controller airs the zone itself.
         #expect(offline.next(now: start, sinceAnswer: 2_000, timeError: 1, length: Self.length) == nil)
+        // No time answer for 20 s, but a packet of the stream or a message 2 s ago: still in reach.
+        #expect(
+            offline.next(now: start, sinceAnswer: 20_000, sinceContact: 2_000, timeError: 1, length: Self.length) == nil
+        )
         // Never answered: no trusted time to play by.
         #expect(offline.next(now: start, sinceAnswer: nil, timeError: 1, length: Self.length) == nil)
         // Out of reach, but too early.
