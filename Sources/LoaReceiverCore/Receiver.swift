@@ -123,9 +123,9 @@ public final class Receiver {
         // The clips held ahead are checked against the stream key in force once it is known, and again whenever
         // the key list changes (a revoked stream key invalidates what it signed).
         var checkedStreamKey: [UInt8] = []
-        // The zone's timetable, played from the box's copies while the controller is out of reach (issue 15).
         // When a verified packet of the zone's stream last came: the controller is in reach.
         var lastPacketAt: UInt64 = 0
+        // The zone's timetable, played from the box's copies while the controller is out of reach (issue 15).
         var offline = OfflineTimetable(
             freshnessMilliseconds: Int64(settings.offlineFreshnessHours) * 3_600_000,
             unreachableAfterMilliseconds: Int64(settings.offlineAfterSeconds) * 1000)
@@ -225,9 +225,11 @@ public final class Receiver {
     }
 
     /// Takes a zone timetable from the controller (issue 15, point 4) if the stream key in force signed it for this
-    /// box's zone and it is newer than the one held.
+    /// box's zone and it is newer than the one held. Before the box holds the key list it is not looked at: the
+    /// controller sends it again with a later heartbeat answer.
     private static func take(_ signed: [UInt8], into offline: inout OfflineTimetable, trust: TrustLink) {
-        guard let key = trust.keyList?.streamKey,
+        guard let key = trust.keyList?.streamKey else { return }
+        guard
             let timetable = try? StreamKeySignature.open(
                 signed, as: ZoneTimetable.self, streamKey: key, audience: trust.audience)
         else {
