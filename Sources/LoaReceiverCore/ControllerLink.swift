@@ -175,15 +175,17 @@ public final class ControllerLink {
                 refused += 1
                 continue
             }
-            switch parsed.message {
-            case .welcome(_, let offered):
+            if case .welcome(_, let offered) = parsed.message {
                 welcome(offered, parsed, in: bytes)
+                continue
+            }
+            // Everything else from the controller carries the tag of the key this box shares with it.
+            guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
+                refused += 1
+                continue
+            }
+            switch parsed.message {
             case .command(_, let id, let action):
-                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
-                    refused += 1
-                    continue
-                }
-                lastHeardAt = MonotonicClock.now()
                 if id < lastCommand {
                     refused += 1
                     continue
@@ -195,11 +197,6 @@ public final class ControllerLink {
                     perform(action)
                 }
             case .heartbeatAnswer(_, let version, let sealed, let onAir):
-                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
-                    refused += 1
-                    continue
-                }
-                lastHeardAt = MonotonicClock.now()
                 keyListVersion(version)
                 if let onAir { zoneOnAir(onAir) }
                 if let sealed {
@@ -209,30 +206,14 @@ public final class ControllerLink {
                     }
                     tagKey(opened)
                 }
-            case .clipOffer(_, let manifest):
-                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
-                    refused += 1
-                    continue
-                }
-                lastHeardAt = MonotonicClock.now()
-                clipOffer(manifest)
-            case .clipChunk(_, let item, let offset, let chunk):
-                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
-                    refused += 1
-                    continue
-                }
-                lastHeardAt = MonotonicClock.now()
-                clipChunk(item, offset, chunk)
-            case .timetable(_, let signed):
-                guard let key, FleetAuthentication.isTagged(parsed, in: bytes, by: key) else {
-                    refused += 1
-                    continue
-                }
-                lastHeardAt = MonotonicClock.now()
-                timetable(signed)
+            case .clipOffer(_, let manifest): clipOffer(manifest)
+            case .clipChunk(_, let item, let offset, let chunk): clipChunk(item, offset, chunk)
+            case .timetable(_, let signed): timetable(signed)
             default:
                 refused += 1
+                continue
             }
+            lastHeardAt = MonotonicClock.now()
         }
     }
 

@@ -89,14 +89,18 @@ extension RealProcesses {
             item: Int, airtime: Date
         ) {
             let airtime = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + seconds) / 60).rounded(.up) * 60)
+            return (try queue(clip, at: airtime, harness), airtime)
+        }
+
+        /// Queues `clip` with `loa queue --at` for `airtime` (a whole minute, commune time); returns the item.
+        static func queue(_ clip: String, at airtime: Date, _ harness: Harness) throws -> Int {
             let formatter = DateFormatter()
             formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
             formatter.dateFormat = "HH:mm"
             let queued = try harness.loa(["queue", clip, "--at", formatter.string(from: airtime)])
             try #require(queued.status == 0, "\(queued.err)")
-            let item = try #require(
+            return try #require(
                 queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) }, "\(queued.out)")
-            return (item, airtime)
         }
 
         /// How much of `item` the box's last heartbeat says it holds (percent), nil if it does not report it.

@@ -27,13 +27,7 @@ extension RealProcesses {
             let withdrawn = harness.path("withdrawn.wav")
             try ClipDeliveryTests.writeRisingTone(seconds: 4, to: withdrawn)
             let (item, airtime) = try ClipDeliveryTests.queue(kept, atNextMinuteAfter: 55, harness)
-            let formatter = DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
-            formatter.dateFormat = "HH:mm"
-            let queued = try harness.loa(["queue", withdrawn, "--at", formatter.string(from: airtime)])
-            try #require(queued.status == 0, "\(queued.err)")
-            let cancelled = try #require(
-                queued.out.split(whereSeparator: { !$0.isNumber }).first.flatMap { Int($0) }, "\(queued.out)")
+            let cancelled = try ClipDeliveryTests.queue(withdrawn, at: airtime, harness)
             _ = try harness.waitFor("the box to hold both clips", timeout: 100) { () -> Bool? in
                 try ClipDeliveryTests.percent(harness, box.id, item) == 100
                     && ClipDeliveryTests.percent(harness, box.id, cancelled) == 100 ? true : nil
