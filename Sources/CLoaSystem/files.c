@@ -54,17 +54,13 @@ static int loa_write_all(int fd, const void *bytes, size_t count) {
     return 0;
 }
 
-int loa_replace_file(const char *path, const void *bytes, size_t count, unsigned mode) {
-    size_t length = strlen(path);
-    char *temporary = malloc(length + 16);
-    char *folder = malloc(length + 2);
-    if (temporary == NULL || folder == NULL) {
-        free(temporary);
-        free(folder);
+/// The folder `path` lies in ("." for a bare name), in a string to free; NULL with errno ENOMEM.
+static char *loa_folder_of(const char *path) {
+    char *folder = malloc(strlen(path) + 2);
+    if (folder == NULL) {
         errno = ENOMEM;
-        return -1;
+        return NULL;
     }
-    snprintf(temporary, length + 16, "%s.tmp-XXXXXX", path);
     const char *slash = strrchr(path, '/');
     if (slash == NULL) {
         strcpy(folder, ".");
@@ -73,6 +69,35 @@ int loa_replace_file(const char *path, const void *bytes, size_t count, unsigned
         memcpy(folder, path, folder_length);
         folder[folder_length] = '\0';
     }
+    return folder;
+}
+
+/// fsyncs the folder `path` lies in, so that a rename into it lasts: 0, or -1 with errno set.
+static int loa_sync_folder_of(const char *path) {
+    char *folder = loa_folder_of(path);
+    if (folder == NULL) return -1;
+    int result = -1, saved = 0;
+    int directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory >= 0) {
+        result = fsync(directory);
+        saved = errno;
+        close(directory);
+        errno = saved;
+    }
+    saved = errno;
+    free(folder);
+    errno = saved;
+    return result;
+}
+
+int loa_replace_file(const char *path, const void *bytes, size_t count, unsigned mode) {
+    size_t length = strlen(path);
+    char *temporary = malloc(length + 16);
+    if (temporary == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(temporary, length + 16, "%s.tmp-XXXXXX", path);
     int result = -1, saved = 0;
     int fd = mkostemp(temporary, O_CLOEXEC);
     if (fd < 0) goto done;
@@ -89,16 +114,10 @@ int loa_replace_file(const char *path, const void *bytes, size_t count, unsigned
         errno = saved;
         goto done;
     }
-    int directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (directory < 0) goto done;
-    result = fsync(directory);
-    saved = errno;
-    close(directory);
-    errno = saved;
+    result = loa_sync_folder_of(path);
 done:
     saved = errno;
     free(temporary);
-    free(folder);
     errno = saved;
     return result;
 }
@@ -116,13 +135,26 @@ long loa_file_size(const char *path) {
 int loa_append_file(const char *path, const void *bytes, size_t count, unsigned mode) {
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) return -1;
-    if (loa_write_all(fd, bytes, count) != 0 || fdatasync(fd) != 0) {
+    if (loa_write_all(fd, bytes, count) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
     return close(fd);
+}
+
+int loa_commit_file(const char *from, const char *to) {
+    int fd = open(from, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (fdatasync(fd) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (close(fd) != 0 || rename(from, to) != 0) return -1;
+    return loa_sync_folder_of(to);
 }
 
 int loa_remove_file(const char *path) { return unlink(path) == 0 || errno == ENOENT ? 0 : -1; }

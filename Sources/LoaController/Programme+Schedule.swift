@@ -22,6 +22,22 @@ extension Programme {
         let now = clock.now()
         try stored { () throws(StoreError) in try store.replaceSchedule(slots, at: now) }
         logger.info("applied a schedule of \(slots.count) slots")
+        // What was planned ahead from the schedule replaced and is not in this one is withdrawn (a box drops it
+        // from its timetable); what both plan stays as it is (its boxes keep their copies). Then plan anew.
+        let planned = try stored { () throws(StoreError) in try store.schedule() }.slots
+        let keeping = occurrences(of: planned, scannedTo: now, now: now + aheadMilliseconds, startup: false)
+            .occurrences
+        let withdrawn = try stored { () throws(StoreError) in
+            try store.withdrawScheduled(
+                after: now, keeping: keeping, reason: "the schedule was changed before it aired")
+        }
+        for item in withdrawn {
+            logger.info(
+                "withdrew item \(item.id) '\(item.title)' of \(localTime.text(item.plannedAt)): not in the new schedule"
+            )
+        }
+        plannedThrough = nil
+        try tick()
     }
 
     /// Holds `slots` for an approver (`approval: on`), sent by broadcaster `by`: checked as an apply checks them

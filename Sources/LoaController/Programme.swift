@@ -36,6 +36,12 @@ public actor Programme {
     let logger: Logger
     /// A scheduled slot found more than this late when the controller starts is logged as missed, not aired.
     public var lateLimitMilliseconds: Int64 = 30 * 60_000
+    /// How far ahead the schedule's occurrences are planned as items (issue 15): their boxes fetch the clips and
+    /// hold them in the zone's timetable this long before airtime, so that a slot airs from each box's copy, and
+    /// on its own when the controller is out of reach. A day, as long as a box's timetable stays fresh by default.
+    public var aheadMilliseconds: Int64 = 24 * 3_600_000
+    /// The schedule is planned as items up to here (Unix ms; nil: not since start or since the schedule changed).
+    var plannedThrough: Int64?
 
     /// What plays in a zone, as decided (the air confirms by events).
     struct OnAir {
@@ -93,6 +99,19 @@ public actor Programme {
                 "item \(entry.itemId) '\(entry.title)' in zone \(entry.zone) was cut off when the controller stopped")
         }
         try resumeRelays(cutRelays.values.sorted { $0.item.id < $1.item.id })
+        // Occurrences planned ahead whose time passed too long ago while the controller was not running are missed,
+        // as those it had not planned yet (`occurrences(…startup:)`).
+        let now = clock.now()
+        let missed = try stored { () throws(StoreError) in
+            try store.missScheduled(plannedBefore: now - lateLimitMilliseconds) { item in
+                "the controller was not running at \(localTime.text(item.plannedAt))"
+            }
+        }
+        for item in missed {
+            logger.warning(
+                "slot item \(item.id) '\(item.title)' of \(localTime.text(item.plannedAt)) missed: the controller was not running"
+            )
+        }
         try tick(startup: true)
     }
 
@@ -211,9 +230,17 @@ public actor Programme {
         }
         let schedule = try stored { () throws(StoreError) in try store.schedule() }
         let due = occurrences(of: schedule.slots, scannedTo: schedule.scannedTo, now: now, startup: startup)
+        // The coming occurrences not planned yet, in (max(now, plannedThrough), now + aheadMilliseconds]: stored as
+        // items planned at their time (those already stored, by key, are skipped; due ones are found above).
+        let through = now + aheadMilliseconds
+        let ahead = occurrences(
+            of: schedule.slots, scannedTo: max(now, plannedThrough ?? now), now: through, startup: false
+        ).occurrences
         try stored { () throws(StoreError) in
-            try store.advance(to: now, positions: positions, occurrences: due.occurrences, scannedTo: due.scannedTo)
+            try store.advance(
+                to: now, positions: positions, occurrences: due.occurrences + ahead, scannedTo: due.scannedTo)
         }
+        plannedThrough = max(plannedThrough ?? through, through)
         startRelays(due.relays)
         try closeEndedLive()
         for zone in zoneNames { try reconsider(zone) }

@@ -72,6 +72,14 @@ public protocol ProgrammeStore: Sendable {
     /// that the schedule was scanned up to `scannedTo` (nil: the mark stays).
     func advance(to now: Int64, positions: [Int64: Int], occurrences: [SlotOccurrence], scannedTo: Int64?)
         throws(StoreError)
+    /// Withdraws the items planned ahead from the schedule (slot occurrences after `after`, never on the air) that
+    /// are not among `keeping` (same key, clip, time and zones): their airings are cancelled and logged with
+    /// `reason`, and their occurrence keys freed so that a later schedule may plan the same occurrence again.
+    func withdrawScheduled(after: Int64, keeping: [SlotOccurrence], reason: String) throws(StoreError) -> [Item]
+    /// Takes the items planned ahead from the schedule (slot occurrences never on the air) planned before
+    /// `plannedBefore` off the queue, logging each zone's occurrence as missed with `reason(item)`: their time passed
+    /// while the controller was not running.
+    func missScheduled(plannedBefore: Int64, reason: (Item) -> String) throws(StoreError) -> [Item]
     /// The applied schedule and the time it was last scanned up to (nil: never).
     func schedule() throws(StoreError) -> (slots: [Slot], scannedTo: Int64?)
     /// Replaces the schedule, all or nothing (`StoreError.unknownClip` if a slot names a clip not stored), keeping

@@ -264,6 +264,52 @@ extension Store: ProgrammeStore {
         }
     }
 
+    public func withdrawScheduled(after now: Int64, keeping: [SlotOccurrence], reason: String)
+        throws(StoreError) -> [Item]
+    {
+        try writing { db in
+            var withdrawn: [Item] = []
+            for (item, zones) in try Self.scheduledNotAired(db, where: "plannedAt > ?", now) {
+                let kept = keeping.contains {
+                    $0.key == item.slotKey && $0.clipId == item.clipId && $0.at == item.plannedAt
+                        && $0.zones.sorted() == zones
+                }
+                guard !kept else { continue }
+                try db.execute(
+                    sql: "UPDATE airing SET state = 'cancelled' WHERE itemId = ? AND state = 'pending'",
+                    arguments: [item.id])
+                for zone in zones {
+                    try Self.log(
+                        item, zone: zone, startedAt: nil, endedAt: now, outcome: .cancelled, reason: reason, frame: 0,
+                        db)
+                }
+                // The occurrence is free again: a later schedule may plan it anew.
+                try db.execute(
+                    sql: "UPDATE item SET slotKey = slotKey || ' withdrawn as item ' || id WHERE id = ?",
+                    arguments: [item.id])
+                withdrawn.append(item)
+            }
+            return withdrawn
+        }
+    }
+
+    public func missScheduled(plannedBefore limit: Int64, reason: (Item) -> String) throws(StoreError) -> [Item] {
+        try writing { db in
+            var missed: [Item] = []
+            for (item, zones) in try Self.scheduledNotAired(db, where: "plannedAt < ?", limit) {
+                // As an occurrence found missed when it comes due: the item without airings, a missed entry per zone.
+                try db.execute(sql: "DELETE FROM airing WHERE itemId = ?", arguments: [item.id])
+                for zone in zones {
+                    try Self.log(
+                        item, zone: zone, startedAt: nil, endedAt: nil, outcome: .missed, reason: reason(item),
+                        frame: 0, db)
+                }
+                missed.append(item)
+            }
+            return missed
+        }
+    }
+
     public func schedule() throws(StoreError) -> (slots: [Slot], scannedTo: Int64?) {
         try reading { db in (try Self.slots(in: db), try db.meta("scanWall").flatMap { Int64($0) }) }
     }
@@ -403,6 +449,27 @@ extension Store: ProgrammeStore {
         SELECT max(p.id) FROM playlog p JOIN airing a ON a.itemId = p.itemId AND a.zone = p.zone
         WHERE a.id = ? AND p.outcome = 'airing'
         """
+
+    /// The items of a slot's clip occurrence (not a relay) that wait in some zone and have never been on the air
+    /// (what a schedule plans ahead of airtime) and match `condition` with `time`, with the zones they wait in.
+    private static func scheduledNotAired(_ db: Database, where condition: String, _ time: Int64) throws -> [(
+        Item, [String]
+    )] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM item WHERE slotKey LIKE 'slot:%' AND slotKey NOT LIKE '%#relay'
+                AND EXISTS (SELECT 1 FROM airing WHERE airing.itemId = item.id AND airing.state = 'pending')
+                AND NOT EXISTS (SELECT 1 FROM playlog WHERE playlog.itemId = item.id) AND \(condition)
+                """, arguments: [time]
+        ).map { row in
+            let item = try Self.item(row, db)
+            let zones = try String.fetchAll(
+                db, sql: "SELECT zone FROM airing WHERE itemId = ? AND state = 'pending' ORDER BY zone",
+                arguments: [item.id])
+            return (item, zones)
+        }
+    }
 
     private static func insert(_ new: NewItem, slotKey: String?, airings: Bool, _ db: Database) throws -> Item {
         try db.execute(

@@ -11,13 +11,15 @@ import LoaWire
 /// - Only a manifest signed by the stream key in force, for this box's audience, is stored (`offer`); a clip is
 ///   written only under a stored manifest, in order (`append` at the current length), never beyond its
 ///   `byteCount`.
-/// - A download survives a power cut or a restart: `resumeOffset` is what the disk holds, and `finish` checks
-///   the SHA-256 before the clip becomes usable. A torn or altered download is removed, to be fetched again.
+/// - A download survives a restart, and a power cut but for its last chunks: `resumeOffset` is what the disk
+///   holds. Chunks are appended without a flush (the receiver's loop appends them while it plays, and a flush on
+///   an SD card can take tens of milliseconds); `finish` checks the SHA-256 before the clip becomes usable, then
+///   flushes it once. A torn or altered download is removed, to be fetched again.
 /// - `clip(_:streamKey:audience:)` checks the manifest's signature against the key in force (a revoked stream
 ///   key invalidates what it signed) and the bytes' length and SHA-256 before every use; a clip that fails is
 ///   removed.
-/// - Manifests and finished clips are replaced atomically (`FileSystem.replace`): after a power cut the folder
-///   holds an old copy or a new one, never a torn `.clip`.
+/// - Manifests are replaced atomically (`FileSystem.replace`), finished clips flushed and renamed into place
+///   (`FileSystem.commit`): after a power cut the folder holds an old copy or a new one, never a torn `.clip`.
 /// - `evict(keeping:)` removes whole items, oldest (lowest item id) first, among those not needed, until the
 ///   folder's clips take at most `limitBytes`.
 public struct ClipCache {
@@ -98,9 +100,9 @@ public struct ClipCache {
         let partPath = path(item, "part")
         let have = FileSystem.size(partPath) ?? 0
         guard have >= Int(manifest.byteCount) else { return .incomplete(have: have, of: Int(manifest.byteCount)) }
+        // Checked, then flushed and renamed into place (not written again): the one flush of the download.
         guard let bytes = try? FileSystem.readBytes(partPath, limit: Int(manifest.byteCount)),
-            SHA256.hash(bytes) == manifest.digest,
-            (try? FileSystem.replace(path(item, "clip"), with: bytes, permissions: 0o600)) != nil
+            SHA256.hash(bytes) == manifest.digest, (try? FileSystem.commit(partPath, to: path(item, "clip"))) != nil
         else {
             try? FileSystem.remove(partPath)
             return .corrupt

@@ -47,8 +47,14 @@ public final class ControllerLink {
     private let buffer: UnsafeMutableRawBufferPointer
     /// Authenticated messages dropped because they were not for this box, replays, or forged.
     public private(set) var refused = 0
-    /// When an authentic message from the controller last came (monotonic ns; 0: none yet): it is in reach.
+    /// When the controller was last heard from by a message that cannot be an old one replayed (monotonic ns; 0:
+    /// not yet): it is in reach. An answer to one of the last heartbeats counts from when that heartbeat was sent,
+    /// a new command when it comes; offers, chunks, timetables and re-sent commands do not count.
     public private(set) var lastHeardAt: UInt64 = 0
+    /// The sequences of the last heartbeats sent and when each was sent (monotonic ns), oldest first: an answer
+    /// counts as contact only if it echoes one of them.
+    private var recentHeartbeats: [(sequence: UInt32, sentAt: UInt64)] = []
+    static let heartbeatsRemembered = 4
 
     /// Opens the socket and loads (or makes) the box's identity. Throws if the controller's address does
     /// not resolve, the state folder cannot be used, or `controller-key` is not a public key.
@@ -124,6 +130,8 @@ public final class ControllerLink {
         heartbeat.epoch = epoch
         sequence &+= 1
         heartbeat.sequence = sequence
+        if recentHeartbeats.count == Self.heartbeatsRemembered { recentHeartbeats.removeFirst() }
+        recentHeartbeats.append((sequence, now))
         let intervalNanoseconds = currentInterval
         heartbeat.intervalMilliseconds = UInt32(intervalNanoseconds / 1_000_000)
         heartbeat.uptimeSeconds = uptimeSeconds
@@ -194,9 +202,13 @@ public final class ControllerLink {
                 if id > lastCommand {
                     lastCommand = id
                     identity.write("last-command", String(id))
+                    lastHeardAt = MonotonicClock.now()
                     perform(action)
                 }
-            case .heartbeatAnswer(_, let version, let sealed, let onAir):
+            case .heartbeatAnswer(_, let version, let answering, let sealed, let onAir):
+                if let sent = recentHeartbeats.first(where: { $0.sequence == answering }) {
+                    lastHeardAt = max(lastHeardAt, sent.sentAt)
+                }
                 keyListVersion(version)
                 if let onAir { zoneOnAir(onAir) }
                 if let sealed {
@@ -213,7 +225,6 @@ public final class ControllerLink {
                 refused += 1
                 continue
             }
-            lastHeardAt = MonotonicClock.now()
         }
     }
 

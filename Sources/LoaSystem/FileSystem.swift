@@ -60,12 +60,20 @@ extension FileSystem {
         return size >= 0 ? size : nil
     }
 
-    /// Appends `bytes` to the file at `path` (made with `permissions` if absent), on the disk when it returns.
+    /// Appends `bytes` to the file at `path` (made with `permissions` if absent), in the page cache when it returns
+    /// (not flushed: a power cut may lose or damage the last appends; check a digest, and `commit` when finished).
     public static func append(_ path: String, bytes: [UInt8], permissions: UInt32 = 0o600) throws(SystemError) {
         let result = bytes.withUnsafeBytes { raw in
             path.withCString { loa_append_file($0, raw.baseAddress, raw.count, permissions) }
         }
         guard result == 0 else { throw SystemError("append to " + path) }
+    }
+
+    /// Makes the finished file at `from` the file at `to`, flushed to the disk first: after a power cut `to` is as
+    /// it was or the whole new file. On failure `from` stays where it was.
+    public static func commit(_ from: String, to: String) throws(SystemError) {
+        let result = from.withCString { source in to.withCString { loa_commit_file(source, $0) } }
+        guard result == 0 else { throw SystemError("move " + from + " to " + to) }
     }
 
     /// Removes the file at `path`; a file already gone is fine.

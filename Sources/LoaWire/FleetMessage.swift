@@ -20,7 +20,7 @@ public enum FleetWireError: Error, Equatable, Sendable {
 /// | welcome | controller | receiver id (8), controller public key (32) | Ed25519 signature (64) |
 /// | command | controller | receiver id (8), command id (4), action (`ReceiverAction`: 2, or more for a zone) | tag (16) |
 /// | acknowledgement | receiver | receiver id (8), command id (4), result (1) | tag (16) |
-/// | heartbeat answer | controller | receiver id (8), key list version in force (4), [stream tag key sealed to the box (56)], [zone on the air (1)] | tag (16) |
+/// | heartbeat answer | controller | receiver id (8), key list version in force (4), sequence of the heartbeat answered (4), [stream tag key sealed to the box (56)], [zone on the air (1)] | tag (16) |
 /// | clip offer | controller | receiver id (8), signed clip manifest (126: `ClipManifest` and the stream key's signature) | tag (16) |
 /// | clip request | receiver | receiver id (8), item (8), offset (4), chunks wanted (1, 1–`maximumChunksAsked`) | tag (16) |
 /// | clip chunk | controller | receiver id (8), item (8), offset (4), length (2), bytes (at most `clipChunkBytes`) | tag (16) |
@@ -36,7 +36,9 @@ public enum FleetMessage: Equatable, Sendable {
     case command(receiver: ReceiverID, id: UInt32, action: ReceiverAction)
     case acknowledgement(receiver: ReceiverID, id: UInt32, result: UInt8)
     /// The controller's answer to each heartbeat: the version of the key list in force, so that a box that holds
-    /// an older one asks for the new list at once instead of at its next scheduled trust request; and the
+    /// an older one asks for the new list at once instead of at its next scheduled trust request; the sequence of
+    /// the heartbeat it answers (`answering`), so that an answer recorded and replayed later cannot pass for the
+    /// controller being in reach (the box counts only an answer to a heartbeat it sent lately); and the
     /// controller's stream tag key (`PacketSeal`), sealed with the key it shares with this box
     /// (`sealedTagKeyBytes`: nonce, ciphertext, Poly1305 tag), or nil (an answer without it, as older controllers
     /// sent). `zoneOnAir` says whether the box's zone is on the air (1 byte, 1 or 0), for a box whose heartbeat
@@ -52,7 +54,8 @@ public enum FleetMessage: Equatable, Sendable {
     /// its copies when the controller cannot be reached.
     case timetable(receiver: ReceiverID, signed: [UInt8])
     case heartbeatAnswer(
-        receiver: ReceiverID, keyListVersion: UInt32, sealedTagKey: [UInt8]? = nil, zoneOnAir: Bool? = nil)
+        receiver: ReceiverID, keyListVersion: UInt32, answering: UInt32 = 0, sealedTagKey: [UInt8]? = nil,
+        zoneOnAir: Bool? = nil)
 
     public static let magic: (UInt8, UInt8) = (0x4C, 0x46)
     public static let version: UInt8 = 1
@@ -77,7 +80,8 @@ public enum FleetMessage: Equatable, Sendable {
         switch self {
         case .enrolment(let heartbeat, _), .heartbeat(let heartbeat): return heartbeat.receiver
         case .welcome(let receiver, _), .command(let receiver, _, _), .acknowledgement(let receiver, _, _),
-            .heartbeatAnswer(let receiver, _, _, _), .clipOffer(let receiver, _), .clipRequest(let receiver, _, _, _),
+            .heartbeatAnswer(let receiver, _, _, _, _), .clipOffer(let receiver, _),
+            .clipRequest(let receiver, _, _, _),
             .clipChunk(let receiver, _, _, _), .timetable(let receiver, _):
             return receiver
         }
@@ -133,9 +137,10 @@ public enum FleetMessage: Equatable, Sendable {
             writer.put(receiver.value)
             writer.put(id)
             writer.put(result)
-        case .heartbeatAnswer(let receiver, let version, let sealedTagKey, let zoneOnAir):
+        case .heartbeatAnswer(let receiver, let version, let answering, let sealedTagKey, let zoneOnAir):
             writer.put(receiver.value)
             writer.put(version)
+            writer.put(answering)
             if let sealedTagKey { writer.put(bytes: sealedTagKey) }
             if let zoneOnAir { writer.put(UInt8(zoneOnAir ? 1 : 0)) }
         case .clipOffer(let receiver, let manifest):
@@ -228,6 +233,7 @@ public enum FleetMessage: Equatable, Sendable {
         default:
             let receiver = ReceiverID(try reader.uint64())
             let version = try reader.uint32()
+            let answering = try reader.uint32()
             let sealed = end - reader.offset >= sealedTagKeyBytes ? try reader.bytes(sealedTagKeyBytes) : nil
             var onAir: Bool?
             if reader.offset < end {
@@ -236,7 +242,8 @@ public enum FleetMessage: Equatable, Sendable {
                 onAir = byte == 1
             }
             message = .heartbeatAnswer(
-                receiver: receiver, keyListVersion: version, sealedTagKey: sealed, zoneOnAir: onAir)
+                receiver: receiver, keyListVersion: version, answering: answering, sealedTagKey: sealed,
+                zoneOnAir: onAir)
         }
         guard reader.offset == end else { throw .badLength }
         return Parsed(message: message, signed: 0..<end, trailer: end..<bytes.count)

@@ -4,12 +4,37 @@ import LoaWire
 import Testing
 
 extension RealProcesses {
-    /// Issue 15, point 4: a box holds its zone's signed timetable and the clips of its slots. Its link is cut (every
-    /// datagram dropped, both ways) 10 s before a slot: at the slot's time the box plays the bulletin on its own from
-    /// its copy, the clip's own decoding; an item cancelled before the cut never plays; when the link returns the box
-    /// reports the play, and the as-played log shows it per box as played offline. Counts and samples only.
+    /// Issue 15, point 4: a box holds its zone's signed timetable and the clips of its slots, planned and offered
+    /// as soon as the schedule is applied. Its link is cut (every datagram dropped, both ways) 10 s before a slot:
+    /// at the slot's time the box plays the bulletin on its own from its copy, the clip's own decoding; an item
+    /// cancelled before the cut never plays; when the link returns the box reports the play, and the as-played log
+    /// shows it per box as played offline. Counts and samples only.
     @Suite("Offline airtime, end to end")
     struct OfflineAirtimeEndToEndTests {
+        /// Applies a schedule of one slot, `clip` in every zone at the next whole minute at least `seconds` away
+        /// (commune time), with `loa schedule apply`; returns the item it plans and its airtime.
+        static func schedule(_ clip: String, atNextMinuteAfter seconds: Double, _ harness: Harness) throws -> (
+            item: Int, airtime: Date
+        ) {
+            let airtime = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + seconds) / 60).rounded(.up) * 60)
+            let formatter = DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+            formatter.dateFormat = "HH:mm"
+            let file = harness.path("lich.yaml")
+            try
+                "slots:\n  - name: Bản tin\n    at: \"\(formatter.string(from: airtime))\"\n    zones: all\n    play: \((clip as NSString).lastPathComponent)\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let applied = try harness.loa(["schedule", "apply", file])
+            try #require(applied.status == 0, "\(applied.err)")
+            let status = try harness.api("/status") as? [String: Any]
+            let queued = (status?["zones"] as? [[String: Any]])?.first?["queued"] as? [[String: Any]] ?? []
+            let planned = try #require(
+                queued.first { ($0["source"] as? String) == "schedule: Bản tin" }, "nothing planned: \(queued)")
+            let at = try #require(planned["plannedAt"] as? Int)
+            #expect(Int64(at) == Int64(airtime.timeIntervalSince1970 * 1000), "planned at \(at)")
+            return (try #require(planned["id"] as? Int), airtime)
+        }
+
         @Test(.enabled(if: SpoofedSourceFloodTests.namespacesAvailable, "needs root for a network namespace"))
         func aBoxCutOffBeforeASlotPlaysItFromItsCopyAndNeverACancelledOne() throws {
             let harness = try Harness(groupOctet: 180)
@@ -26,7 +51,8 @@ extension RealProcesses {
             try ClipDeliveryTests.writeRisingTone(seconds: 6, to: kept)
             let withdrawn = harness.path("withdrawn.wav")
             try ClipDeliveryTests.writeRisingTone(seconds: 4, to: withdrawn)
-            let (item, airtime) = try ClipDeliveryTests.queue(kept, atNextMinuteAfter: 55, harness)
+            // The one that plays is a schedule slot's: applied, its occurrence is planned at once and offered.
+            let (item, airtime) = try Self.schedule(kept, atNextMinuteAfter: 55, harness)
             let cancelled = try ClipDeliveryTests.queue(withdrawn, at: airtime, harness)
             _ = try harness.waitFor("the box to hold both clips", timeout: 100) { () -> Bool? in
                 try ClipDeliveryTests.percent(harness, box.id, item) == 100

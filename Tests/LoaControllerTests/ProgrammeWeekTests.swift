@@ -109,7 +109,11 @@ struct ProgrammeWeekTests {
             clip: notice, title: "khan.wav", zones: ["thon-dong"], priority: .priority)
         var status = try await programme.status()
         #expect(status[0].playing?.title == "thoi-su-chieu.wav")  // not pre-empted: waits for the boundary
-        #expect(status[0].queued.map(\.id) == [urgent.id, normal.id])  // the priority item goes first
+        // The priority item goes first; after them wait the schedule's next occurrences, planned a day ahead.
+        #expect(status[0].queued.prefix(2).map(\.id) == [urgent.id, normal.id])
+        let ahead = status[0].queued.dropFirst(2)
+        #expect(!ahead.isEmpty && ahead.allSatisfy { $0.source.hasPrefix("schedule: ") })
+        #expect(ahead.allSatisfy { $0.plannedAt > world.clock.now() && $0.plannedAt <= at(2, 17, 2) })
         try await world.run(until: at(2, 16, 59))
         // Wednesday 16:59: NTP steps the clock back 10 minutes; 17:00 must air once.
         world.clock.set(at(2, 16, 49))
@@ -161,8 +165,14 @@ struct ProgrammeWeekTests {
         #expect(emergencyRow.outcome == .completed)
         #expect(emergencyRow.startedAt == friday[0].endedAt)
         #expect(log.first { $0.itemId == later.id }!.startedAt! >= emergencyRow.endedAt!)
-        // Nothing left pending.
-        #expect(try await programme.status().allSatisfy { $0.playing == nil && $0.queued.isEmpty })
+        // Nothing left pending but the next day's occurrences, planned ahead.
+        let end = try await programme.status()
+        #expect(end.allSatisfy { $0.playing == nil })
+        #expect(
+            end.flatMap(\.queued).map { local.text($0.plannedAt) }.sorted() == [
+                "2026-12-07 05:30:00", "2026-12-07 05:30:00", "2026-12-07 05:30:00", "2026-12-07 05:30:00",
+                "2026-12-07 17:00:00",
+            ])
         // The monthly report counts airtime per zone and priority.
         let report = try await programme.report(year: 2026, month: 12)
         #expect(

@@ -209,6 +209,65 @@ struct ControllerLinkTests {
         #expect(scene.link.refused == hostile.count)
     }
 
+    /// The controller counts as in reach only by what cannot be an old message replayed: an answer to one of the
+    /// box's last heartbeats (from when that heartbeat was sent) or a new command. An answer to a heartbeat the box
+    /// never sent or sent too long ago, a command re-sent, an offer and a timetable, all authentic, do not count
+    /// (an attacker on the path could replay them to hold back offline airtime).
+    @Test func onlyAnAnswerToARecentHeartbeatOrANewCommandCountsAsContact() throws {
+        let scene = try Scene()
+        let id = scene.link.identity.id
+        func deliver(_ datagrams: [[UInt8]]) {
+            for datagram in datagrams { datagram.withUnsafeBytes { _ = scene.socket.send($0, to: scene.box) } }
+            var versions = 0
+            let end = MonotonicClock.now() + 10_000_000_000
+            while versions < datagrams.count && MonotonicClock.now() < end {
+                usleep(5_000)
+                scene.link.receive({ _ in }, keyListVersion: { _ in versions += 1 }, timetable: { _ in versions += 1 })
+            }
+        }
+        func answer(_ sequence: UInt32) -> [UInt8] {
+            FleetAuthentication.bytes(
+                .heartbeatAnswer(receiver: id, keyListVersion: 2, answering: sequence), key: scene.key)
+        }
+        // The box has sent heartbeat 1 (the scene heard it). Answers to 7 and 0 (never sent), and a timetable.
+        deliver([
+            answer(7), answer(0), FleetAuthentication.bytes(.timetable(receiver: id, signed: [1]), key: scene.key),
+        ])
+        #expect(scene.link.lastHeardAt == 0)
+        // The answer to heartbeat 1 counts, from when heartbeat 1 was sent.
+        let before = MonotonicClock.now()
+        deliver([answer(1)])
+        let heard = scene.link.lastHeardAt
+        #expect(heard > 0 && heard < before)
+        // Four heartbeats later, heartbeat 1's answer replayed changes nothing; heartbeat 5's counts.
+        for _ in 0..<4 { scene.link.send(Heartbeat(receiver: ReceiverID(0)), now: MonotonicClock.now()) }
+        _ = try scene.receive()
+        deliver([answer(1)])
+        #expect(scene.link.lastHeardAt == heard)
+        deliver([answer(5)])
+        #expect(scene.link.lastHeardAt > heard)
+        // A new command counts when it comes; the same command again does not.
+        _ = try scene.deliver([], marker: scene.command(3, .volume(40)))
+        let commanded = scene.link.lastHeardAt
+        #expect(commanded > before)
+        usleep(2_000)
+        _ = try scene.deliver([], marker: scene.command(4, .volume(41)))
+        #expect(scene.link.lastHeardAt > commanded)
+        let last = scene.link.lastHeardAt
+        let again = scene.command(4, .volume(41))
+        again.withUnsafeBytes { _ = scene.socket.send($0, to: scene.box) }
+        var acknowledged = false
+        let end = MonotonicClock.now() + 10_000_000_000
+        while !acknowledged && MonotonicClock.now() < end {
+            scene.link.receive { _ in }
+            acknowledged = try scene.receive().contains {
+                if case .acknowledgement(_, 4, _) = $0 { return true } else { return false }
+            }
+        }
+        #expect(acknowledged, "the command re-sent was acknowledged again")
+        #expect(scene.link.lastHeardAt == last)
+    }
+
     /// The stream tag key reaches the box only sealed with the key it shares with the controller: one sealed for
     /// another box (in an answer tagged for this one) is refused and counted, the genuine one is passed on.
     @Test func theStreamTagKeyOpensOnlyWhenSealedForThisBox() throws {

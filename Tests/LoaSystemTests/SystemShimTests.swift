@@ -22,6 +22,26 @@ struct SystemShimTests {
         #expect(NetworkInterface("no-such-interface0") == nil)
     }
 
+    /// A download is appended to, then committed over the finished name: the whole file moves there, replacing
+    /// an older one; committing what is not there fails and leaves the older file as it was.
+    @Test func appendsAndCommitsAFileIntoPlace() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loa-system-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let part = folder.appendingPathComponent("7.part").path
+        let clip = folder.appendingPathComponent("7.clip").path
+        try FileSystem.replace(clip, with: [9, 9], permissions: 0o600)
+        try FileSystem.append(part, bytes: [1, 2, 3])
+        try FileSystem.append(part, bytes: [4, 5])
+        #expect(FileSystem.size(part) == 5)
+        try FileSystem.commit(part, to: clip)
+        #expect(try FileSystem.readBytes(clip, limit: 64) == [1, 2, 3, 4, 5])
+        #expect(FileSystem.size(part) == nil)
+        #expect(throws: SystemError.self) { try FileSystem.commit(part, to: clip) }
+        #expect(try FileSystem.readBytes(clip, limit: 64) == [1, 2, 3, 4, 5])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["7.clip"])
+    }
+
     @Test func replacesAFileWholeAndReadsItBack() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loa-system-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -385,14 +385,19 @@ public final class Harness: @unchecked Sendable {
         return ids
     }
 
-    /// Polls `loa status --json` until no zone plays or has anything queued.
+    /// Polls `loa status --json` until no zone plays or has anything queued but the schedule's later occurrences.
     public func waitUntilIdle(timeout: Double = 300) throws {
         _ = try waitFor("the programme to finish", timeout: timeout) { () -> Bool? in
             guard let result = try? self.loa(["status", "--json"]), result.status == 0,
                 let object = try? JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any],
                 let zones = object["zones"] as? [[String: Any]]
             else { return nil }
-            let busy = zones.contains { $0["playing"] != nil || !(($0["queued"] as? [Any]) ?? []).isEmpty }
+            // A schedule's occurrences planned for later (a day ahead) do not count; everything else queued does.
+            let now = Int(Date().timeIntervalSince1970 * 1000)
+            let waiting = zones.flatMap { ($0["queued"] as? [[String: Any]]) ?? [] }.filter {
+                !(($0["source"] as? String)?.hasPrefix("schedule: ") == true && ($0["plannedAt"] as? Int ?? 0) > now)
+            }
+            let busy = zones.contains { $0["playing"] != nil } || !waiting.isEmpty
             return busy ? nil : true
         }
         Thread.sleep(forTimeInterval: 1.0)  // let receivers play out their jitter buffers and go idle

@@ -87,8 +87,8 @@ struct DeliveryWireTests {
         #expect(redundant.repeatAfter == 2 && redundant.wantsUnicast && redundant.delivery == .auto)
     }
 
-    /// The answer's on-air byte comes after the optional sealed tag key, with or without it; an answer without it
-    /// is exactly what earlier controllers sent.
+    /// The answer's on-air byte comes after the heartbeat's sequence (4 bytes, always there) and the optional sealed
+    /// tag key, with or without it.
     @Test func theAnswerSaysWhetherTheZoneIsOnTheAir() throws {
         let sealed = [UInt8](repeating: 4, count: FleetMessage.sealedTagKeyBytes)
         let answers: [FleetMessage] = [
@@ -100,9 +100,9 @@ struct DeliveryWireTests {
         for answer in answers { #expect(try parse(encode(answer)) == answer) }
         #expect(
             encode(.heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, sealedTagKey: sealed)).count
-                == 4 + 8 + 4 + FleetMessage.sealedTagKeyBytes + FleetMessage.tagBytes)
+                == 4 + 8 + 4 + 4 + FleetMessage.sealedTagKeyBytes + FleetMessage.tagBytes)
         var bad = encode(.heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 2, zoneOnAir: true))
-        bad[16] = 2
+        bad[20] = 2
         #expect(throws: FleetWireError.badField) { try parse(bad) }
     }
 

@@ -33,8 +33,9 @@ struct FleetMessageTests {
             .acknowledgement(receiver: heartbeat.receiver, id: 9, result: 0),
             .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 7),
             .heartbeatAnswer(
-                receiver: heartbeat.receiver, keyListVersion: 7,
+                receiver: heartbeat.receiver, keyListVersion: 7, answering: 0xA1B2_C3D4,
                 sealedTagKey: [UInt8](repeating: 9, count: FleetMessage.sealedTagKeyBytes)),
+            .heartbeatAnswer(receiver: heartbeat.receiver, keyListVersion: 7, answering: 41, zoneOnAir: true),
         ]
         for message in messages {
             let parsed = try roundTrip(message)

@@ -22,10 +22,15 @@ long loa_read_file(const char *path, void *buffer, size_t capacity);
 int loa_replace_file(const char *path, const void *bytes, size_t count, unsigned mode);
 /// The size in bytes of the regular file at `path`, or -1 with errno set (ENOENT: there is none).
 long loa_file_size(const char *path);
-/// Appends `count` bytes to the file at `path` (made with `mode` if absent) and flushes them to the disk
-/// (fdatasync) before returning 0; -1 with errno set. After a power cut the file holds a prefix of what was
-/// appended: readers check a digest before use.
+/// Appends `count` bytes to the file at `path` (made with `mode` if absent): 0, or -1 with errno set. The bytes
+/// are in the page cache, not flushed (a flush on an SD card can take tens of milliseconds, and the receiver's loop
+/// appends while it plays): after a power cut the file may lack its last appends, or hold damaged ones, so readers
+/// check a digest before use, and `loa_commit_file` flushes a finished file before it counts.
 int loa_append_file(const char *path, const void *bytes, size_t count, unsigned mode);
+/// Makes the finished file at `from` the file at `to`, durably: flushes its data (fdatasync), renames it over `to`
+/// and fsyncs the folder. A power cut leaves `to` as it was or the whole new file, never a torn one. Returns 0, or
+/// -1 with errno set (`from` is then left where it was).
+int loa_commit_file(const char *from, const char *to);
 /// Removes the file at `path`: 0, or -1 with errno set (ENOENT counts as removed: 0).
 int loa_remove_file(const char *path);
 /// Makes the folder at `path` with `mode` if it does not exist: 0, or -1 with errno set.

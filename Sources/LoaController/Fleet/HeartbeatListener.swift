@@ -121,6 +121,7 @@ final class HeartbeatListener: Sendable {
                         send(
                             .heartbeatAnswer(
                                 receiver: receiver, keyListVersion: keys.current.version,
+                                answering: heartbeat?.sequence ?? 0,
                                 sealedTagKey: route.key.seal(keys.streamTagKey.bytes),
                                 zoneOnAir: heartbeat?.delivery == nil ? nil : unicast?.isOnAir(zone, now: now) ?? false),
                             to: sender, through: socket, buffer: outgoing, key: route.key)
