@@ -2,13 +2,17 @@
 /// controller's timeline, estimated from repeated time exchanges (the box asks at `askedAt`, the controller
 /// stamps its time, the answer arrives at `answeredAt`; both local times on the box's monotonic clock).
 ///
-/// NTP and Snapcast style: of the last `window` exchanges, the `best` with the shortest round trips are kept
-/// (a short round trip bounds the error of its stamp to half of it), and a straight line through their offsets
-/// gives the offset now and the rate (the crystals' difference, in parts per million). One exchange gives an
-/// offset; a rate needs exchanges spread over at least `rateSpan`. An answer that lies further from the line
-/// than any round trip can explain means the controller's clock jumped (a restart): the estimate starts again
-/// from that answer. Never the box's own wall clock. Pure: no I/O; reading it never allocates (taking an exchange,
-/// every few seconds, may).
+/// Each leg on its own: an exchange's stamp minus its question's departure is the offset plus the way up, its
+/// answer's arrival minus the stamp the way down minus the offset. Over a path whose delay varies, each leg alone
+/// comes close to its least delay one time in tens, both legs together one time in hundreds or thousands; so the
+/// estimate takes the least of each leg over the last `window` exchanges and, taking the two least delays as equal
+/// (propagation is symmetric; queueing is what varies), the offset is the middle of the two. The rate (the
+/// crystals' difference) is the one that makes both legs' lower bounds flattest over time (Moon, Skelly and
+/// Towsley's linear programme for one-way delays, here for both legs at once), fitted once exchanges span
+/// `rateSpan`; the legs are taken against the line before their least is found. An answer that lies further
+/// from the line than any round trip can explain means the controller's clock jumped (a restart): the estimate
+/// starts again from that answer. Never the box's own wall clock. Pure: no I/O; reading it never allocates
+/// (taking an exchange, every few seconds, may).
 public struct ControllerTimeline: Sendable {
     /// One exchange: local monotonic ns when asked and answered, and the controller's time (ns) in the answer.
     public struct Exchange: Sendable, Equatable {
@@ -27,6 +31,10 @@ public struct ControllerTimeline: Sendable {
         var roundTrip: UInt64 { answeredAt &- askedAt }
         /// Controller time minus local time at the middle.
         var offset: Int64 { controllerTime &- Int64(bitPattern: middle) }
+        /// The way up plus the offset: the stamp minus the question's departure.
+        var up: Int64 { controllerTime &- Int64(bitPattern: askedAt) }
+        /// The way down minus the offset: the answer's arrival minus the stamp.
+        var down: Int64 { Int64(bitPattern: answeredAt) &- controllerTime }
     }
 
     /// What taking an exchange did.
@@ -42,11 +50,15 @@ public struct ControllerTimeline: Sendable {
     }
 
     public let window: Int
-    public let best: Int
     /// How far apart (ns, local) the kept exchanges must lie before a rate is fitted.
     public let rateSpan: UInt64
     /// The largest rate difference believed (ppm); a fit beyond it is clamped (a crystal is not that bad).
     public let maximumPPM: Double
+    /// The most noise a fitted rate may carry to be taken (as a fraction: 30 ppm), judged by how far the legs lie
+    /// above their bounds over the exchanges' span.
+    public let rateNoise = 30e-6
+    /// Without a rate, the least delays are taken from the exchanges of this last stretch (ns, local).
+    public let youngSpan: UInt64 = 60_000_000_000
     private var exchanges: [Exchange]
     private var next = 0
     private var count = 0
@@ -54,12 +66,13 @@ public struct ControllerTimeline: Sendable {
     private var reference: UInt64 = 0
     private var offset: Int64 = 0
     private var rate: Double = 0
-    /// Half the shortest kept round trip plus the fit's spread: how far `controllerTime(at:)` may be off (ns).
+    /// Half the sum of the two legs' least delays (the shortest round trip the exchanges allow): how far
+    /// `controllerTime(at:)` may be off (ns) if the least delays up and down were not equal.
     public private(set) var uncertaintyNanoseconds: UInt64 = 0
 
-    public init(window: Int = 32, best: Int = 8, rateSpan: UInt64 = 20_000_000_000, maximumPPM: Double = 500) {
+    /// `window`: the exchanges held (256: 17 minutes at the steady pace of one every 4 s).
+    public init(window: Int = 256, rateSpan: UInt64 = 20_000_000_000, maximumPPM: Double = 500) {
         self.window = max(window, 1)
-        self.best = min(max(best, 1), max(window, 1))
         self.rateSpan = rateSpan
         self.maximumPPM = maximumPPM
         exchanges = [Exchange](
@@ -116,74 +129,97 @@ public struct ControllerTimeline: Sendable {
         return update
     }
 
-    /// Fits the line through the `best` exchanges with the shortest round trips among those held (the newest of
-    /// equal ones).
+    /// Fits the line: the rate that makes both legs' lower bounds flattest (once the exchanges span `rateSpan`),
+    /// then the offset in the middle of the two legs' least delays against it.
     private mutating func fit() {
-        // The indices of the kept exchanges: a partial selection sort on round trip (window is small).
-        var kept = [Int](repeating: 0, count: best)
-        var keptCount = 0
-        var taken = [Bool](repeating: false, count: window)
-        while keptCount < min(best, count) {
-            var choice = -1
-            for index in 0..<count where !taken[index] {
-                // Of equal round trips the newer is kept: the kept exchanges then span the most time for the rate.
-                if choice < 0 || exchanges[index].roundTrip < exchanges[choice].roundTrip
-                    || (exchanges[index].roundTrip == exchanges[choice].roundTrip
-                        && exchanges[index].middle > exchanges[choice].middle)
-                {
-                    choice = index
-                }
-            }
-            taken[choice] = true
-            kept[keptCount] = choice
-            keptCount += 1
-        }
-        let shortest = exchanges[kept[0]]
-        var earliest = shortest.middle
-        var latest = shortest.middle
-        for slot in 0..<keptCount {
-            let middle = exchanges[kept[slot]].middle
-            earliest = min(earliest, middle)
-            latest = max(latest, middle)
+        // Everything relative to the newest exchange (its middle, its offset), so that the numbers stay small.
+        let newest = exchanges[(next + window - 1) % window]
+        let base = newest.offset
+        var earliest = newest.middle
+        var latest = newest.middle
+        for index in 0..<count {
+            earliest = min(earliest, exchanges[index].middle)
+            latest = max(latest, exchanges[index].middle)
         }
         reference = latest
         rate = 0
-        offset = shortest.offset
-        if keptCount >= 3 && latest - earliest >= rateSpan {
-            // Least squares of offset against local time, both taken relative to the newest kept exchange.
-            var sumX = 0.0
-            var sumY = 0.0
-            for slot in 0..<keptCount {
-                let exchange = exchanges[kept[slot]]
-                sumX += Double(Int64(bitPattern: exchange.middle &- reference))
-                sumY += Double(exchange.offset &- shortest.offset)
+        if count >= 3 && latest - earliest >= rateSpan {
+            // Flatness: the sum of both legs' distances above their lower bounds, convex in the rate (a sum of
+            // linear terms less a minimum of linear terms); its least by golden-section search.
+            let limit = maximumPPM / 1_000_000
+            var low = -limit
+            var high = limit
+            let golden = 0.381_966_011_250_105_2
+            var left = low + golden * (high - low)
+            var right = high - golden * (high - low)
+            var leftCost = flatness(rate: left, base: base)
+            var rightCost = flatness(rate: right, base: base)
+            for _ in 0..<80 {
+                if leftCost <= rightCost {
+                    high = right
+                    right = left
+                    rightCost = leftCost
+                    left = low + golden * (high - low)
+                    leftCost = flatness(rate: left, base: base)
+                } else {
+                    low = left
+                    left = right
+                    leftCost = rightCost
+                    right = high - golden * (high - low)
+                    rightCost = flatness(rate: right, base: base)
+                }
             }
-            let meanX = sumX / Double(keptCount)
-            let meanY = sumY / Double(keptCount)
-            var covariance = 0.0
-            var variance = 0.0
-            for slot in 0..<keptCount {
-                let exchange = exchanges[kept[slot]]
-                let x = Double(Int64(bitPattern: exchange.middle &- reference)) - meanX
-                covariance += x * (Double(exchange.offset &- shortest.offset) - meanY)
-                variance += x * x
-            }
-            if variance > 0 {
-                let limit = maximumPPM / 1_000_000
-                rate = min(max(covariance / variance, -limit), limit)
-                offset = shortest.offset &+ nearest(meanY - rate * meanX)
-            }
+            // Taken only if the legs lie close enough to their bounds for the rate to mean something: their mean
+            // distance above them over the span, shrinking with the exchanges' number, within `rateNoise`. On a LAN
+            // that holds at once; through 40 ± 20 ms each way after two minutes or so.
+            let fitted = (low + high) / 2
+            let excess = flatness(rate: fitted, base: base) / Double(2 * count)
+            if excess / (Double(latest - earliest) * squareRoot(Double(count))) <= rateNoise { rate = fitted }
         }
-        // The spread of the kept offsets around the line, added to half the shortest round trip.
-        var squares = 0.0
-        for slot in 0..<keptCount {
-            let exchange = exchanges[kept[slot]]
-            let predicted = Double(offset) + rate * Double(Int64(bitPattern: exchange.middle &- reference))
-            let residual = Double(exchange.offset) - predicted
-            squares += residual * residual
+        // Without a rate, only the exchanges of the last `youngSpan`: a crystal off by 100 ppm moves the offset
+        // 6 ms in a minute, and the least delays must not be taken from both ends of it.
+        let since = rate == 0 && latest - earliest > youngSpan ? latest - youngSpan : 0
+        let least = leastLegs(rate: rate, base: base, since: since)
+        offset = base &+ nearest((least.up - least.down) / 2)
+        uncertaintyNanoseconds = UInt64(max(0, (least.up + least.down) / 2))
+    }
+
+    /// Each leg's least delay (ns, relative to `base`) against the line of `rate` through the reference, of the
+    /// exchanges whose middle is at `since` or later: the least of the stamps less the departures (the offset plus the way up), and of the arrivals less the stamps (the way
+    /// down less the offset), each taken back to the reference by the rate.
+    private func leastLegs(rate: Double, base: Int64, since: UInt64) -> (up: Double, down: Double) {
+        var up = Double.greatestFiniteMagnitude
+        var down = Double.greatestFiniteMagnitude
+        for index in 0..<count where exchanges[index].middle >= since {
+            let legs = self.legs(exchanges[index], rate: rate, base: base)
+            up = min(up, legs.up)
+            down = min(down, legs.down)
         }
-        let spread = keptCount > 1 ? squareRoot(squares / Double(keptCount)) : 0
-        uncertaintyNanoseconds = shortest.roundTrip / 2 + UInt64(nearest(spread))
+        return (up, down)
+    }
+
+    /// How far both legs lie above their lower bounds, summed over the exchanges, at `rate`.
+    private func flatness(rate: Double, base: Int64) -> Double {
+        var sum = 0.0
+        var up = Double.greatestFiniteMagnitude
+        var down = Double.greatestFiniteMagnitude
+        for index in 0..<count {
+            let legs = self.legs(exchanges[index], rate: rate, base: base)
+            sum += legs.up + legs.down
+            up = min(up, legs.up)
+            down = min(down, legs.down)
+        }
+        return sum - Double(count) * (up + down)
+    }
+
+    /// One exchange's legs taken back to the reference by `rate`: up is the offset at the reference plus the way
+    /// up, down the way down less the offset at the reference (both relative to `base`).
+    private func legs(_ exchange: Exchange, rate: Double, base: Int64) -> (up: Double, down: Double) {
+        let asked = Double(Int64(bitPattern: exchange.askedAt &- reference))
+        let answered = Double(Int64(bitPattern: exchange.answeredAt &- reference))
+        return (
+            Double(exchange.up &- base) - rate * asked, Double(exchange.down &+ base) + rate * answered
+        )
     }
 }
 

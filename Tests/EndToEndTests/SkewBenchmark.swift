@@ -84,15 +84,18 @@ final class DelayRelay: @unchecked Sendable {
 
 extension RealProcesses {
     /// Issue 13's measure of skew between boxes (a benchmark: it asserts nothing about time and runs only when asked,
-    /// `LOA_BENCH_SKEW=N swift test --filter SkewBenchmark`, N markers; the README's Performance section gives the
-    /// figures). Three boxes on one zone: a plain one, one whose clock starts 1 s off and runs 100 ppm fast
-    /// (libfaketime), both on multicast through loopback, and one in its own network namespace that hears by unicast
-    /// through a relay adding 40 ± 20 ms each way (heartbeats, time exchanges and audio alike). The clip holds N
-    /// markers (a tone after a second of silence); each box plays into a FIFO timestamped by this process
-    /// (`SynchronisedPlayoutTests.FIFORecorder`), and each marker's instant is compared with the plain box's.
+    /// `LOA_BENCH_SKEW=N [LOA_BENCH_SKEW_WARMUP=S] swift test --filter SkewBenchmark`, N markers; the README's
+    /// Performance section gives the figures). Three boxes on one zone: a plain one, one whose clock starts 1 s off
+    /// and runs 100 ppm fast (libfaketime), both on multicast through loopback, and one in its own network namespace
+    /// that hears by unicast through a relay adding 40 ± 20 ms each way (heartbeats, time exchanges and audio alike).
+    /// The clip holds N markers (a tone after a second of silence); each box plays into a FIFO timestamped by this
+    /// process (`SynchronisedPlayoutTests.FIFORecorder`), and each marker's instant is compared with the plain box's.
     @Suite("Skew benchmark")
     struct SkewBenchmark {
         static let markers = ProcessInfo.processInfo.environment["LOA_BENCH_SKEW"].flatMap { Int($0) }
+        /// Seconds the boxes run after their quick exchanges before the clip airs (`LOA_BENCH_SKEW_WARMUP`, default
+        /// 25: every box's exchanges span the 20 s a rate needs; 360 for the steady state, about 90 exchanges).
+        static let warmUp = ProcessInfo.processInfo.environment["LOA_BENCH_SKEW_WARMUP"].flatMap { Double($0) } ?? 25
 
         @Test(
             .enabled(
@@ -125,9 +128,9 @@ extension RealProcesses {
                     return log.contains("clock is estimated") ? true : nil
                 }
             }
-            // Steady state: every box's exchanges span the 20 s a rate needs (before it, a box 100 ppm fast drifts
-            // 0.1 ms a second from its last shortest round trip).
-            Thread.sleep(forTimeInterval: 25)
+            // Every box's exchanges span the 20 s a rate needs (before it, a box 100 ppm fast drifts 0.1 ms a second
+            // from its estimate); the longer the wait, the more exchanges each leg's least delay is taken from.
+            Thread.sleep(forTimeInterval: Self.warmUp)
             // The clip: `count` times a second of silence, then 0.2 s of a 1 kHz tone (its first loud sample is a
             // marker).
             let clip = harness.path("markers.wav")
