@@ -175,14 +175,7 @@ extension Store: ProgrammeStore {
     }
 
     public func cancel(_ airings: [Airing], of item: Item, reason: String, at: Int64) throws(StoreError) {
-        try writing { db in
-            for airing in airings {
-                try db.execute(sql: "UPDATE airing SET state = 'cancelled' WHERE id = ?", arguments: [airing.id])
-                try Self.log(
-                    item, zone: airing.zone, startedAt: nil, endedAt: at, outcome: .cancelled, reason: reason,
-                    frame: airing.resumeFrame, db)
-            }
-        }
+        try writing { db in try Self.cancel(airings, of: item, reason: reason, at: at, db) }
     }
 
     public func begin(_ airing: Airing, of item: Item, reason: String?, at: Int64) throws(StoreError) {
@@ -269,20 +262,13 @@ extension Store: ProgrammeStore {
     {
         try writing { db in
             var withdrawn: [Item] = []
-            for (item, zones) in try Self.scheduledNotAired(db, where: "plannedAt > ?", now) {
+            for (item, airings) in try Self.scheduledNotAired(db, where: "plannedAt > ?", now) {
                 let kept = keeping.contains {
                     $0.key == item.slotKey && $0.clipId == item.clipId && $0.at == item.plannedAt
-                        && $0.zones.sorted() == zones
+                        && $0.zones.sorted() == airings.map(\.zone).sorted()
                 }
                 guard !kept else { continue }
-                try db.execute(
-                    sql: "UPDATE airing SET state = 'cancelled' WHERE itemId = ? AND state = 'pending'",
-                    arguments: [item.id])
-                for zone in zones {
-                    try Self.log(
-                        item, zone: zone, startedAt: nil, endedAt: now, outcome: .cancelled, reason: reason, frame: 0,
-                        db)
-                }
+                try Self.cancel(airings, of: item, reason: reason, at: now, db)
                 // The occurrence is free again: a later schedule may plan it anew.
                 try db.execute(
                     sql: "UPDATE item SET slotKey = slotKey || ' withdrawn as item ' || id WHERE id = ?",
@@ -296,12 +282,12 @@ extension Store: ProgrammeStore {
     public func missScheduled(plannedBefore limit: Int64, reason: (Item) -> String) throws(StoreError) -> [Item] {
         try writing { db in
             var missed: [Item] = []
-            for (item, zones) in try Self.scheduledNotAired(db, where: "plannedAt < ?", limit) {
+            for (item, airings) in try Self.scheduledNotAired(db, where: "plannedAt < ?", limit) {
                 // As an occurrence found missed when it comes due: the item without airings, a missed entry per zone.
                 try db.execute(sql: "DELETE FROM airing WHERE itemId = ?", arguments: [item.id])
-                for zone in zones {
+                for airing in airings {
                     try Self.log(
-                        item, zone: zone, startedAt: nil, endedAt: nil, outcome: .missed, reason: reason(item),
+                        item, zone: airing.zone, startedAt: nil, endedAt: nil, outcome: .missed, reason: reason(item),
                         frame: 0, db)
                 }
                 missed.append(item)
@@ -451,9 +437,9 @@ extension Store: ProgrammeStore {
         """
 
     /// The items of a slot's clip occurrence (not a relay) that wait in some zone and have never been on the air
-    /// (what a schedule plans ahead of airtime) and match `condition` with `time`, with the zones they wait in.
+    /// (what a schedule plans ahead of airtime) and match `condition` with `time`, with their waiting airings.
     private static func scheduledNotAired(_ db: Database, where condition: String, _ time: Int64) throws -> [(
-        Item, [String]
+        Item, [Airing]
     )] {
         try Row.fetchAll(
             db,
@@ -464,10 +450,20 @@ extension Store: ProgrammeStore {
                 """, arguments: [time]
         ).map { row in
             let item = try Self.item(row, db)
-            let zones = try String.fetchAll(
-                db, sql: "SELECT zone FROM airing WHERE itemId = ? AND state = 'pending' ORDER BY zone",
+            let airings = try Airing.fetchAll(
+                db, sql: "SELECT * FROM airing WHERE itemId = ? AND state = 'pending' ORDER BY zone",
                 arguments: [item.id])
-            return (item, zones)
+            return (item, airings)
+        }
+    }
+
+    /// Cancels `airings` of `item` before they aired, each logged as cancelled with `reason` at `at`.
+    private static func cancel(_ airings: [Airing], of item: Item, reason: String, at: Int64, _ db: Database) throws {
+        for airing in airings {
+            try db.execute(sql: "UPDATE airing SET state = 'cancelled' WHERE id = ?", arguments: [airing.id])
+            try Self.log(
+                item, zone: airing.zone, startedAt: nil, endedAt: at, outcome: .cancelled, reason: reason,
+                frame: airing.resumeFrame, db)
         }
     }
 

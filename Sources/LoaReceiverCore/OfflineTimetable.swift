@@ -8,9 +8,10 @@ import LoaWire
 /// - `take` keeps a verified timetable (`LoaTrust.StreamKeySignature`) only if it was issued later than the one held:
 ///   an older one, replayed or late, changes nothing. A newer one replaces the old whole, its cancellations too.
 /// - `next` decides at `now` (Unix ms on the commune's clock as the box keeps it): nothing while the controller is
-///   in reach (heard from less than `unreachableAfterMilliseconds` ago, by a time answer, any authentic message or a
-///   verified packet of the zone's stream: it airs the zone itself, and the box plays the stream); else the first entry, in the timetable's order, not cancelled and not yet started or
-///   refused, whose airing holds `now`: from `leadMilliseconds` before its start to its end, its start being its
+///   in reach (heard from less than `unreachableAfterMilliseconds` ago by what cannot be a replay: a time answer, an
+///   answer to a recent heartbeat, a new command, a verified packet of the zone's stream; it airs the zone itself,
+///   and the box plays the stream); else the first entry, in the timetable's order, not cancelled and not yet
+///   started or refused, whose airing holds `now`: from `leadMilliseconds` before its start to its end, its start being its
 ///   instant plus the zone's playout delay, or the end of the item played offline before it if that is later.
 ///   It is played (`.play`) if the box holds its clip whole and verified (`HeldClips`), the timetable is fresh
 ///   (issued at most `freshnessMilliseconds` before `now`) and the box's time is trusted (its worst error since the
@@ -40,8 +41,8 @@ public struct OfflineTimetable {
     public private(set) var timetable: ZoneTimetable?
     /// How old a timetable may be and still be played from (`offline-freshness-hours`; default 24 h).
     public var freshnessMilliseconds: Int64
-    /// How long without a word from the controller (a time answer, an authentic message, a verified packet of the
-    /// zone's stream) before it counts as out of reach (`offline-after`; default 9 s: two of the box's steady time
+    /// How long without a word from the controller (a time answer, an answer to a recent heartbeat, a new command, a
+    /// verified packet of the zone's stream) before it counts as out of reach (`offline-after`; default 9 s: two of the box's steady time
     /// questions unanswered, and nothing else heard).
     public var unreachableAfterMilliseconds: Int64
     /// How far before a slot's start the box decides, so that it starts on time.
@@ -70,15 +71,15 @@ public struct OfflineTimetable {
     }
 
     /// What to do at `now` (see the contract). `sinceAnswer`: ms since the controller's last time answer (nil:
-    /// never answered); `sinceContact`: ms since the box last heard from the controller at all (a time answer, an
-    /// authentic message, a verified packet; nil: as `sinceAnswer`); `timeError`: the estimate's uncertainty at the
+    /// never answered); `sinceContact`: ms since the box last heard from the controller at all, time answers
+    /// included (nil: as `sinceAnswer`); `timeError`: the estimate's uncertainty at the
     /// last answer (ms); `length`: how long an item's held clip plays (ms), nil if it is not held.
     public mutating func next(
         now: Int64, sinceAnswer: Int64?, sinceContact: Int64? = nil, timeError: Int64, length: (UInt64) -> Int?
     ) -> Decision? {
-        guard let timetable, let sinceAnswer,
-            min(sinceContact ?? sinceAnswer, sinceAnswer) >= unreachableAfterMilliseconds
-        else { return nil }
+        guard let timetable, let sinceAnswer, (sinceContact ?? sinceAnswer) >= unreachableAfterMilliseconds else {
+            return nil
+        }
         let delay = Int64(timetable.playoutDelayMilliseconds)
         for entry in timetable.entries where !entry.cancelled && !done.contains(entry.item) {
             let start = max(entry.airsAt + delay, busyUntil)

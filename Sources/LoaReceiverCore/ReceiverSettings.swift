@@ -40,9 +40,9 @@ public struct ReceiverSettings: Sendable {
     /// The average rate clips are fetched at ahead of their airtime (`fetch-kbps`), so that a download never
     /// competes with live audio on a 4G link.
     public var fetchKilobitsPerSecond = 64
-    /// Seconds without a word from the controller (a time answer, a message, a packet of the stream) after which it
-    /// counts as out of reach, and the box plays
-    /// the slots of its zone's timetable on its own from its copies (`offline-after`, issue 15 point 4).
+    /// Seconds without a word from the controller (a time answer, an answer to a recent heartbeat, a new command, a
+    /// packet of the stream) after which it counts as out of reach, and the box plays the slots of its zone's
+    /// timetable on its own from its copies (`offline-after`, issue 15 point 4).
     public var offlineAfterSeconds = 9
     /// How old (hours) the zone's timetable may be and still be played from offline (`offline-freshness-hours`):
     /// a box that cannot confirm it is current stops playing it.
