@@ -28,7 +28,7 @@ enum FrameCost {
         let send = packetiseAndSend(clip, signed: false)
         let sendSigned = packetiseAndSend(clip, signed: true)
         let encode = encodeFrames(pcm, settings)
-        let receive = receiveAndPlay(clip)
+        let receive = receiveAndPlay(clip).measured
         let (verify, verifyAndPlay) = verifyReceiveAndPlay(clip)
         report.add("2", "send: packetise + send one stored frame (ZoneStream.sendDue)", describe(send), goal: "0 alloc")
         report.add("2", "send: the same, packet sealed (signed)", describe(sendSigned), goal: "0 alloc")
@@ -44,6 +44,16 @@ enum FrameCost {
         report.add(
             "2", "receive: Playout receive + advance (parse, jitter buffer, decode, null sink), packets not sealed",
             describe(receive), goal: "0 alloc")
+        for ppm in [0.0, 100.0, 1000.0] {
+            let timed = receiveAndPlay(clip, timeline: ppm)
+            report.add(
+                "2",
+                "receive: the same on the controller's timeline, its clock " + fixed(ppm, 0)
+                    + " ppm from the box's (drift correction resampled " + String(timed.resampled) + " of "
+                    + String(clip.frameCount) + " frames): CPU per second of audio; per frame",
+                formatDuration(UInt64(timed.cpuPerSecond * 1e9)) + " CPU/s; " + describe(timed.measured),
+                goal: "0 alloc")
+        }
         report.add(
             "2", "receive: verify one sealed packet (PacketVerifier.check: seal, freshness, replay window, Ed25519)",
             describe(verify), goal: "0 alloc")
@@ -148,36 +158,58 @@ enum FrameCost {
         }
         return Measured(time: times.summary(), allocations: counted)
     }
+}
 
-    /// The clip's packets, as datagrams arriving every 20 ms of simulated time, through a `Playout` whose
-    /// sink discards the audio; `advance` decodes each frame when its time comes.
-    static func receiveAndPlay(_ clip: EncodedClip) -> Measured {
-        let datagrams = Datagrams(clip: clip, ssrc: 0x4C4F_4131)
+extension FrameCost {
+    /// The clip's packets, as datagrams arriving every 20 ms of simulated time, through a `Playout` whose sink
+    /// discards the audio; `advance` decodes each frame when its time comes. With `ppm` (issue 13's cost of drift
+    /// correction), each packet comes with its instant on a controller's timeline whose clock runs `ppm` apart from
+    /// the box's: the playout compares every packet with the timeline and resamples a frame whenever its schedule
+    /// strays (at 100 ppm about one frame in ten, at 1000 ppm nearly all). Returns the per-frame figures, the
+    /// thread's CPU per second of audio over the whole clip, and the frames resampled.
+    static func receiveAndPlay(_ clip: EncodedClip, timeline ppm: Double? = nil) -> (
+        measured: Measured, cpuPerSecond: Double, resampled: Int
+    ) {
+        let datagrams = Datagrams(clip: clip, ssrc: 0x4C4F_4134)
         let sink = NullSink()
         let playout = try! Playout(settings: PlayoutSettings(), sink: sink)
         let times = Samples(capacity: clip.frameCount)
         var counted = AllocationCount()
         let frameNanoseconds = UInt64(clip.frameMilliseconds) * 1_000_000
         let base: UInt64 = 1_000_000_000
-        for frame in 0..<clip.frameCount {
-            let now = base + UInt64(frame) * frameNanoseconds
+        let delay: UInt64 = 150_000_000
+        let started = threadCPUSeconds()
+        var frame = 0
+        var now = base
+        while sink.frames < clip.frameCount, frame < clip.frameCount + 100 {
             let start = MonotonicClock.now()
             let before = allocations()
-            datagrams.with(frame) { playout.receive($0, at: now) }
+            if frame < clip.frameCount, let ppm {
+                let due = base + delay + UInt64((Double(frame * Int(frameNanoseconds)) * (1 + ppm / 1e6)).rounded())
+                datagrams.with(frame) { bytes in
+                    guard let packet = try? RTPPacket(parsing: bytes) else { return }
+                    playout.receive(packet, in: bytes, at: now, due: due)
+                }
+            } else if frame < clip.frameCount {
+                datagrams.with(frame) { playout.receive($0, at: now) }
+            }
             playout.advance(to: now)
             let allocated = allocations() - before
             let end = MonotonicClock.now()
-            if frame >= warmUpFrames {
+            if frame >= warmUpFrames, frame < clip.frameCount {
                 times.record(end - start)
                 counted.add(allocated)
             }
+            frame += 1
+            now += frameNanoseconds
         }
+        let cpu = threadCPUSeconds() - started
         precondition(sink.frames > clip.frameCount - 10, "the playout did not play the clip")
-        return Measured(time: times.summary(), allocations: counted)
+        precondition((ppm ?? 0) == 0 || playout.statistics.resampled > 0, "drift correction never ran")
+        let seconds = Double(clip.frameCount * clip.frameMilliseconds) / 1000
+        return (Measured(time: times.summary(), allocations: counted), cpu / seconds, playout.statistics.resampled)
     }
-}
 
-extension FrameCost {
     /// The clip's packets sealed with a stream key, arriving every 20 ms of simulated (monotonic and trusted) time,
     /// through the receiver's own `ReceiveChain` (parse, `PacketVerifier.check`, emergency flag, `Playout.receive`)
     /// and `advance`, as `Receiver` runs them. Returns the check alone (a second verifier over the same packets)

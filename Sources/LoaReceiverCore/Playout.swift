@@ -17,8 +17,9 @@ import LoaWire
 ///   `outputDelayMilliseconds`, plus `acousticDelayMilliseconds`, and is kept there (the delay compared is the one
 ///   the sink reports just before each frame is handed over, plus how late the box woke for that frame; the
 ///   frame length is the first packet's, from its TOC byte; a sound card at rest, which starts only when it holds
-///   its start threshold, is first handed that much silence less one frame, that much earlier): beyond
-///   `deadBandNanoseconds` each frame is resampled one sample shorter or longer (0.1 %); a stream joined late starts at the sample due
+///   its start threshold, is first handed that much silence less one frame, that much earlier): while
+///   the mean error of the latest packets lies beyond 50 µs, and until it has crossed zero, each frame is resampled
+///   one sample shorter or longer (0.1 %; `DriftCorrection`); a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
 ///   again and what was missing is lost (silence), not played late. Without `due`, a talkspurt starts the
 ///   adaptive target (`jitterTarget`: `jitterMilliseconds` at least, `jitterCeilingMilliseconds` at most) after its
@@ -79,14 +80,13 @@ public final class Playout<Sink: AudioSink> {
     private var handoverDelay = 0
     /// The sequence number of the first sample of the stream's timing (`playing.samples` counts from it).
     private var baseSequence: Int64 = 0
-    /// The last difference (ns) between when a packet's first sample is due out of the DAC and when it is
-    /// scheduled to: positive, the box plays late. 0 without a timeline.
-    public private(set) var syncErrorNanoseconds: Int64 = 0
+    /// The difference (ns) between when the latest packets' first samples are due out of the DAC and when they are
+    /// scheduled to (the mean of the last 16, `DriftCorrection`): positive, the box plays late. 0 without a timeline.
+    public var syncErrorNanoseconds: Int64 { drift.error }
+    /// What drift correction makes of those errors.
+    private var drift = DriftCorrection()
     /// Samples added (positive) or dropped (negative) so far to keep to the timeline (drift correction).
     public private(set) var correctedSamples = 0
-    /// Within this (ns) of the timeline nothing is corrected; beyond it each frame is resampled one sample shorter
-    /// or longer. (Narrower, the timing noise of a slow box, qemu's armhf in `Firmware/check`, set it correcting.)
-    public static var deadBandNanoseconds: Int64 { 200_000 }
     /// The clips held ahead, to play from (nil: none).
     public var held: HeldClips?
     /// The held clip the stream maps onto (0: none), the extended sequence number of its frame 0, where a packet of
@@ -383,7 +383,7 @@ public final class Playout<Sink: AudioSink> {
                 statistics.lost += Int(sequence - next) - buffer.skip(to: sequence)
             }
             baseSequence = sequence
-            syncErrorNanoseconds = 0
+            drift.reset()
             // A device at rest starts only once it holds its start threshold (ALSA's default: its whole buffer). The
             // threshold less one frame goes first in silence, handed over that much earlier, with the first frame
             // right after it: the device starts full, that frame leaves at its instant, and every later frame,
@@ -410,7 +410,7 @@ public final class Playout<Sink: AudioSink> {
         default: return
         }
         let offset = Self.nanoseconds(samples: Int(sequence - baseSequence) * frameSamples)
-        syncErrorNanoseconds = Int64(bitPattern: (scheduled &+ offset) &- wanted)
+        drift.note(Int64(bitPattern: (scheduled &+ offset) &- wanted))
     }
 
     /// Counts a datagram rejected before it could be read (larger than any packet of the stream).
@@ -477,21 +477,18 @@ public final class Playout<Sink: AudioSink> {
         return total
     }
 
-    /// Drift correction: while the schedule lies beyond the dead band from the timeline, each frame is resampled
-    /// one sample shorter (late) or longer (early); the schedule moves by that sample. The frame's first and last
+    /// Drift correction: when `drift` says so (the schedule lies off the timeline), the frame is resampled one
+    /// sample shorter (late) or longer (early); the schedule moves by that sample. The frame's first and last
     /// samples stay as they are and the ones between are read at 959/960 or 961/960 of their spacing (cubic
     /// interpolation): a pitch change of 0.1 % for 20 ms, with no step in the wave. Returns the frame's new length and the shift of the schedule (ns).
     private func correct(_ length: Int) -> (Int, Int64) {
         guard length > 3, length < pcm.count else { return (length, 0) }
-        let error = syncErrorNanoseconds
-        guard error > Self.deadBandNanoseconds || error < -Self.deadBandNanoseconds else { return (length, 0) }
-        let late = error > 0
-        let resampled = late ? length - 1 : length + 1
-        resample(length, to: resampled)
-        correctedSamples += late ? -1 : 1
+        let change = drift.nextFrame()
+        guard change != 0 else { return (length, 0) }
+        resample(length, to: length + change)
+        correctedSamples += change
         statistics.resampled += 1
-        syncErrorNanoseconds += late ? -Self.sampleNanoseconds : Self.sampleNanoseconds
-        return (resampled, late ? -Self.sampleNanoseconds : Self.sampleNanoseconds)
+        return (length + change, Int64(change) * Self.sampleNanoseconds)
     }
 
     /// Resamples the `length` samples at the head of `pcm` to `count`, keeping the first and the last (Catmull-Rom
