@@ -116,7 +116,7 @@ enum DriftHold {
                         answeredAt: nextAsk + UInt64(roundTrip)))
                 answers += 1
                 // TrustLink's pace: quick for the first answers, then steady.
-                nextAsk += answers < TrustLink.quickAnswers ? TrustLink.quickInterval : TrustLink.steadyInterval
+                nextAsk += TrustLink.interval(afterAnswers: answers)
             } else if nextArrival <= playing, nextPacket < packets.count {
                 let sent = itemStart + Int64(nextPacket) * 20_000_000
                 // The seal carries the send deadline plus the zone's playout delay, in whole ms.

@@ -9,7 +9,10 @@
 /// (propagation is symmetric; queueing is what varies), the offset is the middle of the two. The rate (the
 /// crystals' difference) is the one that makes both legs' lower bounds flattest over time (Moon, Skelly and
 /// Towsley's linear programme for one-way delays, here for both legs at once), fitted once exchanges span
-/// `rateSpan`; the legs are taken against the line before their least is found. An answer that lies further
+/// `rateSpan` and taken once the legs lie close enough to their bounds for it to mean something (`rateNoise`); the
+/// legs are taken against the line before their least is found, each raised by how far the rate, as uncertain as
+/// that closeness says, may have carried it since (so an old least delay does not outweigh a recent one that is
+/// nearly as small: a rate a few ppm off moves a 15-minute-old bound by milliseconds). An answer that lies further
 /// from the line than any round trip can explain means the controller's clock jumped (a restart): the estimate
 /// starts again from that answer. Never the box's own wall clock. Pure: no I/O; reading it never allocates
 /// (taking an exchange, every few seconds, may).
@@ -54,9 +57,9 @@ public struct ControllerTimeline: Sendable {
     public let rateSpan: UInt64
     /// The largest rate difference believed (ppm); a fit beyond it is clamped (a crystal is not that bad).
     public let maximumPPM: Double
-    /// The most noise a fitted rate may carry to be taken (as a fraction: 30 ppm), judged by how far the legs lie
-    /// above their bounds over the exchanges' span.
-    public let rateNoise = 30e-6
+    /// The most noise a fitted rate may carry to be taken (as a fraction: 45 ppm), judged by how far the legs lie
+    /// above their bounds over the exchanges' span (in simulation about the rate's own error, within 1.5 times).
+    public let rateNoise = 45e-6
     /// Without a rate, the least delays are taken from the exchanges of this last stretch (ns, local).
     public let youngSpan: UInt64 = 60_000_000_000
     private var exchanges: [Exchange]
@@ -66,12 +69,15 @@ public struct ControllerTimeline: Sendable {
     private var reference: UInt64 = 0
     private var offset: Int64 = 0
     private var rate: Double = 0
+    /// How far off `rate` may be (as a fraction; 0 without a rate): the noise it was taken with.
+    private var rateUncertainty: Double = 0
     /// Half the sum of the two legs' least delays (the shortest round trip the exchanges allow): how far
     /// `controllerTime(at:)` may be off (ns) if the least delays up and down were not equal.
     public private(set) var uncertaintyNanoseconds: UInt64 = 0
 
-    /// `window`: the exchanges held (256: 17 minutes at the steady pace of one every 4 s).
-    public init(window: Int = 256, rateSpan: UInt64 = 20_000_000_000, maximumPPM: Double = 500) {
+    /// `window`: the exchanges held (512: the first five minutes at the box's quicker pace, `TrustLink`, then 34
+    /// minutes at the steady pace of one every 4 s).
+    public init(window: Int = 512, rateSpan: UInt64 = 5_000_000_000, maximumPPM: Double = 500) {
         self.window = max(window, 1)
         self.rateSpan = rateSpan
         self.maximumPPM = maximumPPM
@@ -143,9 +149,11 @@ public struct ControllerTimeline: Sendable {
         }
         reference = latest
         rate = 0
+        rateUncertainty = 0
         if count >= 3 && latest - earliest >= rateSpan {
             // Flatness: the sum of both legs' distances above their lower bounds, convex in the rate (a sum of
-            // linear terms less a minimum of linear terms); its least by golden-section search.
+            // linear terms less a minimum of linear terms); its least by golden-section search (56 steps narrow
+            // ±500 ppm to below 10⁻⁸ ppm).
             let limit = maximumPPM / 1_000_000
             var low = -limit
             var high = limit
@@ -154,7 +162,7 @@ public struct ControllerTimeline: Sendable {
             var right = high - golden * (high - low)
             var leftCost = flatness(rate: left, base: base)
             var rightCost = flatness(rate: right, base: base)
-            for _ in 0..<80 {
+            for _ in 0..<56 {
                 if leftCost <= rightCost {
                     high = right
                     right = left
@@ -171,10 +179,14 @@ public struct ControllerTimeline: Sendable {
             }
             // Taken only if the legs lie close enough to their bounds for the rate to mean something: their mean
             // distance above them over the span, shrinking with the exchanges' number, within `rateNoise`. On a LAN
-            // that holds at once; through 40 ± 20 ms each way after two minutes or so.
+            // that holds within seconds; through 40 ± 20 ms each way after half a minute or so at the quick pace.
             let fitted = (low + high) / 2
             let excess = flatness(rate: fitted, base: base) / Double(2 * count)
-            if excess / (Double(latest - earliest) * squareRoot(Double(count))) <= rateNoise { rate = fitted }
+            let noise = excess / (Double(latest - earliest) * squareRoot(Double(count)))
+            if noise <= rateNoise {
+                rate = fitted
+                rateUncertainty = noise
+            }
         }
         // Without a rate, only the exchanges of the last `youngSpan`: a crystal off by 100 ppm moves the offset
         // 6 ms in a minute, and the least delays must not be taken from both ends of it.
@@ -185,15 +197,17 @@ public struct ControllerTimeline: Sendable {
     }
 
     /// Each leg's least delay (ns, relative to `base`) against the line of `rate` through the reference, of the
-    /// exchanges whose middle is at `since` or later: the least of the stamps less the departures (the offset plus the way up), and of the arrivals less the stamps (the way
-    /// down less the offset), each taken back to the reference by the rate.
+    /// exchanges whose middle is at `since` or later: the least of the stamps less the departures (the offset plus
+    /// the way up), and of the arrivals less the stamps (the way down less the offset), each taken back to the
+    /// reference by the rate and raised by what `rateUncertainty` may have added over that time.
     private func leastLegs(rate: Double, base: Int64, since: UInt64) -> (up: Double, down: Double) {
         var up = Double.greatestFiniteMagnitude
         var down = Double.greatestFiniteMagnitude
         for index in 0..<count where exchanges[index].middle >= since {
             let legs = self.legs(exchanges[index], rate: rate, base: base)
-            up = min(up, legs.up)
-            down = min(down, legs.down)
+            let carried = rateUncertainty * Double(reference &- exchanges[index].middle)
+            up = min(up, legs.up + carried)
+            down = min(down, legs.down + carried)
         }
         return (up, down)
     }

@@ -10,9 +10,12 @@ import LoaWire
 /// working after it expires (with a warning in the log), so that a lapsed signature never silences the box.
 ///
 /// Until an answer has verified, `verifier` is nil and the receiver plays nothing. It asks again every second
-/// until answered, then every half second for the first `quickAnswers` answers and every `steadyInterval` after
-/// (issue 13): each verified answer is one exchange of `timeline`, the estimate of the controller's clock that
-/// playout is timed by. An answer costs one signature check (the stream key's); the root's signature of the key
+/// until answered, then at the pace `interval(afterAnswers:)` gives (issue 13): four times a second for a minute,
+/// once a second for four minutes more, then every 4 s. Each verified answer is one exchange of `timeline`, the
+/// estimate of the controller's clock that playout is timed by: through a jittery path (4G) its error falls with the
+/// number of exchanges, so a young estimate gets many (240 + 240 answers, some 200 kB on 4G once per start; the
+/// controller's per-source and overall budgets may drop some when a whole fleet starts at once, which only slows
+/// the estimate down). An answer costs one signature check (the stream key's); the root's signature of the key
 /// list is checked only when the list's bytes differ from the list held. A box still without trusted time `graceNanoseconds` after it started
 /// says so: in its log (once, then every minute) and in its heartbeats (`lacksTrustedTime`, the controller alerts).
 public final class TrustLink {
@@ -31,10 +34,23 @@ public final class TrustLink {
     public private(set) var lastAnswerAt: UInt64 = 0
     /// The encoded key list held, as it arrived (root-signed): an answer carrying the same bytes needs no check.
     private var heldListBytes: [UInt8] = []
-    /// How many answers are asked for every `quickInterval` after start before the pace drops to `steadyInterval`.
-    public static let quickAnswers = 8
-    public static let quickInterval: UInt64 = 500_000_000
+    /// The pace: `quickAnswers` answers every `quickInterval`, then `settlingAnswers` every `settlingInterval`, then
+    /// every `steadyInterval`.
+    public static let quickAnswers = 240
+    public static let quickInterval: UInt64 = 250_000_000
+    public static let settlingAnswers = 240
+    public static let settlingInterval: UInt64 = 1_000_000_000
     public static let steadyInterval: UInt64 = 4_000_000_000
+    /// After this many answers (2 s) the log says the controller's clock is estimated: a stream aired after it is not
+    /// resampled as the estimate improves on a LAN (`Firmware/check` 02 waits for that line).
+    public static let estimatedAfter = 8
+
+    /// The pause (ns) before the next question once `answers` answers have been taken.
+    public static func interval(afterAnswers answers: Int) -> UInt64 {
+        if answers < quickAnswers { return quickInterval }
+        if answers < quickAnswers + settlingAnswers { return settlingInterval }
+        return steadyInterval
+    }
     public private(set) var verifier: PacketVerifier?
     /// The controller's stream tag key, from its last heartbeat answer (nil until one brings it): handed to the
     /// verifier, now or when it is made, so that the controller's packets get their signature checks first.
@@ -104,7 +120,7 @@ public final class TrustLink {
     public func now(monotonic: UInt64) -> Int64? { clock.now(monotonic: monotonic) }
 
     /// The pause before the next question once the time is set: short while the timeline is young.
-    private var interval: UInt64 { answers < Self.quickAnswers ? Self.quickInterval : Self.steadyInterval }
+    private var interval: UInt64 { Self.interval(afterAnswers: answers) }
 
     /// True if the box has had no trusted time for `graceNanoseconds` since it started asking: it plays nothing.
     public func lacksTrustedTime(now: UInt64) -> Bool { !clock.isSet && now &- startedAt >= Self.graceNanoseconds }
@@ -208,9 +224,9 @@ public final class TrustLink {
         lastAnswerAt = now
         controllerKeepsTimeline = nanoseconds != nil
         if first { Log.info("trusted time from the controller (±" + String(clock.uncertaintyMilliseconds) + " ms)") }
-        if answers == Self.quickAnswers && controllerKeepsTimeline {
-            // The quick exchanges are done: the estimate now moves only as the crystals drift (a stream playing
-            // before this may be resampled a little as the estimate improves).
+        if answers == Self.estimatedAfter && controllerKeepsTimeline {
+            // On a LAN the estimate now moves only as the crystals drift (a stream playing before this may be
+            // resampled a little as the estimate improves); through a jittery path it goes on improving.
             Log.info(
                 "the controller's clock is estimated from " + String(timeline.exchangeCount) + " exchanges (±"
                     + String(timeline.uncertaintyNanoseconds / 1000) + " µs)")

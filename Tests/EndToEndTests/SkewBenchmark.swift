@@ -93,8 +93,9 @@ extension RealProcesses {
     @Suite("Skew benchmark")
     struct SkewBenchmark {
         static let markers = ProcessInfo.processInfo.environment["LOA_BENCH_SKEW"].flatMap { Int($0) }
-        /// Seconds the boxes run after their quick exchanges before the clip airs (`LOA_BENCH_SKEW_WARMUP`, default
-        /// 25: every box's exchanges span the 20 s a rate needs; 360 for the steady state, about 90 exchanges).
+        /// Seconds the boxes run after their first 8 exchanges (the log's "clock is estimated") before the clip airs
+        /// (`LOA_BENCH_SKEW_WARMUP`, default 25: about 110 exchanges at the young pace; 360 for the steady state,
+        /// some 430).
         static let warmUp = ProcessInfo.processInfo.environment["LOA_BENCH_SKEW_WARMUP"].flatMap { Double($0) } ?? 25
 
         @Test(
