@@ -20,8 +20,8 @@ import LoaCodec
 public struct DriftCorrection {
     /// How many of the latest errors the line is fitted through: 32 packets, 640 ms of 20 ms frames.
     public static var window: Int { 32 }
-    /// Beyond this error (ns) correction starts: 50 µs, half the skew allowed between boxes on one network.
-    public static var threshold: Int64 { 50_000 }
+    /// Beyond this error (ns) correction starts: 30 µs, under a third of the skew allowed between boxes on one network.
+    public static var threshold: Int64 { 30_000 }
     /// One sample (ns): what one correction moves the schedule by.
     public static var sample: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 

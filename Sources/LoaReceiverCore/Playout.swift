@@ -18,7 +18,7 @@ import LoaWire
 ///   the sink reports just before each frame is handed over, plus how late the box woke for that frame; the
 ///   frame length is the first packet's, from its TOC byte; a sound card at rest, which starts only when it holds
 ///   its start threshold, is first handed that much silence less one frame, that much earlier): while
-///   the mean error of the latest packets lies beyond 50 µs, and until it has crossed zero, each frame is resampled
+///   the mean error of the latest packets lies beyond 30 µs, and until it has crossed zero, each frame is resampled
 ///   one sample shorter or longer (0.1 %; `DriftCorrection`); a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
 ///   again and what was missing is lost (silence), not played late. Without `due`, a talkspurt starts the

@@ -18,9 +18,9 @@ struct DriftCorrectionRuleTests {
         var rule = DriftCorrection()
         var noise = Noise(state: 7)
         var changes = 0
-        // ±60 µs on every packet, uniformly: each note alone beyond the threshold one time in six.
+        // ±40 µs on every packet, uniformly: each note alone beyond the threshold one time in four.
         for _ in 0..<15_000 {
-            rule.note(noise.next() * 60_000 / (1 << 30))
+            rule.note(noise.next() * 40_000 / (1 << 30))
             changes += abs(rule.nextFrame())
         }
         #expect(changes == 0)

@@ -133,8 +133,8 @@ struct OutputDelaySettingTests {
 }
 
 /// Drift correction (issue 13, point 4): a controller whose clock runs 100 ppm apart from the box's stays locked:
-/// one sample a frame at most is added or dropped beyond 50 µs, interpolated (no step beyond 1.5 times the tone's
-/// own), and the frames keep leaving within 50 µs of their instants (plus the test's clock steps).
+/// one sample a frame at most is added or dropped beyond 30 µs, interpolated (no step beyond 1.5 times the tone's
+/// own), and the frames keep leaving within 30 µs of their instants (plus the test's clock steps).
 @Suite("Drift correction")
 struct DriftCorrectionTests {
     @Test(arguments: [100.0, -100.0])
