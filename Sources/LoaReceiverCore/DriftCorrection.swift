@@ -15,6 +15,8 @@ import LoaCodec
 ///   `error`, by `sample` ns. (A sudden step in the errors, a timeline set again, is followed with up to a third
 ///   more while the line catches up, then taken back.)
 /// - `reset()` forgets everything noted (a stream timed again).
+/// - Never traps: an error noted is taken within ±`largest` (what the network sends never crashes the box), and the
+///   shift is folded into the errors held once it passes a second, so the sums stay far from overflowing.
 ///
 /// Pure and allocation-free after `init`: `Playout` calls it once a frame.
 public struct DriftCorrection {
@@ -22,6 +24,9 @@ public struct DriftCorrection {
     public static var window: Int { 32 }
     /// Beyond this error (ns) correction starts: 30 µs, under a third of the skew allowed between boxes on one network.
     public static var threshold: Int64 { 30_000 }
+    /// The largest error taken as it is (ns, 10 s): beyond it, no correction of a sample a frame would catch up
+    /// anyway, and the sums stay small.
+    public static var largest: Int64 { 10_000_000_000 }
     /// One sample (ns): what one correction moves the schedule by.
     public static var sample: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 
@@ -57,7 +62,7 @@ public struct DriftCorrection {
 
     /// Notes one error (ns; positive: late) measured against the schedule as it stands now.
     public mutating func note(_ error: Int64) {
-        let value = error - shift
+        let value = max(min(error, Self.largest), -Self.largest) - shift
         if count == Self.window {
             sum -= unshifted[next]
         } else {
@@ -85,6 +90,13 @@ public struct DriftCorrection {
             return 0
         }
         shift += direction < 0 ? -Self.sample : Self.sample
+        if shift > 1_000_000_000 || shift < -1_000_000_000 {
+            // The same errors, the shift folded in: a box that never catches up (a crystal beyond what a sample a
+            // frame corrects) shifts forever.
+            for index in 0..<Self.window { unshifted[index] += shift }
+            sum += shift * Int64(count)
+            shift = 0
+        }
         return direction
     }
 

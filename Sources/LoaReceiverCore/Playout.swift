@@ -18,8 +18,8 @@ import LoaWire
 ///   the sink reports just before each frame is handed over, plus how late the box woke for that frame; the
 ///   frame length is the first packet's, from its TOC byte; a sound card at rest, which starts only when it holds
 ///   its start threshold, is first handed that much silence less one frame, that much earlier): while
-///   the mean error of the latest packets lies beyond 30 µs, and until it has crossed zero, each frame is resampled
-///   one sample shorter or longer (0.1 %; `DriftCorrection`); a stream joined late starts at the sample due
+///   the line through the latest 32 packets' errors stands beyond 30 µs, and until it has crossed zero, each frame is
+///   resampled one sample shorter or longer (0.1 %; `DriftCorrection`); a stream joined late starts at the sample due
 ///   now (the earlier ones are decoded, not played); after a stall, the first packet that comes sets the time
 ///   again and what was missing is lost (silence), not played late. Without `due`, a talkspurt starts the
 ///   adaptive target (`jitterTarget`: `jitterMilliseconds` at least, `jitterCeilingMilliseconds` at most) after its
@@ -81,7 +81,8 @@ public final class Playout<Sink: AudioSink> {
     /// The sequence number of the first sample of the stream's timing (`playing.samples` counts from it).
     private var baseSequence: Int64 = 0
     /// The difference (ns) between when the latest packets' first samples are due out of the DAC and when they are
-    /// scheduled to (the mean of the last 16, `DriftCorrection`): positive, the box plays late. 0 without a timeline.
+    /// scheduled to (the line through the last 32, `DriftCorrection`): positive, the box plays late. 0 without a
+    /// timeline.
     public var syncErrorNanoseconds: Int64 { drift.error }
     /// What drift correction makes of those errors.
     private var drift = DriftCorrection()

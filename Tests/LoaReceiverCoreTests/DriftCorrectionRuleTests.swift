@@ -65,4 +65,22 @@ struct DriftCorrectionRuleTests {
         rule.reset()
         #expect(rule.error == 0)
     }
+
+    /// Whatever the errors (the extremes of Int64, a box that never catches up for over half an hour), the rule
+    /// never traps and keeps correcting the way the error says.
+    @Test func extremeErrorsAndAnEndlessCorrectionNeverTrap() {
+        var rule = DriftCorrection()
+        var shortened = 0
+        for frame in 0..<100_000 {
+            rule.note(frame % 2 == 0 ? Int64.max : Int64.max - 1)
+            shortened += rule.nextFrame() == -1 ? 1 : 0
+        }
+        // Every frame shortened (the error noted stays far beyond what was taken back), past the shift's folding.
+        #expect(shortened == 100_000)
+        #expect(rule.error > DriftCorrection.threshold)
+        rule.reset()
+        for _ in 0..<DriftCorrection.window { rule.note(Int64.min) }
+        #expect(rule.nextFrame() == 1)
+        #expect(rule.error < -DriftCorrection.threshold)
+    }
 }
