@@ -112,7 +112,6 @@ public final class Playout<Sink: AudioSink> {
     public var trustedMilliseconds: Int64 = 0
     /// How far past the newest packet of a held clip the box plays on from its copy: two seconds of 20 ms frames.
     public static var fillAheadFrames: Int64 { 100 }
-    private static var sampleNanoseconds: Int64 { 1_000_000_000 / Int64(OpusFormat.sampleRate) }
 
     public init(settings: PlayoutSettings, sink: Sink) throws(CodecError) {
         self.settings = settings
@@ -489,7 +488,7 @@ public final class Playout<Sink: AudioSink> {
         resample(length, to: length + change)
         correctedSamples += change
         statistics.resampled += 1
-        return (length + change, Int64(change) * Self.sampleNanoseconds)
+        return (length + change, Int64(change) * DriftCorrection.sample)
     }
 
     /// Resamples the `length` samples at the head of `pcm` to `count`, keeping the first and the last (Catmull-Rom
